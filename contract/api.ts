@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { CHAT_SETTINGS_LIMITS as L } from "./models";
+
+/** Ids we mint are 128-bit random, base64url: unguessable. Client-made ids must be at least this long. */
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16 to 64 letters, digits, - or _");
+
+/** Model ids are checked against the catalog by the routes, so a clear "unknown model" error is possible. */
+export const modelIdSchema = z.string().min(3).max(100).regex(/^@[a-z0-9-]+\/[A-Za-z0-9._/-]+$/, "is not a Workers AI model id");
+
+export const chatSettingsSchema = z.object({
+  model: modelIdSchema.optional(),
+  system: z.string().max(L.systemPrompt.maxLength).optional(),
+  temperature: z.number().min(L.temperature.min).max(L.temperature.max).optional(),
+  maxTokens: z.number().int().min(L.maxTokens.min).max(L.maxTokens.max).optional(),
+});
+export type ChatSettings = z.infer<typeof chatSettingsSchema>;
+
+const MAX_TEXT = 100_000;
+
+const partSchema = z.union([
+  z.object({ type: z.literal("text"), text: z.string().max(MAX_TEXT) }).loose(),
+  z.object({ type: z.literal("reasoning"), text: z.string().max(MAX_TEXT) }).loose(),
+  z.object({ type: z.literal("step-start") }).loose(),
+  z.object({ type: z.literal("file"), mediaType: z.string().max(100), url: z.string().max(200_000), filename: z.string().max(300).optional() }).loose(),
+]);
+
+export const uiMessageSchema = z.object({
+  id: z.string().min(1).max(100),
+  role: z.enum(["user", "assistant", "system"]),
+  parts: z.array(partSchema).max(200),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The body `DefaultChatTransport` sends, plus our optional settings. */
+export const chatRequestSchema = chatSettingsSchema.extend({
+  id: idSchema,
+  messages: z.array(uiMessageSchema).min(1).max(1000),
+  trigger: z.enum(["submit-message", "regenerate-message"]).default("submit-message"),
+  messageId: z.string().max(100).optional(),
+});
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+export const conversationSchema = z.object({
+  id: idSchema,
+  title: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  settings: chatSettingsSchema,
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const createConversationSchema = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  settings: chatSettingsSchema.optional(),
+});
+
+export const updateConversationSchema = z
+  .object({ title: z.string().trim().min(1).max(200).optional(), settings: chatSettingsSchema.optional() })
+  .refine((v) => v.title !== undefined || v.settings !== undefined, "nothing to update");
+
+export const listConversationsQuerySchema = z.object({ q: z.string().max(200).optional() });
+
+/** What `GET /api/status` returns: which backend answers, so the UI never pretends. */
+export interface BackendStatus {
+  kind: "binding" | "rest" | "local-engine";
+  label: string;
+  /** Set when the local engine answers: what it has loaded, or what a person must do. */
+  engine?: { ready: boolean; textModel?: string; problem?: string };
+}

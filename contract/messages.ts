@@ -1,0 +1,28 @@
+import type { UIMessage } from "ai";
+
+/**
+ * How an assistant message ended. "complete" is a normal finish; the others mark a partial answer
+ * that was kept: stopped by the person, failed upstream, or cut because the client went away.
+ */
+export type AnswerStatus = "complete" | "stopped" | "failed" | "interrupted";
+
+export interface MessageUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+/** Metadata carried by every message, in the stream and in storage. */
+export interface MessageMetadata {
+  createdAt?: number;
+  /** The Workers AI model id that was asked. */
+  model?: string;
+  /** Who actually answered, e.g. "Workers AI" or "Local engine · stories260K.gguf". */
+  servedBy?: string;
+  usage?: MessageUsage;
+  status?: AnswerStatus;
+  /** The sentence a person reads when status is "failed". */
+  error?: string;
+}
+
+export type ChatMessage = UIMessage<MessageMetadata>;

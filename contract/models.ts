@@ -1,0 +1,51 @@
+/**
+ * The model catalog: the one list of Workers AI models the UI offers, the Worker accepts and the
+ * local engine stands in for. Figures are Cloudflare's published ones (developers.cloudflare.com/
+ * workers-ai/models, November 2026); "paid" means Workers Paid only.
+ */
+export type Plan = "free" | "paid";
+
+export interface ChatModel {
+  id: string;
+  label: string;
+  vendor: string;
+  contextWindow: number;
+  vision: boolean;
+  tools: boolean;
+  reasoning: boolean;
+  plan: Plan;
+  /** Needs a one-time licence acceptance per account (error 5016 until then). */
+  needsAgreement?: boolean;
+  note?: string;
+}
+
+export const CHAT_MODELS: readonly ChatModel[] = [
+  { id: "@cf/meta/llama-4-scout-17b-16e-instruct", label: "Llama 4 Scout 17B", vendor: "Meta", contextWindow: 131_000, vision: true, tools: true, reasoning: false, plan: "free" },
+  { id: "@cf/google/gemma-4-26b-a4b-it", label: "Gemma 4 26B A4B", vendor: "Google", contextWindow: 128_000, vision: true, tools: true, reasoning: true, plan: "free" },
+  { id: "@cf/zai-org/glm-4.7-flash", label: "GLM 4.7 Flash", vendor: "Z.ai", contextWindow: 131_072, vision: false, tools: true, reasoning: true, plan: "free" },
+  { id: "@cf/openai/gpt-oss-120b", label: "gpt-oss 120B", vendor: "OpenAI", contextWindow: 128_000, vision: false, tools: true, reasoning: true, plan: "free", note: "No streaming on /ai/run: the answer arrives at once." },
+  { id: "@cf/openai/gpt-oss-20b", label: "gpt-oss 20B", vendor: "OpenAI", contextWindow: 128_000, vision: false, tools: true, reasoning: true, plan: "free", note: "No streaming on /ai/run: the answer arrives at once." },
+  { id: "@cf/qwen/qwen3-30b-a3b-fp8", label: "Qwen3 30B A3B", vendor: "Qwen", contextWindow: 32_768, vision: false, tools: true, reasoning: true, plan: "free" },
+  { id: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", label: "Llama 3.3 70B (fast)", vendor: "Meta", contextWindow: 24_000, vision: false, tools: true, reasoning: false, plan: "free" },
+  { id: "@cf/meta/llama-3.2-11b-vision-instruct", label: "Llama 3.2 11B Vision", vendor: "Meta", contextWindow: 128_000, vision: true, tools: false, reasoning: false, plan: "free", needsAgreement: true },
+  { id: "@cf/meta/llama-3.2-1b-instruct", label: "Llama 3.2 1B", vendor: "Meta", contextWindow: 60_000, vision: false, tools: false, reasoning: false, plan: "free" },
+  { id: "@cf/moonshotai/kimi-k2.7-code", label: "Kimi K2.7 Code", vendor: "Moonshot AI", contextWindow: 256_000, vision: true, tools: true, reasoning: true, plan: "paid" },
+];
+
+/** Strong, multimodal and on the free plan: the model a new conversation starts with. */
+export const DEFAULT_CHAT_MODEL = "@cf/meta/llama-4-scout-17b-16e-instruct";
+
+export const CHAT_MODEL_IDS = CHAT_MODELS.map((m) => m.id) as [string, ...string[]];
+
+export function findChatModel(id: string): ChatModel | undefined {
+  return CHAT_MODELS.find((m) => m.id === id);
+}
+
+export const VISION_MODELS = CHAT_MODELS.filter((m) => m.vision);
+
+/** Generation settings a conversation may carry, with the ranges both sides enforce. */
+export const CHAT_SETTINGS_LIMITS = {
+  temperature: { min: 0, max: 2, default: 0.6 },
+  maxTokens: { min: 1, max: 8192, default: 1024 },
+  systemPrompt: { maxLength: 8000 },
+} as const;
