@@ -1,6 +1,16 @@
+import "./scripts/node20-polyfills.ts";
 import { defineConfig } from "vitest/config";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
+
+// Worker tests run inside workerd with the real bindings (Durable Objects on SQLite) from
+// wrangler.jsonc; only Workers AI is replaced, by the recorded-format double in worker/test/.
 export default defineConfig({
-  plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, remoteBindings: false })],
-  test: { include: ["worker/**/*.test.ts"] },
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc" },
+      remoteBindings: false,
+      miniflare: { bindings: { SESSION_SECRET: "worker-tests-only-secret", WORKERS_AI_REST_URL: "" } },
+    }),
+  ],
+  test: { include: ["worker/**/*.test.ts"], testTimeout: 20_000 },
 });

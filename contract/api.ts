@@ -17,16 +17,19 @@ export type ChatSettings = z.infer<typeof chatSettingsSchema>;
 
 const MAX_TEXT = 100_000;
 
-const partSchema = z.union([
-  z.object({ type: z.literal("text"), text: z.string().max(MAX_TEXT) }).loose(),
-  z.object({ type: z.literal("reasoning"), text: z.string().max(MAX_TEXT) }).loose(),
-  z.object({ type: z.literal("step-start") }).loose(),
-  z.object({ type: z.literal("file"), mediaType: z.string().max(100), url: z.string().max(200_000), filename: z.string().max(300).optional() }).loose(),
+/**
+ * Chat messages carry text only. Images travel by id on the vision route instead, so the Worker never
+ * fetches a URL a client named (no SSRF) and histories stay small.
+ */
+const partSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text"), text: z.string().max(MAX_TEXT), state: z.enum(["streaming", "done"]).optional() }),
+  z.object({ type: z.literal("reasoning"), text: z.string().max(MAX_TEXT), state: z.enum(["streaming", "done"]).optional() }),
+  z.object({ type: z.literal("step-start") }),
 ]);
 
 export const uiMessageSchema = z.object({
   id: z.string().min(1).max(100),
-  role: z.enum(["user", "assistant", "system"]),
+  role: z.enum(["user", "assistant"]),
   parts: z.array(partSchema).max(200),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });

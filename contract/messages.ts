@@ -2,9 +2,10 @@ import type { UIMessage } from "ai";
 
 /**
  * How an assistant message ended. "complete" is a normal finish; the others mark a partial answer
- * that was kept: stopped by the person, failed upstream, or cut because the client went away.
+ * that was kept. The Worker cannot tell a Stop click from a closed tab (both abort the request), so
+ * both are "stopped"; "failed" means the model or the network broke and `error` says how.
  */
-export type AnswerStatus = "complete" | "stopped" | "failed" | "interrupted";
+export type AnswerStatus = "complete" | "stopped" | "failed";
 
 export interface MessageUsage {
   inputTokens?: number;

@@ -1,4 +1,35 @@
 import { Hono } from "hono";
-const app = new Hono();
-app.get("/api/health", (c) => c.json({ ok: true }));
+import { AppError } from "../contract/errors";
+import type { AppEnv } from "./http/app-types";
+import { errorResponse, toAppError } from "./http/errors";
+import { identity } from "./http/identity";
+import { randomId } from "./http/ids";
+import { log, withRequestId } from "./http/log";
+import { sameOrigin, securityHeaders } from "./http/security";
+import { chat } from "./routes/chat";
+import { conversations } from "./routes/conversations";
+import { status } from "./routes/status";
+
+export { UserStore } from "./store/user-store";
+
+const app = new Hono<AppEnv>();
+
+app.use("*", async (c, next) => {
+  const id = c.req.header("cf-ray") ?? randomId();
+  await withRequestId(id, next);
+  c.header("x-request-id", id);
+});
+app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SECRET));
+
+app.route("/api/chat", chat);
+app.route("/api/conversations", conversations);
+app.route("/api/status", status);
+
+app.notFound((c) => errorResponse(c, new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+app.onError((error, c) => {
+  const appError = toAppError(error);
+  log("request.error", { path: new URL(c.req.url).pathname, code: appError.code, status: appError.status, ...(appError.code === "internal" ? { detail: String(error) } : {}) });
+  return errorResponse(c, appError);
+});
+
 export default app;

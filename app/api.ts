@@ -1,0 +1,68 @@
+import type { BackendStatus, ChatSettings, Conversation } from "../contract/api";
+import type { ErrorBody } from "../contract/errors";
+import type { ChatMessage } from "../contract/messages";
+
+/** An API failure carrying the sentence the Worker wrote for people, and the HTTP status for branching. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/**
+ * The Worker's ErrorBody message if `text` is one, else `text` itself. The AI SDK puts a failed
+ * response's body text into `Error.message`, so chat errors go through here too.
+ */
+export function readableMessage(text: string, fallback = "Something went wrong. Try again."): string {
+  try {
+    const body = JSON.parse(text) as Partial<ErrorBody>;
+    if (typeof body?.error?.message === "string") return body.error.message;
+  } catch {
+    // Not JSON: already a sentence (stream errorText) or a network failure.
+  }
+  return text.trim() || fallback;
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: init.body ? { "content-type": "application/json" } : undefined,
+    });
+  } catch {
+    throw new ApiError("Could not reach the server. Check your connection and try again.", 0);
+  }
+  if (!response.ok) throw new ApiError(readableMessage(await response.text(), `Request failed (${response.status}).`), response.status);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+export function getStatus(): Promise<BackendStatus> {
+  return request("/api/status");
+}
+
+export async function listConversations(q: string, signal?: AbortSignal): Promise<Conversation[]> {
+  const query = q.trim() ? `?q=${encodeURIComponent(q.trim())}` : "";
+  const body = await request<{ conversations: Conversation[] }>(`/api/conversations${query}`, { signal });
+  return body.conversations;
+}
+
+export function getConversation(id: string): Promise<{ conversation: Conversation; messages: ChatMessage[] }> {
+  return request(`/api/conversations/${encodeURIComponent(id)}`);
+}
+
+export async function updateConversation(id: string, patch: { title?: string; settings?: ChatSettings }): Promise<Conversation> {
+  const body = await request<{ conversation: Conversation }>(`/api/conversations/${encodeURIComponent(id)}`, {
+    method: "PATCH",
+    body: JSON.stringify(patch),
+  });
+  return body.conversation;
+}
+
+export function deleteConversation(id: string): Promise<void> {
+  return request(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" });
+}

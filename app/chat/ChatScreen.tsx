@@ -1,0 +1,82 @@
+import { useEffect, useState } from "react";
+import { Link, useLocation } from "wouter";
+import { iconButton, primaryButton } from "../ui/styles";
+import { ChatPage } from "./ChatPage";
+import { ConversationList } from "./ConversationList";
+import { newConversationId } from "./ids";
+import { useConversations } from "./useConversations";
+
+/**
+ * "/" and "/c/:id" share this screen. A new chat gets an id up front; when its first message moves
+ * the address to /c/<that id>, the ChatPage key stays the same, so the streaming chat is not remounted.
+ */
+export default function ChatScreen({ routeId }: { routeId: string | undefined }) {
+  const [draftId, setDraftId] = useState(newConversationId);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [, navigate] = useLocation();
+  const list = useConversations();
+  const id = routeId ?? draftId;
+
+  // Once the draft has its own address it is a real conversation; "New chat" must start another one.
+  useEffect(() => {
+    if (routeId === draftId) setDraftId(newConversationId());
+  }, [routeId, draftId]);
+
+  useEffect(() => setDrawerOpen(false), [id]);
+
+  useEffect(() => {
+    if (!drawerOpen) return;
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setDrawerOpen(false);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [drawerOpen]);
+
+  const menuButton = (
+    <button type="button" className={`${iconButton} shrink-0 md:hidden`} aria-label="Menu" aria-expanded={drawerOpen} aria-controls="conversations" onClick={() => setDrawerOpen(true)}>
+      <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+        <path d="M4 6h16M4 12h16M4 18h16" />
+      </svg>
+    </button>
+  );
+
+  return (
+    <div className="flex min-h-0 flex-1">
+      {drawerOpen && (
+        <button type="button" aria-label="Close menu" tabIndex={-1} className="fixed inset-0 z-30 bg-black/40 md:hidden" onClick={() => setDrawerOpen(false)} />
+      )}
+      <nav
+        id="conversations"
+        aria-label="Conversations"
+        className={`${drawerOpen ? "fixed inset-y-0 left-0 z-40 flex shadow-xl" : "hidden"} w-72 max-w-[85vw] flex-col border-r border-border bg-card pt-3 md:static md:z-auto md:flex md:w-64 md:shadow-none lg:w-72`}
+      >
+        <div className="flex items-center gap-2 px-3 pb-3">
+          <Link href="/" className={`${primaryButton} flex-1`}>
+            New chat
+          </Link>
+          {drawerOpen && (
+            <button type="button" className={`${iconButton} md:hidden`} aria-label="Close menu" onClick={() => setDrawerOpen(false)}>
+              <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+                <path d="M6 6l12 12M18 6L6 18" />
+              </svg>
+            </button>
+          )}
+        </div>
+        <ConversationList
+          conversations={list.conversations}
+          loadError={list.error}
+          currentId={routeId}
+          query={list.query}
+          onQueryChange={list.setQuery}
+          onChanged={list.refresh}
+          onDeleted={(deletedId) => {
+            list.refresh();
+            if (deletedId === routeId) navigate("/", { replace: true });
+          }}
+        />
+      </nav>
+      <main className="flex min-w-0 flex-1">
+        <ChatPage key={id} id={id} isNew={routeId === undefined} onConversationsChanged={list.refresh} menuButton={menuButton} />
+      </main>
+    </div>
+  );
+}

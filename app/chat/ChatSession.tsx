@@ -1,0 +1,150 @@
+import { useChat } from "@ai-sdk/react";
+import { DefaultChatTransport } from "ai";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useLocation } from "wouter";
+import type { Conversation } from "../../contract/api";
+import type { ChatMessage } from "../../contract/messages";
+import { readableMessage, updateConversation } from "../api";
+import { button } from "../ui/styles";
+import { Composer } from "./Composer";
+import { conversationPath } from "./ids";
+import { MessageList } from "./MessageList";
+import { ModelPicker } from "./ModelPicker";
+import { initialSettings, toApiSettings, type EditableSettings } from "./settings";
+import { SettingsPanel } from "./SettingsPanel";
+import { useStickToBottom } from "./useStickToBottom";
+
+const SETTINGS_SAVE_DELAY_MS = 500;
+
+interface Props {
+  id: string;
+  /** null for a conversation the server has not seen yet. */
+  conversation: Conversation | null;
+  initialMessages: ChatMessage[];
+  onConversationsChanged: () => void;
+  menuButton: ReactNode;
+}
+
+export function ChatSession({ id, conversation, initialMessages, onConversationsChanged, menuButton }: Props) {
+  const [, navigate] = useLocation();
+  const [settings, setSettings] = useState(() => initialSettings(conversation));
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [saveError, setSaveError] = useState<string>();
+  const stick = useStickToBottom();
+
+  // The transport reads settings when a request starts, so the latest choice always goes out.
+  const settingsRef = useRef(settings);
+  useEffect(() => {
+    settingsRef.current = settings;
+  }, [settings]);
+  const [transport] = useState(
+    () => new DefaultChatTransport<ChatMessage>({ api: "/api/chat", body: () => toApiSettings(settingsRef.current) }),
+  );
+
+  const { messages, status, error, sendMessage, regenerate, stop, setMessages } = useChat<ChatMessage>({
+    id,
+    messages: initialMessages,
+    transport,
+    onFinish: ({ message, isAbort }) => {
+      // The Worker records the stop too, but only reload would show it; mark it here at once.
+      if (isAbort) {
+        setMessages((all) =>
+          all.map((m) => (m.id === message.id && !m.metadata?.status ? { ...m, metadata: { ...m.metadata, status: "stopped" } } : m)),
+        );
+      }
+      onConversationsChanged(); // The Worker may have set the title.
+    },
+    onError: onConversationsChanged,
+  });
+  const busy = status === "submitted" || status === "streaming";
+
+  // Whether the server has this conversation, so settings changes can be saved to it.
+  const existsRef = useRef(conversation !== null);
+  const savedSettingsRef = useRef(JSON.stringify(toApiSettings(settings)));
+  useEffect(() => {
+    // The stream only starts after the Worker created the conversation and saved the question.
+    if (status !== "streaming" || existsRef.current) return;
+    existsRef.current = true;
+    savedSettingsRef.current = JSON.stringify(toApiSettings(settingsRef.current));
+    onConversationsChanged();
+  }, [status, onConversationsChanged]);
+
+  useEffect(() => {
+    const apiSettings = toApiSettings(settings);
+    const json = JSON.stringify(apiSettings);
+    if (!existsRef.current || json === savedSettingsRef.current) return;
+    const timer = setTimeout(() => {
+      updateConversation(id, { settings: apiSettings }).then(
+        () => {
+          savedSettingsRef.current = json;
+          setSaveError(undefined);
+        },
+        (e: Error) => setSaveError(`Settings were not saved: ${e.message}`),
+      );
+    }, SETTINGS_SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [id, settings]);
+
+  const changeSettings = (patch: Partial<EditableSettings>) => setSettings((s) => ({ ...s, ...patch }));
+
+  const send = (text: string) => {
+    stick.scrollToBottom();
+    void sendMessage({ text });
+    // Same component, new address: the stream keeps running and a reload finds the conversation.
+    if (!existsRef.current) navigate(conversationPath(id), { replace: true });
+  };
+
+  const edit = (messageId: string, text: string) => {
+    stick.scrollToBottom();
+    void sendMessage({ text, messageId });
+  };
+
+  return (
+    <div className="flex h-full min-w-0 flex-1 flex-col">
+      <div className="flex items-center gap-2 border-b border-border px-3 py-2">
+        {menuButton}
+        <ModelPicker value={settings.model} onChange={(model) => changeSettings({ model })} />
+        <button
+          type="button"
+          className={`${button} ml-auto shrink-0`}
+          aria-expanded={settingsOpen}
+          aria-controls="chat-settings"
+          onClick={() => setSettingsOpen((open) => !open)}
+        >
+          Settings
+        </button>
+      </div>
+      {settingsOpen && <SettingsPanel id="chat-settings" settings={settings} onChange={changeSettings} />}
+
+      <MessageList
+        messages={messages}
+        status={status}
+        stick={stick}
+        onRegenerate={() => void regenerate()}
+        onEdit={edit}
+        empty={
+          <div className="mt-[15vh] text-center">
+            <h1 className="text-2xl font-semibold">What can I help with?</h1>
+            <p className="mt-2 text-sm text-muted-foreground">Pick a model above; the settings apply to this conversation only.</p>
+          </div>
+        }
+        footer={
+          (error || saveError) && (
+            <div role="alert" className="rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
+              {error && (
+                <div className="flex flex-wrap items-center gap-2">
+                  <span className="flex-1">{readableMessage(error.message)}</span>
+                  <button type="button" className={button} onClick={() => void regenerate()}>
+                    Retry
+                  </button>
+                </div>
+              )}
+              {saveError && <p>{saveError}</p>}
+            </div>
+          )
+        }
+      />
+      <Composer busy={busy} onSend={send} onStop={() => void stop()} />
+    </div>
+  );
+}

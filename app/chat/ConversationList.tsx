@@ -1,0 +1,150 @@
+import { useState } from "react";
+import { Link } from "wouter";
+import type { Conversation } from "../../contract/api";
+import { deleteConversation, updateConversation } from "../api";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
+import { input, smallButton } from "../ui/styles";
+import { conversationPath } from "./ids";
+
+interface Props {
+  conversations: Conversation[] | undefined;
+  loadError: string | undefined;
+  currentId: string | undefined;
+  query: string;
+  onQueryChange: (q: string) => void;
+  onChanged: () => void;
+  onDeleted: (id: string) => void;
+}
+
+export function ConversationList({ conversations, loadError, currentId, query, onQueryChange, onChanged, onDeleted }: Props) {
+  const [renamingId, setRenamingId] = useState<string>();
+  const [deleting, setDeleting] = useState<Conversation>();
+  const [actionError, setActionError] = useState<string>();
+
+  const rename = (conversation: Conversation, title: string) => {
+    setRenamingId(undefined);
+    if (!title.trim() || title.trim() === conversation.title) return;
+    updateConversation(conversation.id, { title: title.trim() }).then(
+      () => {
+        setActionError(undefined);
+        onChanged();
+      },
+      (e: Error) => setActionError(`Could not rename: ${e.message}`),
+    );
+  };
+
+  const confirmDelete = (conversation: Conversation) => {
+    setDeleting(undefined);
+    deleteConversation(conversation.id).then(
+      () => {
+        setActionError(undefined);
+        onDeleted(conversation.id);
+      },
+      (e: Error) => setActionError(`Could not delete: ${e.message}`),
+    );
+  };
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <div className="px-3 pb-2">
+        <label htmlFor="conversation-search" className="sr-only">
+          Search conversations
+        </label>
+        <input
+          id="conversation-search"
+          type="search"
+          className={input}
+          placeholder="Search conversations"
+          value={query}
+          onChange={(e) => onQueryChange(e.target.value)}
+        />
+      </div>
+      {(loadError || actionError) && (
+        <p role="alert" className="mx-3 mb-2 text-xs text-destructive">
+          {actionError ?? loadError}
+        </p>
+      )}
+      <ul className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+        {conversations?.length === 0 && (
+          <li className="px-2 py-1 text-sm text-muted-foreground">{query.trim() ? "No conversation matches." : "No conversations yet."}</li>
+        )}
+        {conversations?.map((conversation) => {
+          const current = conversation.id === currentId;
+          return (
+            <li key={conversation.id} className={`group flex items-center gap-1 rounded-md ${current ? "bg-muted" : "hover:bg-muted/60"}`}>
+              {renamingId === conversation.id ? (
+                <RenameInput conversation={conversation} onSave={(title) => rename(conversation, title)} onCancel={() => setRenamingId(undefined)} />
+              ) : (
+                <>
+                  <Link
+                    href={conversationPath(conversation.id)}
+                    aria-current={current ? "page" : undefined}
+                    className="min-w-0 flex-1 truncate rounded-md px-2 py-1.5 text-sm"
+                    title={conversation.title}
+                  >
+                    {conversation.title}
+                  </Link>
+                  {/* Hidden until hover or focus on wide screens; always there on touch screens, which have no hover. */}
+                  <span className="flex shrink-0 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
+                    <button type="button" className={smallButton} aria-label={`Rename ${conversation.title}`} onClick={() => setRenamingId(conversation.id)}>
+                      <PencilIcon />
+                    </button>
+                    <button type="button" className={smallButton} aria-label={`Delete ${conversation.title}`} onClick={() => setDeleting(conversation)}>
+                      <TrashIcon />
+                    </button>
+                  </span>
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {deleting && (
+        <ConfirmDialog
+          title="Delete conversation?"
+          confirmLabel="Delete"
+          onConfirm={() => confirmDelete(deleting)}
+          onCancel={() => setDeleting(undefined)}
+        >
+          “{deleting.title}” and all its messages will be deleted. This cannot be undone.
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+function RenameInput({ conversation, onSave, onCancel }: { conversation: Conversation; onSave: (title: string) => void; onCancel: () => void }) {
+  const [title, setTitle] = useState(conversation.title);
+  return (
+    <input
+      className={`${input} m-0.5`}
+      aria-label={`New title for ${conversation.title}`}
+      value={title}
+      maxLength={200}
+      autoFocus
+      onFocus={(e) => e.target.select()}
+      onChange={(e) => setTitle(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === "Enter" && !e.nativeEvent.isComposing) onSave(title);
+        if (e.key === "Escape") onCancel();
+      }}
+      onBlur={onCancel}
+    />
+  );
+}
+
+function PencilIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />
+    </svg>
+  );
+}
+
+function TrashIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6" />
+    </svg>
+  );
+}

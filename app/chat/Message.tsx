@@ -1,0 +1,116 @@
+import { useState } from "react";
+import type { ChatMessage } from "../../contract/messages";
+import { CopyButton } from "../ui/CopyButton";
+import { Markdown } from "../ui/Markdown";
+import { button, input, primaryButton, smallButton } from "../ui/styles";
+import { answerDetails, messageText } from "./messageText";
+
+interface Props {
+  message: ChatMessage;
+  /** This answer is the one being streamed right now. */
+  streaming: boolean;
+  /** A request is in flight, so history must not change under it. */
+  busy: boolean;
+  onRegenerate?: () => void;
+  onEdit: (messageId: string, text: string) => void;
+}
+
+export function Message({ message, streaming, busy, onRegenerate, onEdit }: Props) {
+  const [draft, setDraft] = useState<string>();
+  const isUser = message.role === "user";
+  const text = messageText(message);
+  const meta = message.metadata;
+
+  if (isUser && draft !== undefined) {
+    return (
+      <article aria-label="You" className="ml-auto w-full max-w-[85%] space-y-2">
+        <label className="sr-only" htmlFor={`edit-${message.id}`}>
+          Edit message
+        </label>
+        <textarea
+          id={`edit-${message.id}`}
+          className={`${input} min-h-24 resize-y`}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          autoFocus
+        />
+        <div className="flex justify-end gap-2">
+          <button type="button" className={button} onClick={() => setDraft(undefined)}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className={primaryButton}
+            disabled={busy || !draft.trim()}
+            onClick={() => {
+              onEdit(message.id, draft);
+              setDraft(undefined);
+            }}
+          >
+            Save and resend
+          </button>
+        </div>
+      </article>
+    );
+  }
+
+  return (
+    <article aria-label={isUser ? "You" : "Assistant"} className={`group flex flex-col gap-1 ${isUser ? "items-end" : "items-start"}`}>
+      <div
+        className={
+          isUser
+            ? "max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-muted px-4 py-2 text-[0.95rem]"
+            : "w-full min-w-0"
+        }
+      >
+        {isUser ? (
+          text
+        ) : (
+          <>
+            {message.parts.map((part, i) =>
+              part.type === "reasoning" && part.text ? (
+                <details key={i} className="mb-2 text-sm text-muted-foreground">
+                  <summary className="cursor-pointer select-none">Reasoning</summary>
+                  <p className="mt-1 whitespace-pre-wrap">{part.text}</p>
+                </details>
+              ) : null,
+            )}
+            {text ? <Markdown streaming={streaming}>{text}</Markdown> : streaming && <ThinkingDots />}
+          </>
+        )}
+      </div>
+
+      {meta?.status === "stopped" && <p className="text-xs font-medium text-amber-700 dark:text-amber-400">Stopped — partial answer</p>}
+      {meta?.status === "failed" && (
+        <p className="text-xs font-medium text-destructive">Failed: {meta.error ?? "the answer broke off."}</p>
+      )}
+
+      {!streaming && (
+        <div className="flex flex-wrap items-center gap-1">
+          <CopyButton text={text} label="Copy message" />
+          {isUser && (
+            <button type="button" className={smallButton} disabled={busy} onClick={() => setDraft(text)}>
+              Edit
+            </button>
+          )}
+          {onRegenerate && (
+            <button type="button" className={smallButton} disabled={busy} onClick={onRegenerate}>
+              Regenerate
+            </button>
+          )}
+          {!isUser && <span className="text-xs text-muted-foreground">{answerDetails(message)}</span>}
+        </div>
+      )}
+    </article>
+  );
+}
+
+function ThinkingDots() {
+  return (
+    <span className="inline-flex gap-1 py-2" aria-label="Waiting for the answer" role="img">
+      {[0, 150, 300].map((delay) => (
+        <span key={delay} className="size-1.5 animate-bounce rounded-full bg-muted-foreground" style={{ animationDelay: `${delay}ms` }} />
+      ))}
+    </span>
+  );
+}

@@ -1,0 +1,60 @@
+import type { ChatStatus } from "ai";
+import type { ReactNode } from "react";
+import type { ChatMessage } from "../../contract/messages";
+import { Message } from "./Message";
+import { useStickToBottom } from "./useStickToBottom";
+
+interface Props {
+  messages: ChatMessage[];
+  status: ChatStatus;
+  onRegenerate: () => void;
+  onEdit: (messageId: string, text: string) => void;
+  /** Rendered under the last message (errors), inside the scroll area so it is seen in context. */
+  footer?: ReactNode;
+  empty: ReactNode;
+  stick: ReturnType<typeof useStickToBottom>;
+}
+
+export function MessageList({ messages, status, onRegenerate, onEdit, footer, empty, stick }: Props) {
+  const busy = status === "submitted" || status === "streaming";
+  const last = messages.at(-1);
+  const { scrollRef, contentRef, atBottom, scrollToBottom } = stick;
+
+  return (
+    <div className="relative min-h-0 flex-1">
+      <div ref={scrollRef} className="h-full overflow-y-auto overscroll-contain">
+        <div ref={contentRef} className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 py-6">
+          {/* aria-busy holds screen-reader announcements until an answer is complete instead of reading every token. */}
+          <div role="log" aria-live="polite" aria-label="Messages" aria-busy={busy} className="flex flex-col gap-6">
+            {messages.map((message) => (
+              <Message
+                key={message.id}
+                message={message}
+                busy={busy}
+                streaming={status === "streaming" && message === last && message.role === "assistant"}
+                onEdit={onEdit}
+                onRegenerate={message === last && message.role === "assistant" ? onRegenerate : undefined}
+              />
+            ))}
+          </div>
+          {messages.length === 0 && empty}
+          {status === "submitted" && (
+            <p className="text-sm text-muted-foreground" role="status">
+              Waiting for the model…
+            </p>
+          )}
+          {footer}
+        </div>
+      </div>
+      {!atBottom && (
+        <button
+          type="button"
+          onClick={scrollToBottom}
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full border border-border bg-card px-3 py-1.5 text-sm shadow-md hover:bg-muted"
+        >
+          Jump to latest
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import type { ChatMessage, MessageUsage } from "../../contract/messages";
+import { findChatModel } from "../../contract/models";
+
+export function messageText(message: ChatMessage): string {
+  return message.parts
+    .flatMap((part) => (part.type === "text" ? [part.text] : []))
+    .join("\n\n");
+}
+
+function tokens(usage: MessageUsage | undefined): string | undefined {
+  if (!usage) return undefined;
+  const { inputTokens, outputTokens, totalTokens } = usage;
+  if (inputTokens !== undefined && outputTokens !== undefined) return `${inputTokens} in · ${outputTokens} out tokens`;
+  if (totalTokens !== undefined) return `${totalTokens} tokens`;
+  return outputTokens !== undefined ? `${outputTokens} tokens` : undefined;
+}
+
+/** "Llama 4 Scout 17B · Local engine · stories260K.gguf · 12 in · 40 out tokens": what answered, and at what cost. */
+export function answerDetails(message: ChatMessage): string {
+  const meta = message.metadata;
+  if (!meta) return "";
+  const model = meta.model ? (findChatModel(meta.model)?.label ?? meta.model) : undefined;
+  return [model, meta.servedBy, tokens(meta.usage)].filter(Boolean).join(" · ");
+}

@@ -1,0 +1,63 @@
+import { useEffect, useState } from "react";
+import { Streamdown, defaultRehypePlugins, type PluginConfig, type UrlTransform } from "streamdown";
+
+/*
+ * Model output is untrusted (prompt injection), so:
+ * - no rehype-raw: HTML in the text shows as text instead of becoming elements;
+ * - rehype-sanitize stays as a second net;
+ * - rehype-harden blocks every image, since a remote image URL can leak conversation text;
+ * - `urlTransform` keeps only http, https and mailto links (harden alone also lets irc:, xmpp:, blob: through).
+ */
+const [hardenPlugin] = defaultRehypePlugins.harden as [unknown, unknown];
+const rehypePlugins = [
+  defaultRehypePlugins.sanitize,
+  [hardenPlugin, { allowedLinkPrefixes: ["*"], allowedImagePrefixes: [], allowedProtocols: [], allowDataImages: false }],
+] as NonNullable<Parameters<typeof Streamdown>[0]["rehypePlugins"]>;
+
+const SAFE_URL = /^(?:https?:|mailto:|#)/i;
+const urlTransform: UrlTransform = (url) => (SAFE_URL.test(url.trim()) ? url : null);
+
+const controls = { code: { copy: true, download: false }, table: { copy: true, download: false, fullscreen: false }, mermaid: false } as const;
+
+// Shiki is large, so it loads only once some text has a code fence, and only once per page.
+let codePlugins: PluginConfig | undefined;
+let codePluginsLoading: Promise<PluginConfig | undefined> | undefined;
+function loadCodePlugins(): Promise<PluginConfig | undefined> {
+  codePluginsLoading ??= import("@streamdown/code").then(
+    ({ code }) => (codePlugins = { code }),
+    () => undefined, // Without highlighting, code blocks still render as plain text.
+  );
+  return codePluginsLoading;
+}
+
+function useCodePlugins(text: string): PluginConfig | undefined {
+  const wanted = text.includes("```") || text.includes("~~~");
+  const [plugins, setPlugins] = useState(codePlugins);
+  useEffect(() => {
+    if (!wanted || plugins) return;
+    let live = true;
+    loadCodePlugins().then((loaded) => live && setPlugins(loaded));
+    return () => {
+      live = false;
+    };
+  }, [wanted, plugins]);
+  return plugins;
+}
+
+export function Markdown({ children, streaming = false }: { children: string; streaming?: boolean }) {
+  const plugins = useCodePlugins(children);
+  return (
+    <Streamdown
+      className="min-w-0 break-words text-[0.95rem] leading-relaxed"
+      isAnimating={streaming}
+      plugins={plugins}
+      rehypePlugins={rehypePlugins}
+      urlTransform={urlTransform}
+      controls={controls}
+    >
+      {children}
+    </Streamdown>
+  );
+}
+
+export default Markdown;

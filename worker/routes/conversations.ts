@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import { idSchema, listConversationsQuerySchema, updateConversationSchema } from "../../contract/api";
+import { AppError } from "../../contract/errors";
+import type { AppEnv } from "../http/app-types";
+import { parseWith, readJson } from "../http/validate";
+import { userStore } from "../store/stub";
+
+/** The caller's conversations. Another user's id is simply not found: their store is another object. */
+export const conversations = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const { q } = parseWith(listConversationsQuerySchema, c.req.query());
+    return c.json({ conversations: await userStore(c).listConversations(q) });
+  })
+  .get("/:id", async (c) => {
+    const found = await userStore(c).getConversation(conversationId(c.req.param("id")));
+    if (!found) throw new AppError("not_found", "That conversation does not exist.");
+    return c.json(found);
+  })
+  .patch("/:id", async (c) => {
+    const id = conversationId(c.req.param("id"));
+    const patch = await readJson(c, updateConversationSchema);
+    const conversation = await userStore(c).updateConversation(id, patch);
+    if (!conversation) throw new AppError("not_found", "That conversation does not exist.");
+    return c.json({ conversation });
+  })
+  .delete("/:id", async (c) => {
+    const deleted = await userStore(c).deleteConversation(conversationId(c.req.param("id")));
+    if (!deleted) throw new AppError("not_found", "That conversation does not exist.");
+    return c.body(null, 204);
+  });
+
+function conversationId(raw: string): string {
+  const parsed = idSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("not_found", "That conversation does not exist.");
+  return parsed.data;
+}

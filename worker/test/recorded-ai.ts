@@ -1,0 +1,59 @@
+/**
+ * TEST DOUBLE of the Workers AI binding, for Worker tests only. It replays streams in the two
+ * formats Workers AI really sends (recorded shapes from Cloudflare's docs and the provider's
+ * fixtures) and throws errors the way the binding throws them.
+ */
+const encoder = new TextEncoder();
+
+export function legacyChunks(pieces: string[], usage = { prompt_tokens: 5, completion_tokens: pieces.length, total_tokens: 5 + pieces.length }): string[] {
+  return [
+    ...pieces.map((p, i) => `data: ${JSON.stringify(i === 0 ? { response: p } : { response: p, p: "abcdef".slice(0, i % 6) })}\n\n`),
+    `data: ${JSON.stringify({ response: "", usage })}\n\n`,
+    "data: [DONE]\n\n",
+  ];
+}
+
+export function openAiChunks(pieces: string[], usage = { prompt_tokens: 147, completion_tokens: pieces.length, total_tokens: 147 + pieces.length }): string[] {
+  return [
+    ...pieces.map((p) => `data: ${JSON.stringify({ choices: [{ delta: { content: p }, finish_reason: null }] })}\n\n`),
+    `data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: "stop" }] })}\n\n`,
+    `data: ${JSON.stringify({ response: "", usage })}\n\n`,
+    "data: [DONE]\n\n",
+  ];
+}
+
+/** A byte stream of SSE lines; `failAfter` breaks it mid-way like a dropped upstream connection. */
+export function sseStream(chunks: string[], options: { failAfter?: number; delayMs?: number; signal?: AbortSignal } = {}): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+      if (options.signal?.aborted) return controller.error(options.signal.reason);
+      if (options.failAfter !== undefined && i === options.failAfter) return controller.error(new Error("upstream connection reset"));
+      if (i >= chunks.length) return controller.close();
+      controller.enqueue(encoder.encode(chunks[i++]));
+    },
+  });
+}
+
+/** The binding's own error shape: `Error("AiError: <code>: <message>")`. */
+export function bindingError(code: number, message: string): Error {
+  return Object.assign(new Error(`AiError: ${code}: ${message}`), { name: "AiError" });
+}
+
+export interface RecordedCall {
+  model: string;
+  inputs: Record<string, unknown>;
+  options?: Record<string, unknown>;
+}
+
+/** A `run()` that records its calls and answers with what the test scripted. */
+export function recordedRun(answer: (call: RecordedCall) => unknown | Promise<unknown>) {
+  const calls: RecordedCall[] = [];
+  const run = async (model: string, inputs: Record<string, unknown>, options?: Record<string, unknown>) => {
+    const call = { model, inputs, options };
+    calls.push(call);
+    return answer(call);
+  };
+  return { run, calls };
+}
