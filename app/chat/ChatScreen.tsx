@@ -42,7 +42,8 @@ export default function ChatScreen({ routeId }: { routeId: string | undefined })
   return (
     <div className="flex min-h-0 flex-1">
       {drawerOpen && (
-        <button type="button" aria-label="Close menu" tabIndex={-1} className="fixed inset-0 z-30 bg-black/40 md:hidden" onClick={() => setDrawerOpen(false)} />
+        // The close button and Escape are the accessible ways out; the backdrop is a pointer convenience.
+        <div aria-hidden="true" className="fixed inset-0 z-30 bg-black/40 md:hidden" onClick={() => setDrawerOpen(false)} />
       )}
       <nav
         id="conversations"

@@ -5,6 +5,7 @@ import { useLocation } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
 import { readableMessage, updateConversation } from "../api";
+import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { button } from "../ui/styles";
 import { Composer } from "./Composer";
 import { conversationPath } from "./ids";
@@ -31,6 +32,7 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [saveError, setSaveError] = useState<string>();
   const stick = useStickToBottom();
+  useEffect(preloadMarkdown, []);
 
   // The transport reads settings when a request starts, so the latest choice always goes out.
   const settingsRef = useRef(settings);

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { ChatMessage } from "../../contract/messages";
 import { CopyButton } from "../ui/CopyButton";
-import { Markdown } from "../ui/Markdown";
+import { LazyMarkdown } from "../ui/LazyMarkdown";
 import { button, input, primaryButton, smallButton } from "../ui/styles";
 import { answerDetails, messageText } from "./messageText";
 
@@ -75,7 +75,7 @@ export function Message({ message, streaming, busy, onRegenerate, onEdit }: Prop
                 </details>
               ) : null,
             )}
-            {text ? <Markdown streaming={streaming}>{text}</Markdown> : streaming && <ThinkingDots />}
+            {text ? <LazyMarkdown streaming={streaming}>{text}</LazyMarkdown> : streaming && <ThinkingDots />}
           </>
         )}
       </div>

@@ -1,0 +1,129 @@
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
+import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
+
+beforeEach(() => {
+  vi.spyOn(env.AI, "run").mockImplementation(recordedRun(() => sseStream(legacyChunks(["fine"]))).run as never);
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function startConversation(client: TestClient, text: string) {
+  const id = newConversationId();
+  await readUiStream(await client.chat({ id, messages: [userMessage(text)] }));
+  return id;
+}
+
+describe("conversations", () => {
+  it("lists newest first, searches by title, renames and deletes", async () => {
+    const client = new TestClient();
+    const a = await startConversation(client, "Plan a trip to Lisbon");
+    const b = await startConversation(client, "Explain 50% of a 100_000 budget");
+    const list = async (q?: string) =>
+      ((await (await client.fetch(`/api/conversations${q === undefined ? "" : `?q=${encodeURIComponent(q)}`}`)).json()) as any).conversations.map((c: any) => c.id);
+
+    expect(await list()).toEqual([b, a]);
+    expect(await list("lisbon")).toEqual([a]);
+    expect(await list("50%")).toEqual([b]);
+    expect(await list("_")).toEqual([b]);
+    expect(await list("%")).toEqual([b]);
+
+    const renamed = await client.json(`/api/conversations/${a}`, "PATCH", { title: "Lisbon, 4 days" });
+    expect(renamed.status).toBe(200);
+    expect(((await renamed.json()) as any).conversation.title).toBe("Lisbon, 4 days");
+    expect(await list("4 days")).toEqual([a]);
+
+    expect((await client.fetch(`/api/conversations/${a}`, { method: "DELETE" })).status).toBe(204);
+    expect(await list()).toEqual([b]);
+    expect((await client.fetch(`/api/conversations/${a}`)).status).toBe(404);
+  });
+
+  it("makes a title from the first message, cut at a word boundary", async () => {
+    const client = new TestClient();
+    const id = await startConversation(client, "Could you please explain how the borrow checker in Rust decides when a reference lives long enough?");
+    const { conversation } = (await (await client.fetch(`/api/conversations/${id}`)).json()) as any;
+    expect(conversation.title).toBe("Could you please explain how the borrow checker in Rust…");
+  });
+
+  it("refuses an empty rename with a readable 400", async () => {
+    const client = new TestClient();
+    const id = await startConversation(client, "hello");
+    const response = await client.json(`/api/conversations/${id}`, "PATCH", { title: "   " });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as any).error.code).toBe("bad_request");
+  });
+});
+
+describe("isolation between users", () => {
+  it("one user never sees, changes or deletes another's conversations", async () => {
+    const alice = new TestClient();
+    const bob = new TestClient();
+    const id = await startConversation(alice, "Alice's secret plan");
+
+    expect(((await (await bob.fetch("/api/conversations")).json()) as any).conversations).toEqual([]);
+    expect(((await (await bob.fetch("/api/conversations?q=secret")).json()) as any).conversations).toEqual([]);
+    expect((await bob.fetch(`/api/conversations/${id}`)).status).toBe(404);
+    expect((await bob.json(`/api/conversations/${id}`, "PATCH", { title: "mine now" })).status).toBe(404);
+    expect((await bob.fetch(`/api/conversations/${id}`, { method: "DELETE" })).status).toBe(404);
+
+    // Bob sending to Alice's conversation id only creates a conversation in Bob's own store.
+    await readUiStream(await bob.chat({ id, messages: [userMessage("Bob was here")] }));
+    const alices = (await (await alice.fetch(`/api/conversations/${id}`)).json()) as any;
+    expect(alices.conversation.title).toBe("Alice's secret plan");
+    expect(alices.messages.map((m: any) => m.parts[0]?.text)).not.toContain("Bob was here");
+  });
+});
+
+describe("identity cookie", () => {
+  it("is minted on the first request, signed, HttpOnly and SameSite=Lax, and kept after", async () => {
+    const client = new TestClient();
+    const first = await client.fetch("/api/conversations");
+    const cookie = first.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^uid=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+;/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).not.toContain("Secure"); // plain http here; https responses add Secure
+    const second = await client.fetch("/api/conversations");
+    expect(second.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("is Secure over https", async () => {
+    const { exports } = await import("cloudflare:workers");
+    const response = await exports.default.fetch("https://app.test/api/conversations");
+    expect(response.headers.get("set-cookie")).toContain("Secure");
+  });
+
+  it("a forged or tampered cookie gets a fresh identity, not the claimed one", async () => {
+    const alice = new TestClient();
+    const id = await startConversation(alice, "mine");
+    const [userId, mac] = alice.cookie!.slice("uid=".length).split(".");
+    const forger = new TestClient();
+    forger.cookie = `uid=${userId}.${mac.slice(0, -2)}AA`;
+    const response = await forger.fetch(`/api/conversations/${id}`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get("set-cookie")).toMatch(/^uid=/);
+    forger.cookie = `uid=${userId}`;
+    expect((await forger.fetch(`/api/conversations/${id}`)).status).toBe(404);
+  });
+});
+
+describe("request hygiene", () => {
+  it("refuses a cross-origin mutating request", async () => {
+    const client = new TestClient();
+    const response = await client.fetch("/api/chat", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      body: JSON.stringify({ id: newConversationId(), messages: [userMessage("hi")] }),
+    });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as any).error.code).toBe("forbidden_origin");
+  });
+
+  it("answers unknown API routes with a JSON 404 and sets protective headers", async () => {
+    const response = await new TestClient().fetch("/api/nope");
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as any).error.code).toBe("not_found");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("x-request-id")).toBeTruthy();
+  });
+});
