@@ -2,8 +2,23 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
+import { devWorkerVars } from "./engine/dev-vars";
 
-export default defineConfig({
-  plugins: [react(), tailwindcss(), cloudflare()],
-  server: { port: 5173, strictPort: true },
+export default defineConfig(async ({ command }) => {
+  // Dev only: which Workers AI answers (the local engine unless the shell names another) and the dev
+  // identity secret. Built output never carries these: production uses the AI binding and secrets.
+  const vars = command === "serve" ? await devWorkerVars() : undefined;
+  return {
+    plugins: [
+      react(),
+      tailwindcss(),
+      cloudflare({
+        // No remote proxy session, so dev needs no Cloudflare login and works offline.
+        remoteBindings: false,
+        persistState: process.env.WORKER_STATE_DIR ? { path: process.env.WORKER_STATE_DIR } : true,
+        ...(vars ? { config: (config) => ({ vars: { ...config.vars, ...vars } }) } : {}),
+      }),
+    ],
+    server: { port: 5173, strictPort: true },
+  };
 });

@@ -27,10 +27,28 @@ export function readableMessage(text: string, fallback = "Something went wrong. 
   return text.trim() || fallback;
 }
 
+/*
+ * The Worker gives a browser its identity (a cookie) on its first API request. Requests sent in
+ * parallel before that cookie exists would each get a different identity, and the last Set-Cookie
+ * would win, orphaning conversations. So the first request goes alone and the rest wait for it.
+ */
+let firstRequest: Promise<unknown> | undefined;
+
+/** `fetch` that waits for the identity-setting first request; the chat transport uses it too. */
+export const apiFetch: typeof fetch = async (input, init) => {
+  if (!firstRequest) {
+    const response = fetch(input, init);
+    firstRequest = response.catch(() => undefined);
+    return response;
+  }
+  await firstRequest;
+  return fetch(input, init);
+};
+
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, {
+    response = await apiFetch(path, {
       ...init,
       headers: init.body ? { "content-type": "application/json" } : undefined,
     });

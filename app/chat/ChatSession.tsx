@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useLocation } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
-import { readableMessage, updateConversation } from "../api";
+import { apiFetch, readableMessage, updateConversation } from "../api";
 import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { button } from "../ui/styles";
 import { Composer } from "./Composer";
@@ -40,7 +40,7 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
     settingsRef.current = settings;
   }, [settings]);
   const [transport] = useState(
-    () => new DefaultChatTransport<ChatMessage>({ api: "/api/chat", body: () => toApiSettings(settingsRef.current) }),
+    () => new DefaultChatTransport<ChatMessage>({ api: "/api/chat", fetch: apiFetch, body: () => toApiSettings(settingsRef.current) }),
   );
 
   const { messages, status, error, sendMessage, regenerate, stop, setMessages } = useChat<ChatMessage>({

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Streamdown, defaultRehypePlugins, type PluginConfig, type UrlTransform } from "streamdown";
+import { Streamdown, defaultComponents, defaultRehypePlugins, type Components, type PluginConfig, type UrlTransform } from "streamdown";
 
 /*
  * Model output is untrusted (prompt injection), so:
@@ -16,6 +16,12 @@ const rehypePlugins = [
 
 const SAFE_URL = /^(?:https?:|mailto:|#)/i;
 const urlTransform: UrlTransform = (url) => (SAFE_URL.test(url.trim()) ? url : null);
+
+// A link whose URL was dropped above would still look clickable; show its text plainly instead.
+const DefaultLink = defaultComponents.a;
+const components: Components = {
+  a: (props) => (props.href ? <DefaultLink {...props} /> : <span>{props.children}</span>),
+};
 
 const controls = { code: { copy: true, download: false }, table: { copy: true, download: false, fullscreen: false }, mermaid: false } as const;
 
@@ -53,6 +59,7 @@ export function Markdown({ children, streaming = false }: { children: string; st
       plugins={plugins}
       rehypePlugins={rehypePlugins}
       urlTransform={urlTransform}
+      components={components}
       controls={controls}
     >
       {children}

@@ -1,0 +1,200 @@
+import { expect, test } from "@playwright/test";
+import { ChatPage } from "./pages/ChatPage";
+
+// The stack answers with a tiny random-weight model: its text is noise, so these tests check that an
+// answer arrives and how the page treats it, never what it says.
+
+/** A title no other test or earlier run can have, so sidebar look-ups are unambiguous. */
+function unique(prefix: string): string {
+  return `${prefix} ${Math.random().toString(36).slice(2, 8)}`;
+}
+
+test("sends a message and streams an answer served by the local engine", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+  const question = unique("Hello");
+  await chat.send(question);
+
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.userMessages.first()).toContainText(question);
+  await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);
+  await expect(chat.stopButton).toBeVisible();
+  await chat.waitForAnswer();
+
+  const answer = chat.lastAnswer();
+  await expect(answer).toHaveCount(1);
+  await expect(answer).toContainText(/local engine/i);
+  await expect(answer).toContainText(/tokens/);
+  // Something besides the details line and the buttons: the streamed text itself.
+  const details = await answer.getByText(/local engine/i).innerText();
+  const body = (await answer.innerText()).replace(details, "").replace(/\b(Copy|Regenerate)\b/g, "");
+  expect(body.trim()).not.toBe("");
+  await expect(chat.composer).toHaveValue("");
+
+  // The new conversation is listed and marked as the current page.
+  await expect(chat.conversationLink(question)).toHaveAttribute("aria-current", "page");
+});
+
+test("Stop keeps a partial answer and marks it stopped", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+  // The longest allowed answer, so there is time to stop it.
+  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByLabel("Max tokens").fill("8192");
+  await chat.send(unique("Tell me a long story"));
+
+  await expect(chat.assistantMessages).toHaveCount(1); // Streaming has begun.
+  await chat.stopButton.click();
+  await chat.waitForAnswer();
+  await expect(chat.lastAnswer()).toContainText("Stopped — partial answer");
+
+  // The Worker kept the partial answer with the same mark.
+  await page.reload();
+  await expect(chat.lastAnswer()).toContainText("Stopped — partial answer");
+});
+
+test("Regenerate replaces the last answer", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.startConversation(unique("Regenerate me"));
+  await expect(chat.assistantMessages).toHaveCount(1);
+
+  await chat.lastAnswer().getByRole("button", { name: "Regenerate" }).click();
+  await expect(chat.stopButton).toBeVisible();
+  await chat.waitForAnswer();
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.assistantMessages).toHaveCount(1);
+  await expect(chat.lastAnswer()).toContainText(/local engine/i);
+
+  await page.reload();
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.assistantMessages).toHaveCount(1);
+});
+
+test("editing a question resends it and drops what came after", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.startConversation(unique("First question"));
+  await chat.send("Second question");
+  await chat.waitForAnswer();
+  await expect(chat.assistantMessages).toHaveCount(2);
+
+  const first = chat.userMessages.first();
+  await first.getByRole("button", { name: "Edit" }).click();
+  await chat.log.getByRole("textbox", { name: "Edit message" }).fill("Edited question");
+  await chat.log.getByRole("button", { name: "Save and resend" }).click();
+  await chat.waitForAnswer();
+
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.userMessages.first()).toContainText("Edited question");
+  await expect(chat.assistantMessages).toHaveCount(1);
+
+  await page.reload();
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.userMessages.first()).toContainText("Edited question");
+});
+
+test("a conversation survives a reload and is listed in the sidebar", async ({ page }) => {
+  const chat = new ChatPage(page);
+  const question = unique("Remember me");
+  const url = await chat.startConversation(question);
+
+  await page.reload();
+  await expect(page).toHaveURL(url);
+  await expect(chat.userMessages.first()).toContainText(question);
+  await expect(chat.assistantMessages).toHaveCount(1);
+  await expect(chat.lastAnswer()).toContainText(/local engine/i);
+
+  // From a new chat, the sidebar link leads back to it.
+  await chat.sidebar.getByRole("link", { name: "New chat" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(chat.userMessages).toHaveCount(0);
+  await chat.conversationLink(question).click();
+  await expect(page).toHaveURL(url);
+  await expect(chat.userMessages.first()).toContainText(question);
+});
+
+test("rename, search and delete conversations", async ({ page }) => {
+  const chat = new ChatPage(page);
+  const first = unique("Alpha");
+  const second = unique("Beta");
+  await chat.startConversation(first);
+  await chat.startConversation(second);
+  await expect(chat.conversationLink(first)).toBeVisible();
+
+  // Rename: Enter saves.
+  const renamed = unique("Renamed");
+  await chat.rename(first, renamed);
+  await expect(chat.conversationLink(renamed)).toBeVisible();
+  await expect(chat.conversationLink(first)).toHaveCount(0);
+
+  // Rename: Escape cancels.
+  await chat.sidebar.getByRole("button", { name: `Rename ${renamed}` }).click();
+  const input = chat.sidebar.getByRole("textbox", { name: `New title for ${renamed}` });
+  await input.fill("Not this");
+  await input.press("Escape");
+  await expect(chat.conversationLink(renamed)).toBeVisible();
+
+  // The new title is what the server kept.
+  await page.reload();
+  await expect(chat.conversationLink(renamed)).toBeVisible();
+
+  // Search narrows the list by title.
+  await chat.search.fill(renamed);
+  await expect(chat.conversationLink(renamed)).toBeVisible();
+  await expect(chat.conversationLink(second)).toHaveCount(0);
+  await chat.search.fill("no such title zzzz");
+  await expect(chat.sidebar.getByRole("link", { name: renamed })).toHaveCount(0);
+  await expect(chat.sidebar).toContainText("No conversation matches.");
+  await chat.search.fill("");
+  await expect(chat.conversationLink(second)).toBeVisible();
+
+  // Delete the current conversation: it leaves the list and the page starts a new chat.
+  await expect(chat.conversationLink(second)).toHaveAttribute("aria-current", "page");
+  await chat.delete(second);
+  await expect(chat.conversationLink(second)).toHaveCount(0);
+  await expect(page).toHaveURL(/\/$/);
+  await page.reload();
+  await expect(chat.conversationLink(renamed)).toBeVisible();
+  await expect(chat.conversationLink(second)).toHaveCount(0);
+});
+
+test("another browser sees none of the first one's conversations", async ({ page, browser }) => {
+  const chat = new ChatPage(page);
+  const question = unique("Private");
+  const url = await chat.startConversation(question);
+
+  const other = await browser.newContext();
+  try {
+    const otherChat = new ChatPage(await other.newPage());
+    await otherChat.goto("/");
+    await expect(otherChat.sidebar).toContainText("No conversations yet.");
+    await expect(otherChat.conversationLink(question)).toHaveCount(0);
+
+    await otherChat.page.goto(url);
+    await expect(otherChat.page.getByRole("alert")).toContainText("does not exist");
+    await expect(otherChat.userMessages).toHaveCount(0);
+  } finally {
+    await other.close();
+  }
+});
+
+test("Enter sends, Shift+Enter adds a line, Enter while composing does nothing", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+
+  await chat.composer.fill("line one");
+  await chat.composer.press("Shift+Enter");
+  await chat.composer.pressSequentially("line two");
+  await expect(chat.composer).toHaveValue("line one\nline two");
+  await expect(chat.userMessages).toHaveCount(0);
+
+  // An IME confirming a candidate sends Enter with isComposing set; that must not send.
+  await chat.composer.dispatchEvent("keydown", { key: "Enter", code: "Enter", isComposing: true, bubbles: true });
+  await expect(chat.composer).toHaveValue("line one\nline two");
+  await expect(chat.userMessages).toHaveCount(0);
+
+  await chat.composer.press("Enter");
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.userMessages.first()).toContainText("line one\nline two");
+  await expect(chat.composer).toHaveValue("");
+  await chat.waitForAnswer();
+});

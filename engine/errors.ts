@@ -1,0 +1,30 @@
+import { LOCAL_ENGINE_NO_MODEL } from "../contract/errors";
+
+/** Workers AI's error envelope and the codes this engine answers with. */
+
+export const CODES = {
+  authentication: 10000,
+  incompleteRequest: 3003,
+  requestTooLarge: 3006,
+  invalidData: 5004,
+  noSuchModel: 5007,
+  contextWindow: 5021,
+  noRoute: 7000,
+  noModel: LOCAL_ENGINE_NO_MODEL,
+  /** Ours, like 9901: the model process failed or stopped mid-answer. The Worker maps it to "upstream". */
+  modelProcessFailed: 9902,
+} as const;
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: number,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function envelope(code: number, message: string) {
+  return { result: null, success: false, errors: [{ code, message }], messages: [] };
+}

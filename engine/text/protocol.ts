@@ -1,0 +1,41 @@
+/** Messages between the engine (parent) and the inference child, over the fork IPC channel. */
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface GenerateRequest {
+  /** A conversation (rendered with the model's chat template) or a bare prompt. */
+  messages: ChatMessage[];
+  maxTokens: number;
+  temperature: number;
+  topP?: number;
+  seed?: number;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export type StopReason = "eogToken" | "stopGenerationTrigger" | "customStopTrigger" | "maxTokens" | "abort";
+
+export type ToChild =
+  | { type: "run"; id: number; request: GenerateRequest }
+  | { type: "abort"; id: number };
+
+export type FromChild =
+  | { type: "ready"; contextSize: number; promptFormat: "chat-template" | "plain-text" }
+  | { type: "load-error"; message: string }
+  /** The prompt fits: the parent may start answering. */
+  | { type: "start"; id: number; promptTokens: number }
+  | { type: "token"; id: number; text: string }
+  | { type: "done"; id: number; usage: Usage; stopReason: StopReason }
+  | { type: "error"; id: number; code: number; status: number; message: string };
+
+export interface ChildConfig {
+  modelPath: string;
+  threads: number;
+}
