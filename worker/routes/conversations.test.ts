@@ -45,6 +45,16 @@ describe("conversations", () => {
     expect(conversation.title).toBe("Could you please explain how the borrow checker in Rust…");
   });
 
+  it("stores settings changes and refuses a model that is not in the catalog", async () => {
+    const client = new TestClient();
+    const id = await startConversation(client, "settings");
+    const ok = await client.json(`/api/conversations/${id}`, "PATCH", { settings: { model: "@cf/qwen/qwen3-30b-a3b-fp8", temperature: 1.1 } });
+    expect(((await ok.json()) as any).conversation.settings).toMatchObject({ model: "@cf/qwen/qwen3-30b-a3b-fp8", temperature: 1.1 });
+    const bad = await client.json(`/api/conversations/${id}`, "PATCH", { settings: { model: "@cf/acme/nope" } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error.code).toBe("unknown_model");
+  });
+
   it("refuses an empty rename with a readable 400", async () => {
     const client = new TestClient();
     const id = await startConversation(client, "hello");

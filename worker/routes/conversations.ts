@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { idSchema, listConversationsQuerySchema, updateConversationSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
+import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
 import { parseWith, readJson } from "../http/validate";
 import { userStore } from "../store/stub";
@@ -19,6 +20,8 @@ export const conversations = new Hono<AppEnv>()
   .patch("/:id", async (c) => {
     const id = conversationId(c.req.param("id"));
     const patch = await readJson(c, updateConversationSchema);
+    const model = patch.settings?.model;
+    if (model && !findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
     const conversation = await userStore(c).updateConversation(id, patch);
     if (!conversation) throw new AppError("not_found", "That conversation does not exist.");
     return c.json({ conversation });
