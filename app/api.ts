@@ -32,17 +32,20 @@ export function readableMessage(text: string, fallback = "Something went wrong. 
  * parallel before that cookie exists would each get a different identity, and the last Set-Cookie
  * would win, orphaning conversations. So the first request goes alone and the rest wait for it.
  */
-let firstRequest: Promise<unknown> | undefined;
+let identity: "unknown" | "known" = "unknown";
+let pending: Promise<void> | undefined;
 
 /** `fetch` that waits for the identity-setting first request; the chat transport uses it too. */
 export const apiFetch: typeof fetch = async (input, init) => {
-  if (!firstRequest) {
-    const response = fetch(input, init);
-    firstRequest = response.catch(() => undefined);
-    return response;
-  }
-  await firstRequest;
-  return fetch(input, init);
+  while (identity === "unknown" && pending) await pending;
+  if (identity === "known") return fetch(input, init);
+  const response = fetch(input, init);
+  // Any answer carries the cookie. A failed or aborted request does not, so the next one goes first instead.
+  pending = response.then(
+    () => void (identity = "known"),
+    () => void (pending = undefined),
+  );
+  return response;
 };
 
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {

@@ -4,7 +4,7 @@ function contextLabel(tokens: number): string {
   return tokens >= 1000 ? `${Math.round(tokens / 1000)}K` : String(tokens);
 }
 
-export function capabilities(model: ChatModel): string {
+function capabilities(model: ChatModel): string {
   return [
     `${contextLabel(model.contextWindow)} context`,
     model.vision && "vision",

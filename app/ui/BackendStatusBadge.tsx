@@ -1,6 +1,6 @@
 import type { BackendStatus } from "../../contract/api";
 
-export function statusLabel(status: BackendStatus): string {
+function statusLabel(status: BackendStatus): string {
   const model = status.engine?.textModel;
   return model && !status.label.includes(model) ? `${status.label} · ${model}` : status.label;
 }

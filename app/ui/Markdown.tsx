@@ -50,7 +50,7 @@ function useCodePlugins(text: string): PluginConfig | undefined {
   return plugins;
 }
 
-export function Markdown({ children, streaming = false }: { children: string; streaming?: boolean }) {
+export default function Markdown({ children, streaming = false }: { children: string; streaming?: boolean }) {
   const plugins = useCodePlugins(children);
   return (
     <Streamdown
@@ -66,5 +66,3 @@ export function Markdown({ children, streaming = false }: { children: string; st
     </Streamdown>
   );
 }
-
-export default Markdown;
