@@ -2,7 +2,10 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
-import { devWorkerVars } from "./engine/dev-vars";
+import { devWorkerVars } from "./engine/dev-vars.ts";
+
+// Offline first: do not ask workers.cloudflare.com for a Request.cf sample on every fresh checkout.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 
 export default defineConfig(async ({ command }) => {
   // Dev only: which Workers AI answers (the local engine unless the shell names another) and the dev

@@ -1,33 +1,53 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { startEngine } from "./server";
 
 /**
  * The Worker's variables for `npm run dev`, read from the shell so one command runs the app against
  * the local engine (default), real Workers AI, or any server that speaks the contract:
- *   WORKERS_AI_REST_URL  unset: start the local engine here and point at it
+ *   WORKERS_AI_REST_URL  unset: start the local engine and point at it
  *   WORKERS_AI_TOKEN     bearer token for that URL (real Workers AI needs one)
- *   LOCAL_TEXT_MODEL     GGUF file the local engine serves
- *   AI_GATEWAY_ID        route calls through AI Gateway
+ *   LOCAL_TEXT_MODEL     GGUF file the local engine serves (read by the engine itself)
+ *   AI_GATEWAY_ID        route binding calls through AI Gateway
+ * The identity secret goes through process.env, where the Cloudflare plugin looks for declared secrets.
  */
 export async function devWorkerVars(): Promise<Record<string, string>> {
-  let restUrl = process.env.WORKERS_AI_REST_URL?.trim();
-  if (!restUrl) {
-    const engine = await startEngine({
-      port: Number(process.env.LOCAL_ENGINE_PORT ?? 8788),
-      textModelPath: process.env.LOCAL_TEXT_MODEL || undefined,
-    });
-    restUrl = engine.url;
-    const stop = () => void engine.close();
-    process.once("exit", stop);
-  }
+  process.env.SESSION_SECRET ||= devSessionSecret();
   return {
-    WORKERS_AI_REST_URL: restUrl,
+    WORKERS_AI_REST_URL: process.env.WORKERS_AI_REST_URL?.trim() || (await startLocalEngine()),
     WORKERS_AI_TOKEN: process.env.WORKERS_AI_TOKEN ?? "",
     AI_GATEWAY_ID: process.env.AI_GATEWAY_ID ?? "",
-    SESSION_SECRET: process.env.SESSION_SECRET || devSessionSecret(),
   };
+}
+
+/**
+ * The engine runs as its own process beside Vite: a crash there (a bad model file) cannot take the
+ * dev server down, and its download progress bar owns the terminal line it prints on.
+ */
+async function startLocalEngine(): Promise<string> {
+  const port = Number(process.env.LOCAL_ENGINE_PORT ?? 8788);
+  const child = spawn(process.execPath, ["--import", "tsx", resolve("engine/main.ts")], {
+    stdio: "inherit",
+    env: { ...process.env, LOCAL_ENGINE_PORT: String(port) },
+  });
+  const stop = () => child.kill("SIGTERM");
+  process.once("exit", stop);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => (stop(), process.exit(130)));
+
+  const statusUrl = `http://127.0.0.1:${port}/local/status`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The local engine exited (code ${child.exitCode}); see its output above.`);
+    try {
+      if ((await fetch(statusUrl)).ok) return `http://127.0.0.1:${port}/client/v4/accounts/local/ai`;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stop();
+  throw new Error(`The local engine did not start on port ${port} within 30 s.`);
 }
 
 /** A per-checkout random secret, kept so identity cookies (and so your history) survive restarts. */
