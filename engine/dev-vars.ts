@@ -10,15 +10,19 @@ import { dirname, resolve } from "node:path";
  *   WORKERS_AI_TOKEN     bearer token for that URL (real Workers AI needs one)
  *   LOCAL_TEXT_MODEL     GGUF file the local engine serves (read by the engine itself)
  *   AI_GATEWAY_ID        route binding calls through AI Gateway
- * The identity secret goes through process.env, where the Cloudflare plugin looks for declared secrets.
+ * The values are written back to process.env too: the Cloudflare plugin reads declared secrets and
+ * vars from there and lets them win over the config, so a blank shell variable would otherwise blank
+ * out the engine's URL.
  */
 export async function devWorkerVars(): Promise<Record<string, string>> {
-  process.env.SESSION_SECRET ||= devSessionSecret();
-  return {
+  const vars = {
     WORKERS_AI_REST_URL: process.env.WORKERS_AI_REST_URL?.trim() || (await startLocalEngine()),
     WORKERS_AI_TOKEN: process.env.WORKERS_AI_TOKEN ?? "",
     AI_GATEWAY_ID: process.env.AI_GATEWAY_ID ?? "",
+    SESSION_SECRET: process.env.SESSION_SECRET || devSessionSecret(),
   };
+  Object.assign(process.env, vars);
+  return vars;
 }
 
 /**
