@@ -1,4 +1,3 @@
-import { basename } from "node:path";
 import {
   getLlama,
   LlamaChat,
@@ -126,12 +125,11 @@ async function main() {
   try {
     loaded = await load();
   } catch (err) {
-    const message = `Could not load ${basename(config.modelPath)}: ${(err as Error).message}`;
-    process.send?.({ type: "load-error", message } satisfies FromChild, () => process.exit(1));
+    process.send?.({ type: "load-error", message: (err as Error).message } satisfies FromChild, () => process.exit(1));
     return;
   }
   const aborts = new Map<number, AbortController>();
-  let queue = Promise.resolve();
+  let queue: Promise<unknown> = Promise.resolve();
   process.on("message", (msg: ToChild) => {
     if (msg.type === "abort") return aborts.get(msg.id)?.abort();
     const controller = new AbortController();

@@ -20,7 +20,7 @@ export interface Usage {
   total_tokens: number;
 }
 
-export type StopReason = "eogToken" | "stopGenerationTrigger" | "customStopTrigger" | "maxTokens" | "abort";
+export type StopReason = "eogToken" | "stopGenerationTrigger" | "customStopTrigger" | "functionCalls" | "maxTokens" | "abort";
 
 export type ToChild =
   | { type: "run"; id: number; request: GenerateRequest }

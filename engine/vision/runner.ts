@@ -1,0 +1,135 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/errors";
+import { CODES, EngineError } from "../errors";
+import type { CaptionRequest, ChildConfig, FromChild, ToChild, Usage } from "./protocol";
+
+/**
+ * Owns the vision child for one model directory: starts it, runs one caption at a time (ONNX
+ * runs are CPU-bound; two at once only make both slower), relays words, and turns a dead child
+ * into an error for whoever was waiting. A dead child is started again on the next request.
+ */
+
+const CHILD_PATH = fileURLToPath(new URL("./child.ts", import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+export interface CaptionHandlers {
+  onToken(text: string): void;
+  onDone(usage: Usage): void;
+  onError(err: EngineError): void;
+}
+
+interface Job {
+  id: number;
+  request: CaptionRequest;
+  handlers: CaptionHandlers;
+}
+
+let nextId = 1;
+
+export class VisionRunner {
+  private child?: ChildProcess;
+  private ready = false;
+  private problem?: string;
+  private queue: Job[] = [];
+  private current?: Job;
+  private closed = false;
+
+  constructor(private readonly modelDir: string) {}
+
+  status(): { ready: boolean; problem?: string } {
+    return { ready: this.ready, ...(this.problem ? { problem: this.problem } : {}) };
+  }
+
+  start(): void {
+    if (this.child || this.closed) return;
+    const config: ChildConfig = { modelDir: this.modelDir };
+    const child = fork(CHILD_PATH, [JSON.stringify(config)], { execArgv: ["--import", TSX_LOADER], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child = child;
+    this.ready = false;
+    child.on("message", (msg: FromChild) => this.onMessage(msg));
+    child.on("exit", (code, signal) => this.onExit(child, signal ?? `exit code ${code}`));
+  }
+
+  /** Queues a caption; the returned function cancels it, queued or running. */
+  run(request: CaptionRequest, handlers: CaptionHandlers): () => void {
+    if (this.closed) {
+      handlers.onError(new EngineError(CODES.modelProcessFailed, 503, "The local engine is shutting down."));
+      return () => {};
+    }
+    const job: Job = { id: nextId++, request, handlers };
+    this.queue.push(job);
+    this.start();
+    this.pump();
+    return () => {
+      if (this.current === job) this.send({ type: "abort", id: job.id });
+      else this.queue = this.queue.filter((j) => j !== job);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  }
+
+  private send(msg: ToChild): void {
+    if (this.child?.connected) this.child.send(msg);
+  }
+
+  private pump(): void {
+    if (!this.ready || this.current) return;
+    this.current = this.queue.shift();
+    if (this.current) this.send({ type: "run", id: this.current.id, request: this.current.request });
+  }
+
+  private onMessage(msg: FromChild): void {
+    if (msg.type === "ready") {
+      this.ready = true;
+      this.problem = undefined;
+      return this.pump();
+    }
+    if (msg.type === "load-error") {
+      this.problem = msg.message;
+      return;
+    }
+    const job = this.current;
+    if (!job || job.id !== msg.id) return;
+    if (msg.type === "token") return job.handlers.onToken(msg.text);
+    this.current = undefined;
+    if (msg.type === "done") job.handlers.onDone(msg.usage);
+    else job.handlers.onError(new EngineError(CODES.modelProcessFailed, 500, `The local vision model failed: ${msg.message}`));
+    this.pump();
+  }
+
+  private onExit(child: ChildProcess, how: string): void {
+    if (this.child !== child) return;
+    const wasReady = this.ready;
+    this.child = undefined;
+    this.ready = false;
+    const waiting = [...(this.current ? [this.current] : []), ...(wasReady ? [] : this.queue)];
+    this.current = undefined;
+    if (!wasReady) {
+      this.problem ??= `the model process stopped: ${how}`;
+      this.queue = [];
+    }
+    const error = wasReady
+      ? new EngineError(CODES.modelProcessFailed, 500, `The local vision process stopped (${how}) while answering. The next request starts it again.`)
+      : noVisionModel(`Could not load the vision model in ${this.modelDir} (${this.problem}).`);
+    for (const job of waiting) job.handlers.onError(error);
+    if (!this.closed && wasReady && this.queue.length) this.start();
+  }
+}
+
+/** Why there is no vision answer, with what a person does about it (HTTP 503, code 9903). */
+export function noVisionModel(reason: string): EngineError {
+  return new EngineError(
+    LOCAL_ENGINE_NO_VISION_MODEL,
+    503,
+    `${reason} Download a transformers.js image-to-text model (see engine/vision/README.md), set LOCAL_VISION_MODEL_DIR to its folder and restart \`npm run dev\`.`,
+  );
+}
