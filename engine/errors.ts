@@ -1,4 +1,4 @@
-import { LOCAL_ENGINE_NO_MODEL } from "../contract/errors";
+import { LOCAL_ENGINE_FAILED, LOCAL_ENGINE_NO_MODEL } from "../contract/errors";
 
 /** Workers AI's error envelope and the codes this engine answers with. */
 
@@ -11,8 +11,8 @@ export const CODES = {
   contextWindow: 5021,
   noRoute: 7000,
   noModel: LOCAL_ENGINE_NO_MODEL,
-  /** Ours, like 9901: the model process failed or stopped mid-answer. The Worker maps it to "upstream". */
-  modelProcessFailed: 9902,
+  /** The Worker maps it to "upstream". */
+  modelProcessFailed: LOCAL_ENGINE_FAILED,
 } as const;
 
 export class EngineError extends Error {

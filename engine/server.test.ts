@@ -109,7 +109,7 @@ describe("cancellation and failures", () => {
     const res = await pending;
     expect(res.status).toBe(500);
     const body = await json(res);
-    expect(body).toMatchObject({ success: false, result: null, errors: [{ code: 9902 }] });
+    expect(body).toMatchObject({ success: false, result: null, errors: [{ code: 9900 }] });
     expect(body.errors[0].message).toMatch(/stopped/);
 
     const restarted = nextEvent<number>(engine.events, "child-start");
