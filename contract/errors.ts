@@ -15,7 +15,11 @@ export const ERRORS = {
   capacity: { status: 503, retry: true, message: "Workers AI is out of capacity for this model right now. Try again in a moment or pick another model." },
   daily_allocation: { status: 429, retry: false, message: "The daily free Workers AI allocation is used up. It resets at 00:00 UTC, or upgrade to Workers Paid." },
   timeout: { status: 504, retry: true, message: "The model took too long to answer. Try again." },
+  prompt_refused: { status: 400, retry: false, message: "The model refused this prompt under its content policy. Change the prompt and try again." },
+  engine_no_image_model: { status: 503, retry: false, message: "The local engine has no image model. Set LOCAL_IMAGE_MODEL_DIR to a folder with SD-Turbo's ONNX files (see engine/images/README.md) and restart `npm run dev`." },
   engine_no_model: { status: 503, retry: false, message: "The local engine has no text model. Set LOCAL_TEXT_MODEL=/path/to/model.gguf and restart `npm run dev`, or run once while online to download one." },
+  engine_no_vision_model: { status: 503, retry: false, message: "The local engine has no vision model. Set LOCAL_VISION_MODEL_DIR to a transformers.js image-to-text model folder (see engine/vision/README.md) and restart `npm run dev`." },
+  unsupported_image: { status: 415, retry: false, message: "That file is not a JPEG, PNG, WebP or GIF image." },
   upstream_unreachable: { status: 502, retry: true, message: "Could not reach the model service. Check that it is running and that WORKERS_AI_REST_URL is right." },
   upstream_auth: { status: 502, retry: false, message: "The model service refused the credentials. Check WORKERS_AI_TOKEN." },
   upstream: { status: 502, retry: true, message: "The model service failed to answer. Try again." },
@@ -29,10 +33,22 @@ export interface ErrorBody {
 }
 
 /**
- * The local engine's own code for "no text model loaded". Workers AI never sends it; it sits far
- * from Cloudflare's ranges so it cannot be mistaken for one of theirs.
+ * The local engine's own codes. Workers AI never sends them; they sit far from Cloudflare's ranges
+ * so they cannot be mistaken for one of theirs.
  */
+/** The model process failed or stopped mid-answer: an upstream failure, retryable. */
+export const LOCAL_ENGINE_FAILED = 9900;
+/** No text model loaded. */
 export const LOCAL_ENGINE_NO_MODEL = 9901;
+
+/**
+ * The local engine's "no weights for this capability" is 9903 for images and vision alike, so the
+ * table below cannot tell them apart: the vision route, which knows what it asked for, maps it itself.
+ */
+export const LOCAL_ENGINE_NO_VISION_MODEL = 9903;
+
+/** The local engine's code for "no image model weights" (9902 is its "model process failed"). */
+export const LOCAL_ENGINE_NO_IMAGE_MODEL = 9903;
 
 /** Workers AI's numeric codes (binding and REST) mapped to ours. */
 const WORKERS_AI_CODES: Record<number, ErrorCode> = {
@@ -50,6 +66,7 @@ const WORKERS_AI_CODES: Record<number, ErrorCode> = {
   3040: "capacity",
   5021: "context_window",
   [LOCAL_ENGINE_NO_MODEL]: "engine_no_model",
+  [LOCAL_ENGINE_NO_IMAGE_MODEL]: "engine_no_image_model",
 };
 
 export function codeForWorkersAi(code: number | undefined): ErrorCode {
