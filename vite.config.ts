@@ -18,6 +18,8 @@ export default defineConfig(async ({ command }) => {
       cloudflare({
         // No remote proxy session, so dev needs no Cloudflare login and works offline.
         remoteBindings: false,
+        // No fixed debugger port, so several stacks (dev, tests, benchmarks) can run side by side.
+        inspectorPort: false,
         persistState: process.env.WORKER_STATE_DIR ? { path: process.env.WORKER_STATE_DIR } : true,
         ...(vars ? { config: (config) => ({ vars: { ...config.vars, ...vars } }) } : {}),
       }),

@@ -1,4 +1,4 @@
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { Link, Route, Switch, useLocation, useRoute } from "wouter";
 import ChatScreen from "./chat/ChatScreen";
 import { BackendStatusBadge, EngineProblemBanner } from "./ui/BackendStatusBadge";
@@ -9,7 +9,14 @@ import { useBackendStatus } from "./ui/useBackendStatus";
  * Header links. A new page (Images, Vision) adds an entry here and a <Route> in the Switch below whose
  * component comes from React.lazy(() => import(...)), so the chat page does not carry its code.
  */
-const NAV_LINKS = [{ href: "/", label: "Chat", isCurrent: (path: string) => path === "/" || path.startsWith("/c/") }];
+const NAV_LINKS = [
+  { href: "/", label: "Chat", isCurrent: (path: string) => path === "/" || path.startsWith("/c/") },
+  { href: "/images", label: "Images", isCurrent: (path: string) => path === "/images" },
+  { href: "/vision", label: "Vision", isCurrent: (path: string) => path === "/vision" || path.startsWith("/vision/") },
+];
+
+const ImagesPage = lazy(() => import("./images/ImagesPage"));
+const VisionPage = lazy(() => import("./vision/VisionPage"));
 
 export function App() {
   const [path] = useLocation();
@@ -51,6 +58,9 @@ export function App() {
           <ChatScreen routeId={params?.id} />
         ) : (
           <Switch>
+            <Route path="/images" component={ImagesPage} />
+            {/* One route for both, so sending the first question (/vision → /vision/:id) keeps the page. */}
+            <Route path="/vision/:threadId?" component={VisionPage} />
             <Route>
               <div className="m-auto p-6 text-center">
                 <h1 className="text-xl font-semibold">Page not found</h1>

@@ -17,8 +17,8 @@ export const ERRORS = {
   timeout: { status: 504, retry: true, message: "The model took too long to answer. Try again." },
   prompt_refused: { status: 400, retry: false, message: "The model refused this prompt under its content policy. Change the prompt and try again." },
   engine_no_image_model: { status: 503, retry: false, message: "The local engine has no image model. Set LOCAL_IMAGE_MODEL_DIR to a folder with SD-Turbo's ONNX files (see engine/images/README.md) and restart `npm run dev`." },
-  engine_no_model: { status: 503, retry: false, message: "The local engine has no text model. Set LOCAL_TEXT_MODEL=/path/to/model.gguf and restart `npm run dev`, or run once while online to download one." },
   engine_no_vision_model: { status: 503, retry: false, message: "The local engine has no vision model. Set LOCAL_VISION_MODEL_DIR to a transformers.js image-to-text model folder (see engine/vision/README.md) and restart `npm run dev`." },
+  engine_no_model: { status: 503, retry: false, message: "The local engine has no text model. Set LOCAL_TEXT_MODEL=/path/to/model.gguf and restart `npm run dev`, or run once while online to download one." },
   unsupported_image: { status: 415, retry: false, message: "That file is not a JPEG, PNG, WebP or GIF image." },
   upstream_unreachable: { status: 502, retry: true, message: "Could not reach the model service. Check that it is running and that WORKERS_AI_REST_URL is right." },
   upstream_auth: { status: 502, retry: false, message: "The model service refused the credentials. Check WORKERS_AI_TOKEN." },
@@ -41,14 +41,10 @@ export const LOCAL_ENGINE_FAILED = 9900;
 /** No text model loaded. */
 export const LOCAL_ENGINE_NO_MODEL = 9901;
 
-/**
- * The local engine's "no weights for this capability" is 9903 for images and vision alike, so the
- * table below cannot tell them apart: the vision route, which knows what it asked for, maps it itself.
- */
+/** No image model weights (SD-Turbo layout ONNX files). */
+export const LOCAL_ENGINE_NO_IMAGE_MODEL = 9902;
+/** No vision (image-to-text) model. */
 export const LOCAL_ENGINE_NO_VISION_MODEL = 9903;
-
-/** The local engine's code for "no image model weights" (9902 is its "model process failed"). */
-export const LOCAL_ENGINE_NO_IMAGE_MODEL = 9903;
 
 /** Workers AI's numeric codes (binding and REST) mapped to ours. */
 const WORKERS_AI_CODES: Record<number, ErrorCode> = {
@@ -67,6 +63,7 @@ const WORKERS_AI_CODES: Record<number, ErrorCode> = {
   5021: "context_window",
   [LOCAL_ENGINE_NO_MODEL]: "engine_no_model",
   [LOCAL_ENGINE_NO_IMAGE_MODEL]: "engine_no_image_model",
+  [LOCAL_ENGINE_NO_VISION_MODEL]: "engine_no_vision_model",
 };
 
 export function codeForWorkersAi(code: number | undefined): ErrorCode {

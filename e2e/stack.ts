@@ -7,15 +7,19 @@ import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { ensureTestTextModel } from "../engine/fixtures/test-model";
+import { ensureTestImageModels } from "../engine/images/fixtures";
+import { ensureTestVisionModel } from "../engine/vision/fixtures";
 
 const port = process.argv[2] ?? "5174";
 const stateDir = resolve(process.env.STACK_STATE_DIR ?? ".cache/e2e-worker-state");
 rmSync(stateDir, { recursive: true, force: true });
 
 const model = process.env.LOCAL_TEXT_MODEL || (await ensureTestTextModel());
+const imageModelDir = process.env.LOCAL_IMAGE_MODEL_DIR || (await ensureTestImageModels());
+const visionModelDir = process.env.LOCAL_VISION_MODEL_DIR || (await ensureTestVisionModel());
 const vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), "--port", port, "--strictPort"], {
   stdio: "inherit",
-  env: { ...process.env, LOCAL_TEXT_MODEL: model, LOCAL_ENGINE_PORT: process.env.LOCAL_ENGINE_PORT ?? "8790", WORKER_STATE_DIR: stateDir, WORKERS_AI_REST_URL: "" },
+  env: { ...process.env, LOCAL_TEXT_MODEL: model, LOCAL_IMAGE_MODEL_DIR: imageModelDir, LOCAL_VISION_MODEL_DIR: visionModelDir, LOCAL_ENGINE_PORT: process.env.LOCAL_ENGINE_PORT ?? "8790", WORKER_STATE_DIR: stateDir, WORKERS_AI_REST_URL: "" },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => vite.kill(signal));
 vite.on("exit", (code) => process.exit(code ?? 0));

@@ -8,9 +8,9 @@ import { isTextModelId } from "./text/registry";
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export async function handleRun(req: IncomingMessage, res: ServerResponse, modelId: string, text: TextModelManager): Promise<void> {
+export async function handleRun(res: ServerResponse, modelId: string, body: unknown, text: TextModelManager): Promise<void> {
   if (!isTextModelId(modelId)) throw new EngineError(CODES.noSuchModel, 400, `No such model ${modelId} or task`);
-  const { request, stream } = parseRunInput(parseJson(await readBody(req)));
+  const { request, stream } = parseRunInput(body);
   const runner = text.current();
   if (runner instanceof EngineError) throw runner;
   res.setHeader("x-local-engine-model", runner.modelFile);
@@ -45,7 +45,7 @@ function sse(data: unknown): string {
   return `data: ${JSON.stringify(data)}\n\n`;
 }
 
-function parseJson(body: string): unknown {
+export function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
@@ -53,7 +53,7 @@ function parseJson(body: string): unknown {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -61,7 +61,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new EngineError(CODES.requestTooLarge, 413, "The request is too large.");
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -146,9 +146,9 @@ describe("error envelopes", () => {
     expect(message).toMatch(/^The estimated number of input and maximum output tokens \(\d+\) exceeded this model context window limit \(4096\)\.$/);
   });
 
-  it("5007 for a model id that is not a text model in the catalog", async () => {
-    const res = await post(runUrl(engine.url, "@cf/black-forest-labs/flux-1-schnell"), hello);
-    expect(await expectEnvelope(res, 400, 5007)).toBe("No such model @cf/black-forest-labs/flux-1-schnell or task");
+  it("5007 for a model id that is not in the catalog", async () => {
+    const res = await post(runUrl(engine.url, "@cf/acme/not-a-model"), hello);
+    expect(await expectEnvelope(res, 400, 5007)).toBe("No such model @cf/acme/not-a-model or task");
   });
 
   it("7000 for other routes", async () => {
@@ -184,6 +184,8 @@ describe("authorization", () => {
 
 describe("status", () => {
   it("reports the ready model", async () => {
-    expect(await json(fetch(statusUrl(engine.url)))).toEqual({ ready: true, textModel: "tiny-chatml.gguf" });
+    const status = await json(fetch(statusUrl(engine.url)));
+    expect(status).toMatchObject({ ready: true, textModel: "tiny-chatml.gguf", images: { ready: false }, vision: { ready: false } });
+    expect(status.images.problem).toContain("LOCAL_IMAGE_MODEL_DIR");
   });
 });

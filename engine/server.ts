@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { EventEmitter } from "node:events";
 import { CODES, EngineError } from "./errors";
-import { handleRun, sendError, sendJson } from "./run";
+import { createImageCapability } from "./images";
+import { handleRun, parseJson, readBody, sendError, sendJson } from "./run";
+import { createVisionCapability } from "./vision";
 import { TextModelManager } from "./text/manager";
 import { chooseTextModel } from "./text/registry";
 
@@ -16,6 +18,10 @@ export interface EngineOptions {
   port?: number;
   host?: string;
   textModelPath?: string;
+  /** SD-Turbo-layout ONNX folder for the image models (default env LOCAL_IMAGE_MODEL_DIR). */
+  imageModelDir?: string;
+  /** transformers.js image-to-text folder for the vision models (default env LOCAL_VISION_MODEL_DIR). */
+  visionModelDir?: string;
   cacheDir?: string;
   threads?: number;
   download?: { url?: string } | false;
@@ -41,17 +47,29 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     // The library's default thread count ran 1,000 times slower here on 2 cores: always set it.
     { threads: opts.threads ?? (Number(process.env.LOCAL_ENGINE_THREADS) || 1), download: opts.download !== false },
   );
+  const images = createImageCapability({ modelDir: opts.imageModelDir });
+  const vision = createVisionCapability({ modelDir: opts.visionModelDir });
   const token = process.env.LOCAL_ENGINE_TOKEN;
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const { pathname } = new URL(req.url ?? "/", "http://engine");
-    if (req.method === "GET" && pathname === "/local/status") return sendJson(res, 200, text.status());
+    if (req.method === "GET" && pathname === "/local/status") {
+      return sendJson(res, 200, { ...text.status(), images: images.status(), vision: vision.status() });
+    }
     const run = RUN_PATH.exec(pathname);
     if (req.method !== "POST" || !run) throw new EngineError(CODES.noRoute, 404, "No route for that URI");
     if (token && req.headers.authorization !== `Bearer ${token}`) {
       throw new EngineError(CODES.authentication, 401, "Authentication error");
     }
-    await handleRun(req, res, decodeURIComponent(run[1]), text);
+    const model = decodeURIComponent(run[1]);
+    const body = await readBody(req);
+    // A client that goes away (Stop, a closed tab) cancels the work it asked for.
+    const gone = new AbortController();
+    res.on("close", () => res.writableFinished || gone.abort());
+    if (images.handles(model)) return images.run(model, { contentType: req.headers["content-type"] ?? "", body }, res, gone.signal);
+    const json = parseJson(body.toString("utf8"));
+    if (vision.handles(model, json)) return vision.run(model, json, res, gone.signal);
+    await handleRun(res, model, json, text);
   };
 
   const server = createServer({ noDelay: true }, (req, res) => {
@@ -74,7 +92,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}/client/v4/accounts/local/ai`,
     events: text.events,
     async close() {
-      await text.close();
+      await Promise.all([text.close(), images.close(), vision.close()]);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -8,7 +8,9 @@ import { log, withRequestId } from "./http/log";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
+import { images } from "./routes/images";
 import { status } from "./routes/status";
+import { vision } from "./routes/vision";
 
 export { UserStore } from "./store/user-store";
 
@@ -23,7 +25,9 @@ app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SEC
 
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
+app.route("/api/images", images);
 app.route("/api/status", status);
+app.route("/api/vision", vision);
 
 app.notFound((c) => errorResponse(c, new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/errors";
+import { CODES } from "../errors";
 import { ensureTestVisionModel } from "./fixtures";
 import { createVisionCapability, type EngineCapability } from "./index";
 
@@ -86,7 +87,7 @@ describe("local vision capability with the generated tiny model", () => {
   it("refuses bytes that are not an image with an error envelope", async () => {
     const response = await http.post({ image: Array.from(Buffer.from("not an image at all")) });
     expect(response.status).toBe(500);
-    expect(((await response.json()) as any)).toMatchObject({ result: null, success: false, errors: [{ code: 9902 }] });
+    expect(((await response.json()) as any)).toMatchObject({ result: null, success: false, errors: [{ code: CODES.modelProcessFailed }] });
   });
 });
 

@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../http/app-types";
 import type { UserStore } from "./user-store";
 
-type StoreMethods = Pick<UserStore, "listConversations" | "getConversation" | "saveHistory" | "saveAnswer" | "updateConversation" | "deleteConversation">;
+type StoreMethods = Pick<UserStore, "listConversations" | "getConversation" | "saveHistory" | "saveAnswer" | "updateConversation" | "deleteConversation" | "saveImage" | "listImages" | "getImage" | "deleteImage"
+  | "addVisionImage" | "getVisionImage" | "listVisionThreads" | "getVisionThread" | "saveVisionHistory" | "saveVisionAnswer" | "deleteVisionThread">;
 
 /**
  * The store's RPC surface with plain types: workers-types' Rpc.Result mapping recurses through the

@@ -1,7 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ChatSettings, Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
+import type { ImagePage, ImageRecord } from "../../contract/images-api";
+import { ImageTable } from "./images";
 import { titleFrom } from "./title";
+import { VisionTables } from "./vision";
 
 /**
  * One Durable Object per user, holding that user's conversations in its own SQLite database.
@@ -10,6 +13,8 @@ import { titleFrom } from "./title";
  */
 export class UserStore extends DurableObject {
   private readonly sql: SqlStorage;
+  private readonly vision: VisionTables;
+  private readonly images: ImageTable;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -32,6 +37,8 @@ export class UserStore extends DurableObject {
       CREATE INDEX IF NOT EXISTS messages_by_position ON messages (conversation_id, position);
       CREATE INDEX IF NOT EXISTS conversations_by_update ON conversations (updated_at DESC);
     `);
+    this.vision = new VisionTables(ctx.storage);
+    this.images = new ImageTable(this.sql);
   }
 
   listConversations(query?: string): Conversation[] {
@@ -120,6 +127,46 @@ export class UserStore extends DurableObject {
     });
   }
 
+  // Generated images: see ./images.ts.
+  saveImage(record: ImageRecord): void {
+    this.images.save(record);
+  }
+
+  listImages(cursor: string | undefined, limit: number): ImagePage {
+    return this.images.list(cursor, limit);
+  }
+
+  getImage(id: string): ImageRecord | null {
+    return this.images.get(id);
+  }
+
+  deleteImage(id: string): boolean {
+    return this.images.delete(id);
+  }
+
+  // Vision Q&A (worker/store/vision.ts).
+  addVisionImage(...args: Parameters<VisionTables["addImage"]>) {
+    return this.vision.addImage(...args);
+  }
+  getVisionImage(...args: Parameters<VisionTables["getImage"]>) {
+    return this.vision.getImage(...args);
+  }
+  listVisionThreads() {
+    return this.vision.listThreads();
+  }
+  getVisionThread(...args: Parameters<VisionTables["getThread"]>) {
+    return this.vision.getThread(...args);
+  }
+  saveVisionHistory(...args: Parameters<VisionTables["saveHistory"]>) {
+    return this.vision.saveHistory(...args);
+  }
+  saveVisionAnswer(...args: Parameters<VisionTables["saveAnswer"]>) {
+    return this.vision.saveAnswer(...args);
+  }
+  deleteVisionThread(...args: Parameters<VisionTables["deleteThread"]>) {
+    return this.vision.deleteThread(...args);
+  }
+
   private insertMessage(conversationId: string, position: number, message: ChatMessage) {
     this.sql.exec(
       `INSERT INTO messages (conversation_id, id, position, body) VALUES (?, ?, ?, ?)`,
@@ -155,7 +202,7 @@ function sameMessage(a: ChatMessage, b: ChatMessage): boolean {
  * The server's record of an answer (status, usage, who served it) wins over what a client echoes
  * back for the same message id: a client cannot rewrite how an answer ended.
  */
-function withServerMetadata(message: ChatMessage, stored: ChatMessage | undefined, now: number): ChatMessage {
+export function withServerMetadata(message: ChatMessage, stored: ChatMessage | undefined, now: number): ChatMessage {
   if (stored && message.role === "assistant") return { ...message, metadata: stored.metadata };
   return { ...message, metadata: { createdAt: stored?.metadata?.createdAt ?? now } };
 }

@@ -1,0 +1,26 @@
+import type { ImageRecord } from "../../contract/images-api";
+import { ImageCard, type ImageActions } from "./ImageCard";
+
+/** One slot per requested image: waiting, made, or failed with its own reason. */
+export type Slot = { key: string; state: "pending" } | { key: string; state: "done"; image: ImageRecord } | { key: string; state: "failed"; message: string };
+
+export function Results({ slots, ...actions }: { slots: Slot[] } & ImageActions) {
+  if (!slots.length) return null;
+  return (
+    <section aria-label="Results" aria-live="polite" className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+      {slots.map((slot) =>
+        slot.state === "done" ? (
+          <ImageCard key={slot.key} image={slot.image} {...actions} />
+        ) : slot.state === "failed" ? (
+          <p key={slot.key} role="alert" className="rounded-lg border border-destructive/50 bg-destructive/10 p-3 text-sm text-destructive">
+            {slot.message}
+          </p>
+        ) : (
+          <div key={slot.key} role="status" className="flex aspect-square animate-pulse items-center justify-center rounded-lg border border-border bg-muted text-sm text-muted-foreground">
+            Generating…
+          </div>
+        ),
+      )}
+    </section>
+  );
+}

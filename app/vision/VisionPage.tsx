@@ -1,0 +1,126 @@
+import { useCallback, useEffect, useState } from "react";
+import { useLocation, useRoute } from "wouter";
+import { DEFAULT_VISION_MODEL, type VisionImage, type VisionMessage, type VisionThread } from "../../contract/vision-api";
+import { newConversationId } from "../chat/ids";
+import { deleteThread, getThread, imageUrl, listThreads, uploadImage } from "./api";
+import { DropZone } from "./DropZone";
+import { formatBytes, isSupportedImage, resizeImage, type PreparedImage } from "./resize-image";
+import { ThreadList } from "./ThreadList";
+import { dangerButton } from "../ui/styles";
+import { VisionChat } from "./VisionChat";
+
+interface OpenThread {
+  id: string;
+  image: VisionImage;
+  messages: VisionMessage[];
+  model: string;
+  /** Set for an image uploaded in this visit: the sizes before and after shrinking. */
+  prepared?: PreparedImage;
+}
+
+/** /vision and /vision/:threadId: drop an image, ask about it, come back to it later. */
+export default function VisionPage() {
+  const [, navigate] = useLocation();
+  const [, params] = useRoute<{ threadId: string }>("/vision/:threadId");
+  const routeId = params?.threadId;
+  const [threads, setThreads] = useState<VisionThread[]>([]);
+  const [open, setOpen] = useState<OpenThread>();
+  const [problem, setProblem] = useState<string>();
+  const [working, setWorking] = useState<string>();
+
+  const refresh = useCallback(() => {
+    listThreads().then(setThreads, () => {});
+  }, []);
+  useEffect(refresh, [refresh]);
+
+  useEffect(() => {
+    if (!routeId) return setOpen((current) => (current && threads.some((t) => t.id === current.id) ? undefined : current));
+    if (open?.id === routeId) return;
+    let live = true;
+    setProblem(undefined);
+    getThread(routeId).then(
+      (found) => live && setOpen({ id: found.thread.id, image: found.image, messages: found.messages, model: found.thread.model }),
+      (error: Error) => live && setProblem(error.message),
+    );
+    return () => void (live = false);
+    // Only a new address loads a thread; the open one changes as it streams.
+  }, [routeId]);
+
+  const onFile = useCallback(async (file: File) => {
+    setProblem(undefined);
+    if (!(await isSupportedImage(file))) {
+      setProblem(`${file.name || "That file"} is not a JPEG, PNG, WebP or GIF image.`);
+      return;
+    }
+    try {
+      setWorking("Shrinking the image…");
+      const prepared = await resizeImage(file);
+      setWorking("Uploading…");
+      const image = await uploadImage(prepared.blob);
+      setOpen({ id: newConversationId(), image, messages: [], model: DEFAULT_VISION_MODEL, prepared });
+    } catch (error) {
+      setProblem((error as Error).message || "The image could not be read.");
+    } finally {
+      setWorking(undefined);
+    }
+  }, []);
+
+  const onAsked = useCallback(() => {
+    if (open && routeId !== open.id) navigate(`/vision/${open.id}`, { replace: true });
+    refresh();
+  }, [open, routeId, navigate, refresh]);
+
+  const onDelete = async () => {
+    if (!open) return;
+    try {
+      await deleteThread(open.id);
+      setOpen(undefined);
+      navigate("/vision");
+      refresh();
+    } catch (error) {
+      setProblem((error as Error).message);
+    }
+  };
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col overflow-y-auto md:flex-row">
+      <aside className="shrink-0 border-b border-border p-3 md:w-64 md:overflow-y-auto md:border-b-0 md:border-r">
+        <ThreadList threads={threads} currentId={open?.id} />
+      </aside>
+      <main className="mx-auto flex w-full max-w-3xl min-w-0 flex-col gap-4 p-3 sm:p-6">
+        <h1 className="text-lg font-semibold">Ask about an image</h1>
+        {problem && (
+          <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive">
+            {problem}
+          </p>
+        )}
+        {!open ? (
+          <>
+            <DropZone onFile={onFile} disabled={Boolean(working)} />
+            {working && <p role="status" className="text-sm text-muted-foreground">{working}</p>}
+          </>
+        ) : (
+          <>
+            <figure className="flex flex-col gap-2">
+              <img src={imageUrl(open.image.id)} alt="The image you are asking about" className="max-h-80 w-auto self-start rounded-lg border border-border object-contain" />
+              <figcaption className="text-xs text-muted-foreground">
+                {open.prepared && <>Original {describe(open.prepared.original)} · </>}
+                Sent {describe({ bytes: open.image.bytes, width: open.image.width, height: open.image.height })}
+              </figcaption>
+              {routeId === open.id && (
+                <button type="button" className={`${dangerButton} self-start`} onClick={() => void onDelete()}>
+                  Delete thread
+                </button>
+              )}
+            </figure>
+            <VisionChat key={open.id} threadId={open.id} image={open.image} initialMessages={open.messages} initialModel={open.model} onAsked={onAsked} />
+          </>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function describe(size: { bytes: number; width: number; height: number }): string {
+  return `${size.width}×${size.height} px, ${formatBytes(size.bytes)}`;
+}

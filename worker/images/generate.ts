@@ -1,0 +1,55 @@
+import type { ImageRecord, ImageResult, ImageSettings } from "../../contract/images-api";
+import type { ImageModel } from "../../contract/image-models";
+import type { AiBackend } from "../ai/seam";
+import { randomId } from "../http/ids";
+import { log } from "../http/log";
+import type { UserStoreRpc } from "../store/stub";
+import { imageFailure } from "./failure";
+import { modelInputs } from "./inputs";
+import { saveImage } from "./media";
+import { imageFromOutput } from "./output";
+
+export interface GenerateContext {
+  backend: AiBackend;
+  media: R2Bucket;
+  store: UserStoreRpc;
+  userId: string;
+  signal: AbortSignal;
+}
+
+/** `run()` as image models use it; the binding's typed overloads do not cover multipart input. */
+type Run = (model: string, inputs: unknown, options: { signal: AbortSignal }) => Promise<unknown>;
+
+/**
+ * One image: call the model, read whatever shape it answered in, store bytes and record. A failure
+ * becomes this image's own error, so the others in a batch still arrive.
+ */
+export async function generateImage(ctx: GenerateContext, model: ImageModel, prompt: string, settings: ImageSettings, seed: number | null): Promise<ImageResult> {
+  const started = Date.now();
+  try {
+    const run = ctx.backend.binding.run as unknown as Run;
+    const output = await run(model.id, modelInputs(model, prompt, settings, seed), { signal: ctx.signal });
+    const image = await imageFromOutput(output);
+    const record: ImageRecord = {
+      id: randomId(),
+      prompt,
+      model: model.id,
+      settings,
+      seed,
+      width: image.width,
+      height: image.height,
+      contentType: image.contentType,
+      bytes: image.bytes.byteLength,
+      durationMs: Date.now() - started,
+      createdAt: Date.now(),
+      servedBy: ctx.backend.servedBy(),
+    };
+    await saveImage(ctx.media, ctx.store, ctx.userId, record, image.bytes);
+    log("image.done", { model: model.id, ms: record.durationMs, bytes: record.bytes });
+    return { image: record };
+  } catch (error) {
+    const failure = imageFailure(error);
+    log("image.error", { model: model.id, code: failure.code, workersAiCode: failure.workersAiCode, detail: String(error).slice(0, 300) });
+    return { error: { code: failure.code, message: failure.message } };
+  }
+}

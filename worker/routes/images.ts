@@ -1,0 +1,65 @@
+import { Hono } from "hono";
+import { imageIdSchema, imageModelChoiceSchema, imageRequestSchemaFor, listImagesQuerySchema, type GenerateImagesResponse } from "../../contract/images-api";
+import { AppError } from "../../contract/errors";
+import { DEFAULT_IMAGE_MODEL, findImageModel } from "../../contract/image-models";
+import { resolveAiBackend } from "../ai/seam";
+import type { AppEnv } from "../http/app-types";
+import { parseWith, readJson } from "../http/validate";
+import { downloadName } from "../images/filename";
+import { generateImage } from "../images/generate";
+import { effectiveSettings, randomSeed } from "../images/inputs";
+import { deleteImage, mediaKey } from "../images/media";
+import { userStore } from "../store/stub";
+
+/**
+ * The caller's generated images. Another user's image id is not found: their records live in
+ * another Durable Object and their bytes under another R2 prefix.
+ */
+export const images = new Hono<AppEnv>()
+  .post("/", async (c) => {
+    const choice = await readJson(c, imageModelChoiceSchema);
+    const modelId = choice.model ?? DEFAULT_IMAGE_MODEL;
+    const model = findImageModel(modelId);
+    if (!model) throw new AppError("unknown_model", `There is no image model called ${modelId}. Pick one from the list.`);
+    const request = parseWith(imageRequestSchemaFor(model), choice);
+
+    const settings = effectiveSettings(model, request);
+    const firstSeed = model.seed ? (request.seed ?? randomSeed(model.seed.max)) : null;
+    const ctx = { backend: resolveAiBackend(c.env), media: c.env.MEDIA, store: userStore(c), userId: c.var.userId, signal: c.req.raw.signal };
+    // Consecutive seeds: a batch with a locked seed is still that many different images.
+    const seedOf = (i: number) => (firstSeed === null || !model.seed ? null : (firstSeed + i) % (model.seed.max + 1));
+    const results = await Promise.all(Array.from({ length: request.count }, (_, i) => generateImage(ctx, model, request.prompt, settings, seedOf(i))));
+
+    const firstError = results.find((r) => "error" in r);
+    if (firstError && results.every((r) => "error" in r)) {
+      throw new AppError(firstError.error.code, firstError.error.message);
+    }
+    return c.json({ results } satisfies GenerateImagesResponse);
+  })
+  .get("/", async (c) => {
+    const { cursor, limit } = parseWith(listImagesQuerySchema, c.req.query());
+    return c.json(await userStore(c).listImages(cursor, limit));
+  })
+  .get("/:id", async (c) => {
+    const id = imageId(c.req.param("id"));
+    const record = await userStore(c).getImage(id);
+    const object = record && (await c.env.MEDIA.get(mediaKey(c.var.userId, id)));
+    if (!record || !object) throw new AppError("not_found", "That image does not exist.");
+    c.header("content-type", record.contentType);
+    c.header("content-length", String(object.size));
+    // An id is never reused, so its bytes never change; "private" keeps shared caches out.
+    c.header("cache-control", "private, max-age=31536000, immutable");
+    if (c.req.query("download") === "1") c.header("content-disposition", `attachment; filename="${downloadName(record)}"`);
+    return c.body(object.body);
+  })
+  .delete("/:id", async (c) => {
+    const deleted = await deleteImage(c.env.MEDIA, userStore(c), c.var.userId, imageId(c.req.param("id")));
+    if (!deleted) throw new AppError("not_found", "That image does not exist.");
+    return c.body(null, 204);
+  });
+
+function imageId(raw: string): string {
+  const parsed = imageIdSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("not_found", "That image does not exist.");
+  return parsed.data;
+}

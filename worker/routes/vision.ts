@@ -1,0 +1,111 @@
+import { Hono, type Context } from "hono";
+import { convertToModelMessages, type ModelMessage } from "ai";
+import { idSchema } from "../../contract/api";
+import { AppError } from "../../contract/errors";
+import type { ChatMessage } from "../../contract/messages";
+import { DEFAULT_VISION_MODEL, isVisionModel, LICENCE_ACCEPTED_NOTE, visionRequestSchema, type VisionMessage, type VisionMetadata } from "../../contract/vision-api";
+import { resolveAiBackend } from "../ai/seam";
+import { streamAnswer } from "../ai/stream-answer";
+import type { AppEnv } from "../http/app-types";
+import { readJson } from "../http/validate";
+import { userStore } from "../store/stub";
+import { visionBinding } from "../vision/binding";
+import { withMetadataChunk } from "../vision/note";
+import { readUpload, uploadKey } from "../vision/uploads";
+
+/**
+ * Vision Q&A: upload an image once, then ask about it. The image stays in R2 and the Worker
+ * attaches it to every model call itself, so follow-up questions send text only and no client ever
+ * names a URL for the Worker to fetch. Every id is looked up in the caller's own store first: another
+ * person's image or thread is simply not found.
+ */
+export const vision = new Hono<AppEnv>()
+  .post("/images", async (c) => {
+    const { image, data } = await readUpload(c.req.raw);
+    await c.env.MEDIA.put(uploadKey(c.var.userId, image.id), data, { httpMetadata: { contentType: image.mediaType } });
+    await userStore(c).addVisionImage(image);
+    return c.json(image, 201);
+  })
+  .get("/images/:id", async (c) => {
+    const { image, object } = await loadImage(c, c.req.param("id"));
+    return new Response(object.body, {
+      headers: {
+        "content-type": image.mediaType,
+        "content-length": String(image.bytes),
+        // Ids are never reused, so the bytes behind one never change; private: it is one person's image.
+        "cache-control": "private, max-age=31536000, immutable",
+      },
+    });
+  })
+  .get("/threads", async (c) => c.json({ threads: await userStore(c).listVisionThreads() }))
+  .get("/threads/:id", async (c) => {
+    const found = await userStore(c).getVisionThread(threadId(c.req.param("id")));
+    if (!found) throw new AppError("not_found", "That vision thread does not exist.");
+    return c.json(found);
+  })
+  .delete("/threads/:id", async (c) => {
+    const deleted = await userStore(c).deleteVisionThread(threadId(c.req.param("id")));
+    if (!deleted) throw new AppError("not_found", "That vision thread does not exist.");
+    if (deleted.orphanedImageId) await c.env.MEDIA.delete(uploadKey(c.var.userId, deleted.orphanedImageId));
+    return c.body(null, 204);
+  })
+  .post("/", async (c) => {
+    const body = await readJson(c, visionRequestSchema);
+    const messages = body.messages as VisionMessage[];
+    const model = body.model ?? DEFAULT_VISION_MODEL;
+    if (!isVisionModel(model)) throw new AppError("unknown_model", `${model} cannot read images. Pick a vision model from the list.`);
+    if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's question.");
+
+    const { image, object } = await loadImage(c, body.imageId);
+    const bytes = new Uint8Array(await object.arrayBuffer());
+    const store = userStore(c);
+    if (!(await store.saveVisionHistory(body.id, image.id, model, messages))) {
+      throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
+    }
+
+    const backend = resolveAiBackend(c.env);
+    const ai = visionBinding(backend.binding);
+    // Filled in once the model has answered; onEnd saves it with the answer.
+    const metadata: VisionMetadata = {};
+    const response = streamAnswer(c, {
+      backend: { ...backend, binding: ai.binding },
+      model,
+      history: messages as ChatMessage[],
+      modelMessages: withImage(await convertToModelMessages(messages), bytes, image.mediaType),
+      instructions: body.system,
+      temperature: body.temperature,
+      maxTokens: body.maxTokens,
+      metadata,
+      save: (answer) => store.saveVisionAnswer(body.id, answer),
+    });
+    // The model call is already under way: waiting for its first answer (or its licence dance)
+    // costs nothing before the first token, and tells whether there is a note to send.
+    await ai.firstCall;
+    if (!ai.accepted()) return response;
+    metadata.note = LICENCE_ACCEPTED_NOTE;
+    return withMetadataChunk(response, { note: metadata.note });
+  });
+
+/** The image travels as a file part of the thread's first question, whichever question this is. */
+function withImage(messages: ModelMessage[], data: Uint8Array, mediaType: string): ModelMessage[] {
+  const first = messages.findIndex((m) => m.role === "user");
+  return messages.map((m, i) => {
+    if (i !== first || m.role !== "user") return m;
+    const parts = typeof m.content === "string" ? [{ type: "text" as const, text: m.content }] : m.content;
+    return { ...m, content: [...parts, { type: "file" as const, data, mediaType }] };
+  });
+}
+
+async function loadImage(c: Context<AppEnv>, rawId: string) {
+  const parsed = idSchema.safeParse(rawId);
+  const image = parsed.success ? await userStore(c).getVisionImage(parsed.data) : null;
+  const object = image ? await c.env.MEDIA.get(uploadKey(c.var.userId, image.id)) : null;
+  if (!image || !object) throw new AppError("not_found", "That image does not exist.");
+  return { image, object };
+}
+
+function threadId(raw: string): string {
+  const parsed = idSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("not_found", "That vision thread does not exist.");
+  return parsed.data;
+}

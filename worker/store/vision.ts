@@ -1,0 +1,158 @@
+import type { VisionImage, VisionMessage, VisionThread } from "../../contract/vision-api";
+import { titleFrom } from "./title";
+import { withServerMetadata } from "./user-store";
+
+/**
+ * The vision tables inside the user's Durable Object: uploaded images (bytes live in R2 under
+ * uploads/<user>/<image>; this is the record that makes an image id the caller's own) and threads
+ * of questions about one image. Like the rest of the store, isolation comes from the addressing.
+ */
+export class VisionTables {
+  private readonly sql: SqlStorage;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS vision_images (
+        id TEXT PRIMARY KEY,
+        media_type TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS vision_threads (
+        id TEXT PRIMARY KEY,
+        image_id TEXT NOT NULL REFERENCES vision_images(id),
+        title TEXT NOT NULL,
+        model TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS vision_messages (
+        thread_id TEXT NOT NULL REFERENCES vision_threads(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (thread_id, id)
+      );
+      CREATE INDEX IF NOT EXISTS vision_messages_by_position ON vision_messages (thread_id, position);
+      CREATE INDEX IF NOT EXISTS vision_threads_by_update ON vision_threads (updated_at DESC);
+    `);
+  }
+
+  addImage(image: VisionImage): void {
+    this.sql.exec(
+      `INSERT INTO vision_images (id, media_type, width, height, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      image.id,
+      image.mediaType,
+      image.width,
+      image.height,
+      image.bytes,
+      Date.now(),
+    );
+  }
+
+  getImage(id: string): VisionImage | null {
+    const row = this.sql.exec<ImageRow>(`SELECT * FROM vision_images WHERE id = ?`, id).toArray()[0];
+    return row ? toImage(row) : null;
+  }
+
+  listThreads(): VisionThread[] {
+    return this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads ORDER BY updated_at DESC LIMIT 200`).toArray().map(toThread);
+  }
+
+  getThread(id: string): { thread: VisionThread; image: VisionImage; messages: VisionMessage[] } | null {
+    const row = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, id).toArray()[0];
+    const image = row && this.getImage(row.image_id);
+    if (!row || !image) return null;
+    return { thread: toThread(row), image, messages: this.messages(id) };
+  }
+
+  /**
+   * Makes the stored thread match what the client sent before the model is asked: a thread is about
+   * one image for good, and the server's record of each answer (status, usage) wins over the client's.
+   * Returns false when the thread exists for another image.
+   */
+  saveHistory(threadId: string, imageId: string, model: string, messages: VisionMessage[]): boolean {
+    const now = Date.now();
+    return this.storage.transactionSync(() => {
+      const existing = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, threadId).toArray()[0];
+      if (existing && existing.image_id !== imageId) return false;
+      if (existing) this.sql.exec(`UPDATE vision_threads SET model = ?, updated_at = ? WHERE id = ?`, model, now, threadId);
+      else {
+        const title = titleFrom(messages.find((m) => m.role === "user"));
+        this.sql.exec(`INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, threadId, imageId, title, model, now, now);
+      }
+      const stored = new Map(this.messages(threadId).map((m) => [m.id, m]));
+      this.sql.exec(`DELETE FROM vision_messages WHERE thread_id = ?`, threadId);
+      messages.forEach((m, i) => this.insertMessage(threadId, i, withServerMetadata(m, stored.get(m.id), now) as VisionMessage));
+      return true;
+    });
+  }
+
+  /** Saves (or replaces) the answer at the end of the thread: complete, or marked partial. */
+  saveAnswer(threadId: string, message: VisionMessage): void {
+    this.storage.transactionSync(() => {
+      const exists = this.sql.exec(`SELECT 1 FROM vision_threads WHERE id = ?`, threadId).toArray().length > 0;
+      if (!exists) return; // deleted while the answer streamed: do not resurrect it
+      this.sql.exec(`DELETE FROM vision_messages WHERE thread_id = ? AND id = ?`, threadId, message.id);
+      const next = this.sql.exec<{ n: number }>(`SELECT COALESCE(MAX(position) + 1, 0) AS n FROM vision_messages WHERE thread_id = ?`, threadId).one().n;
+      this.insertMessage(threadId, next, message);
+      this.sql.exec(`UPDATE vision_threads SET updated_at = ? WHERE id = ?`, Date.now(), threadId);
+    });
+  }
+
+  /**
+   * Deletes a thread and, when no other thread uses it, its image record. Returns the image id whose
+   * bytes the caller should remove from R2 (null if still in use), or undefined when there was no thread.
+   */
+  deleteThread(id: string): { orphanedImageId: string | null } | undefined {
+    return this.storage.transactionSync(() => {
+      const row = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, id).toArray()[0];
+      if (!row) return undefined;
+      this.sql.exec(`DELETE FROM vision_messages WHERE thread_id = ?`, id);
+      this.sql.exec(`DELETE FROM vision_threads WHERE id = ?`, id);
+      const stillUsed = this.sql.exec(`SELECT 1 FROM vision_threads WHERE image_id = ?`, row.image_id).toArray().length > 0;
+      if (stillUsed) return { orphanedImageId: null };
+      this.sql.exec(`DELETE FROM vision_images WHERE id = ?`, row.image_id);
+      return { orphanedImageId: row.image_id };
+    });
+  }
+
+  private messages(threadId: string): VisionMessage[] {
+    return this.sql
+      .exec<{ body: string }>(`SELECT body FROM vision_messages WHERE thread_id = ? ORDER BY position`, threadId)
+      .toArray()
+      .map((row) => JSON.parse(row.body) as VisionMessage);
+  }
+
+  private insertMessage(threadId: string, position: number, message: VisionMessage) {
+    this.sql.exec(`INSERT INTO vision_messages (thread_id, id, position, body) VALUES (?, ?, ?, ?)`, threadId, message.id, position, JSON.stringify(message));
+  }
+}
+
+interface ImageRow extends Record<string, SqlStorageValue> {
+  id: string;
+  media_type: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+interface ThreadRow extends Record<string, SqlStorageValue> {
+  id: string;
+  image_id: string;
+  title: string;
+  model: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function toImage(row: ImageRow): VisionImage {
+  return { id: row.id, mediaType: row.media_type as VisionImage["mediaType"], width: row.width, height: row.height, bytes: row.bytes };
+}
+
+function toThread(row: ThreadRow): VisionThread {
+  return { id: row.id, imageId: row.image_id, title: row.title, model: row.model, createdAt: row.created_at, updatedAt: row.updated_at };
+}
