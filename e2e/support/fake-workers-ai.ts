@@ -1,0 +1,111 @@
+/**
+ * TEST DOUBLE: a fake Workers AI REST server for fault injection, load and render benchmarks. It
+ * speaks the contract (`POST {base}/run/{model}`, SSE in either of Workers AI's formats, error
+ * envelopes) and misbehaves on request. The answer comes from the current script, which a test sets
+ * through `PUT /__script`; a prompt containing `fault=<name>` overrides the fault for that call only,
+ * so concurrent callers need no shared state.
+ */
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type Fault =
+  | "none"
+  | "before-first-byte" // HTTP 500 envelope before any token
+  | "capacity" // 3040, HTTP 429
+  | "mid-stream" // socket destroyed after half the tokens
+  | "no-done" // stream ends cleanly but without [DONE] or a finish reason
+  | "malformed" // garbage SSE lines between good ones
+  | "hang" // headers, one token, then nothing until the client gives up
+  | "drip"; // one token every `dripMs`
+
+export interface Script {
+  /** Text to stream; split into small pieces like a tokenizer would. */
+  text?: string;
+  /** Without text: this many generated tokens ("w0 w1 ..."). */
+  tokens?: number;
+  format?: "legacy" | "openai";
+  fault?: Fault;
+  /** Tokens per second for normal streaming (0 = as fast as possible). */
+  tokensPerSecond?: number;
+  dripMs?: number;
+}
+
+export interface FakeWorkersAi {
+  url: string;
+  setScript(script: Script): void;
+  calls: number;
+  close(): Promise<void>;
+}
+
+const DEFAULT: Script = { tokens: 50, format: "legacy", fault: "none", tokensPerSecond: 0 };
+
+export async function startFakeWorkersAi(port = 0): Promise<FakeWorkersAi> {
+  let script: Script = DEFAULT;
+  const state = { calls: 0 };
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    if (req.method === "PUT" && req.url === "/__script") {
+      script = { ...DEFAULT, ...(JSON.parse(body) as Script) };
+      return res.writeHead(204).end();
+    }
+    if (req.method === "GET" && req.url === "/local/status") return json(res, 200, { ready: true, textModel: "fake-workers-ai" });
+    if (req.method !== "POST" || !/\/ai\/run\//.test(req.url ?? "")) return json(res, 404, envelope(7000, "No route for that URI"));
+    state.calls++;
+    const fault = /fault=([a-z-]+)/.exec(body)?.[1] as Fault | undefined;
+    await answer(res, { ...script, ...(fault ? { fault } : {}) });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}/client/v4/accounts/fake/ai`,
+    setScript: (next) => (script = { ...DEFAULT, ...next }),
+    get calls() {
+      return state.calls;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function pieces(script: Script): string[] {
+  if (script.text !== undefined) return script.text.match(/[\s\S]{1,4}/g) ?? [];
+  return Array.from({ length: script.tokens ?? 50 }, (_, i) => `w${i} `);
+}
+
+async function answer(res: ServerResponse, script: Script) {
+  if (script.fault === "before-first-byte") return json(res, 500, envelope(5000, "Internal server error"));
+  if (script.fault === "capacity") return json(res, 429, envelope(3040, "Capacity temporarily exceeded, please try again."));
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const all = pieces(script);
+  const delay = script.fault === "drip" ? (script.dripMs ?? 200) : script.tokensPerSecond ? 1000 / script.tokensPerSecond : 0;
+  for (let i = 0; i < all.length; i++) {
+    if (res.destroyed) return;
+    if (script.fault === "mid-stream" && i === Math.floor(all.length / 2)) return res.destroy();
+    if (script.fault === "hang" && i === 1) return; // keep the socket open, say nothing more
+    if (script.fault === "malformed" && i % 3 === 1) res.write("data: {not json\n\n: comment\n\ndata: \n\n");
+    res.write(frame(all[i], script.format ?? "legacy"));
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+  }
+  if (script.fault === "no-done") return res.end();
+  const usage = { prompt_tokens: 10, completion_tokens: all.length, total_tokens: 10 + all.length };
+  if (script.format === "openai") res.write(`data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: "stop" }] })}\n\n`);
+  res.end(`data: ${JSON.stringify({ response: "", usage })}\n\ndata: [DONE]\n\n`);
+}
+
+function frame(piece: string, format: "legacy" | "openai"): string {
+  const data = format === "openai" ? { choices: [{ delta: { content: piece }, finish_reason: null }] } : { response: piece };
+  return `data: ${JSON.stringify(data)}\n\n`;
+}
+
+function envelope(code: number, message: string) {
+  return { result: null, success: false, errors: [{ code, message }], messages: [] };
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
