@@ -24,6 +24,8 @@ export interface MessageMetadata {
   status?: AnswerStatus;
   /** The sentence a person reads when status is "failed". */
   error?: string;
+  /** Something the person should know about how this answer came about, e.g. a licence was accepted. */
+  note?: string;
 }
 
 export type ChatMessage = UIMessage<MessageMetadata>;

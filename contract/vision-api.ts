@@ -1,7 +1,6 @@
-import type { UIMessage } from "ai";
 import { z } from "zod";
 import { chatRequestSchema, idSchema, modelIdSchema } from "./api";
-import type { MessageMetadata } from "./messages";
+import type { ChatMessage } from "./messages";
 import { VISION_MODELS } from "./models";
 
 /**
@@ -60,11 +59,7 @@ export interface VisionThreadDetail {
   messages: VisionMessage[];
 }
 
-/** Vision answers may carry a note the person should read, e.g. that a licence was accepted. */
-export interface VisionMetadata extends MessageMetadata {
-  note?: string;
-}
-
 export const LICENCE_ACCEPTED_NOTE = "Accepted the Llama 3.2 Vision licence for this account.";
 
-export type VisionMessage = UIMessage<VisionMetadata>;
+/** Vision threads use the one message type of the app. */
+export type VisionMessage = ChatMessage;

@@ -18,7 +18,7 @@ export interface AnswerRequest {
   instructions?: string;
   temperature?: number;
   maxTokens?: number;
-  /** Extra metadata for the answer, e.g. a note that a licence was accepted. */
+  /** Extra metadata for the answer, read at its start and end (so it may be filled in meanwhile). */
   metadata?: MessageMetadata;
   /** Persists the answer: complete, or partial and marked stopped or failed. Always called once. */
   save: (answer: ChatMessage) => Promise<void>;
@@ -52,7 +52,7 @@ export function streamAnswer(c: Context<AppEnv>, request: AnswerRequest): Respon
     generateMessageId: randomId,
     messageMetadata: ({ part }): MessageMetadata | undefined => {
       if (part.type === "start") return { ...request.metadata, model, createdAt: Date.now() };
-      if (part.type === "finish") return { model, servedBy: backend.servedBy(), usage: usageOf(part.totalUsage), status: "complete" };
+      if (part.type === "finish") return { ...request.metadata, model, servedBy: backend.servedBy(), usage: usageOf(part.totalUsage), status: "complete" };
       return undefined;
     },
     onError: (error) => {

@@ -193,7 +193,7 @@ describe("POST /api/vision", () => {
     expect(fake.calls[1].inputs).toEqual({ prompt: "agree" });
     expect(imageUrlsIn(userTurns(fake.calls[2])[0].content)).toEqual([TINY_PNG_URI]);
     expect(textOf(chunks)).toBe("A dot.");
-    expect(chunks.find((c) => c.type === "message-metadata")?.messageMetadata.note).toBe(LICENCE_ACCEPTED_NOTE);
+    expect(chunks.find((c) => c.type === "finish")?.messageMetadata.note).toBe(LICENCE_ACCEPTED_NOTE);
     expect((await storedThread(client, id)).messages[1].metadata).toMatchObject({ note: LICENCE_ACCEPTED_NOTE, status: "complete" });
   });
 

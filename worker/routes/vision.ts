@@ -2,15 +2,14 @@ import { Hono, type Context } from "hono";
 import { convertToModelMessages, type ModelMessage } from "ai";
 import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
-import type { ChatMessage } from "../../contract/messages";
-import { DEFAULT_VISION_MODEL, isVisionModel, LICENCE_ACCEPTED_NOTE, visionRequestSchema, type VisionMessage, type VisionMetadata } from "../../contract/vision-api";
+import type { ChatMessage, MessageMetadata } from "../../contract/messages";
+import { DEFAULT_VISION_MODEL, isVisionModel, LICENCE_ACCEPTED_NOTE, visionRequestSchema, type VisionMessage } from "../../contract/vision-api";
 import { resolveAiBackend } from "../ai/seam";
 import { streamAnswer } from "../ai/stream-answer";
 import type { AppEnv } from "../http/app-types";
 import { readJson } from "../http/validate";
 import { userStore } from "../store/stub";
 import { visionBinding } from "../vision/binding";
-import { withMetadataChunk } from "../vision/note";
 import { readUpload, uploadKey } from "../vision/uploads";
 
 /**
@@ -64,11 +63,11 @@ export const vision = new Hono<AppEnv>()
     }
 
     const backend = resolveAiBackend(c.env);
-    const ai = visionBinding(backend.binding);
-    // Filled in once the model has answered; onEnd saves it with the answer.
-    const metadata: VisionMetadata = {};
-    const response = streamAnswer(c, {
-      backend: { ...backend, binding: ai.binding },
+    // Filled in if the licence prompt had to be answered; sent and saved with the answer's end.
+    const metadata: MessageMetadata = {};
+    const binding = visionBinding(backend.binding, () => (metadata.note = LICENCE_ACCEPTED_NOTE));
+    return streamAnswer(c, {
+      backend: { ...backend, binding },
       model,
       history: messages as ChatMessage[],
       modelMessages: withImage(await convertToModelMessages(messages), bytes, image.mediaType),
@@ -78,12 +77,6 @@ export const vision = new Hono<AppEnv>()
       metadata,
       save: (answer) => store.saveVisionAnswer(body.id, answer),
     });
-    // The model call is already under way: waiting for its first answer (or its licence dance)
-    // costs nothing before the first token, and tells whether there is a note to send.
-    await ai.firstCall;
-    if (!ai.accepted()) return response;
-    metadata.note = LICENCE_ACCEPTED_NOTE;
-    return withMetadataChunk(response, { note: metadata.note });
   });
 
 /** The image travels as a file part of the thread's first question, whichever question this is. */

@@ -3,24 +3,13 @@ import type { AiBinding } from "../ai/seam";
 /** Workers AI's "Prior to using this model, you must submit the prompt 'agree'". */
 const AGREEMENT_REQUIRED = 5016;
 
-export interface AgreeingBinding {
-  binding: AiBinding;
-  /** Settles when the first model call has an answer (after any agree-and-retry), or has failed. */
-  firstCall: Promise<void>;
-  /** Whether this request accepted a licence on the account. */
-  accepted(): boolean;
-}
-
 /**
  * The binding as the vision route uses it, answering a model's licence prompt once: on error 5016
  * it sends `{prompt: "agree"}` for that model and retries the call a single time; a second 5016 is
  * thrown as it is, so a licence that cannot be accepted never loops.
  */
-export function visionBinding(inner: AiBinding): AgreeingBinding {
+export function visionBinding(inner: AiBinding, onAccepted: () => void): AiBinding {
   let tried = false;
-  let accepted = false;
-  let settle!: () => void;
-  const firstCall = new Promise<void>((resolve) => (settle = resolve));
 
   const run = async (model: string, inputs: unknown, options?: unknown) => {
     const call = () => (inner.run as (m: string, i: unknown, o?: unknown) => Promise<unknown>)(model, inputs, options);
@@ -30,13 +19,11 @@ export function visionBinding(inner: AiBinding): AgreeingBinding {
       if (tried || errorCode(error) !== AGREEMENT_REQUIRED) throw error;
       tried = true;
       await (inner.run as (m: string, i: unknown) => Promise<unknown>)(model, { prompt: "agree" });
-      accepted = true;
+      onAccepted();
       return await call();
-    } finally {
-      settle();
     }
   };
-  return { binding: { run } as AiBinding, firstCall, accepted: () => accepted };
+  return { run } as AiBinding;
 }
 
 function errorCode(error: unknown): number | undefined {
