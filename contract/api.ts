@@ -67,6 +67,8 @@ export const listConversationsQuerySchema = z.object({ q: z.string().max(200).op
 export interface BackendStatus {
   kind: "binding" | "rest" | "local-engine";
   label: string;
+  /** The caller's daily token budget (limit 0: none). */
+  budget: { limit: number; used: number; resetsInSeconds: number };
   /** Set when the local engine answers: what it has loaded, or what a person must do. */
   engine?: { ready: boolean; textModel?: string; problem?: string };
 }

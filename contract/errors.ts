@@ -13,6 +13,7 @@ export const ERRORS = {
   account_blocked: { status: 403, retry: false, message: "The Cloudflare account is blocked from Workers AI." },
   rate_limited: { status: 429, retry: true, message: "Too many requests. Wait a moment and try again." },
   capacity: { status: 503, retry: true, message: "Workers AI is out of capacity for this model right now. Try again in a moment or pick another model." },
+  budget_exhausted: { status: 429, retry: false, message: "You have used today's budget on this app. It resets at 00:00 UTC." },
   daily_allocation: { status: 429, retry: false, message: "The daily free Workers AI allocation is used up. It resets at 00:00 UTC, or upgrade to Workers Paid." },
   timeout: { status: 504, retry: true, message: "The model took too long to answer. Try again." },
   prompt_refused: { status: 400, retry: false, message: "The model refused this prompt under its content policy. Change the prompt and try again." },
@@ -29,7 +30,8 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; workersAiCode?: number };
+  /** `retryAfter`: seconds until trying again can succeed (also the Retry-After header). */
+  error: { code: ErrorCode; message: string; workersAiCode?: number; retryAfter?: number };
 }
 
 /**
@@ -75,6 +77,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message?: string,
     readonly workersAiCode?: number,
+    readonly retryAfter?: number,
   ) {
     super(message ?? ERRORS[code].message);
     this.name = "AppError";
@@ -83,6 +86,7 @@ export class AppError extends Error {
     return ERRORS[this.code].status;
   }
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.workersAiCode ? { workersAiCode: this.workersAiCode } : {}) } };
+    const { code, message, workersAiCode, retryAfter } = this;
+    return { error: { code, message, ...(workersAiCode ? { workersAiCode } : {}), ...(retryAfter ? { retryAfter } : {}) } };
   }
 }

@@ -21,6 +21,7 @@ export function toAppError(error: unknown, fallback: ErrorCode = "internal"): Ap
 }
 
 export function errorResponse(c: Context, error: AppError) {
+  if (error.retryAfter) c.header("retry-after", String(error.retryAfter));
   return c.json(error.toBody(), error.status as 400);
 }
 

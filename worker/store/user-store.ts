@@ -4,6 +4,7 @@ import type { ChatMessage } from "../../contract/messages";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import { ImageTable } from "./images";
 import { titleFrom } from "./title";
+import { UsageTable } from "./usage";
 import { VisionTables } from "./vision";
 
 /**
@@ -11,13 +12,14 @@ import { VisionTables } from "./vision";
  * Isolation comes from the addressing: a user can only ever reach the object named by their own
  * signed identity, so no query here needs an owner column.
  */
-export class UserStore extends DurableObject {
+export class UserStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly vision: VisionTables;
   private readonly images: ImageTable;
+  private readonly usage: UsageTable;
 
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env as never);
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS conversations (
@@ -39,6 +41,12 @@ export class UserStore extends DurableObject {
     `);
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
+    this.usage = new UsageTable(this.sql);
+  }
+
+  /** Tokens spent today (UTC), counted as answers and images are saved. */
+  usageToday(): number {
+    return this.usage.today();
   }
 
   listConversations(query?: string): Conversation[] {
@@ -109,6 +117,7 @@ export class UserStore extends DurableObject {
       this.insertMessage(conversationId, next, message);
       this.sql.exec(`UPDATE conversations SET updated_at = ? WHERE id = ?`, Date.now(), conversationId);
     });
+    this.usage.addAnswer(message);
   }
 
   updateConversation(id: string, patch: { title?: string; settings?: ChatSettings }): Conversation | null {
@@ -129,7 +138,10 @@ export class UserStore extends DurableObject {
 
   // Generated images: see ./images.ts.
   saveImage(record: ImageRecord): void {
-    this.images.save(record);
+    this.ctx.storage.transactionSync(() => {
+      this.images.save(record);
+      this.usage.add(Number(this.env.IMAGE_TOKEN_COST) || 0);
+    });
   }
 
   listImages(cursor: string | undefined, limit: number): ImagePage {
@@ -161,7 +173,9 @@ export class UserStore extends DurableObject {
     return this.vision.saveHistory(...args);
   }
   saveVisionAnswer(...args: Parameters<VisionTables["saveAnswer"]>) {
-    return this.vision.saveAnswer(...args);
+    const saved = this.vision.saveAnswer(...args);
+    this.usage.addAnswer(args[1]);
+    return saved;
   }
   deleteVisionThread(...args: Parameters<VisionTables["deleteThread"]>) {
     return this.vision.deleteThread(...args);

@@ -1,0 +1,29 @@
+import type { MiddlewareHandler } from "hono";
+import { AppError } from "../../contract/errors";
+import { userStore } from "../store/stub";
+import { secondsUntilReset } from "../store/usage";
+import type { AppEnv } from "./app-types";
+
+export interface Budget {
+  /** Tokens a user may spend per UTC day; 0 means no budget. */
+  limit: number;
+  used: number;
+  resetsInSeconds: number;
+}
+
+export async function budgetOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<Budget> {
+  return {
+    limit: Number(c.env.DAILY_TOKEN_BUDGET) || 0,
+    used: await userStore(c).usageToday(),
+    resetsInSeconds: secondsUntilReset(),
+  };
+}
+
+/** A user who has spent the day's budget is refused before any model is called. */
+export const dailyBudget: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const budget = await budgetOf(c);
+  if (budget.limit > 0 && budget.used >= budget.limit) {
+    throw new AppError("budget_exhausted", undefined, undefined, budget.resetsInSeconds);
+  }
+  await next();
+};
