@@ -1,5 +1,6 @@
 import { createWorkersAI } from "workers-ai-provider";
 import { createRestBinding } from "./rest-binding";
+import { withRetries } from "./retry";
 
 /**
  * The one seam between the Worker and Workers AI. In production `env.AI` answers; when
@@ -29,13 +30,13 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
   const restUrl = env.WORKERS_AI_REST_URL?.trim();
   if (!restUrl) {
     if (!env.AI) throw new Error("No Workers AI: the AI binding is missing and WORKERS_AI_REST_URL is not set.");
-    return { kind: "binding", label: "Workers AI", binding: env.AI, servedBy: () => "Workers AI" };
+    return { kind: "binding", label: "Workers AI", binding: withRetries(env.AI), servedBy: () => "Workers AI" };
   }
   const host = new URL(restUrl).hostname;
   const local = host === "127.0.0.1" || host === "localhost" || host === "[::1]";
   const label = local ? "Local engine" : host === "api.cloudflare.com" || host === "gateway.ai.cloudflare.com" ? "Workers AI (REST)" : `REST · ${host}`;
   let servedBy = label;
-  const binding = createRestBinding({
+  const rest = createRestBinding({
     baseUrl: restUrl,
     token: env.WORKERS_AI_TOKEN || undefined,
     fetch: fetcher,
@@ -43,7 +44,7 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
       servedBy = `${label} · ${model}`;
     },
   }) as unknown as AiBinding;
-  return { kind: local ? "local-engine" : "rest", label, binding, servedBy: () => servedBy };
+  return { kind: local ? "local-engine" : "rest", label, binding: withRetries(rest), servedBy: () => servedBy };
 }
 
 export function chatModelFor(backend: AiBackend, env: AiEnv, modelId: string) {

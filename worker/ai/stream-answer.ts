@@ -42,6 +42,8 @@ export function streamAnswer(c: Context<AppEnv>, request: AnswerRequest): Respon
     temperature: request.temperature,
     maxOutputTokens: request.maxTokens,
     abortSignal: c.req.raw.signal,
+    // The seam retries (withRetries, with jitter and a time bound); a second layer would multiply them.
+    maxRetries: 0,
     // Reported once, below, without the request body: errors carry the prompt in requestBodyValues.
     onError: () => {},
   });
