@@ -198,3 +198,28 @@ test("Enter sends, Shift+Enter adds a line, Enter while composing does nothing",
   await expect(chat.composer).toHaveValue("");
   await chat.waitForAnswer();
 });
+
+test("a rate-limited send says so and counts down before Retry works", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+  // Spend this browser's per-minute allowance with requests the Worker refuses before any model call.
+  for (let i = 0; i < 30; i++) {
+    const response = await page.request.post("/api/chat", { data: { not: "a chat request" } });
+    expect(response.status()).toBe(400);
+  }
+  await chat.send(unique("One too many"));
+  const alert = page.getByRole("alert").filter({ hasText: "Too many requests" });
+  await expect(alert).toContainText("Try again in 60 seconds");
+  await expect(alert).toContainText(/Retry in \d+ s/);
+  await expect(alert.getByRole("button", { name: "Retry" })).toBeDisabled();
+});
+
+test("the header shows what is left of today's token budget, and it goes down", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+  const budget = page.getByText(/tokens left today/);
+  await expect(budget).toHaveText("200,000 tokens left today");
+  await chat.send(unique("Spend a little"));
+  await chat.waitForAnswer();
+  await expect(budget).not.toHaveText("200,000 tokens left today");
+});

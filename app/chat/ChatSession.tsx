@@ -4,9 +4,11 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useLocation } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
-import { apiFetch, readableMessage, updateConversation } from "../api";
+import { apiFetch, updateConversation } from "../api";
 import { preloadMarkdown } from "../ui/LazyMarkdown";
+import { ErrorNotice } from "../ui/ErrorNotice";
 import { button } from "../ui/styles";
+import { notifyUsageChanged } from "../ui/usage-events";
 import { Composer } from "./Composer";
 import { conversationPath } from "./ids";
 import { MessageList } from "./MessageList";
@@ -55,6 +57,7 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
         );
       }
       onConversationsChanged(); // The Worker may have set the title.
+      notifyUsageChanged();
     },
     onError: onConversationsChanged,
   });
@@ -133,14 +136,7 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
         footer={
           (error || saveError) && (
             <div role="alert" className="rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
-              {error && (
-                <div className="flex flex-wrap items-center gap-2">
-                  <span className="flex-1">{readableMessage(error.message)}</span>
-                  <button type="button" className={button} onClick={() => void regenerate()}>
-                    Retry
-                  </button>
-                </div>
-              )}
+              {error && <ErrorNotice error={error} onRetry={() => void regenerate()} />}
               {saveError && <p>{saveError}</p>}
             </div>
           )

@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { ImageRecord } from "../../contract/images-api";
 import { DEFAULT_IMAGE_MODEL, findImageModel } from "../../contract/image-models";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
+import { notifyUsageChanged } from "../ui/usage-events";
 import { generateImage } from "./api";
 import { defaultsFor, formFrom, requestBody, type FormState } from "./form";
 import { Gallery } from "./Gallery";
@@ -31,6 +32,7 @@ export default function ImagesPage() {
         (image) => {
           settle(key, { key, state: "done", image });
           gallery.add(image);
+          notifyUsageChanged();
         },
         (error: Error) => settle(key, { key, state: "failed", message: error.message }),
       );

@@ -7,10 +7,18 @@ function statusLabel(status: BackendStatus): string {
 
 export function BackendStatusBadge({ status }: { status: BackendStatus | undefined }) {
   if (!status) return null;
+  const { limit, used } = status.budget;
   return (
-    <span className="hidden truncate text-xs text-muted-foreground sm:inline" title="Backend answering chat requests">
-      {statusLabel(status)}
-    </span>
+    <>
+      <span className="hidden truncate text-xs text-muted-foreground sm:inline" title="Backend answering chat requests">
+        {statusLabel(status)}
+      </span>
+      {limit > 0 && (
+        <span className="truncate text-xs tabular-nums text-muted-foreground" title="Today's token budget; it resets at 00:00 UTC">
+          {Math.max(0, limit - used).toLocaleString("en-US")} tokens left today
+        </span>
+      )}
+    </>
   );
 }
 

@@ -3,7 +3,9 @@ import { DefaultChatTransport } from "ai";
 import { useEffect, useRef, useState } from "react";
 import { VISION_MODELS } from "../../contract/models";
 import type { VisionImage, VisionMessage } from "../../contract/vision-api";
-import { apiFetch, readableMessage } from "../api";
+import { apiFetch } from "../api";
+import { ErrorNotice } from "../ui/ErrorNotice";
+import { notifyUsageChanged } from "../ui/usage-events";
 import { answerDetails, messageText } from "../chat/messageText";
 import { LazyMarkdown, preloadMarkdown } from "../ui/LazyMarkdown";
 import { button, input, primaryButton } from "../ui/styles";
@@ -31,7 +33,15 @@ export function VisionChat({ threadId, image, initialMessages, initialModel, onA
   const [transport] = useState(
     () => new DefaultChatTransport<VisionMessage>({ api: "/api/vision", fetch: apiFetch, body: () => ({ imageId: image.id, model: modelRef.current }) }),
   );
-  const { messages, sendMessage, status, error, stop } = useChat<VisionMessage>({ id: threadId, messages: initialMessages, transport, onFinish: onAsked });
+  const { messages, sendMessage, status, error, stop, regenerate } = useChat<VisionMessage>({
+    id: threadId,
+    messages: initialMessages,
+    transport,
+    onFinish: () => {
+      onAsked();
+      notifyUsageChanged();
+    },
+  });
   const busy = status === "submitted" || status === "streaming";
 
   const ask = (text: string) => {
@@ -51,9 +61,9 @@ export function VisionChat({ threadId, image, initialMessages, initialModel, onA
         ))}
       </ol>
       {error && (
-        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {readableMessage(error.message)}
-        </p>
+        <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive">
+          <ErrorNotice error={error} onRetry={() => void regenerate()} />
+        </div>
       )}
 
       {messages.length === 0 && (
