@@ -30,7 +30,8 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
   const restUrl = env.WORKERS_AI_REST_URL?.trim();
   if (!restUrl) {
     if (!env.AI) throw new Error("No Workers AI: the AI binding is missing and WORKERS_AI_REST_URL is not set.");
-    return { kind: "binding", label: "Workers AI", binding: withRetries(env.AI), servedBy: () => "Workers AI" };
+    const binding = withRetries(env.AI_GATEWAY_ID ? withGateway(env.AI, env.AI_GATEWAY_ID) : env.AI);
+    return { kind: "binding", label: "Workers AI", binding, servedBy: () => "Workers AI" };
   }
   const host = new URL(restUrl).hostname;
   const local = host === "127.0.0.1" || host === "localhost" || host === "[::1]";
@@ -47,10 +48,16 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
   return { kind: local ? "local-engine" : "rest", label, binding: withRetries(rest), servedBy: () => servedBy };
 }
 
-export function chatModelFor(backend: AiBackend, env: AiEnv, modelId: string) {
-  const workersai = createWorkersAI({
-    binding: backend.binding as Ai,
-    ...(env.AI_GATEWAY_ID && backend.kind === "binding" ? { gateway: { id: env.AI_GATEWAY_ID } } : {}),
-  });
-  return workersai(modelId);
+export function chatModelFor(backend: AiBackend, modelId: string) {
+  return createWorkersAI({ binding: backend.binding as Ai })(modelId);
+}
+
+/**
+ * Every binding call (chat, images, vision) through AI Gateway when AI_GATEWAY_ID is set. Answers
+ * are not cached: a chat turn is never asked twice, and an image with a random seed must differ.
+ */
+function withGateway(ai: Ai, id: string): AiBinding {
+  const run = (model: string, inputs: unknown, options: Record<string, unknown> = {}) =>
+    (ai.run as (m: string, i: unknown, o: unknown) => Promise<unknown>)(model, inputs, { ...options, gateway: { id, skipCache: true, ...(options.gateway as object) } });
+  return { run } as AiBinding;
 }

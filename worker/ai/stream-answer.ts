@@ -36,7 +36,7 @@ export function streamAnswer(c: Context<AppEnv>, request: AnswerRequest): Respon
   let failure: AppError | undefined;
 
   const result = streamText({
-    model: chatModelFor(backend, c.env, model),
+    model: chatModelFor(backend, model),
     instructions: request.instructions?.trim() || undefined,
     messages: request.modelMessages,
     temperature: request.temperature,
