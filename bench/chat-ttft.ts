@@ -5,39 +5,14 @@
  *   npx tsx bench/chat-ttft.ts                       generated test model
  *   LOCAL_TEXT_MODEL=../shared/models/stories260K.gguf npx tsx bench/chat-ttft.ts
  */
-import { percentile, startStack } from "./stack";
+import { isUiTextDelta, isWorkersAiToken, percentile, startStack, timeStream, type StreamSample } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const MAX_TOKENS = Number(process.env.MAX_TOKENS ?? 256);
 const MODEL = "@cf/meta/llama-3.2-1b-instruct";
 const PROMPT = "Once upon a time";
 
-interface Sample {
-  ttftMs: number;
-  totalMs: number;
-  tokens: number;
-}
-
-async function timeStream(url: string, init: RequestInit, isToken: (line: string) => boolean): Promise<Sample> {
-  const start = performance.now();
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let ttftMs = 0;
-  let tokens = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    const lines = buffer.split("\n");
-    buffer = lines.pop() ?? "";
-    for (const line of lines) {
-      if (!isToken(line)) continue;
-      tokens++;
-      if (!ttftMs) ttftMs = performance.now() - start;
-    }
-  }
-  return { ttftMs, totalMs: performance.now() - start, tokens };
-}
+type Sample = StreamSample;
 
 const stack = await startStack({ port: 5181, enginePort: 8881 });
 try {
@@ -48,7 +23,7 @@ try {
     const d = await timeStream(
       `${stack.engine}/run/${MODEL}`,
       { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ messages: [{ role: "user", content: PROMPT }], stream: true, max_tokens: MAX_TOKENS, temperature: 0.6 }) },
-      (line) => line.startsWith('data: {"response":"') && !line.startsWith('data: {"response":""'),
+      isWorkersAiToken,
     );
     const w = await timeStream(
       `${stack.app}/api/chat`,
@@ -57,7 +32,7 @@ try {
         headers: { "content-type": "application/json", cookie },
         body: JSON.stringify({ id: `bench${String(i).padStart(3, "0")}xxxxxxxxxxxx`, messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: PROMPT }] }], model: MODEL, maxTokens: MAX_TOKENS, temperature: 0.6 }),
       },
-      (line) => line.startsWith('data: {"type":"text-delta"'),
+      isUiTextDelta,
     );
     if (i >= 2) {
       // the first two warm up the child process, workerd and the Durable Object

@@ -1,0 +1,44 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A Workers AI REST upstream for the relay benchmark that streams at an exact rate. The e2e fake
+ * (`e2e/support/fake-workers-ai.ts`) paces with one `setTimeout` per token, which Node rounds up to
+ * 1 ms, so it cannot pace above ~1,000 tokens/s; unpaced it writes the whole answer in one burst.
+ * This one wakes every millisecond and writes every token that is due by then, each in its own SSE
+ * frame (legacy format, as the fake and Workers AI send), so a 5,000 tokens/s stream really is one.
+ */
+export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond: number }) {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      if (req.method !== "POST" || !/\/ai\/run\//.test(req.url ?? "")) {
+        if (req.url === "/local/status") return res.writeHead(200, { "content-type": "application/json" }).end('{"ready":true,"textModel":"paced-upstream"}');
+        return res.writeHead(404).end();
+      }
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      const start = performance.now();
+      let sent = 0;
+      const tick = () => {
+        if (res.destroyed) return;
+        const due = Math.min(opts.tokens, 1 + Math.floor(((performance.now() - start) / 1000) * opts.tokensPerSecond));
+        for (; sent < due; sent++) res.write(`data: ${JSON.stringify({ response: `w${sent} ` })}\n\n`);
+        if (sent < opts.tokens) return void setTimeout(tick, 1);
+        const usage = { prompt_tokens: 10, completion_tokens: opts.tokens, total_tokens: 10 + opts.tokens };
+        res.end(`data: ${JSON.stringify({ response: "", usage })}\n\ndata: [DONE]\n\n`);
+      };
+      tick();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/client/v4/accounts/paced/ai`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
