@@ -1,8 +1,13 @@
 import { defineConfig } from "@playwright/test";
 
 // Browser tests drive Debian's Chromium (Playwright's own download cannot run offline) against the
-// real stack: Vite dev, the Worker in workerd, and the local engine with a generated tiny model.
+// real stack: Vite dev, the Worker in workerd, and either the local engine with a generated tiny
+// model (project "engine") or a fake Workers AI server that misbehaves on request (project "fake":
+// fault injection, XSS, restart; see e2e/support/fake-workers-ai.ts).
 const PORT = 5174;
+const FAKE_PORT = 5175;
+export const FAKE_AI_PORT = 8795;
+const FAKE_SPECS = ["**/faults.spec.ts", "**/xss.spec.ts", "**/restart.spec.ts"];
 
 export default defineConfig({
   testDir: "e2e",
@@ -13,18 +18,31 @@ export default defineConfig({
   workers: 1,
   reporter: [["list"]],
   use: {
-    baseURL: `http://localhost:${PORT}`,
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
     },
   },
-  webServer: {
-    command: `tsx e2e/stack.ts ${PORT}`,
-    url: `http://localhost:${PORT}/api/status`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-  },
+  projects: [
+    { name: "engine", testIgnore: FAKE_SPECS, use: { baseURL: `http://localhost:${PORT}` } },
+    { name: "fake", testMatch: FAKE_SPECS, use: { baseURL: `http://localhost:${FAKE_PORT}` } },
+  ],
+  webServer: [
+    {
+      command: `tsx e2e/stack.ts ${PORT}`,
+      url: `http://localhost:${PORT}/api/status`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      command: `tsx e2e/support/fake-stack.ts ${FAKE_PORT}`,
+      url: `http://localhost:${FAKE_PORT}/api/status`,
+      env: { FAKE_AI_PORT: String(FAKE_AI_PORT) },
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+  ],
 });

@@ -24,6 +24,7 @@ export async function startStack(options: { port: number; enginePort: number; en
   return {
     app: base,
     engine: `http://127.0.0.1:${options.enginePort}/client/v4/accounts/local/ai`,
+    pid: child.pid!,
     stop: () => child.kill("SIGTERM"),
   };
 }

@@ -27,6 +27,8 @@ app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SEC
 
 // Routes that call a model: limited per user and IP, and refused once the day's budget is spent.
 for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, rateLimit, dailyBudget);
+// Uploads call no model but fill storage: limited too.
+app.post("/api/vision/images", rateLimit);
 
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);

@@ -34,14 +34,22 @@ export interface FakeWorkersAi {
   url: string;
   setScript(script: Script): void;
   calls: number;
+  /** Streaming answers whose connection is still open: a caller that gave up has closed its own. */
+  open: number;
   close(): Promise<void>;
 }
 
+/**
+ * Extra control routes (`/__...`) a launcher adds, e.g. restarting the app; answers true when it
+ * handled the request.
+ */
+export type ControlHandler = (method: string, path: string, res: ServerResponse) => Promise<boolean>;
+
 const DEFAULT: Script = { tokens: 50, format: "legacy", fault: "none", tokensPerSecond: 0 };
 
-export async function startFakeWorkersAi(port = 0): Promise<FakeWorkersAi> {
+export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Promise<FakeWorkersAi> {
   let script: Script = DEFAULT;
-  const state = { calls: 0 };
+  const state = { calls: 0, open: 0 };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -50,10 +58,16 @@ export async function startFakeWorkersAi(port = 0): Promise<FakeWorkersAi> {
       script = { ...DEFAULT, ...(JSON.parse(body) as Script) };
       return res.writeHead(204).end();
     }
+    // What tests read back: calls so far and streams still open (`open` must fall to 0 once the
+    // Worker gives up on a hung or stopped answer).
+    if (req.method === "GET" && req.url === "/__stats") return json(res, 200, { calls: state.calls, open: state.open });
+    if (req.url?.startsWith("/__") && control && (await control(req.method ?? "GET", req.url, res))) return;
     if (req.method === "GET" && req.url === "/local/status") return json(res, 200, { ready: true, textModel: "fake-workers-ai" });
     if (req.method !== "POST" || !/\/ai\/run\//.test(req.url ?? "")) return json(res, 404, envelope(7000, "No route for that URI"));
     state.calls++;
     const fault = /fault=([a-z-]+)/.exec(body)?.[1] as Fault | undefined;
+    state.open++;
+    res.once("close", () => state.open--);
     await answer(res, { ...script, ...(fault ? { fault } : {}) });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
@@ -63,6 +77,9 @@ export async function startFakeWorkersAi(port = 0): Promise<FakeWorkersAi> {
     setScript: (next) => (script = { ...DEFAULT, ...next }),
     get calls() {
       return state.calls;
+    },
+    get open() {
+      return state.open;
     },
     close: () =>
       new Promise((resolve) => {

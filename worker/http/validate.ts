@@ -11,6 +11,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBy
   if (declared > maxBytes) throw new AppError("too_large");
   const text = await c.req.text();
   if (text.length > maxBytes) throw new AppError("too_large");
+  // Deep nesting overflows the stack later (saving, the Durable Object RPC), so refuse it here.
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new AppError("bad_request", `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -18,6 +20,26 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBy
     throw new AppError("bad_request", "The request body is not valid JSON.");
   }
   return parseWith(schema, data);
+}
+
+/** Far deeper than any body this API takes (a chat request is about 5 levels). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text opens more than `max` arrays or objects inside each other; one pass, strings skipped. */
+export function nestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return false;
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {

@@ -8,6 +8,7 @@ import { resolveAiBackend } from "../ai/seam";
 import { streamAnswer } from "../ai/stream-answer";
 import type { AppEnv } from "../http/app-types";
 import { readJson } from "../http/validate";
+import { hasText } from "./chat";
 import { userStore } from "../store/stub";
 import { visionBinding } from "../vision/binding";
 import { readUpload, uploadKey } from "../vision/uploads";
@@ -54,6 +55,7 @@ export const vision = new Hono<AppEnv>()
     const model = body.model ?? DEFAULT_VISION_MODEL;
     if (!isVisionModel(model)) throw new AppError("unknown_model", `${model} cannot read images. Pick a vision model from the list.`);
     if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's question.");
+    if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The question has no text. Write something to ask.");
 
     const { image, object } = await loadImage(c, body.imageId);
     const bytes = new Uint8Array(await object.arrayBuffer());

@@ -1,0 +1,75 @@
+/**
+ * The app against the fake Workers AI server (TEST DOUBLE, ./fake-workers-ai.ts) instead of the
+ * local engine: for fault injection, XSS and load. Usage: `tsx e2e/support/fake-stack.ts <port>`.
+ *   FAKE_AI_PORT     the fake's port (default 8795); tests script it at http://127.0.0.1:<port>/__script
+ *   STACK_STATE_DIR  the Worker's state (default .cache/e2e-fake-state), wiped at start
+ * The fake also answers `POST /__restart-app`: Vite and the Worker (workerd) are stopped and started
+ * again on the same state directory, and the call returns once the app answers again.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { startFakeWorkersAi } from "./fake-workers-ai";
+
+const port = process.argv[2] ?? "5175";
+const fakePort = Number(process.env.FAKE_AI_PORT ?? 8795);
+const stateDir = resolve(process.env.STACK_STATE_DIR ?? ".cache/e2e-fake-state");
+rmSync(stateDir, { recursive: true, force: true });
+
+let vite: ChildProcess | undefined;
+let stopping = false;
+
+const fake = await startFakeWorkersAi(fakePort, async (method, path, res) => {
+  if (method !== "POST" || path !== "/__restart-app") return false;
+  await stopApp();
+  startApp();
+  await waitForApp();
+  res.writeHead(204).end();
+  return true;
+});
+
+function startApp() {
+  vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), "--port", port, "--strictPort"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, WORKERS_AI_REST_URL: fake.url, WORKERS_AI_TOKEN: "", WORKER_STATE_DIR: stateDir },
+  });
+  const child = vite;
+  child.on("exit", (code) => {
+    // Only an exit nobody asked for ends the launcher (and tells Playwright the server died).
+    if (!stopping && child === vite) process.exit(code ?? 1);
+  });
+}
+
+async function stopApp() {
+  const child = vite;
+  if (!child || child.exitCode !== null) return;
+  stopping = true;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+  stopping = false;
+}
+
+async function waitForApp() {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://localhost:${port}/api/status`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`The app did not come back on port ${port} within 60 s.`);
+}
+
+startApp();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    await stopApp();
+    await fake.close();
+    process.exit(0);
+  });
+}
