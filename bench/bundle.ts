@@ -27,3 +27,53 @@ console.log(`  ${"total gzipped".padEnd(48)} ${kb(firstTotal).padStart(10)}   (t
 const lazyTotal = lazy.reduce((sum, f) => sum + gz(f), 0);
 console.log(`Loaded on demand: ${lazy.length} chunks, ${kb(lazyTotal)} gzipped; largest:`);
 for (const f of lazy.sort((a, b) => gz(b) - gz(a)).slice(0, 6)) console.log(`  ${f.padEnd(48)} ${kb(gz(f)).padStart(10)}`);
+
+// Per page, in Chromium on the built files: what each page fetches by first paint (resources that
+// started before first-contentful-paint) and once its network is idle (the markdown renderer is
+// preloaded right after the chat page paints), and whether the other pages' code and the syntax
+// highlighter's languages stay out until asked for.
+const { launchChromium, serveBuilt } = await import("./browser");
+const site = await serveBuilt({ appDir: OUT });
+const browser = await launchChromium();
+const gzOf = (url: string) => {
+  const path = new URL(url).pathname.slice(1);
+  return all.includes(path) ? gz(path) : 0;
+};
+try {
+  console.log("Per page, gzipped JS+CSS fetched (Chromium, production build):");
+  console.log(`  ${"page".padEnd(10)} ${"by first paint".padStart(15)} ${"by network idle".padStart(16)}   other pages' chunks, markdown renderer, highlighter languages fetched`);
+  let chatFirstPaint = 0;
+  const shiki = new Set(
+    ["node_modules/@shikijs/langs/dist", "node_modules/@shikijs/themes/dist"].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith(".mjs")).map((f) => f.slice(0, -4))),
+  );
+  shiki.delete("index");
+  const langChunk = (f: string) => shiki.has(/^assets\/(.+)-[A-Za-z0-9_-]{8}\.js$/.exec(f)?.[1] ?? "");
+  for (const path of ["/", "/images", "/vision"]) {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}${path}`, { waitUntil: "networkidle" });
+    const entries = await page.evaluate(() => {
+      const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Infinity;
+      return {
+        fcp,
+        // Finished before first paint: what the paint waited for (the markdown preload starts in the same frame but is not waited for).
+        resources: (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((e) => ({ url: e.name, start: e.responseEnd })),
+        scripts: [...document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=modulepreload]")].map((e) => (e as HTMLScriptElement).src || (e as HTMLLinkElement).href),
+      };
+    });
+    await page.close();
+    const assets = [...entries.scripts.map((url) => ({ url, start: 0 })), ...entries.resources].filter((r) => /\.(js|css)$/.test(r.url));
+    const unique = new Map(assets.map((a) => [a.url, a.start]));
+    const first = [...unique].filter(([, start]) => start <= entries.fcp).reduce((sum, [url]) => sum + gzOf(url), 0);
+    const idle = [...unique].reduce((sum, [url]) => sum + gzOf(url), 0);
+    if (path === "/") chatFirstPaint = first;
+    const names = [...unique.keys()].map((u) => new URL(u).pathname.slice(1));
+    const others = names.filter((f) => (path !== "/images" && /ImagesPage/.test(f)) || (path !== "/vision" && /VisionPage/.test(f)) || langChunk(f) || /Markdown|code-/.test(f));
+    console.log(`  ${path.padEnd(10)} ${kb(first).padStart(15)} ${kb(idle).padStart(16)}   ${others.length ? others.join(", ") : "none"}`);
+  }
+  const langs = all.filter(langChunk);
+  console.log(`  chat page by first paint: ${kb(chatFirstPaint)}   target ≤ 150 KB   ${chatFirstPaint <= 150 * 1024 ? "MET" : "NOT MET"}`);
+  console.log(`  the build has ${langs.length} highlighter language and theme chunks, each loaded only when an answer's code block asks for it`);
+} finally {
+  await browser.close();
+  await site.close();
+}

@@ -55,6 +55,11 @@ for (const file of files) {
       isWorkersAiToken,
     );
 
+  // The inference child's own time per answer (run-start to run-end, as the engine sees them).
+  const childMs: number[] = [];
+  let runStart = 0;
+  engine.events.on("run-start", () => (runStart = performance.now()));
+  engine.events.on("run-end", () => childMs.push(performance.now() - runStart));
   const d: StreamSample[] = [];
   const e: StreamSample[] = [];
   try {
@@ -76,6 +81,8 @@ for (const file of files) {
   console.log(`  ${"".padEnd(40)} ${"TTFT p50".padStart(9)} ${"tokens/s".padStart(10)} ${"tokens".padStart(7)}`);
   console.log(row("node-llama-cpp in-process (baseline)", d));
   console.log(row("engine over HTTP (child + IPC + SSE)", e));
+  const child = median(childMs.slice(2));
+  console.log(`  ${"inference child alone (run-start→run-end)".padEnd(40)} ${"".padStart(9)} ${fmt(MAX_TOKENS / (child / 1000), 0).padStart(10)}   (${fmt(child, 1)} ms vs ${fmt(median(d.map((x) => x.totalMs)), 1)} ms in-process)`);
   console.log(`  TTFT overhead (p50): ${fmt(median(e.map((x) => x.ttftMs)) - median(d.map((x) => x.ttftMs)), 2)} ms`);
   console.log(`  throughput ratio (p50, tokens / total time): ${fmt(ratio, 3)}   target ≥ 0.9   ${ratio >= 0.9 ? "MET" : "NOT MET"}`);
 }

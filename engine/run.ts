@@ -22,9 +22,10 @@ export async function handleRun(res: ServerResponse, modelId: string, body: unkn
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       res.flushHeaders();
     },
-    onToken(piece) {
-      if (stream) res.write(sse({ response: piece }));
-      else answer += piece;
+    onTokens(pieces) {
+      // One frame per piece, as Workers AI sends them, but one write per batch from the child.
+      if (stream) res.write(pieces.map((response) => sse({ response })).join(""));
+      else answer += pieces.join("");
     },
     onDone(usage) {
       if (stream) res.end(sse({ response: "", usage }) + "data: [DONE]\n\n");

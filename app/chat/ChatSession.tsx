@@ -49,6 +49,8 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
     id,
     messages: initialMessages,
     transport,
+    // Re-render at most every 50 ms while streaming, not on every token (bench/render.ts).
+    throttle: 50,
     onFinish: ({ message, isAbort }) => {
       // The Worker records the stop too, but only reload would show it; mark it here at once.
       if (isAbort) {

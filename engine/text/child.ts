@@ -105,11 +105,34 @@ async function run(generator: Generator, contextSize: number, id: number, req: G
   }
   send({ type: "start", id, promptTokens });
   let completionTokens = 0;
-  const stopReason = await generator.generate(req, {
-    signal,
-    onText: (text) => text && send({ type: "token", id, text }),
-    onTokens: (n) => (completionTokens += n),
-  });
+  // The first piece goes at once; later ones wait up to 1 ms for company, so a fast model sends a
+  // few pieces per IPC message (and per HTTP write) instead of paying for one message per token.
+  let pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let sentAny = false;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!pending.length) return;
+    send({ type: "tokens", id, texts: pending });
+    pending = [];
+    sentAny = true;
+  };
+  let stopReason: StopReason;
+  try {
+    stopReason = await generator.generate(req, {
+      signal,
+      onText: (text) => {
+        if (!text) return;
+        pending.push(text);
+        if (!sentAny) flush();
+        else timer ??= setTimeout(flush, 1);
+      },
+      onTokens: (n) => (completionTokens += n),
+    });
+  } finally {
+    flush();
+  }
   send({
     type: "done",
     id,

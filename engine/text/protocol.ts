@@ -31,7 +31,8 @@ export type FromChild =
   | { type: "load-error"; message: string }
   /** The prompt fits: the parent may start answering. */
   | { type: "start"; id: number; promptTokens: number }
-  | { type: "token"; id: number; text: string }
+  /** Text pieces in order; pieces that come within a millisecond of each other share a message. */
+  | { type: "tokens"; id: number; texts: string[] }
   | { type: "done"; id: number; usage: Usage; stopReason: StopReason }
   | { type: "error"; id: number; code: number; status: number; message: string };
 

@@ -17,7 +17,8 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).
 
 export interface RunHandlers {
   onStart(promptTokens: number): void;
-  onToken(text: string): void;
+  /** One or more text pieces, in order (the child batches pieces that arrive within a millisecond). */
+  onTokens(texts: string[]): void;
   onDone(usage: Usage, stopReason: StopReason): void;
   onError(err: EngineError): void;
 }
@@ -134,7 +135,7 @@ export class TextRunner {
     const job = this.current;
     if (!job || job.id !== msg.id) return;
     if (msg.type === "start") job.handlers.onStart(msg.promptTokens);
-    else if (msg.type === "token") job.handlers.onToken(msg.text);
+    else if (msg.type === "tokens") job.handlers.onTokens(msg.texts);
     else if (msg.type === "done") {
       job.handlers.onDone(msg.usage, msg.stopReason);
       this.finish(job, msg.stopReason, msg.usage.completion_tokens);

@@ -1,0 +1,21 @@
+/**
+ * Every benchmark, one after another (each starts and stops what it needs; ~10 minutes on 2 cores):
+ *   npm run bench
+ * Each also runs alone: npm run bench:relay | bench:engine | bench:render | bench:long | bench:bundle | bench:upload | bench:ttft
+ */
+import { execFileSync } from "node:child_process";
+
+const benches = ["relay", "engine", "render", "long-conversation", "bundle", "upload", "chat-ttft"];
+const failed: string[] = [];
+for (const name of benches) {
+  console.log(`\n=== bench/${name}.ts`);
+  try {
+    execFileSync(process.execPath, ["--import", "tsx", `bench/${name}.ts`], { stdio: "inherit", timeout: 15 * 60_000 });
+  } catch {
+    failed.push(name);
+  }
+}
+if (failed.length) {
+  console.error(`\nFailed: ${failed.join(", ")}`);
+  process.exit(1);
+}
