@@ -2,11 +2,11 @@ import { Hono } from "hono";
 import { AppError } from "../contract/errors";
 import type { AppEnv } from "./http/app-types";
 import { errorResponse, toAppError } from "./http/errors";
-import { dailyBudget } from "./http/budget";
 import { identity } from "./http/identity";
 import { randomId } from "./http/ids";
 import { log, withRequestId } from "./http/log";
 import { rateLimit } from "./http/rate-limit";
+import { spendGuard } from "./http/spend-guard";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
@@ -26,7 +26,7 @@ app.use("*", async (c, next) => {
 app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SECRET));
 
 // Routes that call a model: limited per user and IP, and refused once the day's budget is spent.
-for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, rateLimit, dailyBudget);
+for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, spendGuard);
 // Uploads call no model but fill storage: limited too.
 app.post("/api/vision/images", rateLimit);
 

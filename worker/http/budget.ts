@@ -20,10 +20,8 @@ export async function budgetOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Pro
 }
 
 /** A user who has spent the day's budget is refused before any model is called. */
-export const dailyBudget: MiddlewareHandler<AppEnv> = async (c, next) => {
+export async function checkBudget(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<AppError | undefined> {
   const budget = await budgetOf(c);
-  if (budget.limit > 0 && budget.used >= budget.limit) {
-    throw new AppError("budget_exhausted", undefined, undefined, budget.resetsInSeconds);
-  }
-  await next();
-};
+  if (budget.limit > 0 && budget.used >= budget.limit) return new AppError("budget_exhausted", undefined, undefined, budget.resetsInSeconds);
+  return undefined;
+}
