@@ -1,13 +1,11 @@
-import { fork, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { LOCAL_ENGINE_NO_IMAGE_MODEL } from "../../contract/errors";
+import { forkChild, stopChild } from "../child-process";
 import { CODES, EngineError } from "../errors";
 import type { ImageJob } from "./pipeline";
 import type { ChildConfig, FromChild, ToChild } from "./protocol";
 
-const CHILD_PATH = fileURLToPath(new URL("./child.ts", import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const CHILD_MODULE = new URL("./child.ts", import.meta.url);
 
 /**
  * Owns the image child for one model folder: starts it on first use, sends it one job at a time,
@@ -37,11 +35,7 @@ export class ImageRunner {
 
   async close(): Promise<void> {
     this.closed = true;
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
+    await stopChild(this.child);
   }
 
   private async runNow(job: ImageJob, signal: AbortSignal): Promise<Buffer> {
@@ -67,11 +61,7 @@ export class ImageRunner {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    const child = fork(CHILD_PATH, [JSON.stringify(this.config)], {
-      execArgv: ["--import", TSX_LOADER],
-      serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    const child = forkChild(CHILD_MODULE, this.config, { serialization: "advanced" });
     this.child = child;
     this.ready = new Promise<void>((resolve, reject) => {
       child.on("message", (msg: FromChild) => {

@@ -1,8 +1,7 @@
-import { fork, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { createRequire } from "node:module";
 import { basename } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { forkChild, stopChild } from "../child-process";
 import { CODES, EngineError } from "../errors";
 import type { ChildConfig, FromChild, GenerateRequest, StopReason, ToChild, Usage } from "./protocol";
 
@@ -12,8 +11,7 @@ import type { ChildConfig, FromChild, GenerateRequest, StopReason, ToChild, Usag
  * is started again on the next request.
  */
 
-const CHILD_PATH = fileURLToPath(new URL("./child.ts", import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const CHILD_MODULE = new URL("./child.ts", import.meta.url);
 
 export interface RunHandlers {
   onStart(promptTokens: number): void;
@@ -64,10 +62,7 @@ export class TextRunner {
   start(): void {
     if (this.child || this.closed) return;
     const config: ChildConfig = { modelPath: this.modelPath, threads: this.threads };
-    const child = fork(CHILD_PATH, [JSON.stringify(config)], {
-      execArgv: ["--import", TSX_LOADER],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    const child = forkChild(CHILD_MODULE, config);
     this.child = child;
     this.ready = false;
     child.on("message", (msg: FromChild) => this.onMessage(msg));
@@ -96,11 +91,7 @@ export class TextRunner {
 
   async close(): Promise<void> {
     this.closed = true;
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
+    await stopChild(this.child);
   }
 
   private send(msg: ToChild): void {

@@ -1,7 +1,6 @@
-import { fork, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/errors";
+import { forkChild, stopChild } from "../child-process";
 import { CODES, EngineError } from "../errors";
 import type { CaptionRequest, ChildConfig, FromChild, ToChild, Usage } from "./protocol";
 
@@ -11,8 +10,7 @@ import type { CaptionRequest, ChildConfig, FromChild, ToChild, Usage } from "./p
  * into an error for whoever was waiting. A dead child is started again on the next request.
  */
 
-const CHILD_PATH = fileURLToPath(new URL("./child.ts", import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const CHILD_MODULE = new URL("./child.ts", import.meta.url);
 
 export interface CaptionHandlers {
   onToken(text: string): void;
@@ -45,7 +43,7 @@ export class VisionRunner {
   start(): void {
     if (this.child || this.closed) return;
     const config: ChildConfig = { modelDir: this.modelDir };
-    const child = fork(CHILD_PATH, [JSON.stringify(config)], { execArgv: ["--import", TSX_LOADER], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = forkChild(CHILD_MODULE, config);
     this.child = child;
     this.ready = false;
     child.on("message", (msg: FromChild) => this.onMessage(msg));
@@ -70,11 +68,7 @@ export class VisionRunner {
 
   async close(): Promise<void> {
     this.closed = true;
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
+    await stopChild(this.child);
   }
 
   private send(msg: ToChild): void {
