@@ -1,26 +1,15 @@
-import { useEffect, useId, useRef } from "react";
 import type { ImageRecord } from "../../contract/images-api";
 import { findImageModel } from "../../contract/image-models";
 import { button } from "../ui/styles";
+import { useModalDialog } from "../ui/useModalDialog";
 import { downloadUrl, imageUrl } from "./api";
 
 /** The image large, with what made it. <dialog> gives focus trapping and Escape. */
 export function ImageDialog({ image, onClose }: { image: ImageRecord; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    dialog?.showModal();
-    return () => dialog?.close();
-  }, []);
+  const { props, titleId } = useModalDialog(onClose);
   return (
     <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
+      {...props}
       onClick={(e) => e.target === e.currentTarget && onClose()}
       className="m-auto max-h-[95dvh] w-[min(64rem,calc(100vw-1rem))] overflow-auto rounded-lg border border-border bg-card p-3 text-card-foreground shadow-xl backdrop:bg-black/70 sm:p-4"
     >

@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { button, dangerButton } from "./styles";
+import { useModalDialog } from "./useModalDialog";
 
 /** A modal confirmation built on <dialog>, which gives focus trapping, Escape and the dialog role for free. */
 export function ConfirmDialog({
@@ -15,21 +16,10 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    dialog?.showModal();
-    return () => dialog?.close();
-  }, []);
+  const { props, titleId } = useModalDialog(onCancel);
   return (
     <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
+      {...props}
       className="m-auto w-[min(24rem,calc(100vw-2rem))] rounded-lg border border-border bg-card p-5 text-card-foreground shadow-xl backdrop:bg-black/50"
     >
       <h2 id={titleId} className="text-base font-semibold">
