@@ -6,7 +6,7 @@ import { defineConfig } from "@playwright/test";
 // fault injection, XSS, restart; see e2e/support/fake-workers-ai.ts).
 const PORT = 5174;
 const FAKE_PORT = 5175;
-export const FAKE_AI_PORT = 8795;
+const FAKE_AI_PORT = 8795; // e2e/support/fake-control.ts talks to it
 const FAKE_SPECS = ["**/faults.spec.ts", "**/xss.spec.ts", "**/restart.spec.ts"];
 
 export default defineConfig({
@@ -16,7 +16,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
-  reporter: [["list"]],
+  reporter: [["list"], ["./e2e/support/summary-reporter.ts"]],
   use: {
     trace: "retain-on-failure",
     launchOptions: {

@@ -102,7 +102,11 @@ async function answer(res: ServerResponse, script: Script) {
   const delay = script.fault === "drip" ? (script.dripMs ?? 200) : script.tokensPerSecond ? 1000 / script.tokensPerSecond : 0;
   for (let i = 0; i < all.length; i++) {
     if (res.destroyed) return;
-    if (script.fault === "mid-stream" && i === Math.floor(all.length / 2)) return res.destroy();
+    if (script.fault === "mid-stream" && i === Math.floor(all.length / 2)) {
+      // Let what was written reach the client first: the break must come after real tokens.
+      await new Promise((r) => res.write("", () => setTimeout(r, 50)));
+      return res.destroy();
+    }
     if (script.fault === "hang" && i === 1) return; // keep the socket open, say nothing more
     if (script.fault === "malformed" && i % 3 === 1) res.write("data: {not json\n\n: comment\n\ndata: \n\n");
     res.write(frame(all[i], script.format ?? "legacy"));

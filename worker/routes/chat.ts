@@ -22,6 +22,7 @@ export const chat = new Hono<AppEnv>().post("/", async (c) => {
   const requested = pickSettings(body);
   if (requested.model && !findChatModel(requested.model)) throw unknownModel(requested.model);
   if (history.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's message.");
+  if (!hasText(history.at(-1)!)) throw new AppError("bad_request", "The last message has no text. Write something to send.");
 
   // One Durable Object round trip before the answer streams: saveHistory merges the request's
   // settings over the stored ones and returns them (a separate read first cost ~5 ms of TTFT).
@@ -49,4 +50,9 @@ function unknownModel(model: string): AppError {
 /** Only the settings this request names: an omitted one keeps the conversation's stored value. */
 function pickSettings({ model, system, temperature, maxTokens }: ChatSettings): ChatSettings {
   return Object.fromEntries(Object.entries({ model, system, temperature, maxTokens }).filter(([, v]) => v !== undefined));
+}
+
+/** A question with nothing in it would still be sent to the model, and paid for. */
+export function hasText(message: { parts: readonly { type: string; text?: string }[] }): boolean {
+  return message.parts.some((part) => part.type === "text" && !!part.text?.trim());
 }

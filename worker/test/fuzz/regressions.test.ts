@@ -4,6 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { MODEL_SILENCE_LIMITS } from "../../ai/stream-answer";
 import { nestingExceeds } from "../../http/validate";
 import { newConversationId, readUiStream, TestClient, textOf } from "../client";
 import { legacyChunks, recordedRun, sseStream } from "../recorded-ai";
@@ -70,5 +71,65 @@ describe("found by fuzzing", () => {
     const response = await client.json("/api/vision", "POST", { id: newConversationId(), imageId: newConversationId(), messages: [{ id: "m1", role: "user", parts: [] }] });
     expect(response.status).toBe(400);
     expect(fake.calls).toHaveLength(0);
+  });
+});
+
+describe("found by fault injection (e2e/faults.spec.ts)", () => {
+  async function stored(client: TestClient, id: string) {
+    const response = await client.fetch(`/api/conversations/${id}`);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { messages: any[] }).messages;
+  }
+
+  // Was saved and shown as a complete answer: the provider reports the missing [DONE] (finish
+  // reason "error", raw "stream-truncated") but nothing read it.
+  it("a stream that ends without [DONE] or a finish reason is a failed answer, partial text kept", async () => {
+    const chunks = legacyChunks(["Half ", "an ", "answer"]).slice(0, 3); // no usage frame, no [DONE]
+    vi.spyOn(env.AI, "run").mockImplementation((async () => sseStream(chunks)) as never);
+    const client = new TestClient();
+    const id = newConversationId();
+    const parts = await readUiStream(await client.chat({ id, messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "Tell me" }] }] }));
+    expect(textOf(parts)).toBe("Half an answer");
+    expect(parts.find((p) => p.type === "error")?.errorText).toMatch(/broke off/);
+    const messages = await stored(client, id);
+    expect(messages[1].metadata).toMatchObject({ status: "failed", error: expect.stringMatching(/broke off/) });
+    expect(messages[1].parts.find((p: any) => p.type === "text").text).toBe("Half an answer");
+  });
+
+  // Was an answer that never ended: a model that went silent held the stream (and the page) open.
+  it("a model that goes silent mid-answer is given up on: failed, partial kept, the call aborted", async () => {
+    const saved = { ...MODEL_SILENCE_LIMITS };
+    MODEL_SILENCE_LIMITS.betweenOutputMs = 300;
+    let signal: AbortSignal | undefined;
+    const encoder = new TextEncoder();
+    vi.spyOn(env.AI, "run").mockImplementation((async (_m: string, _i: unknown, options?: { signal?: AbortSignal }) => {
+      signal = options?.signal;
+      let sent = false;
+      // TEST DOUBLE: one piece, then silence until aborted.
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (!sent) {
+            sent = true;
+            controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: "Begin" })}\n\n`));
+            return;
+          }
+          return new Promise<void>(() => {});
+        },
+      });
+    }) as never);
+    try {
+      const client = new TestClient();
+      const id = newConversationId();
+      const started = Date.now();
+      const parts = await readUiStream(await client.chat({ id, messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "Go" }] }] }));
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(textOf(parts)).toBe("Begin");
+      expect(parts.find((p) => p.type === "error")?.errorText).toMatch(/stopped answering/);
+      expect(signal?.aborted).toBe(true);
+      const messages = await stored(client, id);
+      expect(messages[1].metadata).toMatchObject({ status: "failed" });
+    } finally {
+      Object.assign(MODEL_SILENCE_LIMITS, saved);
+    }
   });
 });
