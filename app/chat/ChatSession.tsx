@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useLocation } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
-import { apiFetch, updateConversation } from "../api";
+import { apiFetch, readableMessage, updateConversation } from "../api";
 import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { button } from "../ui/styles";
@@ -61,7 +61,15 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
       onConversationsChanged(); // The Worker may have set the title.
       notifyUsageChanged();
     },
-    onError: onConversationsChanged,
+    onError: (failure) => {
+      // The Worker saves the partial answer as failed; show the same mark now, not only after a reload.
+      setMessages((all) => {
+        const last = all.at(-1);
+        if (last?.role !== "assistant" || last.metadata?.status) return all;
+        return [...all.slice(0, -1), { ...last, metadata: { ...last.metadata, status: "failed", error: readableMessage(failure.message) } }];
+      });
+      onConversationsChanged();
+    },
   });
   const busy = status === "submitted" || status === "streaming";
 

@@ -101,6 +101,8 @@ function usageOf(usage: LanguageModelUsage): MessageMetadata["usage"] {
  */
 export const MODEL_SILENCE_LIMITS = { firstOutputMs: 120_000, betweenOutputMs: 30_000 };
 
+const BROKE_OFF = "The model's answer broke off before its end. Try again.";
+
 type ModelPart = { type: string; finishReason?: string; rawFinishReason?: string };
 
 /**
@@ -134,7 +136,7 @@ function surfaceStreamErrors<T>(stream: ReadableStream<T>, giveUp: AbortControll
         if (part.type === "text-delta" || part.type === "reasoning-delta") started = true;
         if (part.type === "finish-step" && part.finishReason === "error") {
           const truncated = part.rawFinishReason === "stream-truncated";
-          const message = truncated ? "The model's answer broke off before its end. Try again." : undefined;
+          const message = truncated ? BROKE_OFF : undefined;
           controller.enqueue({ type: "error", error: new AppError("upstream", message) } as T);
           controller.close();
           reader.cancel("model reported an error").catch(() => {});
@@ -142,7 +144,9 @@ function surfaceStreamErrors<T>(stream: ReadableStream<T>, giveUp: AbortControll
         }
         controller.enqueue(next.value);
       } catch (error) {
-        controller.enqueue({ type: "error", error } as T);
+        // After the first words, a failing read is the upstream connection dropping mid-answer, not
+        // an unreachable server.
+        controller.enqueue({ type: "error", error: started ? new AppError("upstream", BROKE_OFF) : error } as T);
         controller.close();
       } finally {
         clearTimeout(timer);

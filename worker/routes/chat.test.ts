@@ -103,7 +103,7 @@ describe("POST /api/chat", () => {
     const id = newConversationId();
     const chunks = await readUiStream(await client.chat({ id, messages: [userMessage("Tell a story")] }));
     expect(textOf(chunks)).toBe("Once upon ");
-    expect(chunks.find((c) => c.type === "error")?.errorText).toBe(ERRORS.upstream.message);
+    expect(chunks.find((c) => c.type === "error")?.errorText).toBe("The model's answer broke off before its end. Try again.");
     const answer = (await storedConversation(client, id)).messages[1];
     expect(answer.parts.find((p: any) => p.type === "text").text).toBe("Once upon ");
     expect(answer.metadata.status).toBe("failed");
