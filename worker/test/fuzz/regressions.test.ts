@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MODEL_SILENCE_LIMITS } from "../../ai/stream-answer";
+import { MODEL_SILENCE_LIMITS } from "../../ai/stream-guard";
 import { nestingExceeds } from "../../http/validate";
 import { newConversationId, readUiStream, TestClient, textOf } from "../client";
 import { legacyChunks, recordedRun, sseStream } from "../recorded-ai";
