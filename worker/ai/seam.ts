@@ -30,7 +30,7 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
   const restUrl = env.WORKERS_AI_REST_URL?.trim();
   if (!restUrl) {
     if (!env.AI) throw new Error("No Workers AI: the AI binding is missing and WORKERS_AI_REST_URL is not set.");
-    const binding = withRetries(env.AI_GATEWAY_ID ? withGateway(env.AI, env.AI_GATEWAY_ID) : env.AI);
+    const binding = withRetries(withGateway(env.AI, env.AI_GATEWAY_ID || undefined));
     return { kind: "binding", label: "Workers AI", binding, servedBy: () => "Workers AI" };
   }
   const host = new URL(restUrl).hostname;
@@ -45,19 +45,32 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
       servedBy = `${label} · ${model}`;
     },
   }) as unknown as AiBinding;
-  return { kind: local ? "local-engine" : "rest", label, binding: withRetries(rest), servedBy: () => servedBy };
+  return { kind: local ? "local-engine" : "rest", label, binding: withRetries(withGateway(rest, undefined)), servedBy: () => servedBy };
 }
 
 export function chatModelFor(backend: AiBackend, modelId: string) {
   return createWorkersAI({ binding: backend.binding as Ai })(modelId);
 }
 
+/** Run option a caller sets when the same inputs always give the same output (an image with a seed). */
+export interface CacheHint {
+  deterministic?: boolean;
+}
+
+/** How long AI Gateway may keep a deterministic answer. */
+const DETERMINISTIC_CACHE_SECONDS = 7 * 24 * 3600;
+
 /**
- * Every binding call (chat, images, vision) through AI Gateway when AI_GATEWAY_ID is set. Answers
- * are not cached: a chat turn is never asked twice, and an image with a random seed must differ.
+ * Every binding call (chat, images, vision) goes through AI Gateway when AI_GATEWAY_ID is set.
+ * Only deterministic answers are cached: a chat turn is never asked twice, and an image without a
+ * seed must come out different each time. The hint never reaches a backend without a gateway
+ * (the REST binding would send it on as a query parameter).
  */
-function withGateway(ai: Ai, id: string): AiBinding {
-  const run = (model: string, inputs: unknown, options: Record<string, unknown> = {}) =>
-    (ai.run as (m: string, i: unknown, o: unknown) => Promise<unknown>)(model, inputs, { ...options, gateway: { id, skipCache: true, ...(options.gateway as object) } });
+function withGateway(binding: AiBinding, id: string | undefined): AiBinding {
+  const run = (model: string, inputs: unknown, options: Record<string, unknown> & CacheHint = {}) => {
+    const { deterministic, ...rest } = options;
+    const gateway = deterministic ? { id, cacheTtl: DETERMINISTIC_CACHE_SECONDS } : { id, skipCache: true };
+    return (binding.run as (m: string, i: unknown, o: unknown) => Promise<unknown>)(model, inputs, id ? { ...rest, gateway } : rest);
+  };
   return { run } as AiBinding;
 }

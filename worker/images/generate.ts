@@ -1,6 +1,6 @@
 import type { ImageRecord, ImageResult, ImageSettings } from "../../contract/images-api";
 import type { ImageModel } from "../../contract/image-models";
-import type { AiBackend } from "../ai/seam";
+import type { AiBackend, CacheHint } from "../ai/seam";
 import { randomId } from "../http/ids";
 import { log } from "../http/log";
 import type { UserStoreRpc } from "../store/stub";
@@ -18,7 +18,7 @@ export interface GenerateContext {
 }
 
 /** `run()` as image models use it; the binding's typed overloads do not cover multipart input. */
-type Run = (model: string, inputs: unknown, options: { signal: AbortSignal }) => Promise<unknown>;
+type Run = (model: string, inputs: unknown, options: { signal: AbortSignal } & CacheHint) => Promise<unknown>;
 
 /**
  * One image: call the model, read whatever shape it answered in, store bytes and record. A failure
@@ -28,7 +28,8 @@ export async function generateImage(ctx: GenerateContext, model: ImageModel, pro
   const started = Date.now();
   try {
     const run = ctx.backend.binding.run as unknown as Run;
-    const output = await run(model.id, modelInputs(model, prompt, settings, seed), { signal: ctx.signal });
+    // With a seed, the same inputs make the same image: AI Gateway may serve it from its cache.
+    const output = await run(model.id, modelInputs(model, prompt, settings, seed), { signal: ctx.signal, deterministic: seed !== null });
     const image = await imageFromOutput(output);
     const record: ImageRecord = {
       id: randomId(),
