@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// Not a browser test: it builds the app exactly as `npm run deploy` does, with canary values in every
+// secret-bearing variable, and proves none reaches the build (secrets are set on Cloudflare, never
+// baked in), and that the browser's files do not even name them.
+test("the build carries no secret, token or account id, and the client bundle names none", async () => {
+  test.setTimeout(180_000);
+  const outDir = mkdtempSync(join(tmpdir(), "bundle-"));
+  const canaries = { WORKERS_AI_TOKEN: "tok_canary_4f2a", SESSION_SECRET: "session_canary_9c1d", WORKERS_AI_REST_URL: "https://api.cloudflare.com/client/v4/accounts/acct_canary_77/ai" };
+  try {
+    execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir], { env: { ...process.env, ...canaries }, stdio: "pipe" });
+    const files = (readdirSync(outDir, { recursive: true }) as string[]).filter((f) => /\.(js|css|html|json|map)$/.test(f));
+    expect(files.some((f) => f.endsWith(".js"))).toBe(true);
+    const workerDir = "workers_ai_chat"; // the Worker's own bundle; everything else is served to browsers
+    expect(files.some((f) => f.startsWith(`${workerDir}/`))).toBe(true);
+    for (const file of files) {
+      const text = readFileSync(join(outDir, file), "utf8");
+      const forbidden = ["tok_canary_4f2a", "session_canary_9c1d", "acct_canary_77", ...(file.startsWith(`${workerDir}/`) ? [] : ["WORKERS_AI_TOKEN", "SESSION_SECRET"])];
+      for (const canary of forbidden) expect(text.includes(canary), `${canary} in ${file}`).toBe(false);
+    }
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+});
