@@ -11,11 +11,13 @@ interface Props {
   streaming: boolean;
   /** A request is in flight, so history must not change under it. */
   busy: boolean;
+  /** Render markdown only once the message scrolls near view (older messages of a long conversation). */
+  deferred?: boolean;
   onRegenerate?: () => void;
   onEdit: (messageId: string, text: string) => void;
 }
 
-export function Message({ message, streaming, busy, onRegenerate, onEdit }: Props) {
+export function Message({ message, streaming, busy, deferred = false, onRegenerate, onEdit }: Props) {
   const [draft, setDraft] = useState<string>();
   const isUser = message.role === "user";
   const text = messageText(message);
@@ -75,7 +77,13 @@ export function Message({ message, streaming, busy, onRegenerate, onEdit }: Prop
                 </details>
               ) : null,
             )}
-            {text ? <LazyMarkdown streaming={streaming}>{text}</LazyMarkdown> : streaming && <ThinkingDots />}
+            {text ? (
+              <LazyMarkdown streaming={streaming} deferred={deferred}>
+                {text}
+              </LazyMarkdown>
+            ) : (
+              streaming && <ThinkingDots />
+            )}
           </>
         )}
       </div>

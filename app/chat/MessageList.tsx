@@ -4,6 +4,9 @@ import type { ChatMessage } from "../../contract/messages";
 import { Message } from "./Message";
 import { useStickToBottom } from "./useStickToBottom";
 
+/** The latest messages render as markdown at once; older ones only as they scroll near view. */
+const EAGER_MESSAGES = 4;
+
 interface Props {
   messages: ChatMessage[];
   status: ChatStatus;
@@ -22,15 +25,16 @@ export function MessageList({ messages, status, onRegenerate, onEdit, footer, em
 
   return (
     <div className="relative min-h-0 flex-1">
-      <div ref={scrollRef} className="h-full overflow-y-auto overscroll-contain">
+      <div ref={scrollRef} data-scroll-root className="h-full overflow-y-auto overscroll-contain">
         <div ref={contentRef} className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 py-6">
           {/* aria-busy holds screen-reader announcements until an answer is complete instead of reading every token. */}
           <div role="log" aria-live="polite" aria-label="Messages" aria-busy={busy} className="flex flex-col gap-6">
-            {messages.map((message) => (
+            {messages.map((message, i) => (
               <Message
                 key={message.id}
                 message={message}
                 busy={busy}
+                deferred={i < messages.length - EAGER_MESSAGES}
                 streaming={status === "streaming" && message === last && message.role === "assistant"}
                 onEdit={onEdit}
                 onRegenerate={message === last && message.role === "assistant" ? onRegenerate : undefined}
