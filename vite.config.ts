@@ -25,5 +25,8 @@ export default defineConfig(async ({ command }) => {
       }),
     ],
     server: { port: 5173, strictPort: true },
+    // ES module workers, so the syntax highlighter's worker loads each language on demand instead of
+    // inlining all of them.
+    worker: { format: "es" },
   };
 });

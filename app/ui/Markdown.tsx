@@ -1,5 +1,5 @@
-import { useEffect, useState } from "react";
 import { Streamdown, defaultComponents, defaultRehypePlugins, type Components, type PluginConfig, type UrlTransform } from "streamdown";
+import { createWorkerHighlighter } from "./code-highlighter";
 
 /*
  * Model output is untrusted (prompt injection), so:
@@ -25,33 +25,21 @@ const components: Components = {
 
 const controls = { code: { copy: true, download: false }, table: { copy: true, download: false, fullscreen: false }, mermaid: false } as const;
 
-// Shiki is large, so it loads only once some text has a code fence, and only once per page.
+// Shiki is large and compiles each language's grammar in one long task, so it runs in a Web Worker
+// (code-highlighter.ts) started only once some text has a code fence, and only once per page.
 let codePlugins: PluginConfig | undefined;
-let codePluginsLoading: Promise<PluginConfig | undefined> | undefined;
-function loadCodePlugins(): Promise<PluginConfig | undefined> {
-  codePluginsLoading ??= import("@streamdown/code").then(
-    ({ code }) => (codePlugins = { code }),
-    () => undefined, // Without highlighting, code blocks still render as plain text.
-  );
-  return codePluginsLoading;
-}
-
-function useCodePlugins(text: string): PluginConfig | undefined {
+function codePluginsFor(text: string): PluginConfig | undefined {
   const wanted = text.includes("```") || text.includes("~~~");
-  const [plugins, setPlugins] = useState(codePlugins);
-  useEffect(() => {
-    if (!wanted || plugins) return;
-    let live = true;
-    loadCodePlugins().then((loaded) => live && setPlugins(loaded));
-    return () => {
-      live = false;
-    };
-  }, [wanted, plugins]);
-  return plugins;
+  if (wanted && !codePlugins) {
+    const code = createWorkerHighlighter();
+    // Without a worker, code blocks still render, as plain text.
+    if (code) codePlugins = { code };
+  }
+  return wanted ? codePlugins : undefined;
 }
 
 export default function Markdown({ children, streaming = false }: { children: string; streaming?: boolean }) {
-  const plugins = useCodePlugins(children);
+  const plugins = codePluginsFor(children);
   return (
     <Streamdown
       className="min-w-0 break-words text-[0.95rem] leading-relaxed"
