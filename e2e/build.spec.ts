@@ -7,7 +7,7 @@ import { join } from "node:path";
 // Not a browser test: it builds the app exactly as `npm run deploy` does, with canary values in every
 // secret-bearing variable, and proves none reaches the build (secrets are set on Cloudflare, never
 // baked in), and that the browser's files do not even name them.
-test("the build carries no secret, token or account id, and the client bundle names none", async () => {
+test("the build carries no secret, token or account id, the client bundle names none, and pages get strict security headers", async () => {
   test.setTimeout(180_000);
   const outDir = mkdtempSync(join(tmpdir(), "bundle-"));
   const canaries = { WORKERS_AI_TOKEN: "tok_canary_4f2a", SESSION_SECRET: "session_canary_9c1d", WORKERS_AI_REST_URL: "https://api.cloudflare.com/client/v4/accounts/acct_canary_77/ai" };
@@ -22,6 +22,17 @@ test("the build carries no secret, token or account id, and the client bundle na
       const forbidden = ["tok_canary_4f2a", "session_canary_9c1d", "acct_canary_77", ...(file.startsWith(`${workerDir}/`) ? [] : ["WORKERS_AI_TOKEN", "SESSION_SECRET"])];
       for (const canary of forbidden) expect(text.includes(canary), `${canary} in ${file}`).toBe(false);
     }
+
+    // The headers Cloudflare serves the pages with (Workers static assets apply _headers).
+    const headers = readFileSync(join(outDir, "client", "_headers"), "utf8");
+    const csp = /Content-Security-Policy: (.*)/.exec(headers)?.[1] ?? "";
+    const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? "";
+    expect(scriptSrc.trim()).toBe("'self'");
+    expect(csp).not.toMatch(/unsafe-eval/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(headers).toContain("X-Content-Type-Options: nosniff");
+    expect(headers).toMatch(/Referrer-Policy: strict-origin-when-cross-origin/);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
