@@ -7,6 +7,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** Seconds until trying again can work (a rate limit's Retry-After), when the Worker said. */
+    readonly retryAfter = 0,
   ) {
     super(message);
     this.name = "ApiError";
@@ -17,6 +19,15 @@ export class ApiError extends Error {
  * The Worker's ErrorBody message if `text` is one, else `text` itself. The AI SDK puts a failed
  * response's body text into `Error.message`, so chat errors go through here too.
  */
+/** Seconds to wait, when `text` is an ErrorBody with `retryAfter` (a 429); the AI SDK hands over the body text. */
+export function retryAfterOf(text: string): number {
+  try {
+    return (JSON.parse(text) as Partial<ErrorBody>).error?.retryAfter ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 export function readableMessage(text: string, fallback = "Something went wrong. Try again."): string {
   try {
     const body = JSON.parse(text) as Partial<ErrorBody>;
@@ -48,17 +59,22 @@ export const apiFetch: typeof fetch = async (input, init) => {
   return response;
 };
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+/** A JSON API call whose failures carry the Worker's sentence (and Retry-After) as an ApiError. */
+export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
     response = await apiFetch(path, {
       ...init,
       headers: init.body ? { "content-type": "application/json" } : undefined,
     });
-  } catch {
+  } catch (error) {
+    if ((error as Error).name === "AbortError") throw error;
     throw new ApiError("Could not reach the server. Check your connection and try again.", 0);
   }
-  if (!response.ok) throw new ApiError(readableMessage(await response.text(), `Request failed (${response.status}).`), response.status);
+  if (!response.ok) {
+    const text = await response.text();
+    throw new ApiError(readableMessage(text, `Request failed (${response.status}).`), response.status, retryAfterOf(text));
+  }
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 

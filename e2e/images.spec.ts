@@ -76,3 +76,25 @@ test("says why an image failed instead of showing one", async ({ page }) => {
   await expect(page.getByRole("alert")).toContainText("width: must be a whole number from 256 to 1920");
   await expect(page.getByRole("region", { name: "Results" }).getByRole("img")).toHaveCount(0);
 });
+
+test("a rate-limited image says so and counts down", async ({ page }) => {
+  await page.goto("/images");
+  // The limiter's windows are aligned to the clock minute: stay clear of an edge so the refusal holds.
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 45_000) await page.waitForTimeout(60_000 - intoMinute + 500);
+  // Spend this browser's allowance with requests refused before any model call.
+  for (let passed = 0; ; ) {
+    const response = await page.request.post("/api/images", { data: { prompt: "" } });
+    if (response.status() === 429) break;
+    expect(response.status()).toBe(400);
+    expect(++passed).toBeLessThanOrEqual(30);
+  }
+  await page.getByLabel("Prompt", { exact: true }).fill("one too many");
+  await page.getByRole("button", { name: "Generate" }).click();
+  const alert = page.getByRole("alert").filter({ hasText: "Too many requests" });
+  await expect(alert).toContainText("Too many requests. Try again in 60 seconds.");
+  // The live countdown under the Worker's sentence, ticking down.
+  const countdown = alert.getByText(/^Try again in \d+ s$/);
+  const first = Number((await countdown.innerText()).match(/\d+/)![0]);
+  await expect.poll(async () => Number((await countdown.innerText()).match(/\d+/)![0]), { timeout: 5_000 }).toBeLessThan(first);
+});

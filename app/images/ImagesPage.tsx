@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { ImageRecord } from "../../contract/images-api";
 import { DEFAULT_IMAGE_MODEL, findImageModel } from "../../contract/image-models";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
+import { ApiError } from "../api";
 import { notifyUsageChanged } from "../ui/usage-events";
 import { generateImage } from "./api";
 import { defaultsFor, formFrom, requestBody, type FormState } from "./form";
@@ -34,7 +35,7 @@ export default function ImagesPage() {
           gallery.add(image);
           notifyUsageChanged();
         },
-        (error: Error) => settle(key, { key, state: "failed", message: error.message }),
+        (error: Error) => settle(key, { key, state: "failed", message: error.message, retryAfter: error instanceof ApiError ? error.retryAfter : 0 }),
       );
     }
   };

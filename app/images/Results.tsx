@@ -1,8 +1,12 @@
 import type { ImageRecord } from "../../contract/images-api";
+import { useCountdown } from "../ui/useCountdown";
 import { ImageCard, type ImageActions } from "./ImageCard";
 
 /** One slot per requested image: waiting, made, or failed with its own reason. */
-export type Slot = { key: string; state: "pending" } | { key: string; state: "done"; image: ImageRecord } | { key: string; state: "failed"; message: string };
+export type Slot =
+  | { key: string; state: "pending" }
+  | { key: string; state: "done"; image: ImageRecord }
+  | { key: string; state: "failed"; message: string; retryAfter: number };
 
 export function Results({ slots, ...actions }: { slots: Slot[] } & ImageActions) {
   if (!slots.length) return null;
@@ -12,9 +16,7 @@ export function Results({ slots, ...actions }: { slots: Slot[] } & ImageActions)
         slot.state === "done" ? (
           <ImageCard key={slot.key} image={slot.image} {...actions} />
         ) : slot.state === "failed" ? (
-          <p key={slot.key} role="alert" className="rounded-lg border border-destructive/50 bg-destructive/10 p-3 text-sm text-destructive">
-            {slot.message}
-          </p>
+          <Failure key={slot.key} message={slot.message} retryAfter={slot.retryAfter} />
         ) : (
           <div key={slot.key} role="status" className="flex aspect-square animate-pulse items-center justify-center rounded-lg border border-border bg-muted text-sm text-muted-foreground">
             Generating…
@@ -22,5 +24,16 @@ export function Results({ slots, ...actions }: { slots: Slot[] } & ImageActions)
         ),
       )}
     </section>
+  );
+}
+
+/** A failed image's reason; after a rate limit, how long until generating again can work. */
+function Failure({ message, retryAfter }: { message: string; retryAfter: number }) {
+  const left = useCountdown(retryAfter, message);
+  return (
+    <p role="alert" className="rounded-lg border border-destructive/50 bg-destructive/10 p-3 text-sm text-destructive">
+      {message}
+      {left > 0 && <span className="mt-1 block text-xs tabular-nums">Try again in {left} s</span>}
+    </p>
   );
 }

@@ -1,31 +1,13 @@
-import { useEffect, useState } from "react";
-import type { ErrorBody } from "../../contract/errors";
-import { readableMessage } from "../api";
+import { readableMessage, retryAfterOf } from "../api";
 import { button } from "./styles";
-
-/** Seconds to wait, when the Worker said (a 429's `retryAfter`); the AI SDK hands us the body text. */
-function retryAfterOf(text: string): number {
-  try {
-    return (JSON.parse(text) as Partial<ErrorBody>).error?.retryAfter ?? 0;
-  } catch {
-    return 0;
-  }
-}
+import { useCountdown } from "./useCountdown";
 
 /**
  * A failed request as a person reads it: the Worker's sentence and a Retry button. After a rate
  * limit the button waits out the Retry-After with a visible countdown instead of failing again.
  */
 export function ErrorNotice({ error, onRetry }: { error: Error; onRetry: () => void }) {
-  const [left, setLeft] = useState(() => retryAfterOf(error.message));
-  useEffect(() => {
-    setLeft(retryAfterOf(error.message));
-  }, [error]);
-  useEffect(() => {
-    if (left <= 0) return;
-    const timer = setTimeout(() => setLeft((s) => s - 1), 1000);
-    return () => clearTimeout(timer);
-  }, [left]);
+  const left = useCountdown(retryAfterOf(error.message), error);
 
   return (
     <div className="flex flex-wrap items-center gap-2">
