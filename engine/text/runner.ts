@@ -1,14 +1,13 @@
 import type { ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { basename } from "node:path";
-import { forkChild, stopChild } from "../child-process";
 import { CODES, EngineError } from "../errors";
-import type { ChildConfig, FromChild, GenerateRequest, StopReason, ToChild, Usage } from "./protocol";
+import { QueuedChild, type QueuedJob } from "../queued-child";
+import type { ChildConfig, FromChild, GenerateRequest, StopReason, Usage } from "./protocol";
 
 /**
- * Owns the inference child for one GGUF file: starts it, queues requests (one generation at a
- * time), relays tokens, and turns a dead child into an error for whoever was waiting. A dead child
- * is started again on the next request.
+ * Owns the inference child for one GGUF file (queueing: QueuedChild): relays tokens, and turns a
+ * dead child into an error for whoever was waiting. A dead child is started again on the next request.
  */
 
 const CHILD_MODULE = new URL("./child.ts", import.meta.url);
@@ -28,22 +27,10 @@ export interface RunEnd {
   completionTokens: number;
 }
 
-interface Job {
-  id: number;
-  request: GenerateRequest;
-  handlers: RunHandlers;
-}
+type Job = QueuedJob<GenerateRequest> & { handlers: RunHandlers };
 
-let nextId = 1;
-
-export class TextRunner {
+export class TextRunner extends QueuedChild<GenerateRequest, RunHandlers, FromChild> {
   readonly modelFile: string;
-  private child?: ChildProcess;
-  private ready = false;
-  private problem?: string;
-  private queue: Job[] = [];
-  private current?: Job;
-  private closed = false;
 
   constructor(
     readonly modelPath: string,
@@ -51,60 +38,24 @@ export class TextRunner {
     /** Receives "child-start" (pid), "run-start" ({id, pid}) and "run-end" (RunEnd). */
     private readonly events: EventEmitter,
   ) {
+    super(CHILD_MODULE);
     this.modelFile = basename(modelPath);
   }
 
-  status(): { ready: boolean; problem?: string } {
-    return { ready: this.ready, ...(this.problem ? { problem: this.problem } : {}) };
+  protected childConfig(): ChildConfig {
+    return { modelPath: this.modelPath, threads: this.threads };
   }
 
-  /** Loads the model ahead of the first request. */
-  start(): void {
-    if (this.child || this.closed) return;
-    const config: ChildConfig = { modelPath: this.modelPath, threads: this.threads };
-    const child = forkChild(CHILD_MODULE, config);
-    this.child = child;
-    this.ready = false;
-    child.on("message", (msg: FromChild) => this.onMessage(msg));
-    child.on("exit", (code, signal) => this.onExit(child, signal ?? `exit code ${code}`));
+  protected onChildStart(child: ChildProcess): void {
     this.events.emit("child-start", child.pid);
   }
 
-  /** Queues a generation; the returned function cancels it (queued or running). */
-  run(request: GenerateRequest, handlers: RunHandlers): () => void {
-    if (this.closed) {
-      handlers.onError(new EngineError(CODES.modelProcessFailed, 503, "The local engine is shutting down."));
-      return () => {};
-    }
-    const job: Job = { id: nextId++, request, handlers };
-    this.queue.push(job);
-    this.start();
-    this.pump();
-    return () => {
-      if (this.current === job) this.send({ type: "abort", id: job.id });
-      else if (this.queue.includes(job)) {
-        this.queue = this.queue.filter((j) => j !== job);
-        this.events.emit("run-end", { id: job.id, stopReason: "abort", completionTokens: 0 } satisfies RunEnd);
-      }
-    };
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await stopChild(this.child);
-  }
-
-  private send(msg: ToChild): void {
-    if (this.child?.connected) this.child.send(msg);
-  }
-
-  private pump(): void {
-    if (!this.ready || this.current) return;
-    const job = this.queue.shift();
-    if (!job) return;
-    this.current = job;
-    this.send({ type: "run", id: job.id, request: job.request });
+  protected onRunStart(job: QueuedJob<GenerateRequest>): void {
     this.events.emit("run-start", { id: job.id, pid: this.child?.pid });
+  }
+
+  protected onQueuedCancel(job: QueuedJob<GenerateRequest>): void {
+    this.events.emit("run-end", { id: job.id, stopReason: "abort", completionTokens: 0 } satisfies RunEnd);
   }
 
   private finish(job: Job, stopReason: RunEnd["stopReason"], completionTokens: number): void {
@@ -113,7 +64,7 @@ export class TextRunner {
     this.pump();
   }
 
-  private onMessage(msg: FromChild): void {
+  protected onMessage(msg: FromChild): void {
     if (msg.type === "ready") {
       this.ready = true;
       this.problem = undefined;
@@ -136,7 +87,7 @@ export class TextRunner {
     }
   }
 
-  private onExit(child: ChildProcess, how: string): void {
+  protected onExit(child: ChildProcess, how: string): void {
     if (this.child !== child) return;
     const wasReady = this.ready;
     this.child = undefined;

@@ -1,8 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/errors";
-import { forkChild, stopChild } from "../child-process";
 import { CODES, EngineError } from "../errors";
-import type { CaptionRequest, ChildConfig, FromChild, ToChild, Usage } from "./protocol";
+import { QueuedChild } from "../queued-child";
+import type { CaptionRequest, ChildConfig, FromChild, Usage } from "./protocol";
 
 /**
  * Owns the vision child for one model directory: starts it, runs one caption at a time (ONNX
@@ -18,70 +18,16 @@ export interface CaptionHandlers {
   onError(err: EngineError): void;
 }
 
-interface Job {
-  id: number;
-  request: CaptionRequest;
-  handlers: CaptionHandlers;
-}
-
-let nextId = 1;
-
-export class VisionRunner {
-  private child?: ChildProcess;
-  private ready = false;
-  private problem?: string;
-  private queue: Job[] = [];
-  private current?: Job;
-  private closed = false;
-
-  constructor(private readonly modelDir: string) {}
-
-  status(): { ready: boolean; problem?: string } {
-    return { ready: this.ready, ...(this.problem ? { problem: this.problem } : {}) };
+export class VisionRunner extends QueuedChild<CaptionRequest, CaptionHandlers, FromChild> {
+  constructor(private readonly modelDir: string) {
+    super(CHILD_MODULE);
   }
 
-  start(): void {
-    if (this.child || this.closed) return;
-    const config: ChildConfig = { modelDir: this.modelDir };
-    const child = forkChild(CHILD_MODULE, config);
-    this.child = child;
-    this.ready = false;
-    child.on("message", (msg: FromChild) => this.onMessage(msg));
-    child.on("exit", (code, signal) => this.onExit(child, signal ?? `exit code ${code}`));
+  protected childConfig(): ChildConfig {
+    return { modelDir: this.modelDir };
   }
 
-  /** Queues a caption; the returned function cancels it, queued or running. */
-  run(request: CaptionRequest, handlers: CaptionHandlers): () => void {
-    if (this.closed) {
-      handlers.onError(new EngineError(CODES.modelProcessFailed, 503, "The local engine is shutting down."));
-      return () => {};
-    }
-    const job: Job = { id: nextId++, request, handlers };
-    this.queue.push(job);
-    this.start();
-    this.pump();
-    return () => {
-      if (this.current === job) this.send({ type: "abort", id: job.id });
-      else this.queue = this.queue.filter((j) => j !== job);
-    };
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await stopChild(this.child);
-  }
-
-  private send(msg: ToChild): void {
-    if (this.child?.connected) this.child.send(msg);
-  }
-
-  private pump(): void {
-    if (!this.ready || this.current) return;
-    this.current = this.queue.shift();
-    if (this.current) this.send({ type: "run", id: this.current.id, request: this.current.request });
-  }
-
-  private onMessage(msg: FromChild): void {
+  protected onMessage(msg: FromChild): void {
     if (msg.type === "ready") {
       this.ready = true;
       this.problem = undefined;
@@ -100,7 +46,7 @@ export class VisionRunner {
     this.pump();
   }
 
-  private onExit(child: ChildProcess, how: string): void {
+  protected onExit(child: ChildProcess, how: string): void {
     if (this.child !== child) return;
     const wasReady = this.ready;
     this.child = undefined;

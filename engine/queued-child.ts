@@ -1,0 +1,84 @@
+import type { ChildProcess } from "node:child_process";
+import { forkChild, stopChild } from "./child-process";
+import { CODES, EngineError } from "./errors";
+
+/** What every queued job carries: an id the child echoes back, and a way to fail it. */
+export interface QueuedJob<Request> {
+  id: number;
+  request: Request;
+  handlers: { onError(err: EngineError): void };
+}
+
+let nextId = 1;
+
+/**
+ * A runtime child that answers one job at a time (inference is CPU-bound: two at once only make both
+ * slower): starts the child, queues jobs, sends the next when the child is ready and idle, and cancels
+ * a job whether it is queued or running. Subclasses read the child's messages and its exit.
+ */
+export abstract class QueuedChild<Request, Handlers extends QueuedJob<Request>["handlers"], FromChild> {
+  protected child?: ChildProcess;
+  protected ready = false;
+  protected problem?: string;
+  protected queue: QueuedJob<Request>[] = [];
+  protected current?: QueuedJob<Request> & { handlers: Handlers };
+  protected closed = false;
+
+  constructor(private readonly childModule: URL) {}
+
+  status(): { ready: boolean; problem?: string } {
+    return { ready: this.ready, ...(this.problem ? { problem: this.problem } : {}) };
+  }
+
+  /** Starts the child (and so loads the model) ahead of the first job. */
+  start(): void {
+    if (this.child || this.closed) return;
+    const child = forkChild(this.childModule, this.childConfig());
+    this.child = child;
+    this.ready = false;
+    child.on("message", (msg: FromChild) => this.onMessage(msg));
+    child.on("exit", (code, signal) => this.onExit(child, signal ?? `exit code ${code}`));
+    this.onChildStart(child);
+  }
+
+  /** Queues a job; the returned function cancels it, queued or running. */
+  run(request: Request, handlers: Handlers): () => void {
+    if (this.closed) {
+      handlers.onError(new EngineError(CODES.modelProcessFailed, 503, "The local engine is shutting down."));
+      return () => {};
+    }
+    const job = { id: nextId++, request, handlers };
+    this.queue.push(job);
+    this.start();
+    this.pump();
+    return () => {
+      if (this.current === job) this.child?.connected && this.child.send({ type: "abort", id: job.id });
+      else if (this.queue.includes(job)) {
+        this.queue = this.queue.filter((j) => j !== job);
+        this.onQueuedCancel(job);
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await stopChild(this.child);
+  }
+
+  /** Sends the next job once the child is ready and idle. */
+  protected pump(): void {
+    if (!this.ready || this.current) return;
+    const job = this.queue.shift() as (QueuedJob<Request> & { handlers: Handlers }) | undefined;
+    if (!job) return;
+    this.current = job;
+    if (this.child?.connected) this.child.send({ type: "run", id: job.id, request: job.request });
+    this.onRunStart(job);
+  }
+
+  protected abstract childConfig(): unknown;
+  protected abstract onMessage(msg: FromChild): void;
+  protected abstract onExit(child: ChildProcess, how: string): void;
+  protected onChildStart(_child: ChildProcess): void {}
+  protected onRunStart(_job: QueuedJob<Request>): void {}
+  protected onQueuedCancel(_job: QueuedJob<Request>): void {}
+}
