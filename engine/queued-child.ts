@@ -11,12 +11,17 @@ export interface QueuedJob<Request> {
 
 let nextId = 1;
 
+/** What every child says once: ready, or why its model would not load. */
+type LifecycleMessage = { type: "ready" } | { type: "load-error"; message: string };
+/** Everything else a child sends: messages about the job under way. */
+export type JobMessage<FromChild> = Exclude<FromChild, { type: "ready" } | { type: "load-error" }>;
+
 /**
  * A runtime child that answers one job at a time (inference is CPU-bound: two at once only make both
  * slower): starts the child, queues jobs, sends the next when the child is ready and idle, and cancels
  * a job whether it is queued or running. Subclasses read the child's messages and its exit.
  */
-export abstract class QueuedChild<Request, Handlers extends QueuedJob<Request>["handlers"], FromChild> {
+export abstract class QueuedChild<Request, Handlers extends QueuedJob<Request>["handlers"], FromChild extends { type: string }> {
   protected child?: ChildProcess;
   protected ready = false;
   protected problem?: string;
@@ -36,7 +41,7 @@ export abstract class QueuedChild<Request, Handlers extends QueuedJob<Request>["
     const child = forkChild(this.childModule, this.childConfig());
     this.child = child;
     this.ready = false;
-    child.on("message", (msg: FromChild) => this.onMessage(msg));
+    child.on("message", (msg: FromChild | LifecycleMessage) => this.onMessage(msg));
     child.on("exit", (code, signal) => this.onExit(child, signal ?? `exit code ${code}`));
     this.onChildStart(child);
   }
@@ -75,8 +80,24 @@ export abstract class QueuedChild<Request, Handlers extends QueuedJob<Request>["
     this.onRunStart(job);
   }
 
+  private onMessage(msg: FromChild | LifecycleMessage): void {
+    if (msg.type === "ready") {
+      this.ready = true;
+      this.problem = undefined;
+      return this.pump();
+    }
+    if (msg.type === "load-error" && "message" in msg) {
+      this.problem = this.loadProblem(msg.message);
+      return;
+    }
+    this.onJobMessage(msg as JobMessage<FromChild>);
+  }
+
   protected abstract childConfig(): unknown;
-  protected abstract onMessage(msg: FromChild): void;
+  /** The sentence a person reads when the model would not load, from the child's reason. */
+  protected abstract loadProblem(reason: string): string;
+  /** A message about the job under way (tokens, done, error). */
+  protected abstract onJobMessage(msg: JobMessage<FromChild>): void;
   protected abstract onExit(child: ChildProcess, how: string): void;
   protected onChildStart(_child: ChildProcess): void {}
   protected onRunStart(_job: QueuedJob<Request>): void {}

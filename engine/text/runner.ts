@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { basename } from "node:path";
 import { CODES, EngineError } from "../errors";
-import { QueuedChild, type QueuedJob } from "../queued-child";
+import { QueuedChild, type JobMessage, type QueuedJob } from "../queued-child";
 import type { ChildConfig, FromChild, GenerateRequest, StopReason, Usage } from "./protocol";
 
 /**
@@ -64,16 +64,11 @@ export class TextRunner extends QueuedChild<GenerateRequest, RunHandlers, FromCh
     this.pump();
   }
 
-  protected onMessage(msg: FromChild): void {
-    if (msg.type === "ready") {
-      this.ready = true;
-      this.problem = undefined;
-      return this.pump();
-    }
-    if (msg.type === "load-error") {
-      this.problem = loadProblem(this.modelFile, msg.message);
-      return;
-    }
+  protected loadProblem(reason: string): string {
+    return loadProblem(this.modelFile, reason);
+  }
+
+  protected onJobMessage(msg: JobMessage<FromChild>): void {
     const job = this.current;
     if (!job || job.id !== msg.id) return;
     if (msg.type === "start") job.handlers.onStart(msg.promptTokens);

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/errors";
 import { CODES, EngineError } from "../errors";
-import { QueuedChild } from "../queued-child";
+import { QueuedChild, type JobMessage } from "../queued-child";
 import type { CaptionRequest, ChildConfig, FromChild, Usage } from "./protocol";
 
 /**
@@ -27,16 +27,11 @@ export class VisionRunner extends QueuedChild<CaptionRequest, CaptionHandlers, F
     return { modelDir: this.modelDir };
   }
 
-  protected onMessage(msg: FromChild): void {
-    if (msg.type === "ready") {
-      this.ready = true;
-      this.problem = undefined;
-      return this.pump();
-    }
-    if (msg.type === "load-error") {
-      this.problem = msg.message;
-      return;
-    }
+  protected loadProblem(reason: string): string {
+    return reason;
+  }
+
+  protected onJobMessage(msg: JobMessage<FromChild>): void {
     const job = this.current;
     if (!job || job.id !== msg.id) return;
     if (msg.type === "token") return job.handlers.onToken(msg.text);
