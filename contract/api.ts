@@ -41,7 +41,6 @@ export const chatRequestSchema = chatSettingsSchema.extend({
   trigger: z.enum(["submit-message", "regenerate-message"]).default("submit-message"),
   messageId: z.string().max(100).optional(),
 });
-export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 export const conversationSchema = z.object({
   id: idSchema,
@@ -51,11 +50,6 @@ export const conversationSchema = z.object({
   settings: chatSettingsSchema,
 });
 export type Conversation = z.infer<typeof conversationSchema>;
-
-export const createConversationSchema = z.object({
-  title: z.string().trim().min(1).max(200).optional(),
-  settings: chatSettingsSchema.optional(),
-});
 
 export const updateConversationSchema = z
   .object({ title: z.string().trim().min(1).max(200).optional(), settings: chatSettingsSchema.optional() })

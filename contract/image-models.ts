@@ -123,6 +123,3 @@ export function findImageModel(id: string): ImageModel | undefined {
 export const IMAGE_SETTING_KEYS = ["steps", "width", "height", "guidance", "negativePrompt", "seed"] as const;
 export type ImageSettingKey = (typeof IMAGE_SETTING_KEYS)[number];
 
-export function acceptsSetting(model: ImageModel, key: ImageSettingKey): boolean {
-  return model[key] !== undefined;
-}

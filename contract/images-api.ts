@@ -36,7 +36,6 @@ export function imageRequestSchemaFor(model: ImageModel) {
     ...fields,
   });
 }
-export type ImageRequest = z.infer<ReturnType<typeof imageRequestSchemaFor>>;
 
 /** The settings an image was made with (our names), as stored and as "Use these settings again" reads them. */
 export interface ImageSettings {

@@ -41,7 +41,6 @@ export const visionRequestSchema = chatRequestSchema.omit({ model: true }).exten
   imageId: idSchema,
   model: modelIdSchema.optional(),
 });
-export type VisionRequest = z.infer<typeof visionRequestSchema>;
 
 export interface VisionThread {
   id: string;
