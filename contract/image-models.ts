@@ -122,4 +122,3 @@ export function findImageModel(id: string): ImageModel | undefined {
 /** The settings a person picks, by our names; each model's catalog entry says which it accepts. */
 export const IMAGE_SETTING_KEYS = ["steps", "width", "height", "guidance", "negativePrompt", "seed"] as const;
 export type ImageSettingKey = (typeof IMAGE_SETTING_KEYS)[number];
-
