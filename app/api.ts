@@ -1,4 +1,4 @@
-import type { BackendStatus, ChatSettings, Conversation } from "../contract/api";
+import type { BackendStatus, ChatSettings, Conversation, ConversationDetail } from "../contract/api";
 import type { ErrorBody } from "../contract/errors";
 import type { ChatMessage } from "../contract/messages";
 
@@ -88,7 +88,7 @@ export async function listConversations(q: string, signal?: AbortSignal): Promis
   return body.conversations;
 }
 
-export function getConversation(id: string): Promise<{ conversation: Conversation; messages: ChatMessage[] }> {
+export function getConversation(id: string): Promise<ConversationDetail> {
   return request(`/api/conversations/${encodeURIComponent(id)}`);
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CHAT_SETTINGS_LIMITS as L } from "./models";
+import type { ChatMessage } from "./messages";
 
 /** Ids we mint are 128-bit random, base64url: unguessable. Client-made ids must be at least this long. */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16 to 64 letters, digits, - or _");
@@ -50,6 +51,14 @@ export const conversationSchema = z.object({
   settings: chatSettingsSchema,
 });
 export type Conversation = z.infer<typeof conversationSchema>;
+
+/** `GET /api/conversations/:id`. */
+export interface ConversationDetail {
+  conversation: Conversation;
+  messages: ChatMessage[];
+  /** The last question's answer is still streaming (another tab, or a Stop being saved): poll for it. */
+  answering: boolean;
+}
 
 export const updateConversationSchema = z
   .object({ title: z.string().trim().min(1).max(200).optional(), settings: chatSettingsSchema.optional() })

@@ -9,7 +9,7 @@ import { ChatSession } from "./ChatSession";
 type Load =
   | { state: "loading" }
   | { state: "failed"; message: string; missing: boolean }
-  | { state: "ready"; conversation: Conversation | null; messages: ChatMessage[] };
+  | { state: "ready"; conversation: Conversation | null; messages: ChatMessage[]; answering: boolean };
 
 interface Props {
   id: string;
@@ -21,13 +21,13 @@ interface Props {
 
 /** Loads a conversation's history once (the parent keys this by id), then hands it to the live chat. */
 export function ChatPage({ id, isNew, onConversationsChanged, menuButton }: Props) {
-  const [load, setLoad] = useState<Load>(() => (isNew ? { state: "ready", conversation: null, messages: [] } : { state: "loading" }));
+  const [load, setLoad] = useState<Load>(() => (isNew ? { state: "ready", conversation: null, messages: [], answering: false } : { state: "loading" }));
 
   useEffect(() => {
     if (load.state !== "loading") return;
     let live = true;
     getConversation(id).then(
-      ({ conversation, messages }) => live && setLoad({ state: "ready", conversation, messages }),
+      ({ conversation, messages, answering }) => live && setLoad({ state: "ready", conversation, messages, answering }),
       (e: Error) => live && setLoad({ state: "failed", message: e.message, missing: e instanceof ApiError && e.status === 404 }),
     );
     return () => {
@@ -41,6 +41,7 @@ export function ChatPage({ id, isNew, onConversationsChanged, menuButton }: Prop
         id={id}
         conversation={load.conversation}
         initialMessages={load.messages}
+        answering={load.answering}
         onConversationsChanged={onConversationsChanged}
         menuButton={menuButton}
       />

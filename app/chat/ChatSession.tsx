@@ -4,10 +4,11 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useLocation } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
-import { apiFetch, readableMessage, updateConversation } from "../api";
+import { apiFetch, getConversation, readableMessage, updateConversation } from "../api";
 import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { button } from "../ui/styles";
+import { usePendingAnswer } from "../ui/usePendingAnswer";
 import { notifyUsageChanged } from "../ui/usage-events";
 import { Composer } from "./Composer";
 import { conversationPath } from "./ids";
@@ -24,11 +25,13 @@ interface Props {
   /** null for a conversation the server has not seen yet. */
   conversation: Conversation | null;
   initialMessages: ChatMessage[];
+  /** The stored history's last answer is still being written by another request. */
+  answering: boolean;
   onConversationsChanged: () => void;
   menuButton: ReactNode;
 }
 
-export function ChatSession({ id, conversation, initialMessages, onConversationsChanged, menuButton }: Props) {
+export function ChatSession({ id, conversation, initialMessages, answering, onConversationsChanged, menuButton }: Props) {
   const [, navigate] = useLocation();
   const [settings, setSettings] = useState(() => initialSettings(conversation));
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -72,6 +75,10 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
     },
   });
   const busy = status === "submitted" || status === "streaming";
+  const pendingAnswer = usePendingAnswer(() => getConversation(id), answering, (stored) => {
+    setMessages(stored);
+    onConversationsChanged();
+  });
 
   // Whether the server has this conversation, so settings changes can be saved to it.
   const existsRef = useRef(conversation !== null);
@@ -103,6 +110,7 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
   const changeSettings = (patch: Partial<EditableSettings>) => setSettings((s) => ({ ...s, ...patch }));
 
   const send = (text: string) => {
+    pendingAnswer.cancel();
     stick.scrollToBottom();
     void sendMessage({ text });
     // Same component, new address: the stream keeps running and a reload finds the conversation.
@@ -110,6 +118,7 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
   };
 
   const edit = (messageId: string, text: string) => {
+    pendingAnswer.cancel();
     stick.scrollToBottom();
     void sendMessage({ text, messageId });
   };
@@ -135,7 +144,10 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
         messages={messages}
         status={status}
         stick={stick}
-        onRegenerate={() => void regenerate()}
+        onRegenerate={() => {
+          pendingAnswer.cancel();
+          void regenerate();
+        }}
         onEdit={edit}
         empty={
           <div className="mt-[15vh] text-center">
@@ -144,12 +156,19 @@ export function ChatSession({ id, conversation, initialMessages, onConversations
           </div>
         }
         footer={
-          (error || saveError) && (
-            <div role="alert" className="rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
-              {error && <ErrorNotice error={error} onRetry={() => void regenerate()} />}
-              {saveError && <p>{saveError}</p>}
-            </div>
-          )
+          <>
+            {pendingAnswer.pending && (
+              <p role="status" className="text-sm text-muted-foreground">
+                The answer is still being written; it appears here when it is saved.
+              </p>
+            )}
+            {(error || saveError) && (
+              <div role="alert" className="rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
+                {error && <ErrorNotice error={error} onRetry={() => void regenerate()} />}
+                {saveError && <p>{saveError}</p>}
+              </div>
+            )}
+          </>
         }
       />
       <Composer busy={busy} onSend={send} onStop={() => void stop()} />

@@ -5,6 +5,8 @@ import { VISION_MODELS } from "../../contract/models";
 import type { VisionImage, VisionMessage } from "../../contract/vision-api";
 import { apiFetch } from "../api";
 import { ErrorNotice } from "../ui/ErrorNotice";
+import { usePendingAnswer } from "../ui/usePendingAnswer";
+import { getThread } from "./api";
 import { notifyUsageChanged } from "../ui/usage-events";
 import { answerDetails, messageText } from "../chat/messageText";
 import { LazyMarkdown, preloadMarkdown } from "../ui/LazyMarkdown";
@@ -16,13 +18,15 @@ interface Props {
   threadId: string;
   image: VisionImage;
   initialMessages: VisionMessage[];
+  /** The stored thread's last answer is still being written by another request. */
+  answering: boolean;
   initialModel: string;
   /** Called once a question has been sent, so the page can show the thread's address and list it. */
   onAsked: () => void;
 }
 
 /** Questions and streamed answers about one image. Follow-ups send text only: the Worker re-attaches the image. */
-export function VisionChat({ threadId, image, initialMessages, initialModel, onAsked }: Props) {
+export function VisionChat({ threadId, image, initialMessages, answering, initialModel, onAsked }: Props) {
   const [model, setModel] = useState(initialModel);
   const [question, setQuestion] = useState("");
   useEffect(preloadMarkdown, []);
@@ -33,7 +37,7 @@ export function VisionChat({ threadId, image, initialMessages, initialModel, onA
   const [transport] = useState(
     () => new DefaultChatTransport<VisionMessage>({ api: "/api/vision", fetch: apiFetch, body: () => ({ imageId: image.id, model: modelRef.current }) }),
   );
-  const { messages, sendMessage, status, error, stop, regenerate } = useChat<VisionMessage>({
+  const { messages, sendMessage, status, error, stop, regenerate, setMessages } = useChat<VisionMessage>({
     id: threadId,
     messages: initialMessages,
     transport,
@@ -43,9 +47,11 @@ export function VisionChat({ threadId, image, initialMessages, initialModel, onA
     },
   });
   const busy = status === "submitted" || status === "streaming";
+  const pendingAnswer = usePendingAnswer(() => getThread(threadId), answering, setMessages);
 
   const ask = (text: string) => {
     if (!text.trim() || busy) return;
+    pendingAnswer.cancel();
     void sendMessage({ text: text.trim() });
     setQuestion("");
     onAsked();
@@ -60,6 +66,11 @@ export function VisionChat({ threadId, image, initialMessages, initialModel, onA
           </li>
         ))}
       </ol>
+      {pendingAnswer.pending && (
+        <p role="status" className="text-sm text-muted-foreground">
+          The answer is still being written; it appears here when it is saved.
+        </p>
+      )}
       {error && (
         <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive">
           <ErrorNotice error={error} onRetry={() => void regenerate()} />

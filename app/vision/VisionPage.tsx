@@ -14,6 +14,8 @@ interface OpenThread {
   image: VisionImage;
   messages: VisionMessage[];
   model: string;
+  /** Its last answer is still being written by another request. */
+  answering: boolean;
   /** Set for an image uploaded in this visit: the sizes before and after shrinking. */
   prepared?: PreparedImage;
 }
@@ -39,7 +41,7 @@ export default function VisionPage() {
     let live = true;
     setProblem(undefined);
     getThread(routeId).then(
-      (found) => live && setOpen({ id: found.thread.id, image: found.image, messages: found.messages, model: found.thread.model }),
+      (found) => live && setOpen({ id: found.thread.id, image: found.image, messages: found.messages, model: found.thread.model, answering: found.answering }),
       (error: Error) => live && setProblem(error.message),
     );
     return () => void (live = false);
@@ -57,7 +59,7 @@ export default function VisionPage() {
       const prepared = await resizeImage(file);
       setWorking("Uploading…");
       const image = await uploadImage(prepared.blob);
-      setOpen({ id: newConversationId(), image, messages: [], model: DEFAULT_VISION_MODEL, prepared });
+      setOpen({ id: newConversationId(), image, messages: [], model: DEFAULT_VISION_MODEL, answering: false, prepared });
     } catch (error) {
       setProblem((error as Error).message || "The image could not be read.");
     } finally {
@@ -113,7 +115,15 @@ export default function VisionPage() {
                 </button>
               )}
             </figure>
-            <VisionChat key={open.id} threadId={open.id} image={open.image} initialMessages={open.messages} initialModel={open.model} onAsked={onAsked} />
+            <VisionChat
+              key={open.id}
+              threadId={open.id}
+              image={open.image}
+              initialMessages={open.messages}
+              answering={open.answering}
+              initialModel={open.model}
+              onAsked={onAsked}
+            />
           </>
         )}
       </main>

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
 import { DEFAULT_CHAT_MODEL } from "../../contract/models";
 import { newConversationId, readUiStream, TestClient, textOf, userMessage } from "../test/client";
-import { bindingError, legacyChunks, openAiChunks, recordedRun, sseStream } from "../test/recorded-ai";
+import { bindingError, heldSseStream, legacyChunks, openAiChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
 function useAi(answer: Parameters<typeof recordedRun>[0]) {
   const fake = recordedRun(answer);
@@ -134,6 +134,27 @@ describe("POST /api/chat", () => {
     expect(text.startsWith("w0 w1 w2 w3 ")).toBe(true);
     expect(text.length).toBeLessThan(200 * 4);
     expect(upstreamSignal?.aborted).toBe(true);
+  });
+
+  it("says an answer is on its way while it streams, so a page opened meanwhile can wait for it", async () => {
+    // The first word flows, then the stream waits until the test has looked at the conversation.
+    const upstream = heldSseStream(legacyChunks(["Still ", "writing"]), 1);
+    useAi(() => upstream.stream);
+    const client = new TestClient();
+    const id = newConversationId();
+    const response = await client.chat({ id, messages: [userMessage("Take your time")] });
+    const reading = readUiStream(response);
+
+    const during = (await (await client.fetch(`/api/conversations/${id}`)).json()) as { answering: boolean; messages: unknown[] };
+    expect(during.answering).toBe(true);
+    expect(during.messages).toHaveLength(1); // the question, saved before generation
+
+    upstream.release();
+    expect(textOf(await reading)).toBe("Still writing");
+    await vi.waitFor(async () => {
+      const after = (await (await client.fetch(`/api/conversations/${id}`)).json()) as { answering: boolean; messages: unknown[] };
+      expect(after).toMatchObject({ answering: false, messages: [{ role: "user" }, { role: "assistant" }] });
+    });
   });
 
   it("regenerate replaces the last answer instead of appending a second one", async () => {

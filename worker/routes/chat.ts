@@ -29,7 +29,10 @@ export const chat = new Hono<AppEnv>().post("/", async (c) => {
   const { settings } = await store.saveHistory(body.id, requested, history);
   const model = settings.model ?? DEFAULT_CHAT_MODEL;
   // A stored model the catalog has since dropped (the request's own was checked above).
-  if (!findChatModel(model)) throw unknownModel(model);
+  if (!findChatModel(model)) {
+    await store.abandonAnswer(body.id);
+    throw unknownModel(model);
+  }
 
   return streamAnswer(c, {
     backend: resolveAiBackend(c.env),

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
 import { DEFAULT_VISION_MODEL, LICENCE_ACCEPTED_NOTE, VISION_LIMITS } from "../../contract/vision-api";
 import { newConversationId, readUiStream, TestClient, textOf, userMessage } from "../test/client";
-import { bindingError, legacyChunks, openAiChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
+import { bindingError, heldSseStream, legacyChunks, openAiChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
 import { countedUpload, pngHeader, TINY_PNG } from "../test/vision-images";
 
 const LLAMA_VISION = "@cf/meta/llama-3.2-11b-vision-instruct";
@@ -144,6 +144,25 @@ describe("POST /api/vision", () => {
 
     const list = (await (await client.fetch("/api/vision/threads")).json()) as { threads: { id: string }[] };
     expect(list.threads.map((t) => t.id)).toEqual([id]);
+  });
+
+  it("says an answer is on its way while it streams, and not once it is saved", async () => {
+    const upstream = heldSseStream(legacyChunks(["A ", "dot."]), 1);
+    useAi(() => upstream.stream);
+    const client = new TestClient();
+    const imageId = await uploadedImageId(client);
+    const id = newConversationId();
+    const reading = readUiStream(await ask(client, { id, imageId, messages: [userMessage("What is this?")] }));
+
+    const during = (await storedThread(client, id)) as { answering?: boolean; messages: unknown[] };
+    expect(during.answering).toBe(true);
+    expect(during.messages).toHaveLength(1);
+
+    upstream.release();
+    expect(textOf(await reading)).toBe("A dot.");
+    await vi.waitFor(async () => {
+      expect(await storedThread(client, id)).toMatchObject({ answering: false, messages: [{ role: "user" }, { role: "assistant" }] });
+    });
   });
 
   it("streams an OpenAI-format answer from the chosen vision model", async () => {

@@ -1,8 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import type { ChatSettings, Conversation } from "../../contract/api";
+import type { ChatSettings, Conversation, ConversationDetail } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
+import { isAnswering } from "./answering";
 import { ImageTable } from "./images";
+import { addColumnIfMissing } from "./schema";
 import { titleFrom } from "./title";
 import { UsageTable } from "./usage";
 import { VisionTables } from "./vision";
@@ -27,7 +29,8 @@ export class UserStore extends DurableObject<Env> {
         title TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL,
-        settings TEXT NOT NULL DEFAULT '{}'
+        settings TEXT NOT NULL DEFAULT '{}',
+        answering_since INTEGER
       );
       CREATE TABLE IF NOT EXISTS messages (
         conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -39,6 +42,7 @@ export class UserStore extends DurableObject<Env> {
       CREATE INDEX IF NOT EXISTS messages_by_position ON messages (conversation_id, position);
       CREATE INDEX IF NOT EXISTS conversations_by_update ON conversations (updated_at DESC);
     `);
+    addColumnIfMissing(this.sql, "conversations", "answering_since", "INTEGER");
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
     this.usage = new UsageTable(this.sql);
@@ -59,14 +63,14 @@ export class UserStore extends DurableObject<Env> {
     return rows.toArray().map(toConversation);
   }
 
-  getConversation(id: string): { conversation: Conversation; messages: ChatMessage[] } | null {
+  getConversation(id: string): ConversationDetail | null {
     const row = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).toArray()[0];
     if (!row) return null;
     const messages = this.sql
       .exec<{ body: string }>(`SELECT body FROM messages WHERE conversation_id = ? ORDER BY position`, id)
       .toArray()
       .map((m) => JSON.parse(m.body) as ChatMessage);
-    return { conversation: toConversation(row), messages };
+    return { conversation: toConversation(row), messages, answering: isAnswering(row.answering_since, Date.now()) };
   }
 
   /**
@@ -80,16 +84,23 @@ export class UserStore extends DurableObject<Env> {
       const existing = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, conversationId).toArray()[0];
       if (existing) {
         const merged = { ...parseSettings(existing.settings), ...settings };
-        this.sql.exec(`UPDATE conversations SET settings = ?, updated_at = ? WHERE id = ?`, JSON.stringify(merged), now, conversationId);
+        this.sql.exec(
+          `UPDATE conversations SET settings = ?, updated_at = ?, answering_since = ? WHERE id = ?`,
+          JSON.stringify(merged),
+          now,
+          now,
+          conversationId,
+        );
       } else {
         const firstUser = messages.find((m) => m.role === "user");
         this.sql.exec(
-          `INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`,
+          `INSERT INTO conversations (id, title, created_at, updated_at, settings, answering_since) VALUES (?, ?, ?, ?, ?, ?)`,
           conversationId,
           titleFrom(firstUser),
           now,
           now,
           JSON.stringify(settings),
+          now,
         );
       }
       const stored = this.sql
@@ -107,6 +118,11 @@ export class UserStore extends DurableObject<Env> {
     });
   }
 
+  /** For an answer that will never come: the request failed after its question was saved. */
+  abandonAnswer(conversationId: string): void {
+    this.sql.exec(`UPDATE conversations SET answering_since = NULL WHERE id = ?`, conversationId);
+  }
+
   /** Saves (or replaces) the answer at the end of the conversation: complete, or marked partial. */
   saveAnswer(conversationId: string, message: ChatMessage): void {
     this.ctx.storage.transactionSync(() => {
@@ -115,7 +131,7 @@ export class UserStore extends DurableObject<Env> {
       this.sql.exec(`DELETE FROM messages WHERE conversation_id = ? AND id = ?`, conversationId, message.id);
       const next = this.sql.exec<{ n: number }>(`SELECT COALESCE(MAX(position) + 1, 0) AS n FROM messages WHERE conversation_id = ?`, conversationId).one().n;
       this.insertMessage(conversationId, next, message);
-      this.sql.exec(`UPDATE conversations SET updated_at = ? WHERE id = ?`, Date.now(), conversationId);
+      this.sql.exec(`UPDATE conversations SET updated_at = ?, answering_since = NULL WHERE id = ?`, Date.now(), conversationId);
     });
     this.usage.addAnswer(message);
   }
@@ -198,6 +214,7 @@ interface ConversationRow extends Record<string, SqlStorageValue> {
   created_at: number;
   updated_at: number;
   settings: string;
+  answering_since: number | null;
 }
 
 function toConversation(row: ConversationRow): Conversation {

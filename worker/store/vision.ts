@@ -1,4 +1,6 @@
-import type { VisionImage, VisionMessage, VisionThread } from "../../contract/vision-api";
+import type { VisionImage, VisionMessage, VisionThread, VisionThreadDetail } from "../../contract/vision-api";
+import { isAnswering } from "./answering";
+import { addColumnIfMissing } from "./schema";
 import { titleFrom } from "./title";
 import { withServerMetadata } from "./user-store";
 
@@ -27,7 +29,8 @@ export class VisionTables {
         title TEXT NOT NULL,
         model TEXT NOT NULL,
         created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
+        updated_at INTEGER NOT NULL,
+        answering_since INTEGER
       );
       CREATE TABLE IF NOT EXISTS vision_messages (
         thread_id TEXT NOT NULL REFERENCES vision_threads(id) ON DELETE CASCADE,
@@ -39,6 +42,7 @@ export class VisionTables {
       CREATE INDEX IF NOT EXISTS vision_messages_by_position ON vision_messages (thread_id, position);
       CREATE INDEX IF NOT EXISTS vision_threads_by_update ON vision_threads (updated_at DESC);
     `);
+    addColumnIfMissing(this.sql, "vision_threads", "answering_since", "INTEGER");
   }
 
   addImage(image: VisionImage): void {
@@ -62,11 +66,11 @@ export class VisionTables {
     return this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads ORDER BY updated_at DESC LIMIT 200`).toArray().map(toThread);
   }
 
-  getThread(id: string): { thread: VisionThread; image: VisionImage; messages: VisionMessage[] } | null {
+  getThread(id: string): VisionThreadDetail | null {
     const row = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, id).toArray()[0];
     const image = row && this.getImage(row.image_id);
     if (!row || !image) return null;
-    return { thread: toThread(row), image, messages: this.messages(id) };
+    return { thread: toThread(row), image, messages: this.messages(id), answering: isAnswering(row.answering_since, Date.now()) };
   }
 
   /**
@@ -79,10 +83,19 @@ export class VisionTables {
     return this.storage.transactionSync(() => {
       const existing = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, threadId).toArray()[0];
       if (existing && existing.image_id !== imageId) return false;
-      if (existing) this.sql.exec(`UPDATE vision_threads SET model = ?, updated_at = ? WHERE id = ?`, model, now, threadId);
+      if (existing) this.sql.exec(`UPDATE vision_threads SET model = ?, updated_at = ?, answering_since = ? WHERE id = ?`, model, now, now, threadId);
       else {
         const title = titleFrom(messages.find((m) => m.role === "user"));
-        this.sql.exec(`INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, threadId, imageId, title, model, now, now);
+        this.sql.exec(
+          `INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at, answering_since) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          threadId,
+          imageId,
+          title,
+          model,
+          now,
+          now,
+          now,
+        );
       }
       const stored = new Map(this.messages(threadId).map((m) => [m.id, m]));
       this.sql.exec(`DELETE FROM vision_messages WHERE thread_id = ?`, threadId);
@@ -99,7 +112,7 @@ export class VisionTables {
       this.sql.exec(`DELETE FROM vision_messages WHERE thread_id = ? AND id = ?`, threadId, message.id);
       const next = this.sql.exec<{ n: number }>(`SELECT COALESCE(MAX(position) + 1, 0) AS n FROM vision_messages WHERE thread_id = ?`, threadId).one().n;
       this.insertMessage(threadId, next, message);
-      this.sql.exec(`UPDATE vision_threads SET updated_at = ? WHERE id = ?`, Date.now(), threadId);
+      this.sql.exec(`UPDATE vision_threads SET updated_at = ?, answering_since = NULL WHERE id = ?`, Date.now(), threadId);
     });
   }
 
@@ -147,6 +160,7 @@ interface ThreadRow extends Record<string, SqlStorageValue> {
   model: string;
   created_at: number;
   updated_at: number;
+  answering_since: number | null;
 }
 
 function toImage(row: ImageRow): VisionImage {

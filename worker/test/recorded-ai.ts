@@ -36,6 +36,21 @@ export function sseStream(chunks: string[], options: { failAfter?: number; delay
   });
 }
 
+/** An SSE stream that sends its first `before` chunks, then holds the rest until `release()`. */
+export function heldSseStream(chunks: string[], before: number) {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let i = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (i === before) await held;
+      if (i >= chunks.length) return controller.close();
+      controller.enqueue(encoder.encode(chunks[i++]));
+    },
+  });
+  return { stream, release };
+}
+
 /** The binding's own error shape: `Error("AiError: <code>: <message>")`. */
 export function bindingError(code: number, message: string): Error {
   return Object.assign(new Error(`AiError: ${code}: ${message}`), { name: "AiError" });

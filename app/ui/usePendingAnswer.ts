@@ -1,0 +1,48 @@
+import { useEffect, useRef, useState } from "react";
+import type { ChatMessage } from "../../contract/messages";
+
+const POLL_MS = 1000;
+
+/**
+ * Waits for an answer that another request is still writing: the conversation or vision thread was
+ * opened while an answer streamed in another tab, or reloaded in the moment between Stop and the
+ * Worker saving the partial answer (worker/store/answering.ts). Polls `load` until the answer is
+ * saved, then hands over the stored messages. `cancel` is for when this page sends something
+ * itself: its own request wins.
+ */
+export function usePendingAnswer(
+  load: () => Promise<{ answering: boolean; messages: ChatMessage[] }>,
+  initiallyPending: boolean,
+  onArrived: (messages: ChatMessage[]) => void,
+) {
+  const [pending, setPending] = useState(initiallyPending);
+  const [polls, setPolls] = useState(0);
+  // The latest callbacks, without restarting the wait each render.
+  const latest = useRef({ load, onArrived });
+  useEffect(() => {
+    latest.current = { load, onArrived };
+  }, [load, onArrived]);
+
+  useEffect(() => {
+    if (!pending) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      latest.current.load().then(
+        (detail) => {
+          if (!live) return;
+          if (detail.answering) return setPolls((n) => n + 1);
+          setPending(false);
+          latest.current.onArrived(detail.messages);
+        },
+        // Deleted meanwhile, or offline: stop waiting; a reload shows whatever was saved.
+        () => live && setPending(false),
+      );
+    }, POLL_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [pending, polls]);
+
+  return { pending, cancel: () => setPending(false) };
+}
