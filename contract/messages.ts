@@ -11,6 +11,8 @@ export interface MessageUsage {
   inputTokens?: number;
   outputTokens?: number;
   totalTokens?: number;
+  /** Counted by the Worker, not reported by the model: an answer that ended early has no usage report. */
+  estimated?: boolean;
 }
 
 /** Metadata carried by every message, in the stream and in storage. */

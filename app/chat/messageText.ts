@@ -10,9 +10,10 @@ export function messageText(message: ChatMessage): string {
 function tokens(usage: MessageUsage | undefined): string | undefined {
   if (!usage) return undefined;
   const { inputTokens, outputTokens, totalTokens } = usage;
-  if (inputTokens !== undefined && outputTokens !== undefined) return `${inputTokens} in · ${outputTokens} out tokens`;
-  if (totalTokens !== undefined) return `${totalTokens} tokens`;
-  return outputTokens !== undefined ? `${outputTokens} tokens` : undefined;
+  const about = usage.estimated ? "about " : "";
+  if (inputTokens !== undefined && outputTokens !== undefined) return `${about}${inputTokens} in · ${outputTokens} out tokens`;
+  if (totalTokens !== undefined) return `${about}${totalTokens} tokens`;
+  return outputTokens !== undefined ? `${about}${outputTokens} tokens` : undefined;
 }
 
 /** "Llama 4 Scout 17B · Local engine · stories260K.gguf · 12 in · 40 out tokens": what answered, and at what cost. */

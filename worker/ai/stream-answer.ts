@@ -4,6 +4,7 @@ import type { AppError } from "../../contract/errors";
 import type { AnswerStatus, ChatMessage, MessageMetadata } from "../../contract/messages";
 import type { AppEnv } from "../http/app-types";
 import { toAppError } from "../http/errors";
+import { estimateUsage } from "./estimate-usage";
 import { randomId } from "../http/ids";
 import { log } from "../http/log";
 import { chatModelFor, type AiBackend } from "./seam";
@@ -76,6 +77,7 @@ export function streamAnswer(c: Context<AppEnv>, request: AnswerRequest): Respon
         ...responseMessage.metadata,
         model,
         servedBy: backend.servedBy(),
+        usage: responseMessage.metadata?.usage ?? estimateUsage({ instructions: request.instructions, messages: request.modelMessages }, responseMessage),
         status,
         ...(failure ? { error: failure.message } : {}),
       };

@@ -134,6 +134,17 @@ describe("POST /api/chat", () => {
     expect(text.startsWith("w0 w1 w2 w3 ")).toBe(true);
     expect(text.length).toBeLessThan(200 * 4);
     expect(upstreamSignal?.aborted).toBe(true);
+    // The model never reported usage (that comes at a stream's end): the Worker estimates it, so
+    // stopping early still counts against the daily budget.
+    const question = "Go on and on";
+    expect(answer.metadata.usage).toEqual({
+      inputTokens: Math.ceil(question.length / 4),
+      outputTokens: Math.ceil(text.length / 4),
+      totalTokens: Math.ceil(question.length / 4) + Math.ceil(text.length / 4),
+      estimated: true,
+    });
+    const status = (await (await client.fetch("/api/status")).json()) as { budget?: { used: number } };
+    expect(status.budget?.used).toBe(answer.metadata.usage.totalTokens);
   });
 
   it("says an answer is on its way while it streams, so a page opened meanwhile can wait for it", async () => {
