@@ -4,6 +4,8 @@
  * through in order. Why: each event costs a full trip through workers-ai-provider, streamText and
  * toUIMessageStream, so when the upstream outpaces the Worker that per-event cost caps throughput.
  * Nothing waits for more input: a chunk's complete lines go out before the next chunk is read.
+ * workerd hands out one HTTP chunk per read of a fetch body, one pending read at a time, so this
+ * merges what an upstream packs into one chunk (the local engine batches); one event per chunk gains nothing.
  */
 export function coalesceSse(): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
