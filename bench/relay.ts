@@ -2,14 +2,16 @@
  * Worker relay: time to first token and tokens/s of a 2,000-token answer through the Worker
  * (`POST /api/chat`, the UI message stream a browser reads) against the same stream read straight
  * from the upstream, in one run. The upstream is a paced fake Workers AI (bench/paced-upstream.ts)
- * streaming 5,000 tokens/s, so the Worker's own cost is all that differs. Then where the first-token
- * overhead goes (Vite's dev server, workerd + Hono + identity, a Durable Object round trip), and
+ * streaming 5,000 tokens/s, so the Worker's own cost is all that differs. Measured twice: in the
+ * dev runtime (`npm run dev`: the Worker in workerd behind Vite's dev server) and in a
+ * production-like one (the built Worker, `vite build` + `vite preview`, in workerd without Vite's
+ * dev server), each with its own upstream baseline. Then where the first-token overhead goes, and
  * the Worker's relay capacity against an upstream that sends the whole answer at once.
  *   npm run bench:relay            RUNS=20 TOKENS=2000 RATE=5000
  */
 import { startFakeWorkersAi } from "../e2e/support/fake-workers-ai";
 import { startPacedUpstream } from "./paced-upstream";
-import { fmt, isUiTextDelta, isWorkersAiToken, median, newIdentity, percentile, startStack, timeStream, type StreamSample } from "./stack";
+import { fmt, isUiTextDelta, isWorkersAiToken, median, newIdentity, percentile, startPreviewStack, startStack, timeStream, type StreamSample } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const TOKENS = Number(process.env.TOKENS ?? 2000);
@@ -17,8 +19,7 @@ const RATE = Number(process.env.RATE ?? 5000);
 const MODEL = "@cf/meta/llama-3.2-1b-instruct";
 const WARMUP = 3;
 
-const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RATE });
-const stack = await startStack({ port: 5182, enginePort: 8882, env: { WORKERS_AI_REST_URL: upstream.url } });
+type Stack = { app: string; stop: () => void };
 let conversation = 0;
 
 const direct = (url: string) =>
@@ -27,10 +28,10 @@ const direct = (url: string) =>
     { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }) },
     isWorkersAiToken,
   );
-const viaWorker = (cookie: string) => {
+const viaWorker = (app: string, cookie: string) => {
   const i = conversation++;
   return timeStream(
-    `${stack.app}/api/chat`,
+    `${app}/api/chat`,
     {
       method: "POST",
       headers: { "content-type": "application/json", cookie },
@@ -52,7 +53,8 @@ const timed = async (url: string, init?: RequestInit) => {
 };
 const tps = (s: StreamSample) => s.tokens / ((s.totalMs - s.ttftMs) / 1000);
 
-try {
+/** The paced relay, then the first-token breakdown, on one stack. */
+async function relay(stack: Stack, upstreamUrl: string) {
   // Each identity has its own rate-limit bucket (30 generating requests a minute) and Durable Object.
   let cookie = await newIdentity(stack.app);
   const d: StreamSample[] = [];
@@ -60,69 +62,82 @@ try {
   for (let i = 0; i < RUNS + WARMUP; i++) {
     if (i > 0 && i % 25 === 0) {
       cookie = await newIdentity(stack.app);
-      await viaWorker(cookie); // warms the new Durable Object
+      await viaWorker(stack.app, cookie); // warms the new Durable Object
     }
-    const a = await direct(upstream.url);
-    const b = await viaWorker(cookie);
+    const a = await direct(upstreamUrl);
+    const b = await viaWorker(stack.app, cookie);
     if (b.tokens !== TOKENS) throw new Error(`The Worker relayed ${b.tokens} of ${TOKENS} tokens.`);
     if (i >= WARMUP) d.push(a), w.push(b);
   }
 
   // Where the first-token overhead goes: the same path with less and less of the Worker behind it.
-  const probes = { vite: [] as number[], worker: [] as number[], durableObject: [] as number[] };
+  const probes = { asset: [] as number[], worker: [] as number[], durableObject: [] as number[] };
   const seeded = `relay${String(conversation - 1).padStart(4, "0")}xxxxxxxxxxxx`;
   for (let i = 0; i < RUNS + WARMUP; i++) {
-    const vite = await timed(`${stack.app}/favicon.svg`); // Vite alone: no Worker
-    const worker = await timed(`${stack.app}/api/no-such-route`, { headers: { cookie } }); // + workerd, Hono, identity HMAC
+    const asset = await timed(`${stack.app}/favicon.svg`); // a static file: no Worker code
+    const worker = await timed(`${stack.app}/api/no-such-route`, { headers: { cookie } }); // + the Worker: Hono, identity HMAC
     const store = await timed(`${stack.app}/api/conversations/${seeded}`, { headers: { cookie } }); // + one Durable Object read
-    if (i >= WARMUP) probes.vite.push(vite), probes.worker.push(worker), probes.durableObject.push(store);
+    if (i >= WARMUP) probes.asset.push(asset), probes.worker.push(worker), probes.durableObject.push(store);
   }
+  return { d, w, probes };
+}
 
-  // Capacity: the e2e fake writes all 2,000 tokens at once, so throughput is whatever the reader manages.
+/** Capacity: the e2e fake writes all the tokens at once, so throughput is whatever the reader manages. */
+async function capacity(start: (upstreamUrl: string) => Promise<Stack>) {
   const fake = await startFakeWorkersAi();
   fake.setScript({ tokens: TOKENS, tokensPerSecond: 0 });
-  const burst = await startStack({ port: 5183, enginePort: 8883, env: { WORKERS_AI_REST_URL: fake.url } });
+  const stack = await start(fake.url);
   const bd: StreamSample[] = [];
   const bw: StreamSample[] = [];
   try {
-    const burstCookie = await newIdentity(burst.app);
+    const cookie = await newIdentity(stack.app);
     for (let i = 0; i < 10 + WARMUP; i++) {
       const a = await direct(fake.url);
-      const b = await timeStream(
-        `${burst.app}/api/chat`,
-        {
-          method: "POST",
-          headers: { "content-type": "application/json", cookie: burstCookie },
-          body: JSON.stringify({ id: `burst${String(i).padStart(4, "0")}xxxxxxxxxxxx`, messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }], model: MODEL, maxTokens: Math.min(TOKENS, 8192) }),
-        },
-        isUiTextDelta,
-      );
+      const b = await viaWorker(stack.app, cookie);
       if (i >= WARMUP) bd.push(a), bw.push(b);
     }
   } finally {
-    burst.stop();
+    stack.stop();
     await fake.close();
   }
+  return { bd, bw };
+}
 
-  const row = (name: string, s: StreamSample[]) =>
-    `  ${name.padEnd(34)} ${fmt(median(s.map((x) => x.ttftMs)), 2).padStart(9)} ${fmt(percentile(s.map((x) => x.ttftMs), 90), 2).padStart(9)} ${fmt(median(s.map(tps)), 0).padStart(10)}`;
+const row = (name: string, s: StreamSample[]) =>
+  `  ${name.padEnd(34)} ${fmt(median(s.map((x) => x.ttftMs)), 2).padStart(9)} ${fmt(percentile(s.map((x) => x.ttftMs), 90), 2).padStart(9)} ${fmt(median(s.map(tps)), 0).padStart(10)}`;
+
+function report(title: string, front: string, r: Awaited<ReturnType<typeof relay>>, c: Awaited<ReturnType<typeof capacity>>) {
+  const { d, w, probes } = r;
   const overhead = median(w.map((x) => x.ttftMs)) - median(d.map((x) => x.ttftMs));
   const ratio = median(w.map(tps)) / median(d.map(tps));
-  console.log(`Worker relay: ${TOKENS}-token answers, upstream paced at ${RATE} tokens/s, ${RUNS} runs each (after ${WARMUP} warm-up)`);
+  console.log(`\n${title}: ${TOKENS}-token answers, upstream paced at ${RATE} tokens/s, ${RUNS} runs each (after ${WARMUP} warm-up)`);
   console.log(`  ${"".padEnd(34)} ${"TTFT p50".padStart(9)} ${"TTFT p90".padStart(9)} ${"tokens/s".padStart(10)}`);
   console.log(row("upstream read directly (baseline)", d));
   console.log(row("through the Worker (/api/chat)", w));
   console.log(`  first-token overhead (p50):   ${fmt(overhead, 2)} ms   target ≤ 5 ms   ${overhead <= 5 ? "MET" : "NOT MET"}`);
   console.log(`  throughput ratio (p50):       ${fmt(ratio, 3)}      target ≥ 0.95  ${ratio >= 0.95 ? "MET" : "NOT MET"}`);
-  const [v, wk, st] = [median(probes.vite), median(probes.worker), median(probes.durableObject)];
-  console.log(`Where a request's time goes (p50 of ${RUNS} requests each):`);
-  console.log(`  Vite dev server alone (GET /favicon.svg)                 ${fmt(v, 2).padStart(7)} ms`);
-  console.log(`  + Vite→workerd proxy, Hono, identity HMAC (404 route)    ${fmt(wk, 2).padStart(7)} ms   (+${fmt(wk - v, 2)})`);
-  console.log(`  + one Durable Object read (GET /api/conversations/:id)   ${fmt(st, 2).padStart(7)} ms   (+${fmt(st - wk, 2)})`);
-  console.log(`Relay capacity: upstream sends all ${TOKENS} tokens at once (e2e fake, unpaced), 10 runs`);
-  console.log(row("upstream read directly", bd));
-  console.log(row("through the Worker", bw));
+  const [a, wk, st] = [median(probes.asset), median(probes.worker), median(probes.durableObject)];
+  console.log(`  Where a request's time goes (p50 of ${RUNS} requests each):`);
+  console.log(`    ${`${front}, a static file (GET /favicon.svg)`.padEnd(56)} ${fmt(a, 2).padStart(7)} ms`);
+  console.log(`    ${"+ the Worker: Hono, identity HMAC (404 route)".padEnd(56)} ${fmt(wk, 2).padStart(7)} ms   (+${fmt(wk - a, 2)})`);
+  console.log(`    ${"+ one Durable Object read (GET /api/conversations/:id)".padEnd(56)} ${fmt(st, 2).padStart(7)} ms   (+${fmt(st - wk, 2)})`);
+  console.log(`  Relay capacity: upstream sends all ${TOKENS} tokens at once (e2e fake, unpaced), 10 runs`);
+  console.log(row("upstream read directly", c.bd));
+  console.log(row("through the Worker", c.bw));
+}
+
+const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RATE });
+try {
+  // One stack at a time: on 2 cores a second idle stack would still take its share.
+  const devStack = await startStack({ port: 5182, enginePort: 8882, env: { WORKERS_AI_REST_URL: upstream.url } });
+  const dev = await relay(devStack, upstream.url).finally(() => devStack.stop());
+  const devCapacity = await capacity((url) => startStack({ port: 5183, enginePort: 8883, env: { WORKERS_AI_REST_URL: url } }));
+  const previewStack = await startPreviewStack({ port: 5190, env: { WORKERS_AI_REST_URL: upstream.url } });
+  const built = await relay(previewStack, upstream.url).finally(() => previewStack.stop());
+  const builtCapacity = await capacity((url) => startPreviewStack({ port: 5191, env: { WORKERS_AI_REST_URL: url } }));
+
+  report("Dev runtime (npm run dev: workerd behind Vite's dev server)", "Vite dev server", dev, devCapacity);
+  report("Built Worker (vite build + vite preview: workerd, no dev server)", "vite preview → workerd assets", built, builtCapacity);
 } finally {
-  stack.stop();
   await upstream.close();
 }

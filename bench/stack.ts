@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 /**
  * Starts the app stack (Vite + Worker + local engine) on its own ports for a benchmark. The local
@@ -10,23 +12,71 @@ export async function startStack(options: { port: number; enginePort: number; en
     env: { ...process.env, WORKERS_AI_REST_URL: "", LOCAL_ENGINE_PORT: String(options.enginePort), STACK_STATE_DIR: `.cache/bench-state-${options.port}`, ...options.env },
   });
   const base = `http://localhost:${options.port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      const status = (await (await fetch(`${base}/api/status`)).json()) as { engine?: { ready: boolean } };
-      if (status.engine?.ready) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("The stack did not start.");
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitUntilUp(base, child);
   return {
     app: base,
     engine: `http://127.0.0.1:${options.enginePort}/client/v4/accounts/local/ai`,
     pid: child.pid!,
     stop: () => child.kill("SIGTERM"),
   };
+}
+
+/**
+ * The built Worker without Vite's dev server: `vite build` into its own folder, then `vite preview`,
+ * which (through @cloudflare/vite-plugin) runs the bundled Worker and its static assets in workerd,
+ * as `wrangler deploy` would ship them. Only `preview.outDir` is built, once per process.
+ */
+export async function startPreviewStack(options: { port: number; env?: Record<string, string> }) {
+  const outDir = ".cache/bench-relay-build";
+  buildOnce(outDir);
+  const stateDir = `.cache/bench-state-${options.port}`;
+  rmSync(stateDir, { recursive: true, force: true });
+  const child: ChildProcess = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--outDir", outDir, "--port", String(options.port), "--strictPort"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      WORKERS_AI_REST_URL: "",
+      WORKER_STATE_DIR: stateDir,
+      // The build carries no secrets or dev vars; preview reads them from this environment, as dev
+      // does (engine/dev-vars.ts). A throwaway identity secret: the bench's cookies live one run.
+      CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
+      SESSION_SECRET: randomBytes(32).toString("base64url"),
+      ...options.env,
+    },
+  });
+  await waitUntilUp(`http://localhost:${options.port}`, child);
+  return { app: `http://localhost:${options.port}`, pid: child.pid!, stop: () => child.kill("SIGTERM") };
+}
+
+let built = false;
+function buildOnce(outDir: string) {
+  if (built) return;
+  // `vite build` points .wrangler/deploy/config.json at what it built; put back what was there, so
+  // a later `wrangler deploy` never ships the bench's build.
+  const deployConfig = ".wrangler/deploy/config.json";
+  const previous = existsSync(deployConfig) ? readFileSync(deployConfig) : undefined;
+  const env = { ...process.env };
+  delete env.SESSION_SECRET; // never baked into the build's .dev.vars
+  execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir], { stdio: ["ignore", "ignore", "inherit"], env });
+  process.once("exit", () => {
+    if (previous) writeFileSync(deployConfig, previous);
+    else rmSync(deployConfig, { force: true });
+  });
+  built = true;
+}
+
+async function waitUntilUp(base: string, child: ChildProcess) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const status = (await (await fetch(`${base}/api/status`)).json()) as { engine?: { ready: boolean } };
+      if (status.engine?.ready) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`The stack at ${base} did not start.`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export function percentile(values: number[], p: number): number {
