@@ -31,7 +31,7 @@ export type FromChild =
   | { type: "load-error"; message: string }
   /** The prompt fits: the parent may start answering. */
   | { type: "start"; id: number; promptTokens: number }
-  /** Text pieces in order; pieces that come within a millisecond of each other share a message. */
+  /** Text pieces in order, sent as soon as produced; pieces produced in the same event-loop turn share a message. */
   | { type: "tokens"; id: number; texts: string[] }
   | { type: "done"; id: number; usage: Usage; stopReason: StopReason }
   | { type: "error"; id: number; code: number; status: number; message: string };

@@ -14,7 +14,7 @@ const CHILD_MODULE = new URL("./child.ts", import.meta.url);
 
 export interface RunHandlers {
   onStart(promptTokens: number): void;
-  /** One or more text pieces, in order (the child batches pieces that arrive within a millisecond). */
+  /** One or more text pieces, in order (pieces the child produced in the same event-loop turn). */
   onTokens(texts: string[]): void;
   onDone(usage: Usage, stopReason: StopReason): void;
   onError(err: EngineError): void;
