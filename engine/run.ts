@@ -23,9 +23,14 @@ export async function handleRun(res: ServerResponse, modelId: string, body: unkn
       res.flushHeaders();
     },
     onTokens(pieces) {
-      // One frame per piece, as Workers AI sends them, but one write per batch from the child.
-      if (stream) res.write(pieces.map((response) => sse({ response })).join(""));
-      else answer += pieces.join("");
+      if (!stream) return void (answer += pieces.join(""));
+      // Messages the child's pipe delivered together (the engine was busy) leave in one socket
+      // write: cork until this tick's messages are handled. Nothing waits for a later token.
+      if (!res.writableCorked) {
+        res.cork();
+        process.nextTick(() => res.uncork());
+      }
+      res.write(tokenFrames(pieces));
     },
     onDone(usage) {
       if (stream) res.end(sse({ response: "", usage }) + "data: [DONE]\n\n");
@@ -40,6 +45,16 @@ export async function handleRun(res: ServerResponse, modelId: string, body: unkn
   res.on("close", () => {
     if (!res.writableFinished) cancel();
   });
+}
+
+/**
+ * One SSE frame per piece, as Workers AI sends them: the same bytes as `sse({ response })`, without
+ * building an object per token.
+ */
+export function tokenFrames(pieces: string[]): string {
+  let frames = "";
+  for (const piece of pieces) frames += `data: {"response":${JSON.stringify(piece)}}\n\n`;
+  return frames;
 }
 
 function sse(data: unknown): string {

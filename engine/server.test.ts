@@ -3,6 +3,7 @@ import { CHAT_MODEL_IDS } from "../contract/models";
 import type { RunEnd } from "./text/runner";
 import { clearEngineEnv, json, nextEvent, post, runUrl, sseData, statusUrl, waitFor } from "./fixtures/http";
 import { ensureTestTextModel } from "./fixtures/test-model";
+import { tokenFrames } from "./run";
 import { startEngine, type Engine } from "./server";
 
 clearEngineEnv();
@@ -57,7 +58,12 @@ describe("text generation", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/event-stream");
     expect(res.headers.get("x-local-engine-model")).toBe("tiny-chatml.gguf");
-    const data = sseData(await res.text());
+    const body = await res.text();
+    // Byte for byte what Workers AI sends: every event is `data: <JSON.stringify of the chunk>`.
+    const events = body.split("\n\n");
+    expect(events.pop()).toBe("");
+    for (const event of events.slice(0, -1)) expect(event).toBe(`data: ${JSON.stringify(JSON.parse(event.slice(6)))}`);
+    const data = sseData(body);
     expect(data.at(-1)).toBe("[DONE]");
     const chunks = data.slice(0, -1).map((d) => JSON.parse(d));
     const usage = chunks.at(-1);
@@ -66,6 +72,11 @@ describe("text generation", () => {
     expect(pieces.length).toBeGreaterThan(0);
     for (const piece of pieces) expect(Object.keys(piece)).toEqual(["response"]);
     expect(pieces.map((p) => p.response).join("").trim().length).toBeGreaterThan(0);
+  });
+
+  it("frames token pieces exactly as JSON.stringify({ response }) would", () => {
+    const pieces = [" plain", 'quote " and \\ backslash', "line\nbreak\ttab", "\u2028 é 🙂", "\u0001"];
+    expect(tokenFrames(pieces)).toBe(pieces.map((response) => `data: ${JSON.stringify({ response })}\n\n`).join(""));
   });
 
   it("sends each token as it is generated, not at the end", async () => {
