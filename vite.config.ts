@@ -1,4 +1,4 @@
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
@@ -23,6 +23,7 @@ export default defineConfig(async ({ command }) => {
         persistState: process.env.WORKER_STATE_DIR ? { path: process.env.WORKER_STATE_DIR } : true,
         ...(vars ? { config: (config) => ({ vars: { ...config.vars, ...vars } }) } : {}),
       }),
+      noSecretsInBuild(),
     ],
     server: { port: 5173, strictPort: true },
     // ES module workers, so the syntax highlighter's worker loads each language on demand instead of
@@ -30,3 +31,20 @@ export default defineConfig(async ({ command }) => {
     worker: { format: "es" },
   };
 });
+
+/**
+ * The Cloudflare plugin copies declared secrets it finds in the shell or a .dev.vars file into the
+ * build, as dist/<worker>/.dev.vars, for `vite preview`. A build is what gets deployed, archived or
+ * shared, and a secret belongs on Cloudflare (`wrangler secret put`), so the copy is dropped; preview
+ * reads secrets from its own environment instead (CLOUDFLARE_INCLUDE_PROCESS_ENV=true).
+ */
+function noSecretsInBuild(): Plugin {
+  return {
+    name: "no-secrets-in-build",
+    apply: "build",
+    enforce: "post",
+    generateBundle(_options, bundle) {
+      delete bundle[".dev.vars"];
+    },
+  };
+}

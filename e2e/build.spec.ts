@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, type Dirent } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 
 // Not a browser test: it builds the app exactly as `npm run deploy` does, with canary values in every
 // secret-bearing variable, and proves none reaches the build (secrets are set on Cloudflare, never
@@ -13,7 +13,11 @@ test("the build carries no secret, token or account id, the client bundle names 
   const canaries = { WORKERS_AI_TOKEN: "tok_canary_4f2a", SESSION_SECRET: "session_canary_9c1d", WORKERS_AI_REST_URL: "https://api.cloudflare.com/client/v4/accounts/acct_canary_77/ai" };
   try {
     execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir], { env: { ...process.env, ...canaries }, stdio: "pipe" });
-    const files = (readdirSync(outDir, { recursive: true }) as string[]).filter((f) => /\.(js|css|html|json|map)$/.test(f));
+    // Every file, dotfiles too: the Cloudflare plugin would write secrets to <worker>/.dev.vars.
+    const files = (readdirSync(outDir, { recursive: true, withFileTypes: true }) as Dirent[])
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(outDir, join(entry.parentPath, entry.name)));
+    expect(files.some((f) => f.endsWith(".dev.vars"))).toBe(false);
     expect(files.some((f) => f.endsWith(".js"))).toBe(true);
     const workerDir = "workers_ai_chat"; // the Worker's own bundle; everything else is served to browsers
     expect(files.some((f) => f.startsWith(`${workerDir}/`))).toBe(true);
