@@ -9,7 +9,14 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.jsonc" },
       remoteBindings: false,
-      miniflare: { bindings: { SESSION_SECRET: "worker-tests-only-secret", WORKERS_AI_REST_URL: "" } },
+      miniflare: {
+        bindings: {
+          SESSION_SECRET: "worker-tests-only-secret",
+          WORKERS_AI_REST_URL: "",
+          // So a printed fuzz seed can be replayed: FUZZ_SEED=<seed> npm run test:worker (FUZZ_RUNS=n for more cases).
+          ...Object.fromEntries(["FUZZ_SEED", "FUZZ_RUNS"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
+        },
+      },
     }),
   ],
   test: { include: ["worker/**/*.test.ts"], testTimeout: 20_000 },

@@ -5,8 +5,7 @@ import { describeZod } from "./errors";
 
 /** Reads and checks a JSON body; anything unparseable or off-schema is a 400 the caller can read. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes = 2_000_000): Promise<z.infer<S>> {
-  const type = c.req.header("content-type") ?? "";
-  if (!type.includes("application/json")) throw new AppError("bad_request", "The request body must be JSON (content-type: application/json).");
+  if (!isJsonMediaType(c.req.header("content-type"))) throw new AppError("bad_request", "The request body must be JSON (content-type: application/json).");
   const declared = Number(c.req.header("content-length") ?? 0);
   if (declared > maxBytes) throw new AppError("too_large");
   const text = await c.req.text();
@@ -20,6 +19,11 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBy
     throw new AppError("bad_request", "The request body is not valid JSON.");
   }
   return parseWith(schema, data);
+}
+
+/** application/json, with or without parameters; not types that merely contain it (application/jsonp). */
+export function isJsonMediaType(header: string | undefined): boolean {
+  return header?.split(";")[0].trim().toLowerCase() === "application/json";
 }
 
 /** Far deeper than any body this API takes (a chat request is about 5 levels). */

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MODEL_SILENCE_LIMITS } from "../../ai/stream-guard";
-import { nestingExceeds } from "../../http/validate";
+import { isJsonMediaType, nestingExceeds } from "../../http/validate";
 import { newConversationId, readUiStream, TestClient, textOf } from "../client";
 import { legacyChunks, recordedRun, sseStream } from "../recorded-ai";
 
@@ -17,6 +17,20 @@ function chatWithNestedMetadata(id: string, levels: number): string {
 }
 
 describe("found by fuzzing", () => {
+  // Was a 200: the content-type check looked for "application/json" anywhere in the header.
+  it.each(["application/jsonp", "text/plain; x=application/json", "application/json-seq"])("a body sent as %s is a 400, and the model is not called", async (type) => {
+    const fake = recordedRun(() => sseStream(legacyChunks(["ok"])));
+    vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
+    const response = await new TestClient().fetch("/api/chat", { method: "POST", headers: { "content-type": type }, body: chatWithNestedMetadata(newConversationId(), 1) });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "bad_request", message: expect.stringContaining("must be JSON") } });
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it.each(["application/json", "Application/JSON; charset=utf-8", " application/json ;charset=UTF-8"])("%s is JSON", (type) => {
+    expect(isJsonMediaType(type)).toBe(true);
+  });
+
   // Was a 500 (RangeError: Maximum call stack size exceeded) from 5,000 levels up: the schema lets
   // message metadata be any JSON, and saving it overflowed the stack.
   it.each([5_000, 10_000, 100])("a chat message with metadata nested %i levels deep is a 400, and the model is not called", async (levels) => {
