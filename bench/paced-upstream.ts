@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
  * This one wakes every millisecond and writes every token that is due by then, each in its own SSE
  * frame (legacy format, as the fake and Workers AI send), so a 5,000 tokens/s stream really is one.
  */
-export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond: number }) {
+export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond: number; port?: number }) {
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -31,7 +31,7 @@ export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/client/v4/accounts/paced/ai`,
