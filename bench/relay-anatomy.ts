@@ -32,7 +32,7 @@ const LAYERS = [
   ["4", "+ toUIMessageStream + createUIMessageStreamResponse"],
   ["5p", "+ guardModelStream as it was (timer + race per piece)"],
   ["5", "+ guardModelStream"],
-  ["6", "+ the seam (coalesceSse, retries, gateway)"],
+  ["6", "+ the seam (retries, gateway)"],
   ["7", "the product's streamAnswer (metadata, onEnd, signal)"],
 ] as const;
 

@@ -8,7 +8,7 @@
  *   /4  + toUIMessageStream + createUIMessageStreamResponse (no callbacks)
  *   /5  + guardModelStream (worker/ai/stream-guard.ts)
  *   /5p + guardModelStream as it was before (a timer, a promise and a race per piece), for comparison
- *   /6  + the product's seam: resolveAiBackend (coalesceSse, retries, gateway) + chatModelFor
+ *   /6  + the product's seam: resolveAiBackend (retries, gateway) + chatModelFor
  *   /7  the product's streamAnswer itself (metadata, onEnd and save, request signal), save a no-op
  * `/mem/<layer>` runs the same layer on an upstream held in memory (one SSE event per chunk, as
  * workerd's fetch hands them over) and reads the whole answer inside the Worker: no sockets, no

@@ -1,5 +1,4 @@
 import { createWorkersAI } from "workers-ai-provider";
-import { coalesceSse } from "./coalesce-sse";
 import { createRestBinding } from "./rest-binding";
 import { withRetries } from "./retry";
 
@@ -31,7 +30,7 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
   const restUrl = env.WORKERS_AI_REST_URL?.trim();
   if (!restUrl) {
     if (!env.AI) throw new Error("No Workers AI: the AI binding is missing and WORKERS_AI_REST_URL is not set.");
-    const binding = withCoalescing(withRetries(withGateway(env.AI, env.AI_GATEWAY_ID || undefined)));
+    const binding = withRetries(withGateway(env.AI, env.AI_GATEWAY_ID || undefined));
     return { kind: "binding", label: "Workers AI", binding, servedBy: () => "Workers AI" };
   }
   const host = new URL(restUrl).hostname;
@@ -46,7 +45,7 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
       servedBy = `${label} · ${model}`;
     },
   }) as unknown as AiBinding;
-  return { kind: local ? "local-engine" : "rest", label, binding: withCoalescing(withRetries(withGateway(rest, undefined))), servedBy: () => servedBy };
+  return { kind: local ? "local-engine" : "rest", label, binding: withRetries(withGateway(rest, undefined)), servedBy: () => servedBy };
 }
 
 export function chatModelFor(backend: AiBackend, modelId: string) {
@@ -72,19 +71,6 @@ function withGateway(binding: AiBinding, id: string | undefined): AiBinding {
     const { deterministic, ...rest } = options;
     const gateway = deterministic ? { id, cacheTtl: DETERMINISTIC_CACHE_SECONDS } : { id, skipCache: true };
     return (binding.run as (m: string, i: unknown, o: unknown) => Promise<unknown>)(model, inputs, id ? { ...rest, gateway } : rest);
-  };
-  return { run } as AiBinding;
-}
-
-/**
- * A streamed answer (`stream: true`, SSE bytes) reaches the AI SDK with the text events of each
- * upstream read merged (see coalesceSse). Other answers, binary image streams included, pass as they are.
- */
-function withCoalescing(binding: AiBinding): AiBinding {
-  const run = async (model: string, inputs: unknown, options?: unknown) => {
-    const result = await (binding.run as (m: string, i: unknown, o?: unknown) => Promise<unknown>)(model, inputs, options);
-    const streamed = (inputs as { stream?: unknown } | null)?.stream === true;
-    return streamed && result instanceof ReadableStream ? result.pipeThrough(coalesceSse()) : result;
   };
   return { run } as AiBinding;
 }
