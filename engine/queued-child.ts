@@ -18,8 +18,10 @@ export type JobMessage<FromChild> = Exclude<FromChild, { type: "ready" } | { typ
 
 /**
  * A runtime child that answers one job at a time (inference is CPU-bound: two at once only make both
- * slower): starts the child, queues jobs, sends the next when the child is ready and idle, and cancels
- * a job whether it is queued or running. Subclasses read the child's messages and its exit.
+ * slower): starts the child, queues jobs, sends the next when the child is ready and idle, cancels a
+ * job whether it is queued or running, and turns a dead child into errors for whoever was waiting.
+ * A child answers every job it was sent, aborted or not, with a last message. Subclasses read the
+ * job messages and word the errors.
  */
 export abstract class QueuedChild<Request, Handlers extends QueuedJob<Request>["handlers"], FromChild extends { type: string }> {
   protected child?: ChildProcess;
@@ -29,7 +31,10 @@ export abstract class QueuedChild<Request, Handlers extends QueuedJob<Request>["
   protected current?: QueuedJob<Request> & { handlers: Handlers };
   protected closed = false;
 
-  constructor(private readonly childModule: URL) {}
+  constructor(
+    private readonly childModule: URL,
+    private readonly forkOptions: { serialization?: "json" | "advanced" } = {},
+  ) {}
 
   status(): { ready: boolean; problem?: string } {
     return { ready: this.ready, ...(this.problem ? { problem: this.problem } : {}) };
@@ -38,7 +43,7 @@ export abstract class QueuedChild<Request, Handlers extends QueuedJob<Request>["
   /** Starts the child (and so loads the model) ahead of the first job. */
   start(): void {
     if (this.child || this.closed) return;
-    const child = forkChild(this.childModule, this.childConfig());
+    const child = forkChild(this.childModule, this.childConfig(), this.forkOptions);
     this.child = child;
     this.ready = false;
     child.on("message", (msg: FromChild | LifecycleMessage) => this.onMessage(msg));
@@ -93,12 +98,43 @@ export abstract class QueuedChild<Request, Handlers extends QueuedJob<Request>["
     this.onJobMessage(msg as JobMessage<FromChild>);
   }
 
+  /**
+   * The child died. The job under way fails; if the model never loaded, every queued job fails too,
+   * with the reason. After a crash a new child starts at once for the jobs still queued; after a
+   * failed load, only when the next job arrives (someone may have fixed the files meanwhile).
+   */
+  private onExit(child: ChildProcess, how: string): void {
+    if (this.child !== child) return;
+    const wasReady = this.ready;
+    this.child = undefined;
+    this.ready = false;
+    const job = this.current;
+    if (job) {
+      this.current = undefined;
+      job.handlers.onError(this.crashError(how));
+      this.onCrashed(job);
+    }
+    if (this.closed) return;
+    if (!wasReady) {
+      this.problem ??= this.loadProblem(`the model process stopped: ${how}`);
+      const waiting = this.queue;
+      this.queue = [];
+      for (const queued of waiting) queued.handlers.onError(this.noModelError(this.problem));
+    } else if (this.queue.length) {
+      this.start();
+    }
+  }
+
   protected abstract childConfig(): unknown;
   /** The sentence a person reads when the model would not load, from the child's reason. */
   protected abstract loadProblem(reason: string): string;
   /** A message about the job under way (tokens, done, error). */
   protected abstract onJobMessage(msg: JobMessage<FromChild>): void;
-  protected abstract onExit(child: ChildProcess, how: string): void;
+  /** The error for a job whose child died under it. */
+  protected abstract crashError(how: string): EngineError;
+  /** The error for jobs that waited on a model that would not load. */
+  protected abstract noModelError(problem: string): EngineError;
+  protected onCrashed(_job: QueuedJob<Request>): void {}
   protected onChildStart(_child: ChildProcess): void {}
   protected onRunStart(_job: QueuedJob<Request>): void {}
   protected onQueuedCancel(_job: QueuedJob<Request>): void {}

@@ -18,7 +18,7 @@ try {
     if (msg.type === "abort") return void aborted.add(msg.id);
     queue = queue.then(async () => {
       try {
-        const png = await pipeline.generate(msg.job, () => {
+        const png = await pipeline.generate(msg.request, () => {
           if (aborted.has(msg.id)) throw new Aborted("aborted");
         });
         send({ type: "done", id: msg.id, png });

@@ -1,7 +1,7 @@
 import type { ImageJob } from "./pipeline";
 
 /** Messages between the engine and the image child, over the fork IPC channel ("advanced" serialisation carries bytes). */
-export type ToChild = { type: "run"; id: number; job: ImageJob } | { type: "abort"; id: number };
+export type ToChild = { type: "run"; id: number; request: ImageJob } | { type: "abort"; id: number };
 
 export type FromChild =
   | { type: "ready" }

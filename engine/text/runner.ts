@@ -82,28 +82,16 @@ export class TextRunner extends QueuedChild<GenerateRequest, RunHandlers, FromCh
     }
   }
 
-  protected onExit(child: ChildProcess, how: string): void {
-    if (this.child !== child) return;
-    const wasReady = this.ready;
-    this.child = undefined;
-    this.ready = false;
-    const job = this.current;
-    if (job) {
-      this.current = undefined;
-      job.handlers.onError(
-        new EngineError(CODES.modelProcessFailed, 500, `The local model process stopped (${how}) while answering. The next request starts it again.`),
-      );
-      this.events.emit("run-end", { id: job.id, stopReason: "error", completionTokens: 0 } satisfies RunEnd);
-    }
-    if (this.closed) return;
-    if (!wasReady) {
-      this.problem ??= loadProblem(this.modelFile, `the model process stopped: ${how}`);
-      const waiting = this.queue;
-      this.queue = [];
-      for (const j of waiting) j.handlers.onError(noModelError(this.problem));
-    } else if (this.queue.length) {
-      this.start();
-    }
+  protected crashError(how: string): EngineError {
+    return new EngineError(CODES.modelProcessFailed, 500, `The local model process stopped (${how}) while answering. The next request starts it again.`);
+  }
+
+  protected noModelError(problem: string): EngineError {
+    return noModelError(problem);
+  }
+
+  protected onCrashed(job: QueuedJob<GenerateRequest>): void {
+    this.events.emit("run-end", { id: job.id, stopReason: "error", completionTokens: 0 } satisfies RunEnd);
   }
 }
 

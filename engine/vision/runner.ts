@@ -1,4 +1,3 @@
-import type { ChildProcess } from "node:child_process";
 import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/errors";
 import { CODES, EngineError } from "../errors";
 import { QueuedChild, type JobMessage } from "../queued-child";
@@ -41,22 +40,12 @@ export class VisionRunner extends QueuedChild<CaptionRequest, CaptionHandlers, F
     this.pump();
   }
 
-  protected onExit(child: ChildProcess, how: string): void {
-    if (this.child !== child) return;
-    const wasReady = this.ready;
-    this.child = undefined;
-    this.ready = false;
-    const waiting = [...(this.current ? [this.current] : []), ...(wasReady ? [] : this.queue)];
-    this.current = undefined;
-    if (!wasReady) {
-      this.problem ??= `the model process stopped: ${how}`;
-      this.queue = [];
-    }
-    const error = wasReady
-      ? new EngineError(CODES.modelProcessFailed, 500, `The local vision process stopped (${how}) while answering. The next request starts it again.`)
-      : noVisionModel(`Could not load the vision model in ${this.modelDir} (${this.problem}).`);
-    for (const job of waiting) job.handlers.onError(error);
-    if (!this.closed && wasReady && this.queue.length) this.start();
+  protected crashError(how: string): EngineError {
+    return new EngineError(CODES.modelProcessFailed, 500, `The local vision process stopped (${how}) while answering. The next request starts it again.`);
+  }
+
+  protected noModelError(problem: string): EngineError {
+    return noVisionModel(`Could not load the vision model in ${this.modelDir} (${problem}).`);
   }
 }
 
