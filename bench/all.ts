@@ -1,5 +1,5 @@
 /**
- * Every benchmark, one after another (each starts and stops what it needs; ~10 minutes on 2 cores):
+ * Every benchmark, one after another (each starts and stops what it needs; ~20 minutes on 2 cores):
  *   npm run bench
  * Each also runs alone: npm run bench:relay | bench:relay-anatomy | bench:engine | bench:render | bench:long | bench:bundle | bench:upload | bench:ttft | bench:vision | bench:load
  */
