@@ -7,7 +7,7 @@ import { defineConfig } from "@playwright/test";
 const PORT = 5174;
 const FAKE_PORT = 5175;
 const FAKE_AI_PORT = 8795; // e2e/support/fake-control.ts talks to it
-const FAKE_SPECS = ["**/faults.spec.ts", "**/xss.spec.ts", "**/restart.spec.ts", "**/markdown.spec.ts", "**/second-tab.spec.ts"];
+const FAKE_SPECS = ["**/faults.spec.ts", "**/xss.spec.ts", "**/restart.spec.ts", "**/markdown.spec.ts", "**/second-tab.spec.ts", "**/vision-faults.spec.ts"];
 
 export default defineConfig({
   testDir: "e2e",

@@ -4,7 +4,8 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useLocation } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
-import { apiFetch, getConversation, readableMessage, updateConversation } from "../api";
+import { apiFetch, getConversation, updateConversation } from "../api";
+import { markFailed, markStopped } from "../ui/answer-marks";
 import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { button } from "../ui/styles";
@@ -55,22 +56,12 @@ export function ChatSession({ id, conversation, initialMessages, answering, onCo
     // Re-render at most every 50 ms while streaming, not on every token (bench/render.ts).
     throttle: 50,
     onFinish: ({ message, isAbort }) => {
-      // The Worker records the stop too, but only reload would show it; mark it here at once.
-      if (isAbort) {
-        setMessages((all) =>
-          all.map((m) => (m.id === message.id && !m.metadata?.status ? { ...m, metadata: { ...m.metadata, status: "stopped" } } : m)),
-        );
-      }
+      if (isAbort) setMessages((all) => markStopped(all, message.id));
       onConversationsChanged(); // The Worker may have set the title.
       notifyUsageChanged();
     },
     onError: (failure) => {
-      // The Worker saves the partial answer as failed; show the same mark now, not only after a reload.
-      setMessages((all) => {
-        const last = all.at(-1);
-        if (last?.role !== "assistant" || last.metadata?.status) return all;
-        return [...all.slice(0, -1), { ...last, metadata: { ...last.metadata, status: "failed", error: readableMessage(failure.message) } }];
-      });
+      setMessages((all) => markFailed(all, failure));
       onConversationsChanged();
     },
   });

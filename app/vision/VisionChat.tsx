@@ -5,6 +5,7 @@ import { VISION_MODELS } from "../../contract/models";
 import type { VisionImage, VisionMessage } from "../../contract/vision-api";
 import { apiFetch } from "../api";
 import { ErrorNotice } from "../ui/ErrorNotice";
+import { markFailed, markStopped } from "../ui/answer-marks";
 import { usePendingAnswer } from "../ui/usePendingAnswer";
 import { getThread } from "./api";
 import { notifyUsageChanged } from "../ui/usage-events";
@@ -41,10 +42,12 @@ export function VisionChat({ threadId, image, initialMessages, answering, initia
     id: threadId,
     messages: initialMessages,
     transport,
-    onFinish: () => {
+    onFinish: ({ message, isAbort }) => {
+      if (isAbort) setMessages((all) => markStopped(all, message.id));
       onAsked();
       notifyUsageChanged();
     },
+    onError: (failure) => setMessages((all) => markFailed(all, failure)),
   });
   const busy = status === "submitted" || status === "streaming";
   const pendingAnswer = usePendingAnswer(() => getThread(threadId), answering, setMessages);
