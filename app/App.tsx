@@ -51,7 +51,7 @@ export function App() {
           <ThemeToggle />
         </div>
       </header>
-      <EngineProblemBanner status={status} />
+      <EngineProblemBanner status={status} feature={path.startsWith("/images") ? "images" : path.startsWith("/vision") ? "vision" : "text"} />
       <Suspense fallback={<p className="m-auto text-muted-foreground">Loading…</p>}>
         {isHome || isConversation ? (
           // Kept outside the Switch so "/" → "/c/:id" after a first message keeps the same ChatScreen instance.

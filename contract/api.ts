@@ -73,5 +73,12 @@ export interface BackendStatus {
   /** The caller's daily token budget (limit 0: none). */
   budget: { limit: number; used: number; resetsInSeconds: number };
   /** Set when the local engine answers: what it has loaded, or what a person must do. */
-  engine?: { ready: boolean; textModel?: string; problem?: string };
+  engine?: { ready: boolean; textModel?: string; problem?: string; images?: CapabilityStatus; vision?: CapabilityStatus };
+}
+
+/** One of the local engine's image capabilities: ready, or the sentence saying what is missing. */
+export interface CapabilityStatus {
+  ready: boolean;
+  model?: string;
+  problem?: string;
 }

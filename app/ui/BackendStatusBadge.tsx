@@ -22,13 +22,28 @@ export function BackendStatusBadge({ status }: { status: BackendStatus | undefin
   );
 }
 
-/** Shown when the local engine cannot answer; its `problem` sentence says what to do. */
-export function EngineProblemBanner({ status }: { status: BackendStatus | undefined }) {
-  if (status?.engine?.ready !== false) return null;
+/** The local engine's part a page needs: text for chat, the image pipeline, the captioner. */
+export type EngineFeature = "text" | "images" | "vision";
+
+const CANNOT: Record<EngineFeature, string> = {
+  text: "The local engine is not ready.",
+  images: "The local engine cannot make images yet.",
+  vision: "The local engine cannot read images yet.",
+};
+
+/**
+ * Shown when the local engine cannot do what this page needs, before anyone tries: its `problem`
+ * sentence says what to do. Real Workers AI has every model, so then there is nothing to show.
+ */
+export function EngineProblemBanner({ status, feature }: { status: BackendStatus | undefined; feature: EngineFeature }) {
+  const engine = status?.engine;
+  if (!engine) return null;
+  const part = feature === "text" ? engine : engine[feature];
+  // An image model still loading is not ready either, but has nothing to fix: only a problem shows.
+  if (!part || part.ready || (feature !== "text" && !part.problem)) return null;
   return (
     <section aria-label="Local engine problem" className="border-b border-amber-500/40 bg-amber-100 px-4 py-2 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
-      <strong className="font-semibold">The local engine is not ready.</strong>{" "}
-      {status.engine.problem ?? "Check the terminal running the dev server."}
+      <strong className="font-semibold">{CANNOT[feature]}</strong> {part.problem ?? "Check the terminal running the dev server."}
     </section>
   );
 }
