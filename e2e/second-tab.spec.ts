@@ -11,7 +11,7 @@ test.afterEach(async () => {
 });
 
 test("a second tab opened mid-answer waits for the answer instead of showing the question unanswered", async ({ page, context }) => {
-  await setScript({ tokens: 40, fault: "drip", dripMs: 100 }); // about 4 s of answer
+  await setScript({ tokens: 80, fault: "drip", dripMs: 100 }); // about 8 s of answer: time for a second page to open
   const first = new ChatPage(page);
   await first.goto("/");
   await first.send("Write slowly");
@@ -25,7 +25,7 @@ test("a second tab opened mid-answer waits for the answer instead of showing the
   await expect(second.assistantMessages).toHaveCount(0);
 
   await first.waitForAnswer();
-  await expect(second.lastAnswer()).toContainText("w39", { timeout: 10_000 });
+  await expect(second.lastAnswer()).toContainText("w79", { timeout: 10_000 });
   await expect(waiting).toBeHidden();
   await expect(second.lastAnswer()).not.toContainText(/Stopped|Failed/);
 });
