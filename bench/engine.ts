@@ -55,7 +55,7 @@ for (const file of files) {
     else await completion!.generateCompletionWithMeta(PROMPT, { ...sampling, onTextChunk });
     const totalMs = performance.now() - start;
     directPieces = pieces;
-    return { ttftMs, totalMs, tokens: pieces.length };
+    return { ttftMs, totalMs, tokens: pieces.length, events: pieces.length };
   };
 
   const engine = await startEngine({ port: 0, textModelPath: file, threads: 1, download: false, imageModelDir: "", visionModelDir: "" });
@@ -68,7 +68,7 @@ for (const file of files) {
     const pieces = checkWorkersAiStream(raw);
     // Same seed, same model, same settings: the engine must have delivered exactly what ran in-process.
     if (pieces.join("") !== directPieces.join("")) throw new Error(`engine text differs from in-process text:\n${pieces.join("")}\n---\n${directPieces.join("")}`);
-    return { ttftMs, totalMs, tokens: pieces.length };
+    return { ttftMs, totalMs, tokens: pieces.length, events: pieces.length };
   };
 
   // The inference child's own time per answer (run-start to run-end, as the engine sees them), and

@@ -15,7 +15,7 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { startFakeWorkersAi } from "../e2e/support/fake-workers-ai";
 import { startPacedUpstream } from "./paced-upstream";
 import { drain, layer, memorySource } from "./relay-anatomy.worker";
-import { fmt, median } from "./stack";
+import { fmt, median, timeStream, type StreamSample } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 8);
 const REPEATS = Number(process.env.REPEATS ?? 3);
@@ -36,47 +36,20 @@ const LAYERS = [
   ["7", "the product's streamAnswer (metadata, onEnd, signal)"],
 ] as const;
 
-interface Sample {
-  ttftMs: number;
-  totalMs: number;
-  tokens: number;
-  /** Lines that carried text: fewer than tokens when something merged events. */
-  events: number;
-}
-
-/** Reads a response, counting the fake's tokens ("w<n> ") in every complete line, whatever the format. */
-async function timeStream(url: string, init?: RequestInit): Promise<Sample> {
-  const start = performance.now();
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let ttftMs = 0;
-  let tokens = 0;
-  let events = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    const end = buffer.lastIndexOf("\n") + 1;
-    if (end === 0) continue;
-    for (const line of buffer.slice(0, end).split("\n")) {
-      const n = line.match(/w\d+ /g)?.length ?? 0;
-      if (!n) continue;
-      tokens += n;
-      events++;
-      if (!ttftMs) ttftMs = performance.now() - start;
-    }
-    buffer = buffer.slice(end);
-  }
-  return { ttftMs, totalMs: performance.now() - start, tokens, events };
-}
+/** The fake's tokens ("w<n> ") in a line, whatever the stream format; several when events merged. */
+const fakeTokens = (line: string) => line.match(/w\d+ /g)?.length ?? 0;
 
 const direct = (upstream: string) =>
-  timeStream(`${upstream}/run/${MODEL}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
-  });
-const tps = (s: Sample) => s.tokens / ((s.totalMs - s.ttftMs) / 1000);
+  timeStream(
+    `${upstream}/run/${MODEL}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
+    },
+    fakeTokens,
+  );
+const tps = (s: StreamSample) => s.tokens / ((s.totalMs - s.ttftMs) / 1000);
 const load = () => execSync("uptime").toString().trim().replace(/^.*load average/, "load average");
 
 const bundle = await build({
@@ -140,11 +113,11 @@ try {
   for (let repeat = 0; repeat < REPEATS; repeat++) {
     for (const kind of ["paced", "burst"] as const) {
       const upstreamUrl = kind === "paced" ? paced.url : burst.url;
-      const samples: Sample[][] = Array.from({ length: LAYERS.length + 1 }, () => []);
+      const samples: StreamSample[][] = Array.from({ length: LAYERS.length + 1 }, () => []);
       for (let i = 0; i < RUNS + WARMUP; i++) {
         // Interleaved, so a busy moment on the shared machine lands on every layer alike.
         const run = [await direct(upstreamUrl)];
-        for (const [route] of LAYERS) run.push(await timeStream(`${base}/${route}?tokens=${TOKENS}&upstream=${kind}`));
+        for (const [route] of LAYERS) run.push(await timeStream(`${base}/${route}?tokens=${TOKENS}&upstream=${kind}`, {}, fakeTokens));
         for (const [j, s] of run.entries()) {
           if (s.tokens !== TOKENS) throw new Error(`${kind} ${j === 0 ? "upstream" : `layer ${LAYERS[j - 1][0]}`}: ${s.tokens} of ${TOKENS} tokens`);
           if (i >= WARMUP) samples[j].push(s);

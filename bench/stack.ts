@@ -93,10 +93,15 @@ export interface StreamSample {
   ttftMs: number;
   totalMs: number;
   tokens: number;
+  /** Lines that carried tokens: fewer than tokens when a line carried several. */
+  events: number;
 }
 
-/** Reads a streamed response, counting the lines `isToken` accepts; times the first one and the end. */
-export async function timeStream(url: string, init: RequestInit, isToken: (line: string) => boolean): Promise<StreamSample> {
+/**
+ * Reads a streamed response, counting the tokens `tokensIn` finds in each complete line (true for
+ * one); times the first line with a token and the end.
+ */
+export async function timeStream(url: string, init: RequestInit, tokensIn: (line: string) => number | boolean): Promise<StreamSample> {
   const start = performance.now();
   const response = await fetch(url, init);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
@@ -104,17 +109,20 @@ export async function timeStream(url: string, init: RequestInit, isToken: (line:
   let buffer = "";
   let ttftMs = 0;
   let tokens = 0;
+  let events = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
     const lines = buffer.split("\n");
     buffer = lines.pop() ?? "";
     for (const line of lines) {
-      if (!isToken(line)) continue;
-      tokens++;
+      const n = Number(tokensIn(line));
+      if (!n) continue;
+      tokens += n;
+      events++;
       if (!ttftMs) ttftMs = performance.now() - start;
     }
   }
-  return { ttftMs, totalMs: performance.now() - start, tokens };
+  return { ttftMs, totalMs: performance.now() - start, tokens, events };
 }
 
 /** Workers AI SSE (legacy format): a line with a non-empty response piece. */

@@ -5,7 +5,7 @@
  *   npx tsx bench/vision-ttft.ts
  */
 import sharp from "sharp";
-import { percentile, startStack } from "./stack";
+import { isUiTextDelta, isWorkersAiToken, percentile, startStack, timeStream } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 10);
 const MODEL = "@cf/meta/llama-4-scout-17b-16e-instruct";
@@ -14,20 +14,6 @@ const { width, height } = { width: 1024, height: 768 };
 const noise = Buffer.alloc(width * height * 3);
 for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
 const image = await sharp(noise, { raw: { width, height, channels: 3 } }).webp({ quality: 80 }).toBuffer();
-
-async function firstToken(url: string, init: RequestInit, isToken: (line: string) => boolean): Promise<number> {
-  const start = performance.now();
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`);
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let ttft = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    if (!ttft && buffer.split("\n").some(isToken)) ttft = performance.now() - start;
-  }
-  return ttft;
-}
 
 const stack = await startStack({ port: 5183, enginePort: 8883 });
 try {
@@ -38,17 +24,17 @@ try {
   const direct: number[] = [];
   const viaWorker: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
-    const d = await firstToken(
+    const d = await timeStream(
       `${stack.engine}/run/${MODEL}`,
       { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ stream: true, messages: [{ role: "user", content: [{ type: "text", text: "Describe this image" }, { type: "image_url", image_url: { url: dataUrl } }] }] }) },
-      (line) => line.startsWith('data: {"response":"') && !line.startsWith('data: {"response":""'),
+      isWorkersAiToken,
     );
-    const w = await firstToken(
+    const w = await timeStream(
       `${stack.app}/api/vision`,
       { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ id: `visionbench${String(i).padStart(4, "0")}xxxxxx`, imageId, model: MODEL, messages: [{ id: `q${i}`, role: "user", parts: [{ type: "text", text: "Describe this image" }] }] }) },
-      (line) => line.startsWith('data: {"type":"text-delta"'),
+      isUiTextDelta,
     );
-    if (i > 0) (direct.push(d), viaWorker.push(w));
+    if (i > 0) (direct.push(d.ttftMs), viaWorker.push(w.ttftMs));
   }
   console.log(`vision TTFT, ${RUNS} runs, ${width}×${height} WebP (${image.length} bytes), generated tiny image-to-text model`);
   console.log(`engine alone:        p50 ${percentile(direct, 50).toFixed(1)} ms   p90 ${percentile(direct, 90).toFixed(1)} ms`);
