@@ -28,7 +28,7 @@ export default defineConfig(async ({ command }) => {
     server: { port: 5173, strictPort: true },
     // ES module workers, so the syntax highlighter's worker loads each language on demand instead of
     // inlining all of them.
-    worker: { format: "es" },
+    worker: { format: "es" as const },
   };
 });
 

@@ -50,7 +50,7 @@ async function readFields(model: ImageModel, { contentType, body }: { contentTyp
   const multipart = contentType.includes("multipart/form-data");
   if (model.input === "multipart" && !multipart) throw new EngineError(CODES.invalidData, 400, `${model.id} takes multipart form data, even for a bare prompt.`);
   if (multipart) {
-    const form = await new Response(body, { headers: { "content-type": contentType } }).formData().catch(() => {
+    const form = await new Response(Uint8Array.from(body), { headers: { "content-type": contentType } }).formData().catch(() => {
       throw new EngineError(CODES.invalidData, 400, "The multipart body could not be read.");
     });
     if ([...form.keys()].some((k) => k.startsWith("input_image_"))) {
