@@ -2,9 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { ChatSettings, Conversation, ConversationDetail } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
-import { isAnswering } from "./answering";
 import { ImageTable } from "./images";
-import { addColumnIfMissing } from "./schema";
+import { MessageLog } from "./message-log";
 import { titleFrom } from "./title";
 import { UsageTable } from "./usage";
 import { VisionTables } from "./vision";
@@ -19,6 +18,7 @@ export class UserStore extends DurableObject<Env> {
   private readonly vision: VisionTables;
   private readonly images: ImageTable;
   private readonly usage: UsageTable;
+  private readonly log: MessageLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -29,8 +29,7 @@ export class UserStore extends DurableObject<Env> {
         title TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL,
-        settings TEXT NOT NULL DEFAULT '{}',
-        answering_since INTEGER
+        settings TEXT NOT NULL DEFAULT '{}'
       );
       CREATE TABLE IF NOT EXISTS messages (
         conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -42,7 +41,7 @@ export class UserStore extends DurableObject<Env> {
       CREATE INDEX IF NOT EXISTS messages_by_position ON messages (conversation_id, position);
       CREATE INDEX IF NOT EXISTS conversations_by_update ON conversations (updated_at DESC);
     `);
-    addColumnIfMissing(this.sql, "conversations", "answering_since", "INTEGER");
+    this.log = new MessageLog(this.sql, { owners: "conversations", messages: "messages", ownerColumn: "conversation_id" });
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
     this.usage = new UsageTable(this.sql);
@@ -66,73 +65,40 @@ export class UserStore extends DurableObject<Env> {
   getConversation(id: string): ConversationDetail | null {
     const row = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).toArray()[0];
     if (!row) return null;
-    const messages = this.sql
-      .exec<{ body: string }>(`SELECT body FROM messages WHERE conversation_id = ? ORDER BY position`, id)
-      .toArray()
-      .map((m) => JSON.parse(m.body) as ChatMessage);
-    return { conversation: toConversation(row), messages, answering: isAnswering(row.answering_since, Date.now()) };
+    return { conversation: toConversation(row), messages: this.log.read(id), answering: this.log.answering(id) };
   }
 
-  /**
-   * Makes the stored history match what the client sent, before any generation starts: the new
-   * user message is saved, and a regenerate or an edit drops what came after the changed point.
-   * Rows before the first difference are left alone, so a long conversation costs one read.
-   */
+  /** Saves the conversation's settings and history before generation (see MessageLog.saveHistory). */
   saveHistory(conversationId: string, settings: ChatSettings, messages: ChatMessage[]): Conversation {
     const now = Date.now();
     return this.ctx.storage.transactionSync(() => {
       const existing = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, conversationId).toArray()[0];
       if (existing) {
         const merged = { ...parseSettings(existing.settings), ...settings };
-        this.sql.exec(
-          `UPDATE conversations SET settings = ?, updated_at = ?, answering_since = ? WHERE id = ?`,
-          JSON.stringify(merged),
-          now,
-          now,
-          conversationId,
-        );
+        this.sql.exec(`UPDATE conversations SET settings = ?, updated_at = ? WHERE id = ?`, JSON.stringify(merged), now, conversationId);
       } else {
         const firstUser = messages.find((m) => m.role === "user");
         this.sql.exec(
-          `INSERT INTO conversations (id, title, created_at, updated_at, settings, answering_since) VALUES (?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`,
           conversationId,
           titleFrom(firstUser),
           now,
           now,
           JSON.stringify(settings),
-          now,
         );
       }
-      const stored = this.sql
-        .exec<{ body: string }>(`SELECT body FROM messages WHERE conversation_id = ? ORDER BY position`, conversationId)
-        .toArray()
-        .map((row) => JSON.parse(row.body) as ChatMessage);
-      let same = 0;
-      while (same < stored.length && same < messages.length && sameMessage(stored[same], messages[same])) same++;
-      this.sql.exec(`DELETE FROM messages WHERE conversation_id = ? AND position >= ?`, conversationId, same);
-      const storedById = new Map(stored.map((m) => [m.id, m]));
-      for (let i = same; i < messages.length; i++) {
-        this.insertMessage(conversationId, i, withServerMetadata(messages[i], storedById.get(messages[i].id), now));
-      }
+      this.log.saveHistory(conversationId, messages, now);
       return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, conversationId).one());
     });
   }
 
-  /** For an answer that will never come: the request failed after its question was saved. */
   abandonAnswer(conversationId: string): void {
-    this.sql.exec(`UPDATE conversations SET answering_since = NULL WHERE id = ?`, conversationId);
+    this.log.abandonAnswer(conversationId);
   }
 
   /** Saves (or replaces) the answer at the end of the conversation: complete, or marked partial. */
   saveAnswer(conversationId: string, message: ChatMessage): void {
-    this.ctx.storage.transactionSync(() => {
-      const exists = this.sql.exec(`SELECT 1 FROM conversations WHERE id = ?`, conversationId).toArray().length > 0;
-      if (!exists) return; // deleted while the answer streamed: do not resurrect it
-      this.sql.exec(`DELETE FROM messages WHERE conversation_id = ? AND id = ?`, conversationId, message.id);
-      const next = this.sql.exec<{ n: number }>(`SELECT COALESCE(MAX(position) + 1, 0) AS n FROM messages WHERE conversation_id = ?`, conversationId).one().n;
-      this.insertMessage(conversationId, next, message);
-      this.sql.exec(`UPDATE conversations SET updated_at = ?, answering_since = NULL WHERE id = ?`, Date.now(), conversationId);
-    });
+    this.ctx.storage.transactionSync(() => this.log.saveAnswer(conversationId, message));
     this.usage.addAnswer(message);
   }
 
@@ -147,7 +113,7 @@ export class UserStore extends DurableObject<Env> {
 
   deleteConversation(id: string): boolean {
     return this.ctx.storage.transactionSync(() => {
-      this.sql.exec(`DELETE FROM messages WHERE conversation_id = ?`, id);
+      this.log.deleteAll(id);
       return this.sql.exec(`DELETE FROM conversations WHERE id = ?`, id).rowsWritten > 0;
     });
   }
@@ -196,16 +162,6 @@ export class UserStore extends DurableObject<Env> {
   deleteVisionThread(...args: Parameters<VisionTables["deleteThread"]>) {
     return this.vision.deleteThread(...args);
   }
-
-  private insertMessage(conversationId: string, position: number, message: ChatMessage) {
-    this.sql.exec(
-      `INSERT INTO messages (conversation_id, id, position, body) VALUES (?, ?, ?, ?)`,
-      conversationId,
-      message.id,
-      position,
-      JSON.stringify(message),
-    );
-  }
 }
 
 interface ConversationRow extends Record<string, SqlStorageValue> {
@@ -214,7 +170,6 @@ interface ConversationRow extends Record<string, SqlStorageValue> {
   created_at: number;
   updated_at: number;
   settings: string;
-  answering_since: number | null;
 }
 
 function toConversation(row: ConversationRow): Conversation {
@@ -223,17 +178,4 @@ function toConversation(row: ConversationRow): Conversation {
 
 function parseSettings(json: string): ChatSettings {
   return JSON.parse(json) as ChatSettings;
-}
-
-function sameMessage(a: ChatMessage, b: ChatMessage): boolean {
-  return a.id === b.id && a.role === b.role && JSON.stringify(a.parts) === JSON.stringify(b.parts);
-}
-
-/**
- * The server's record of an answer (status, usage, who served it) wins over what a client echoes
- * back for the same message id: a client cannot rewrite how an answer ended.
- */
-export function withServerMetadata(message: ChatMessage, stored: ChatMessage | undefined, now: number): ChatMessage {
-  if (stored && message.role === "assistant") return { ...message, metadata: stored.metadata };
-  return { ...message, metadata: { createdAt: stored?.metadata?.createdAt ?? now } };
 }

@@ -1,8 +1,6 @@
 import type { VisionImage, VisionMessage, VisionThread, VisionThreadDetail } from "../../contract/vision-api";
-import { isAnswering } from "./answering";
-import { addColumnIfMissing } from "./schema";
+import { MessageLog } from "./message-log";
 import { titleFrom } from "./title";
-import { withServerMetadata } from "./user-store";
 
 /**
  * The vision tables inside the user's Durable Object: uploaded images (bytes live in R2 under
@@ -11,6 +9,7 @@ import { withServerMetadata } from "./user-store";
  */
 export class VisionTables {
   private readonly sql: SqlStorage;
+  private readonly log: MessageLog;
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
@@ -29,8 +28,7 @@ export class VisionTables {
         title TEXT NOT NULL,
         model TEXT NOT NULL,
         created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        answering_since INTEGER
+        updated_at INTEGER NOT NULL
       );
       CREATE TABLE IF NOT EXISTS vision_messages (
         thread_id TEXT NOT NULL REFERENCES vision_threads(id) ON DELETE CASCADE,
@@ -42,7 +40,7 @@ export class VisionTables {
       CREATE INDEX IF NOT EXISTS vision_messages_by_position ON vision_messages (thread_id, position);
       CREATE INDEX IF NOT EXISTS vision_threads_by_update ON vision_threads (updated_at DESC);
     `);
-    addColumnIfMissing(this.sql, "vision_threads", "answering_since", "INTEGER");
+    this.log = new MessageLog(this.sql, { owners: "vision_threads", messages: "vision_messages", ownerColumn: "thread_id" });
   }
 
   addImage(image: VisionImage): void {
@@ -70,50 +68,31 @@ export class VisionTables {
     const row = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, id).toArray()[0];
     const image = row && this.getImage(row.image_id);
     if (!row || !image) return null;
-    return { thread: toThread(row), image, messages: this.messages(id), answering: isAnswering(row.answering_since, Date.now()) };
+    return { thread: toThread(row), image, messages: this.log.read(id), answering: this.log.answering(id) };
   }
 
   /**
-   * Makes the stored thread match what the client sent before the model is asked: a thread is about
-   * one image for good, and the server's record of each answer (status, usage) wins over the client's.
-   * Returns false when the thread exists for another image.
+   * Saves the thread before the model is asked (see MessageLog.saveHistory). A thread is about one
+   * image for good: returns false when it exists for another image.
    */
   saveHistory(threadId: string, imageId: string, model: string, messages: VisionMessage[]): boolean {
     const now = Date.now();
     return this.storage.transactionSync(() => {
       const existing = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, threadId).toArray()[0];
       if (existing && existing.image_id !== imageId) return false;
-      if (existing) this.sql.exec(`UPDATE vision_threads SET model = ?, updated_at = ?, answering_since = ? WHERE id = ?`, model, now, now, threadId);
+      if (existing) this.sql.exec(`UPDATE vision_threads SET model = ?, updated_at = ? WHERE id = ?`, model, now, threadId);
       else {
         const title = titleFrom(messages.find((m) => m.role === "user"));
-        this.sql.exec(
-          `INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at, answering_since) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          threadId,
-          imageId,
-          title,
-          model,
-          now,
-          now,
-          now,
-        );
+        this.sql.exec(`INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, threadId, imageId, title, model, now, now);
       }
-      const stored = new Map(this.messages(threadId).map((m) => [m.id, m]));
-      this.sql.exec(`DELETE FROM vision_messages WHERE thread_id = ?`, threadId);
-      messages.forEach((m, i) => this.insertMessage(threadId, i, withServerMetadata(m, stored.get(m.id), now) as VisionMessage));
+      this.log.saveHistory(threadId, messages, now);
       return true;
     });
   }
 
   /** Saves (or replaces) the answer at the end of the thread: complete, or marked partial. */
   saveAnswer(threadId: string, message: VisionMessage): void {
-    this.storage.transactionSync(() => {
-      const exists = this.sql.exec(`SELECT 1 FROM vision_threads WHERE id = ?`, threadId).toArray().length > 0;
-      if (!exists) return; // deleted while the answer streamed: do not resurrect it
-      this.sql.exec(`DELETE FROM vision_messages WHERE thread_id = ? AND id = ?`, threadId, message.id);
-      const next = this.sql.exec<{ n: number }>(`SELECT COALESCE(MAX(position) + 1, 0) AS n FROM vision_messages WHERE thread_id = ?`, threadId).one().n;
-      this.insertMessage(threadId, next, message);
-      this.sql.exec(`UPDATE vision_threads SET updated_at = ?, answering_since = NULL WHERE id = ?`, Date.now(), threadId);
-    });
+    this.storage.transactionSync(() => this.log.saveAnswer(threadId, message));
   }
 
   /**
@@ -124,24 +103,13 @@ export class VisionTables {
     return this.storage.transactionSync(() => {
       const row = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, id).toArray()[0];
       if (!row) return undefined;
-      this.sql.exec(`DELETE FROM vision_messages WHERE thread_id = ?`, id);
+      this.log.deleteAll(id);
       this.sql.exec(`DELETE FROM vision_threads WHERE id = ?`, id);
       const stillUsed = this.sql.exec(`SELECT 1 FROM vision_threads WHERE image_id = ?`, row.image_id).toArray().length > 0;
       if (stillUsed) return { orphanedImageId: null };
       this.sql.exec(`DELETE FROM vision_images WHERE id = ?`, row.image_id);
       return { orphanedImageId: row.image_id };
     });
-  }
-
-  private messages(threadId: string): VisionMessage[] {
-    return this.sql
-      .exec<{ body: string }>(`SELECT body FROM vision_messages WHERE thread_id = ? ORDER BY position`, threadId)
-      .toArray()
-      .map((row) => JSON.parse(row.body) as VisionMessage);
-  }
-
-  private insertMessage(threadId: string, position: number, message: VisionMessage) {
-    this.sql.exec(`INSERT INTO vision_messages (thread_id, id, position, body) VALUES (?, ?, ?, ?)`, threadId, message.id, position, JSON.stringify(message));
   }
 }
 
@@ -160,7 +128,6 @@ interface ThreadRow extends Record<string, SqlStorageValue> {
   model: string;
   created_at: number;
   updated_at: number;
-  answering_since: number | null;
 }
 
 function toImage(row: ImageRow): VisionImage {
