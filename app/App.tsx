@@ -1,18 +1,19 @@
 import { lazy, Suspense } from "react";
 import { Link, Route, Switch, useLocation, useRoute } from "wouter";
 import ChatScreen from "./chat/ChatScreen";
-import { BackendStatusBadge, EngineProblemBanner } from "./ui/BackendStatusBadge";
+import { BackendStatusBadge, EngineProblemBanner, type EngineFeature } from "./ui/BackendStatusBadge";
 import { ThemeToggle } from "./ui/ThemeToggle";
 import { useBackendStatus } from "./ui/useBackendStatus";
 
 /**
- * Header links. A new page (Images, Vision) adds an entry here and a <Route> in the Switch below whose
- * component comes from React.lazy(() => import(...)), so the chat page does not carry its code.
+ * Header links, with what each page needs from the local engine. A new page adds an entry here and
+ * a <Route> in the Switch below whose component comes from React.lazy(() => import(...)), so the
+ * chat page does not carry its code.
  */
-const NAV_LINKS = [
-  { href: "/", label: "Chat", isCurrent: (path: string) => path === "/" || path.startsWith("/c/") },
-  { href: "/images", label: "Images", isCurrent: (path: string) => path === "/images" },
-  { href: "/vision", label: "Vision", isCurrent: (path: string) => path === "/vision" || path.startsWith("/vision/") },
+const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boolean; needs: EngineFeature }[] = [
+  { href: "/", label: "Chat", isCurrent: (path) => path === "/" || path.startsWith("/c/"), needs: "text" },
+  { href: "/images", label: "Images", isCurrent: (path) => path === "/images", needs: "images" },
+  { href: "/vision", label: "Vision", isCurrent: (path) => path === "/vision" || path.startsWith("/vision/"), needs: "vision" },
 ];
 
 const ImagesPage = lazy(() => import("./images/ImagesPage"));
@@ -51,7 +52,7 @@ export function App() {
           <ThemeToggle />
         </div>
       </header>
-      <EngineProblemBanner status={status} feature={path.startsWith("/images") ? "images" : path.startsWith("/vision") ? "vision" : "text"} />
+      <EngineProblemBanner status={status} feature={NAV_LINKS.find((link) => link.isCurrent(path))?.needs ?? "text"} />
       <Suspense fallback={<p className="m-auto text-muted-foreground">Loading…</p>}>
         {isHome || isConversation ? (
           // Kept outside the Switch so "/" → "/c/:id" after a first message keeps the same ChatScreen instance.

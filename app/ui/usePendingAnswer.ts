@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import type { ChatMessage } from "../../contract/messages";
 
-const POLL_MS = 1000;
+/** First look after a second, then less often: each look reads the whole conversation. */
+const pollDelay = (polls: number) => Math.min(1000 * 1.5 ** polls, 5000);
 
 /**
  * Waits for an answer that another request is still writing: the conversation or vision thread was
@@ -37,7 +38,7 @@ export function usePendingAnswer(
         // Deleted meanwhile, or offline: stop waiting; a reload shows whatever was saved.
         () => live && setPending(false),
       );
-    }, POLL_MS);
+    }, pollDelay(polls));
     return () => {
       live = false;
       clearTimeout(timer);
