@@ -29,8 +29,20 @@ interface Generator {
   ): Promise<StopReason>;
 }
 
-function samplingOptions(req: GenerateRequest) {
-  return { maxTokens: req.maxTokens, temperature: req.temperature, topP: req.topP, seed: req.seed, stopOnAbortSignal: true };
+type GenerateCallbacks = Parameters<Generator["generate"]>[1];
+
+/** The same sampling, abort and streaming options for both kinds of model. */
+function generateOptions(req: GenerateRequest, { signal, onText, onTokens }: GenerateCallbacks) {
+  return {
+    maxTokens: req.maxTokens,
+    temperature: req.temperature,
+    topP: req.topP,
+    seed: req.seed,
+    stopOnAbortSignal: true,
+    signal,
+    onTextChunk: onText,
+    onToken: (tokens: readonly unknown[]) => onTokens(tokens.length),
+  };
 }
 
 /** Models that ship a chat template: rendered with it (or node-llama-cpp's equivalent built-in wrapper). */
@@ -46,13 +58,8 @@ function chatTemplateGenerator(model: LlamaModel, sequence: LlamaContextSequence
   return {
     countPromptTokens: (messages) =>
       chat.chatWrapper.generateContextState({ chatHistory: history(messages) }).contextText.tokenize(model.tokenizer).length,
-    async generate(req, { signal, onText, onTokens }) {
-      const res = await chat.generateResponse(history(req.messages), {
-        ...samplingOptions(req),
-        signal,
-        onTextChunk: onText,
-        onToken: (tokens) => onTokens(tokens.length),
-      });
+    async generate(req, opts) {
+      const res = await chat.generateResponse(history(req.messages), generateOptions(req, opts));
       return res.metadata.stopReason;
     },
   };
@@ -67,13 +74,8 @@ function plainTextGenerator(model: LlamaModel, sequence: LlamaContextSequence): 
   const text = (messages: ChatMessage[]) => messages.map((m) => m.content).join("\n\n");
   return {
     countPromptTokens: (messages) => model.tokenize(text(messages)).length + 1,
-    async generate(req, { signal, onText, onTokens }) {
-      const res = await completion.generateCompletionWithMeta(text(req.messages), {
-        ...samplingOptions(req),
-        signal,
-        onTextChunk: onText,
-        onToken: (tokens) => onTokens(tokens.length),
-      });
+    async generate(req, opts) {
+      const res = await completion.generateCompletionWithMeta(text(req.messages), generateOptions(req, opts));
       return res.metadata.stopReason;
     },
   };
