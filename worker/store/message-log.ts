@@ -13,13 +13,23 @@ export interface MessageTables {
  * The messages of one kind of thread (chat conversations, vision threads) and the owner row's
  * answering mark. Both save the history before the model is called and the answer when it ends, the
  * same way; only the table names differ (fixed names from MessageTables, never user input).
- * The caller creates the tables and owns the transactions.
+ * It makes the messages table; the caller makes the owners' table first and owns the transactions.
  */
 export class MessageLog {
   constructor(
     private readonly sql: SqlStorage,
     private readonly t: MessageTables,
   ) {
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS ${t.messages} (
+        ${t.ownerColumn} TEXT NOT NULL REFERENCES ${t.owners}(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (${t.ownerColumn}, id)
+      );
+      CREATE INDEX IF NOT EXISTS ${t.messages}_by_position ON ${t.messages} (${t.ownerColumn}, position);
+    `);
     addColumnIfMissing(sql, t.owners, "answering_since", "INTEGER");
   }
 

@@ -31,14 +31,6 @@ export class UserStore extends DurableObject<Env> {
         updated_at INTEGER NOT NULL,
         settings TEXT NOT NULL DEFAULT '{}'
       );
-      CREATE TABLE IF NOT EXISTS messages (
-        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        id TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (conversation_id, id)
-      );
-      CREATE INDEX IF NOT EXISTS messages_by_position ON messages (conversation_id, position);
       CREATE INDEX IF NOT EXISTS conversations_by_update ON conversations (updated_at DESC);
     `);
     this.log = new MessageLog(this.sql, { owners: "conversations", messages: "messages", ownerColumn: "conversation_id" });

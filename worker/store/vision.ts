@@ -30,14 +30,6 @@ export class VisionTables {
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
       );
-      CREATE TABLE IF NOT EXISTS vision_messages (
-        thread_id TEXT NOT NULL REFERENCES vision_threads(id) ON DELETE CASCADE,
-        id TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (thread_id, id)
-      );
-      CREATE INDEX IF NOT EXISTS vision_messages_by_position ON vision_messages (thread_id, position);
       CREATE INDEX IF NOT EXISTS vision_threads_by_update ON vision_threads (updated_at DESC);
     `);
     this.log = new MessageLog(this.sql, { owners: "vision_threads", messages: "vision_messages", ownerColumn: "thread_id" });
