@@ -29,3 +29,20 @@ test("a second tab opened mid-answer waits for the answer instead of showing the
   await expect(waiting).toBeHidden();
   await expect(second.lastAnswer()).not.toContainText(/Stopped|Failed/);
 });
+
+test("when checking for the answer fails, the page says so instead of waiting in silence", async ({ page, context }) => {
+  await setScript({ tokens: 80, fault: "drip", dripMs: 100 });
+  const first = new ChatPage(page);
+  await first.goto("/");
+  await first.send("Write slowly, again");
+  await expect(first.lastAnswer()).toContainText("w2");
+
+  const second = new ChatPage(await context.newPage());
+  await second.goto(page.url());
+  await expect(second.page.getByRole("status").filter({ hasText: "The answer is still being written" })).toBeVisible();
+  // TEST DOUBLE: the network drops the second page's next look at the conversation.
+  await second.page.route("**/api/conversations/*", (route) => route.abort("internetdisconnected"));
+  await expect(second.page.getByRole("alert")).toContainText(/Could not check for the answer .*Reload the page/);
+  await expect(second.page.getByRole("status").filter({ hasText: "The answer is still being written" })).toHaveCount(0);
+  await first.waitForAnswer();
+});

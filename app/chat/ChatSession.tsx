@@ -9,6 +9,7 @@ import { markFailed, markStopped } from "../ui/answer-marks";
 import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { button } from "../ui/styles";
+import { PendingAnswerNotice } from "../ui/PendingAnswerNotice";
 import { usePendingAnswer } from "../ui/usePendingAnswer";
 import { notifyUsageChanged } from "../ui/usage-events";
 import { Composer } from "./Composer";
@@ -148,11 +149,7 @@ export function ChatSession({ id, conversation, initialMessages, answering, onCo
         }
         footer={
           <>
-            {pendingAnswer.pending && (
-              <p role="status" className="text-sm text-muted-foreground">
-                The answer is still being written; it appears here when it is saved.
-              </p>
-            )}
+            <PendingAnswerNotice wait={pendingAnswer} />
             {(error || saveError) && (
               <div role="alert" className="rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
                 {error && <ErrorNotice error={error} onRetry={() => void regenerate()} />}

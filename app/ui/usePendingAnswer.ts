@@ -18,6 +18,7 @@ export function usePendingAnswer(
 ) {
   const [pending, setPending] = useState(initiallyPending);
   const [polls, setPolls] = useState(0);
+  const [failure, setFailure] = useState<string>();
   // The latest callbacks, without restarting the wait each render.
   const latest = useRef({ load, onArrived });
   useEffect(() => {
@@ -35,8 +36,12 @@ export function usePendingAnswer(
           setPending(false);
           latest.current.onArrived(detail.messages);
         },
-        // Deleted meanwhile, or offline: stop waiting; a reload shows whatever was saved.
-        () => live && setPending(false),
+        // Deleted meanwhile, or offline: stop waiting, and say so; a reload shows whatever was saved.
+        (error: Error) => {
+          if (!live) return;
+          setPending(false);
+          setFailure(`Could not check for the answer (${error.message}). Reload the page to see what was saved.`);
+        },
       );
     }, pollDelay(polls));
     return () => {
@@ -45,5 +50,13 @@ export function usePendingAnswer(
     };
   }, [pending, polls]);
 
-  return { pending, cancel: () => setPending(false) };
+  return {
+    pending,
+    /** Why waiting stopped without the answer, as a sentence to show. */
+    failure,
+    cancel: () => {
+      setPending(false);
+      setFailure(undefined);
+    },
+  };
 }

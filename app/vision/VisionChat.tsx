@@ -6,6 +6,7 @@ import type { VisionImage, VisionMessage } from "../../contract/vision-api";
 import { apiFetch } from "../api";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { markFailed, markStopped } from "../ui/answer-marks";
+import { PendingAnswerNotice } from "../ui/PendingAnswerNotice";
 import { usePendingAnswer } from "../ui/usePendingAnswer";
 import { getThread } from "./api";
 import { notifyUsageChanged } from "../ui/usage-events";
@@ -69,11 +70,7 @@ export function VisionChat({ threadId, image, initialMessages, answering, initia
           </li>
         ))}
       </ol>
-      {pendingAnswer.pending && (
-        <p role="status" className="text-sm text-muted-foreground">
-          The answer is still being written; it appears here when it is saved.
-        </p>
-      )}
+      <PendingAnswerNotice wait={pendingAnswer} />
       {error && (
         <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive">
           <ErrorNotice error={error} onRetry={() => void regenerate()} />
