@@ -4,9 +4,13 @@ import { defineConfig } from "@playwright/test";
 // real stack: Vite dev, the Worker in workerd, and either the local engine with a generated tiny
 // model (project "engine") or a fake Workers AI server that misbehaves on request (project "fake":
 // fault injection, XSS, restart; see e2e/support/fake-workers-ai.ts).
-const PORT = 5174;
-const FAKE_PORT = 5175;
-const FAKE_AI_PORT = 8795; // e2e/support/fake-control.ts talks to it
+// E2E_PORT_BASE moves every port the stacks use, so two checkouts can run their browser tests at once.
+const BASE = Number(process.env.E2E_PORT_BASE ?? 5174);
+const PORT = BASE;
+const FAKE_PORT = BASE + 1;
+const FAKE_AI_PORT = BASE + 3621; // 8795 by default; e2e/support/fake-control.ts reads it from the env
+const ENGINE_PORT = BASE + 3616; // 8790 by default
+process.env.FAKE_AI_PORT = String(FAKE_AI_PORT);
 const FAKE_SPECS = ["**/faults.spec.ts", "**/xss.spec.ts", "**/restart.spec.ts", "**/markdown.spec.ts", "**/second-tab.spec.ts", "**/vision-faults.spec.ts"];
 
 export default defineConfig({
@@ -32,6 +36,7 @@ export default defineConfig({
     {
       command: `tsx e2e/stack.ts ${PORT}`,
       url: `http://localhost:${PORT}/api/status`,
+      env: { LOCAL_ENGINE_PORT: String(ENGINE_PORT) },
       timeout: 120_000,
       reuseExistingServer: false,
       stdout: "pipe",

@@ -26,6 +26,14 @@ export default defineConfig(async ({ command }) => {
       noSecretsInBuild(),
     ],
     server: { port: 5173, strictPort: true },
+    // Pre-bundle everything the app can ever import before the first page is served. A dependency the
+    // optimizer first meets at run time (the highlighter worker's @streamdown/code, a lazy page) makes
+    // Vite re-bundle and reload every open page: a person loses what they typed, and a browser test
+    // loses its page mid-step ("Execution context was destroyed").
+    optimizeDeps: {
+      entries: ["index.html", "app/**/*.{ts,tsx}"],
+      include: ["@streamdown/code"],
+    },
     // ES module workers, so the syntax highlighter's worker loads each language on demand instead of
     // inlining all of them.
     worker: { format: "es" as const },

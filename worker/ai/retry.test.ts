@@ -19,7 +19,8 @@ function flaky(...failures: Error[]) {
 }
 
 const run = (binding: AiBinding, signal?: AbortSignal) => (binding.run as (m: string, i: unknown, o?: unknown) => Promise<unknown>)("@cf/x/y", {}, { signal });
-const fast = { attempts: 3, baseMs: 20, budgetMs: 5_000 };
+// No real waiting and a clock that never runs out: these tests are about which errors retry, not time.
+const fast = { attempts: 3, baseMs: 20, budgetMs: 5_000, now: () => 0, sleep: async () => {} };
 
 describe("withRetries", () => {
   it("retries capacity (3040) and answers", async () => {
@@ -53,11 +54,24 @@ describe("withRetries", () => {
   });
 
   it("stops retrying once the time budget would be exceeded", async () => {
+    // A clock the test owns and a fixed jitter: the backoffs are 0.5 × 400 × 2^(n-1) = 200, 400, ...
+    // ms, so the first retry fits the 300 ms budget and the second (200 + 400) would not. No wall clock.
+    let clock = 0;
+    const slept: number[] = [];
+    const policy = { attempts: 10, baseMs: 400, budgetMs: 300, random: () => 0.5, now: () => clock, sleep: async (ms: number) => { slept.push(ms); clock += ms; } };
     const { binding, calls } = flaky(bindingError(3040, "a"), bindingError(3040, "b"), bindingError(3040, "c"));
-    const started = Date.now();
-    await expect(run(withRetries(binding, { attempts: 10, baseMs: 400, budgetMs: 300 }))).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(calls.length).toBeLessThan(10);
+    await expect(run(withRetries(binding, policy))).rejects.toThrow("b");
+    expect(slept).toEqual([200]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("spreads retries with full jitter: the delay is random × base × 2^(n-1)", async () => {
+    const draws = [0.25, 0.75];
+    const slept: number[] = [];
+    const policy = { attempts: 3, baseMs: 100, budgetMs: 10_000, random: () => draws.shift()!, sleep: async (ms: number) => void slept.push(ms) };
+    const { binding } = flaky(bindingError(3040, "a"), bindingError(3040, "b"));
+    expect(await run(withRetries(binding, policy))).toEqual({ response: "ok" });
+    expect(slept).toEqual([25, 150]);
   });
 
   it("does not retry once the caller has gone away", async () => {

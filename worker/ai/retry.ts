@@ -9,9 +9,15 @@ export interface RetryPolicy {
   baseMs: number;
   /** No retry starts once this much time has passed since the first call. */
   budgetMs: number;
+  /** Where randomness and time come from: injectable so tests choose the jitter and own the clock. */
+  random?: () => number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseMs: 400, budgetMs: 8_000 };
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Retries a model call that failed before answering, when retrying can help: capacity (3040), 429
@@ -20,16 +26,17 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseMs: 400, budgetMs: 
  * retried here: its partial answer is already on the person's screen.
  */
 export function withRetries(binding: AiBinding, policy: RetryPolicy = DEFAULT_RETRY): AiBinding {
+  const { random = Math.random, now = Date.now, sleep = sleepFor } = policy;
   const run = async (model: string, inputs: unknown, options?: { signal?: AbortSignal }) => {
-    const started = Date.now();
+    const started = now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await (binding.run as (m: string, i: unknown, o?: unknown) => Promise<unknown>)(model, inputs, options);
       } catch (error) {
-        const delay = Math.random() * policy.baseMs * 2 ** (attempt - 1);
+        const delay = random() * policy.baseMs * 2 ** (attempt - 1);
         const retryable = ERRORS[toAppError(error).code].retry;
-        if (!retryable || attempt >= policy.attempts || options?.signal?.aborted || Date.now() - started + delay > policy.budgetMs) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (!retryable || attempt >= policy.attempts || options?.signal?.aborted || now() - started + delay > policy.budgetMs) throw error;
+        await sleep(delay);
       }
     }
   };
