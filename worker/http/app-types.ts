@@ -1,4 +1,13 @@
 import type { IdentityVars } from "./identity";
 
+/**
+ * Who is asking, as the identity middleware established it. `userId` names the person's Durable
+ * Object (their data); `person` says what kind of identity it is, for budgets and the owner's pages.
+ */
+export type Person =
+  | { kind: "guest"; owner: false }
+  | { kind: "account"; accountId: string; name: string; owner: boolean }
+  | { kind: "access"; email: string; owner: boolean };
+
 /** The Hono environment every route shares: generated bindings plus the caller's identity. */
-export type AppEnv = { Bindings: Env; Variables: IdentityVars };
+export type AppEnv = { Bindings: Env; Variables: IdentityVars & { person: Person } };

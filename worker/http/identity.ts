@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "./app-types";
 import { randomId } from "./ids";
 
 /**
@@ -11,7 +12,7 @@ const ONE_YEAR = 60 * 60 * 24 * 365;
 
 export type IdentityVars = { userId: string };
 
-export function identity(getSecret: (env: Env) => string | undefined): MiddlewareHandler<{ Bindings: Env; Variables: IdentityVars }> {
+export function identity(getSecret: (env: Env) => string | undefined): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const secret = getSecret(c.env);
     if (!secret) throw new Error("SESSION_SECRET is not set: run `wrangler secret put SESSION_SECRET`.");
@@ -20,6 +21,7 @@ export function identity(getSecret: (env: Env) => string | undefined): Middlewar
     const known = presented ? await verify(key, presented) : null;
     const userId = known ?? randomId();
     c.set("userId", userId);
+    c.set("person", { kind: "guest", owner: false });
     await next();
     // Set after the handler: a route that returns its own Response (the chat stream) would drop a
     // cookie set before it.
