@@ -26,6 +26,10 @@ export default defineConfig(async ({ command }) => {
       noSecretsInBuild(),
     ],
     server: { port: 5173, strictPort: true },
+    // Each test or benchmark stack gets its own optimizer cache (VITE_CACHE_DIR). Two dev servers
+    // sharing node_modules/.vite re-bundle over each other's files, and the one whose files changed
+    // reloads its open pages: the "Execution context was destroyed" failures on fresh clones.
+    cacheDir: process.env.VITE_CACHE_DIR || "node_modules/.vite",
     // Pre-bundle everything the app can ever import before the first page is served. A dependency the
     // optimizer first meets at run time (the highlighter worker's @streamdown/code, a lazy page) makes
     // Vite re-bundle and reload every open page: a person loses what they typed, and a browser test

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { spendRateAllowance } from "./support/rate-limit";
 import { ChatPage } from "./pages/ChatPage";
 
 // The stack answers with a tiny random-weight model: its text is noise, so these tests check that an
@@ -205,17 +206,7 @@ test("Enter sends, Shift+Enter adds a line, Enter while composing does nothing",
 test("a rate-limited send says so and counts down before Retry works", async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.goto("/");
-  // The limiter's windows are aligned to the clock minute: stay clear of an edge so the refusal holds.
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 45_000) await page.waitForTimeout(60_000 - intoMinute + 500);
-  // Spend this browser's allowance with requests the Worker refuses before any model call.
-  let passed = 0;
-  for (;;) {
-    const response = await page.request.post("/api/chat", { data: { not: "a chat request" } });
-    if (response.status() === 429) break;
-    expect(response.status()).toBe(400);
-    expect(++passed).toBeLessThanOrEqual(30);
-  }
+  await spendRateAllowance(page, "/api/chat", { not: "a chat request" }, 400);
   await chat.send(unique("One too many"));
   const alert = page.getByRole("alert").filter({ hasText: "Too many requests" });
   await expect(alert).toContainText("Try again in 60 seconds");

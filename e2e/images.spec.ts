@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { spendRateAllowance } from "./support/rate-limit";
 
 // The stack's local engine answers every image model with generated tiny SD-Turbo-layout models:
 // the pictures are noise, so these tests check sizes, bytes and what the page does with them.
@@ -79,16 +80,7 @@ test("says why an image failed instead of showing one", async ({ page }) => {
 
 test("a rate-limited image says so and counts down", async ({ page }) => {
   await page.goto("/images");
-  // The limiter's windows are aligned to the clock minute: stay clear of an edge so the refusal holds.
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 45_000) await page.waitForTimeout(60_000 - intoMinute + 500);
-  // Spend this browser's allowance with requests refused before any model call.
-  for (let passed = 0; ; ) {
-    const response = await page.request.post("/api/images", { data: { prompt: "" } });
-    if (response.status() === 429) break;
-    expect(response.status()).toBe(400);
-    expect(++passed).toBeLessThanOrEqual(30);
-  }
+  await spendRateAllowance(page, "/api/images", { prompt: "" }, 400);
   await page.getByLabel("Prompt", { exact: true }).fill("one too many");
   await page.getByRole("button", { name: "Generate" }).click();
   const alert = page.getByRole("alert").filter({ hasText: "Too many requests" });
