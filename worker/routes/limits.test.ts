@@ -34,16 +34,27 @@ describe("rate limits", () => {
   });
 
   it("limits per client IP across users when Cloudflare names the IP", async () => {
-    let passed = 0;
-    let limited = false;
-    while (!limited && passed <= 600) {
-      const response = await new TestClient().fetch("/api/images", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "203.0.113.9" }, body: "{}" });
-      if (response.status === 429) limited = true;
-      else passed++;
-    }
-    expect(limited).toBe(true);
-    expect(passed).toBeGreaterThanOrEqual(300);
-    expect(passed).toBeLessThanOrEqual(600);
+    // The IP limiter itself is Cloudflare's binding (300 a minute, wrangler.jsonc). Spending 300 real
+    // requests raced the wall clock on a busy machine, so this checks what is ours: every user behind
+    // one address is counted under that address's key, and the address's refusal stops a fresh user.
+    // TEST DOUBLE: the IP limiter's answer is scripted; the per-user limiter stays the real binding.
+    const keys: string[] = [];
+    let addressSpent = false;
+    vi.spyOn(env.IP_RATE_LIMITER, "limit").mockImplementation(async ({ key }) => {
+      keys.push(key);
+      return { success: !addressSpent };
+    });
+    const post = () => new TestClient().fetch("/api/images", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "203.0.113.9" }, body: "{}" });
+    expect((await post()).status).toBe(400);
+    expect((await post()).status).toBe(400);
+    expect(keys).toEqual(["ip:203.0.113.9", "ip:203.0.113.9"]);
+    addressSpent = true;
+    const refused = await post();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("60");
+    // Without CF-Connecting-IP (local tools only) the address limiter is not asked.
+    await new TestClient().fetch("/api/images", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(keys).toHaveLength(3);
   });
 });
 
