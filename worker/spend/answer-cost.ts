@@ -1,6 +1,7 @@
 import type { ModelMessage } from "ai";
 import type { ChatMessage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
+import { answerCost as priceOf } from "../../contract/answer-cost";
 import { tokenCost, type Cost } from "../../contract/pricing";
 import { estimateTokens } from "../ai/estimate-usage";
 
@@ -20,16 +21,9 @@ export function worstCaseAnswer(modelId: string, prompt: { instructions?: string
   return tokenCost(model.price, estimateTokens(prompt) + extraInputTokens, maxTokens);
 }
 
-/**
- * What an answer cost, from the usage Workers AI reported (or the estimate saved for a partial one).
- * An estimate when the usage is, when the model's price is ours rather than Cloudflare's, or when
- * the local engine answered: it is priced as the model it stands in for, and bills nobody.
- */
+/** What an answer cost, to save with it; nothing is known without usage or a catalog model. */
 export function answerCost(modelId: string, answer: ChatMessage, localEngine: boolean): Cost {
-  const model = findChatModel(modelId);
-  const usage = answer.metadata?.usage;
-  const neurons = model && usage ? tokenCost(model.price, usage.inputTokens ?? 0, usage.outputTokens ?? Math.max(0, (usage.totalTokens ?? 0) - (usage.inputTokens ?? 0))) : 0;
-  return { neurons, estimated: !!usage?.estimated || localEngine || model?.price.source !== "published" };
+  return priceOf(modelId, answer.metadata?.usage, localEngine) ?? { neurons: 0, estimated: true };
 }
 
 /** The answer as saved: its metadata carries what it cost. */
