@@ -3,6 +3,7 @@ import { convertToModelMessages, type ModelMessage } from "ai";
 import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import type { ChatMessage, MessageMetadata } from "../../contract/messages";
+import { CHAT_SETTINGS_LIMITS } from "../../contract/models";
 import { DEFAULT_VISION_MODEL, isVisionModel, LICENCE_ACCEPTED_NOTE, visionRequestSchema, type VisionMessage } from "../../contract/vision-api";
 import { resolveAiBackend } from "../ai/seam";
 import { streamAnswer } from "../ai/stream-answer";
@@ -12,7 +13,6 @@ import { hasText } from "./chat";
 import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
 import { reserve, settle } from "../spend/spend";
 import { userStore } from "../store/stub";
-import { CHAT_SETTINGS_LIMITS } from "../../contract/models";
 import { visionBinding } from "../vision/binding";
 import { readUpload, uploadKey } from "../vision/uploads";
 
