@@ -8,15 +8,17 @@ interface __BaseEnv_Env {
 	AI: Ai;
 	WORKERS_AI_REST_URL: string;
 	AI_GATEWAY_ID: string;
-	DAILY_TOKEN_BUDGET: string;
-	IMAGE_TOKEN_COST: string;
+	GUEST_DAILY_NEURONS: string;
+	ACCOUNT_DAILY_NEURONS: string;
+	GLOBAL_DAILY_NEURONS: string;
 	SESSION_SECRET: string;
 	USER_STORE: DurableObjectNamespace<import("./worker/index").UserStore>;
+	SPEND_LEDGER: DurableObjectNamespace<import("./worker/index").SpendLedger>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./worker/index");
-		durableNamespaces: "UserStore";
+		durableNamespaces: "UserStore" | "SpendLedger";
 	}
 	interface Env extends __BaseEnv_Env {}
 }
@@ -25,7 +27,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "WORKERS_AI_REST_URL" | "AI_GATEWAY_ID" | "DAILY_TOKEN_BUDGET" | "IMAGE_TOKEN_COST" | "SESSION_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "WORKERS_AI_REST_URL" | "AI_GATEWAY_ID" | "GUEST_DAILY_NEURONS" | "ACCOUNT_DAILY_NEURONS" | "GLOBAL_DAILY_NEURONS" | "SESSION_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

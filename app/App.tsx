@@ -18,6 +18,7 @@ const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boo
 
 const ImagesPage = lazy(() => import("./images/ImagesPage"));
 const VisionPage = lazy(() => import("./vision/VisionPage"));
+const UsagePage = lazy(() => import("./usage/UsagePage"));
 
 export function App() {
   const [path] = useLocation();
@@ -46,6 +47,11 @@ export function App() {
               </Link>
             );
           })}
+          {status?.owner && (
+            <Link href="/usage" aria-current={path === "/usage" ? "page" : undefined} className={`rounded-md px-2.5 py-1.5 text-sm ${path === "/usage" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}>
+              Usage
+            </Link>
+          )}
         </nav>
         <div className="ml-auto flex min-w-0 items-center gap-2">
           <BackendStatusBadge status={status} />
@@ -60,6 +66,8 @@ export function App() {
         ) : (
           <Switch>
             <Route path="/images" component={ImagesPage} />
+            {/* Owner only: the Worker refuses anyone else, and the page says so. */}
+            <Route path="/usage" component={UsagePage} />
             {/* One route for both, so sending the first question (/vision → /vision/:id) keeps the page. */}
             <Route path="/vision/:threadId?" component={VisionPage} />
             <Route>

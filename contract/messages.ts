@@ -1,4 +1,5 @@
 import type { UIMessage } from "ai";
+import type { Cost } from "./pricing";
 
 /**
  * How an assistant message ended. "complete" is a normal finish; the others mark a partial answer
@@ -26,6 +27,8 @@ export interface MessageMetadata {
   status?: AnswerStatus;
   /** The sentence a person reads when status is "failed". */
   error?: string;
+  /** What the answer cost in neurons, saved with it (the live stream carries only `usage`). */
+  cost?: Cost;
   /** Something the person should know about how this answer came about, e.g. a licence was accepted. */
   note?: string;
 }

@@ -29,6 +29,8 @@ test("sends a message and streams an answer served by the local engine", async (
   const detailsLine = answer.getByText(/Local engine · tiny-chatml\.gguf/);
   await expect(detailsLine).toHaveCount(1);
   await expect(detailsLine).toContainText(/tokens/);
+  // What it cost, priced as the catalog model the local engine stands in for, and labelled an estimate.
+  await expect(detailsLine).toContainText(/≈ \d+ neurons \(≈ \$[\d.]+\), estimate/);
   // Something besides the details line and the buttons: the streamed text itself.
   const details = await detailsLine.innerText();
   const body = (await answer.innerText()).replace(details, "").replace(/\b(Copy|Regenerate)\b/g, "");
@@ -214,12 +216,12 @@ test("a rate-limited send says so and counts down before Retry works", async ({ 
   await expect(alert.getByRole("button", { name: "Retry" })).toBeDisabled();
 });
 
-test("the header shows what is left of today's token budget, and it goes down", async ({ page }) => {
+test("the header shows what is left of today's budget in neurons, and it goes down", async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.goto("/");
-  const budget = page.getByText(/tokens left today/);
-  await expect(budget).toHaveText("200,000 tokens left today");
+  const budget = page.getByText(/neurons left today/);
+  await expect(budget).toHaveText("2,000 neurons left today"); // a new guest's budget (wrangler.jsonc)
   await chat.send(unique("Spend a little"));
   await chat.waitForAnswer();
-  await expect(budget).not.toHaveText("200,000 tokens left today");
+  await expect(budget).not.toHaveText("2,000 neurons left today");
 });

@@ -44,6 +44,8 @@ test("generates with a locked seed, keeps it, reproduces it, downloads and delet
   await expect(first).toContainText(`seed ${SEED}`);
   await expect(first).toContainText("256×256");
   await expect(first).toContainText(/Local engine/);
+  // Its price by size and steps, as the catalog model the local engine stands in for: an estimate.
+  await expect(first).toContainText(/≈ \d+ neurons \(≈ \$[\d.]+\), estimate/);
 
   await page.reload();
   await expect(gallery(page).getByRole("article", { name: PROMPT })).toHaveCount(1);

@@ -12,9 +12,11 @@ import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
 import { images } from "./routes/images";
 import { status } from "./routes/status";
+import { usage } from "./routes/usage";
 import { vision } from "./routes/vision";
 
 export { UserStore } from "./store/user-store";
+export { SpendLedger } from "./spend/ledger";
 
 const app = new Hono<AppEnv>();
 
@@ -25,7 +27,7 @@ app.use("*", async (c, next) => {
 });
 app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SECRET));
 
-// Routes that call a model: limited per user and IP, and refused once the day's budget is spent.
+// Routes that call a model: limited per user and IP (each reserves its cost against the budgets itself).
 for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, spendGuard);
 // Uploads call no model but fill storage: limited too.
 app.post("/api/vision/images", rateLimit);
@@ -34,6 +36,7 @@ app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
 app.route("/api/images", images);
 app.route("/api/status", status);
+app.route("/api/usage", usage);
 app.route("/api/vision", vision);
 
 app.notFound((c) => errorResponse(c, new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)));

@@ -1,5 +1,7 @@
 import type { ChatMessage, MessageUsage } from "../../contract/messages";
+import { answerCost, servedLocally } from "../../contract/answer-cost";
 import { findChatModel } from "../../contract/models";
+import { formatCost } from "../../contract/pricing";
 
 export function messageText(message: ChatMessage): string {
   return message.parts
@@ -16,10 +18,14 @@ function tokens(usage: MessageUsage | undefined): string | undefined {
   return outputTokens !== undefined ? `${about}${outputTokens} tokens` : undefined;
 }
 
-/** "Llama 4 Scout 17B · Local engine · stories260K.gguf · 12 in · 40 out tokens": what answered, and at what cost. */
+/**
+ * "Llama 4 Scout 17B · Workers AI · 12 in · 40 out tokens · ≈ 4 neurons (≈ $0.000044)": what
+ * answered, and at what cost (the saved cost, or worked out from the stream's usage the same way).
+ */
 export function answerDetails(message: ChatMessage): string {
   const meta = message.metadata;
   if (!meta) return "";
   const model = meta.model ? (findChatModel(meta.model)?.label ?? meta.model) : undefined;
-  return [model, meta.servedBy, tokens(meta.usage)].filter(Boolean).join(" · ");
+  const cost = meta.cost ?? answerCost(meta.model, meta.usage, servedLocally(meta.servedBy));
+  return [model, meta.servedBy, tokens(meta.usage), cost && formatCost(cost)].filter(Boolean).join(" · ");
 }

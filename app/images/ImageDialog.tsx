@@ -1,3 +1,4 @@
+import { formatCost } from "../../contract/pricing";
 import type { ImageRecord } from "../../contract/images-api";
 import { findImageModel } from "../../contract/image-models";
 import { button } from "../ui/styles";
@@ -37,5 +38,8 @@ export function describe(image: ImageRecord): string {
     image.seed === null ? "no seed" : `seed ${image.seed}`,
     `${(image.durationMs / 1000).toFixed(1)} s`,
     image.servedBy,
-  ].join(" · ");
+    image.cost && formatCost(image.cost),
+  ]
+    .filter(Boolean)
+    .join(" · ");
 }

@@ -10,11 +10,16 @@ const CHARS_PER_TOKEN = 4;
  * daily budget honest: stopping every answer early must not be a way around it.
  */
 export function estimateUsage(prompt: { instructions?: string; messages: ModelMessage[] }, answer: ChatMessage): MessageUsage {
-  const inputChars = (prompt.instructions?.length ?? 0) + prompt.messages.reduce((sum, m) => sum + textLength(m.content), 0);
   const outputChars = answer.parts.reduce((sum, p) => sum + (p.type === "text" || p.type === "reasoning" ? p.text.length : 0), 0);
-  const inputTokens = Math.ceil(inputChars / CHARS_PER_TOKEN);
+  const inputTokens = estimateTokens(prompt);
   const outputTokens = Math.ceil(outputChars / CHARS_PER_TOKEN);
   return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
+}
+
+/** The prompt's tokens, estimated the same way before a call (its reservation) and after (a partial answer). */
+export function estimateTokens(prompt: { instructions?: string; messages: ModelMessage[] }): number {
+  const chars = (prompt.instructions?.length ?? 0) + prompt.messages.reduce((sum, m) => sum + textLength(m.content), 0);
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
 function textLength(content: ModelMessage["content"]): number {

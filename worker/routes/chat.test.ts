@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
-import { DEFAULT_CHAT_MODEL } from "../../contract/models";
+import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
+import { tokenCost } from "../../contract/pricing";
 import { newConversationId, readUiStream, TestClient, textOf, userMessage } from "../test/client";
 import { bindingError, heldSseStream, legacyChunks, openAiChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
@@ -143,8 +144,11 @@ describe("POST /api/chat", () => {
       totalTokens: Math.ceil(question.length / 4) + Math.ceil(text.length / 4),
       estimated: true,
     });
+    // Priced from that estimate at the model's rate, saved with the answer, and settled to the budget.
+    const price = findChatModel(DEFAULT_CHAT_MODEL)!.price;
+    expect(answer.metadata.cost).toEqual({ neurons: tokenCost(price, answer.metadata.usage.inputTokens, answer.metadata.usage.outputTokens), estimated: true });
     const status = (await (await client.fetch("/api/status")).json()) as { budget?: { used: number } };
-    expect(status.budget?.used).toBe(answer.metadata.usage.totalTokens);
+    expect(status.budget?.used).toBe(answer.metadata.cost.neurons);
   });
 
   it("says an answer is on its way while it streams, so a page opened meanwhile can wait for it", async () => {

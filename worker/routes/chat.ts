@@ -3,11 +3,13 @@ import { convertToModelMessages } from "ai";
 import { chatRequestSchema, type ChatSettings } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import type { ChatMessage } from "../../contract/messages";
-import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
+import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { resolveAiBackend } from "../ai/seam";
 import { streamAnswer } from "../ai/stream-answer";
 import type { AppEnv } from "../http/app-types";
 import { readJson } from "../http/validate";
+import { answerCost, withCost, worstCaseAnswer } from "../spend/answer-cost";
+import { reserve, settle } from "../spend/spend";
 import { userStore } from "../store/stub";
 
 /**
@@ -34,15 +36,31 @@ export const chat = new Hono<AppEnv>().post("/", async (c) => {
     throw unknownModel(model);
   }
 
+  // Always sent, so the reservation below is a true upper bound (a model's own default can be larger).
+  const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+  const modelMessages = await convertToModelMessages(history);
+  const reservation = await reserve(c.env, c.var, worstCaseAnswer(model, { instructions: settings.system, messages: modelMessages }, maxTokens)).catch(async (error) => {
+    await store.abandonAnswer(body.id);
+    throw error;
+  });
+
+  const backend = resolveAiBackend(c.env);
   return streamAnswer(c, {
-    backend: resolveAiBackend(c.env),
+    backend,
     model,
     history,
-    modelMessages: await convertToModelMessages(history),
+    modelMessages,
     instructions: settings.system,
     temperature: settings.temperature,
-    maxTokens: settings.maxTokens,
-    save: (answer) => store.saveAnswer(body.id, answer),
+    maxTokens,
+    save: async (answer) => {
+      const cost = answerCost(model, answer, backend.kind === "local-engine");
+      try {
+        await store.saveAnswer(body.id, withCost(answer, cost));
+      } finally {
+        await settle(c.env, reservation, cost.neurons);
+      }
+    },
   });
 });
 

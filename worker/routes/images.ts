@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { imageIdSchema, imageModelChoiceSchema, imageRequestSchemaFor, listImagesQuerySchema, type GenerateImagesResponse } from "../../contract/images-api";
 import { AppError } from "../../contract/errors";
-import { DEFAULT_IMAGE_MODEL, findImageModel } from "../../contract/image-models";
+import { DEFAULT_IMAGE_MODEL, findImageModel, imageCost } from "../../contract/image-models";
 import { resolveAiBackend } from "../ai/seam";
 import type { AppEnv } from "../http/app-types";
 import { parseWith, readJson } from "../http/validate";
@@ -9,6 +9,7 @@ import { downloadName } from "../images/filename";
 import { generateImage } from "../images/generate";
 import { effectiveSettings, randomSeed } from "../images/inputs";
 import { deleteImage, mediaKey } from "../images/media";
+import { reserve, settle } from "../spend/spend";
 import { userStore } from "../store/stub";
 
 /**
@@ -25,10 +26,16 @@ export const images = new Hono<AppEnv>()
 
     const settings = effectiveSettings(model, request);
     const firstSeed = model.seed ? (request.seed ?? randomSeed(model.seed.max)) : null;
-    const ctx = { backend: resolveAiBackend(c.env), media: c.env.MEDIA, store: userStore(c), userId: c.var.userId, signal: c.req.raw.signal };
+    const backend = resolveAiBackend(c.env);
+    const cost = { neurons: imageCost(model, settings), estimated: backend.kind === "local-engine" || model.price.source !== "published" };
+    const reservation = await reserve(c.env, c.var, cost.neurons * request.count);
+    const ctx = { backend, media: c.env.MEDIA, store: userStore(c), userId: c.var.userId, signal: c.req.raw.signal, cost };
     // Consecutive seeds: a batch with a locked seed is still that many different images.
     const seedOf = (i: number) => (firstSeed === null || !model.seed ? null : (firstSeed + i) % (model.seed.max + 1));
     const results = await Promise.all(Array.from({ length: request.count }, (_, i) => generateImage(ctx, model, request.prompt, settings, seedOf(i))));
+    // generateImage turns every failure into a result, so this always runs. A model that answered
+    // with an error made nothing to bill; every image that arrived is paid for.
+    await settle(c.env, reservation, cost.neurons * results.filter((r) => "image" in r).length);
 
     const firstError = results.find((r) => "error" in r);
     if (firstError && results.every((r) => "error" in r)) {

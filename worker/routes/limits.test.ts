@@ -1,7 +1,10 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ERRORS } from "../../contract/errors";
+import { convertToModelMessages, type UIMessage } from "ai";
+import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
+import { tokenCost } from "../../contract/pricing";
+import { worstCaseAnswer } from "../spend/answer-cost";
 import app from "../index";
 import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
@@ -59,12 +62,17 @@ describe("rate limits", () => {
 });
 
 describe("daily budget", () => {
-  it("counts tokens of saved answers and refuses before calling the model once the budget is spent", async () => {
+  it("counts neurons of saved answers and refuses before calling the model once the next answer's worst case does not fit", async () => {
     const fake = recordedRun(() => sseStream(legacyChunks(["a", "b", "c"], { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 })));
     vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
     const client = new TestClient();
     await client.fetch("/api/conversations");
-    const withBudget = { ...env, DAILY_TOKEN_BUDGET: "10" };
+    const maxTokens = 100;
+    const worst = worstCaseAnswer(DEFAULT_CHAT_MODEL, { messages: await convertToModelMessages([userMessage("hi")] as UIMessage[]) }, maxTokens);
+    const actual = tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, 5, 3);
+    // Room for one worst case plus one settled answer, not two worst cases at once.
+    const limit = worst + actual;
+    const withBudget = { ...env, GUEST_DAILY_NEURONS: String(limit), GLOBAL_DAILY_NEURONS: "0" };
     const call = async (path: string, init: RequestInit) => {
       const ctx = createExecutionContext();
       const response = await app.fetch(new Request(`http://app.test${path}`, { ...init, headers: { cookie: client.cookie!, "content-type": "application/json", ...init.headers } }), withBudget, ctx);
@@ -72,14 +80,15 @@ describe("daily budget", () => {
       await waitOnExecutionContext(ctx);
       return { response, body: body as any };
     };
-    const ask = () => call("/api/chat", { method: "POST", body: JSON.stringify({ id: newConversationId(), messages: [userMessage("hi")] }) });
+    const ask = () => call("/api/chat", { method: "POST", body: JSON.stringify({ id: newConversationId(), messages: [userMessage("hi")], maxTokens }) });
 
-    expect((await ask()).response.status).toBe(200); // 8 of 10 used
-    expect((await call("/api/status", {})).body.budget).toMatchObject({ limit: 10, used: 8 });
-    expect((await ask()).response.status).toBe(200); // 16: over, but it was allowed to start
+    expect((await ask()).response.status).toBe(200); // settled to `actual`
+    expect((await call("/api/status", {})).body.budget).toMatchObject({ limit, used: actual, global: { limit: 0 } });
+    expect((await ask()).response.status).toBe(200); // worst + actual still fits
     const refused = await ask();
     expect(refused.response.status).toBe(429);
-    expect(refused.body.error).toMatchObject({ code: "budget_exhausted", message: ERRORS.budget_exhausted.message });
+    expect(refused.body.error.code).toBe("budget_exhausted");
+    expect(refused.body.error.message).toMatch(/could cost up to .* neurons, more than the .* left in your budget for today/);
     expect(Number(refused.response.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(fake.calls).toHaveLength(2);
   });

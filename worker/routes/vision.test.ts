@@ -1,6 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
+import { findChatModel } from "../../contract/models";
+import { tokenCost } from "../../contract/pricing";
+import { IMAGE_INPUT_TOKENS } from "../spend/answer-cost";
 import { DEFAULT_VISION_MODEL, LICENCE_ACCEPTED_NOTE, VISION_LIMITS } from "../../contract/vision-api";
 import { newConversationId, readUiStream, TestClient, textOf, userMessage } from "../test/client";
 import { bindingError, heldSseStream, legacyChunks, openAiChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
@@ -279,6 +282,24 @@ describe("POST /api/vision", () => {
     await readUiStream(await ask(client, { id, imageId: await uploadedImageId(client), messages: [userMessage("One")] }));
     const response = await ask(client, { id, imageId: await uploadedImageId(client), messages: [userMessage("Two")] });
     expect(response.status).toBe(400);
+  });
+});
+
+describe("POST /api/vision: budget", () => {
+  it("refuses a question whose worst case does not fit today's budget before saving it or calling a model", async () => {
+    const spy = vi.spyOn(env.AI, "run");
+    const client = new TestClient();
+    const imageId = await uploadedImageId(client);
+    const id = newConversationId();
+    const model = "@cf/moonshotai/kimi-k2.7-code";
+    // The image's input tokens plus 8,192 output tokens at this model's price: more than a guest's day.
+    const worst = tokenCost(findChatModel(model)!.price, IMAGE_INPUT_TOKENS, 8192);
+    expect(worst).toBeGreaterThan(Number(env.GUEST_DAILY_NEURONS));
+    const response = await ask(client, { id, imageId, model, maxTokens: 8192, messages: [userMessage("What is this?")] });
+    expect(response.status).toBe(429);
+    expect(((await response.json()) as any).error).toMatchObject({ code: "budget_exhausted", message: expect.stringContaining("Lower Max tokens") });
+    expect(spy).not.toHaveBeenCalled();
+    expect((await client.fetch(`/api/vision/threads/${id}`)).status).toBe(404);
   });
 });
 

@@ -3,12 +3,15 @@ import { convertToModelMessages, type ModelMessage } from "ai";
 import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import type { ChatMessage, MessageMetadata } from "../../contract/messages";
+import { CHAT_SETTINGS_LIMITS } from "../../contract/models";
 import { DEFAULT_VISION_MODEL, isVisionModel, LICENCE_ACCEPTED_NOTE, visionRequestSchema, type VisionMessage } from "../../contract/vision-api";
 import { resolveAiBackend } from "../ai/seam";
 import { streamAnswer } from "../ai/stream-answer";
 import type { AppEnv } from "../http/app-types";
 import { readJson } from "../http/validate";
 import { hasText } from "./chat";
+import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
+import { reserve, settle } from "../spend/spend";
 import { userStore } from "../store/stub";
 import { visionBinding } from "../vision/binding";
 import { readUpload, uploadKey } from "../vision/uploads";
@@ -60,7 +63,16 @@ export const vision = new Hono<AppEnv>()
     const { image, object } = await loadImage(c, body.imageId);
     const bytes = new Uint8Array(await object.arrayBuffer());
     const store = userStore(c);
-    if (!(await store.saveVisionHistory(body.id, image.id, model, messages))) {
+    const maxTokens = body.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+    const modelMessages = withImage(await convertToModelMessages(messages), bytes, image.mediaType);
+    // Reserved before the question is saved, so a refusal leaves no unanswered question behind.
+    const reservation = await reserve(c.env, c.var, worstCaseAnswer(model, { instructions: body.system, messages: modelMessages }, maxTokens, IMAGE_INPUT_TOKENS));
+    const saved = await store.saveVisionHistory(body.id, image.id, model, messages).catch(async (error) => {
+      await settle(c.env, reservation, 0);
+      throw error;
+    });
+    if (!saved) {
+      await settle(c.env, reservation, 0); // no model was called
       throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
     }
 
@@ -72,12 +84,19 @@ export const vision = new Hono<AppEnv>()
       backend: { ...backend, binding },
       model,
       history: messages as ChatMessage[],
-      modelMessages: withImage(await convertToModelMessages(messages), bytes, image.mediaType),
+      modelMessages,
       instructions: body.system,
       temperature: body.temperature,
-      maxTokens: body.maxTokens,
+      maxTokens,
       metadata,
-      save: (answer) => store.saveVisionAnswer(body.id, answer),
+      save: async (answer) => {
+        const cost = answerCost(model, answer, backend.kind === "local-engine");
+        try {
+          await store.saveVisionAnswer(body.id, withCost(answer, cost));
+        } finally {
+          await settle(c.env, reservation, cost.neurons);
+        }
+      },
     });
   });
 

@@ -5,7 +5,6 @@ import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import { ImageTable } from "./images";
 import { MessageLog } from "./message-log";
 import { titleFrom } from "./title";
-import { UsageTable } from "./usage";
 import { VisionTables } from "./vision";
 
 /**
@@ -17,7 +16,6 @@ export class UserStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly vision: VisionTables;
   private readonly images: ImageTable;
-  private readonly usage: UsageTable;
   private readonly log: MessageLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -36,12 +34,6 @@ export class UserStore extends DurableObject<Env> {
     this.log = new MessageLog(this.sql, { owners: "conversations", messages: "messages", ownerColumn: "conversation_id" });
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
-    this.usage = new UsageTable(this.sql);
-  }
-
-  /** Tokens spent today (UTC), counted as answers and images are saved. */
-  usageToday(): number {
-    return this.usage.today();
   }
 
   listConversations(query?: string): Conversation[] {
@@ -91,7 +83,6 @@ export class UserStore extends DurableObject<Env> {
   /** Saves (or replaces) the answer at the end of the conversation: complete, or marked partial. */
   saveAnswer(conversationId: string, message: ChatMessage): void {
     this.ctx.storage.transactionSync(() => this.log.saveAnswer(conversationId, message));
-    this.usage.addAnswer(message);
   }
 
   updateConversation(id: string, patch: { title?: string; settings?: ChatSettings }): Conversation | null {
@@ -112,10 +103,7 @@ export class UserStore extends DurableObject<Env> {
 
   // Generated images: see ./images.ts.
   saveImage(record: ImageRecord): void {
-    this.ctx.storage.transactionSync(() => {
-      this.images.save(record);
-      this.usage.add(Number(this.env.IMAGE_TOKEN_COST) || 0);
-    });
+    this.images.save(record);
   }
 
   listImages(cursor: string | undefined, limit: number): ImagePage {
@@ -147,9 +135,7 @@ export class UserStore extends DurableObject<Env> {
     return this.vision.saveHistory(...args);
   }
   saveVisionAnswer(...args: Parameters<VisionTables["saveAnswer"]>) {
-    const saved = this.vision.saveAnswer(...args);
-    this.usage.addAnswer(args[1]);
-    return saved;
+    return this.vision.saveAnswer(...args);
   }
   deleteVisionThread(...args: Parameters<VisionTables["deleteThread"]>) {
     return this.vision.deleteThread(...args);
