@@ -13,8 +13,11 @@ import { conversations } from "./routes/conversations";
 import { images } from "./routes/images";
 import { status } from "./routes/status";
 import { vision } from "./routes/vision";
+import { keys } from "./keys/routes";
+import { v1 } from "./openai/router";
 
 export { UserStore } from "./store/user-store";
+export { ApiKeys } from "./keys/api-keys";
 
 const app = new Hono<AppEnv>();
 
@@ -35,6 +38,9 @@ app.route("/api/conversations", conversations);
 app.route("/api/images", images);
 app.route("/api/status", status);
 app.route("/api/vision", vision);
+app.route("/api/keys", keys);
+// Outside /api/*: API keys only, no identity cookie, no Origin check (see worker/openai/router.ts).
+app.route("/v1", v1);
 
 app.notFound((c) => errorResponse(c, new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => {

@@ -44,6 +44,11 @@ export class UserStore extends DurableObject<Env> {
     return this.usage.today();
   }
 
+  /** Tokens spent outside a saved answer (the OpenAI-compatible API stores no conversations). */
+  recordUsage(tokens: number): void {
+    this.usage.add(tokens);
+  }
+
   listConversations(query?: string): Conversation[] {
     const rows = query?.trim()
       ? this.sql.exec<ConversationRow>(
