@@ -86,7 +86,10 @@ export class ApiKeys extends DurableObject<Env> {
 
   /** For account deletion: the person's keys stop working with their data. */
   deleteAllOf(owner: string): number {
-    return this.sql.exec(`DELETE FROM api_keys WHERE owner = ?`, owner).rowsWritten;
+    // Counted first: rowsWritten also counts the index's rows.
+    const count = this.count(owner);
+    this.sql.exec(`DELETE FROM api_keys WHERE owner = ?`, owner);
+    return count;
   }
 
   /**
@@ -95,7 +98,9 @@ export class ApiKeys extends DurableObject<Env> {
    * one person briefly holding more than ten; they cannot create more until they revoke some.
    */
   moveAll(from: string, to: string): number {
-    return this.sql.exec(`UPDATE api_keys SET owner = ? WHERE owner = ?`, to, from).rowsWritten;
+    const count = this.count(from);
+    this.sql.exec(`UPDATE api_keys SET owner = ? WHERE owner = ?`, to, from);
+    return count;
   }
 
   private count(owner: string): number {
