@@ -16,8 +16,18 @@ export function listModels(c: Context): Response {
 
 /** GET /v1/models/{id}: ids contain slashes (`@cf/meta/...`), so the id is the rest of the path. */
 export function getModel(c: Context): Response {
-  const id = decodeURIComponent(new URL(c.req.url).pathname.replace(/^\/v1\/models\//, ""));
-  const model = MODELS.find((m) => m.id === id);
-  if (!model) throw new ParamError("model", `There is no model called ${id.slice(0, 200)}. GET /v1/models lists them.`, "unknown_model");
+  const raw = new URL(c.req.url).pathname.replace(/^\/v1\/models\//, "");
+  const id = decoded(raw);
+  const model = id === undefined ? undefined : MODELS.find((m) => m.id === id);
+  if (!model) throw new ParamError("model", `There is no model called ${(id ?? raw).slice(0, 200)}. GET /v1/models lists them.`, "unknown_model");
   return c.json(model);
+}
+
+/** A broken escape (`%1`) names no model rather than failing the request. */
+function decoded(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

@@ -338,3 +338,12 @@ describe("POST /v1/embeddings and /v1/images/generations", () => {
     expect(await usageOf(userId)).toBe(3 * Number(env.IMAGE_TOKEN_COST));
   });
 });
+
+describe("fuzz regressions", () => {
+  it("a model id with a broken percent escape is not found, not a 500", async () => {
+    const { key } = await personWithKey();
+    const { response, json } = await v1("/models/~1%3Ek%7C%228v%1", key);
+    expect(response.status).toBe(404);
+    expect(json.error.code).toBe("model_not_found");
+  });
+});
