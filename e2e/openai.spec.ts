@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import OpenAI from "openai";
-import { setScript } from "./support/fake-control";
+import { FAKE_AI, setScript } from "./support/fake-control";
 
 // The OpenAI-compatible API with the official `openai` SDK as a real client, against the real stack
 // (Vite dev, the Worker in workerd) with the fake Workers AI server (TEST DOUBLE,
@@ -118,4 +118,29 @@ test("a spent daily budget is a 429 insufficient_quota, and the page's budget sh
 
   const status = await (await page.request.get("/api/status")).json();
   expect(status.budget.used).toBeGreaterThanOrEqual(250_000);
+});
+
+test("a browser tool on another origin can call /v1 with a key (CORS preflight), and no cookie goes with it", async ({ page, baseURL }) => {
+  const key = await createKeyInSettings(page, "browser tool");
+  // Another origin: the fake Workers AI server's own address.
+  await page.goto(`${FAKE_AI}/__stats`);
+  const result = await page.evaluate(
+    async ({ url, key }) => {
+      const response = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "x-stainless-lang": "js" },
+        body: JSON.stringify({ model: "@cf/meta/llama-3.2-1b-instruct", messages: [{ role: "user", content: "Hi" }] }),
+      });
+      const withCookies = await fetch(`${url}/v1/models`, { credentials: "include", headers: { authorization: `Bearer ${key}` } }).then(
+        () => "allowed",
+        () => "refused",
+      );
+      return { status: response.status, body: await response.json(), withCookies };
+    },
+    { url: baseURL!, key },
+  );
+  expect(result.status).toBe(200);
+  expect(result.body.choices[0].message.content).toBe("Hello from the fake model.");
+  // CORS never allows credentials on /v1, so a page cannot ride on a visitor's session.
+  expect(result.withCookies).toBe("refused");
 });

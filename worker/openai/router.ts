@@ -8,7 +8,7 @@ import { securityHeaders } from "../http/security";
 import { apiKeyAuth } from "./auth";
 import { chatCompletions } from "./chat";
 import { embeddings } from "./embeddings";
-import { openAiErrorResponse } from "./errors";
+import { openAiErrorResponse, toOpenAiError } from "./errors";
 import { imageGenerations } from "./images";
 import { getModel, listModels } from "./models";
 
@@ -37,6 +37,6 @@ v1.all("*", (c) => {
 
 v1.onError((error, c) => {
   const appError = toAppError(error);
-  log("v1.error", { path: new URL(c.req.url).pathname, code: appError.code, status: appError.status, ...(appError.code === "internal" ? { detail: String(error) } : {}) });
+  log("v1.error", { path: new URL(c.req.url).pathname, code: appError.code, status: toOpenAiError(appError).status, ...(appError.code === "internal" ? { detail: String(error) } : {}) });
   return openAiErrorResponse(c, appError);
 });
