@@ -208,6 +208,11 @@ describe("CORS", () => {
     expect(preflight.response.headers.get("access-control-allow-headers")).toContain("authorization");
     expect(preflight.response.headers.get("access-control-allow-credentials")).toBeNull();
 
+    // A refusal is readable cross-origin too, so a browser tool can show why.
+    const refused = await v1("/models", "sk-wai-wrong", { headers: { origin: "https://tool.example" } });
+    expect(refused.response.status).toBe(401);
+    expect(refused.response.headers.get("access-control-allow-origin")).toBe("*");
+
     useAi(() => sseStream(legacyChunks(["ok"])));
     const { key } = await personWithKey();
     const call = await v1("/chat/completions", key, { body: ask(), headers: { origin: "https://tool.example" } });
@@ -252,6 +257,18 @@ describe("POST /v1/chat/completions", () => {
     expect(chunks.at(-2).choices[0].finish_reason).toBe("stop");
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } });
     expect(await usageOf(userId)).toBe(8);
+  });
+
+  it("reassembles events split across reads, and skips lines that are not JSON", async () => {
+    const whole = legacyChunks(["é𝄞x", "y"]).join("").replace("data: {\"response\":\"y", ": keep-alive\n\ndata: {not json\n\ndata: {\"response\":\"y");
+    const bytes = new TextEncoder().encode(whole);
+    // Cut every 7 bytes: through JSON, through "data:", through a multi-byte character.
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.slice(i * 7, i * 7 + 7));
+    useAi(() => new ReadableStream({ start: (controller) => (pieces.forEach((p) => controller.enqueue(p)), controller.close()) }));
+    const { key } = await personWithKey();
+    const { text } = await v1("/chat/completions", key, { body: ask("hi", { stream: true }) });
+    expect(events(text).map((c) => c.choices[0].delta.content ?? "").join("")).toBe("é𝄞xy");
+    expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
   });
 
   it("streams the OpenAI-style format too, and sends no usage chunk unless asked", async () => {
