@@ -3,6 +3,7 @@ import { AppError } from "../../contract/errors";
 import { createKeySchema, type ApiKeySummary, type CreatedApiKey } from "../../contract/keys-api";
 import type { AppEnv } from "../http/app-types";
 import { randomId } from "../http/ids";
+import { rateLimit } from "../http/rate-limit";
 import { readJson } from "../http/validate";
 import { hashKey, newKey, visiblePrefix } from "./key-format";
 import { apiKeys } from "./store";
@@ -12,7 +13,8 @@ import { apiKeys } from "./store";
  * every /api route. The key is returned once, at creation; only its hash is kept.
  */
 export const keys = new Hono<AppEnv>()
-  .post("/", async (c) => {
+  // Creating keys calls no model but fills the shared registry: limited per user and IP like uploads.
+  .post("/", rateLimit, async (c) => {
     const { name } = await readJson(c, createKeySchema, 4_096);
     const key = newKey();
     const id = randomId();
