@@ -40,6 +40,15 @@ export function deltaOf(event: Json, nextToolIndex: () => number): Delta {
     if (typeof reasoning === "string" && reasoning) delta.reasoning = reasoning;
     if (Array.isArray(part.tool_calls) && part.tool_calls.length) delta.toolCalls = (part.tool_calls as Json[]).map((call, i) => openAiToolCall(call, i));
     if (typeof choice.finish_reason === "string") delta.finish = choice.finish_reason;
+  } else if (Array.isArray(event.output)) {
+    // Responses-API-shaped answers (gpt-oss answers whole, in this shape): text and reasoning parts.
+    for (const item of event.output as Json[]) {
+      for (const part of (Array.isArray(item.content) ? item.content : []) as Json[]) {
+        if (typeof part.text !== "string" || !part.text) continue;
+        if (item.type === "reasoning") delta.reasoning = (delta.reasoning ?? "") + part.text;
+        else if (part.type === "output_text") delta.content = (delta.content ?? "") + part.text;
+      }
+    }
   } else {
     const response = event.response;
     if (typeof response === "string") {
