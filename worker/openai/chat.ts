@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { findChatModel } from "../../contract/models";
-import { resolveAiBackend } from "../ai/seam";
 import type { AppEnv } from "../http/app-types";
 import { randomId } from "../http/ids";
 import { log } from "../http/log";
@@ -9,6 +8,7 @@ import { estimateTokens, promptChars, workersAiChatInputs } from "./chat-inputs"
 import { completionOf } from "./chat-result";
 import { chunksOfWhole, toChunkStream, type ChunkMeta } from "./chat-stream";
 import { ParamError } from "./errors";
+import { runModel } from "./run";
 import { chatCompletionSchema } from "./schemas";
 import { admitSpend, type Spend } from "./spend";
 
@@ -40,8 +40,7 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
       return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
     },
   };
-  // The client's disconnect (enable_request_signal) stops the model call.
-  const output = await resolveAiBackend(c.env).binding.run(model.id as never, inputs as never, { signal: c.req.raw.signal } as never);
+  const output = await runModel(c, model.id, inputs);
 
   if (!stream) {
     const completion = await completionOf(output);

@@ -1,12 +1,12 @@
 import type { Context } from "hono";
 import { findEmbeddingModel } from "../../contract/embedding-models";
 import { AppError } from "../../contract/errors";
-import { resolveAiBackend } from "../ai/seam";
 import type { AppEnv } from "../http/app-types";
 import { log } from "../http/log";
 import { readOpenAiBody } from "./body";
 import { estimateTokens } from "./chat-inputs";
 import { ParamError } from "./errors";
+import { runModel } from "./run";
 import { embeddingsSchema } from "./schemas";
 import { admitSpend } from "./spend";
 
@@ -26,7 +26,7 @@ export async function embeddings(c: Context<AppEnv>): Promise<Response> {
   if (inputs.some((text) => !text)) throw new ParamError("input", "Every input must be a non-empty string.");
 
   const spend = await admitSpend(c);
-  const output = (await resolveAiBackend(c.env).binding.run(model.id as never, { text: inputs } as never, { signal: c.req.raw.signal } as never)) as { data?: unknown };
+  const output = (await runModel(c, model.id, { text: inputs })) as { data?: unknown } | null;
   const vectors = output?.data;
   if (!Array.isArray(vectors) || vectors.length !== inputs.length || !vectors.every((v) => Array.isArray(v))) {
     throw new AppError("upstream", "The embedding model answered without one vector per input.");

@@ -1,8 +1,6 @@
 import type { Context } from "hono";
 import type { ImageSettings } from "../../contract/images-api";
 import { DEFAULT_IMAGE_MODEL, findImageModel, type ImageModel } from "../../contract/image-models";
-import type { CacheHint } from "../ai/seam";
-import { resolveAiBackend } from "../ai/seam";
 import type { AppEnv } from "../http/app-types";
 import { log } from "../http/log";
 import { imageFailure } from "../images/failure";
@@ -10,10 +8,9 @@ import { effectiveSettings, modelInputs } from "../images/inputs";
 import { imageFromOutput } from "../images/output";
 import { readOpenAiBody, unixSeconds } from "./body";
 import { ParamError } from "./errors";
+import { runModel } from "./run";
 import { imagesSchema } from "./schemas";
 import { admitSpend } from "./spend";
-
-type Run = (model: string, inputs: unknown, options: { signal: AbortSignal } & CacheHint) => Promise<unknown>;
 
 /**
  * POST /v1/images/generations: up to 4 images from the catalog's image models, returned as
@@ -31,12 +28,10 @@ export async function imageGenerations(c: Context<AppEnv>): Promise<Response> {
   const count = request.n ?? 1;
 
   const spend = await admitSpend(c);
-  const backend = resolveAiBackend(c.env);
-  const run = backend.binding.run as unknown as Run;
   const results = await Promise.allSettled(
     Array.from({ length: count }, async () => {
       // No seed is sent: each of the n images must differ, and a seedless call is never served from the gateway cache.
-      const output = await run(model.id, modelInputs(model, request.prompt, settings, null), { signal: c.req.raw.signal, deterministic: false });
+      const output = await runModel(c, model.id, modelInputs(model, request.prompt, settings, null), { deterministic: false });
       return imageFromOutput(output);
     }),
   );
