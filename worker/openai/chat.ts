@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
+import { toAppError } from "../http/errors";
 import { randomId } from "../http/ids";
 import { log } from "../http/log";
 import { readOpenAiBody, unixSeconds } from "./body";
@@ -43,7 +44,12 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   const output = await runModel(c, model.id, inputs);
 
   if (!stream) {
-    const completion = await completionOf(output);
+    const completion = await completionOf(output).catch((error: unknown) => {
+      // A stream that broke while being read still read the prompt: it is counted, as on the chat page.
+      c.executionCtx.waitUntil(settle(spend, meta.estimate(0).total_tokens, model.id));
+      // Anything unrecognised while reading the answer came from the model side (a reset connection).
+      throw toAppError(error, "upstream");
+    });
     const usage = completion.usage ?? meta.estimate(completion.content.length + completion.reasoning.length);
     c.executionCtx.waitUntil(settle(spend, usage.total_tokens, model.id));
     const toolCalls = completion.toolCalls.map(({ index: _index, ...call }) => call);

@@ -307,6 +307,15 @@ describe("POST /v1/chat/completions", () => {
     expect(chunks.at(-1).usage.total_tokens).toBe(5);
   });
 
+  it("counts the prompt of a non-streamed answer whose stream broke, and answers 502 in OpenAI's shape", async () => {
+    useAi(() => sseStream(legacyChunks(["aaaa", "bbbb"]), { failAfter: 1 }));
+    const { key, userId } = await personWithKey();
+    const { response, json } = await v1("/chat/completions", key, { body: ask("12345678") });
+    expect(response.status).toBe(502);
+    expect(json.error).toMatchObject({ type: "server_error", code: "upstream" });
+    expect(await usageOf(userId)).toBe(2);
+  });
+
   it("passes tools through to a model with function calling and returns its calls in OpenAI's shape", async () => {
     const fake = useAi(() => ({ response: null, tool_calls: [{ name: "get_weather", arguments: { city: "Paris" } }], usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 } }));
     const { key } = await personWithKey();
