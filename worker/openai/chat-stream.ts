@@ -1,4 +1,5 @@
 import { AppError } from "../../contract/errors";
+import { MODEL_SILENCE_LIMITS } from "../ai/stream-guard";
 import { toAppError } from "../http/errors";
 import { streamErrorEvent } from "./errors";
 import { SseReader, type Delta, type Usage } from "./workers-ai-events";
@@ -27,42 +28,77 @@ const encoder = new TextEncoder();
  * translated directly (no AI SDK, no UI message stream): each upstream read becomes one write of
  * the chunks it completes, built by string concatenation around a prebuilt head. A stream that
  * breaks, or ends with neither [DONE] nor a finish reason, ends with an OpenAI error event (the
- * SDKs raise it) and no [DONE]. `onEnd` is called once, however the stream ends.
+ * SDKs raise it) and no [DONE], and so does one that goes silent for too long. `onEnd` is called
+ * once, however the stream ends.
  */
 export function toChunkStream(upstream: ReadableStream<Uint8Array>, meta: ChunkMeta, onEnd: (outcome: StreamOutcome) => void): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
   const decoder = new TextDecoder();
   const sse = new SseReader();
   const writer = new ChunkWriter(meta);
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
   let ended = false;
   const end = (status: StreamOutcome["status"], failure?: AppError) => {
     if (ended) return;
     ended = true;
+    clearTimeout(timer);
     onEnd({ usage: writer.usage ?? meta.estimate(writer.outputChars), estimated: !writer.usage, status, failure });
+  };
+  /** Ends the stream with what is pending plus `tail`, once. */
+  const close = (tail: string, status: StreamOutcome["status"], failure?: AppError) => {
+    if (ended) return;
+    controller.enqueue(encoder.encode(writer.take() + tail));
+    controller.close();
+    end(status, failure);
+  };
+
+  // An upstream that goes silent is given up on, as the chat page does (MODEL_SILENCE_LIMITS): one
+  // re-arming timer for the whole answer, since a timer per read costs at thousands of reads a second.
+  let waitingSince: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = () => (writer.started ? MODEL_SILENCE_LIMITS.betweenOutputMs : MODEL_SILENCE_LIMITS.firstOutputMs);
+  const watch = () => {
+    timer = undefined;
+    if (ended || waitingSince === undefined) return; // re-armed by the next read
+    const silentFor = Date.now() - waitingSince;
+    if (silentFor < limit()) return void (timer = setTimeout(watch, limit() - silentFor));
+    const failure = new AppError("timeout", `The model stopped answering for ${Math.round(limit() / 1000)} s, so the answer was cut off.`);
+    close(streamErrorEvent(failure), "failed", failure);
+    reader.cancel("model went silent").catch(() => {});
   };
 
   return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+    start(c) {
+      controller = c;
+    },
+    async pull() {
       // Read until something is written: a read that completes no event must not stall the stream.
-      for (;;) {
+      while (!ended) {
         let result: ReadableStreamReadResult<Uint8Array>;
+        waitingSince = Date.now();
+        timer ??= setTimeout(watch, limit());
         try {
           result = await reader.read();
         } catch (error) {
           const failure = toAppError(error, "upstream");
-          controller.enqueue(encoder.encode(writer.take() + streamErrorEvent(failure)));
-          controller.close();
-          return end("failed", failure);
+          return close(streamErrorEvent(failure), "failed", failure);
+        } finally {
+          waitingSince = undefined;
         }
+        if (ended) return; // given up on while the read was pending
+        const wasStarted = writer.started;
         if (result.done) sse.end(writer.write);
         else sse.push(decoder.decode(result.value, { stream: true }), writer.write);
         if (sse.done || result.done) {
-          const complete = sse.done || writer.finish !== undefined;
-          const failure = complete ? undefined : new AppError("upstream", "The model's answer broke off before its end.");
-          controller.enqueue(encoder.encode(writer.take() + (failure ? streamErrorEvent(failure) : writer.closing())));
-          controller.close();
           if (!result.done) reader.cancel().catch(() => {});
-          return end(failure ? "failed" : "complete", failure);
+          if (sse.done || writer.finish !== undefined) return close(writer.closing(), "complete");
+          const failure = new AppError("upstream", "The model's answer broke off before its end.");
+          return close(streamErrorEvent(failure), "failed", failure);
+        }
+        if (!wasStarted && writer.started) {
+          // From the first words on the shorter limit applies: the timer armed with the longer one must not stand.
+          clearTimeout(timer);
+          timer = undefined;
         }
         const out = writer.take();
         if (out) return controller.enqueue(encoder.encode(out));
@@ -88,6 +124,10 @@ class ChunkWriter {
   private readonly head: string;
   private pending = "";
   private roleSent = false;
+  /** Whether any output was written: the silence allowed before it is longer. */
+  get started(): boolean {
+    return this.roleSent;
+  }
   private sawToolCalls = false;
   finish: string | undefined;
   usage: Usage | undefined;

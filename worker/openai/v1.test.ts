@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TestClient } from "../test/client";
 import { events, personWithKey, usageOf, v1 } from "../test/openai-client";
-import { bindingError, legacyChunks, openAiChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
+import { MODEL_SILENCE_LIMITS } from "../ai/stream-guard";
+import { bindingError, heldSseStream, legacyChunks, openAiChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
 import { PNG, PNG_BASE64, byteStream } from "../test/recorded-images";
 
 const CHAT = "@cf/meta/llama-3.2-1b-instruct"; // no tools, no vision
@@ -314,6 +315,28 @@ describe("POST /v1/chat/completions", () => {
     expect(response.status).toBe(502);
     expect(json.error).toMatchObject({ type: "server_error", code: "upstream" });
     expect(await usageOf(userId)).toBe(2);
+  });
+
+  it("gives up on an upstream that goes silent mid-answer: a timeout error event, and the upstream is let go", async () => {
+    const saved = { ...MODEL_SILENCE_LIMITS };
+    MODEL_SILENCE_LIMITS.betweenOutputMs = 200;
+    try {
+      const held = heldSseStream(legacyChunks(["aaaa", "bbbb", "cccc"]), 1);
+      // Sends "aaaa", then nothing until released; records whether the Worker let go of it.
+      let cancelled = false;
+      const reader = held.stream.getReader();
+      useAi(() => new ReadableStream({ pull: async (c) => { const r = await reader.read(); if (r.done) c.close(); else c.enqueue(r.value); }, cancel: () => void (cancelled = true) }));
+      const { key } = await personWithKey();
+      const { text } = await v1("/chat/completions", key, { body: ask("hi", { stream: true }) });
+      const out = events(text);
+      expect(out[0].choices[0].delta.content).toBe("aaaa");
+      expect(out.at(-1).error).toMatchObject({ code: "timeout", type: "server_error" });
+      expect(text).not.toContain("[DONE]");
+      expect(cancelled).toBe(true);
+      held.release();
+    } finally {
+      Object.assign(MODEL_SILENCE_LIMITS, saved);
+    }
   });
 
   it("passes tools through to a model with function calling and returns its calls in OpenAI's shape", async () => {
