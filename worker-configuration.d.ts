@@ -14,11 +14,12 @@ interface __BaseEnv_Env {
 	SESSION_SECRET: string;
 	USER_STORE: DurableObjectNamespace<import("./worker/index").UserStore>;
 	SPEND_LEDGER: DurableObjectNamespace<import("./worker/index").SpendLedger>;
+	API_KEYS: DurableObjectNamespace<import("./worker/index").ApiKeys>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./worker/index");
-		durableNamespaces: "UserStore" | "SpendLedger";
+		durableNamespaces: "UserStore" | "SpendLedger" | "ApiKeys";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

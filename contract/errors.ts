@@ -8,6 +8,8 @@ export const ERRORS = {
   context_window: { status: 400, retry: false, message: "The conversation is too long for this model. Start a new conversation, lower max tokens, or pick a model with a larger context window." },
   too_large: { status: 413, retry: false, message: "The request is too large." },
   not_found: { status: 404, retry: false, message: "Not found." },
+  invalid_api_key: { status: 401, retry: false, message: "The API key is missing, wrong or revoked. Create one in Settings → API keys and send it as `Authorization: Bearer <key>`." },
+  too_many_keys: { status: 409, retry: false, message: "You already have the most API keys allowed (10). Revoke one before creating another." },
   forbidden_origin: { status: 403, retry: false, message: "Requests from other sites are not allowed." },
   model_agreement: { status: 403, retry: false, message: "This model needs its licence accepted on the account before first use." },
   account_blocked: { status: 403, retry: false, message: "The Cloudflare account is blocked from Workers AI." },

@@ -14,9 +14,12 @@ import { images } from "./routes/images";
 import { status } from "./routes/status";
 import { usage } from "./routes/usage";
 import { vision } from "./routes/vision";
+import { keys } from "./keys/routes";
+import { v1 } from "./openai/router";
 
 export { UserStore } from "./store/user-store";
 export { SpendLedger } from "./spend/ledger";
+export { ApiKeys } from "./keys/api-keys";
 
 const app = new Hono<AppEnv>();
 
@@ -38,6 +41,9 @@ app.route("/api/images", images);
 app.route("/api/status", status);
 app.route("/api/usage", usage);
 app.route("/api/vision", vision);
+app.route("/api/keys", keys);
+// Outside /api/*: API keys only, no identity cookie, no Origin check (see worker/openai/router.ts).
+app.route("/v1", v1);
 
 app.notFound((c) => errorResponse(c, new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => {

@@ -30,6 +30,8 @@ interface Case {
   invalid: boolean;
   /** Use this raw Cookie header instead of the identity's own. */
   cookie?: string;
+  /** A /v1 route: errors are OpenAI's `{ error: { message, type, code, param } }`. */
+  openai?: boolean;
 }
 
 let aiCalls = 0;
@@ -41,6 +43,7 @@ let cookie: string | undefined;
 let uses = 0;
 
 async function send(c: Case): Promise<Response> {
+  if (c.openai) return sendV1(c);
   if (++uses > 20) {
     cookie = undefined;
     uses = 0;
@@ -61,6 +64,8 @@ function describeBody(body: BodyInit | undefined): string {
 }
 
 const KNOWN_CODES = new Set(Object.keys(ERRORS));
+/** The codes /v1 answers with: OpenAI's where it has one, the app's own otherwise (worker/openai/errors.ts). */
+const OPENAI_CODES = new Set([...KNOWN_CODES, "invalid_api_key", "model_not_found", "invalid_request_error", "request_too_large", "context_length_exceeded", "content_policy_violation", "rate_limit_exceeded", "insufficient_quota"]);
 
 async function run(c: Case): Promise<void> {
   // Counterexamples are printed short: some bodies are megabytes.
@@ -78,8 +83,11 @@ async function run(c: Case): Promise<void> {
   expect(response.status, where).toBeLessThan(500);
   if (response.status >= 400) {
     expect(response.headers.get("content-type") ?? "", where).toContain("application/json");
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-    expect(KNOWN_CODES.has(String(body.error?.code)), where).toBe(true);
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; type?: unknown; param?: unknown } };
+    if (c.openai) {
+      expect(OPENAI_CODES.has(String(body.error?.code)), where).toBe(true);
+      expect(typeof body.error?.type === "string" && body.error.param !== undefined, where).toBe(true);
+    } else expect(KNOWN_CODES.has(String(body.error?.code)), where).toBe(true);
     expect(typeof body.error?.message === "string" && body.error.message.length > 0, where).toBe(true);
     expect(called, `${where}: a refused request called the model`).toBe(0);
   }
@@ -87,6 +95,24 @@ async function run(c: Case): Promise<void> {
     expect(response.status, `${where}: invalid input was accepted`).toBeGreaterThanOrEqual(400);
     expect(called, `${where}: invalid input called the model`).toBe(0);
   }
+}
+
+/**
+ * /v1 requests carry a real API key unless the case sets its own Authorization header; like the
+ * cookie identities, the key's owner is replaced every 20 requests so the per-user limit is not
+ * what answers most cases.
+ */
+let v1Key: string | undefined;
+let v1Uses = 0;
+async function sendV1(c: Case): Promise<Response> {
+  if (!v1Key || ++v1Uses > 20) {
+    const made = await exports.default.fetch(new Request("http://app.test/api/keys", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "fuzz" }) }));
+    v1Key = ((await made.json()) as { key: string }).key;
+    v1Uses = 0;
+  }
+  const headers = new Headers(c.headers);
+  if (!headers.has("authorization")) headers.set("authorization", `Bearer ${v1Key}`);
+  return exports.default.fetch(new Request(`http://app.test${c.path}`, { method: c.method, headers, body: c.body }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,6 +242,7 @@ const invalidVision = fc.oneof(
   fc.tuple(okId, okId, fc.constantFrom("@cf/meta/llama-3.2-1b-instruct", "@cf/nope/x", "nope")).map(([id, imageId, model]) => ({ ...validVision(id, imageId), model })),
 );
 
+
 // ---------------------------------------------------------------------------------------------
 // Requests.
 
@@ -343,6 +370,75 @@ function isRealRoute(method: string, path: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
+// /v1: OpenAI-shaped bodies, broken on purpose or mutated field by field.
+const V1_CHAT_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
+const validV1Chat = () => ({ model: V1_CHAT_MODEL, messages: [{ role: "user", content: "hi" }] });
+const invalidV1Chat = fc.oneof(
+  anyJson.filter((v) => typeof v !== "object" || v === null || Array.isArray(v) || !("messages" in v) || !("model" in v)),
+  wrongType.map((messages) => ({ ...validV1Chat(), messages })),
+  fc.constantFrom(
+    { ...validV1Chat(), messages: [] },
+    { ...validV1Chat(), model: "gpt-4o" },
+    { ...validV1Chat(), model: "" },
+    { ...validV1Chat(), temperature: 9 },
+    { ...validV1Chat(), top_p: 0 },
+    { ...validV1Chat(), max_tokens: 0 },
+    { ...validV1Chat(), max_tokens: 10_000_000 },
+    { ...validV1Chat(), n: 3 },
+    { ...validV1Chat(), stop: ["a", "b", "c", "d", "e"] },
+    { ...validV1Chat(), messages: [{ role: "wizard", content: "x" }] },
+    { ...validV1Chat(), messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "http://169.254.169.254/" } }] }] },
+    { ...validV1Chat(), model: "@cf/meta/llama-3.2-1b-instruct", tools: [{ type: "function", function: { name: "f" } }] },
+    { ...validV1Chat(), tools: [{ type: "function", function: { name: "bad name!" } }] },
+    { ...validV1Chat(), messages: [{ role: "user", content: "x".repeat(1_000_001) }] },
+  ),
+);
+const mutatedV1Chat = fc
+  .tuple(fc.constantFrom("model", "messages", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stop", "seed", "stream", "stream_options", "tools", "tool_choice", "n", "m.role", "m.content", "m.tool_calls"), fc.oneof(anyJson, wrongType), fc.boolean())
+  .map(([field, value, stream]) => {
+    const body = { ...validV1Chat(), stream } as Record<string, any>;
+    if (field.startsWith("m.")) body.messages[0][field.slice(2)] = value;
+    else body[field] = value;
+    return body;
+  });
+const invalidV1Embeddings = fc.oneof(
+  anyJson.filter((v) => typeof v !== "object" || v === null || Array.isArray(v) || !("input" in v)),
+  fc.constantFrom({ model: "@cf/baai/bge-small-en-v1.5", input: [] }, { model: "@cf/baai/bge-small-en-v1.5", input: [1, 2] }, { model: "@cf/baai/bge-small-en-v1.5", input: "" }, { model: "nope", input: "x" }, { model: "@cf/baai/bge-small-en-v1.5", input: Array.from({ length: 101 }, () => "x") }, { model: "@cf/baai/bge-small-en-v1.5", input: "x", encoding_format: "hex" }, { model: "@cf/baai/bge-small-en-v1.5", input: "x", dimensions: 3 }),
+);
+const mutatedV1Embeddings = fc.tuple(fc.constantFrom("model", "input", "encoding_format", "dimensions"), fc.oneof(anyJson, wrongType)).map(([field, value]) => ({ model: "@cf/baai/bge-small-en-v1.5", input: ["a", "b"], [field]: value }));
+const invalidV1Images = fc.oneof(
+  anyJson.filter((v) => typeof v !== "object" || v === null || Array.isArray(v) || typeof (v as { prompt?: unknown }).prompt !== "string"),
+  fc.constantFrom({ prompt: "" }, { prompt: "p", n: 0 }, { prompt: "p", n: 5 }, { prompt: "p", size: "big" }, { prompt: "p", size: "99999x1" }, { prompt: "p", response_format: "url" }, { prompt: "p", model: "@cf/baai/bge-m3" }, { prompt: "p".repeat(5000) }),
+);
+const mutatedV1Images = fc.tuple(fc.constantFrom("model", "prompt", "n", "size", "response_format"), fc.oneof(anyJson, wrongType)).map(([field, value]) => ({ prompt: "a cat", [field]: value }));
+
+const V1_POSTS = ["/v1/chat/completions", "/v1/embeddings", "/v1/images/generations"] as const;
+const v1Case: fc.Arbitrary<Case> = fc.oneof(
+  bodyFor(invalidV1Chat).map((b) => ({ label: "POST /v1/chat/completions (invalid)", method: "POST", path: "/v1/chat/completions", ...b, invalid: b.certain, openai: true })),
+  jsonBody(mutatedV1Chat).map((b) => ({ label: "POST /v1/chat/completions (mutated)", method: "POST", path: "/v1/chat/completions", ...b, invalid: !b.parseable && b.certain, openai: true })),
+  bodyFor(invalidV1Embeddings).map((b) => ({ label: "POST /v1/embeddings (invalid)", method: "POST", path: "/v1/embeddings", ...b, invalid: b.certain, openai: true })),
+  jsonBody(mutatedV1Embeddings).map((b) => ({ label: "POST /v1/embeddings (mutated)", method: "POST", path: "/v1/embeddings", ...b, invalid: !b.parseable && b.certain, openai: true })),
+  bodyFor(invalidV1Images).map((b) => ({ label: "POST /v1/images/generations (invalid)", method: "POST", path: "/v1/images/generations", ...b, invalid: b.certain, openai: true })),
+  jsonBody(mutatedV1Images).map((b) => ({ label: "POST /v1/images/generations (mutated)", method: "POST", path: "/v1/images/generations", ...b, invalid: !b.parseable && b.certain, openai: true })),
+  fc.oneof(fc.constant(""), badIdSegment, fc.constantFrom("@cf/meta/llama-3.2-1b-instruct", "%40cf%2Fmeta%2Fllama-3.2-1b-instruct", "gpt-4o", "../models")).map((id) => ({ label: "GET /v1/models[/:id]", method: "GET", path: id ? `/v1/models/${id}` : "/v1/models", invalid: false, openai: true })),
+  // Keys that are not keys: no header, other schemes, forged or revoked-looking keys, huge headers.
+  fc
+    .tuple(fc.constantFrom(...V1_POSTS, "/v1/models"), fc.oneof(fc.string({ maxLength: 100 }), fc.constantFrom("Bearer", "Bearer ", "Basic YTpi", `Bearer sk-wai-${"A".repeat(43)}`, `Bearer sk-wai-${"A".repeat(42)}`, `Bearer ${"x".repeat(8000)}`, "bearer  sk-wai-", "Bearer sk-wai-\u0000")))
+    .map(([path, auth]) => ({ label: "/v1 with a bad key", method: path === "/v1/models" ? "GET" : "POST", path, headers: { authorization: auth.replace(/[\r\n\0]/g, "") || "none", "content-type": "application/json" }, body: path === "/v1/models" ? undefined : JSON.stringify(validV1Chat()), invalid: true, openai: true })),
+  // Unknown routes and wrong methods under /v1, and preflights with any headers.
+  fc.tuple(fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH"), fc.oneof(fc.webPath().map((p) => `/v1${p}`), fc.constantFrom("/v1", "/v1/", "/v1/completions", "/v1/chat", "/v1/audio/speech", "/v1/files", "/v1/%ff", "/v1/chat/completions/x")))
+    .filter(([method, path]) => !isRealV1Route(method, new URL(path, "http://app.test").pathname))
+    .map(([method, path]) => ({ label: "/v1 unknown route", method, path, invalid: true, openai: true })),
+  fc.tuple(fc.constantFrom(...V1_POSTS), fc.string({ maxLength: 200 }), fc.constantFrom("https://tool.example", "null", "http://localhost:3000")).map(([path, requested, origin]) => ({ label: "OPTIONS /v1 preflight", method: "OPTIONS", path, headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": requested.replace(/[\r\n\0]/g, "") }, invalid: false, openai: true })),
+);
+
+function isRealV1Route(method: string, path: string): boolean {
+  if (method === "GET" && /^\/v1\/models(\/.*)?$/.test(path)) return true;
+  return method === "POST" && (V1_POSTS as readonly string[]).includes(path);
+}
+
+
+// ---------------------------------------------------------------------------------------------
 
 beforeEach(() => {
   // TEST DOUBLE: answers any call with a short, well-formed stream and counts the call.
@@ -350,6 +446,7 @@ beforeEach(() => {
     aiCalls++;
     // Image models get an image, the rest a chat stream.
     if (typeof inputs?.prompt === "string" || "multipart" in (inputs ?? {})) return { image: btoa(String.fromCharCode(...TINY_PNG)) };
+    if (Array.isArray(inputs?.text)) return { shape: [inputs.text.length, 2], data: inputs.text.map(() => [0.1, 0.2]) };
     return sseStream(legacyChunks(["fuzz ", "ok"]));
   }) as never);
 });
@@ -370,6 +467,7 @@ describe("fuzzing every route", () => {
     ["/api/images", imagesCase, 600],
     ["/api/vision", visionCase, 700],
     ["status, unknown routes, cookies, origins", otherCase, 600],
+    ["/v1 (OpenAI-compatible, API keys)", v1Case, 800],
   ];
   for (const [name, arb, runs] of props) {
     // The timeout only catches a hang: on an idle machine a property takes ~10 s, at a load average of
