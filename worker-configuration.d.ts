@@ -10,6 +10,12 @@ interface __BaseEnv_Env {
 	AI_GATEWAY_ID: string;
 	DAILY_TOKEN_BUDGET: string;
 	IMAGE_TOKEN_COST: string;
+	QUOTA_CONVERSATIONS: string;
+	QUOTA_MESSAGES_PER_CONVERSATION: string;
+	QUOTA_UPLOADS: string;
+	QUOTA_UPLOAD_MB: string;
+	QUOTA_IMAGES: string;
+	UPLOAD_TTL_HOURS: string;
 	SESSION_SECRET: string;
 	USER_STORE: DurableObjectNamespace<import("./worker/index").UserStore>;
 }
@@ -25,7 +31,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "WORKERS_AI_REST_URL" | "AI_GATEWAY_ID" | "DAILY_TOKEN_BUDGET" | "IMAGE_TOKEN_COST" | "SESSION_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "WORKERS_AI_REST_URL" | "AI_GATEWAY_ID" | "DAILY_TOKEN_BUDGET" | "IMAGE_TOKEN_COST" | "QUOTA_CONVERSATIONS" | "QUOTA_MESSAGES_PER_CONVERSATION" | "QUOTA_UPLOADS" | "QUOTA_UPLOAD_MB" | "QUOTA_IMAGES" | "UPLOAD_TTL_HOURS" | "SESSION_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -3,6 +3,7 @@ import { AppError } from "../../contract/errors";
 import { userStore } from "../store/stub";
 import { secondsUntilReset } from "../store/usage";
 import type { AppEnv } from "./app-types";
+import { isNewVisitor } from "./new-visitor";
 
 export interface Budget {
   /** Tokens a user may spend per UTC day; 0 means no budget. */
@@ -14,7 +15,8 @@ export interface Budget {
 export async function budgetOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<Budget> {
   return {
     limit: Number(c.env.DAILY_TOKEN_BUDGET) || 0,
-    used: await userStore(c).usageToday(),
+    // A visitor whose identity was just minted has spent nothing: no need to create their store to ask.
+    used: isNewVisitor(c) ? 0 : await userStore(c).usageToday(),
     resetsInSeconds: secondsUntilReset(),
   };
 }

@@ -7,10 +7,12 @@ import { DEFAULT_VISION_MODEL, isVisionModel, LICENCE_ACCEPTED_NOTE, visionReque
 import { resolveAiBackend } from "../ai/seam";
 import { streamAnswer } from "../ai/stream-answer";
 import type { AppEnv } from "../http/app-types";
+import { isNewVisitor } from "../http/new-visitor";
 import { readJson } from "../http/validate";
 import { hasText } from "./chat";
 import { userStore } from "../store/stub";
 import { visionBinding } from "../vision/binding";
+import { saveUpload } from "../vision/save-upload";
 import { readUpload, uploadKey } from "../vision/uploads";
 
 /**
@@ -22,8 +24,7 @@ import { readUpload, uploadKey } from "../vision/uploads";
 export const vision = new Hono<AppEnv>()
   .post("/images", async (c) => {
     const { image, data } = await readUpload(c.req.raw);
-    await c.env.MEDIA.put(uploadKey(c.var.userId, image.id), data, { httpMetadata: { contentType: image.mediaType } });
-    await userStore(c).addVisionImage(image);
+    await saveUpload(c.env.MEDIA, userStore(c), c.var.userId, image, data);
     return c.json(image, 201);
   })
   .get("/images/:id", async (c) => {
@@ -37,14 +38,16 @@ export const vision = new Hono<AppEnv>()
       },
     });
   })
-  .get("/threads", async (c) => c.json({ threads: await userStore(c).listVisionThreads() }))
+  .get("/threads", async (c) => c.json({ threads: isNewVisitor(c) ? [] : await userStore(c).listVisionThreads() }))
   .get("/threads/:id", async (c) => {
-    const found = await userStore(c).getVisionThread(threadId(c.req.param("id")));
+    const id = threadId(c.req.param("id"));
+    const found = isNewVisitor(c) ? null : await userStore(c).getVisionThread(id);
     if (!found) throw new AppError("not_found", "That vision thread does not exist.");
     return c.json(found);
   })
   .delete("/threads/:id", async (c) => {
-    const deleted = await userStore(c).deleteVisionThread(threadId(c.req.param("id")));
+    const id = threadId(c.req.param("id"));
+    const deleted = isNewVisitor(c) ? undefined : await userStore(c).deleteVisionThread(id);
     if (!deleted) throw new AppError("not_found", "That vision thread does not exist.");
     if (deleted.orphanedImageId) await c.env.MEDIA.delete(uploadKey(c.var.userId, deleted.orphanedImageId));
     return c.body(null, 204);
@@ -93,7 +96,7 @@ function withImage(messages: ModelMessage[], data: Uint8Array, mediaType: string
 
 async function loadImage(c: Context<AppEnv>, rawId: string) {
   const parsed = idSchema.safeParse(rawId);
-  const image = parsed.success ? await userStore(c).getVisionImage(parsed.data) : null;
+  const image = parsed.success && !isNewVisitor(c) ? await userStore(c).getVisionImage(parsed.data) : null;
   const object = image ? await c.env.MEDIA.get(uploadKey(c.var.userId, image.id)) : null;
   if (!image || !object) throw new AppError("not_found", "That image does not exist.");
   return { image, object };

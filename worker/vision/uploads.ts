@@ -1,7 +1,7 @@
 import { AppError } from "../../contract/errors";
 import { VISION_LIMITS, type VisionImage } from "../../contract/vision-api";
 import { randomId } from "../http/ids";
-import { readLimited } from "./read-limited";
+import { readLimited } from "../http/read-limited";
 import { sniffImage } from "./sniff";
 
 /** Room for multipart boundaries and part headers around the image itself. */
