@@ -60,5 +60,6 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infe
 }
 
 function describeBytes(bytes: number): string {
-  return bytes >= 1_000_000 ? `${Math.round(bytes / 100_000) / 10} MB` : `${Math.round(bytes / 1000)} KB`;
+  if (bytes >= 1_000_000) return `${Math.round(bytes / 100_000) / 10} MB`;
+  return bytes >= 1000 ? `${Math.round(bytes / 1000)} KB` : `${bytes} bytes`;
 }
