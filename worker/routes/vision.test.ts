@@ -320,6 +320,27 @@ describe("vision ownership", () => {
     expect((await client.fetch(`/api/vision/threads/${id}`, { method: "DELETE" })).status).toBe(204);
     expect((await client.fetch(`/api/vision/threads/${id}`)).status).toBe(404);
     expect((await client.fetch(`/api/vision/images/${imageId}`)).status).toBe(404);
-    expect(await env.MEDIA.list({ prefix: "uploads/" }).then((l) => l.objects.filter((o) => o.key.endsWith(imageId)))).toEqual([]);
+    expect(await objectsOf(imageId)).toEqual([]);
+  });
+
+  it("keeps a fresh upload under pending-uploads/ (which expires) until its first question, then under uploads/", async () => {
+    useAi(() => sseStream(legacyChunks(["A dot."])));
+    const client = new TestClient();
+    const imageId = await uploadedImageId(client);
+    expect(await objectsOf(imageId)).toEqual([expect.stringMatching(/^pending-uploads\//)]);
+    expect((await client.fetch(`/api/vision/images/${imageId}`)).status).toBe(200); // readable while pending
+    await readUiStream(await ask(client, { id: newConversationId(), imageId, messages: [userMessage("Describe this image")] }));
+    expect(await objectsOf(imageId)).toEqual([expect.stringMatching(/^uploads\//)]);
+    // A second thread about the same image finds it kept.
+    const again = await ask(client, { id: newConversationId(), imageId, messages: [userMessage("And now?")] });
+    expect(again.status).toBe(200);
+    await readUiStream(again);
+    expect(await objectsOf(imageId)).toEqual([expect.stringMatching(/^uploads\//)]);
   });
 });
+
+/** Every R2 key holding this upload's bytes, pending or kept. */
+async function objectsOf(imageId: string): Promise<string[]> {
+  const keys = await Promise.all(["uploads/", "pending-uploads/"].map(async (prefix) => (await env.MEDIA.list({ prefix })).objects.map((o) => o.key)));
+  return keys.flat().filter((key) => key.endsWith(`/${imageId}`));
+}

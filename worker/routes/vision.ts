@@ -12,8 +12,8 @@ import { readJson } from "../http/validate";
 import { hasText } from "./chat";
 import { userStore } from "../store/stub";
 import { visionBinding } from "../vision/binding";
-import { saveUpload } from "../vision/save-upload";
-import { readUpload, uploadKey } from "../vision/uploads";
+import { deleteUploadObjects, keepUpload, readUploadObject, saveUpload } from "../vision/save-upload";
+import { readUpload } from "../vision/uploads";
 
 /**
  * Vision Q&A: upload an image once, then ask about it. The image stays in R2 and the Worker
@@ -49,7 +49,7 @@ export const vision = new Hono<AppEnv>()
     const id = threadId(c.req.param("id"));
     const deleted = isNewVisitor(c) ? undefined : await userStore(c).deleteVisionThread(id);
     if (!deleted) throw new AppError("not_found", "That vision thread does not exist.");
-    if (deleted.orphanedImageId) await c.env.MEDIA.delete(uploadKey(c.var.userId, deleted.orphanedImageId));
+    if (deleted.orphanedImageId) await deleteUploadObjects(c.env.MEDIA, c.var.userId, [deleted.orphanedImageId]);
     return c.body(null, 204);
   })
   .post("/", async (c) => {
@@ -60,12 +60,14 @@ export const vision = new Hono<AppEnv>()
     if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's question.");
     if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The question has no text. Write something to ask.");
 
-    const { image, object } = await loadImage(c, body.imageId);
+    const { image, object, pending } = await loadImage(c, body.imageId);
     const bytes = new Uint8Array(await object.arrayBuffer());
     const store = userStore(c);
     if (!(await store.saveVisionHistory(body.id, image.id, model, messages))) {
       throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
     }
+    // Asked about now: out of the prefix that expires (once per image, on its first question).
+    if (pending) await keepUpload(c.env.MEDIA, c.var.userId, image, bytes);
 
     const backend = resolveAiBackend(c.env);
     // Filled in if the licence prompt had to be answered; sent and saved with the answer's end.
@@ -97,9 +99,9 @@ function withImage(messages: ModelMessage[], data: Uint8Array, mediaType: string
 async function loadImage(c: Context<AppEnv>, rawId: string) {
   const parsed = idSchema.safeParse(rawId);
   const image = parsed.success && !isNewVisitor(c) ? await userStore(c).getVisionImage(parsed.data) : null;
-  const object = image ? await c.env.MEDIA.get(uploadKey(c.var.userId, image.id)) : null;
-  if (!image || !object) throw new AppError("not_found", "That image does not exist.");
-  return { image, object };
+  const stored = image ? await readUploadObject(c.env.MEDIA, c.var.userId, image.id) : null;
+  if (!image || !stored) throw new AppError("not_found", "That image does not exist.");
+  return { image, ...stored };
 }
 
 function threadId(raw: string): string {

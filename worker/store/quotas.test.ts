@@ -127,7 +127,7 @@ describe("quotas at the routes", () => {
     const client = new TestClient();
     const upload = () => client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: TINY_PNG });
     expect((await upload()).status).toBe(201);
-    const objects = async () => (await env.MEDIA.list({ prefix: `uploads/${userIdOf(client)}/` })).objects.length;
+    const objects = async () => (await env.MEDIA.list({ prefix: `pending-uploads/${userIdOf(client)}/` })).objects.length;
     expect(await objects()).toBe(1);
 
     const insert = `INSERT INTO vision_images (id, media_type, width, height, bytes, created_at) VALUES (?, 'image/png', 1, 1, ?, ?)`;

@@ -21,7 +21,8 @@ async function setClock(client: TestClient, at: number) {
 }
 
 async function state(client: TestClient) {
-  const keys = (await env.MEDIA.list({ prefix: `uploads/${userIdOf(client)}/` })).objects.map((o) => o.key.split("/").at(-1));
+  const listed = await Promise.all(["uploads/", "pending-uploads/"].map((prefix) => env.MEDIA.list({ prefix: `${prefix}${userIdOf(client)}/` })));
+  const keys = listed.flatMap((l) => l.objects.map((o) => o.key.split("/").at(-1)!));
   return runInDurableObject(storeOf(client), async (_store, s) => ({
     records: s.storage.sql.exec<{ id: string }>(`SELECT id FROM vision_images ORDER BY id`).toArray().map((r) => r.id),
     objects: keys.sort(),

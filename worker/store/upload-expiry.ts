@@ -1,4 +1,4 @@
-import { uploadKey } from "../vision/uploads";
+import { deleteUploadObjects } from "../vision/save-upload";
 
 /**
  * Photos uploaded for vision questions but never asked about expire: after `ttlHours` with no
@@ -41,7 +41,7 @@ export class UploadExpiry {
       for (const id of ids) sql.exec(`DELETE FROM vision_images WHERE id = ?`, id);
       return ids;
     });
-    if (expired.length && this.owner) await this.media.delete(expired.map((id) => uploadKey(this.owner!, id)));
+    if (expired.length && this.owner) await deleteUploadObjects(this.media, this.owner, expired);
     await this.schedule();
     return expired;
   }
