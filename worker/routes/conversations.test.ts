@@ -147,7 +147,9 @@ describe("PATCH /api/conversations/:id", () => {
       if (response.status === 429) refused = response;
       else (expect(response.status).toBe(200), passed++);
     }
-    expect(passed).toBeGreaterThanOrEqual(30);
+    // The chat that made the conversation counted against the same per-person limiter.
+    expect(passed + 1).toBeGreaterThanOrEqual(30);
+    expect(passed + 1).toBeLessThanOrEqual(60);
     if (!refused) throw new Error("never limited");
     expect(((await refused.json()) as any).error.code).toBe("rate_limited");
     expect(refused.headers.get("retry-after")).toBe("60");
