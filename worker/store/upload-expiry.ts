@@ -12,7 +12,11 @@ export class UploadExpiry {
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly media: R2Bucket,
-    /** The user's id, which names their R2 prefix: the Durable Object's own name. */
+    /**
+     * The user's id, which names their R2 prefix: the Durable Object's own name (`ctx.id.name`, set
+     * for objects reached by name, as every UserStore is). Were it missing, records would still go and
+     * the bucket's lifecycle rule would remove the bytes.
+     */
     private readonly owner: string | undefined,
     ttlHours: number,
   ) {
