@@ -11,6 +11,12 @@ interface __BaseEnv_Env {
 	GUEST_DAILY_NEURONS: string;
 	ACCOUNT_DAILY_NEURONS: string;
 	GLOBAL_DAILY_NEURONS: string;
+	QUOTA_CONVERSATIONS: string;
+	QUOTA_MESSAGES_PER_CONVERSATION: string;
+	QUOTA_UPLOADS: string;
+	QUOTA_UPLOAD_MB: string;
+	QUOTA_IMAGES: string;
+	UPLOAD_TTL_HOURS: string;
 	SESSION_SECRET: string;
 	USER_STORE: DurableObjectNamespace<import("./worker/index").UserStore>;
 	SPEND_LEDGER: DurableObjectNamespace<import("./worker/index").SpendLedger>;
@@ -28,7 +34,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "WORKERS_AI_REST_URL" | "AI_GATEWAY_ID" | "GUEST_DAILY_NEURONS" | "ACCOUNT_DAILY_NEURONS" | "GLOBAL_DAILY_NEURONS" | "SESSION_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "WORKERS_AI_REST_URL" | "AI_GATEWAY_ID" | "GUEST_DAILY_NEURONS" | "ACCOUNT_DAILY_NEURONS" | "GLOBAL_DAILY_NEURONS" | "QUOTA_CONVERSATIONS" | "QUOTA_MESSAGES_PER_CONVERSATION" | "QUOTA_UPLOADS" | "QUOTA_UPLOAD_MB" | "QUOTA_IMAGES" | "UPLOAD_TTL_HOURS" | "SESSION_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -27,6 +27,9 @@ export const ERRORS = {
   upstream_unreachable: { status: 502, retry: true, message: "Could not reach the model service. Check that it is running and that WORKERS_AI_REST_URL is right." },
   upstream_auth: { status: 502, retry: false, message: "The model service refused the credentials. Check WORKERS_AI_TOKEN." },
   upstream: { status: 502, retry: true, message: "The model service failed to answer. Try again." },
+  // Storage quotas (worker/store/quotas.ts): what one person may keep. The Worker's message names the limit.
+  quota_exceeded: { status: 409, retry: false, message: "You have reached the storage limit for one person. Delete something you no longer need to make room." },
+  conversation_full: { status: 413, retry: false, message: "This conversation has reached its message limit. Start a new conversation to go on." },
   internal: { status: 500, retry: false, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; retry: boolean; message: string }>;
 

@@ -37,6 +37,13 @@ test("the build carries no secret, token or account id, the client bundle names 
     expect(csp).toContain("object-src 'none'");
     expect(headers).toContain("X-Content-Type-Options: nosniff");
     expect(headers).toMatch(/Referrer-Policy: strict-origin-when-cross-origin/);
+    expect(headers).toContain("Cross-Origin-Opener-Policy: same-origin");
+    expect(headers).toContain("Cross-Origin-Resource-Policy: same-origin");
+    const permissions = /Permissions-Policy: (.*)/.exec(headers)?.[1] ?? "";
+    for (const feature of ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()", "clipboard-write=(self)"]) expect(permissions).toContain(feature);
+    // The Worker sets the same block on its own responses: its bundle carries this file's CSP.
+    const workerCode = files.filter((f) => f.startsWith(`${workerDir}/`) && f.endsWith(".js")).map((f) => readFileSync(join(outDir, f), "utf8")).join("\n");
+    expect(workerCode).toContain(csp);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { EventEmitter } from "node:events";
 import { CODES, EngineError } from "./errors";
 import { createImageCapability } from "./images";
+import { refusal } from "./request-guard";
 import { handleRun, parseJson, readBody, sendError, sendJson } from "./run";
 import { createVisionCapability } from "./vision";
 import { TextModelManager } from "./text/manager";
@@ -25,6 +26,8 @@ export interface EngineOptions {
   cacheDir?: string;
   threads?: number;
   download?: { url?: string } | false;
+  /** Bearer token every request must carry (default env LOCAL_ENGINE_TOKEN; none: no token needed). */
+  token?: string;
 }
 
 export interface Engine {
@@ -49,18 +52,19 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   );
   const images = createImageCapability({ modelDir: opts.imageModelDir });
   const vision = createVisionCapability({ modelDir: opts.visionModelDir });
-  const token = process.env.LOCAL_ENGINE_TOKEN;
+  const token = opts.token ?? (process.env.LOCAL_ENGINE_TOKEN || undefined);
+  const host = opts.host ?? "127.0.0.1";
+  let port = 0; // known once listening
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const refused = refusal(req.headers, { host, port, token });
+    if (refused) throw refused;
     const { pathname } = new URL(req.url ?? "/", "http://engine");
     if (req.method === "GET" && pathname === "/local/status") {
       return sendJson(res, 200, { ...text.status(), images: images.status(), vision: vision.status() });
     }
     const run = RUN_PATH.exec(pathname);
     if (req.method !== "POST" || !run) throw new EngineError(CODES.noRoute, 404, "No route for that URI");
-    if (token && req.headers.authorization !== `Bearer ${token}`) {
-      throw new EngineError(CODES.authentication, 401, "Authentication error");
-    }
     const model = decodeURIComponent(run[1]);
     const body = await readBody(req);
     // A client that goes away (Stop, a closed tab) cancels the work it asked for.
@@ -80,14 +84,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
       sendError(res, new EngineError(CODES.modelProcessFailed, 500, "The local engine failed to answer."));
     });
   });
-  const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 8788, host, resolve);
   });
   text.start();
 
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}/client/v4/accounts/local/ai`,
     events: text.events,

@@ -28,7 +28,9 @@ app.use("*", async (c, next) => {
   await withRequestId(id, next);
   c.header("x-request-id", id);
 });
-app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SECRET));
+// Every response, not only the API's: a 404 or an error page from the Worker is a document too.
+app.use("*", securityHeaders);
+app.use("/api/*", sameOrigin, identity((env) => env.SESSION_SECRET));
 
 // Routes that call a model: limited per user and IP (each reserves its cost against the budgets itself).
 for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, spendGuard);

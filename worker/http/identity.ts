@@ -22,6 +22,7 @@ export function identity(getSecret: (env: Env) => string | undefined): Middlewar
     const userId = known ?? randomId();
     c.set("userId", userId);
     c.set("person", { kind: "guest", owner: false });
+    c.set("newVisitor", !known);
     await next();
     // Set after the handler: a route that returns its own Response (the chat stream) would drop a
     // cookie set before it.

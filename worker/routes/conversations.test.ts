@@ -117,6 +117,45 @@ describe("identity cookie", () => {
   });
 });
 
+describe("PATCH /api/conversations/:id", () => {
+  it("answers 404 for a conversation that does not exist before reading the body", async () => {
+    const client = new TestClient();
+    await startConversation(client, "mine");
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        controller.enqueue(new TextEncoder().encode("not json at all, and long ".repeat(100)));
+        if (pulls === 50) controller.close();
+      },
+    });
+    const response = await client.fetch(`/api/conversations/${newConversationId()}`, { method: "PATCH", headers: { "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as any).error).toMatchObject({ code: "not_found", message: "That conversation does not exist." });
+    // Not parsed (it is not JSON: parsing would have been a 400) and not pulled beyond what the transport buffers.
+    expect(pulls).toBeLessThan(50);
+  });
+
+  it("is rate limited per person, like the other writes anyone can repeat", async () => {
+    const client = new TestClient();
+    const id = await startConversation(client, "rename me");
+    let passed = 0;
+    let refused: Response | undefined;
+    // The limiter's window is aligned to the clock, so up to twice the limit may pass before the first refusal.
+    while (!refused && passed <= 60) {
+      const response = await client.json(`/api/conversations/${id}`, "PATCH", { title: `Name ${passed}` });
+      if (response.status === 429) refused = response;
+      else (expect(response.status).toBe(200), passed++);
+    }
+    // The chat that made the conversation counted against the same per-person limiter.
+    expect(passed + 1).toBeGreaterThanOrEqual(30);
+    expect(passed + 1).toBeLessThanOrEqual(60);
+    if (!refused) throw new Error("never limited");
+    expect(((await refused.json()) as any).error.code).toBe("rate_limited");
+    expect(refused.headers.get("retry-after")).toBe("60");
+  });
+});
+
 describe("request hygiene", () => {
   it("refuses a cross-origin mutating request", async () => {
     const client = new TestClient();

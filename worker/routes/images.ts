@@ -4,6 +4,7 @@ import { AppError } from "../../contract/errors";
 import { DEFAULT_IMAGE_MODEL, findImageModel, imageCost } from "../../contract/image-models";
 import { resolveAiBackend } from "../ai/seam";
 import type { AppEnv } from "../http/app-types";
+import { isNewVisitor } from "../http/new-visitor";
 import { parseWith, readJson } from "../http/validate";
 import { downloadName } from "../images/filename";
 import { generateImage } from "../images/generate";
@@ -24,6 +25,8 @@ export const images = new Hono<AppEnv>()
     if (!model) throw new AppError("unknown_model", `There is no image model called ${modelId}. Pick one from the list.`);
     const request = parseWith(imageRequestSchemaFor(model), choice);
 
+    // Before any model call: an image there is no room to keep would be paid for and thrown away.
+    await userStore(c).checkRoomForImages(request.count);
     const settings = effectiveSettings(model, request);
     const firstSeed = model.seed ? (request.seed ?? randomSeed(model.seed.max)) : null;
     const backend = resolveAiBackend(c.env);
@@ -45,11 +48,11 @@ export const images = new Hono<AppEnv>()
   })
   .get("/", async (c) => {
     const { cursor, limit } = parseWith(listImagesQuerySchema, c.req.query());
-    return c.json(await userStore(c).listImages(cursor, limit));
+    return c.json(isNewVisitor(c) ? { images: [], nextCursor: null } : await userStore(c).listImages(cursor, limit));
   })
   .get("/:id", async (c) => {
     const id = imageId(c.req.param("id"));
-    const record = await userStore(c).getImage(id);
+    const record = isNewVisitor(c) ? null : await userStore(c).getImage(id);
     const object = record && (await c.env.MEDIA.get(mediaKey(c.var.userId, id)));
     if (!record || !object) throw new AppError("not_found", "That image does not exist.");
     c.header("content-type", record.contentType);
@@ -60,7 +63,7 @@ export const images = new Hono<AppEnv>()
     return c.body(object.body);
   })
   .delete("/:id", async (c) => {
-    const deleted = await deleteImage(c.env.MEDIA, userStore(c), c.var.userId, imageId(c.req.param("id")));
+    const deleted = !isNewVisitor(c) && (await deleteImage(c.env.MEDIA, userStore(c), c.var.userId, imageId(c.req.param("id"))));
     if (!deleted) throw new AppError("not_found", "That image does not exist.");
     return c.body(null, 204);
   });

@@ -25,6 +25,15 @@ describe("GET /api/status", () => {
     expect(String(spy.mock.calls[0][0])).toBe("http://127.0.0.1:8788/local/status");
   });
 
+  it("sends the engine the token dev gave it, and none when there is none", async () => {
+    const spy = vi.spyOn(globalThis, "fetch").mockResolvedValue(Response.json({ ready: true, textModel: "tiny.gguf" }));
+    const url = "http://127.0.0.1:8788/client/v4/accounts/local/ai";
+    await status({ WORKERS_AI_REST_URL: url, WORKERS_AI_TOKEN: "dev-engine-token" } as Partial<Env>);
+    expect(new Headers(spy.mock.calls[0][1]?.headers).get("authorization")).toBe("Bearer dev-engine-token");
+    await status({ WORKERS_AI_REST_URL: url, WORKERS_AI_TOKEN: "" } as Partial<Env>);
+    expect(new Headers(spy.mock.calls[1][1]?.headers).has("authorization")).toBe(false);
+  });
+
   it("says what to do when the local engine does not answer", async () => {
     vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("fetch failed"));
     const body = await status({ WORKERS_AI_REST_URL: "http://127.0.0.1:8788/client/v4/accounts/local/ai" });

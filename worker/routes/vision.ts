@@ -8,13 +8,15 @@ import { DEFAULT_VISION_MODEL, isVisionModel, LICENCE_ACCEPTED_NOTE, visionReque
 import { resolveAiBackend } from "../ai/seam";
 import { streamAnswer } from "../ai/stream-answer";
 import type { AppEnv } from "../http/app-types";
+import { isNewVisitor } from "../http/new-visitor";
 import { readJson } from "../http/validate";
 import { hasText } from "./chat";
 import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
 import { reserve, settle } from "../spend/spend";
 import { userStore } from "../store/stub";
 import { visionBinding } from "../vision/binding";
-import { readUpload, uploadKey } from "../vision/uploads";
+import { deleteUploadObjects, keepUpload, readUploadObject, saveUpload } from "../vision/save-upload";
+import { readUpload } from "../vision/uploads";
 
 /**
  * Vision Q&A: upload an image once, then ask about it. The image stays in R2 and the Worker
@@ -25,8 +27,7 @@ import { readUpload, uploadKey } from "../vision/uploads";
 export const vision = new Hono<AppEnv>()
   .post("/images", async (c) => {
     const { image, data } = await readUpload(c.req.raw);
-    await c.env.MEDIA.put(uploadKey(c.var.userId, image.id), data, { httpMetadata: { contentType: image.mediaType } });
-    await userStore(c).addVisionImage(image);
+    await saveUpload(c.env.MEDIA, userStore(c), c.var.userId, image, data);
     return c.json(image, 201);
   })
   .get("/images/:id", async (c) => {
@@ -40,16 +41,18 @@ export const vision = new Hono<AppEnv>()
       },
     });
   })
-  .get("/threads", async (c) => c.json({ threads: await userStore(c).listVisionThreads() }))
+  .get("/threads", async (c) => c.json({ threads: isNewVisitor(c) ? [] : await userStore(c).listVisionThreads() }))
   .get("/threads/:id", async (c) => {
-    const found = await userStore(c).getVisionThread(threadId(c.req.param("id")));
+    const id = threadId(c.req.param("id"));
+    const found = isNewVisitor(c) ? null : await userStore(c).getVisionThread(id);
     if (!found) throw new AppError("not_found", "That vision thread does not exist.");
     return c.json(found);
   })
   .delete("/threads/:id", async (c) => {
-    const deleted = await userStore(c).deleteVisionThread(threadId(c.req.param("id")));
+    const id = threadId(c.req.param("id"));
+    const deleted = isNewVisitor(c) ? undefined : await userStore(c).deleteVisionThread(id);
     if (!deleted) throw new AppError("not_found", "That vision thread does not exist.");
-    if (deleted.orphanedImageId) await c.env.MEDIA.delete(uploadKey(c.var.userId, deleted.orphanedImageId));
+    if (deleted.orphanedImageId) await deleteUploadObjects(c.env.MEDIA, c.var.userId, [deleted.orphanedImageId]);
     return c.body(null, 204);
   })
   .post("/", async (c) => {
@@ -60,7 +63,7 @@ export const vision = new Hono<AppEnv>()
     if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's question.");
     if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The question has no text. Write something to ask.");
 
-    const { image, object } = await loadImage(c, body.imageId);
+    const { image, object, pending } = await loadImage(c, body.imageId);
     const bytes = new Uint8Array(await object.arrayBuffer());
     const store = userStore(c);
     const maxTokens = body.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
@@ -75,6 +78,8 @@ export const vision = new Hono<AppEnv>()
       await settle(c.env, reservation, 0); // no model was called
       throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
     }
+    // Asked about now: out of the prefix that expires (once per image, on its first question).
+    if (pending) await keepUpload(c.env.MEDIA, c.var.userId, image, bytes);
 
     const backend = resolveAiBackend(c.env);
     // Filled in if the licence prompt had to be answered; sent and saved with the answer's end.
@@ -112,10 +117,10 @@ function withImage(messages: ModelMessage[], data: Uint8Array, mediaType: string
 
 async function loadImage(c: Context<AppEnv>, rawId: string) {
   const parsed = idSchema.safeParse(rawId);
-  const image = parsed.success ? await userStore(c).getVisionImage(parsed.data) : null;
-  const object = image ? await c.env.MEDIA.get(uploadKey(c.var.userId, image.id)) : null;
-  if (!image || !object) throw new AppError("not_found", "That image does not exist.");
-  return { image, object };
+  const image = parsed.success && !isNewVisitor(c) ? await userStore(c).getVisionImage(parsed.data) : null;
+  const stored = image ? await readUploadObject(c.env.MEDIA, c.var.userId, image.id) : null;
+  if (!image || !stored) throw new AppError("not_found", "That image does not exist.");
+  return { image, ...stored };
 }
 
 function threadId(raw: string): string {

@@ -4,7 +4,9 @@ import type { ChatMessage } from "../../contract/messages";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import { ImageTable } from "./images";
 import { MessageLog } from "./message-log";
+import { Quotas, quotaLimits } from "./quotas";
 import { titleFrom } from "./title";
+import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
 import { VisionTables } from "./vision";
 
 /**
@@ -17,6 +19,10 @@ export class UserStore extends DurableObject<Env> {
   private readonly vision: VisionTables;
   private readonly images: ImageTable;
   private readonly log: MessageLog;
+  private readonly quotas: Quotas;
+  private readonly uploadExpiry: UploadExpiry;
+  /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
+  clock = { now: () => Date.now() };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -34,6 +40,13 @@ export class UserStore extends DurableObject<Env> {
     this.log = new MessageLog(this.sql, { owners: "conversations", messages: "messages", ownerColumn: "conversation_id" });
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
+    this.quotas = new Quotas(this.sql, quotaLimits(env));
+    this.uploadExpiry = new UploadExpiry(ctx.storage, env.MEDIA, ctx.id.name, uploadTtlHours(env.UPLOAD_TTL_HOURS));
+  }
+
+  /** The one alarm: uploads never asked about expire (./upload-expiry.ts). */
+  async alarm(): Promise<void> {
+    await this.uploadExpiry.sweep(this.clock.now());
   }
 
   listConversations(query?: string): Conversation[] {
@@ -56,6 +69,7 @@ export class UserStore extends DurableObject<Env> {
   saveHistory(conversationId: string, settings: ChatSettings, messages: ChatMessage[]): Conversation {
     const now = Date.now();
     return this.ctx.storage.transactionSync(() => {
+      this.quotas.checkConversation(conversationId, messages.length);
       const existing = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, conversationId).toArray()[0];
       if (existing) {
         const merged = { ...parseSettings(existing.settings), ...settings };
@@ -85,6 +99,10 @@ export class UserStore extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => this.log.saveAnswer(conversationId, message));
   }
 
+  hasConversation(id: string): boolean {
+    return this.sql.exec(`SELECT 1 FROM conversations WHERE id = ?`, id).toArray().length > 0;
+  }
+
   updateConversation(id: string, patch: { title?: string; settings?: ChatSettings }): Conversation | null {
     const row = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).toArray()[0];
     if (!row) return null;
@@ -103,7 +121,15 @@ export class UserStore extends DurableObject<Env> {
 
   // Generated images: see ./images.ts.
   saveImage(record: ImageRecord): void {
-    this.images.save(record);
+    this.ctx.storage.transactionSync(() => {
+      this.quotas.checkImages(1);
+      this.images.save(record);
+    });
+  }
+
+  /** Before generating: refuses a batch the person has no room left to keep. */
+  checkRoomForImages(count: number): void {
+    this.quotas.checkImages(count);
   }
 
   listImages(cursor: string | undefined, limit: number): ImagePage {
@@ -119,8 +145,10 @@ export class UserStore extends DurableObject<Env> {
   }
 
   // Vision Q&A (worker/store/vision.ts).
-  addVisionImage(...args: Parameters<VisionTables["addImage"]>) {
-    return this.vision.addImage(...args);
+  async addVisionImage(...args: Parameters<VisionTables["addImage"]>) {
+    this.quotas.checkUpload(args[0].bytes);
+    this.vision.addImage(...args);
+    await this.uploadExpiry.schedule();
   }
   getVisionImage(...args: Parameters<VisionTables["getImage"]>) {
     return this.vision.getImage(...args);
@@ -132,6 +160,7 @@ export class UserStore extends DurableObject<Env> {
     return this.vision.getThread(...args);
   }
   saveVisionHistory(...args: Parameters<VisionTables["saveHistory"]>) {
+    this.quotas.checkVisionThread(args[0], args[3].length);
     return this.vision.saveHistory(...args);
   }
   saveVisionAnswer(...args: Parameters<VisionTables["saveAnswer"]>) {
