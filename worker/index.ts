@@ -1,5 +1,8 @@
 import { Hono } from "hono";
 import { AppError } from "../contract/errors";
+import { account, invites } from "./auth/account-routes";
+import { passkeys } from "./auth/passkey-routes";
+import { session } from "./auth/session-routes";
 import type { AppEnv } from "./http/app-types";
 import { errorResponse, toAppError } from "./http/errors";
 import { identity } from "./http/identity";
@@ -15,6 +18,7 @@ import { status } from "./routes/status";
 import { vision } from "./routes/vision";
 
 export { UserStore } from "./store/user-store";
+export { Accounts } from "./auth/accounts";
 
 const app = new Hono<AppEnv>();
 
@@ -23,7 +27,7 @@ app.use("*", async (c, next) => {
   await withRequestId(id, next);
   c.header("x-request-id", id);
 });
-app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SECRET));
+app.use("/api/*", securityHeaders, sameOrigin, identity());
 
 // Routes that call a model: limited per user and IP, and refused once the day's budget is spent.
 for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, spendGuard);
@@ -35,6 +39,10 @@ app.route("/api/conversations", conversations);
 app.route("/api/images", images);
 app.route("/api/status", status);
 app.route("/api/vision", vision);
+app.route("/api/session", session);
+app.route("/api/auth", passkeys);
+app.route("/api/account", account);
+app.route("/api/invites", invites);
 
 app.notFound((c) => errorResponse(c, new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => {

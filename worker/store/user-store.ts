@@ -5,6 +5,7 @@ import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import { ImageTable } from "./images";
 import { MessageLog } from "./message-log";
 import { titleFrom } from "./title";
+import { exportTables, importTables, type StoreDump } from "./transfer";
 import { UsageTable } from "./usage";
 import { VisionTables } from "./vision";
 
@@ -153,6 +154,17 @@ export class UserStore extends DurableObject<Env> {
   }
   deleteVisionThread(...args: Parameters<VisionTables["deleteThread"]>) {
     return this.vision.deleteThread(...args);
+  }
+
+  // Moving a guest into an account, and deleting everything (worker/auth/user-data.ts).
+  exportData(): StoreDump {
+    return exportTables(this.sql);
+  }
+  importData(fromUserId: string, dump: StoreDump) {
+    return this.ctx.storage.transactionSync(() => importTables(this.sql, fromUserId, dump));
+  }
+  async deleteEverything(): Promise<void> {
+    await this.ctx.storage.deleteAll();
   }
 }
 
