@@ -37,7 +37,10 @@ describe("rate limits", () => {
     let passed = 0;
     let limited = false;
     while (!limited && passed <= 600) {
-      const response = await new TestClient().fetch("/api/images", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "203.0.113.9" }, body: "{}" });
+      // Each one a guest from its own address first: new identities are limited per address too.
+      const client = new TestClient();
+      await client.startGuest();
+      const response = await client.fetch("/api/images", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "203.0.113.9" }, body: "{}" });
       if (response.status === 429) limited = true;
       else passed++;
     }
@@ -52,7 +55,7 @@ describe("daily budget", () => {
     const fake = recordedRun(() => sseStream(legacyChunks(["a", "b", "c"], { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 })));
     vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
     const client = new TestClient();
-    await client.fetch("/api/conversations");
+    await client.startGuest();
     const withBudget = { ...env, DAILY_TOKEN_BUDGET: "10" };
     const call = async (path: string, init: RequestInit) => {
       const ctx = createExecutionContext();
