@@ -104,7 +104,8 @@ export function appWith(overrides: Record<string, string>): (request: Request) =
     const { env } = await import("cloudflare:workers");
     const ctx = createExecutionContext();
     const response = await app.fetch(request, { ...env, ...overrides } as Env, ctx);
-    await waitOnExecutionContext(ctx);
+    // Not awaited: a streamed answer is saved once the stream is read, which the caller does later.
+    void waitOnExecutionContext(ctx);
     return response;
   };
 }
