@@ -53,7 +53,7 @@ export class SoftAuthenticator {
   }
 
   private clientData(type: string, challenge: string): Uint8Array<ArrayBuffer> {
-    return new TextEncoder().encode(JSON.stringify({ type, challenge, origin: this.origin, crossOrigin: false }));
+    return new Uint8Array(new TextEncoder().encode(JSON.stringify({ type, challenge, origin: this.origin, crossOrigin: false })));
   }
 }
 
