@@ -1,5 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Link, Route, Switch, useLocation, useRoute } from "wouter";
+import { AccountMenu, SignInNotice } from "./account/AccountMenu";
 import ChatScreen from "./chat/ChatScreen";
 import { BackendStatusBadge, EngineProblemBanner, type EngineFeature } from "./ui/BackendStatusBadge";
 import { ThemeToggle } from "./ui/ThemeToggle";
@@ -18,6 +19,7 @@ const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boo
 
 const ImagesPage = lazy(() => import("./images/ImagesPage"));
 const VisionPage = lazy(() => import("./vision/VisionPage"));
+const AccountPage = lazy(() => import("./account/AccountPage"));
 
 export function App() {
   const [path] = useLocation();
@@ -50,8 +52,10 @@ export function App() {
         <div className="ml-auto flex min-w-0 items-center gap-2">
           <BackendStatusBadge status={status} />
           <ThemeToggle />
+          <AccountMenu />
         </div>
       </header>
+      <SignInNotice />
       <EngineProblemBanner status={status} feature={NAV_LINKS.find((link) => link.isCurrent(path))?.needs ?? "text"} />
       <Suspense fallback={<p className="m-auto text-muted-foreground">Loading…</p>}>
         {isHome || isConversation ? (
@@ -60,6 +64,7 @@ export function App() {
         ) : (
           <Switch>
             <Route path="/images" component={ImagesPage} />
+            <Route path="/account" component={AccountPage} />
             {/* One route for both, so sending the first question (/vision → /vision/:id) keeps the page. */}
             <Route path="/vision/:threadId?" component={VisionPage} />
             <Route>
