@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { Link } from "wouter";
 import type { Invite, Passkey } from "../../contract/auth";
 import { ACCOUNT_NAME_MAX } from "../../contract/auth";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
@@ -54,18 +53,16 @@ type Run = (action: () => Promise<void>) => Promise<void>;
 function SignedOut({ signup, isGuest, busy, run }: { signup: string; isGuest: boolean; busy: boolean; run: Run }) {
   const invite = new URLSearchParams(window.location.search).get("invite") ?? undefined;
   const [name, setName] = useState("");
-  const [done, setDone] = useState(false);
   const canCreate = signup === "open" || (signup === "invite" && Boolean(invite));
 
   function create(event: FormEvent) {
     event.preventDefault();
     void run(async () => {
+      // On success the session turns into the account and this page shows it.
       await api.createPasskey({ name: name.trim(), invite });
-      setDone(true);
     });
   }
 
-  if (done) return <Welcome />;
   return (
     <div className="mt-4 space-y-6">
       <section aria-labelledby="sign-in-heading" className="space-y-2">
@@ -75,7 +72,7 @@ function SignedOut({ signup, isGuest, busy, run }: { signup: string; isGuest: bo
         <p className="text-sm text-muted-foreground">
           Use a passkey you made on this or another device.{isGuest ? " What you did here as a guest moves into your account." : ""}
         </p>
-        <button type="button" className={primaryButton} disabled={busy} onClick={() => void run(async () => (await api.signInWithPasskey(), setDone(true)))}>
+        <button type="button" className={primaryButton} disabled={busy} onClick={() => void run(api.signInWithPasskey)}>
           Sign in with a passkey
         </button>
       </section>
@@ -99,17 +96,6 @@ function SignedOut({ signup, isGuest, busy, run }: { signup: string; isGuest: bo
         <p className="text-sm text-muted-foreground">{signup === "invite" ? "New accounts need an invite link from someone who has an account." : "This app is not taking new accounts."}</p>
       )}
     </div>
-  );
-}
-
-function Welcome() {
-  return (
-    <p className="mt-4 text-sm" role="status">
-      You are signed in.{" "}
-      <Link href="/" className="underline">
-        Go to your chats
-      </Link>
-    </p>
   );
 }
 
