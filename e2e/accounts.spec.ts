@@ -42,7 +42,7 @@ test("sign up with a passkey, sign in on a second browser (its guest chat moves 
     await expect(header.getByRole("button", { name: "Sign out" })).toBeVisible();
     await expect(page.getByRole("list", { name: "Passkeys" }).getByRole("listitem")).toHaveCount(1);
 
-    await header.getByRole("link", { name: "Chat" }).click();
+    await header.getByRole("link", { name: "Chat", exact: true }).click();
     const accountQuestion = unique("Account chat");
     await chat.send(accountQuestion);
     await chat.waitForAnswer();
@@ -63,7 +63,7 @@ test("sign up with a passkey, sign in on a second browser (its guest chat moves 
     await otherHeader.getByRole("button", { name: "Sign in" }).click();
     await other.page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await expect(otherHeader.getByRole("link", { name: `Account: ${name}` })).toBeVisible();
-    await otherHeader.getByRole("link", { name: "Chat" }).click();
+    await otherHeader.getByRole("link", { name: "Chat", exact: true }).click();
     await expect(other.chat.conversationLink(accountQuestion)).toBeVisible();
     await expect(other.chat.conversationLink(guestQuestion)).toBeVisible();
 
