@@ -26,6 +26,8 @@ async function newPage(context: BrowserContext) {
 }
 
 test("sign up with a passkey, sign in on a second browser (its guest chat moves in), sign out", async ({ browser }) => {
+  // Two browsers and two model answers in one story: more than the default minute on a busy machine.
+  test.setTimeout(240_000);
   const first = await browser.newContext();
   const second = await browser.newContext();
   try {

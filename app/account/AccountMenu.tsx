@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { Link, useLocation } from "wouter";
 import type { SessionInfo } from "../../contract/auth";
 import { request } from "../api";
@@ -47,12 +48,25 @@ export function AccountMenu() {
   );
 }
 
-/** When guests are off, someone without an account is told how to get in instead of meeting errors. */
+const TurnstileGate = lazy(() => import("./TurnstileGate"));
+
+/**
+ * Someone who is nobody yet, where that matters: with guests off they are told how to get in instead
+ * of meeting errors; with Turnstile on they see the check that makes them a guest.
+ */
 export function SignInNotice() {
   const session = useSession();
   const [path] = useLocation();
-  if (!session || session.person || session.guests || path === "/account") return null;
-  return <SignInBanner session={session} />;
+  if (!session || session.person || path === "/account") return null;
+  if (!session.guests) return <SignInBanner session={session} />;
+  if (session.turnstileSiteKey) {
+    return (
+      <Suspense fallback={null}>
+        <TurnstileGate siteKey={session.turnstileSiteKey} />
+      </Suspense>
+    );
+  }
+  return null;
 }
 
 function SignInBanner({ session }: { session: SessionInfo }) {
