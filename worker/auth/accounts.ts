@@ -46,6 +46,7 @@ export class Accounts extends DurableObject<Env> {
       CREATE INDEX IF NOT EXISTS invites_by_creator ON invites (created_by);
       CREATE TABLE IF NOT EXISTS identity_mints (bucket TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS identity_mints_by_bucket ON identity_mints (bucket, at);
+      CREATE INDEX IF NOT EXISTS identity_mints_by_time ON identity_mints (at);
       CREATE TABLE IF NOT EXISTS legacy_claims (user_id TEXT PRIMARY KEY, at INTEGER NOT NULL);
     `);
   }
@@ -56,7 +57,8 @@ export class Accounts extends DurableObject<Env> {
    */
   mintIdentity(bucket: string, limit: number, now = Date.now()): { ok: true } | { ok: false; retryAfter: number } {
     const since = now - HOUR_MS;
-    this.sql.exec(`DELETE FROM identity_mints WHERE bucket = ? AND at <= ?`, bucket, since);
+    // Every address's old rows, not only this one's: the table holds at most the last hour.
+    this.sql.exec(`DELETE FROM identity_mints WHERE at <= ?`, since);
     const recent = this.sql.exec<{ n: number; oldest: number | null }>(`SELECT COUNT(*) AS n, MIN(at) AS oldest FROM identity_mints WHERE bucket = ?`, bucket).one();
     if (recent.n >= limit) {
       const freeAt = (recent.oldest ?? now) + HOUR_MS;

@@ -125,6 +125,8 @@ export const passkeys = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .post("/sign-out", (c) => {
+    // A guest's data is reachable only through its cookie: signing a guest out would lose it for good.
+    if (c.var.signedIn?.kind === "guest") throw new AppError("account_required", "A guest cannot sign out: everything you did is kept only in this browser. Create a passkey first.");
     endSession(c);
     return c.body(null, 204);
   });

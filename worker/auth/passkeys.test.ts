@@ -187,6 +187,15 @@ describe("passkey accounts", () => {
     expect((await session(client)).person).toMatchObject({ kind: "guest" });
   });
 
+  it("a guest cannot sign out (its data would be lost with the cookie)", async () => {
+    const guest = new TestClient();
+    await chat(guest, "only in this browser");
+    const refused = await guest.json("/api/auth/sign-out", "POST", {});
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as any).error.code).toBe("account_required");
+    expect(await conversationTitles(guest)).toEqual(["only in this browser"]);
+  });
+
   it("deleting the account leaves no rows, no R2 objects and no passkeys", async () => {
     const client = new TestClient();
     await guestWithData(client, "doomed");
