@@ -3,6 +3,7 @@ import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import { devWorkerVars } from "./engine/dev-vars.ts";
+import { turnstileCsp } from "./scripts/turnstile-csp.ts";
 
 // Offline first: do not ask workers.cloudflare.com for a Request.cf sample on every fresh checkout.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -24,6 +25,7 @@ export default defineConfig(async ({ command }) => {
         ...(vars ? { config: (config) => ({ vars: { ...config.vars, ...vars } }) } : {}),
       }),
       noSecretsInBuild(),
+      turnstileCsp(),
     ],
     server: { port: 5173, strictPort: true },
     // Each test or benchmark stack gets its own optimizer cache (VITE_CACHE_DIR). Two dev servers

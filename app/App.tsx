@@ -1,5 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Link, Route, Switch, useLocation, useRoute } from "wouter";
+import { AccountMenu, SignInNotice } from "./account/AccountMenu";
 import ChatScreen from "./chat/ChatScreen";
 import { BackendStatusBadge, EngineProblemBanner, type EngineFeature } from "./ui/BackendStatusBadge";
 import { ThemeToggle } from "./ui/ThemeToggle";
@@ -19,6 +20,7 @@ const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boo
 const ImagesPage = lazy(() => import("./images/ImagesPage"));
 const VisionPage = lazy(() => import("./vision/VisionPage"));
 const UsagePage = lazy(() => import("./usage/UsagePage"));
+const AccountPage = lazy(() => import("./account/AccountPage"));
 
 export function App() {
   const [path] = useLocation();
@@ -56,8 +58,10 @@ export function App() {
         <div className="ml-auto flex min-w-0 items-center gap-2">
           <BackendStatusBadge status={status} />
           <ThemeToggle />
+          <AccountMenu />
         </div>
       </header>
+      <SignInNotice />
       <EngineProblemBanner status={status} feature={NAV_LINKS.find((link) => link.isCurrent(path))?.needs ?? "text"} />
       <Suspense fallback={<p className="m-auto text-muted-foreground">Loading…</p>}>
         {isHome || isConversation ? (
@@ -68,6 +72,7 @@ export function App() {
             <Route path="/images" component={ImagesPage} />
             {/* Owner only: the Worker refuses anyone else, and the page says so. */}
             <Route path="/usage" component={UsagePage} />
+            <Route path="/account" component={AccountPage} />
             {/* One route for both, so sending the first question (/vision → /vision/:id) keeps the page. */}
             <Route path="/vision/:threadId?" component={VisionPage} />
             <Route>

@@ -30,6 +30,17 @@ export const ERRORS = {
   // Storage quotas (worker/store/quotas.ts): what one person may keep. The Worker's message names the limit.
   quota_exceeded: { status: 409, retry: false, message: "You have reached the storage limit for one person. Delete something you no longer need to make room." },
   conversation_full: { status: 413, retry: false, message: "This conversation has reached its message limit. Start a new conversation to go on." },
+  sign_in_required: { status: 401, retry: false, message: "Sign in to use this app: open the page and choose Sign in." },
+  guest_limit: { status: 429, retry: true, message: "Too many new visitors from your network in the last hour. Wait an hour and try again, or sign in with a passkey." },
+  challenge_required: { status: 403, retry: false, message: "Confirm you are a person first: complete the check on the page, then try again." },
+  challenge_failed: { status: 403, retry: false, message: "The check that you are a person did not pass. Reload the page and try again." },
+  signup_closed: { status: 403, retry: false, message: "This app is not taking new accounts." },
+  invite_required: { status: 403, retry: false, message: "New accounts need an invite link here. Ask someone with an account for one." },
+  passkey_failed: { status: 400, retry: false, message: "The passkey could not be checked. Try again, or use another passkey." },
+  passkeys_off: { status: 404, retry: false, message: "Passkeys are not used on this deployment." },
+  account_required: { status: 403, retry: false, message: "This needs an account: create a passkey first." },
+  last_passkey: { status: 409, retry: false, message: "This is your only passkey: without it nobody can sign in to this account again. Add another passkey first, or confirm that you mean it." },
+  access_denied: { status: 401, retry: false, message: "This app is behind Cloudflare Access and the request carried no valid Access token. Reload the page to sign in through Access." },
   internal: { status: 500, retry: false, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; retry: boolean; message: string }>;
 

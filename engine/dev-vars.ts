@@ -16,6 +16,8 @@ import { dirname, resolve } from "node:path";
  * vars from there and lets them win over the config, so a blank shell variable would otherwise blank
  * out the engine's URL.
  */
+const AUTH_VARS = ["GUESTS", "GUESTS_PER_ADDRESS_PER_HOUR", "SIGNUP", "TURNSTILE_SITE_KEY", "TURNSTILE_SECRET_KEY", "TURNSTILE_VERIFY_URL", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN", "ACCESS_TEAM_DOMAIN", "ACCESS_AUD", "ACCESS_CERTS_URL", "ACCESS_OWNER_EMAILS", "SESSION_SECRET_PREVIOUS"];
+
 export async function devWorkerVars(): Promise<Record<string, string>> {
   const restUrl = process.env.WORKERS_AI_REST_URL?.trim();
   // Kept in process.env, so a second call in this process (Vite re-reading its config) agrees with
@@ -26,6 +28,8 @@ export async function devWorkerVars(): Promise<Record<string, string>> {
     WORKERS_AI_TOKEN: engineToken ?? process.env.WORKERS_AI_TOKEN ?? "",
     AI_GATEWAY_ID: process.env.AI_GATEWAY_ID ?? "",
     SESSION_SECRET: process.env.SESSION_SECRET || devSessionSecret(),
+    // Who gets in (worker/auth/config.ts): wrangler.jsonc's defaults unless the shell sets them.
+    ...Object.fromEntries(AUTH_VARS.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))),
   };
   Object.assign(process.env, vars);
   return vars;

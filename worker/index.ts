@@ -1,5 +1,8 @@
 import { Hono } from "hono";
 import { AppError } from "../contract/errors";
+import { account, invites } from "./auth/account-routes";
+import { passkeys } from "./auth/passkey-routes";
+import { session } from "./auth/session-routes";
 import type { AppEnv } from "./http/app-types";
 import { errorResponse, toAppError } from "./http/errors";
 import { identity } from "./http/identity";
@@ -20,6 +23,7 @@ import { v1 } from "./openai/router";
 export { UserStore } from "./store/user-store";
 export { SpendLedger } from "./spend/ledger";
 export { ApiKeys } from "./keys/api-keys";
+export { Accounts } from "./auth/accounts";
 
 const app = new Hono<AppEnv>();
 
@@ -30,7 +34,7 @@ app.use("*", async (c, next) => {
 });
 // Every response, not only the API's: a 404 or an error page from the Worker is a document too.
 app.use("*", securityHeaders);
-app.use("/api/*", sameOrigin, identity((env) => env.SESSION_SECRET));
+app.use("/api/*", sameOrigin, identity());
 
 // Routes that call a model: limited per user and IP (each reserves its cost against the budgets itself).
 for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, spendGuard);
@@ -46,6 +50,10 @@ app.route("/api/vision", vision);
 app.route("/api/keys", keys);
 // Outside /api/*: API keys only, no identity cookie, no Origin check (see worker/openai/router.ts).
 app.route("/v1", v1);
+app.route("/api/session", session);
+app.route("/api/auth", passkeys);
+app.route("/api/account", account);
+app.route("/api/invites", invites);
 
 app.notFound((c) => errorResponse(c, new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => {

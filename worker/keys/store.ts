@@ -1,3 +1,4 @@
+import { onAccountDeleted, onGuestMerged } from "../auth/user-data";
 import type { ApiKeyInfo, ApiKeys } from "./api-keys";
 
 type Methods = Pick<ApiKeys, "create" | "list" | "revoke" | "authenticate" | "deleteAllOf" | "moveAll">;
@@ -19,3 +20,7 @@ export async function deleteKeysOf(env: Pick<Env, "API_KEYS">, userId: string): 
 export async function moveKeys(env: Pick<Env, "API_KEYS">, fromUserId: string, toUserId: string): Promise<number> {
   return apiKeys(env).moveAll(fromUserId, toUserId);
 }
+
+// A deleted account's keys die with it; a guest's keys follow them into the account they sign in to.
+onAccountDeleted.push(async (env, userId) => void (await deleteKeysOf(env, userId)));
+onGuestMerged.push(async (env, guestId, accountId) => void (await moveKeys(env, guestId, accountId)));

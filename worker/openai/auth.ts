@@ -3,6 +3,7 @@ import { AppError } from "../../contract/errors";
 import type { AppEnv, Person } from "../http/app-types";
 import { hashKey, looksLikeKey } from "../keys/key-format";
 import { apiKeys } from "../keys/store";
+import { accountsStub } from "../auth/accounts";
 
 /**
  * /v1 is authorised by API key only: no cookie is read or set there, so a browser tool calling it
@@ -15,14 +16,16 @@ export const apiKeyAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const owner = key && looksLikeKey(key) ? await apiKeys(c.env).authenticate(await hashKey(key), Date.now()) : null;
   if (!owner) throw new AppError("invalid_api_key");
   c.set("userId", owner);
-  c.set("person", personOfKeyOwner(owner));
+  c.set("person", await personOfKeyOwner(c.env, owner));
   await next();
 };
 
 /**
- * What kind of person owns the key. Identity is guest-only today; when accounts land, the registry
- * should store the owner's Person beside the key (or resolve it from the user id) and return it here.
+ * What kind of person owns the key, so the key spends from the right budget: an account's (looked up
+ * each call, so a deleted account's keys, already revoked, could not spend as one), else a guest's.
+ * An Access identity's key is counted as a guest's: the key carries no Access token to check.
  */
-function personOfKeyOwner(_userId: string): Person {
-  return { kind: "guest", owner: false };
+async function personOfKeyOwner(env: Env, userId: string): Promise<Person> {
+  const account = await accountsStub(env).getAccount(userId);
+  return account ? { kind: "account", accountId: account.userId, name: account.name, owner: account.owner } : { kind: "guest", owner: false };
 }

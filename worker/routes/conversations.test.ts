@@ -84,38 +84,7 @@ describe("isolation between users", () => {
   });
 });
 
-describe("identity cookie", () => {
-  it("is minted on the first request, signed, HttpOnly and SameSite=Lax, and kept after", async () => {
-    const client = new TestClient();
-    const first = await client.fetch("/api/conversations");
-    const cookie = first.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(/^uid=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+;/);
-    expect(cookie).toContain("HttpOnly");
-    expect(cookie).toContain("SameSite=Lax");
-    expect(cookie).not.toContain("Secure"); // plain http here; https responses add Secure
-    const second = await client.fetch("/api/conversations");
-    expect(second.headers.get("set-cookie")).toBeNull();
-  });
-
-  it("is Secure over https", async () => {
-    const { exports } = await import("cloudflare:workers");
-    const response = await exports.default.fetch("https://app.test/api/conversations");
-    expect(response.headers.get("set-cookie")).toContain("Secure");
-  });
-
-  it("a forged or tampered cookie gets a fresh identity, not the claimed one", async () => {
-    const alice = new TestClient();
-    const id = await startConversation(alice, "mine");
-    const [userId, mac] = alice.cookie!.slice("uid=".length).split(".");
-    const forger = new TestClient();
-    forger.cookie = `uid=${userId}.${mac.slice(0, -2)}AA`;
-    const response = await forger.fetch(`/api/conversations/${id}`);
-    expect(response.status).toBe(404);
-    expect(response.headers.get("set-cookie")).toMatch(/^uid=/);
-    forger.cookie = `uid=${userId}`;
-    expect((await forger.fetch(`/api/conversations/${id}`)).status).toBe(404);
-  });
-});
+// The session cookie (signing, expiry, rotation, the old format) is tested in worker/auth/session-cookie.test.ts.
 
 describe("PATCH /api/conversations/:id", () => {
   it("answers 404 for a conversation that does not exist before reading the body", async () => {

@@ -66,7 +66,7 @@ describe("daily budget", () => {
     const fake = recordedRun(() => sseStream(legacyChunks(["a", "b", "c"], { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 })));
     vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
     const client = new TestClient();
-    await client.fetch("/api/conversations");
+    await client.startGuest();
     const maxTokens = 100;
     const worst = worstCaseAnswer(DEFAULT_CHAT_MODEL, { messages: await convertToModelMessages([userMessage("hi")] as UIMessage[]) }, maxTokens);
     const actual = tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, 5, 3);

@@ -7,6 +7,7 @@ import { MessageLog } from "./message-log";
 import { Quotas, quotaLimits } from "./quotas";
 import { titleFrom } from "./title";
 import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
+import { exportTables, importTables, type StoreDump } from "./transfer";
 import { VisionTables } from "./vision";
 
 /**
@@ -168,6 +169,17 @@ export class UserStore extends DurableObject<Env> {
   }
   deleteVisionThread(...args: Parameters<VisionTables["deleteThread"]>) {
     return this.vision.deleteThread(...args);
+  }
+
+  // Moving a guest into an account, and deleting everything (worker/auth/user-data.ts).
+  exportData(): StoreDump {
+    return exportTables(this.sql);
+  }
+  importData(fromUserId: string, dump: StoreDump) {
+    return this.ctx.storage.transactionSync(() => importTables(this.sql, fromUserId, dump));
+  }
+  async deleteEverything(): Promise<void> {
+    await this.ctx.storage.deleteAll();
   }
 }
 

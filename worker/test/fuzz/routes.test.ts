@@ -13,6 +13,7 @@ import { exports, env } from "cloudflare:workers";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../../contract/errors";
+import { randomAddress } from "../client";
 import { legacyChunks, sseStream } from "../recorded-ai";
 import { TINY_PNG, pngHeader } from "../vision-images";
 
@@ -41,14 +42,18 @@ const statuses = new Map<number, number>();
 
 let cookie: string | undefined;
 let uses = 0;
+// Each identity comes from its own client address: new identities are limited per address.
+let address = randomAddress();
 
 async function send(c: Case): Promise<Response> {
   if (c.openai) return sendV1(c);
   if (++uses > 20) {
     cookie = undefined;
+    address = randomAddress();
     uses = 0;
   }
   const headers = new Headers(c.headers);
+  if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", address);
   const jar = c.cookie ?? cookie;
   if (jar) headers.set("cookie", jar);
   const response = await exports.default.fetch(new Request(`http://app.test${c.path}`, { method: c.method, headers, body: c.body }));
