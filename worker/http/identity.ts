@@ -73,6 +73,8 @@ export function identity(): MiddlewareHandler<AppEnv> {
       }
     }
     if (session && person) setIdentity(c, session.userId, person, { kind: session.kind, userId: session.userId });
+    // Made by this very request: nothing of theirs is stored yet either.
+    if (minted) c.set("newVisitor", true);
 
     await next();
 

@@ -287,7 +287,7 @@ describe("POST /api/images: what images cost", () => {
     // The second image of the batch is refused (not retried): it made nothing, so it costs nothing.
     useAi(() => (++n === 2 ? Promise.reject(bindingError(5004, "Input prompt contains NSFW content")) : { image: PNG_BASE64 }));
     const client = new TestClient();
-    await client.fetch("/api/conversations");
+    await client.startGuest();
     const { response, body } = await generate(client, { prompt: "a red fox", model: SDXL, width: 512, height: 768, steps: 6, count: 2 });
     expect(response.status).toBe(200);
     const price = imageCost(findImageModel(SDXL)!, { width: 512, height: 768, steps: 6 });
@@ -301,7 +301,7 @@ describe("POST /api/images: what images cost", () => {
   it("refuses a batch whose price does not fit what is left, before calling a model", async () => {
     const fake = useAi(() => ({ image: JPEG_BASE64 }));
     const client = new TestClient();
-    await client.fetch("/api/conversations");
+    await client.startGuest();
     const price = imageCost(findImageModel(SCHNELL)!, { steps: 4 });
     const ctx = createExecutionContext();
     const response = await app.fetch(

@@ -56,7 +56,7 @@ describe("rate limits", () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("60");
     // Without CF-Connecting-IP (local tools only) the address limiter is not asked.
-    await new TestClient().fetch("/api/images", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    await new TestClient(null).fetch("/api/images", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(keys).toHaveLength(3);
   });
 });

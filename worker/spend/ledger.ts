@@ -117,6 +117,30 @@ export class SpendLedger extends DurableObject<Env> {
     });
   }
 
+  /**
+   * A guest signed in to an account: what the guest spent today (and any answer still running) is
+   * counted on the account from now on, so signing in is never a way to a fresh budget.
+   */
+  moveToday(fromKey: string, to: Spender, now: number): void {
+    const day = utcDay(now);
+    this.ctx.storage.transactionSync(() => {
+      const moved = this.spent(day, fromKey);
+      if (moved > 0) {
+        this.sql.exec(
+          `INSERT INTO spend_days (day, who, kind, label, neurons) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(day, who) DO UPDATE SET neurons = neurons + excluded.neurons`,
+          day,
+          to.key,
+          to.kind,
+          to.label,
+          moved,
+        );
+        this.sql.exec(`DELETE FROM spend_days WHERE day = ? AND who = ?`, day, fromKey);
+      }
+      this.sql.exec(`UPDATE spend_reservations SET who = ? WHERE day = ? AND who = ?`, to.key, day, fromKey);
+    });
+  }
+
   today(key: string, now: number): SpendToday {
     const day = utcDay(now);
     return { person: this.spent(day, key), global: this.spent(day, ALL) };

@@ -6,7 +6,7 @@ import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
 import type { Person } from "../http/app-types";
 import app from "../index";
-import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
+import { newConversationId, readUiStream, TestClient, userMessage, randomAddress } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 import { worstCaseAnswer } from "./answer-cost";
 import { budgetStatus, ledger, reserve, settle, spenderOf, type Payer } from "./spend";
@@ -103,7 +103,8 @@ async function chatBurst(n: number, e: Env, cookie: () => string | undefined, qu
       app.fetch(
         new Request("http://app.test/api/chat", {
           method: "POST",
-          headers: { "content-type": "application/json", ...(cookie() ? { cookie: cookie()! } : {}) },
+          // Each from its own address: 100 people, not one script (one address may mint only a few guests).
+          headers: { "content-type": "application/json", "cf-connecting-ip": randomAddress(), ...(cookie() ? { cookie: cookie()! } : {}) },
           body: JSON.stringify({ id: newConversationId(), messages: [userMessage(question)], maxTokens }),
         }),
         e,
@@ -123,7 +124,7 @@ async function worstCaseOf(question: string, maxTokens: number): Promise<number>
 describe("parallel chat requests", () => {
   it("30 at once for one person: only as many as the budget affords reach the model, and the settled total stays within it", async () => {
     const client = new TestClient();
-    await client.fetch("/api/conversations"); // one identity for the whole burst
+    await client.startGuest(); // one identity for the whole burst
     const question = "How far is the Moon?";
     const maxTokens = 200;
     const worst = await worstCaseOf(question, maxTokens);
@@ -141,7 +142,7 @@ describe("parallel chat requests", () => {
     await waitOnExecutionContext(ctx);
 
     expect(model.calls).toHaveLength(affordable);
-    const payer: Payer = { userId: client.cookie!.split("=")[1].split(".")[0], person: { kind: "guest", owner: false } };
+    const payer: Payer = { userId: client.userId!, person: { kind: "guest", owner: false } };
     const { used } = await budgetStatus(e, payer);
     // Settled to what the model reported (5 in, 3 out per answer), far below the reservations.
     const actual = tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, 5, 3);

@@ -1,4 +1,6 @@
 import { AppError } from "../../contract/errors";
+import { accountsStub } from "../auth/accounts";
+import { onGuestMerged } from "../auth/user-data";
 import type { Person } from "../http/app-types";
 import { secondsUntilReset } from "./day";
 import type { Reservation, SpendLedger, Spender, SpendToday, UsageDay } from "./ledger";
@@ -41,7 +43,7 @@ export function ledger(env: Env): LedgerRpc {
 }
 
 type LedgerRpc = {
-  [K in "reserve" | "settle" | "today" | "usage"]: (...args: Parameters<SpendLedger[K]>) => Promise<ReturnType<SpendLedger[K]>>;
+  [K in "reserve" | "settle" | "today" | "usage" | "moveToday"]: (...args: Parameters<SpendLedger[K]>) => Promise<ReturnType<SpendLedger[K]>>;
 };
 
 /**
@@ -96,3 +98,10 @@ function nonNegative(value: string | undefined): number {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 }
+
+// A guest who signs in to an account brings today's spend along (worker/auth/user-data.ts).
+onGuestMerged.push(async (env, guestId, accountId) => {
+  const account = await accountsStub(env).getAccount(accountId);
+  const to = spenderOf({ userId: accountId, person: { kind: "account", accountId, name: account?.name ?? "", owner: account?.owner ?? false } });
+  await ledger(env).moveToday(spenderOf({ userId: guestId, person: { kind: "guest", owner: false } }).key, to, Date.now());
+});

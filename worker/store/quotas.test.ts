@@ -112,7 +112,7 @@ describe("quotas at the routes", () => {
   it("refuses to generate images past the limit before calling the model", async () => {
     const spy = vi.spyOn(env.AI, "run");
     const client = new TestClient();
-    await client.fetch("/api/conversations"); // an identity
+    await client.startGuest(); // an identity
     await fill(client, `INSERT INTO images (id, created_at, body) VALUES (?, 0, '{}')`, limits.images - 1, (i) => [`img${i}`]);
     const refused = await client.json("/api/images", "POST", { prompt: "a lighthouse", count: 2 });
     expect(await errorOf(refused)).toEqual({

@@ -12,7 +12,7 @@ export async function personWithKey(name = "test key"): Promise<{ client: TestCl
   const response = await client.json("/api/keys", "POST", { name });
   expect(response.status, await response.clone().text()).toBe(201);
   const created = (await response.json()) as CreatedApiKey;
-  return { client, key: created.key, id: created.id, userId: client.cookie!.split("=")[1].split(".")[0] };
+  return { client, key: created.key, id: created.id, userId: client.userId! };
 }
 
 /**

@@ -4,8 +4,9 @@ import type { TestClient } from "./client";
 
 /** The user id inside a test client's signed identity cookie. */
 export function userIdOf(client: TestClient): string {
-  if (!client.cookie) throw new Error("The client has no identity yet: make a request first.");
-  return client.cookie.split("=")[1].split(".")[0];
+  const id = client.userId;
+  if (!id) throw new Error("The client has no identity yet: make a write first (client.startGuest()).");
+  return id;
 }
 
 /** The client's own Durable Object, for tests that look inside it (runInDurableObject). */
