@@ -12,11 +12,12 @@ interface __BaseEnv_Env {
 	IMAGE_TOKEN_COST: string;
 	SESSION_SECRET: string;
 	USER_STORE: DurableObjectNamespace<import("./worker/index").UserStore>;
+	SHARES: DurableObjectNamespace<import("./worker/index").Shares>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./worker/index");
-		durableNamespaces: "UserStore";
+		durableNamespaces: "UserStore" | "Shares";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -24,6 +24,9 @@ export const ERRORS = {
   upstream_unreachable: { status: 502, retry: true, message: "Could not reach the model service. Check that it is running and that WORKERS_AI_REST_URL is right." },
   upstream_auth: { status: 502, retry: false, message: "The model service refused the credentials. Check WORKERS_AI_TOKEN." },
   upstream: { status: 502, retry: true, message: "The model service failed to answer. Try again." },
+  share_limit: { status: 409, retry: false, message: "You have shared as many conversations as one person may (100). Stop sharing one to share another." },
+  share_busy: { status: 409, retry: true, message: "An answer is still being written in this conversation. Share it once the answer is saved." },
+  import_invalid: { status: 400, retry: false, message: "That file is not a conversation export this app can import." },
   internal: { status: 500, retry: false, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; retry: boolean; message: string }>;
 

@@ -11,10 +11,13 @@ import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
 import { images } from "./routes/images";
+import { share } from "./routes/share";
+import { shared } from "./routes/shared";
 import { status } from "./routes/status";
 import { vision } from "./routes/vision";
 
 export { UserStore } from "./store/user-store";
+export { Shares } from "./share/shares-object";
 
 const app = new Hono<AppEnv>();
 
@@ -23,6 +26,8 @@ app.use("*", async (c, next) => {
   await withRequestId(id, next);
   c.header("x-request-id", id);
 });
+// A shared link is read by strangers: before identity, so it sets no cookie (it has its own security headers).
+app.route("/api/shared", shared);
 app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SECRET));
 
 // Routes that call a model: limited per user and IP, and refused once the day's budget is spent.
@@ -33,6 +38,7 @@ app.post("/api/vision/images", rateLimit);
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
 app.route("/api/images", images);
+app.route("/api", share);
 app.route("/api/status", status);
 app.route("/api/vision", vision);
 

@@ -4,6 +4,7 @@ import { AppError } from "../../contract/errors";
 import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
 import { parseWith, readJson } from "../http/validate";
+import { sharesStore } from "../share/stub";
 import { userStore } from "../store/stub";
 
 /** The caller's conversations. Another user's id is simply not found: their store is another object. */
@@ -27,7 +28,10 @@ export const conversations = new Hono<AppEnv>()
     return c.json({ conversation });
   })
   .delete("/:id", async (c) => {
-    const deleted = await userStore(c).deleteConversation(conversationId(c.req.param("id")));
+    const id = conversationId(c.req.param("id"));
+    // The link goes first: if deleting then fails, nothing stays public that the owner meant to remove.
+    await sharesStore(c.env).revokeConversation(c.var.userId, id);
+    const deleted = await userStore(c).deleteConversation(id);
     if (!deleted) throw new AppError("not_found", "That conversation does not exist.");
     return c.body(null, 204);
   });
