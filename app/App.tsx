@@ -18,6 +18,7 @@ const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boo
 
 const ImagesPage = lazy(() => import("./images/ImagesPage"));
 const VisionPage = lazy(() => import("./vision/VisionPage"));
+const DataPage = lazy(() => import("./transfer/DataPage"));
 
 export function App() {
   const [path] = useLocation();
@@ -62,6 +63,7 @@ export function App() {
             <Route path="/images" component={ImagesPage} />
             {/* One route for both, so sending the first question (/vision → /vision/:id) keeps the page. */}
             <Route path="/vision/:threadId?" component={VisionPage} />
+            <Route path="/data" component={DataPage} />
             <Route>
               <div className="m-auto p-6 text-center">
                 <h1 className="text-xl font-semibold">Page not found</h1>

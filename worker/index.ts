@@ -14,6 +14,7 @@ import { images } from "./routes/images";
 import { share } from "./routes/share";
 import { shared } from "./routes/shared";
 import { status } from "./routes/status";
+import { transfer } from "./routes/transfer";
 import { vision } from "./routes/vision";
 
 export { UserStore } from "./store/user-store";
@@ -39,6 +40,7 @@ app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
 app.route("/api/images", images);
 app.route("/api", share);
+app.route("/api", transfer);
 app.route("/api/status", status);
 app.route("/api/vision", vision);
 
