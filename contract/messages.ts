@@ -26,6 +26,10 @@ export interface MessageMetadata {
   status?: AnswerStatus;
   /** The sentence a person reads when status is "failed". */
   error?: string;
+  /** Milliseconds from the model call to the answer's first text, as the Worker measured them. */
+  firstTokenMs?: number;
+  /** Milliseconds from the model call to the answer's end. */
+  durationMs?: number;
   /** Something the person should know about how this answer came about, e.g. a licence was accepted. */
   note?: string;
 }

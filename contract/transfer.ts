@@ -64,6 +64,8 @@ const metadataSchema = z.object({
   usage: z.unknown().optional(),
   status: z.enum(["complete", "stopped", "failed"]).optional(),
   error: z.string().max(1000).optional(),
+  firstTokenMs: z.number().nonnegative().optional(),
+  durationMs: z.number().nonnegative().optional(),
   note: z.string().max(1000).optional(),
 });
 
