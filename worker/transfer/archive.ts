@@ -33,11 +33,12 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
   const zip = new Zip((error, chunk, final) => {
     if (error) {
       failed = true;
-      void writer.abort(error);
+      writer.abort(error).catch(() => undefined);
       return;
     }
-    void writer.write(chunk);
-    if (final) void writer.close();
+    // A reader that went away fails these writes; the next `await writer.ready` then stops the build.
+    writer.write(chunk).catch(() => undefined);
+    if (final) writer.close().catch(() => undefined);
   });
 
   const text = async (name: string, content: string) => {
@@ -137,7 +138,7 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
   build().catch((error: unknown) => {
     log("export.failed", { detail: String(error) });
     // A zip cut short is unreadable, so the download fails visibly rather than looking complete.
-    if (!failed) void writer.abort(error);
+    if (!failed) writer.abort(error).catch(() => undefined);
   });
   return readable;
 }
