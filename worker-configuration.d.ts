@@ -31,11 +31,12 @@ interface __BaseEnv_Env {
 	SPEND_LEDGER: DurableObjectNamespace<import("./worker/index").SpendLedger>;
 	API_KEYS: DurableObjectNamespace<import("./worker/index").ApiKeys>;
 	ACCOUNTS: DurableObjectNamespace<import("./worker/index").Accounts>;
+	SHARES: DurableObjectNamespace<import("./worker/index").Shares>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./worker/index");
-		durableNamespaces: "UserStore" | "SpendLedger" | "ApiKeys" | "Accounts";
+		durableNamespaces: "UserStore" | "SpendLedger" | "ApiKeys" | "Accounts" | "Shares";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

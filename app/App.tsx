@@ -21,6 +21,7 @@ const ImagesPage = lazy(() => import("./images/ImagesPage"));
 const VisionPage = lazy(() => import("./vision/VisionPage"));
 const UsagePage = lazy(() => import("./usage/UsagePage"));
 const AccountPage = lazy(() => import("./account/AccountPage"));
+const DataPage = lazy(() => import("./transfer/DataPage"));
 
 export function App() {
   const [path] = useLocation();
@@ -75,6 +76,7 @@ export function App() {
             <Route path="/account" component={AccountPage} />
             {/* One route for both, so sending the first question (/vision → /vision/:id) keeps the page. */}
             <Route path="/vision/:threadId?" component={VisionPage} />
+            <Route path="/data" component={DataPage} />
             <Route>
               <div className="m-auto p-6 text-center">
                 <h1 className="text-xl font-semibold">Page not found</h1>

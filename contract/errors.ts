@@ -41,6 +41,9 @@ export const ERRORS = {
   account_required: { status: 403, retry: false, message: "This needs an account: create a passkey first." },
   last_passkey: { status: 409, retry: false, message: "This is your only passkey: without it nobody can sign in to this account again. Add another passkey first, or confirm that you mean it." },
   access_denied: { status: 401, retry: false, message: "This app is behind Cloudflare Access and the request carried no valid Access token. Reload the page to sign in through Access." },
+  share_limit: { status: 409, retry: false, message: "You have shared as many conversations as one person may (100). Stop sharing one to share another." },
+  share_busy: { status: 409, retry: true, message: "An answer is still being written in this conversation. Share it once the answer is saved." },
+  import_invalid: { status: 400, retry: false, message: "That file is not a conversation export this app can import." },
   internal: { status: 500, retry: false, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; retry: boolean; message: string }>;
 

@@ -29,6 +29,10 @@ export interface MessageMetadata {
   error?: string;
   /** What the answer cost in neurons, saved with it (the live stream carries only `usage`). */
   cost?: Cost;
+  /** Milliseconds from the model call to the answer's first text, as the Worker measured them. */
+  firstTokenMs?: number;
+  /** Milliseconds from the model call to the answer's end. */
+  durationMs?: number;
   /** Something the person should know about how this answer came about, e.g. a licence was accepted. */
   note?: string;
 }

@@ -14,8 +14,11 @@ import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
 import { images } from "./routes/images";
+import { share } from "./routes/share";
+import { shared } from "./routes/shared";
 import { status } from "./routes/status";
 import { usage } from "./routes/usage";
+import { transfer } from "./routes/transfer";
 import { vision } from "./routes/vision";
 import { keys } from "./keys/routes";
 import { v1 } from "./openai/router";
@@ -24,6 +27,7 @@ export { UserStore } from "./store/user-store";
 export { SpendLedger } from "./spend/ledger";
 export { ApiKeys } from "./keys/api-keys";
 export { Accounts } from "./auth/accounts";
+export { Shares } from "./share/shares-object";
 
 const app = new Hono<AppEnv>();
 
@@ -32,6 +36,8 @@ app.use("*", async (c, next) => {
   await withRequestId(id, next);
   c.header("x-request-id", id);
 });
+// A shared link is read by strangers: before identity, so it sets no cookie.
+app.route("/api/shared", shared);
 // Every response, not only the API's: a 404 or an error page from the Worker is a document too.
 app.use("*", securityHeaders);
 app.use("/api/*", sameOrigin, identity());
@@ -44,6 +50,8 @@ app.post("/api/vision/images", rateLimit);
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
 app.route("/api/images", images);
+app.route("/api", share);
+app.route("/api", transfer);
 app.route("/api/status", status);
 app.route("/api/usage", usage);
 app.route("/api/vision", vision);

@@ -38,6 +38,10 @@ export function streamAnswer(c: Context<AppEnv>, request: AnswerRequest): Respon
   let failure: AppError | undefined;
   // Aborts the model call when the person stops (the request's signal) or when the model goes silent.
   const giveUp = new AbortController();
+  // Time to first token and the whole answer's time, as the Worker sees them (answer footers show them).
+  const startedAt = Date.now();
+  let firstTokenAt: number | undefined;
+  const timing = () => ({ ...(firstTokenAt !== undefined ? { firstTokenMs: firstTokenAt - startedAt } : {}), durationMs: Date.now() - startedAt });
 
   const result = streamText({
     model: chatModelFor(backend, model),
@@ -57,8 +61,9 @@ export function streamAnswer(c: Context<AppEnv>, request: AnswerRequest): Respon
     originalMessages: request.history,
     generateMessageId: randomId,
     messageMetadata: ({ part }): MessageMetadata | undefined => {
+      if (part.type === "text-delta" && firstTokenAt === undefined) firstTokenAt = Date.now();
       if (part.type === "start") return { ...request.metadata, model, createdAt: Date.now() };
-      if (part.type === "finish") return { ...request.metadata, model, servedBy: backend.servedBy(), usage: usageOf(part.totalUsage), status: "complete" };
+      if (part.type === "finish") return { ...request.metadata, model, servedBy: backend.servedBy(), usage: usageOf(part.totalUsage), status: "complete", ...timing() };
       return undefined;
     },
     onError: (error) => {
@@ -79,6 +84,7 @@ export function streamAnswer(c: Context<AppEnv>, request: AnswerRequest): Respon
         servedBy: backend.servedBy(),
         usage: responseMessage.metadata?.usage ?? estimateUsage({ instructions: request.instructions, messages: request.modelMessages }, responseMessage),
         status,
+        ...timing(),
         ...(failure ? { error: failure.message } : {}),
       };
       try {

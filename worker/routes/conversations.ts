@@ -6,6 +6,7 @@ import type { AppEnv } from "../http/app-types";
 import { isNewVisitor } from "../http/new-visitor";
 import { rateLimit } from "../http/rate-limit";
 import { parseWith, readJson } from "../http/validate";
+import { sharesStore } from "../share/stub";
 import { userStore } from "../store/stub";
 
 /** The caller's conversations. Another user's id is simply not found: their store is another object. */
@@ -34,6 +35,8 @@ export const conversations = new Hono<AppEnv>()
   })
   .delete("/:id", async (c) => {
     const id = conversationId(c.req.param("id"));
+    // The link goes first: if deleting then fails, nothing stays public that the owner meant to remove.
+    if (!isNewVisitor(c)) await sharesStore(c.env).revokeConversation(c.var.userId, id);
     const deleted = !isNewVisitor(c) && (await userStore(c).deleteConversation(id));
     if (!deleted) throw new AppError("not_found", "That conversation does not exist.");
     return c.body(null, 204);

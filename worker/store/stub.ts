@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../http/app-types";
 import type { UserStore } from "./user-store";
 
-type StoreMethods = Pick<UserStore, "listConversations" | "getConversation" | "saveHistory" | "abandonAnswer" | "saveAnswer" | "hasConversation" | "updateConversation" | "deleteConversation" | "saveImage" | "checkRoomForImages" | "listImages" | "getImage" | "deleteImage"
+type StoreMethods = Pick<UserStore, "listConversations" | "conversationIds" | "visionThreadIds" | "getConversation" | "saveHistory" | "abandonAnswer" | "saveAnswer" | "hasConversation" | "updateConversation" | "deleteConversation" | "saveImage" | "checkRoomForImages" | "listImages" | "getImage" | "deleteImage"
   | "addVisionImage" | "getVisionImage" | "listVisionThreads" | "getVisionThread" | "saveVisionHistory" | "saveVisionAnswer" | "deleteVisionThread">;
 
 /**

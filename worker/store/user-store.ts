@@ -60,6 +60,16 @@ export class UserStore extends DurableObject<Env> {
     return rows.toArray().map(toConversation);
   }
 
+  /** Every conversation's id, newest first, for the export archive (listConversations stops at 200). */
+  conversationIds(): string[] {
+    return this.sql.exec<{ id: string }>(`SELECT id FROM conversations ORDER BY updated_at DESC`).toArray().map((row) => row.id);
+  }
+
+  /** Every vision thread's id, newest first, for the export archive. */
+  visionThreadIds(): string[] {
+    return this.sql.exec<{ id: string }>(`SELECT id FROM vision_threads ORDER BY updated_at DESC`).toArray().map((row) => row.id);
+  }
+
   getConversation(id: string): ConversationDetail | null {
     const row = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).toArray()[0];
     if (!row) return null;

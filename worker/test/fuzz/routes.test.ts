@@ -355,6 +355,23 @@ const otherCase: fc.Arbitrary<Case> = fc.oneof(
   fc.constantFrom("/api/chat", "/api/images", "/api/vision", "/api/conversations/aaaaaaaaaaaaaaaaaaaaaa").map((path) => ({ label: "cross-site write", method: "POST", path, headers: { origin: "https://evil.example", "content-type": "application/json" }, body: JSON.stringify(validChat("aaaaaaaaaaaaaaaaaaaaaa")), invalid: true })),
 );
 
+// Share links, export and import (worker/routes/share.ts, shared.ts, transfer.ts).
+const shareToken = fc.oneof(badIdSegment, fc.stringMatching(/^[A-Za-z0-9_-]{43}$/));
+const hostileImport = fc.oneof(
+  fc.record({ format: fc.constantFrom("workers-ai-chat/conversation", "workers-ai-chat/conversations", "other"), version: wrongType, conversation: anyJson, conversations: anyJson, messages: anyJson }, { requiredKeys: ["format"] }),
+  fc.array(fc.record({ title: wrongType, mapping: fc.oneof(anyJson, fc.dictionary(fc.string({ maxLength: 3 }), fc.record({ parent: fc.oneof(fc.constant(null), fc.string({ maxLength: 3 })), children: fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }), message: anyJson }), { maxKeys: 8 })), current_node: fc.oneof(wrongType, fc.string({ maxLength: 3 })) }, { requiredKeys: ["mapping"] }), { maxLength: 3 }),
+);
+const transferCase: fc.Arbitrary<Case> = fc.oneof(
+  // Random files are almost always refused, but a tiny ChatGPT-shaped one can be valid: not "certainly invalid".
+  bodyFor(fc.oneof(anyJson, hostileImport)).map((b) => ({ label: "POST /api/import", method: "POST", path: "/api/import", ...b, invalid: false })),
+  fc.oneof(badIdSegment, okId).map((id) => ({ label: "POST /api/conversations/:id/share", method: "POST", path: `/api/conversations/${id}/share`, invalid: true })),
+  fc.tuple(fc.oneof(badIdSegment, okId), fc.constantFrom("", "?format=json", "?format=markdown", "?format=pdf", "?format=%ff", "?format=json&format=x")).map(([id, q]) => ({ label: "GET /api/conversations/:id/export", method: "GET", path: `/api/conversations/${id}/export${q}`, invalid: true })),
+  shareToken.map((token) => ({ label: "GET /api/shared/:token", method: "GET", path: `/api/shared/${token}`, invalid: true })),
+  shareToken.map((token) => ({ label: "DELETE /api/shares/:token", method: "DELETE", path: `/api/shares/${token}`, invalid: true })),
+  // A fresh object per case: run() labels each case it is given.
+  fc.constant(null).map(() => ({ label: "GET /api/shares", method: "GET", path: "/api/shares", invalid: false })),
+);
+
 function isRealRoute(method: string, path: string): boolean {
   const p = path.split("?")[0];
   const id = "[^/]+";
@@ -370,6 +387,13 @@ function isRealRoute(method: string, path: string): boolean {
     ["GET", new RegExp(`^/api/vision/images/${id}/?$`)],
     ["GET", /^\/api\/vision\/threads\/?$/],
     ["GET|DELETE", new RegExp(`^/api/vision/threads/${id}/?$`)],
+    ["POST", new RegExp(`^/api/conversations/${id}/share/?$`)],
+    ["GET", new RegExp(`^/api/conversations/${id}/export/?$`)],
+    ["GET", /^\/api\/shares\/?$/],
+    ["DELETE", new RegExp(`^/api/shares/${id}/?$`)],
+    ["GET", new RegExp(`^/api/shared/${id}/?$`)],
+    ["GET", /^\/api\/export\/?$/],
+    ["POST", /^\/api\/import\/?$/],
   ];
   return routes.some(([m, re]) => m.split("|").includes(method) && re.test(p));
 }
@@ -471,6 +495,7 @@ describe("fuzzing every route", () => {
     ["/api/conversations", conversationsCase, 800],
     ["/api/images", imagesCase, 600],
     ["/api/vision", visionCase, 700],
+    ["share links, export and import", transferCase, 400],
     ["status, unknown routes, cookies, origins", otherCase, 600],
     ["/v1 (OpenAI-compatible, API keys)", v1Case, 800],
   ];
