@@ -49,3 +49,31 @@ export const CHAT_SETTINGS_LIMITS = {
   maxTokens: { min: 1, max: 8192, default: 1024 },
   systemPrompt: { maxLength: 8000 },
 } as const;
+
+/**
+ * Embedding models (documents): Workers AI answers `{ shape: [n, dims], data: number[][] }`.
+ * Named apart from any other branch's list so a merge can unify them on purpose.
+ */
+export interface EmbeddingModel {
+  id: string;
+  label: string;
+  dimensions: number;
+  /** Inputs the model reads; longer ones are truncated by Workers AI. */
+  maxTokens: number;
+}
+
+export const EMBEDDING_MODELS: readonly EmbeddingModel[] = [
+  { id: "@cf/baai/bge-small-en-v1.5", label: "BGE small (English)", dimensions: 384, maxTokens: 512 },
+  { id: "@cf/baai/bge-base-en-v1.5", label: "BGE base (English)", dimensions: 768, maxTokens: 512 },
+  { id: "@cf/baai/bge-large-en-v1.5", label: "BGE large (English)", dimensions: 1024, maxTokens: 512 },
+];
+
+/** The documents feature embeds with this one: a Vectorize index is created for its 768 dimensions. */
+export const DOCUMENT_EMBEDDING_MODEL = "@cf/baai/bge-base-en-v1.5";
+
+/** Cross-encoder that re-scores retrieved passages against the question. */
+export const RERANKER_MODEL = "@cf/baai/bge-reranker-base";
+
+export function findEmbeddingModel(id: string): EmbeddingModel | undefined {
+  return EMBEDDING_MODELS.find((m) => m.id === id);
+}
