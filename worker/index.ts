@@ -10,6 +10,7 @@ import { spendGuard } from "./http/spend-guard";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
+import { documents } from "./routes/documents";
 import { images } from "./routes/images";
 import { status } from "./routes/status";
 import { vision } from "./routes/vision";
@@ -29,9 +30,12 @@ app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SEC
 for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, spendGuard);
 // Uploads call no model but fill storage: limited too.
 app.post("/api/vision/images", rateLimit);
+// Uploading a document fills storage and starts embedding (model calls).
+app.post("/api/documents", rateLimit);
 
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
+app.route("/api/documents", documents);
 app.route("/api/images", images);
 app.route("/api/status", status);
 app.route("/api/vision", vision);

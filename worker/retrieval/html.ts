@@ -56,7 +56,6 @@ export async function htmlToText(html: string): Promise<string> {
 /** Runs `then` at the element's end tag; `orNow` at once when it cannot have one (`<br/>`-style). */
 function afterEnd(el: Element, then: () => void, orNow?: () => void): void {
   try {
-    if (el.selfClosing) throw new Error("no end tag");
     el.onEndTag(then);
   } catch {
     orNow?.();

@@ -19,7 +19,7 @@ export async function pdfBlocks(bytes: Uint8Array, name: string, limits: PdfLimi
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
-    pdf = await getDocumentProxy(bytes.slice(), { isEvalSupported: false, useSystemFonts: false, stopAtErrors: true });
+    pdf = await getDocumentProxy(bytes.slice(), { useSystemFonts: false, disableFontFace: true, stopAtErrors: true });
   } catch (error) {
     throw pdfError(error, name);
   }

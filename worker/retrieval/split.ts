@@ -32,6 +32,8 @@ export function splitBlocks(blocks: Block[], options: SplitOptions = DEFAULT_SPL
   let parts: string[] = [];
   let size = 0;
   let page: number | undefined;
+  // Whether the passage being built has content of its own yet, beyond the overlap it starts with.
+  let fresh = false;
 
   const emit = (carryOverlap: boolean) => {
     const text = parts.join("\n\n").trim();
@@ -39,6 +41,7 @@ export function splitBlocks(blocks: Block[], options: SplitOptions = DEFAULT_SPL
     parts = carryOverlap && text ? [tail(text, options.overlapChars)].filter(Boolean) : [];
     size = parts.reduce((n, p) => n + p.length, 0);
     page = undefined;
+    fresh = false;
   };
 
   for (const block of blocks) {
@@ -48,12 +51,16 @@ export function splitBlocks(blocks: Block[], options: SplitOptions = DEFAULT_SPL
       continue;
     }
     for (const piece of cut(block.text, options.targetChars)) {
-      // Only overlap text is in the passage so far: this piece is its first real content.
-      const onlyOverlap = passages.length > 0 && page === undefined;
-      if (size > 0 && size + piece.length > options.targetChars && !onlyOverlap) emit(true);
-      if (page === undefined) page = block.page;
+      if (fresh && size + piece.length > options.targetChars) emit(true);
+      // Overlap plus a piece may pass the target; the overlap gives way so the passage fits.
+      if (!fresh && size + piece.length > options.targetChars) {
+        parts = [];
+        size = 0;
+      }
+      if (!fresh) page = block.page;
       parts.push(piece);
       size += piece.length + 2;
+      fresh = true;
     }
   }
   emit(false);

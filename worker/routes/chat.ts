@@ -8,6 +8,7 @@ import { resolveAiBackend } from "../ai/seam";
 import { streamAnswer } from "../ai/stream-answer";
 import type { AppEnv } from "../http/app-types";
 import { readJson } from "../http/validate";
+import { retrievePassages, withPassageRules, withPassages } from "../retrieval/retrieve-passages";
 import { userStore } from "../store/stub";
 
 /**
@@ -34,12 +35,19 @@ export const chat = new Hono<AppEnv>().post("/", async (c) => {
     throw unknownModel(model);
   }
 
+  const question = history.at(-1)!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+  const passages = await retrievePassages(store, { namespace: c.var.userId, conversationId: body.id, question, documentIds: body.documentIds }).catch(async (error) => {
+    await store.abandonAnswer(body.id);
+    throw error;
+  });
+
   return streamAnswer(c, {
     backend: resolveAiBackend(c.env),
     model,
     history,
-    modelMessages: await convertToModelMessages(history),
-    instructions: settings.system,
+    modelMessages: withPassages(await convertToModelMessages(history), passages),
+    instructions: withPassageRules(settings.system, passages),
+    metadata: passages ? { citations: passages.citations } : undefined,
     temperature: settings.temperature,
     maxTokens: settings.maxTokens,
     save: (answer) => store.saveAnswer(body.id, answer),

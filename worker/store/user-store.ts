@@ -6,6 +6,7 @@ import { ImageTable } from "./images";
 import { MessageLog } from "./message-log";
 import { titleFrom } from "./title";
 import { UsageTable } from "./usage";
+import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
 import { VisionTables } from "./vision";
 
 /**
@@ -19,6 +20,7 @@ export class UserStore extends DurableObject<Env> {
   private readonly images: ImageTable;
   private readonly usage: UsageTable;
   private readonly log: MessageLog;
+  private readonly documents: DocumentLibrary;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -37,6 +39,13 @@ export class UserStore extends DurableObject<Env> {
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
     this.usage = new UsageTable(this.sql);
+    // VECTOR_INDEX and VECTORIZE are optional settings the generated Env does not name.
+    this.documents = new DocumentLibrary(ctx.storage, env as Env & LibraryEnv);
+  }
+
+  /** Background work that must survive eviction: embedding documents (worker/retrieval/library.ts). */
+  async alarm(): Promise<void> {
+    await this.documents.embedPending();
   }
 
   /** Tokens spent today (UTC), counted as answers and images are saved. */
@@ -153,6 +162,35 @@ export class UserStore extends DurableObject<Env> {
   }
   deleteVisionThread(...args: Parameters<VisionTables["deleteThread"]>) {
     return this.vision.deleteThread(...args);
+  }
+
+  // Documents (worker/retrieval/library.ts).
+  countDocuments() {
+    return this.documents.tables.count();
+  }
+  addDocument(...args: Parameters<DocumentLibrary["add"]>) {
+    return this.documents.add(...args);
+  }
+  listDocuments() {
+    return this.documents.tables.list();
+  }
+  getDocument(id: string) {
+    return this.documents.tables.get(id);
+  }
+  deleteDocument(id: string) {
+    return this.documents.delete(id);
+  }
+  attachDocuments(conversationId: string, documentIds: string[]) {
+    return this.documents.tables.attach(conversationId, documentIds);
+  }
+  detachDocument(conversationId: string, documentId: string) {
+    return this.documents.tables.detach(conversationId, documentId);
+  }
+  conversationDocuments(conversationId: string) {
+    return this.documents.tables.attachedTo(conversationId);
+  }
+  searchDocuments(...args: Parameters<DocumentLibrary["search"]>) {
+    return this.documents.search(...args);
   }
 }
 
