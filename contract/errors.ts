@@ -19,6 +19,7 @@ export const ERRORS = {
   prompt_refused: { status: 400, retry: false, message: "The model refused this prompt under its content policy. Change the prompt and try again." },
   engine_no_image_model: { status: 503, retry: false, message: "The local engine has no image model. Set LOCAL_IMAGE_MODEL_DIR to a folder with SD-Turbo's ONNX files (see engine/images/README.md) and restart `npm run dev`." },
   engine_no_vision_model: { status: 503, retry: false, message: "The local engine has no vision model. Set LOCAL_VISION_MODEL_DIR to a transformers.js image-to-text model folder (see engine/vision/README.md) and restart `npm run dev`." },
+  engine_no_embedding_model: { status: 503, retry: false, message: "The local engine has no embedding model. Set LOCAL_EMBEDDING_MODEL_DIR to a transformers.js BGE model folder (see engine/embeddings/README.md) and restart `npm run dev`." },
   engine_no_model: { status: 503, retry: false, message: "The local engine has no text model. Set LOCAL_TEXT_MODEL=/path/to/model.gguf and restart `npm run dev`, or run once while online to download one." },
   unsupported_document: { status: 415, retry: false, message: "That file type cannot be read. Attach text, Markdown, PDF, HTML, CSV, .docx or source files." },
   unreadable_document: { status: 422, retry: false, message: "That file could not be read: it looks damaged or protected." },
@@ -50,6 +51,8 @@ export const LOCAL_ENGINE_NO_MODEL = 9901;
 export const LOCAL_ENGINE_NO_IMAGE_MODEL = 9902;
 /** No vision (image-to-text) model. */
 export const LOCAL_ENGINE_NO_VISION_MODEL = 9903;
+/** No embedding (feature-extraction) model. */
+export const LOCAL_ENGINE_NO_EMBEDDING_MODEL = 9904;
 
 /** Workers AI's numeric codes (binding and REST) mapped to ours. */
 const WORKERS_AI_CODES: Record<number, ErrorCode> = {
@@ -69,6 +72,7 @@ const WORKERS_AI_CODES: Record<number, ErrorCode> = {
   [LOCAL_ENGINE_NO_MODEL]: "engine_no_model",
   [LOCAL_ENGINE_NO_IMAGE_MODEL]: "engine_no_image_model",
   [LOCAL_ENGINE_NO_VISION_MODEL]: "engine_no_vision_model",
+  [LOCAL_ENGINE_NO_EMBEDDING_MODEL]: "engine_no_embedding_model",
 };
 
 export function codeForWorkersAi(code: number | undefined): ErrorCode {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { EventEmitter } from "node:events";
 import { CODES, EngineError } from "./errors";
+import { createEmbeddingCapability } from "./embeddings";
 import { createImageCapability } from "./images";
 import { handleRun, parseJson, readBody, sendError, sendJson } from "./run";
 import { createVisionCapability } from "./vision";
@@ -22,6 +23,8 @@ export interface EngineOptions {
   imageModelDir?: string;
   /** transformers.js image-to-text folder for the vision models (default env LOCAL_VISION_MODEL_DIR). */
   visionModelDir?: string;
+  /** transformers.js BGE (feature-extraction) folder for the embedding models (default env LOCAL_EMBEDDING_MODEL_DIR). */
+  embeddingModelDir?: string;
   cacheDir?: string;
   threads?: number;
   download?: { url?: string } | false;
@@ -49,12 +52,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   );
   const images = createImageCapability({ modelDir: opts.imageModelDir });
   const vision = createVisionCapability({ modelDir: opts.visionModelDir });
+  const embeddings = createEmbeddingCapability({ modelDir: opts.embeddingModelDir });
   const token = process.env.LOCAL_ENGINE_TOKEN;
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const { pathname } = new URL(req.url ?? "/", "http://engine");
     if (req.method === "GET" && pathname === "/local/status") {
-      return sendJson(res, 200, { ...text.status(), images: images.status(), vision: vision.status() });
+      return sendJson(res, 200, { ...text.status(), images: images.status(), vision: vision.status(), embeddings: embeddings.status() });
     }
     const run = RUN_PATH.exec(pathname);
     if (req.method !== "POST" || !run) throw new EngineError(CODES.noRoute, 404, "No route for that URI");
@@ -68,6 +72,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     res.on("close", () => res.writableFinished || gone.abort());
     if (images.handles(model)) return images.run(model, { contentType: req.headers["content-type"] ?? "", body }, res, gone.signal);
     const json = parseJson(body.toString("utf8"));
+    if (embeddings.handles(model)) return embeddings.run(model, json, res);
     if (vision.handles(model, json)) return vision.run(model, json, res, gone.signal);
     await handleRun(res, model, json, text);
   };
