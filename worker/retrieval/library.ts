@@ -18,14 +18,26 @@ export type LibraryEnv = AiEnv & IndexEnv;
  * RPC methods; the store only forwards.
  */
 export class DocumentLibrary {
-  readonly tables: DocumentTables;
+  private made?: DocumentTables;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly env: LibraryEnv,
     private readonly backend: () => AiBackend = () => resolveAiBackend(env),
-  ) {
-    this.tables = new DocumentTables(storage.sql);
+  ) {}
+
+  /**
+   * Made on first use, not with the object: most people never attach a document, and every request
+   * that wakes their object (each chat, each budget check) would otherwise pay for five tables and
+   * an FTS5 index it does not need.
+   */
+  get tables(): DocumentTables {
+    return (this.made ??= new DocumentTables(this.storage.sql));
+  }
+
+  /** Whether this person has ever had a document: without one, search needs no tables at all. */
+  private get exists(): boolean {
+    return !!this.made || this.storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_documents'`).toArray().length > 0;
   }
 
   /** Saves a read and split document and schedules its embedding. */
@@ -41,6 +53,7 @@ export class DocumentLibrary {
    * has already retried what retrying can fix), and the rest carry on.
    */
   async embedPending(): Promise<void> {
+    if (!this.exists) return;
     for (;;) {
       const batch = this.tables.toEmbed(EMBED_BATCH);
       if (!batch.length) return;
@@ -72,6 +85,7 @@ export class DocumentLibrary {
 
   /** The passages of a conversation's documents that best answer the question (empty: none relevant). */
   async search(namespace: string, conversationId: string, question: string): Promise<RetrievedPassage[] | null> {
+    if (!this.exists) return null;
     const documents = this.tables.attachedTo(conversationId).filter((d) => d.status !== "failed");
     if (!documents.length) return null;
     const ids = documents.map((d) => d.id);
