@@ -108,7 +108,7 @@ const mf = new Miniflare(
 );
 
 const post = async (base: string, path: string, person: string, body: unknown) => {
-  const response = await fetch(`${base}${path}?person=${person}`, { method: "POST", body: body instanceof Uint8Array ? body : JSON.stringify(body) });
+  const response = await fetch(`${base}${path}?person=${person}`, { method: "POST", body: body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body) });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.json() as Promise<any>;
 };
