@@ -15,6 +15,7 @@ const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boo
   { href: "/", label: "Chat", isCurrent: (path) => path === "/" || path.startsWith("/c/"), needs: "text" },
   { href: "/images", label: "Images", isCurrent: (path) => path === "/images", needs: "images" },
   { href: "/vision", label: "Vision", isCurrent: (path) => path === "/vision" || path.startsWith("/vision/"), needs: "vision" },
+  { href: "/documents", label: "Documents", isCurrent: (path) => path === "/documents", needs: "text" },
 ];
 
 const ImagesPage = lazy(() => import("./images/ImagesPage"));
@@ -22,6 +23,7 @@ const VisionPage = lazy(() => import("./vision/VisionPage"));
 const UsagePage = lazy(() => import("./usage/UsagePage"));
 const AccountPage = lazy(() => import("./account/AccountPage"));
 const DataPage = lazy(() => import("./transfer/DataPage"));
+const DocumentsPage = lazy(() => import("./documents/DocumentsPage"));
 
 export function App() {
   const [path] = useLocation();
@@ -77,6 +79,7 @@ export function App() {
             {/* One route for both, so sending the first question (/vision → /vision/:id) keeps the page. */}
             <Route path="/vision/:threadId?" component={VisionPage} />
             <Route path="/data" component={DataPage} />
+            <Route path="/documents" component={DocumentsPage} />
             <Route>
               <div className="m-auto p-6 text-center">
                 <h1 className="text-xl font-semibold">Page not found</h1>

@@ -41,6 +41,8 @@ export const chatRequestSchema = chatSettingsSchema.extend({
   messages: z.array(uiMessageSchema).min(1).max(1000),
   trigger: z.enum(["submit-message", "regenerate-message"]).default("submit-message"),
   messageId: z.string().max(100).optional(),
+  /** Documents to attach to the conversation before answering (at most DOCUMENT_LIMITS.maxPerConversation). */
+  documentIds: z.array(idSchema).max(20).optional(),
 });
 
 export const conversationSchema = z.object({

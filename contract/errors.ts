@@ -22,7 +22,11 @@ export const ERRORS = {
   prompt_refused: { status: 400, retry: false, message: "The model refused this prompt under its content policy. Change the prompt and try again." },
   engine_no_image_model: { status: 503, retry: false, message: "The local engine has no image model. Set LOCAL_IMAGE_MODEL_DIR to a folder with SD-Turbo's ONNX files (see engine/images/README.md) and restart `npm run dev`." },
   engine_no_vision_model: { status: 503, retry: false, message: "The local engine has no vision model. Set LOCAL_VISION_MODEL_DIR to a transformers.js image-to-text model folder (see engine/vision/README.md) and restart `npm run dev`." },
+  engine_no_embedding_model: { status: 503, retry: false, message: "The local engine has no embedding model. Set LOCAL_EMBEDDING_MODEL_DIR to a transformers.js BGE model folder (see engine/embeddings/README.md) and restart `npm run dev`." },
   engine_no_model: { status: 503, retry: false, message: "The local engine has no text model. Set LOCAL_TEXT_MODEL=/path/to/model.gguf and restart `npm run dev`, or run once while online to download one." },
+  unsupported_document: { status: 415, retry: false, message: "That file type cannot be read. Attach text, Markdown, PDF, HTML, CSV, .docx or source files." },
+  unreadable_document: { status: 422, retry: false, message: "That file could not be read: it looks damaged or protected." },
+  too_many_documents: { status: 409, retry: false, message: "You have too many documents. Delete some on the Documents page first." },
   unsupported_image: { status: 415, retry: false, message: "That file is not a JPEG, PNG, WebP or GIF image." },
   upstream_unreachable: { status: 502, retry: true, message: "Could not reach the model service. Check that it is running and that WORKERS_AI_REST_URL is right." },
   upstream_auth: { status: 502, retry: false, message: "The model service refused the credentials. Check WORKERS_AI_TOKEN." },
@@ -67,6 +71,8 @@ export const LOCAL_ENGINE_NO_MODEL = 9901;
 export const LOCAL_ENGINE_NO_IMAGE_MODEL = 9902;
 /** No vision (image-to-text) model. */
 export const LOCAL_ENGINE_NO_VISION_MODEL = 9903;
+/** No embedding (feature-extraction) model. */
+export const LOCAL_ENGINE_NO_EMBEDDING_MODEL = 9904;
 
 /** Workers AI's numeric codes (binding and REST) mapped to ours. */
 const WORKERS_AI_CODES: Record<number, ErrorCode> = {
@@ -86,6 +92,7 @@ const WORKERS_AI_CODES: Record<number, ErrorCode> = {
   [LOCAL_ENGINE_NO_MODEL]: "engine_no_model",
   [LOCAL_ENGINE_NO_IMAGE_MODEL]: "engine_no_image_model",
   [LOCAL_ENGINE_NO_VISION_MODEL]: "engine_no_vision_model",
+  [LOCAL_ENGINE_NO_EMBEDDING_MODEL]: "engine_no_embedding_model",
 };
 
 export function codeForWorkersAi(code: number | undefined): ErrorCode {

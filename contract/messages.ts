@@ -1,5 +1,6 @@
 import type { UIMessage } from "ai";
 import type { Cost } from "./pricing";
+import type { Citation } from "./documents";
 
 /**
  * How an assistant message ended. "complete" is a normal finish; the others mark a partial answer
@@ -35,6 +36,8 @@ export interface MessageMetadata {
   durationMs?: number;
   /** Something the person should know about how this answer came about, e.g. a licence was accepted. */
   note?: string;
+  /** The document passages the answer was given, numbered as its [n] markers (documents feature). */
+  citations?: Citation[];
 }
 
 export type ChatMessage = UIMessage<MessageMetadata>;

@@ -66,3 +66,13 @@ export const CHAT_SETTINGS_LIMITS = {
   maxTokens: { min: 1, max: 8192, default: 1024 },
   systemPrompt: { maxLength: 8000 },
 } as const;
+
+// Embedding models live in their own catalog file (with prices), shared by /v1/embeddings and documents.
+export { EMBEDDING_MODELS, findEmbeddingModel, type EmbeddingModel } from "./embedding-models";
+
+/** The documents feature embeds with this one: a Vectorize index is created for its 768 dimensions. */
+export const DOCUMENT_EMBEDDING_MODEL = "@cf/baai/bge-base-en-v1.5";
+
+/** Cross-encoder that re-scores retrieved passages against the question. */
+export const RERANKER_MODEL = "@cf/baai/bge-reranker-base";
+

@@ -13,6 +13,7 @@ import { spendGuard } from "./http/spend-guard";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
+import { documents } from "./routes/documents";
 import { images } from "./routes/images";
 import { share } from "./routes/share";
 import { shared } from "./routes/shared";
@@ -46,9 +47,12 @@ app.use("/api/*", sameOrigin, identity());
 for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, spendGuard);
 // Uploads call no model but fill storage: limited too.
 app.post("/api/vision/images", rateLimit);
+// Uploading a document fills storage and starts embedding (model calls).
+app.post("/api/documents", rateLimit);
 
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
+app.route("/api/documents", documents);
 app.route("/api/images", images);
 app.route("/api", share);
 app.route("/api", transfer);

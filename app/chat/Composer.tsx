@@ -1,13 +1,15 @@
-import { useState, type KeyboardEvent } from "react";
+import { useState, type KeyboardEvent, type ReactNode } from "react";
 import { button, primaryButton } from "../ui/styles";
 
 interface Props {
   busy: boolean;
   onSend: (text: string) => void;
   onStop: () => void;
+  /** The Attach files button (documents), rendered before the text box. */
+  attach?: ReactNode;
 }
 
-export function Composer({ busy, onSend, onStop }: Props) {
+export function Composer({ busy, onSend, onStop, attach }: Props) {
   const [text, setText] = useState("");
   const canSend = !busy && text.trim().length > 0;
 
@@ -32,6 +34,7 @@ export function Composer({ busy, onSend, onStop }: Props) {
         send();
       }}
     >
+      {attach}
       <label htmlFor="composer" className="sr-only">
         Message
       </label>

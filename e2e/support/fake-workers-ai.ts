@@ -7,6 +7,7 @@
  */
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fakeEmbeddingAnswer, fakeRerankAnswer } from "../../worker/test/recorded-embeddings";
 
 export type Fault =
   | "none"
@@ -30,6 +31,11 @@ export interface Script {
   dripMs?: number;
   /** Prompt tokens the usage report claims (default 10): a large number spends a budget in one call. */
   promptTokens?: number;
+  /**
+   * Answer like a model that read the documents block: quote passage 1 with its marker, or say the
+   * documents do not cover it when the prompt has no passages. For the documents browser test.
+   */
+  citePassages?: boolean;
 }
 
 export interface FakeWorkersAi {
@@ -66,12 +72,16 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
     if (req.url?.startsWith("/__") && control && (await control(req.method ?? "GET", req.url, res))) return;
     if (req.method === "GET" && req.url === "/local/status") return json(res, 200, { ready: true, textModel: "fake-workers-ai" });
     if (req.method !== "POST" || !/\/ai\/run\//.test(req.url ?? "")) return json(res, 404, envelope(7000, "No route for that URI"));
+    // Embedding and reranker models answer JSON in Workers AI's envelope (the same double the Worker tests use).
+    const model = decodeURIComponent(/\/ai\/run\/(.+)$/.exec(req.url ?? "")?.[1] ?? "");
+    const inputs = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    const nonChat = fakeEmbeddingAnswer(model, inputs) ?? fakeRerankAnswer(model, inputs);
+    if (nonChat) return json(res, 200, { result: nonChat, success: true, errors: [], messages: [] });
     state.calls++;
     // Embedding and image models (for the OpenAI-compatible API's tests) answer in their own shapes.
-    const model = decodeURIComponent(/\/ai\/run\/(.+)$/.exec(req.url ?? "")?.[1] ?? "");
-    if (model.includes("/baai/")) return embeddingAnswer(res, model, body);
     if (model.includes("stable-diffusion") || model.includes("dreamshaper")) return res.writeHead(200, { "content-type": "image/png" }).end(TINY_PNG);
     if (model.includes("black-forest-labs")) return json(res, 200, { result: { image: TINY_PNG.toString("base64") }, success: true, errors: [], messages: [] });
+    if (script.citePassages) return void (await answer(res, { ...script, text: citingAnswer(inputs) }));
     const fault = /fault=([a-z-]+)/.exec(body)?.[1] as Fault | undefined;
     state.open++;
     res.once("close", () => state.open--);
@@ -95,6 +105,23 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
         server.close(() => resolve());
       }),
   };
+}
+
+/** Passage 1's sentence that shares most words with the question, with a [1] marker; "not covered" when the prompt quotes nothing. */
+function citingAnswer(inputs: Record<string, unknown>): string {
+  const messages = (inputs.messages ?? []) as { role: string; content: unknown }[];
+  const last = messages.filter((m) => m.role === "user").at(-1)?.content;
+  const text = typeof last === "string" ? last : Array.isArray(last) ? last.map((p: { text?: string }) => p.text ?? "").join("\n") : "";
+  const passage = /<passage n="1"[^>]*>\n([\s\S]*?)\n<\/passage>/.exec(text)?.[1];
+  if (!passage) return "The attached documents do not cover that.";
+  const question = new Set(words(text.slice(text.lastIndexOf("</document_passages>"))));
+  const overlap = (sentence: string) => words(sentence).filter((w) => question.has(w)).length;
+  const sentence = passage.split(/(?<=[.!?])\s+/).reduce((best, s) => (overlap(s) > overlap(best) ? s : best));
+  return `The document says: ${sentence.trim()} [1]`;
+}
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9]{3,}/g) ?? [];
 }
 
 function pieces(script: Script): string[] {

@@ -10,6 +10,7 @@ import type { AppEnv } from "../http/app-types";
 import { readJson } from "../http/validate";
 import { answerCost, withCost, worstCaseAnswer } from "../spend/answer-cost";
 import { reserve, settle } from "../spend/spend";
+import { retrievePassages, withPassageRules, withPassages } from "../retrieval/retrieve-passages";
 import { userStore } from "../store/stub";
 
 /**
@@ -36,10 +37,18 @@ export const chat = new Hono<AppEnv>().post("/", async (c) => {
     throw unknownModel(model);
   }
 
+  const question = history.at(-1)!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+  const passages = await retrievePassages(store, { namespace: c.var.userId, conversationId: body.id, question, documentIds: body.documentIds }).catch(async (error) => {
+    await store.abandonAnswer(body.id);
+    throw error;
+  });
+
   // Always sent, so the reservation below is a true upper bound (a model's own default can be larger).
+  // The passages are part of the prompt, so the worst case counts them too.
   const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
-  const modelMessages = await convertToModelMessages(history);
-  const reservation = await reserve(c.env, c.var, worstCaseAnswer(model, { instructions: settings.system, messages: modelMessages }, maxTokens)).catch(async (error) => {
+  const modelMessages = withPassages(await convertToModelMessages(history), passages);
+  const instructions = withPassageRules(settings.system, passages);
+  const reservation = await reserve(c.env, c.var, worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens)).catch(async (error) => {
     await store.abandonAnswer(body.id);
     throw error;
   });
@@ -50,7 +59,8 @@ export const chat = new Hono<AppEnv>().post("/", async (c) => {
     model,
     history,
     modelMessages,
-    instructions: settings.system,
+    instructions,
+    metadata: passages ? { citations: passages.citations } : undefined,
     temperature: settings.temperature,
     maxTokens,
     save: async (answer) => {

@@ -8,6 +8,7 @@ import { Quotas, quotaLimits } from "./quotas";
 import { titleFrom } from "./title";
 import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
 import { exportTables, importTables, type StoreDump } from "./transfer";
+import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
 import { VisionTables } from "./vision";
 
 /**
@@ -24,6 +25,7 @@ export class UserStore extends DurableObject<Env> {
   private readonly uploadExpiry: UploadExpiry;
   /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
   clock = { now: () => Date.now() };
+  private readonly documents: DocumentLibrary;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -43,10 +45,17 @@ export class UserStore extends DurableObject<Env> {
     this.images = new ImageTable(this.sql);
     this.quotas = new Quotas(this.sql, quotaLimits(env));
     this.uploadExpiry = new UploadExpiry(ctx.storage, env.MEDIA, ctx.id.name, uploadTtlHours(env.UPLOAD_TTL_HOURS));
+    // VECTOR_INDEX and VECTORIZE are optional settings the generated Env does not name.
+    this.documents = new DocumentLibrary(ctx.storage, env as Env & LibraryEnv);
   }
 
-  /** The one alarm: uploads never asked about expire (./upload-expiry.ts). */
+  /**
+   * The one alarm, shared by the background jobs that must survive eviction: embedding documents
+   * (worker/retrieval/library.ts) and expiring uploads never asked about (./upload-expiry.ts). Each
+   * asks for the alarm no later than it needs it, and every run does both, so neither loses its turn.
+   */
   async alarm(): Promise<void> {
+    await this.documents.embedPending();
     await this.uploadExpiry.sweep(this.clock.now());
   }
 
@@ -190,6 +199,35 @@ export class UserStore extends DurableObject<Env> {
   }
   async deleteEverything(): Promise<void> {
     await this.ctx.storage.deleteAll();
+  }
+
+  // Documents (worker/retrieval/library.ts).
+  countDocuments() {
+    return this.documents.tables.count();
+  }
+  addDocument(...args: Parameters<DocumentLibrary["add"]>) {
+    return this.documents.add(...args);
+  }
+  listDocuments() {
+    return this.documents.tables.list();
+  }
+  getDocument(id: string) {
+    return this.documents.tables.get(id);
+  }
+  deleteDocument(id: string) {
+    return this.documents.delete(id);
+  }
+  attachDocuments(conversationId: string, documentIds: string[]) {
+    return this.documents.tables.attach(conversationId, documentIds);
+  }
+  detachDocument(conversationId: string, documentId: string) {
+    return this.documents.tables.detach(conversationId, documentId);
+  }
+  conversationDocuments(conversationId: string) {
+    return this.documents.tables.attachedTo(conversationId);
+  }
+  searchDocuments(...args: Parameters<DocumentLibrary["search"]>) {
+    return this.documents.search(...args);
   }
 }
 
