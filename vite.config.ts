@@ -3,6 +3,7 @@ import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import { devWorkerVars } from "./engine/dev-vars.ts";
+import { firstPaint } from "./scripts/first-paint-plugin.ts";
 
 // Offline first: do not ask workers.cloudflare.com for a Request.cf sample on every fresh checkout.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -24,6 +25,7 @@ export default defineConfig(async ({ command }) => {
         ...(vars ? { config: (config) => ({ vars: { ...config.vars, ...vars } }) } : {}),
       }),
       noSecretsInBuild(),
+      firstPaint(),
     ],
     server: { port: 5173, strictPort: true },
     // Pre-bundle everything the app can ever import before the first page is served. A dependency the
