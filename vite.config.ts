@@ -25,7 +25,8 @@ export default defineConfig(async ({ command }) => {
         ...(vars ? { config: (config) => ({ vars: { ...config.vars, ...vars } }) } : {}),
       }),
       noSecretsInBuild(),
-      firstPaint(),
+      // The pages app/pages.ts loads on demand, named as app/shell/theme-init.js names them.
+      firstPaint({ pages: { images: "app/images/ImagesPage.tsx", vision: "app/vision/VisionPage.tsx" } }),
     ],
     server: { port: 5173, strictPort: true },
     // Pre-bundle everything the app can ever import before the first page is served. A dependency the

@@ -28,7 +28,10 @@ const PAGES: { path: string; heading: string; parts: { name: string; shell: (p: 
   {
     path: "/images",
     heading: "Image studio",
-    parts: [{ name: "prompt", shell: (p) => p.locator(".shell-prompt"), app: (p) => p.getByRole("textbox", { name: "Prompt" }) }],
+    parts: [
+      { name: "lead", shell: (p) => p.getByText(/^Describe a picture/), app: (p) => p.getByText(/^Describe a picture/) },
+      { name: "prompt", shell: (p) => p.locator(".shell-prompt"), app: (p) => p.getByRole("textbox", { name: "Prompt" }) },
+    ],
   },
   {
     path: "/vision",

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Plugin } from "vite";
+import type { Plugin, Rollup } from "vite";
 
 /** Where index.html wants the inline theme script and the shell's styles. */
 const MARKER = "<!-- first-paint:head -->";
@@ -48,13 +48,17 @@ function inlineShellStyles(root: string): string {
  * (HTML's "style sheet that is blocking scripts"), so React never renders unstyled.
  * The inline script must be allowed by its hash in public/_headers' CSP: a build with a stale hash
  * fails here rather than shipping a page whose theme script the browser refuses.
+ * `pages` names the pages that load on demand (the theme script's page name → its module): the build
+ * lists their files in a <meta>, from which the theme script preloads the current page's code.
  */
-export function firstPaint(): Plugin {
+export function firstPaint(options: { pages?: Record<string, string> } = {}): Plugin {
   let root = process.cwd();
+  let base = "/";
   return {
     name: "first-paint",
     configResolved(config) {
       root = config.root;
+      base = config.base;
     },
     configureServer(server) {
       // Not imported by any module, so Vite would not notice an edit: reload the page on one.
@@ -76,7 +80,8 @@ export function firstPaint(): Plugin {
           if (ctx.server) ctx.server.config.logger.warn(problem);
           else throw new Error(problem);
         }
-        let page = html.replace(MARKER, `<script>${script}</script>\n    <style>${inlineShellStyles(root)}</style>`);
+        const modules = ctx.bundle && ctx.chunk ? pageModulesMeta(ctx.bundle, ctx.chunk, options.pages ?? {}, root, base) : "";
+        let page = html.replace(MARKER, `${modules}<script>${script}</script>\n    <style>${inlineShellStyles(root)}</style>`);
         if (ctx.bundle) {
           const stylesheets: string[] = [];
           page = page.replace(/\s*<link rel="stylesheet"[^>]*>/g, (link) => (stylesheets.push(link.trim()), ""));
@@ -86,4 +91,28 @@ export function firstPaint(): Plugin {
       },
     },
   };
+}
+
+/**
+ * `<meta name="page-modules">`: for each page that loads on demand, the files its import() fetches
+ * that the entry has not already loaded. Data, not script, so the inline script's hash stays the same
+ * from build to build.
+ */
+function pageModulesMeta(bundle: Rollup.OutputBundle, entry: Rollup.OutputChunk, pages: Record<string, string>, root: string, base: string): string {
+  const chunks = Object.values(bundle).filter((output): output is Rollup.OutputChunk => output.type === "chunk");
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const withImports = (chunk: Rollup.OutputChunk, into = new Set<string>()): Set<string> => {
+    if (into.has(chunk.fileName)) return into;
+    into.add(chunk.fileName);
+    for (const name of chunk.imports) withImports(byName.get(name)!, into);
+    return into;
+  };
+  const loadedWithEntry = withImports(entry);
+  const files: Record<string, string[]> = {};
+  for (const [page, module] of Object.entries(pages)) {
+    const chunk = chunks.find((c) => c.facadeModuleId === resolve(root, module));
+    if (!chunk) throw new Error(`first-paint: no chunk of its own for ${module} (page "${page}"); is it still loaded with import()?`);
+    files[page] = [...withImports(chunk)].filter((name) => !loadedWithEntry.has(name)).map((name) => base + name);
+  }
+  return Object.keys(files).length ? `<meta name="page-modules" content="${JSON.stringify(files).replaceAll('"', "&quot;")}" />\n    ` : "";
 }
