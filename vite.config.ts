@@ -4,6 +4,7 @@ import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import { devWorkerVars } from "./engine/dev-vars.ts";
 import { turnstileCsp } from "./scripts/turnstile-csp.ts";
+import { firstPaint } from "./scripts/first-paint-plugin.ts";
 
 // Offline first: do not ask workers.cloudflare.com for a Request.cf sample on every fresh checkout.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -26,6 +27,8 @@ export default defineConfig(async ({ command }) => {
       }),
       noSecretsInBuild(),
       turnstileCsp(),
+      // The pages app/pages.ts loads on demand, named as app/shell/theme-init.js names them.
+      firstPaint({ pages: { images: "app/images/ImagesPage.tsx", vision: "app/vision/VisionPage.tsx" } }),
     ],
     server: { port: 5173, strictPort: true },
     // Each test or benchmark stack gets its own optimizer cache (VITE_CACHE_DIR). Two dev servers

@@ -1,15 +1,16 @@
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
 import { Link, Route, Switch, useLocation, useRoute } from "wouter";
 import { AccountMenu, SignInNotice } from "./account/AccountMenu";
 import ChatScreen from "./chat/ChatScreen";
+import { ImagesPage, VisionPage } from "./pages";
 import { BackendStatusBadge, EngineProblemBanner, type EngineFeature } from "./ui/BackendStatusBadge";
 import { ThemeToggle } from "./ui/ThemeToggle";
 import { useBackendStatus } from "./ui/useBackendStatus";
 
 /**
- * Header links, with what each page needs from the local engine. A new page adds an entry here and
- * a <Route> in the Switch below whose component comes from React.lazy(() => import(...)), so the
- * chat page does not carry its code.
+ * Header links, with what each page needs from the local engine. A new page adds an entry here, a
+ * <Route> in the Switch below whose component loads on demand (app/pages.ts), so the chat page does
+ * not carry its code, and its part of the static shell (index.html, app/shell/).
  */
 const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boolean; needs: EngineFeature }[] = [
   { href: "/", label: "Chat", isCurrent: (path) => path === "/" || path.startsWith("/c/"), needs: "text" },
@@ -18,8 +19,6 @@ const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boo
   { href: "/documents", label: "Documents", isCurrent: (path) => path === "/documents", needs: "text" },
 ];
 
-const ImagesPage = lazy(() => import("./images/ImagesPage"));
-const VisionPage = lazy(() => import("./vision/VisionPage"));
 const UsagePage = lazy(() => import("./usage/UsagePage"));
 const AccountPage = lazy(() => import("./account/AccountPage"));
 const DataPage = lazy(() => import("./transfer/DataPage"));
@@ -34,11 +33,12 @@ export function App() {
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-border px-3 sm:px-4">
-        <Link href="/" className="flex items-center gap-2 rounded-md font-semibold">
+        {/* shrink-0 here and on the nav: what fills in after the first paint (status, budget) truncates instead of moving them. */}
+        <Link href="/" className="flex shrink-0 items-center gap-2 rounded-md font-semibold">
           <img src="/favicon.svg" alt="" className="size-6" />
           <span className="hidden sm:inline">Workers AI Chat</span>
         </Link>
-        <nav aria-label="Main" className="flex items-center gap-1">
+        <nav aria-label="Main" className="flex shrink-0 items-center gap-1">
           {NAV_LINKS.map((link) => {
             const current = link.isCurrent(path);
             return (

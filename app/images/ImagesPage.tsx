@@ -88,7 +88,9 @@ export default function ImagesPage() {
     <main className="flex-1 overflow-y-auto">
       <div className="mx-auto grid max-w-[96rem] gap-6 p-3 sm:p-6 lg:grid-cols-[20rem_1fr]">
         <div>
-          <h1 className="mb-3 text-lg font-semibold">Image studio</h1>
+          <h1 className="mb-1 text-lg font-semibold">Image studio</h1>
+          {/* Also in index.html's static shell, the largest thing it paints here: keep the two the same. */}
+          <p className="mb-3 text-sm text-muted-foreground">Describe a picture and a model draws it; what you make stays in your gallery.</p>
           <ImageForm form={form} onChange={setForm} onGenerate={generate} busy={busy} />
         </div>
         <div className="min-w-0">
