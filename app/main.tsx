@@ -26,4 +26,3 @@ void (sharedToken ? Promise.resolve() : preloadPageFor(location.pathname)).then(
     </StrictMode>,
   ),
 );
-);
