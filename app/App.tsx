@@ -1,4 +1,4 @@
-import { Suspense } from "react";
+import { lazy, Suspense } from "react";
 import { Link, Route, Switch, useLocation, useRoute } from "wouter";
 import { AccountMenu, SignInNotice } from "./account/AccountMenu";
 import ChatScreen from "./chat/ChatScreen";
