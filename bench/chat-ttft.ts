@@ -5,7 +5,7 @@
  *   npx tsx bench/chat-ttft.ts                       generated test model
  *   LOCAL_TEXT_MODEL=../shared/models/stories260K.gguf npx tsx bench/chat-ttft.ts
  */
-import { isUiTextDelta, isWorkersAiToken, percentile, startStack, timeStream, type StreamSample } from "./stack";
+import { isUiTextDelta, isWorkersAiToken, newIdentity, percentile, startStack, timeStream, type StreamSample } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const MAX_TOKENS = Number(process.env.MAX_TOKENS ?? 256);
@@ -16,7 +16,7 @@ type Sample = StreamSample;
 
 const stack = await startStack({ port: 5181, enginePort: 8881 });
 try {
-  const cookie = (await fetch(`${stack.app}/api/conversations`)).headers.get("set-cookie")!.split(";")[0];
+  const cookie = await newIdentity(stack.app);
   const direct: Sample[] = [];
   const viaWorker: Sample[] = [];
   for (let i = 0; i < RUNS + 2; i++) {

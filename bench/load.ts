@@ -7,6 +7,7 @@
  *   STREAMS=50 TOKENS=400 TPS=8000 npx tsx bench/load.ts
  */
 import { spawn } from "node:child_process";
+import { newIdentity } from "./stack";
 
 const STREAMS = Math.min(Number(process.env.STREAMS ?? 100), 1000);
 const TOKENS = Number(process.env.TOKENS ?? 200);
@@ -60,7 +61,7 @@ try {
 
   // One identity per stream, as N different people; the first request of each mints its cookie.
   const cookies = await Promise.all(
-    Array.from({ length: STREAMS }, async () => (await fetch(`${app}/api/conversations`)).headers.get("set-cookie")!.split(";")[0]),
+    Array.from({ length: STREAMS }, () => newIdentity(app)),
   );
   // Warm-up: one stream, so module loading and the first Durable Object are not in the figures.
   await oneStream(cookies[0], -1, AbortSignal.timeout(30_000));

@@ -134,10 +134,16 @@ export const isWorkersAiToken = (line: string) => line.startsWith('data: {"respo
 /** AI SDK UI message stream (what `POST /api/chat` sends a browser): a text delta. */
 export const isUiTextDelta = (line: string) => line.startsWith('data: {"type":"text-delta"');
 
-/** A new identity cookie from the stack (each has its own Durable Object and rate-limit bucket). */
+/**
+ * A new guest's session cookie from the stack (each has its own Durable Object and rate-limit
+ * bucket). Reads mint no identity; the explicit guest route does, counted per address (the test
+ * stacks raise that limit, see e2e/stack.ts).
+ */
 export async function newIdentity(app: string): Promise<string> {
-  const response = await fetch(`${app}/api/conversations`);
-  return response.headers.get("set-cookie")!.split(";")[0];
+  const response = await fetch(`${app}/api/session/guest`, { method: "POST", headers: { origin: app, "content-type": "application/json" }, body: "{}" });
+  const cookie = response.headers.get("set-cookie");
+  if (!cookie) throw new Error(`No guest from ${app}: ${response.status} ${await response.text()}`);
+  return cookie.split(";")[0];
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);

@@ -5,7 +5,7 @@
  *   npx tsx bench/vision-ttft.ts
  */
 import sharp from "sharp";
-import { isUiTextDelta, isWorkersAiToken, percentile, startStack, timeStream } from "./stack";
+import { isUiTextDelta, isWorkersAiToken, newIdentity, percentile, startStack, timeStream } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 10);
 const MODEL = "@cf/meta/llama-4-scout-17b-16e-instruct";
@@ -17,7 +17,7 @@ const image = await sharp(noise, { raw: { width, height, channels: 3 } }).webp({
 
 const stack = await startStack({ port: 5183, enginePort: 8883 });
 try {
-  const cookie = (await fetch(`${stack.app}/api/conversations`)).headers.get("set-cookie")!.split(";")[0];
+  const cookie = await newIdentity(stack.app);
   const upload = await fetch(`${stack.app}/api/vision/images`, { method: "POST", headers: { cookie, "content-type": "image/webp" }, body: new Uint8Array(image) });
   const { id: imageId } = (await upload.json()) as { id: string };
   const dataUrl = `data:image/webp;base64,${image.toString("base64")}`;
