@@ -50,6 +50,13 @@ test("sign up with a passkey, sign in on a second browser (its guest chat moves 
     await chat.waitForAnswer();
     await expect(chat.conversationLink(accountQuestion)).toBeVisible();
 
+    // The first account of a deployment is its owner: the Usage page is theirs, with this account's
+    // spend today listed by name (a guest is refused it: e2e/usage.spec.ts).
+    await header.getByRole("link", { name: "Usage", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Usage", exact: true })).toBeVisible();
+    await expect(page.getByText(`${name} (account)`)).toBeVisible();
+    await header.getByRole("link", { name: "Chat", exact: true }).click();
+
     // Second browser: a guest with a chat of its own, then the same passkey (copied, as a synced
     // passkey would arrive) signs in.
     const other = await newPage(second);
