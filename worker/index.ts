@@ -25,10 +25,11 @@ app.use("*", async (c, next) => {
 });
 app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SECRET));
 
-// Routes that call a model: limited per user and IP, and refused once the day's budget is spent.
-for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, spendGuard);
-// Uploads call no model but fill storage: limited too.
-app.post("/api/vision/images", rateLimit);
+// Routes that call a model are limited per user and IP. Images are also refused here once the day's
+// budget is spent; chat and vision answers check it in the person's Durable Object, with the turn
+// (one round trip). Uploads call no model but fill storage: limited too.
+app.post("/api/images", spendGuard);
+for (const path of ["/api/chat", "/api/chat/:id/continue", "/api/vision", "/api/vision/threads/:id/continue", "/api/vision/images"]) app.post(path, rateLimit);
 
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);

@@ -1,15 +1,13 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-types";
-import type { UserStore } from "./user-store";
-
-type StoreMethods = Pick<UserStore, "usageToday" | "listConversations" | "getConversation" | "saveHistory" | "abandonAnswer" | "saveAnswer" | "updateConversation" | "deleteConversation" | "saveImage" | "listImages" | "getImage" | "deleteImage"
-  | "addVisionImage" | "getVisionImage" | "listVisionThreads" | "getVisionThread" | "saveVisionHistory" | "saveVisionAnswer" | "deleteVisionThread">;
+import type { UserStoreApi } from "./api";
 
 /**
- * The store's RPC surface with plain types: workers-types' Rpc.Result mapping recurses through the
- * AI SDK's message generics until TypeScript gives up, and these methods return plain JSON data.
+ * The store's RPC surface, derived from its one API definition: every method returns a promise.
+ * Plain types on purpose: workers-types' Rpc.Result mapping recurses through the AI SDK's message
+ * generics until TypeScript gives up, and these methods take and return plain data (and streams).
  */
-export type UserStoreRpc = { [K in keyof StoreMethods]: (...args: Parameters<StoreMethods[K]>) => Promise<ReturnType<StoreMethods[K]>> };
+export type UserStoreRpc = { [K in keyof UserStoreApi]: (...args: Parameters<UserStoreApi[K]>) => Promise<Awaited<ReturnType<UserStoreApi[K]>>> };
 
 /** The caller's own store: addressed by their signed user id, so nobody else's is reachable. */
 export function userStore(c: Context<AppEnv>): UserStoreRpc {

@@ -5,9 +5,7 @@ import type { ChatMessage } from "../../contract/messages";
  * Durable Object beside the answers that cost them, so a count and its answer are saved together.
  */
 export class UsageTable {
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS usage (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL)`);
-  }
+  constructor(private readonly sql: SqlStorage) {}
 
   today(): number {
     return this.sql.exec<{ tokens: number }>(`SELECT tokens FROM usage WHERE day = ?`, utcDay()).toArray()[0]?.tokens ?? 0;

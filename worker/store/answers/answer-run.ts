@@ -1,0 +1,175 @@
+import type { UIMessageChunk } from "ai";
+import type { AnswerStatus, ChatMessage, MessageMetadata, MessageUsage } from "../../../contract/messages";
+import type { AnswerOutcome } from "../../ai/stream-answer";
+import { toAppError } from "../../http/errors";
+import { log } from "../../http/log";
+import { assembleAnswer } from "./assemble";
+
+/**
+ * Chunks are written to SQLite in batches: a row per `chunks` chunks, or after `ms`, whichever comes
+ * first. They matter only if the object dies mid-answer (the text so far is kept); a write per
+ * token would cost more than the relay itself.
+ */
+export const RECORD_BATCH = { chunks: 64, ms: 50 };
+
+const encoder = new TextEncoder();
+const DONE = encoder.encode("data: [DONE]\n\n");
+
+export interface AnswerRunHooks {
+  /** Writes one batch of chunks (JSON each). */
+  record(seq: number, jsonChunks: string[]): void;
+  /** Saves the finished answer, however it ended (and settles its spend): called exactly once. */
+  finish(message: ChatMessage): void;
+  /** Metadata known only at the end: who served it, a note filled in meanwhile. */
+  endMetadata(): MessageMetadata;
+  /** Usage to count when the model reported none (the answer ended early). */
+  estimateUsage(answer: ChatMessage): MessageUsage;
+}
+
+/**
+ * One answer being written in the person's Durable Object. It reads the model's chunks to their end
+ * whether or not anyone is listening (a closed tab is not a Stop), records them in batches, and
+ * hands each to every listener: the request that asked, and any page that rejoined through
+ * `GET …/stream`, which first gets everything so far, then the rest live. How the answer ended is
+ * decided here, once, and sent as the last metadata of the stream before it is saved.
+ */
+export class AnswerRun {
+  private readonly chunks: UIMessageChunk[] = [];
+  private readonly json: string[] = [];
+  private readonly listeners = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  private recorded = 0;
+  private rows = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private ended = false;
+  private readonly stopper = new AbortController();
+  /** Resolves with the saved answer. */
+  readonly done: Promise<ChatMessage>;
+
+  constructor(
+    private readonly messageId: string,
+    private readonly hooks: AnswerRunHooks,
+    source: (signal: AbortSignal) => { chunks: ReadableStream<UIMessageChunk>; outcome: () => AnswerOutcome },
+    /** What the answer already has (Continue): replayed first, so a listener sees the whole answer. */
+    prefix: UIMessageChunk[] = [],
+  ) {
+    for (const chunk of prefix) this.push(chunk);
+    this.done = this.run(source);
+  }
+
+  /** Stop: ends the model call; the answer is saved as stopped. */
+  stop(): Promise<ChatMessage> {
+    this.stopper.abort();
+    return this.done;
+  }
+
+  /** How many streams are listening now (none, once every tab that asked or rejoined has gone). */
+  get listening(): number {
+    return this.listeners.size;
+  }
+
+  /** A new listener: everything so far, then the rest as it comes, then the end. */
+  listen(): ReadableStream<Uint8Array> {
+    let listener!: ReadableStreamDefaultController<Uint8Array>;
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        listener = controller;
+        if (this.json.length) controller.enqueue(encoder.encode(this.json.map(sse).join("")));
+        if (this.ended) {
+          controller.enqueue(DONE);
+          controller.close();
+        } else this.listeners.add(controller);
+      },
+      // A listener going away (a closed tab, a lost connection) leaves the answer running.
+      cancel: () => void this.listeners.delete(listener),
+    });
+  }
+
+  private async run(source: (signal: AbortSignal) => { chunks: ReadableStream<UIMessageChunk>; outcome: () => AnswerOutcome }): Promise<ChatMessage> {
+    let broke: unknown;
+    let outcome: AnswerOutcome = {};
+    try {
+      const answer = source(this.stopper.signal);
+      const reader = answer.chunks.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        // The end is this run's to send (below), with how the answer ended.
+        if (value.type === "error" || value.type === "abort" || value.type === "finish") continue;
+        this.push(value);
+      }
+      outcome = answer.outcome();
+    } catch (error) {
+      broke = error;
+    }
+    return this.end(outcome, broke);
+  }
+
+  private end(outcome: AnswerOutcome, broke: unknown): ChatMessage {
+    clearTimeout(this.timer);
+    const stopped = this.stopper.signal.aborted;
+    const failure = stopped ? undefined : (outcome.failure ?? (broke === undefined ? undefined : toAppError(broke, "upstream")));
+    const status: AnswerStatus = stopped ? "stopped" : failure ? "failed" : "complete";
+    const assembled = assembleAnswer(this.chunks, this.messageId);
+    const metadata: MessageMetadata = {
+      ...assembled.metadata,
+      ...this.hooks.endMetadata(),
+      usage: outcome.usage ?? this.hooks.estimateUsage(assembled),
+      status,
+      ...(failure ? { error: failure.message } : {}),
+    };
+    const message: ChatMessage = { ...assembled, metadata };
+    try {
+      this.hooks.finish(message);
+    } catch (error) {
+      log("answer.save_failed", { detail: String(error).slice(0, 300) });
+    }
+    this.push({ type: "message-metadata", messageMetadata: metadata }, false);
+    this.push(failure ? { type: "error", errorText: failure.message } : { type: "finish" }, false);
+    this.ended = true;
+    for (const listener of this.listeners) {
+      try {
+        listener.enqueue(DONE);
+        listener.close();
+      } catch {
+        // Already gone.
+      }
+    }
+    this.listeners.clear();
+    return message;
+  }
+
+  private push(chunk: UIMessageChunk, record = true): void {
+    const json = JSON.stringify(chunk);
+    this.chunks.push(chunk);
+    this.json.push(json);
+    if (this.listeners.size) {
+      const bytes = encoder.encode(sse(json));
+      for (const listener of this.listeners) {
+        try {
+          listener.enqueue(bytes);
+        } catch {
+          this.listeners.delete(listener);
+        }
+      }
+    }
+    if (!record) return;
+    if (this.json.length - this.recorded >= RECORD_BATCH.chunks) this.record();
+    else this.timer ??= setTimeout(() => this.record(), RECORD_BATCH.ms);
+  }
+
+  private record(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.ended || this.recorded === this.json.length) return;
+    try {
+      this.hooks.record(this.rows++, this.json.slice(this.recorded));
+      this.recorded = this.json.length;
+    } catch (error) {
+      log("answer.record_failed", { detail: String(error).slice(0, 300) });
+    }
+  }
+}
+
+function sse(json: string): string {
+  return `data: ${json}\n\n`;
+}
