@@ -1,8 +1,8 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
-import app from "../index";
+import { utcDay } from "../store/usage";
 import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
@@ -53,23 +53,26 @@ describe("daily budget", () => {
     vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
     const client = new TestClient();
     await client.fetch("/api/conversations");
-    const withBudget = { ...env, DAILY_TOKEN_BUDGET: "10" };
-    const call = async (path: string, init: RequestInit) => {
-      const ctx = createExecutionContext();
-      const response = await app.fetch(new Request(`http://app.test${path}`, { ...init, headers: { cookie: client.cookie!, "content-type": "application/json", ...init.headers } }), withBudget, ctx);
-      const body = response.headers.get("content-type")?.includes("event-stream") ? await readUiStream(response) : await response.json();
-      await waitOnExecutionContext(ctx);
-      return { response, body: body as any };
-    };
-    const ask = () => call("/api/chat", { method: "POST", body: JSON.stringify({ id: newConversationId(), messages: [userMessage("hi")] }) });
+    const limit = Number(env.DAILY_TOKEN_BUDGET);
+    // The person has spent all but 2 tokens of today's budget (wrangler.jsonc's DAILY_TOKEN_BUDGET).
+    const userId = client.cookie!.split("=")[1].split(".")[0];
+    await runInDurableObject(env.USER_STORE.get(env.USER_STORE.idFromName(userId)), (_store, state) => {
+      state.storage.sql.exec(`INSERT INTO usage (day, tokens) VALUES (?, ?)`, utcDay(), limit - 10);
+    });
+    const status = async () => ((await (await client.fetch("/api/status")).json()) as { budget: { limit: number; used: number } }).budget;
+    const ask = () => client.chat({ id: newConversationId(), messages: [userMessage("hi")] });
 
-    expect((await ask()).response.status).toBe(200); // 8 of 10 used
-    expect((await call("/api/status", {})).body.budget).toMatchObject({ limit: 10, used: 8 });
-    expect((await ask()).response.status).toBe(200); // 16: over, but it was allowed to start
+    const first = await ask(); // 8 more: 2 left
+    expect(first.status).toBe(200);
+    await readUiStream(first);
+    expect(await status()).toMatchObject({ limit, used: limit - 2 });
+    const second = await ask(); // over by 6, but it was allowed to start
+    expect(second.status).toBe(200);
+    await readUiStream(second);
     const refused = await ask();
-    expect(refused.response.status).toBe(429);
-    expect(refused.body.error).toMatchObject({ code: "budget_exhausted", message: ERRORS.budget_exhausted.message });
-    expect(Number(refused.response.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as any).error).toMatchObject({ code: "budget_exhausted", message: ERRORS.budget_exhausted.message });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(fake.calls).toHaveLength(2);
   });
 });
