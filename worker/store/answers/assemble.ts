@@ -13,7 +13,7 @@ export function assembleAnswer(chunks: readonly UIMessageChunk[], fallbackId: st
   let id = fallbackId;
   let metadata: MessageMetadata | undefined;
   const parts: Part[] = [];
-  const open = new Map<string, { type: "text" | "reasoning"; text: string; state?: "streaming" | "done" }>();
+  const open = new Map<string, { type: "text" | "reasoning"; text: string; state?: "streaming" | "done"; id?: string }>();
   const mergeMetadata = (more: unknown) => {
     if (more != null) metadata = { ...metadata, ...(more as MessageMetadata) };
   };
@@ -28,7 +28,11 @@ export function assembleAnswer(chunks: readonly UIMessageChunk[], fallbackId: st
         break;
       case "text-start":
       case "reasoning-start": {
-        const part = { type: chunk.type === "text-start" ? ("text" as const) : ("reasoning" as const), text: "", state: "streaming" as const };
+        // The SDK keeps a reasoning part's id (to match it to its provider metadata), not a text part's.
+        const part =
+          chunk.type === "text-start"
+            ? { type: "text" as const, text: "", state: "streaming" as const }
+            : { type: "reasoning" as const, id: chunk.id, text: "", state: "streaming" as const };
         open.set(`${part.type}:${chunk.id}`, part);
         parts.push(part);
         break;
@@ -62,7 +66,7 @@ export function chunksOf(message: ChatMessage): UIMessageChunk[] {
   message.parts.forEach((part, i) => {
     if (part.type === "step-start") return void chunks.push({ type: "start-step" });
     if (part.type !== "text" && part.type !== "reasoning") return;
-    const id = `earlier-${i}`;
+    const id = ("id" in part && typeof part.id === "string" && part.id) || `earlier-${i}`;
     const kind = part.type;
     chunks.push({ type: `${kind}-start`, id }, { type: `${kind}-delta`, id, delta: part.text }, { type: `${kind}-end`, id });
   });
