@@ -1,10 +1,11 @@
 import type { ChatMessage, MessageUsage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
 
+/** An answer's text parts are pieces of one text (a continued answer adds a part), so they join as they are. */
 export function messageText(message: ChatMessage): string {
   return message.parts
     .flatMap((part) => (part.type === "text" ? [part.text] : []))
-    .join("\n\n");
+    .join("");
 }
 
 function tokens(usage: MessageUsage | undefined): string | undefined {
