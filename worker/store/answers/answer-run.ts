@@ -12,6 +12,14 @@ import { assembleAnswer } from "./assemble";
  */
 export const RECORD_BATCH = { chunks: 64, ms: 50 };
 
+/**
+ * A model that sends its answer faster than it is read (a non-streaming model sends all of it at
+ * once) fills the reads here from memory, and the loop would run to the answer's end without giving
+ * the event loop a turn: nothing would reach a listener, nor would the asking request get its
+ * response, until then. So the loop yields every this many chunks (one timer; nothing per token).
+ */
+const YIELD_EVERY = 32;
+
 const encoder = new TextEncoder();
 const DONE = encoder.encode("data: [DONE]\n\n");
 
@@ -90,12 +98,13 @@ export class AnswerRun {
     try {
       const answer = source(this.stopper.signal);
       const reader = answer.chunks.getReader();
-      for (;;) {
+      for (let n = 1; ; n++) {
         const { done, value } = await reader.read();
         if (done) break;
         // The end is this run's to send (below), with how the answer ended.
         if (value.type === "error" || value.type === "abort" || value.type === "finish") continue;
         this.push(value);
+        if (n % YIELD_EVERY === 0) await new Promise((resolve) => setTimeout(resolve, 0));
       }
       outcome = answer.outcome();
     } catch (error) {
