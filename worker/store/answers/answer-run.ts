@@ -21,7 +21,6 @@ export const RECORD_BATCH = { chunks: 64, ms: 50 };
 const YIELD_EVERY = 32;
 
 const encoder = new TextEncoder();
-const DONE = encoder.encode("data: [DONE]\n\n");
 
 export interface AnswerRunHooks {
   /** Writes one batch of chunks (JSON each). */
@@ -44,7 +43,7 @@ export interface AnswerRunHooks {
 export class AnswerRun {
   private readonly chunks: UIMessageChunk[] = [];
   private readonly json: string[] = [];
-  private readonly listeners = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  private readonly listeners = new Set<Listener>();
   private recorded = 0;
   private rows = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -77,19 +76,22 @@ export class AnswerRun {
 
   /** A new listener: everything so far, then the rest as it comes, then the end. */
   listen(): ReadableStream<Uint8Array> {
-    let listener!: ReadableStreamDefaultController<Uint8Array>;
-    return new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        listener = controller;
-        if (this.json.length) controller.enqueue(encoder.encode(this.json.map(sse).join("")));
-        if (this.ended) {
-          controller.enqueue(DONE);
-          controller.close();
-        } else this.listeners.add(controller);
+    const listener = new Listener();
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          listener.controller = controller;
+          if (this.json.length) listener.send(this.json.map(sse).join(""));
+          if (this.ended) listener.end();
+          else this.listeners.add(listener);
+        },
+        pull: () => listener.pulled(),
+        // A listener going away (a closed tab, a lost connection) leaves the answer running.
+        cancel: () => void this.listeners.delete(listener),
       },
-      // A listener going away (a closed tab, a lost connection) leaves the answer running.
-      cancel: () => void this.listeners.delete(listener),
-    });
+      // Nothing is queued ahead of a read: what arrives meanwhile is merged into the next one.
+      { highWaterMark: 0 },
+    );
   }
 
   private async run(source: (signal: AbortSignal) => { chunks: ReadableStream<UIMessageChunk>; outcome: () => AnswerOutcome }): Promise<ChatMessage> {
@@ -135,14 +137,7 @@ export class AnswerRun {
     this.push({ type: "message-metadata", messageMetadata: metadata }, false);
     this.push(failure ? { type: "error", errorText: failure.message } : { type: "finish" }, false);
     this.ended = true;
-    for (const listener of this.listeners) {
-      try {
-        listener.enqueue(DONE);
-        listener.close();
-      } catch {
-        // Already gone.
-      }
-    }
+    for (const listener of this.listeners) listener.end();
     this.listeners.clear();
     return message;
   }
@@ -152,14 +147,8 @@ export class AnswerRun {
     this.chunks.push(chunk);
     this.json.push(json);
     if (this.listeners.size) {
-      const bytes = encoder.encode(sse(json));
-      for (const listener of this.listeners) {
-        try {
-          listener.enqueue(bytes);
-        } catch {
-          this.listeners.delete(listener);
-        }
-      }
+      const line = sse(json);
+      for (const listener of this.listeners) listener.send(line);
     }
     if (!record) return;
     if (this.json.length - this.recorded >= RECORD_BATCH.chunks) this.record();
@@ -175,6 +164,57 @@ export class AnswerRun {
       this.recorded = this.json.length;
     } catch (error) {
       log("answer.record_failed", { detail: String(error).slice(0, 300) });
+    }
+  }
+}
+
+/**
+ * One listener's stream. Each piece is handed over when the reader asks for more; pieces that
+ * arrive before it asks are merged into one. A reader that keeps up gets every chunk as it comes;
+ * one that falls behind (a slow network, a busy isolate) gets fewer, larger writes instead of a
+ * queue of thousands of tiny ones, each of which costs a crossing from the Durable Object.
+ */
+class Listener {
+  controller!: ReadableStreamDefaultController<Uint8Array>;
+  private pending: string[] = [];
+  private asked = false;
+  private ended = false;
+
+  send(text: string): void {
+    if (this.asked) {
+      this.asked = false;
+      this.enqueue(text);
+    } else this.pending.push(text);
+  }
+
+  pulled(): void {
+    if (this.pending.length) {
+      const text = this.pending.join("");
+      this.pending = [];
+      this.enqueue(text);
+      if (this.ended) this.close();
+    } else this.asked = true;
+  }
+
+  end(): void {
+    this.ended = true;
+    this.pending.push("data: [DONE]\n\n");
+    if (this.asked) this.pulled();
+  }
+
+  private enqueue(text: string): void {
+    try {
+      this.controller.enqueue(encoder.encode(text));
+    } catch {
+      // Already gone (cancelled): the run goes on without it.
+    }
+  }
+
+  private close(): void {
+    try {
+      this.controller.close();
+    } catch {
+      // Already gone.
     }
   }
 }
