@@ -3,6 +3,8 @@ import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import { devWorkerVars } from "./engine/dev-vars.ts";
+import { turnstileCsp } from "./scripts/turnstile-csp.ts";
+import { firstPaint } from "./scripts/first-paint-plugin.ts";
 
 // Offline first: do not ask workers.cloudflare.com for a Request.cf sample on every fresh checkout.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -24,8 +26,15 @@ export default defineConfig(async ({ command }) => {
         ...(vars ? { config: (config) => ({ vars: { ...config.vars, ...vars } }) } : {}),
       }),
       noSecretsInBuild(),
+      turnstileCsp(),
+      // The pages app/pages.ts loads on demand, named as app/shell/theme-init.js names them.
+      firstPaint({ pages: { images: "app/images/ImagesPage.tsx", vision: "app/vision/VisionPage.tsx" } }),
     ],
     server: { port: 5173, strictPort: true },
+    // Each test or benchmark stack gets its own optimizer cache (VITE_CACHE_DIR). Two dev servers
+    // sharing node_modules/.vite re-bundle over each other's files, and the one whose files changed
+    // reloads its open pages: the "Execution context was destroyed" failures on fresh clones.
+    cacheDir: process.env.VITE_CACHE_DIR || "node_modules/.vite",
     // Pre-bundle everything the app can ever import before the first page is served. A dependency the
     // optimizer first meets at run time (the highlighter worker's @streamdown/code, a lazy page) makes
     // Vite re-bundle and reload every open page: a person loses what they typed, and a browser test

@@ -19,5 +19,5 @@ export default defineConfig({
       },
     }),
   ],
-  test: { include: ["worker/**/*.test.ts"], testTimeout: 20_000 },
+  test: { include: ["worker/**/*.test.ts"], testTimeout: 60_000 },
 });

@@ -1,23 +1,28 @@
 import { lazy, Suspense } from "react";
 import { Link, Route, Switch, useLocation, useRoute } from "wouter";
+import { AccountMenu, SignInNotice } from "./account/AccountMenu";
 import ChatPage from "./chat/ChatPage";
+import { ImagesPage, VisionPage } from "./pages";
 import { BackendStatusBadge, EngineProblemBanner, type EngineFeature } from "./ui/BackendStatusBadge";
 import { ThemeToggle } from "./ui/ThemeToggle";
 import { useBackendStatus } from "./ui/useBackendStatus";
 
 /**
- * Header links, with what each page needs from the local engine. A new page adds an entry here and
- * a <Route> in the Switch below whose component comes from React.lazy(() => import(...)), so the
- * chat page does not carry its code.
+ * Header links, with what each page needs from the local engine. A new page adds an entry here, a
+ * <Route> in the Switch below whose component loads on demand (app/pages.ts), so the chat page does
+ * not carry its code, and its part of the static shell (index.html, app/shell/).
  */
 const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boolean; needs: EngineFeature }[] = [
   { href: "/", label: "Chat", isCurrent: (path) => path === "/" || path.startsWith("/c/"), needs: "text" },
   { href: "/images", label: "Images", isCurrent: (path) => path === "/images", needs: "images" },
   { href: "/vision", label: "Vision", isCurrent: (path) => path === "/vision" || path.startsWith("/vision/"), needs: "vision" },
+  { href: "/documents", label: "Documents", isCurrent: (path) => path === "/documents", needs: "text" },
 ];
 
-const ImagesPage = lazy(() => import("./images/ImagesPage"));
-const VisionPage = lazy(() => import("./vision/VisionPage"));
+const UsagePage = lazy(() => import("./usage/UsagePage"));
+const AccountPage = lazy(() => import("./account/AccountPage"));
+const DataPage = lazy(() => import("./transfer/DataPage"));
+const DocumentsPage = lazy(() => import("./documents/DocumentsPage"));
 
 export function App() {
   const [path] = useLocation();
@@ -28,11 +33,12 @@ export function App() {
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-border px-3 sm:px-4">
-        <Link href="/" className="flex items-center gap-2 rounded-md font-semibold">
+        {/* shrink-0 here and on the nav: what fills in after the first paint (status, budget) truncates instead of moving them. */}
+        <Link href="/" className="flex shrink-0 items-center gap-2 rounded-md font-semibold">
           <img src="/favicon.svg" alt="" className="size-6" />
           <span className="hidden sm:inline">Workers AI Chat</span>
         </Link>
-        <nav aria-label="Main" className="flex items-center gap-1">
+        <nav aria-label="Main" className="flex shrink-0 items-center gap-1">
           {NAV_LINKS.map((link) => {
             const current = link.isCurrent(path);
             return (
@@ -46,12 +52,19 @@ export function App() {
               </Link>
             );
           })}
+          {status?.owner && (
+            <Link href="/usage" aria-current={path === "/usage" ? "page" : undefined} className={`rounded-md px-2.5 py-1.5 text-sm ${path === "/usage" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}>
+              Usage
+            </Link>
+          )}
         </nav>
         <div className="ml-auto flex min-w-0 items-center gap-2">
           <BackendStatusBadge status={status} />
           <ThemeToggle />
+          <AccountMenu />
         </div>
       </header>
+      <SignInNotice />
       <EngineProblemBanner status={status} feature={NAV_LINKS.find((link) => link.isCurrent(path))?.needs ?? "text"} />
       <Suspense fallback={<p className="m-auto text-muted-foreground">Loading…</p>}>
         {isHome || isConversation ? (
@@ -60,8 +73,13 @@ export function App() {
         ) : (
           <Switch>
             <Route path="/images" component={ImagesPage} />
+            {/* Owner only: the Worker refuses anyone else, and the page says so. */}
+            <Route path="/usage" component={UsagePage} />
+            <Route path="/account" component={AccountPage} />
             {/* One route for both, so sending the first question (/vision → /vision/:id) keeps the page. */}
             <Route path="/vision/:threadId?" component={VisionPage} />
+            <Route path="/data" component={DataPage} />
+            <Route path="/documents" component={DocumentsPage} />
             <Route>
               <div className="m-auto p-6 text-center">
                 <h1 className="text-xl font-semibold">Page not found</h1>

@@ -39,15 +39,23 @@ export function readableMessage(text: string, fallback = "Something went wrong. 
 }
 
 /*
- * The Worker gives a browser its identity (a cookie) on its first API request. Requests sent in
- * parallel before that cookie exists would each get a different identity, and the last Set-Cookie
- * would win, orphaning conversations. So the first request goes alone and the rest wait for it.
+ * The Worker gives a browser its identity (a cookie) on its first request that writes; reads need
+ * none. Writes sent in parallel before that cookie exists would each get a different identity, and
+ * the last Set-Cookie would win, orphaning conversations. So until the browser is known to have an
+ * identity, a write goes alone and the rest wait for it; reads always go at once.
  */
 let identity: "unknown" | "known" = "unknown";
 let pending: Promise<void> | undefined;
 
-/** `fetch` that waits for the identity-setting first request; the chat transport uses it too. */
+/** The session said this browser already is someone (see account/session.ts). */
+export function markIdentityKnown(): void {
+  identity = "known";
+}
+
+/** `fetch` that waits for the identity-setting first write; the chat transport uses it too. */
 export const apiFetch: typeof fetch = async (input, init) => {
+  const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+  if (method === "GET" || method === "HEAD") return fetch(input, init);
   while (identity === "unknown" && pending) await pending;
   if (identity === "known") return fetch(input, init);
   const response = fetch(input, init);

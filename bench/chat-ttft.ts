@@ -22,7 +22,7 @@ try {
   for (let i = 0; i < RUNS + 2; i++) {
     const d = await timeStream(
       `${stack.engine}/run/${MODEL}`,
-      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ messages: [{ role: "user", content: PROMPT }], stream: true, max_tokens: MAX_TOKENS, temperature: 0.6 }) },
+      { method: "POST", headers: { "content-type": "application/json", ...stack.engineHeaders }, body: JSON.stringify({ messages: [{ role: "user", content: PROMPT }], stream: true, max_tokens: MAX_TOKENS, temperature: 0.6 }) },
       isWorkersAiToken,
     );
     const w = await timeStream(

@@ -7,15 +7,19 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
  * engine answers unless `env.WORKERS_AI_REST_URL` names another upstream (a fake one, say).
  */
 export async function startStack(options: { port: number; enginePort: number; env?: Record<string, string> }) {
+  // The engine refuses callers without its token; the bench asks it directly too, so it picks one.
+  const engineToken = randomBytes(32).toString("base64url");
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "e2e/stack.ts", String(options.port)], {
     stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"],
-    env: { ...process.env, WORKERS_AI_REST_URL: "", LOCAL_ENGINE_PORT: String(options.enginePort), STACK_STATE_DIR: `.cache/bench-state-${options.port}`, ...options.env },
+    env: { ...process.env, WORKERS_AI_REST_URL: "", LOCAL_ENGINE_PORT: String(options.enginePort), STACK_STATE_DIR: `.cache/bench-state-${options.port}`, LOCAL_ENGINE_TOKEN: engineToken, ...options.env },
   });
   const base = `http://localhost:${options.port}`;
   await waitUntilUp(base, child);
   return {
     app: base,
     engine: `http://127.0.0.1:${options.enginePort}/client/v4/accounts/local/ai`,
+    /** Headers for calling the engine directly. */
+    engineHeaders: { authorization: `Bearer ${engineToken}` },
     pid: child.pid!,
     stop: () => child.kill("SIGTERM"),
   };

@@ -26,7 +26,7 @@ try {
   for (let i = 0; i < RUNS + 1; i++) {
     const d = await timeStream(
       `${stack.engine}/run/${MODEL}`,
-      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ stream: true, messages: [{ role: "user", content: [{ type: "text", text: "Describe this image" }, { type: "image_url", image_url: { url: dataUrl } }] }] }) },
+      { method: "POST", headers: { "content-type": "application/json", ...stack.engineHeaders }, body: JSON.stringify({ stream: true, messages: [{ role: "user", content: [{ type: "text", text: "Describe this image" }, { type: "image_url", image_url: { url: dataUrl } }] }] }) },
       isWorkersAiToken,
     );
     const w = await timeStream(

@@ -41,6 +41,8 @@ export const chatRequestSchema = chatSettingsSchema.extend({
   messages: z.array(uiMessageSchema).min(1).max(1000),
   trigger: z.enum(["submit-message", "regenerate-message"]).default("submit-message"),
   messageId: z.string().max(100).optional(),
+  /** Documents to attach to the conversation before answering (at most DOCUMENT_LIMITS.maxPerConversation). */
+  documentIds: z.array(idSchema).max(20).optional(),
 });
 
 export const conversationSchema = z.object({
@@ -68,8 +70,13 @@ export const listConversationsQuerySchema = z.object({ q: z.string().max(200).op
 export interface BackendStatus {
   kind: "binding" | "rest" | "local-engine";
   label: string;
-  /** The caller's daily token budget (limit 0: none). */
-  budget: { limit: number; used: number; resetsInSeconds: number };
+  /**
+   * The caller's daily budget in neurons (limit 0: none), what they have spent or reserved today,
+   * and the same for the whole deployment.
+   */
+  budget: { limit: number; used: number; global: { limit: number; used: number }; resetsInSeconds: number };
+  /** The deployment's owner: may open the usage page. */
+  owner: boolean;
   /** Set when the local engine answers: what it has loaded, or what a person must do. */
   engine?: { ready: boolean; textModel?: string; problem?: string; images?: CapabilityStatus; vision?: CapabilityStatus };
 }
@@ -79,4 +86,10 @@ export interface CapabilityStatus {
   ready: boolean;
   model?: string;
   problem?: string;
+}
+
+/** `GET /api/usage` (owner only): neurons spent per UTC day, newest first, and the budgets that apply. */
+export interface UsageReport {
+  budgets: { guest: number; account: number; global: number };
+  days: { day: string; total: number; guests: number; people: { key: string; kind: "account" | "access"; label: string; neurons: number }[] }[];
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idSchema, modelIdSchema } from "./api";
 import type { ErrorCode } from "./errors";
+import type { Cost } from "./pricing";
 import { IMAGE_SETTING_KEYS, type ImageModel, type NumberRange } from "./image-models";
 
 /** One request makes at most this many images; the UI sends one request per image instead. */
@@ -62,6 +63,8 @@ export interface ImageRecord {
   createdAt: number;
   /** Who answered: "Workers AI", or the local engine and its model folder. */
   servedBy: string;
+  /** Its price in neurons (absent on images made before prices were kept). */
+  cost?: Cost;
 }
 
 export type ImageResult = { image: ImageRecord } | { error: { code: ErrorCode; message: string } };

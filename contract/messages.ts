@@ -1,4 +1,6 @@
 import type { UIMessage } from "ai";
+import type { Cost } from "./pricing";
+import type { Citation } from "./documents";
 
 /**
  * How an assistant message ended, decided once by the person's Durable Object and carried in the
@@ -28,8 +30,16 @@ export interface MessageMetadata {
   status?: AnswerStatus;
   /** The sentence a person reads when status is "failed". */
   error?: string;
+  /** What the answer cost in neurons, saved with it (the live stream carries only `usage`). */
+  cost?: Cost;
+  /** Milliseconds from the model call to the answer's first text, as the Worker measured them. */
+  firstTokenMs?: number;
+  /** Milliseconds from the model call to the answer's end. */
+  durationMs?: number;
   /** Something the person should know about how this answer came about, e.g. a licence was accepted. */
   note?: string;
+  /** The document passages the answer was given, numbered as its [n] markers (documents feature). */
+  citations?: Citation[];
 }
 
 export type ChatMessage = UIMessage<MessageMetadata>;

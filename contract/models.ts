@@ -1,7 +1,15 @@
+import { type TokenPrice, neuronsPerMillion } from "./pricing";
+
 /**
  * The model catalog: the one list of Workers AI models the UI offers, the Worker accepts and the
  * local engine stands in for. Figures are Cloudflare's published ones (developers.cloudflare.com/
  * workers-ai/models, November 2026); "paid" means Workers Paid only.
+ *
+ * Prices, read 2026-12-01 from developers.cloudflare.com/workers-ai/platform/pricing/ (neurons per
+ * M tokens, where the table lists the model) and each model page's "Unit Pricing" (dollars per M
+ * tokens, turned into neurons at the page's $0.011 per 1,000 neurons). A model with no published
+ * price says so (`source: "estimate"`) and carries a deliberately high estimate, so a budget counts
+ * it as costing more rather than less.
  */
 export type Plan = "free" | "paid";
 
@@ -17,19 +25,28 @@ export interface ChatModel {
   /** Needs a one-time licence acceptance per account (error 5016 until then). */
   needsAgreement?: boolean;
   note?: string;
+  /** What Workers AI bills for it, in neurons per million input and output tokens. */
+  price: TokenPrice;
 }
 
+/** Dollars per M tokens as a model page states them, in neurons. */
+const dollars = (inputPerM: number, outputPerM: number, source: TokenPrice["source"] = "published"): TokenPrice => ({
+  inputPerM: neuronsPerMillion(inputPerM),
+  outputPerM: neuronsPerMillion(outputPerM),
+  source,
+});
+
 export const CHAT_MODELS: readonly ChatModel[] = [
-  { id: "@cf/meta/llama-4-scout-17b-16e-instruct", label: "Llama 4 Scout 17B", vendor: "Meta", contextWindow: 131_000, vision: true, tools: true, reasoning: false, plan: "free" },
-  { id: "@cf/google/gemma-4-26b-a4b-it", label: "Gemma 4 26B A4B", vendor: "Google", contextWindow: 128_000, vision: true, tools: true, reasoning: true, plan: "free" },
-  { id: "@cf/zai-org/glm-4.7-flash", label: "GLM 4.7 Flash", vendor: "Z.ai", contextWindow: 131_072, vision: false, tools: true, reasoning: true, plan: "free" },
-  { id: "@cf/openai/gpt-oss-120b", label: "gpt-oss 120B", vendor: "OpenAI", contextWindow: 128_000, vision: false, tools: true, reasoning: true, plan: "free", note: "No streaming on /ai/run: the answer arrives at once." },
-  { id: "@cf/openai/gpt-oss-20b", label: "gpt-oss 20B", vendor: "OpenAI", contextWindow: 128_000, vision: false, tools: true, reasoning: true, plan: "free", note: "No streaming on /ai/run: the answer arrives at once." },
-  { id: "@cf/qwen/qwen3-30b-a3b-fp8", label: "Qwen3 30B A3B", vendor: "Qwen", contextWindow: 32_768, vision: false, tools: true, reasoning: true, plan: "free" },
-  { id: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", label: "Llama 3.3 70B (fast)", vendor: "Meta", contextWindow: 24_000, vision: false, tools: true, reasoning: false, plan: "free" },
-  { id: "@cf/meta/llama-3.2-11b-vision-instruct", label: "Llama 3.2 11B Vision", vendor: "Meta", contextWindow: 128_000, vision: true, tools: false, reasoning: false, plan: "free", needsAgreement: true },
-  { id: "@cf/meta/llama-3.2-1b-instruct", label: "Llama 3.2 1B", vendor: "Meta", contextWindow: 60_000, vision: false, tools: false, reasoning: false, plan: "free" },
-  { id: "@cf/moonshotai/kimi-k2.7-code", label: "Kimi K2.7 Code", vendor: "Moonshot AI", contextWindow: 256_000, vision: true, tools: true, reasoning: true, plan: "paid" },
+  { id: "@cf/meta/llama-4-scout-17b-16e-instruct", label: "Llama 4 Scout 17B", vendor: "Meta", contextWindow: 131_000, vision: true, tools: true, reasoning: false, plan: "free", price: dollars(0.27, 0.85) },
+  { id: "@cf/google/gemma-4-26b-a4b-it", label: "Gemma 4 26B A4B", vendor: "Google", contextWindow: 128_000, vision: true, tools: true, reasoning: true, plan: "free", price: dollars(0.27, 0.85, "estimate") /* no published price: Llama 4 Scout's, the dearer of the two similar-sized models */ },
+  { id: "@cf/zai-org/glm-4.7-flash", label: "GLM 4.7 Flash", vendor: "Z.ai", contextWindow: 131_072, vision: false, tools: true, reasoning: true, plan: "free", price: dollars(0.06, 0.4) },
+  { id: "@cf/openai/gpt-oss-120b", label: "gpt-oss 120B", vendor: "OpenAI", contextWindow: 128_000, vision: false, tools: true, reasoning: true, plan: "free", note: "No streaming on /ai/run: the answer arrives at once.", price: dollars(0.35, 0.75) },
+  { id: "@cf/openai/gpt-oss-20b", label: "gpt-oss 20B", vendor: "OpenAI", contextWindow: 128_000, vision: false, tools: true, reasoning: true, plan: "free", note: "No streaming on /ai/run: the answer arrives at once.", price: dollars(0.2, 0.3) },
+  { id: "@cf/qwen/qwen3-30b-a3b-fp8", label: "Qwen3 30B A3B", vendor: "Qwen", contextWindow: 32_768, vision: false, tools: true, reasoning: true, plan: "free", price: dollars(0.051, 0.34) },
+  { id: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", label: "Llama 3.3 70B (fast)", vendor: "Meta", contextWindow: 24_000, vision: false, tools: true, reasoning: false, plan: "free", price: { inputPerM: 26_668, outputPerM: 204_805, source: "published" } },
+  { id: "@cf/meta/llama-3.2-11b-vision-instruct", label: "Llama 3.2 11B Vision", vendor: "Meta", contextWindow: 128_000, vision: true, tools: false, reasoning: false, plan: "free", needsAgreement: true, price: { inputPerM: 4_410, outputPerM: 61_493, source: "published" } },
+  { id: "@cf/meta/llama-3.2-1b-instruct", label: "Llama 3.2 1B", vendor: "Meta", contextWindow: 60_000, vision: false, tools: false, reasoning: false, plan: "free", price: { inputPerM: 2_457, outputPerM: 18_252, source: "published" } },
+  { id: "@cf/moonshotai/kimi-k2.7-code", label: "Kimi K2.7 Code", vendor: "Moonshot AI", contextWindow: 256_000, vision: true, tools: true, reasoning: true, plan: "paid", price: dollars(1, 4, "estimate") /* no published price found: a 1T-parameter MoE, estimated above what other hosts charge for Kimi K2 */ },
 ];
 
 /** Strong, multimodal and on the free plan: the model a new conversation starts with. */
@@ -49,3 +66,13 @@ export const CHAT_SETTINGS_LIMITS = {
   maxTokens: { min: 1, max: 8192, default: 1024 },
   systemPrompt: { maxLength: 8000 },
 } as const;
+
+// Embedding models live in their own catalog file (with prices), shared by /v1/embeddings and documents.
+export { EMBEDDING_MODELS, findEmbeddingModel, type EmbeddingModel } from "./embedding-models";
+
+/** The documents feature embeds with this one: a Vectorize index is created for its 768 dimensions. */
+export const DOCUMENT_EMBEDDING_MODEL = "@cf/baai/bge-base-en-v1.5";
+
+/** Cross-encoder that re-scores retrieved passages against the question. */
+export const RERANKER_MODEL = "@cf/baai/bge-reranker-base";
+

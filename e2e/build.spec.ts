@@ -1,13 +1,14 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, type Dirent } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 
 // Not a browser test: it builds the app exactly as `npm run deploy` does, with canary values in every
 // secret-bearing variable, and proves none reaches the build (secrets are set on Cloudflare, never
 // baked in), and that the browser's files do not even name them.
-test("the build carries no secret, token or account id, the client bundle names none, and pages get strict security headers", async () => {
+test("the build carries no secret, token or account id, the client bundle names none, and pages get strict security headers and a static shell", async () => {
   test.setTimeout(180_000);
   const outDir = mkdtempSync(join(tmpdir(), "bundle-"));
   const canaries = { WORKERS_AI_TOKEN: "tok_canary_4f2a", SESSION_SECRET: "session_canary_9c1d", WORKERS_AI_REST_URL: "https://api.cloudflare.com/client/v4/accounts/acct_canary_77/ai" };
@@ -31,13 +32,64 @@ test("the build carries no secret, token or account id, the client bundle names 
     const headers = readFileSync(join(outDir, "client", "_headers"), "utf8");
     const csp = /Content-Security-Policy: (.*)/.exec(headers)?.[1] ?? "";
     const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? "";
-    expect(scriptSrc.trim()).toBe("'self'");
+    // Scripts from this origin, and the page's inline scripts only by their hashes (recomputed here
+    // from the built page, so the page and its headers cannot drift apart): no 'unsafe-inline'.
+    const html = readFileSync(join(outDir, "client", "index.html"), "utf8");
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    expect(inline).toHaveLength(1); // the theme script
+    const hashes = inline.map((script) => `'sha256-${createHash("sha256").update(script, "utf8").digest("base64")}'`);
+    expect(scriptSrc.trim().split(/\s+/)).toEqual(["'self'", ...hashes]);
     expect(csp).not.toMatch(/unsafe-eval/);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
     expect(headers).toContain("X-Content-Type-Options: nosniff");
     expect(headers).toMatch(/Referrer-Policy: strict-origin-when-cross-origin/);
+    expect(headers).toContain("Cross-Origin-Opener-Policy: same-origin");
+    expect(headers).toContain("Cross-Origin-Resource-Policy: same-origin");
+    const permissions = /Permissions-Policy: (.*)/.exec(headers)?.[1] ?? "";
+    for (const feature of ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()", "clipboard-write=(self)"]) expect(permissions).toContain(feature);
+    // The Worker sets the same block on its own responses: its bundle carries this file's CSP.
+    const workerCode = files.filter((f) => f.startsWith(`${workerDir}/`) && f.endsWith(".js")).map((f) => readFileSync(join(outDir, f), "utf8")).join("\n");
+    expect(workerCode).toContain(csp);
+
+    // The page paints from its HTML: a shell in #root (header, navigation, a composer placeholder),
+    // its styles inline, and no stylesheet or classic script in <head> to wait for.
+    const [head, body] = html.split("</head>");
+    expect(body).toMatch(/<div id="root">\s*<div class="shell">\s*<header/);
+    for (const link of ['href="/"', 'href="/images"', 'href="/vision"']) expect(body).toContain(link);
+    expect(body).toContain("shell-composer");
+    expect(head).toMatch(/<style>[^<]*\.shell-header\{/);
+    expect(head).not.toMatch(/rel="stylesheet"/);
+    expect(head).not.toMatch(/<script src=/);
+    expect(body).toMatch(/<link rel="stylesheet"[^>]*href="\/assets\/[^"]+\.css"/);
+    expect(head).toMatch(/<script type="module"[^>]*src="\/assets\//);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
+  }
+});
+
+// Not a browser test either: the build itself refuses a CSP that would block the page's theme script.
+test("a build whose headers lack the inline theme script's hash fails and names the hash to add", async () => {
+  const { firstPaint, inlineThemeScript, cspHashOf } = await import("../scripts/first-paint-plugin");
+  const root = mkdtempSync(join(tmpdir(), "first-paint-"));
+  try {
+    for (const file of ["app/shell/theme-init.js", "app/tokens.css", "app/shell/shell.css"]) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      copyFileSync(file, join(root, file));
+    }
+    mkdirSync(join(root, "public"));
+    const stale = readFileSync("public/_headers", "utf8").replace(/ 'sha256-[^']+'/g, " 'sha256-stale'");
+    writeFileSync(join(root, "public/_headers"), stale);
+    const plugin = firstPaint();
+    (plugin.configResolved as (config: { root: string }) => void)({ root });
+    const transform = (plugin.transformIndexHtml as { handler: (html: string, ctx: object) => string }).handler;
+    const html = "<head><!-- first-paint:head --></head><body></body>";
+    const expected = cspHashOf(inlineThemeScript(root));
+    expect(() => transform(html, { bundle: {} })).toThrow(expected);
+
+    writeFileSync(join(root, "public/_headers"), stale.replace("'sha256-stale'", expected));
+    expect(transform(html, { bundle: {} })).toContain(`<script>${inlineThemeScript(root)}</script>`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

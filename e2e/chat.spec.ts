@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { spendRateAllowance } from "./support/rate-limit";
 import { ChatPage } from "./pages/ChatPage";
 
 // The stack answers with a tiny random-weight model: its text is noise, so these tests check that an
@@ -28,6 +29,8 @@ test("sends a message and streams an answer served by the local engine", async (
   const detailsLine = answer.getByText(/Local engine · tiny-chatml\.gguf/);
   await expect(detailsLine).toHaveCount(1);
   await expect(detailsLine).toContainText(/tokens/);
+  // What it cost, priced as the catalog model the local engine stands in for, and labelled an estimate.
+  await expect(detailsLine).toContainText(/≈ \d+ neurons \(≈ \$[\d.]+\), estimate/);
   // Something besides the details line and the buttons: the streamed text itself.
   const details = await detailsLine.innerText();
   const body = (await answer.innerText()).replace(details, "").replace(/\b(Copy|Regenerate)\b/g, "");
@@ -205,17 +208,7 @@ test("Enter sends, Shift+Enter adds a line, Enter while composing does nothing",
 test("a rate-limited send says so and counts down before Retry works", async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.goto("/");
-  // The limiter's windows are aligned to the clock minute: stay clear of an edge so the refusal holds.
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 45_000) await page.waitForTimeout(60_000 - intoMinute + 500);
-  // Spend this browser's allowance with requests the Worker refuses before any model call.
-  let passed = 0;
-  for (;;) {
-    const response = await page.request.post("/api/chat", { data: { not: "a chat request" } });
-    if (response.status() === 429) break;
-    expect(response.status()).toBe(400);
-    expect(++passed).toBeLessThanOrEqual(30);
-  }
+  await spendRateAllowance(page, "/api/chat", { not: "a chat request" }, 400);
   await chat.send(unique("One too many"));
   const alert = page.getByRole("alert").filter({ hasText: "Too many requests" });
   await expect(alert).toContainText("Try again in 60 seconds");
@@ -223,12 +216,12 @@ test("a rate-limited send says so and counts down before Retry works", async ({ 
   await expect(alert.getByRole("button", { name: "Retry" })).toBeDisabled();
 });
 
-test("the header shows what is left of today's token budget, and it goes down", async ({ page }) => {
+test("the header shows what is left of today's budget in neurons, and it goes down", async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.goto("/");
-  const budget = page.getByText(/tokens left today/);
-  await expect(budget).toHaveText("200,000 tokens left today");
+  const budget = page.getByText(/neurons left today/);
+  await expect(budget).toHaveText("2,000 neurons left today"); // a new guest's budget (wrangler.jsonc)
   await chat.send(unique("Spend a little"));
   await chat.waitForAnswer();
-  await expect(budget).not.toHaveText("200,000 tokens left today");
+  await expect(budget).not.toHaveText("2,000 neurons left today");
 });

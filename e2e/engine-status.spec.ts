@@ -9,7 +9,7 @@ const banner = (page: Page) => page.getByRole("region", { name: "Local engine pr
 test("with every generated model loaded, no page shows an engine problem", async ({ page }) => {
   for (const path of ["/", "/images", "/vision"]) {
     await page.goto(path);
-    await expect(page.getByText(/tokens left today/)).toBeVisible(); // the status has arrived
+    await expect(page.getByText(/neurons left today/)).toBeVisible(); // the status has arrived
     await expect(banner(page)).toHaveCount(0);
   }
 });

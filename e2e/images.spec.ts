@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { spendRateAllowance } from "./support/rate-limit";
 
 // The stack's local engine answers every image model with generated tiny SD-Turbo-layout models:
 // the pictures are noise, so these tests check sizes, bytes and what the page does with them.
@@ -43,6 +44,8 @@ test("generates with a locked seed, keeps it, reproduces it, downloads and delet
   await expect(first).toContainText(`seed ${SEED}`);
   await expect(first).toContainText("256×256");
   await expect(first).toContainText(/Local engine/);
+  // Its price by size and steps, as the catalog model the local engine stands in for: an estimate.
+  await expect(first).toContainText(/≈ \d+ neurons \(≈ \$[\d.]+\), estimate/);
 
   await page.reload();
   await expect(gallery(page).getByRole("article", { name: PROMPT })).toHaveCount(1);
@@ -79,16 +82,7 @@ test("says why an image failed instead of showing one", async ({ page }) => {
 
 test("a rate-limited image says so and counts down", async ({ page }) => {
   await page.goto("/images");
-  // The limiter's windows are aligned to the clock minute: stay clear of an edge so the refusal holds.
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 45_000) await page.waitForTimeout(60_000 - intoMinute + 500);
-  // Spend this browser's allowance with requests refused before any model call.
-  for (let passed = 0; ; ) {
-    const response = await page.request.post("/api/images", { data: { prompt: "" } });
-    if (response.status() === 429) break;
-    expect(response.status()).toBe(400);
-    expect(++passed).toBeLessThanOrEqual(30);
-  }
+  await spendRateAllowance(page, "/api/images", { prompt: "" }, 400);
   await page.getByLabel("Prompt", { exact: true }).fill("one too many");
   await page.getByRole("button", { name: "Generate" }).click();
   const alert = page.getByRole("alert").filter({ hasText: "Too many requests" });
@@ -97,4 +91,51 @@ test("a rate-limited image says so and counts down", async ({ page }) => {
   const countdown = alert.getByText(/^Try again in \d+ s$/);
   const first = Number((await countdown.innerText()).match(/\d+/)![0]);
   await expect.poll(async () => Number((await countdown.innerText()).match(/\d+/)![0]), { timeout: 5_000 }).toBeLessThan(first);
+});
+
+test("the viewer opens an image large and moves through the list with the keyboard", async ({ page }) => {
+  const prompt = `A harbour at night ${Math.random().toString(36).slice(2, 8)}`;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto("/images");
+  await page.getByLabel("Prompt", { exact: true }).fill(prompt);
+  await page.getByLabel("Model", { exact: true }).selectOption({ label: "DreamShaper 8 LCM — Lykon" });
+  await page.getByLabel("Steps", { exact: true }).fill("1");
+  await page.getByLabel("Width", { exact: true }).fill("256");
+  await page.getByLabel("Height", { exact: true }).fill("256");
+  await page.getByLabel("Images", { exact: true }).selectOption("3");
+  await page.getByRole("button", { name: "Generate" }).click();
+  const results = page.getByRole("region", { name: "Results" });
+  await expect(results.getByRole("article", { name: prompt })).toHaveCount(3, { timeout: 60_000 });
+
+  // The grid uses the width: at 1280 px the three results sit side by side on one row.
+  const tops = await results.getByRole("article").evaluateAll((cards) => cards.map((card) => Math.round(card.getBoundingClientRect().top)));
+  expect(new Set(tops).size).toBe(1);
+
+  const thumbnails = results.getByRole("button", { name: `Open ${prompt}` });
+  const sources = await results.getByRole("article").locator("img").evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).getAttribute("src")));
+  await thumbnails.nth(1).click();
+  const viewer = page.getByRole("dialog", { name: prompt });
+  await expect(viewer).toBeVisible();
+  await expect(viewer.getByRole("button", { name: "Close" })).toBeFocused();
+  const large = viewer.getByRole("img", { name: prompt });
+  await expect(viewer).toContainText("Image 2 of 3");
+  await expect(large).toHaveAttribute("src", sources[1]!);
+
+  await page.keyboard.press("ArrowRight");
+  await expect(viewer).toContainText("Image 3 of 3");
+  await expect(large).toHaveAttribute("src", sources[2]!);
+  await page.keyboard.press("ArrowRight"); // the last one: stays
+  await expect(viewer).toContainText("Image 3 of 3");
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  await expect(viewer).toContainText("Image 1 of 3");
+  await expect(large).toHaveAttribute("src", sources[0]!);
+  // The buttons move too, and keep focus in the dialog at the ends.
+  await viewer.getByRole("button", { name: "Next image" }).click();
+  await expect(viewer).toContainText("Image 2 of 3");
+
+  await page.keyboard.press("Escape");
+  await expect(viewer).toBeHidden();
+  // Focus comes back to the thumbnail of the image last shown.
+  await expect(thumbnails.nth(1)).toBeFocused();
 });

@@ -13,6 +13,8 @@ export const CODES = {
   noModel: LOCAL_ENGINE_NO_MODEL,
   /** The Worker maps it to "upstream". */
   modelProcessFailed: LOCAL_ENGINE_FAILED,
+  /** A request from the wrong Host or from a web page (./request-guard.ts); the Worker never gets it. */
+  refused: 9904,
 } as const;
 
 export class EngineError extends Error {

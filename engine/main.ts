@@ -10,8 +10,10 @@ console.log(`Local Workers AI engine: ${engine.url}`);
 const statusUrl = new URL("/local/status", engine.url);
 console.log(`Status: ${statusUrl}`);
 
+// The engine asks for a token when LOCAL_ENGINE_TOKEN is set; its own status checks carry it too.
+const headers: Record<string, string> = process.env.LOCAL_ENGINE_TOKEN ? { authorization: `Bearer ${process.env.LOCAL_ENGINE_TOKEN}` } : {};
 const report = setInterval(async () => {
-  const status = (await (await fetch(statusUrl)).json()) as { ready: boolean; problem?: string; textModel?: string };
+  const status = (await (await fetch(statusUrl, { headers })).json()) as { ready: boolean; problem?: string; textModel?: string };
   if (status.ready) console.log(`Ready: ${status.textModel}`);
   else if (status.problem) console.log(status.problem);
   else return;

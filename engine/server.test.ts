@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHAT_MODEL_IDS } from "../contract/models";
 import type { RunEnd } from "./text/runner";
@@ -167,25 +168,82 @@ describe("error envelopes", () => {
   });
 });
 
-describe("authorization", () => {
-  it("requires the bearer token when LOCAL_ENGINE_TOKEN is set", async () => {
-    process.env.LOCAL_ENGINE_TOKEN = "s3cret";
-    const guarded = await startEngine({ port: 0, textModelPath: await ensureTestTextModel(), download: false });
-    delete process.env.LOCAL_ENGINE_TOKEN;
+/** A raw request, so the test controls Host (fetch will not let a caller set it). */
+function rawRequest(url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: body === undefined ? "GET" : "POST", headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("who may call the engine", () => {
+  const port = () => new URL(engine.url).port;
+
+  it("refuses a Host other than its own loopback name and port with 421 (DNS rebinding), on every route", async () => {
+    for (const host of ["evil.example", `evil.example:${port()}`, `127.0.0.1:${Number(port()) + 1}`, "127.0.0.1", `localhost.evil.example:${port()}`]) {
+      const status = await rawRequest(statusUrl(engine.url), { host });
+      expect(status.status, host).toBe(421);
+      expect(status.body.errors[0]).toMatchObject({ code: 9904, message: expect.stringContaining(`127.0.0.1:${port()}`) });
+      const run = await rawRequest(runUrl(engine.url), { host, "content-type": "application/json" }, JSON.stringify({ prompt: "Hi", max_tokens: 2 }));
+      expect(run.status, host).toBe(421);
+    }
+  });
+
+  it("answers its loopback names: 127.0.0.1:<port> and localhost:<port>, in any case", async () => {
+    for (const host of [`127.0.0.1:${port()}`, `localhost:${port()}`, `LocalHost:${port()}`]) {
+      expect((await rawRequest(statusUrl(engine.url), { host })).status, host).toBe(200);
+    }
+  });
+
+  it("refuses any request that carries Origin with 403, even its own origin", async () => {
+    const own = new URL(engine.url).origin;
+    for (const origin of ["https://evil.example", own, "null"]) {
+      const status = await fetch(statusUrl(engine.url), { headers: { origin } });
+      expect(status.status, origin).toBe(403);
+      expect((await json(status)).errors[0].code).toBe(9904);
+      const run = await post(runUrl(engine.url), { prompt: "Hi", max_tokens: 2 }, { headers: { "content-type": "application/json", origin } });
+      expect(run.status, origin).toBe(403);
+    }
+  });
+
+  it("requires the bearer token on every route when it has one", async () => {
+    const guarded = await startEngine({ port: 0, textModelPath: await ensureTestTextModel(), download: false, token: "s3cret-token" });
     try {
-      const refused = await post(runUrl(guarded.url), { prompt: "Hi", max_tokens: 2 });
-      expect(refused.status).toBe(401);
-      expect((await json(refused)).errors[0].code).toBe(10000);
-      const allowed = await post(runUrl(guarded.url), { prompt: "Hi", max_tokens: 2 }, {
-        headers: { "content-type": "application/json", authorization: "Bearer s3cret" },
-      });
+      for (const authorization of [undefined, "Bearer s3cret-toke", "Bearer s3cret-tokeX", "s3cret-token", "Bearer S3CRET-TOKEN"]) {
+        const headers: Record<string, string> = { "content-type": "application/json", ...(authorization ? { authorization } : {}) };
+        const refused = await post(runUrl(guarded.url), { prompt: "Hi", max_tokens: 2 }, { headers });
+        expect(refused.status, authorization).toBe(401);
+        expect((await json(refused)).errors[0].code).toBe(10000);
+        expect((await fetch(statusUrl(guarded.url), { headers })).status, authorization).toBe(401);
+      }
+      const authorization = "Bearer s3cret-token";
+      await waitFor(async () => ((await json(fetch(statusUrl(guarded.url), { headers: { authorization } }))).ready ? true : undefined));
+      const allowed = await post(runUrl(guarded.url), { prompt: "Hi", max_tokens: 2 }, { headers: { "content-type": "application/json", authorization } });
       expect(allowed.status).toBe(200);
     } finally {
       await guarded.close();
     }
   });
 
-  it("accepts any or no token when LOCAL_ENGINE_TOKEN is unset", async () => {
+  it("takes its token from LOCAL_ENGINE_TOKEN, as `npm run dev` starts it", async () => {
+    process.env.LOCAL_ENGINE_TOKEN = "from-env";
+    const guarded = await startEngine({ port: 0, textModelPath: await ensureTestTextModel(), download: false });
+    delete process.env.LOCAL_ENGINE_TOKEN;
+    try {
+      expect((await fetch(statusUrl(guarded.url))).status).toBe(401);
+      expect((await fetch(statusUrl(guarded.url), { headers: { authorization: "Bearer from-env" } })).status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it("accepts any or no token when it has none", async () => {
     const res = await post(runUrl(engine.url), { prompt: "Hi", max_tokens: 2 }, {
       headers: { "content-type": "application/json", authorization: "Bearer whatever" },
     });

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { EventEmitter } from "node:events";
 import { CODES, EngineError } from "./errors";
+import { createEmbeddingCapability } from "./embeddings";
 import { createImageCapability } from "./images";
+import { refusal } from "./request-guard";
 import { handleRun, parseJson, readBody, sendError, sendJson } from "./run";
 import { createVisionCapability } from "./vision";
 import { TextModelManager } from "./text/manager";
@@ -22,9 +24,13 @@ export interface EngineOptions {
   imageModelDir?: string;
   /** transformers.js image-to-text folder for the vision models (default env LOCAL_VISION_MODEL_DIR). */
   visionModelDir?: string;
+  /** transformers.js BGE (feature-extraction) folder for the embedding models (default env LOCAL_EMBEDDING_MODEL_DIR). */
+  embeddingModelDir?: string;
   cacheDir?: string;
   threads?: number;
   download?: { url?: string } | false;
+  /** Bearer token every request must carry (default env LOCAL_ENGINE_TOKEN; none: no token needed). */
+  token?: string;
 }
 
 export interface Engine {
@@ -49,18 +55,20 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   );
   const images = createImageCapability({ modelDir: opts.imageModelDir });
   const vision = createVisionCapability({ modelDir: opts.visionModelDir });
-  const token = process.env.LOCAL_ENGINE_TOKEN;
+  const embeddings = createEmbeddingCapability({ modelDir: opts.embeddingModelDir });
+  const token = opts.token ?? (process.env.LOCAL_ENGINE_TOKEN || undefined);
+  const host = opts.host ?? "127.0.0.1";
+  let port = 0; // known once listening
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const refused = refusal(req.headers, { host, port, token });
+    if (refused) throw refused;
     const { pathname } = new URL(req.url ?? "/", "http://engine");
     if (req.method === "GET" && pathname === "/local/status") {
-      return sendJson(res, 200, { ...text.status(), images: images.status(), vision: vision.status() });
+      return sendJson(res, 200, { ...text.status(), images: images.status(), vision: vision.status(), embeddings: embeddings.status() });
     }
     const run = RUN_PATH.exec(pathname);
     if (req.method !== "POST" || !run) throw new EngineError(CODES.noRoute, 404, "No route for that URI");
-    if (token && req.headers.authorization !== `Bearer ${token}`) {
-      throw new EngineError(CODES.authentication, 401, "Authentication error");
-    }
     const model = decodeURIComponent(run[1]);
     const body = await readBody(req);
     // A client that goes away (Stop, a closed tab) cancels the work it asked for.
@@ -68,6 +76,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     res.on("close", () => res.writableFinished || gone.abort());
     if (images.handles(model)) return images.run(model, { contentType: req.headers["content-type"] ?? "", body }, res, gone.signal);
     const json = parseJson(body.toString("utf8"));
+    if (embeddings.handles(model)) return embeddings.run(model, json, res);
     if (vision.handles(model, json)) return vision.run(model, json, res, gone.signal);
     await handleRun(res, model, json, text);
   };
@@ -80,14 +89,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
       sendError(res, new EngineError(CODES.modelProcessFailed, 500, "The local engine failed to answer."));
     });
   });
-  const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 8788, host, resolve);
   });
   text.start();
 
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}/client/v4/accounts/local/ai`,
     events: text.events,

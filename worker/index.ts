@@ -1,5 +1,8 @@
 import { Hono } from "hono";
 import { AppError } from "../contract/errors";
+import { account, invites } from "./auth/account-routes";
+import { passkeys } from "./auth/passkey-routes";
+import { session } from "./auth/session-routes";
 import type { AppEnv } from "./http/app-types";
 import { errorResponse, toAppError } from "./http/errors";
 import { identity } from "./http/identity";
@@ -10,11 +13,22 @@ import { spendGuard } from "./http/spend-guard";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
+import { documents } from "./routes/documents";
 import { images } from "./routes/images";
+import { share } from "./routes/share";
+import { shared } from "./routes/shared";
 import { status } from "./routes/status";
+import { usage } from "./routes/usage";
+import { transfer } from "./routes/transfer";
 import { vision } from "./routes/vision";
+import { keys } from "./keys/routes";
+import { v1 } from "./openai/router";
 
 export { UserStore } from "./store/user-store";
+export { SpendLedger } from "./spend/ledger";
+export { ApiKeys } from "./keys/api-keys";
+export { Accounts } from "./auth/accounts";
+export { Shares } from "./share/shares-object";
 
 const app = new Hono<AppEnv>();
 
@@ -23,19 +37,36 @@ app.use("*", async (c, next) => {
   await withRequestId(id, next);
   c.header("x-request-id", id);
 });
-app.use("/api/*", securityHeaders, sameOrigin, identity((env) => env.SESSION_SECRET));
+// A shared link is read by strangers: before identity, so it sets no cookie.
+app.route("/api/shared", shared);
+// Every response, not only the API's: a 404 or an error page from the Worker is a document too.
+app.use("*", securityHeaders);
+app.use("/api/*", sameOrigin, identity());
 
-// Routes that call a model are limited per user and IP. Images are also refused here once the day's
-// budget is spent; chat and vision answers check it in the person's Durable Object, with the turn
-// (one round trip). Uploads call no model but fill storage: limited too.
-app.post("/api/images", spendGuard);
-for (const path of ["/api/chat", "/api/chat/:id/continue", "/api/vision", "/api/vision/threads/:id/continue", "/api/vision/images"]) app.post(path, rateLimit);
+// Routes that call a model: limited per user and IP (each reserves its cost against the budgets
+// itself; chat and vision answers do so in the person's Durable Object, with the turn).
+for (const path of ["/api/chat", "/api/chat/:id/continue", "/api/images", "/api/vision", "/api/vision/threads/:id/continue"]) app.post(path, spendGuard);
+// Uploads call no model but fill storage: limited too.
+app.post("/api/vision/images", rateLimit);
+// Uploading a document fills storage and starts embedding (model calls).
+app.post("/api/documents", rateLimit);
 
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
+app.route("/api/documents", documents);
 app.route("/api/images", images);
+app.route("/api", share);
+app.route("/api", transfer);
 app.route("/api/status", status);
+app.route("/api/usage", usage);
 app.route("/api/vision", vision);
+app.route("/api/keys", keys);
+// Outside /api/*: API keys only, no identity cookie, no Origin check (see worker/openai/router.ts).
+app.route("/v1", v1);
+app.route("/api/session", session);
+app.route("/api/auth", passkeys);
+app.route("/api/account", account);
+app.route("/api/invites", invites);
 
 app.notFound((c) => errorResponse(c, new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => {

@@ -15,10 +15,12 @@ interface Props {
   sendLabel?: string;
   /** Controls shown beside Send (vision's model picker); they put the composer in a stacked layout. */
   extra?: ReactNode;
+  /** The Attach files button (documents), rendered before the text box. */
+  attach?: ReactNode;
 }
 
 /** Where a person writes to the model, for chat and vision alike: Enter sends, Shift+Enter adds a line, Stop while an answer is written. */
-export function Composer({ busy, stopping = false, onSend, onStop, label = "Message", showLabel = false, inputId = "composer", placeholder, sendLabel = "Send", extra }: Props) {
+export function Composer({ busy, stopping = false, onSend, onStop, label = "Message", showLabel = false, inputId = "composer", placeholder, sendLabel = "Send", extra, attach }: Props) {
   const [text, setText] = useState("");
   const canSend = !busy && text.trim().length > 0;
 
@@ -53,6 +55,7 @@ export function Composer({ busy, stopping = false, onSend, onStop, label = "Mess
         send();
       }}
     >
+      {attach}
       <label htmlFor={inputId} className={showLabel ? "text-sm font-medium" : "sr-only"}>
         {label}
       </label>

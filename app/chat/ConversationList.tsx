@@ -1,10 +1,13 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link } from "wouter";
 import type { Conversation } from "../../contract/api";
 import { deleteConversation, updateConversation } from "../api";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { input, smallButton } from "../ui/styles";
 import { conversationPath } from "./ids";
+
+// Sharing and export are not part of the chat page's first paint.
+const ShareAndExportDialog = lazy(() => import("../share/ShareAndExportDialog"));
 
 interface Props {
   conversations: Conversation[] | undefined;
@@ -19,6 +22,7 @@ interface Props {
 export function ConversationList({ conversations, loadError, currentId, query, onQueryChange, onChanged, onDeleted }: Props) {
   const [renamingId, setRenamingId] = useState<string>();
   const [deleting, setDeleting] = useState<Conversation>();
+  const [sharing, setSharing] = useState<Conversation>();
   const [actionError, setActionError] = useState<string>();
 
   const rename = (conversation: Conversation, title: string) => {
@@ -89,6 +93,9 @@ export function ConversationList({ conversations, loadError, currentId, query, o
                     <button type="button" className={smallButton} aria-label={`Rename ${conversation.title}`} onClick={() => setRenamingId(conversation.id)}>
                       <PencilIcon />
                     </button>
+                    <button type="button" className={smallButton} aria-label={`Share or export ${conversation.title}`} onClick={() => setSharing(conversation)}>
+                      <ShareIcon />
+                    </button>
                     <button type="button" className={smallButton} aria-label={`Delete ${conversation.title}`} onClick={() => setDeleting(conversation)}>
                       <TrashIcon />
                     </button>
@@ -99,6 +106,14 @@ export function ConversationList({ conversations, loadError, currentId, query, o
           );
         })}
       </ul>
+      <Link href="/data" className="mx-3 mb-3 rounded-md px-2 py-1.5 text-sm text-muted-foreground hover:bg-muted hover:text-foreground">
+        Shared links, export and import
+      </Link>
+      {sharing && (
+        <Suspense fallback={null}>
+          <ShareAndExportDialog conversation={sharing} onClose={() => setSharing(undefined)} />
+        </Suspense>
+      )}
       {deleting && (
         <ConfirmDialog
           title="Delete conversation?"
@@ -137,6 +152,14 @@ function PencilIcon() {
   return (
     <svg aria-hidden="true" viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
       <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />
+    </svg>
+  );
+}
+
+function ShareIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M12 3v12M7 8l5-5 5 5M5 14v6h14v-6" />
     </svg>
   );
 }

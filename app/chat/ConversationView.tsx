@@ -9,6 +9,9 @@ import { button } from "../ui/styles";
 import { useAnswerStream } from "../ui/useAnswerStream";
 import { notifyUsageChanged } from "../ui/usage-events";
 import { Composer } from "./Composer";
+import { AttachButton } from "../documents/AttachButton";
+import { DocumentChips } from "../documents/DocumentChips";
+import { useConversationDocuments } from "../documents/useConversationDocuments";
 import { conversationPath } from "./ids";
 import { MessageList } from "./MessageList";
 import { ModelPicker } from "./ModelPicker";
@@ -79,6 +82,10 @@ export function ConversationView({ id, conversation, initialMessages, onConversa
     return () => clearTimeout(timer);
   }, [id, settings]);
 
+  const docs = useConversationDocuments(id);
+  // Files dropped on the conversation or pasted anywhere in it are attached like picked ones.
+  const filesFrom = (data: DataTransfer | null) => [...(data?.files ?? [])];
+
   const changeSettings = (patch: Partial<EditableSettings>) => setSettings((s) => ({ ...s, ...patch }));
 
   const send = (text: string) => {
@@ -94,7 +101,24 @@ export function ConversationView({ id, conversation, initialMessages, onConversa
   };
 
   return (
-    <div className="flex h-full min-w-0 flex-1 flex-col">
+    <div
+      className="flex h-full min-w-0 flex-1 flex-col"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes("Files")) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        const files = filesFrom(e.dataTransfer);
+        if (!files.length) return;
+        e.preventDefault();
+        void docs.attach(files);
+      }}
+      onPaste={(e) => {
+        const files = filesFrom(e.clipboardData);
+        if (!files.length) return;
+        e.preventDefault();
+        void docs.attach(files);
+      }}
+    >
       <div className="flex items-center gap-2 border-b border-border px-3 py-2">
         {menuButton}
         <ModelPicker value={settings.model} onChange={(model) => changeSettings({ model })} />
@@ -133,7 +157,14 @@ export function ConversationView({ id, conversation, initialMessages, onConversa
           )
         }
       />
-      <Composer busy={chat.busy} stopping={chat.stopping} onSend={send} onStop={chat.stop} />
+      <DocumentChips docs={docs} />
+      <Composer
+        busy={chat.busy}
+        stopping={chat.stopping}
+        onSend={send}
+        onStop={chat.stop}
+        attach={<AttachButton onFiles={(files) => void docs.attach(files)} />}
+      />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { CopyButton } from "../ui/CopyButton";
 import { LazyMarkdown } from "../ui/LazyMarkdown";
 import { button, input, primaryButton, smallButton } from "../ui/styles";
 import { answerDetails, messageText } from "./messageText";
+import { Citations } from "../documents/Citations";
 
 interface Props {
   message: ChatMessage;
@@ -90,6 +91,7 @@ export function Message({ message, streaming, busy, deferred = false, onRegenera
         )}
       </div>
 
+      {!isUser && !!meta?.citations?.length && <Citations citations={meta.citations} />}
       {meta?.status === "stopped" && <p className="text-xs font-medium text-amber-700 dark:text-amber-400">Stopped — partial answer</p>}
       {meta?.status === "failed" && (
         <p className="text-xs font-medium text-destructive">Failed: {meta.error ?? "the answer broke off."}</p>

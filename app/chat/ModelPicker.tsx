@@ -4,11 +4,15 @@ function contextLabel(tokens: number): string {
   return tokens >= 1000 ? `${Math.round(tokens / 1000)}K` : String(tokens);
 }
 
+/**
+ * Only what the chat does with a model. The catalog also knows which models see images and call
+ * tools, but the chat sends neither images nor tools, so saying "vision" or "tools" here would
+ * promise what the page cannot do (images go through the Vision page, which reads the same catalog).
+ * Reasoning is shown: the chat displays a model's reasoning under "Reasoning".
+ */
 function capabilities(model: ChatModel): string {
   return [
     `${contextLabel(model.contextWindow)} context`,
-    model.vision && "vision",
-    model.tools && "tools",
     model.reasoning && "reasoning",
     model.plan === "paid" ? "Workers Paid" : "free",
   ]

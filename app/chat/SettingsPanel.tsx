@@ -1,7 +1,10 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { CHAT_SETTINGS_LIMITS as L } from "../../contract/models";
-import { input } from "../ui/styles";
+import { button, input } from "../ui/styles";
 import type { EditableSettings } from "./settings";
+
+// Not on the chat page's first paint: loaded when the person opens it.
+const ApiKeys = lazy(() => import("../account/ApiKeys"));
 
 interface Props {
   id: string;
@@ -13,6 +16,7 @@ export function SettingsPanel({ id, settings, onChange }: Props) {
   // Max tokens is typed, so an in-between value ("" while retyping) must not reach the settings.
   const [maxTokensText, setMaxTokensText] = useState(String(settings.maxTokens));
   const maxTokensValid = (n: number) => Number.isInteger(n) && n >= L.maxTokens.min && n <= L.maxTokens.max;
+  const [keysOpen, setKeysOpen] = useState(false);
 
   return (
     <section id={id} aria-label="Conversation settings" className="border-b border-border bg-card px-4 py-3">
@@ -69,6 +73,18 @@ export function SettingsPanel({ id, settings, onChange }: Props) {
             <p className="mt-1 text-xs text-destructive">
               Between {L.maxTokens.min} and {L.maxTokens.max}.
             </p>
+          )}
+        </div>
+      </div>
+      <div className="mx-auto mt-3 max-w-3xl">
+        <button type="button" className={button} aria-expanded={keysOpen} aria-controls="api-keys" onClick={() => setKeysOpen((open) => !open)}>
+          API keys
+        </button>
+        <div id="api-keys">
+          {keysOpen && (
+            <Suspense fallback={<p className="mt-2 text-sm text-muted-foreground">Loading…</p>}>
+              <ApiKeys />
+            </Suspense>
           )}
         </div>
       </div>

@@ -1,5 +1,6 @@
 import type { ImageRecord } from "../../contract/images-api";
 import { button } from "../ui/styles";
+import { imageGrid } from "./grid";
 import { ImageCard, type ImageActions } from "./ImageCard";
 
 interface Props extends ImageActions {
@@ -23,7 +24,7 @@ export function Gallery({ images, loading, error, hasMore, onLoadMore, ...action
         </p>
       )}
       {!loading && !error && images.length === 0 && <p className="text-sm text-muted-foreground">Images you make appear here.</p>}
-      <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
+      <div className={imageGrid} data-image-list="gallery">
         {images.map((image) => (
           <ImageCard key={image.id} image={image} {...actions} />
         ))}

@@ -1,5 +1,6 @@
 import type { ImageRecord } from "../../contract/images-api";
 import { useCountdown } from "../ui/useCountdown";
+import { imageGrid } from "./grid";
 import { ImageCard, type ImageActions } from "./ImageCard";
 
 /** One slot per requested image: waiting, made, or failed with its own reason. */
@@ -11,7 +12,7 @@ export type Slot =
 export function Results({ slots, ...actions }: { slots: Slot[] } & ImageActions) {
   if (!slots.length) return null;
   return (
-    <section aria-label="Results" aria-live="polite" className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+    <section aria-label="Results" aria-live="polite" className={imageGrid} data-image-list="results">
       {slots.map((slot) =>
         slot.state === "done" ? (
           <ImageCard key={slot.key} image={slot.image} {...actions} />

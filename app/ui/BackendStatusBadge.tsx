@@ -5,17 +5,23 @@ function statusLabel(status: BackendStatus): string {
   return model && !status.label.includes(model) ? `${status.label} · ${model}` : status.label;
 }
 
+/** The smaller of what is left of the person's budget and of the deployment's; undefined when neither is set. */
+export function neuronsLeft(budget: BackendStatus["budget"]): number | undefined {
+  const left = [budget, budget.global].filter((b) => b.limit > 0).map((b) => Math.max(0, b.limit - b.used));
+  return left.length ? Math.min(...left) : undefined;
+}
+
 export function BackendStatusBadge({ status }: { status: BackendStatus | undefined }) {
   if (!status) return null;
-  const { limit, used } = status.budget;
+  const left = neuronsLeft(status.budget);
   return (
     <>
       <span className="hidden truncate text-xs text-muted-foreground sm:inline" title="Backend answering chat requests">
         {statusLabel(status)}
       </span>
-      {limit > 0 && (
-        <span className="truncate text-xs tabular-nums text-muted-foreground" title="Today's token budget; it resets at 00:00 UTC">
-          {Math.max(0, limit - used).toLocaleString("en-US")} tokens left today
+      {left !== undefined && (
+        <span className="truncate text-xs tabular-nums text-muted-foreground" title="What you may still spend on this app today, in Workers AI neurons; it resets at 00:00 UTC">
+          {left.toLocaleString("en-US")} neurons left today
         </span>
       )}
     </>

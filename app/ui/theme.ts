@@ -1,6 +1,6 @@
 import { useState } from "react";
 
-/** Same key as public/theme.js, which applies the saved choice before first paint. */
+/** Same key as app/shell/theme-init.js, which applies the saved choice before first paint. */
 const STORAGE_KEY = "theme";
 
 export function useTheme(): { dark: boolean; toggle: () => void } {

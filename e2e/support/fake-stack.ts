@@ -11,6 +11,10 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { startFakeWorkersAi } from "./fake-workers-ai";
 
+// Every browser test and benchmark client is a new person from the same machine (no CF-Connecting-IP:
+// one "local" address), so the per-address limit on new identities (10 an hour by default, also under
+// `npm run dev`) is raised here; worker/auth/guests.test.ts tests the limit itself.
+const TEST_GUESTS_PER_HOUR = "100000";
 const port = process.argv[2] ?? "5175";
 const fakePort = Number(process.env.FAKE_AI_PORT ?? 8795);
 const stateDir = resolve(process.env.STACK_STATE_DIR ?? ".cache/e2e-fake-state");
@@ -31,7 +35,7 @@ const fake = await startFakeWorkersAi(fakePort, async (method, path, res) => {
 function startApp() {
   vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), "--port", port, "--strictPort"], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, WORKERS_AI_REST_URL: fake.url, WORKERS_AI_TOKEN: "", WORKER_STATE_DIR: stateDir },
+    env: { ...process.env, WORKERS_AI_REST_URL: fake.url, WORKERS_AI_TOKEN: "", WORKER_STATE_DIR: stateDir, VITE_CACHE_DIR: `.cache/vite-${port}`, GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR },
   });
   const child = vite;
   child.on("exit", (code) => {

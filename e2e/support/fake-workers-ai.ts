@@ -7,6 +7,7 @@
  */
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fakeEmbeddingAnswer, fakeRerankAnswer } from "../../worker/test/recorded-embeddings";
 
 export type Fault =
   | "none"
@@ -28,6 +29,13 @@ export interface Script {
   /** Tokens per second for normal streaming (0 = as fast as possible). */
   tokensPerSecond?: number;
   dripMs?: number;
+  /** Prompt tokens the usage report claims (default 10): a large number spends a budget in one call. */
+  promptTokens?: number;
+  /**
+   * Answer like a model that read the documents block: quote passage 1 with its marker, or say the
+   * documents do not cover it when the prompt has no passages. For the documents browser test.
+   */
+  citePassages?: boolean;
 }
 
 export interface FakeWorkersAi {
@@ -64,10 +72,20 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
     if (req.url?.startsWith("/__") && control && (await control(req.method ?? "GET", req.url, res))) return;
     if (req.method === "GET" && req.url === "/local/status") return json(res, 200, { ready: true, textModel: "fake-workers-ai" });
     if (req.method !== "POST" || !/\/ai\/run\//.test(req.url ?? "")) return json(res, 404, envelope(7000, "No route for that URI"));
+    // Embedding and reranker models answer JSON in Workers AI's envelope (the same double the Worker tests use).
+    const model = decodeURIComponent(/\/ai\/run\/(.+)$/.exec(req.url ?? "")?.[1] ?? "");
+    const inputs = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    const nonChat = fakeEmbeddingAnswer(model, inputs) ?? fakeRerankAnswer(model, inputs);
+    if (nonChat) return json(res, 200, { result: nonChat, success: true, errors: [], messages: [] });
     state.calls++;
+    // Embedding and image models (for the OpenAI-compatible API's tests) answer in their own shapes.
+    if (model.includes("stable-diffusion") || model.includes("dreamshaper")) return res.writeHead(200, { "content-type": "image/png" }).end(TINY_PNG);
+    if (model.includes("black-forest-labs")) return json(res, 200, { result: { image: TINY_PNG.toString("base64") }, success: true, errors: [], messages: [] });
+    if (script.citePassages) return void (await answer(res, { ...script, text: citingAnswer(inputs) }));
     const fault = /fault=([a-z-]+)/.exec(body)?.[1] as Fault | undefined;
     state.open++;
     res.once("close", () => state.open--);
+    if (!fault && /"stream":\s*false/.test(body)) return wholeAnswer(res, script);
     await answer(res, { ...script, ...(fault ? { fault } : {}) });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
@@ -87,6 +105,23 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
         server.close(() => resolve());
       }),
   };
+}
+
+/** Passage 1's sentence that shares most words with the question, with a [1] marker; "not covered" when the prompt quotes nothing. */
+function citingAnswer(inputs: Record<string, unknown>): string {
+  const messages = (inputs.messages ?? []) as { role: string; content: unknown }[];
+  const last = messages.filter((m) => m.role === "user").at(-1)?.content;
+  const text = typeof last === "string" ? last : Array.isArray(last) ? last.map((p: { text?: string }) => p.text ?? "").join("\n") : "";
+  const passage = /<passage n="1"[^>]*>\n([\s\S]*?)\n<\/passage>/.exec(text)?.[1];
+  if (!passage) return "The attached documents do not cover that.";
+  const question = new Set(words(text.slice(text.lastIndexOf("</document_passages>"))));
+  const overlap = (sentence: string) => words(sentence).filter((w) => question.has(w)).length;
+  const sentence = passage.split(/(?<=[.!?])\s+/).reduce((best, s) => (overlap(s) > overlap(best) ? s : best));
+  return `The document says: ${sentence.trim()} [1]`;
+}
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9]{3,}/g) ?? [];
 }
 
 function pieces(script: Script): string[] {
@@ -113,10 +148,33 @@ async function answer(res: ServerResponse, script: Script) {
     if (delay) await new Promise((r) => setTimeout(r, delay));
   }
   if (script.fault === "no-done") return res.end();
-  const usage = { prompt_tokens: 10, completion_tokens: all.length, total_tokens: 10 + all.length };
+  const prompt = script.promptTokens ?? 10;
+  const usage = { prompt_tokens: prompt, completion_tokens: all.length, total_tokens: prompt + all.length };
   if (script.format === "openai") res.write(`data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: "stop" }] })}\n\n`);
   res.end(`data: ${JSON.stringify({ response: "", usage })}\n\ndata: [DONE]\n\n`);
 }
+
+/** A non-streamed chat answer (`stream: false`): the whole text in Workers AI's JSON envelope. */
+function wholeAnswer(res: ServerResponse, script: Script) {
+  const all = pieces(script);
+  const prompt = script.promptTokens ?? 10;
+  const usage = { prompt_tokens: prompt, completion_tokens: all.length, total_tokens: prompt + all.length };
+  json(res, 200, { result: { response: all.join(""), usage }, success: true, errors: [], messages: [] });
+}
+
+/** BGE's `{shape, data}`, one deterministic vector per input, as long as the model's real ones. */
+const EMBEDDING_DIMS: Record<string, number> = { "@cf/baai/bge-small-en-v1.5": 384, "@cf/baai/bge-base-en-v1.5": 768, "@cf/baai/bge-large-en-v1.5": 1024, "@cf/baai/bge-m3": 1024 };
+function embeddingAnswer(res: ServerResponse, model: string, body: string) {
+  const dims = EMBEDDING_DIMS[model];
+  const text = (JSON.parse(body) as { text?: string | string[] }).text;
+  const inputs = typeof text === "string" ? [text] : text;
+  if (!dims || !Array.isArray(inputs)) return json(res, 400, envelope(5004, "Invalid input"));
+  const data = inputs.map((t) => Array.from({ length: dims }, (_, i) => ((t.length + i) % 7) / 7));
+  json(res, 200, { result: { shape: [inputs.length, dims], data }, success: true, errors: [], messages: [] });
+}
+
+/** A 3×2 grey PNG: what the fake's image models draw. */
+const TINY_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADklEQVR4nGM4AQMMcBYAjLQOETxAoQ8AAAAASUVORK5CYII=", "base64");
 
 function frame(piece: string, format: "legacy" | "openai"): string {
   const data = format === "openai" ? { choices: [{ delta: { content: piece }, finish_reason: null }] } : { response: piece };

@@ -22,6 +22,11 @@ export function estimateUsage(promptCharCount: number, answer: ChatMessage): Mes
   return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
 }
 
+/** The prompt's tokens, estimated the same way before a call (its reservation) and after (a partial answer). */
+export function estimateTokens(prompt: { instructions?: string; messages: ModelMessage[] }): number {
+  return Math.ceil(promptChars(prompt) / CHARS_PER_TOKEN);
+}
+
 function textLength(content: ModelMessage["content"]): number {
   if (typeof content === "string") return content.length;
   return content.reduce((sum, part) => sum + ("text" in part && typeof part.text === "string" ? part.text.length : 0), 0);

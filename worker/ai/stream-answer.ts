@@ -29,6 +29,8 @@ export interface AnswerOutcome {
   failure?: AppError;
   /** As the model reported it; absent when the answer ended early (the caller estimates then). */
   usage?: MessageUsage;
+  /** Time to first token and the whole call's time, as the Worker sees them (answer footers show them). */
+  timing?: { firstTokenMs?: number; durationMs: number };
 }
 
 /**
@@ -42,6 +44,10 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
   const outcome: AnswerOutcome = {};
   // Aborts the model call when the model goes silent (stream-guard.ts); Stop comes in through request.signal.
   const giveUp = new AbortController();
+  // Time to first token and the whole answer's time, as the Worker sees them (answer footers show them).
+  const startedAt = Date.now();
+  let firstTokenAt: number | undefined;
+  const timing = () => ({ ...(firstTokenAt !== undefined ? { firstTokenMs: firstTokenAt - startedAt } : {}), durationMs: Date.now() - startedAt });
 
   const result = streamText({
     model: chatModelFor(backend, model),
@@ -62,6 +68,7 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
     generateMessageId: () => request.messageId,
     sendFinish: false,
     messageMetadata: ({ part }): MessageMetadata | undefined => {
+      if (part.type === "text-delta" && firstTokenAt === undefined) firstTokenAt = Date.now();
       if (part.type === "start") return { ...request.metadata, model, createdAt: Date.now() };
       if (part.type === "finish") outcome.usage = usageOf(part.totalUsage);
       return undefined;
@@ -76,7 +83,7 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
       return outcome.failure.message;
     },
   });
-  return { chunks, outcome: () => outcome };
+  return { chunks, outcome: () => ({ ...outcome, timing: timing() }) };
 }
 
 function usageOf(usage: LanguageModelUsage): MessageUsage {

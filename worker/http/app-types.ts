@@ -10,4 +10,10 @@ export type Person =
   | { kind: "access"; email: string; owner: boolean };
 
 /** The Hono environment every route shares: generated bindings plus the caller's identity. */
-export type AppEnv = { Bindings: Env; Variables: IdentityVars & { person: Person } };
+export type AppEnv = { Bindings: Env; Variables: IdentityVars & { person: Person } & NewVisitorVars };
+
+/**
+ * Set by the identity middleware: true when it minted the identity for this request (no valid one
+ * was presented), so nothing of this person is stored yet (see ./new-visitor.ts).
+ */
+export type NewVisitorVars = { newVisitor?: boolean };

@@ -1,11 +1,14 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { AppError, codeForWorkersAi, ERRORS, type ErrorCode } from "../../contract/errors";
+import { fromQuotaRefusal } from "../store/quota-refusal";
 
 /** Any thrown value as the AppError a person can read. Walks causes: the AI SDK wraps errors twice. */
 export function toAppError(error: unknown, fallback: ErrorCode = "internal"): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof z.ZodError) return new AppError("bad_request", describeZod(error));
+  const quota = fromQuotaRefusal(error);
+  if (quota) return quota;
   const code = workersAiCode(error);
   if (code !== undefined) {
     const mapped = codeForWorkersAi(code);

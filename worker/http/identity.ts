@@ -1,75 +1,107 @@
-import type { MiddlewareHandler } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
-import type { AppEnv } from "./app-types";
-import { randomId } from "./ids";
+import type { Context, MiddlewareHandler } from "hono";
+import { AppError } from "../../contract/errors";
+import { accessPerson } from "../auth/access";
+import { accountsStub } from "../auth/accounts";
+import { authConfig, sessionSecrets } from "../auth/config";
+import { mintGuest } from "../auth/guests";
+import { clearSession, readSession, wantsRenewal, writeSession, type SessionKind } from "../auth/session-cookie";
+import type { AppEnv, Person } from "./app-types";
+
+/** Who holds this browser's session cookie; null for a visitor who has not written anything yet. */
+export type SignedIn = { kind: SessionKind; userId: string };
+
+export type IdentityVars = {
+  userId: string;
+  signedIn: SignedIn | null;
+  /** Set when a route issued or cleared the cookie itself (sign-in, sign-out), so the middleware leaves it. */
+  sessionHandled?: boolean;
+};
 
 /**
- * Anonymous per-browser identity: a random user id in an HttpOnly cookie, signed with HMAC-SHA256
- * so nobody can claim another id. The first request of a new browser or client mints one.
+ * The store a visitor without a session reads: always empty, because nothing is ever written as a
+ * visitor (a write makes a guest first). Reads need no identity, and minting one per read would let
+ * a cookieless script create people, and their budgets, for free.
  */
-export const IDENTITY_COOKIE = "uid";
-const ONE_YEAR = 60 * 60 * 24 * 365;
+export const VISITOR_ID = "visitor";
 
-export type IdentityVars = { userId: string };
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** What someone with no session may call even when guests are off: how to get in, and the status badge. */
+const OPEN_PATHS = new Set(["/api/session", "/api/session/guest", "/api/status", "/api/auth/registration/options", "/api/auth/registration/verify", "/api/auth/authentication/options", "/api/auth/authentication/verify", "/api/auth/sign-out"]);
 
-export function identity(getSecret: (env: Env) => string | undefined): MiddlewareHandler<AppEnv> {
+/**
+ * Establishes who is asking, in order: Cloudflare Access when configured (its token is the only way
+ * in); else the signed session cookie (an account, or a guest while guests are on); else, for a
+ * request that writes, a new guest, counted per address (see ../auth/guests.ts).
+ */
+export function identity(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const secret = getSecret(c.env);
-    if (!secret) throw new Error("SESSION_SECRET is not set: run `wrangler secret put SESSION_SECRET`.");
-    const key = await hmacKey(secret);
-    const presented = getCookie(c, IDENTITY_COOKIE);
-    const known = presented ? await verify(key, presented) : null;
-    const userId = known ?? randomId();
-    c.set("userId", userId);
-    c.set("person", { kind: "guest", owner: false });
-    await next();
-    // Set after the handler: a route that returns its own Response (the chat stream) would drop a
-    // cookie set before it.
-    if (!known) {
-      setCookie(c, IDENTITY_COOKIE, await sign(key, userId), {
-        httpOnly: true,
-        sameSite: "Lax",
-        secure: new URL(c.req.url).protocol === "https:",
-        path: "/",
-        maxAge: ONE_YEAR,
-      });
+    const config = authConfig(c.env);
+    if (config.access) {
+      const { userId, person } = await accessPerson(c.req.header("cf-access-jwt-assertion"), config.access);
+      setIdentity(c, userId, person, null);
+      return next();
     }
+
+    const secrets = sessionSecrets(c.env);
+    const now = Date.now();
+    let session = await readSession(c, secrets, now);
+    let stale = false;
+    // An old-format cookie (no expiry inside) is honoured once and replaced, so it cannot live on.
+    if (session?.legacy && !(await accountsStub(c.env).claimLegacyId(session.userId))) session = null;
+
+    let person: Person | null = null;
+    if (session?.kind === "account") {
+      const account = await accountsStub(c.env).getAccount(session.userId);
+      if (account) person = { kind: "account", accountId: account.userId, name: account.name, owner: account.owner };
+      else [session, stale] = [null, true]; // the account was deleted
+    } else if (session?.kind === "guest") {
+      if (config.guests) person = { kind: "guest", owner: false };
+      else [session, stale] = [null, true];
+    }
+
+    const path = new URL(c.req.url).pathname;
+    let minted = false;
+    if (!session) {
+      if (!config.guests && !OPEN_PATHS.has(path)) throw new AppError("sign_in_required");
+      if (SAFE_METHODS.has(c.req.method) || OPEN_PATHS.has(path)) {
+        setIdentity(c, VISITOR_ID, { kind: "guest", owner: false }, null);
+      } else {
+        const userId = await mintGuest(c, config, c.req.header("x-turnstile-token"));
+        session = { kind: "guest", userId, expiresAt: 0, reissue: true, legacy: false };
+        person = { kind: "guest", owner: false };
+        minted = true;
+      }
+    }
+    if (session && person) setIdentity(c, session.userId, person, { kind: session.kind, userId: session.userId });
+    // Made by this very request: nothing of theirs is stored yet either.
+    if (minted) c.set("newVisitor", true);
+
+    await next();
+
+    // After the handler: a route that returns its own Response (the chat stream) would drop a cookie
+    // set before it.
+    if (c.var.sessionHandled) return;
+    if (session && (minted || session.reissue || wantsRenewal(session, now))) await writeSession(c, secrets.current, session.kind, session.userId, now);
+    else if (stale) clearSession(c);
   };
 }
 
-const keys = new Map<string, Promise<CryptoKey>>();
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    keys.set(secret, key);
-  }
-  return key;
+function setIdentity(c: Context<AppEnv>, userId: string, person: Person, signedIn: SignedIn | null) {
+  c.set("userId", userId);
+  c.set("person", person);
+  c.set("signedIn", signedIn);
+  // A visitor has nothing stored: read routes answer empty without touching a Durable Object (./new-visitor.ts).
+  c.set("newVisitor", userId === VISITOR_ID);
 }
 
-async function sign(key: CryptoKey, userId: string): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(userId));
-  return `${userId}.${toBase64Url(new Uint8Array(mac))}`;
+/** A route that signs someone in (or makes them an account) issues the new cookie through this. */
+export async function startSession(c: Context<AppEnv>, kind: SessionKind, userId: string): Promise<void> {
+  await writeSession(c, sessionSecrets(c.env).current, kind, userId, Date.now());
+  c.set("sessionHandled", true);
 }
 
-async function verify(key: CryptoKey, cookie: string): Promise<string | null> {
-  const [userId, mac, extra] = cookie.split(".");
-  if (!userId || !mac || extra !== undefined || !/^[A-Za-z0-9_-]{22}$/.test(userId)) return null;
-  const bytes = fromBase64Url(mac);
-  if (!bytes) return null;
-  const ok = await crypto.subtle.verify("HMAC", key, bytes, new TextEncoder().encode(userId));
-  return ok ? userId : null;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array | null {
-  try {
-    const raw = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(raw, (ch) => ch.charCodeAt(0));
-  } catch {
-    return null;
-  }
+/** Sign-out and account deletion: the browser is a visitor again, and becomes a fresh guest when it next writes. */
+export function endSession(c: Context<AppEnv>): void {
+  clearSession(c);
+  c.set("sessionHandled", true);
 }

@@ -1,12 +1,26 @@
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "../../contract/errors";
+import headersFile from "../../public/_headers?raw";
+import { headersFor } from "./headers-file";
 
-/** API responses are data, never documents: nothing in them may run, frame or be sniffed. */
+/**
+ * The pages' security headers, read at build time from public/_headers so that the static assets
+ * and the Worker can never disagree (an inline-script hash, say, is a one-line change there).
+ */
+export const PAGE_HEADERS = headersFor(headersFile, "/*");
+if (!PAGE_HEADERS.some(([name]) => name === "content-security-policy")) throw new Error("public/_headers has no Content-Security-Policy for /*.");
+
+/** API answers are data, never documents: nothing in them may run, frame or be sniffed. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * On every response the Worker makes, whatever the path or outcome (404s and errors included): the
+ * pages' headers, with the API's stricter CSP under /api/, and no caching unless a route chose it.
+ */
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header("x-content-type-options", "nosniff");
-  c.header("referrer-policy", "strict-origin-when-cross-origin");
-  c.header("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+  const api = new URL(c.req.url).pathname.startsWith("/api/");
+  for (const [name, value] of PAGE_HEADERS) c.header(name, name === "content-security-policy" && api ? API_CSP : value);
   if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store");
 };
 

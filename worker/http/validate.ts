@@ -2,14 +2,21 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { AppError } from "../../contract/errors";
 import { describeZod } from "./errors";
+import { readLimited } from "./read-limited";
 
-/** Reads and checks a JSON body; anything unparseable or off-schema is a 400 the caller can read. */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes = 2_000_000): Promise<z.infer<S>> {
+/** The largest JSON body any route takes by default: a long chat history with its settings. */
+export const MAX_JSON_BYTES = 2_000_000;
+
+/**
+ * Reads and checks a JSON body; anything unparseable or off-schema is a 400 the caller can read.
+ * The body is counted while it streams in and refused with 413 the moment it passes `maxBytes`, so a
+ * chunked body with no (or a lying) content-length never costs more memory than the limit.
+ */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
   if (!isJsonMediaType(c.req.header("content-type"))) throw new AppError("bad_request", "The request body must be JSON (content-type: application/json).");
-  const declared = Number(c.req.header("content-length") ?? 0);
-  if (declared > maxBytes) throw new AppError("too_large");
-  const text = await c.req.text();
-  if (text.length > maxBytes) throw new AppError("too_large");
+  const tooLarge = `The request body is larger than ${describeBytes(maxBytes)}, the most this app accepts.`;
+  const bytes = await readLimited(c.req.raw.body, c.req.header("content-length"), maxBytes, tooLarge);
+  const text = new TextDecoder().decode(bytes);
   // Deep nesting overflows the stack later (saving, the Durable Object RPC), so refuse it here.
   if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new AppError("bad_request", `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   let data: unknown;
@@ -50,4 +57,9 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infe
   const result = schema.safeParse(data);
   if (!result.success) throw new AppError("bad_request", describeZod(result.error));
   return result.data;
+}
+
+function describeBytes(bytes: number): string {
+  if (bytes >= 1_000_000) return `${Math.round(bytes / 100_000) / 10} MB`;
+  return bytes >= 1000 ? `${Math.round(bytes / 1000)} KB` : `${bytes} bytes`;
 }

@@ -1,4 +1,5 @@
 import type { ImageRecord, ImageResult, ImageSettings } from "../../contract/images-api";
+import type { Cost } from "../../contract/pricing";
 import type { ImageModel } from "../../contract/image-models";
 import type { AiBackend, CacheHint } from "../ai/seam";
 import { randomId } from "../http/ids";
@@ -15,6 +16,8 @@ export interface GenerateContext {
   store: UserStoreRpc;
   userId: string;
   signal: AbortSignal;
+  /** One image's price, saved with its record. */
+  cost?: Cost;
 }
 
 /** `run()` as image models use it; the binding's typed overloads do not cover multipart input. */
@@ -44,6 +47,7 @@ export async function generateImage(ctx: GenerateContext, model: ImageModel, pro
       durationMs: Date.now() - started,
       createdAt: Date.now(),
       servedBy: ctx.backend.servedBy(),
+      ...(ctx.cost ? { cost: ctx.cost } : {}),
     };
     await saveImage(ctx.media, ctx.store, ctx.userId, record, image.bytes);
     log("image.done", { model: model.id, ms: record.durationMs, bytes: record.bytes });

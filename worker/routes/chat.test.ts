@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
-import { DEFAULT_CHAT_MODEL } from "../../contract/models";
+import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
+import { tokenCost } from "../../contract/pricing";
 import { finalMetadata, newConversationId, readUiStream, TestClient, textOf, userMessage } from "../test/client";
 import { bindingError, legacyChunks, openAiChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
@@ -65,7 +66,7 @@ describe("POST /api/chat", () => {
 
   it("saves the user's message before the model is called", async () => {
     const client = new TestClient();
-    await client.fetch("/api/conversations"); // take an identity first, as a browser's page load does
+    await client.startGuest(); // an identity first, so the test can read the store while the model runs
     const id = newConversationId();
     let seenDuringGeneration: any[] = [];
     useAi(async () => {

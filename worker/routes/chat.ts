@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { chatRequestSchema, idSchema, type ChatSettings } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import type { ChatMessage } from "../../contract/messages";
@@ -6,13 +6,16 @@ import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
 import { rejoinResponse, turnResponse } from "../http/answer-response";
 import { currentRequestId } from "../http/log";
+import { isNewVisitor } from "../http/new-visitor";
 import { readJson } from "../http/validate";
+import type { Payer } from "../spend/spend";
 import { userStore } from "../store/stub";
 
 /**
  * Chat answers, written by the person's Durable Object so they outlive the request:
  * - POST /api/chat: the AI SDK UI message protocol (DefaultChatTransport). Validated here; the
- *   Durable Object checks the budget, saves the question, calls the model and streams the answer.
+ *   Durable Object retrieves document passages, reserves the worst case against the budget
+ *   (worker/spend/), saves the question, calls the model and streams the answer.
  * - GET /api/chat/:id/stream: the AI SDK's resume protocol: the running answer from its start, then
  *   live; 204 when nothing runs.
  * - POST /api/chat/:id/stop: Stop, from any tab: ends the model call; answers the saved message.
@@ -26,16 +29,27 @@ export const chat = new Hono<AppEnv>()
     if (settings.model && !findChatModel(settings.model)) throw new AppError("unknown_model", `There is no chat model called ${settings.model}. Pick one from the list.`);
     if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's message.");
     if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The last message has no text. Write something to send.");
-    return turnResponse(await userStore(c).startChatTurn({ conversationId: body.id, settings, messages, requestId: currentRequestId() }));
+    return turnResponse(
+      await userStore(c).startChatTurn({ conversationId: body.id, settings, messages, documentIds: body.documentIds, payer: payerOf(c), requestId: currentRequestId() }),
+    );
   })
-  .get("/:id/stream", async (c) => rejoinResponse(await userStore(c).answerStream("chat", conversationId(c.req.param("id")))))
+  .get("/:id/stream", async (c) => {
+    const id = conversationId(c.req.param("id"));
+    // A visitor with no cookie yet has nothing running: no Durable Object is woken to say so.
+    return rejoinResponse(isNewVisitor(c) ? null : await userStore(c).answerStream("chat", id));
+  })
   .post("/:id/stop", async (c) => {
     const message = await userStore(c).stopAnswer("chat", conversationId(c.req.param("id")));
     return message ? c.json({ message }) : c.body(null, 204);
   })
   .post("/:id/continue", async (c) =>
-    turnResponse(await userStore(c).continueAnswer("chat", conversationId(c.req.param("id")), c.var.userId, currentRequestId())),
+    turnResponse(await userStore(c).continueAnswer("chat", conversationId(c.req.param("id")), payerOf(c), currentRequestId())),
   );
+
+/** Who pays for an answer: passed into the Durable Object, which reserves and settles for them. */
+export function payerOf(c: Context<AppEnv>): Payer {
+  return { userId: c.var.userId, person: c.var.person };
+}
 
 /** Only the settings this request names: an omitted one keeps the conversation's stored value. */
 function pickSettings({ model, system, temperature, maxTokens }: ChatSettings): ChatSettings {

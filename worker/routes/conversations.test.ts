@@ -84,36 +84,44 @@ describe("isolation between users", () => {
   });
 });
 
-describe("identity cookie", () => {
-  it("is minted on the first request, signed, HttpOnly and SameSite=Lax, and kept after", async () => {
+// The session cookie (signing, expiry, rotation, the old format) is tested in worker/auth/session-cookie.test.ts.
+
+describe("PATCH /api/conversations/:id", () => {
+  it("answers 404 for a conversation that does not exist before reading the body", async () => {
     const client = new TestClient();
-    const first = await client.fetch("/api/conversations");
-    const cookie = first.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(/^uid=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+;/);
-    expect(cookie).toContain("HttpOnly");
-    expect(cookie).toContain("SameSite=Lax");
-    expect(cookie).not.toContain("Secure"); // plain http here; https responses add Secure
-    const second = await client.fetch("/api/conversations");
-    expect(second.headers.get("set-cookie")).toBeNull();
-  });
-
-  it("is Secure over https", async () => {
-    const { exports } = await import("cloudflare:workers");
-    const response = await exports.default.fetch("https://app.test/api/conversations");
-    expect(response.headers.get("set-cookie")).toContain("Secure");
-  });
-
-  it("a forged or tampered cookie gets a fresh identity, not the claimed one", async () => {
-    const alice = new TestClient();
-    const id = await startConversation(alice, "mine");
-    const [userId, mac] = alice.cookie!.slice("uid=".length).split(".");
-    const forger = new TestClient();
-    forger.cookie = `uid=${userId}.${mac.slice(0, -2)}AA`;
-    const response = await forger.fetch(`/api/conversations/${id}`);
+    await startConversation(client, "mine");
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        controller.enqueue(new TextEncoder().encode("not json at all, and long ".repeat(100)));
+        if (pulls === 50) controller.close();
+      },
+    });
+    const response = await client.fetch(`/api/conversations/${newConversationId()}`, { method: "PATCH", headers: { "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
     expect(response.status).toBe(404);
-    expect(response.headers.get("set-cookie")).toMatch(/^uid=/);
-    forger.cookie = `uid=${userId}`;
-    expect((await forger.fetch(`/api/conversations/${id}`)).status).toBe(404);
+    expect(((await response.json()) as any).error).toMatchObject({ code: "not_found", message: "That conversation does not exist." });
+    // Not parsed (it is not JSON: parsing would have been a 400) and not pulled beyond what the transport buffers.
+    expect(pulls).toBeLessThan(50);
+  });
+
+  it("is rate limited per person, like the other writes anyone can repeat", async () => {
+    const client = new TestClient();
+    const id = await startConversation(client, "rename me");
+    let passed = 0;
+    let refused: Response | undefined;
+    // The limiter's window is aligned to the clock, so up to twice the limit may pass before the first refusal.
+    while (!refused && passed <= 60) {
+      const response = await client.json(`/api/conversations/${id}`, "PATCH", { title: `Name ${passed}` });
+      if (response.status === 429) refused = response;
+      else (expect(response.status).toBe(200), passed++);
+    }
+    // The chat that made the conversation counted against the same per-person limiter.
+    expect(passed + 1).toBeGreaterThanOrEqual(30);
+    expect(passed + 1).toBeLessThanOrEqual(60);
+    if (!refused) throw new Error("never limited");
+    expect(((await refused.json()) as any).error.code).toBe("rate_limited");
+    expect(refused.headers.get("retry-after")).toBe("60");
   });
 });
 

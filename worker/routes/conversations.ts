@@ -3,22 +3,29 @@ import { idSchema, listConversationsQuerySchema, updateConversationSchema } from
 import { AppError } from "../../contract/errors";
 import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
+import { isNewVisitor } from "../http/new-visitor";
+import { rateLimit } from "../http/rate-limit";
 import { parseWith, readJson } from "../http/validate";
+import { sharesStore } from "../share/stub";
 import { userStore } from "../store/stub";
 
 /** The caller's conversations. Another user's id is simply not found: their store is another object. */
 export const conversations = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { q } = parseWith(listConversationsQuerySchema, c.req.query());
-    return c.json({ conversations: await userStore(c).listConversations(q) });
+    return c.json({ conversations: isNewVisitor(c) ? [] : await userStore(c).listConversations(q) });
   })
   .get("/:id", async (c) => {
-    const found = await userStore(c).getConversation(conversationId(c.req.param("id")));
+    const id = conversationId(c.req.param("id"));
+    const found = isNewVisitor(c) ? null : await userStore(c).getConversation(id);
     if (!found) throw new AppError("not_found", "That conversation does not exist.");
     return c.json(found);
   })
-  .patch("/:id", async (c) => {
+  // Limited like uploads (a write anyone can repeat), and the conversation is looked up before the
+  // body is read: a PATCH for nothing costs no parsing.
+  .patch("/:id", rateLimit, async (c) => {
     const id = conversationId(c.req.param("id"));
+    if (isNewVisitor(c) || !(await userStore(c).hasConversation(id))) throw new AppError("not_found", "That conversation does not exist.");
     const patch = await readJson(c, updateConversationSchema);
     const model = patch.settings?.model;
     if (model && !findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
@@ -27,7 +34,10 @@ export const conversations = new Hono<AppEnv>()
     return c.json({ conversation });
   })
   .delete("/:id", async (c) => {
-    const deleted = await userStore(c).deleteConversation(conversationId(c.req.param("id")));
+    const id = conversationId(c.req.param("id"));
+    // The link goes first: if deleting then fails, nothing stays public that the owner meant to remove.
+    if (!isNewVisitor(c)) await sharesStore(c.env).revokeConversation(c.var.userId, id);
+    const deleted = !isNewVisitor(c) && (await userStore(c).deleteConversation(id));
     if (!deleted) throw new AppError("not_found", "That conversation does not exist.");
     return c.body(null, 204);
   });

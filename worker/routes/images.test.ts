@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
+import { findImageModel, imageCost } from "../../contract/image-models";
 import app from "../index";
 import { TestClient } from "../test/client";
 import { bindingError, recordedRun, type RecordedCall } from "../test/recorded-ai";
@@ -22,7 +23,7 @@ afterEach(() => vi.restoreAllMocks());
 
 /** The user id inside the client's signed identity cookie, to find its R2 objects. */
 function userIdOf(client: TestClient): string {
-  return client.cookie!.split("=")[1].split(".")[0];
+  return client.userId!;
 }
 
 async function generate(client: TestClient, body: Record<string, unknown>) {
@@ -277,5 +278,40 @@ describe("POST /api/images over the REST contract", () => {
     );
     expect(response.status).toBe(503);
     expect(json.error).toEqual({ code: "engine_no_image_model", message: sentence });
+  });
+});
+
+describe("POST /api/images: what images cost", () => {
+  it("saves each image's price by size and steps and charges only the images that arrived", async () => {
+    let n = 0;
+    // The second image of the batch is refused (not retried): it made nothing, so it costs nothing.
+    useAi(() => (++n === 2 ? Promise.reject(bindingError(5004, "Input prompt contains NSFW content")) : { image: PNG_BASE64 }));
+    const client = new TestClient();
+    await client.startGuest();
+    const { response, body } = await generate(client, { prompt: "a red fox", model: SDXL, width: 512, height: 768, steps: 6, count: 2 });
+    expect(response.status).toBe(200);
+    const price = imageCost(findImageModel(SDXL)!, { width: 512, height: 768, steps: 6 });
+    const made = body.results.filter((r: any) => "image" in r);
+    expect(made).toHaveLength(1);
+    expect(made[0].image.cost).toEqual({ neurons: price, estimated: true }); // SDXL's price is our stated estimate
+    const status = (await (await client.fetch("/api/status")).json()) as any;
+    expect(status.budget.used).toBe(price);
+  });
+
+  it("refuses a batch whose price does not fit what is left, before calling a model", async () => {
+    const fake = useAi(() => ({ image: JPEG_BASE64 }));
+    const client = new TestClient();
+    await client.startGuest();
+    const price = imageCost(findImageModel(SCHNELL)!, { steps: 4 });
+    const ctx = createExecutionContext();
+    const response = await app.fetch(
+      new Request("http://app.test/api/images", { method: "POST", headers: { cookie: client.cookie!, "content-type": "application/json" }, body: JSON.stringify({ prompt: "a fox", model: SCHNELL, count: 2 }) }),
+      { ...env, GUEST_DAILY_NEURONS: String(2 * price - 1) },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(429);
+    expect(((await response.json()) as any).error.code).toBe("budget_exhausted");
+    expect(fake.calls).toHaveLength(0);
   });
 });

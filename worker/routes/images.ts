@@ -1,14 +1,16 @@
 import { Hono } from "hono";
 import { imageIdSchema, imageModelChoiceSchema, imageRequestSchemaFor, listImagesQuerySchema, type GenerateImagesResponse } from "../../contract/images-api";
 import { AppError } from "../../contract/errors";
-import { DEFAULT_IMAGE_MODEL, findImageModel } from "../../contract/image-models";
+import { DEFAULT_IMAGE_MODEL, findImageModel, imageCost } from "../../contract/image-models";
 import { resolveAiBackend } from "../ai/seam";
 import type { AppEnv } from "../http/app-types";
+import { isNewVisitor } from "../http/new-visitor";
 import { parseWith, readJson } from "../http/validate";
 import { downloadName } from "../images/filename";
 import { generateImage } from "../images/generate";
 import { effectiveSettings, randomSeed } from "../images/inputs";
 import { deleteImage, mediaKey } from "../images/media";
+import { reserve, settle } from "../spend/spend";
 import { userStore } from "../store/stub";
 
 /**
@@ -23,12 +25,20 @@ export const images = new Hono<AppEnv>()
     if (!model) throw new AppError("unknown_model", `There is no image model called ${modelId}. Pick one from the list.`);
     const request = parseWith(imageRequestSchemaFor(model), choice);
 
+    // Before any model call: an image there is no room to keep would be paid for and thrown away.
+    await userStore(c).checkRoomForImages(request.count);
     const settings = effectiveSettings(model, request);
     const firstSeed = model.seed ? (request.seed ?? randomSeed(model.seed.max)) : null;
-    const ctx = { backend: resolveAiBackend(c.env), media: c.env.MEDIA, store: userStore(c), userId: c.var.userId, signal: c.req.raw.signal };
+    const backend = resolveAiBackend(c.env);
+    const cost = { neurons: imageCost(model, settings), estimated: backend.kind === "local-engine" || model.price.source !== "published" };
+    const reservation = await reserve(c.env, c.var, cost.neurons * request.count);
+    const ctx = { backend, media: c.env.MEDIA, store: userStore(c), userId: c.var.userId, signal: c.req.raw.signal, cost };
     // Consecutive seeds: a batch with a locked seed is still that many different images.
     const seedOf = (i: number) => (firstSeed === null || !model.seed ? null : (firstSeed + i) % (model.seed.max + 1));
     const results = await Promise.all(Array.from({ length: request.count }, (_, i) => generateImage(ctx, model, request.prompt, settings, seedOf(i))));
+    // generateImage turns every failure into a result, so this always runs. A model that answered
+    // with an error made nothing to bill; every image that arrived is paid for.
+    await settle(c.env, reservation, cost.neurons * results.filter((r) => "image" in r).length);
 
     const firstError = results.find((r) => "error" in r);
     if (firstError && results.every((r) => "error" in r)) {
@@ -38,11 +48,11 @@ export const images = new Hono<AppEnv>()
   })
   .get("/", async (c) => {
     const { cursor, limit } = parseWith(listImagesQuerySchema, c.req.query());
-    return c.json(await userStore(c).listImages(cursor, limit));
+    return c.json(isNewVisitor(c) ? { images: [], nextCursor: null } : await userStore(c).listImages(cursor, limit));
   })
   .get("/:id", async (c) => {
     const id = imageId(c.req.param("id"));
-    const record = await userStore(c).getImage(id);
+    const record = isNewVisitor(c) ? null : await userStore(c).getImage(id);
     const object = record && (await c.env.MEDIA.get(mediaKey(c.var.userId, id)));
     if (!record || !object) throw new AppError("not_found", "That image does not exist.");
     c.header("content-type", record.contentType);
@@ -53,7 +63,7 @@ export const images = new Hono<AppEnv>()
     return c.body(object.body);
   })
   .delete("/:id", async (c) => {
-    const deleted = await deleteImage(c.env.MEDIA, userStore(c), c.var.userId, imageId(c.req.param("id")));
+    const deleted = !isNewVisitor(c) && (await deleteImage(c.env.MEDIA, userStore(c), c.var.userId, imageId(c.req.param("id"))));
     if (!deleted) throw new AppError("not_found", "That image does not exist.");
     return c.body(null, 204);
   });

@@ -12,7 +12,7 @@ async function status(vars: Partial<Env>) {
 
 describe("GET /api/status", () => {
   it("says Workers AI when the binding answers", async () => {
-    expect(await status({ WORKERS_AI_REST_URL: "" })).toMatchObject({ kind: "binding", label: "Workers AI", budget: { limit: 200000, used: 0 } });
+    expect(await status({ WORKERS_AI_REST_URL: "" })).toMatchObject({ kind: "binding", label: "Workers AI", budget: { limit: Number(env.GUEST_DAILY_NEURONS), used: 0 }, owner: false });
   });
 
   it("reports the local engine's loaded model", async () => {
@@ -23,6 +23,15 @@ describe("GET /api/status", () => {
       engine: { ready: true, textModel: "tiny.gguf" },
     });
     expect(String(spy.mock.calls[0][0])).toBe("http://127.0.0.1:8788/local/status");
+  });
+
+  it("sends the engine the token dev gave it, and none when there is none", async () => {
+    const spy = vi.spyOn(globalThis, "fetch").mockResolvedValue(Response.json({ ready: true, textModel: "tiny.gguf" }));
+    const url = "http://127.0.0.1:8788/client/v4/accounts/local/ai";
+    await status({ WORKERS_AI_REST_URL: url, WORKERS_AI_TOKEN: "dev-engine-token" } as Partial<Env>);
+    expect(new Headers(spy.mock.calls[0][1]?.headers).get("authorization")).toBe("Bearer dev-engine-token");
+    await status({ WORKERS_AI_REST_URL: url, WORKERS_AI_TOKEN: "" } as Partial<Env>);
+    expect(new Headers(spy.mock.calls[1][1]?.headers).has("authorization")).toBe(false);
   });
 
   it("says what to do when the local engine does not answer", async () => {

@@ -2,10 +2,13 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
+import { findChatModel } from "../../contract/models";
+import { tokenCost } from "../../contract/pricing";
+import { IMAGE_INPUT_TOKENS } from "../spend/answer-cost";
 import { DEFAULT_VISION_MODEL, LICENCE_ACCEPTED_NOTE, VISION_LIMITS } from "../../contract/vision-api";
 import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, textOf, userMessage } from "../test/client";
 import { bindingError, heldSseStream, legacyChunks, openAiChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
-import { countedUpload, pngHeader, TINY_PNG } from "../test/vision-images";
+import { countedUpload, gif, pngHeader, TINY_PNG } from "../test/vision-images";
 
 const LLAMA_VISION = "@cf/meta/llama-3.2-11b-vision-instruct";
 const TINY_PNG_URI = `data:image/png;base64,${btoa(String.fromCharCode(...TINY_PNG))}`;
@@ -116,6 +119,16 @@ describe("POST /api/vision/images", () => {
     expect(((await response.json()) as any).error.message).toBe(`The image is ${VISION_LIMITS.maxSide + 1}×300 pixels; the limit is ${VISION_LIMITS.maxSide} pixels on the longest side.`);
     const ok = await uploadFile(new TestClient(), pngHeader(VISION_LIMITS.maxSide, 300), "edge.png", "image/png");
     expect(ok.status).toBe(201);
+  });
+
+  it("refuses a GIF whose small screen hides an oversized frame, and takes one whose frames fit", async () => {
+    const hidden = gif({ width: 1, height: 1 }, [{ width: 1, height: 1 }, { width: VISION_LIMITS.maxSide + 1, height: 1 }]);
+    const refused = await uploadFile(new TestClient(), hidden, "tiny.gif", "image/gif");
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as any).error.message).toBe(`The image is ${VISION_LIMITS.maxSide + 1}×1 pixels; the limit is ${VISION_LIMITS.maxSide} pixels on the longest side.`);
+    const fits = await uploadFile(new TestClient(), gif({ width: 64, height: 48 }, [{ width: 64, height: 48 }, { left: 8, top: 8, width: 16, height: 16 }]), "ok.gif", "image/gif");
+    expect(fits.status).toBe(201);
+    expect(await fits.json()).toMatchObject({ mediaType: "image/gif", width: 64, height: 48 });
   });
 });
 
@@ -317,6 +330,24 @@ describe("POST /api/vision", () => {
   });
 });
 
+describe("POST /api/vision: budget", () => {
+  it("refuses a question whose worst case does not fit today's budget before saving it or calling a model", async () => {
+    const spy = vi.spyOn(env.AI, "run");
+    const client = new TestClient();
+    const imageId = await uploadedImageId(client);
+    const id = newConversationId();
+    const model = "@cf/moonshotai/kimi-k2.7-code";
+    // The image's input tokens plus 8,192 output tokens at this model's price: more than a guest's day.
+    const worst = tokenCost(findChatModel(model)!.price, IMAGE_INPUT_TOKENS, 8192);
+    expect(worst).toBeGreaterThan(Number(env.GUEST_DAILY_NEURONS));
+    const response = await ask(client, { id, imageId, model, maxTokens: 8192, messages: [userMessage("What is this?")] });
+    expect(response.status).toBe(429);
+    expect(((await response.json()) as any).error).toMatchObject({ code: "budget_exhausted", message: expect.stringContaining("Lower Max tokens") });
+    expect(spy).not.toHaveBeenCalled();
+    expect((await client.fetch(`/api/vision/threads/${id}`)).status).toBe(404);
+  });
+});
+
 describe("vision ownership", () => {
   it("keeps one person's image and thread from everyone else", async () => {
     useAi(() => sseStream(legacyChunks(["Mine."])));
@@ -345,6 +376,27 @@ describe("vision ownership", () => {
     expect((await client.fetch(`/api/vision/threads/${id}`, { method: "DELETE" })).status).toBe(204);
     expect((await client.fetch(`/api/vision/threads/${id}`)).status).toBe(404);
     expect((await client.fetch(`/api/vision/images/${imageId}`)).status).toBe(404);
-    expect(await env.MEDIA.list({ prefix: "uploads/" }).then((l) => l.objects.filter((o) => o.key.endsWith(imageId)))).toEqual([]);
+    expect(await objectsOf(imageId)).toEqual([]);
+  });
+
+  it("keeps a fresh upload under pending-uploads/ (which expires) until its first question, then under uploads/", async () => {
+    useAi(() => sseStream(legacyChunks(["A dot."])));
+    const client = new TestClient();
+    const imageId = await uploadedImageId(client);
+    expect(await objectsOf(imageId)).toEqual([expect.stringMatching(/^pending-uploads\//)]);
+    expect((await client.fetch(`/api/vision/images/${imageId}`)).status).toBe(200); // readable while pending
+    await readUiStream(await ask(client, { id: newConversationId(), imageId, messages: [userMessage("Describe this image")] }));
+    expect(await objectsOf(imageId)).toEqual([expect.stringMatching(/^uploads\//)]);
+    // A second thread about the same image finds it kept.
+    const again = await ask(client, { id: newConversationId(), imageId, messages: [userMessage("And now?")] });
+    expect(again.status).toBe(200);
+    await readUiStream(again);
+    expect(await objectsOf(imageId)).toEqual([expect.stringMatching(/^uploads\//)]);
   });
 });
+
+/** Every R2 key holding this upload's bytes, pending or kept. */
+async function objectsOf(imageId: string): Promise<string[]> {
+  const keys = await Promise.all(["uploads/", "pending-uploads/"].map(async (prefix) => (await env.MEDIA.list({ prefix })).objects.map((o) => o.key)));
+  return keys.flat().filter((key) => key.endsWith(`/${imageId}`));
+}

@@ -6,9 +6,11 @@ import type { AppEnv } from "../http/app-types";
 import { rejoinResponse, turnResponse } from "../http/answer-response";
 import { currentRequestId } from "../http/log";
 import { readJson } from "../http/validate";
-import { hasText } from "./chat";
+import { isNewVisitor } from "../http/new-visitor";
+import { hasText, payerOf } from "./chat";
 import { userStore } from "../store/stub";
-import { readUpload, uploadKey } from "../vision/uploads";
+import { deleteUploadObjects, readUploadObject, saveUpload } from "../vision/save-upload";
+import { readUpload } from "../vision/uploads";
 
 /**
  * Vision Q&A: upload an image once, then ask about it. The image stays in R2 and the Worker
@@ -20,8 +22,7 @@ import { readUpload, uploadKey } from "../vision/uploads";
 export const vision = new Hono<AppEnv>()
   .post("/images", async (c) => {
     const { image, data } = await readUpload(c.req.raw);
-    await c.env.MEDIA.put(uploadKey(c.var.userId, image.id), data, { httpMetadata: { contentType: image.mediaType } });
-    await userStore(c).addVisionImage(image);
+    await saveUpload(c.env.MEDIA, userStore(c), c.var.userId, image, data);
     return c.json(image, 201);
   })
   .get("/images/:id", async (c) => {
@@ -35,25 +36,30 @@ export const vision = new Hono<AppEnv>()
       },
     });
   })
-  .get("/threads", async (c) => c.json({ threads: await userStore(c).listVisionThreads() }))
+  .get("/threads", async (c) => c.json({ threads: isNewVisitor(c) ? [] : await userStore(c).listVisionThreads() }))
   .get("/threads/:id", async (c) => {
-    const found = await userStore(c).getVisionThread(threadId(c.req.param("id")));
+    const id = threadId(c.req.param("id"));
+    const found = isNewVisitor(c) ? null : await userStore(c).getVisionThread(id);
     if (!found) throw new AppError("not_found", "That vision thread does not exist.");
     return c.json(found);
   })
   .delete("/threads/:id", async (c) => {
-    const deleted = await userStore(c).deleteVisionThread(threadId(c.req.param("id")));
+    const id = threadId(c.req.param("id"));
+    const deleted = isNewVisitor(c) ? undefined : await userStore(c).deleteVisionThread(id);
     if (!deleted) throw new AppError("not_found", "That vision thread does not exist.");
-    if (deleted.orphanedImageId) await c.env.MEDIA.delete(uploadKey(c.var.userId, deleted.orphanedImageId));
+    if (deleted.orphanedImageId) await deleteUploadObjects(c.env.MEDIA, c.var.userId, [deleted.orphanedImageId]);
     return c.body(null, 204);
   })
-  .get("/threads/:id/stream", async (c) => rejoinResponse(await userStore(c).answerStream("vision", threadId(c.req.param("id")))))
+  .get("/threads/:id/stream", async (c) => {
+    const id = threadId(c.req.param("id"));
+    return rejoinResponse(isNewVisitor(c) ? null : await userStore(c).answerStream("vision", id));
+  })
   .post("/threads/:id/stop", async (c) => {
     const message = await userStore(c).stopAnswer("vision", threadId(c.req.param("id")));
     return message ? c.json({ message }) : c.body(null, 204);
   })
   .post("/threads/:id/continue", async (c) =>
-    turnResponse(await userStore(c).continueAnswer("vision", threadId(c.req.param("id")), c.var.userId, currentRequestId())),
+    turnResponse(await userStore(c).continueAnswer("vision", threadId(c.req.param("id")), payerOf(c), currentRequestId())),
   )
   .post("/", async (c) => {
     const body = await readJson(c, visionRequestSchema);
@@ -66,7 +72,7 @@ export const vision = new Hono<AppEnv>()
     // question, and answers it with the image attached.
     return turnResponse(
       await userStore(c).startVisionTurn({
-        userId: c.var.userId,
+        payer: payerOf(c),
         threadId: body.id,
         imageId: body.imageId,
         model,
@@ -81,10 +87,10 @@ export const vision = new Hono<AppEnv>()
 
 async function loadImage(c: Context<AppEnv>, rawId: string) {
   const parsed = idSchema.safeParse(rawId);
-  const image = parsed.success ? await userStore(c).getVisionImage(parsed.data) : null;
-  const object = image ? await c.env.MEDIA.get(uploadKey(c.var.userId, image.id)) : null;
-  if (!image || !object) throw new AppError("not_found", "That image does not exist.");
-  return { image, object };
+  const image = parsed.success && !isNewVisitor(c) ? await userStore(c).getVisionImage(parsed.data) : null;
+  const stored = image ? await readUploadObject(c.env.MEDIA, c.var.userId, image.id) : null;
+  if (!image || !stored) throw new AppError("not_found", "That image does not exist.");
+  return { image, ...stored };
 }
 
 function threadId(raw: string): string {

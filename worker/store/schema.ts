@@ -80,6 +80,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, owner_id, seq)
   );
   `,
+  // 3: the spend reservation (worker/spend/) a running answer settles when it is saved, also after a restart.
+  `
+  ALTER TABLE answer_runs ADD COLUMN reservation_id TEXT;
+  `,
 ];
 
 /** Brings the database up to the latest migration, each in its own transaction. */

@@ -4,45 +4,53 @@ import type { ChatSettings, Conversation, ConversationDetail } from "../../contr
 import { AppError } from "../../contract/errors";
 import type { ChatMessage, MessageMetadata } from "../../contract/messages";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
-import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
+import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { LICENCE_ACCEPTED_NOTE, type VisionImage } from "../../contract/vision-api";
 import { promptChars } from "../ai/estimate-usage";
 import { resolveAiBackend, type AiBackend } from "../ai/seam";
 import { toAppError } from "../http/errors";
 import { randomId } from "../http/ids";
 import { withRequestId } from "../http/log";
+import { retrievePassages, withPassageRules, withPassages } from "../retrieval/retrieve-passages";
+import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
+import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
+import { reserve, settle, type Payer } from "../spend/spend";
 import { visionBinding } from "../vision/binding";
-import { uploadKey } from "../vision/uploads";
+import { keepUpload, readUploadObject } from "../vision/save-upload";
 import type { ChatTurn, ThreadKind, TurnStart, UserStoreApi, VisionTurn } from "./api";
-import { AnswerSpend } from "./answer-spend";
 import { chunksOf } from "./answers/assemble";
 import { Answers, type AnswerPlan } from "./answers/answers";
 import { RunTable } from "./answers/run-table";
 import { ImageTable } from "./images";
 import { MessageLog } from "./message-log";
+import { Quotas, quotaLimits } from "./quotas";
 import { migrate } from "./schema";
 import { titleFrom } from "./title";
-import { UsageTable } from "./usage";
+import { exportTables, importTables, type StoreDump } from "./transfer";
+import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
 import { VisionTables } from "./vision";
 
 /** What the model is told when asked to carry on an interrupted answer; not saved as a message. */
 const CONTINUE_PROMPT = "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything.";
 
 /**
- * One Durable Object per person, holding their conversations, images and vision threads in its own
- * SQLite database, and writing their answers: the model call runs here, not in the request, so an
- * answer outlives the tab that asked. Isolation comes from the addressing: a person can only reach
- * the object named by their own signed identity, so no query here needs an owner column.
+ * One Durable Object per person, holding their conversations, images, vision threads and documents
+ * in its own SQLite database, and writing their answers: the model call runs here, not in the
+ * request, so an answer outlives the tab that asked. Isolation comes from the addressing: a person
+ * can only reach the object named by their own signed identity, so no query here needs an owner column.
  */
 export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private readonly sql: SqlStorage;
   private readonly vision: VisionTables;
   private readonly images: ImageTable;
-  private readonly usage: UsageTable;
   private readonly chatLog: MessageLog;
   private readonly runs: RunTable;
-  private readonly spend: AnswerSpend;
   private readonly answers: Answers;
+  private readonly quotas: Quotas;
+  private readonly uploadExpiry: UploadExpiry;
+  private readonly documents: DocumentLibrary;
+  /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
+  clock = { now: () => Date.now() };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -51,16 +59,24 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     this.chatLog = new MessageLog(this.sql, { owners: "conversations", messages: "messages", ownerColumn: "conversation_id" });
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
-    this.usage = new UsageTable(this.sql);
     this.runs = new RunTable(this.sql);
-    this.spend = new AnswerSpend(this.usage, Number(env.DAILY_TOKEN_BUDGET) || 0);
+    this.quotas = new Quotas(this.sql, quotaLimits(env));
+    this.uploadExpiry = new UploadExpiry(ctx.storage, env.MEDIA, ctx.id.name, uploadTtlHours(env.UPLOAD_TTL_HOURS));
+    // VECTOR_INDEX and VECTORIZE are optional settings the generated Env does not name.
+    this.documents = new DocumentLibrary(ctx.storage, env as Env & LibraryEnv);
     this.answers = new Answers(ctx, this.runs, (kind, ownerId, message) => this.saveAnswer(kind, ownerId, message));
     // A fresh object has no answer running: a run row left behind died with the previous one.
     this.answers.recoverInterrupted();
   }
 
-  usageToday(): number {
-    return this.usage.today();
+  /**
+   * The one alarm, shared by the background jobs that must survive eviction: embedding documents
+   * (worker/retrieval/library.ts) and expiring uploads never asked about (./upload-expiry.ts). Each
+   * asks for the alarm no later than it needs it, and every run does both, so neither loses its turn.
+   */
+  async alarm(): Promise<void> {
+    await this.documents.embedPending();
+    await this.uploadExpiry.sweep(this.clock.now());
   }
 
   // Conversations.
@@ -75,10 +91,24 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     return rows.toArray().map(toConversation);
   }
 
+  /** Every conversation's id, newest first, for the export archive (listConversations stops at 200). */
+  conversationIds(): string[] {
+    return this.sql.exec<{ id: string }>(`SELECT id FROM conversations ORDER BY updated_at DESC`).toArray().map((row) => row.id);
+  }
+
+  /** Every vision thread's id, newest first, for the export archive. */
+  visionThreadIds(): string[] {
+    return this.sql.exec<{ id: string }>(`SELECT id FROM vision_threads ORDER BY updated_at DESC`).toArray().map((row) => row.id);
+  }
+
   getConversation(id: string): ConversationDetail | null {
     const row = this.conversationRow(id);
     if (!row) return null;
     return { conversation: toConversation(row), messages: this.chatLog.read(id) };
+  }
+
+  hasConversation(id: string): boolean {
+    return this.conversationRow(id) !== undefined;
   }
 
   updateConversation(id: string, patch: { title?: string; settings?: ChatSettings }): Conversation | null {
@@ -99,114 +129,153 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     });
   }
 
-  // Answers.
-
-  startChatTurn(turn: ChatTurn): Promise<TurnStart> {
-    return withRequestId(turn.requestId, async () => {
-      const refused = this.spend.reserve();
-      if (refused) return refusal(refused);
-      const row = this.conversationRow(turn.conversationId);
-      const settings: ChatSettings = { ...(row ? parseSettings(row.settings) : {}), ...turn.settings };
-      const model = settings.model ?? DEFAULT_CHAT_MODEL;
-      // A stored model the catalog has since dropped (the Worker checked the request's own).
-      if (!findChatModel(model)) return refusal(new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`));
-      const modelMessages = await convertToModelMessages(turn.messages);
-      await this.answers.stopAll("chat", turn.conversationId);
-
-      const backend = resolveAiBackend(this.env);
-      const plan = this.plan("chat", turn.conversationId, backend, {
-        model,
-        history: turn.messages,
-        modelMessages,
-        instructions: settings.system,
-        temperature: settings.temperature,
-        maxTokens: settings.maxTokens,
-      });
-      // The question is saved before the model is called: it is never lost to a failed answer.
-      this.ctx.storage.transactionSync(() => {
-        this.saveConversation(turn.conversationId, turn.settings, turn.messages);
-        this.runs.begin("chat", turn.conversationId, plan.messageId, plan.promptChars);
-      });
-      return { stream: this.answers.start(plan).listen() };
+  /**
+   * A whole conversation written at once (an import, worker/transfer/write.ts): a new id, its
+   * messages as they are, metadata included, under the same quota as a live chat.
+   */
+  importConversation(id: string, title: string, settings: ChatSettings, messages: ChatMessage[]): Conversation {
+    const now = Date.now();
+    return this.ctx.storage.transactionSync(() => {
+      if (this.conversationRow(id)) throw new AppError("bad_request", "That conversation already exists.");
+      this.quotas.checkConversation(id, messages.length);
+      this.sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`, id, title, now, now, JSON.stringify(settings));
+      for (const message of messages) this.chatLog.saveAnswer(id, message, now);
+      return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).one());
     });
   }
 
-  startVisionTurn(turn: VisionTurn): Promise<TurnStart> {
-    return withRequestId(turn.requestId, async () => {
-      const refused = this.spend.reserve();
-      if (refused) return refusal(refused);
-      const existing = this.vision.threadImage(turn.threadId);
-      if (existing && existing !== turn.imageId) return refusal(new AppError("bad_request", "This thread is about another image. Start a new thread for a new image."));
-      const image = await this.loadVisionImage(turn.userId, turn.imageId);
-      if (!image) return refusal(new AppError("not_found", "That image does not exist."));
-      const modelMessages = withImage(await convertToModelMessages(turn.messages), image.bytes, image.record.mediaType);
-      await this.answers.stopAll("vision", turn.threadId);
+  // Answers.
 
-      const metadata: MessageMetadata = {};
-      const backend = this.visionBackend(metadata);
-      const plan = this.plan("vision", turn.threadId, backend, {
-        metadata,
-        model: turn.model,
-        history: turn.messages,
-        modelMessages,
-        instructions: turn.system,
-        temperature: turn.temperature,
-        maxTokens: turn.maxTokens,
-      });
-      this.ctx.storage.transactionSync(() => {
-        this.vision.saveHistory(turn.threadId, turn.imageId, turn.model, turn.messages);
-        this.runs.begin("vision", turn.threadId, plan.messageId, plan.promptChars);
-      });
-      return { stream: this.answers.start(plan).listen() };
-    });
+  startChatTurn(turn: ChatTurn): Promise<TurnStart> {
+    return withRequestId(turn.requestId, () =>
+      refusing(async () => {
+        const row = this.conversationRow(turn.conversationId);
+        const settings: ChatSettings = { ...(row ? parseSettings(row.settings) : {}), ...turn.settings };
+        const model = settings.model ?? DEFAULT_CHAT_MODEL;
+        // A stored model the catalog has since dropped (the Worker checked the request's own).
+        if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
+        // Refused before anything is spent or saved: a conversation with no room left.
+        this.quotas.checkConversation(turn.conversationId, turn.messages.length);
+
+        const question = turn.messages.at(-1)!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+        const library = { attachDocuments: async (id: string, ids: string[]) => this.attachDocuments(id, ids), searchDocuments: this.searchDocuments.bind(this) };
+        const passages = await retrievePassages(library, {
+          namespace: turn.payer.userId,
+          conversationId: turn.conversationId,
+          question,
+          documentIds: turn.documentIds,
+        });
+        const modelMessages = withPassages(await convertToModelMessages(turn.messages), passages);
+        const instructions = withPassageRules(settings.system, passages);
+        // Always sent, so the reservation is a true upper bound (a model's own default can be larger).
+        const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+
+        const backend = resolveAiBackend(this.env);
+        const plan = this.plan("chat", turn.conversationId, backend, {
+          model,
+          history: turn.messages,
+          modelMessages,
+          instructions,
+          temperature: settings.temperature,
+          maxTokens,
+          metadata: passages ? { citations: passages.citations } : {},
+        });
+        return this.begin(plan, turn.payer, worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens), () => {
+          // The question is saved before the model is called: it is never lost to a failed answer.
+          this.quotas.checkConversation(turn.conversationId, turn.messages.length);
+          this.saveConversation(turn.conversationId, turn.settings, turn.messages);
+        });
+      }),
+    );
+  }
+
+  startVisionTurn(turn: VisionTurn): Promise<TurnStart> {
+    return withRequestId(turn.requestId, () =>
+      refusing(async () => {
+        const existing = this.vision.threadImage(turn.threadId);
+        if (existing && existing !== turn.imageId) throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
+        this.quotas.checkVisionThread(turn.threadId, turn.messages.length);
+        const image = await this.loadVisionImage(turn.payer.userId, turn.imageId);
+        if (!image) throw new AppError("not_found", "That image does not exist.");
+        const modelMessages = withImage(await convertToModelMessages(turn.messages), image.bytes, image.record.mediaType);
+        const maxTokens = turn.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+
+        const metadata: MessageMetadata = {};
+        const backend = this.visionBackend(metadata);
+        const plan = this.plan("vision", turn.threadId, backend, {
+          metadata,
+          model: turn.model,
+          history: turn.messages,
+          modelMessages,
+          instructions: turn.system,
+          temperature: turn.temperature,
+          maxTokens,
+        });
+        const worst = worstCaseAnswer(turn.model, { instructions: turn.system, messages: modelMessages }, maxTokens, IMAGE_INPUT_TOKENS);
+        const start = await this.begin(plan, turn.payer, worst, () => {
+          this.quotas.checkVisionThread(turn.threadId, turn.messages.length);
+          this.vision.saveHistory(turn.threadId, turn.imageId, turn.model, turn.messages);
+        });
+        // Asked about now: out of the prefix that expires (once per image, on its first question).
+        if (image.pending) await keepUpload(this.env.MEDIA, turn.payer.userId, image.record, image.bytes);
+        return start;
+      }),
+    );
   }
 
   /**
    * Carries on an interrupted answer: the model gets the thread with the answer so far and is asked
    * to continue it; the new text is added to the same message, which streams from its start.
    */
-  continueAnswer(kind: ThreadKind, ownerId: string, userId: string, requestId?: string): Promise<TurnStart> {
-    return withRequestId(requestId, async () => {
-      const refused = this.spend.reserve();
-      if (refused) return refusal(refused);
-      if (this.answers.running(kind, ownerId)) return refusal(new AppError("bad_request", "An answer is still being written here. Wait for it or stop it first."));
-      const found = kind === "chat" ? this.getConversation(ownerId) : this.vision.getThread(ownerId);
-      const answer = found?.messages.at(-1);
-      if (!found || !answer) return refusal(new AppError("not_found", kind === "chat" ? "That conversation does not exist." : "That vision thread does not exist."));
-      if (answer.role !== "assistant" || answer.metadata?.status !== "interrupted") return refusal(new AppError("bad_request", "Only an interrupted answer can be continued."));
+  continueAnswer(kind: ThreadKind, ownerId: string, payer: Payer, requestId?: string): Promise<TurnStart> {
+    return withRequestId(requestId, () =>
+      refusing(async () => {
+        if (this.answers.running(kind, ownerId)) throw new AppError("bad_request", "An answer is still being written here. Wait for it or stop it first.");
+        const found = kind === "chat" ? this.getConversation(ownerId) : this.vision.getThread(ownerId);
+        const answer = found?.messages.at(-1);
+        if (!found || !answer) throw new AppError("not_found", kind === "chat" ? "That conversation does not exist." : "That vision thread does not exist.");
+        if (answer.role !== "assistant" || answer.metadata?.status !== "interrupted") throw new AppError("bad_request", "Only an interrupted answer can be continued.");
 
-      const earlier = found.messages.slice(0, -1);
-      let modelMessages: ModelMessage[] = [...(await convertToModelMessages(found.messages)), { role: "user", content: CONTINUE_PROMPT }];
-      let backend: AiBackend;
-      let settings: ChatSettings;
-      const metadata: MessageMetadata = {};
-      if (kind === "vision" && "thread" in found) {
-        const image = await this.loadVisionImage(userId, found.thread.imageId);
-        if (!image) return refusal(new AppError("not_found", "That image does not exist."));
-        modelMessages = withImage(modelMessages, image.bytes, image.record.mediaType);
-        backend = this.visionBackend(metadata);
-        settings = { model: found.thread.model };
-      } else {
-        backend = resolveAiBackend(this.env);
-        settings = "conversation" in found ? found.conversation.settings : {};
-      }
-      const model = settings.model ?? DEFAULT_CHAT_MODEL;
-      const plan: AnswerPlan = {
-        ...this.plan(kind, ownerId, backend, {
-          metadata,
-          model,
-          history: [...earlier, answer],
-          modelMessages,
-          instructions: settings.system,
-          temperature: settings.temperature,
-          maxTokens: settings.maxTokens,
-        }),
-        messageId: answer.id,
-        prefix: chunksOf({ ...answer, metadata: { ...answer.metadata, status: undefined } }),
-      };
-      this.runs.begin(kind, ownerId, answer.id, plan.promptChars);
-      return { stream: this.answers.start(plan).listen() };
-    });
+        const earlier = found.messages.slice(0, -1);
+        let modelMessages: ModelMessage[] = [...(await convertToModelMessages(found.messages)), { role: "user", content: CONTINUE_PROMPT }];
+        let backend: AiBackend;
+        let settings: ChatSettings;
+        let imageTokens = 0;
+        const metadata: MessageMetadata = {};
+        if (kind === "vision" && "thread" in found) {
+          const image = await this.loadVisionImage(payer.userId, found.thread.imageId);
+          if (!image) throw new AppError("not_found", "That image does not exist.");
+          modelMessages = withImage(modelMessages, image.bytes, image.record.mediaType);
+          backend = this.visionBackend(metadata);
+          settings = { model: found.thread.model };
+          imageTokens = IMAGE_INPUT_TOKENS;
+        } else {
+          backend = resolveAiBackend(this.env);
+          settings = "conversation" in found ? found.conversation.settings : {};
+        }
+        const model = settings.model ?? DEFAULT_CHAT_MODEL;
+        if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
+        const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+        const plan: AnswerPlan = {
+          ...this.plan(kind, ownerId, backend, {
+            metadata,
+            model,
+            history: [...earlier, answer],
+            modelMessages,
+            instructions: settings.system,
+            temperature: settings.temperature,
+            maxTokens,
+          }),
+          messageId: answer.id,
+          prefix: chunksOf({ ...answer, metadata: { ...answer.metadata, status: undefined } }),
+        };
+        return this.begin(plan, payer, worstCaseAnswer(model, { instructions: settings.system, messages: modelMessages }, maxTokens, imageTokens), () => {});
+      }),
+    );
+  }
+
+  isAnswering(kind: ThreadKind, ownerId: string): boolean {
+    return this.answers.running(kind, ownerId) !== undefined;
   }
 
   answerStream(kind: ThreadKind, ownerId: string): ReadableStream<Uint8Array> | null {
@@ -221,9 +290,14 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
 
   saveImage(record: ImageRecord): void {
     this.ctx.storage.transactionSync(() => {
+      this.quotas.checkImages(1);
       this.images.save(record);
-      this.usage.add(Number(this.env.IMAGE_TOKEN_COST) || 0);
     });
+  }
+
+  /** Before generating: refuses a batch the person has no room left to keep. */
+  checkRoomForImages(count: number): void {
+    this.quotas.checkImages(count);
   }
 
   listImages(cursor: string | undefined, limit: number): ImagePage {
@@ -240,8 +314,10 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
 
   // Vision Q&A (./vision.ts).
 
-  addVisionImage(image: VisionImage): void {
+  async addVisionImage(image: VisionImage): Promise<void> {
+    this.quotas.checkUpload(image.bytes);
     this.vision.addImage(image);
+    await this.uploadExpiry.schedule();
   }
 
   getVisionImage(id: string): VisionImage | null {
@@ -261,13 +337,90 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     return this.vision.deleteThread(id);
   }
 
-  // The one place an answer is saved: by its run when it ends, or by recovery after a restart.
-  private saveAnswer(kind: ThreadKind, ownerId: string, message: ChatMessage): void {
-    this.ctx.storage.transactionSync(() => {
-      (kind === "chat" ? this.chatLog : this.vision.log).saveAnswer(ownerId, message);
-      this.runs.end(kind, ownerId);
-      this.spend.settle(message);
+  // Moving a guest into an account, and deleting everything (worker/auth/user-data.ts).
+
+  exportData(): StoreDump {
+    return exportTables(this.sql);
+  }
+
+  importData(fromUserId: string, dump: StoreDump) {
+    return this.ctx.storage.transactionSync(() => importTables(this.sql, fromUserId, dump));
+  }
+
+  async deleteEverything(): Promise<void> {
+    for (const kind of ["chat", "vision"] as const) for (const row of this.runs.all().filter((r) => r.kind === kind)) await this.answers.stopAll(kind, row.owner_id);
+    await this.ctx.storage.deleteAll();
+    // This instance may be called again: it needs its (empty) tables back.
+    migrate(this.ctx.storage);
+  }
+
+  // Documents (worker/retrieval/library.ts).
+
+  countDocuments() {
+    return this.documents.tables.count();
+  }
+  addDocument(...args: Parameters<DocumentLibrary["add"]>) {
+    return this.documents.add(...args);
+  }
+  listDocuments() {
+    return this.documents.tables.list();
+  }
+  getDocument(id: string) {
+    return this.documents.tables.get(id);
+  }
+  deleteDocument(id: string) {
+    return this.documents.delete(id);
+  }
+  attachDocuments(conversationId: string, documentIds: string[]) {
+    return this.documents.tables.attach(conversationId, documentIds);
+  }
+  detachDocument(conversationId: string, documentId: string) {
+    return this.documents.tables.detach(conversationId, documentId);
+  }
+  conversationDocuments(conversationId: string) {
+    return this.documents.tables.attachedTo(conversationId);
+  }
+  searchDocuments(...args: Parameters<DocumentLibrary["search"]>) {
+    return this.documents.search(...args);
+  }
+
+  /**
+   * Reserves the answer's worst case against the payer's budget (worker/spend/), then saves what the
+   * turn saves and begins the run row in one transaction, and starts the model call. A refusal after
+   * the reservation releases it: no model was called.
+   */
+  private async begin(plan: AnswerPlan, payer: Payer, worstCase: number, saveQuestion: () => void): Promise<TurnStart> {
+    const reservation = await reserve(this.env, payer, worstCase);
+    try {
+      // A new question replaces whatever still runs on the thread.
+      await this.answers.stopAll(plan.kind, plan.ownerId);
+      this.ctx.storage.transactionSync(() => {
+        saveQuestion();
+        this.runs.begin(plan.kind, plan.ownerId, plan.messageId, plan.promptChars, reservation.id);
+      });
+    } catch (error) {
+      await settle(this.env, reservation, 0);
+      throw error;
+    }
+    return { stream: this.answers.start(plan).listen() };
+  }
+
+  /**
+   * The one place an answer is saved: by its run when it ends, or by recovery after a restart. Its
+   * cost is saved with it and settled against the reservation its run row names.
+   */
+  private saveAnswer(kind: ThreadKind, ownerId: string, message: ChatMessage): ChatMessage {
+    const model = message.metadata?.model;
+    const cost = model ? answerCost(model, message, resolveAiBackend(this.env).kind === "local-engine") : { neurons: 0, estimated: true };
+    // A continued answer already paid for its first part (settled then): the saved cost is the sum.
+    const earlier = message.metadata?.cost;
+    const saved = withCost(message, earlier ? { neurons: earlier.neurons + cost.neurons, estimated: earlier.estimated || cost.estimated } : cost);
+    const reservationId = this.ctx.storage.transactionSync(() => {
+      (kind === "chat" ? this.chatLog : this.vision.log).saveAnswer(ownerId, saved);
+      return this.runs.end(kind, ownerId);
     });
+    if (reservationId) this.ctx.waitUntil(settle(this.env, { id: reservationId, neurons: 0 }, cost.neurons));
+    return saved;
   }
 
   private plan(kind: ThreadKind, ownerId: string, backend: AiBackend, call: Omit<AnswerPlan["request"], "backend">): AnswerPlan {
@@ -291,9 +444,9 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
 
   private async loadVisionImage(userId: string, imageId: string) {
     const record = this.vision.getImage(imageId);
-    const object = record ? await this.env.MEDIA.get(uploadKey(userId, record.id)) : null;
-    if (!record || !object) return null;
-    return { record, bytes: new Uint8Array(await object.arrayBuffer()) };
+    const stored = record ? await readUploadObject(this.env.MEDIA, userId, record.id) : null;
+    if (!record || !stored) return null;
+    return { record, bytes: new Uint8Array(await stored.object.arrayBuffer()), pending: stored.pending };
   }
 
   private conversationRow(id: string): ConversationRow | undefined {
@@ -321,8 +474,15 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   }
 }
 
-function refusal(error: AppError): TurnStart {
-  return { error: toAppError(error).toBody().error };
+/** A turn refused (bad input, quota, budget) comes back as its error body: RPC would lose its code. */
+async function refusing(start: () => Promise<TurnStart>): Promise<TurnStart> {
+  try {
+    return await start();
+  } catch (error) {
+    const appError = toAppError(error);
+    if (appError.code === "internal") throw error;
+    return { error: appError.toBody().error };
+  }
 }
 
 /** The image travels as a file part of the thread's first question, whichever question this is. */

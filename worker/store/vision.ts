@@ -4,7 +4,7 @@ import { titleFrom } from "./title";
 
 /**
  * The vision tables inside the user's Durable Object: uploaded images (bytes live in R2 under
- * uploads/<user>/<image>; this is the record that makes an image id the caller's own) and threads
+ * pending-uploads/<user>/<image> until asked about, then uploads/<user>/<image>; this is the record that makes an image id the caller's own) and threads
  * of questions about one image. Like the rest of the store, isolation comes from the addressing.
  */
 export class VisionTables {

@@ -17,12 +17,34 @@ export function pngHeader(width: number, height: number): Uint8Array {
   return bytes;
 }
 
-export function gifHeader(width: number, height: number): Uint8Array {
-  const bytes = new Uint8Array(32);
-  bytes.set(new TextEncoder().encode("GIF89a"));
-  new DataView(bytes.buffer).setUint16(6, width, true);
-  new DataView(bytes.buffer).setUint16(8, height, true);
-  return bytes;
+export interface GifFrame {
+  left?: number;
+  top?: number;
+  width: number;
+  height: number;
+  /** A local colour table of 2^(n+1) entries, as the packed field encodes it. */
+  localColours?: number;
+}
+
+/**
+ * A GIF89a built block by block: a 2-colour global table, a graphic control extension and a comment
+ * (multi-sub-block) extension before each frame, every frame's descriptor and a tiny LZW payload,
+ * then the trailer (left off with `truncate`).
+ */
+export function gif(screen: { width: number; height: number }, frames: GifFrame[], options: { truncate?: boolean } = {}): Uint8Array {
+  const bytes: number[] = [...new TextEncoder().encode("GIF89a")];
+  const u16 = (n: number) => [n & 0xff, n >> 8];
+  bytes.push(...u16(screen.width), ...u16(screen.height), 0x80, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff);
+  for (const frame of frames) {
+    bytes.push(0x21, 0xf9, 4, 0, 0, 0, 0, 0); // graphic control extension
+    bytes.push(0x21, 0xfe, 3, 0x61, 0x62, 0x63, 2, 0x64, 0x65, 0); // comment in two sub-blocks
+    const local = frame.localColours;
+    bytes.push(0x2c, ...u16(frame.left ?? 0), ...u16(frame.top ?? 0), ...u16(frame.width), ...u16(frame.height), local === undefined ? 0 : 0x80 | local);
+    if (local !== undefined) bytes.push(...new Array(3 * 2 ** (local + 1)).fill(0));
+    bytes.push(2, 2, 0x44, 0x01, 0); // LZW minimum code size, one data sub-block, terminator
+  }
+  if (!options.truncate) bytes.push(0x3b);
+  return Uint8Array.from(bytes);
 }
 
 /** A JPEG whose size sits after an APP0 segment, as in real files. */

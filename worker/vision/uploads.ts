@@ -1,7 +1,7 @@
 import { AppError } from "../../contract/errors";
 import { VISION_LIMITS, type VisionImage } from "../../contract/vision-api";
 import { randomId } from "../http/ids";
-import { readLimited } from "./read-limited";
+import { readLimited } from "../http/read-limited";
 import { sniffImage } from "./sniff";
 
 /** Room for multipart boundaries and part headers around the image itself. */
@@ -9,9 +9,15 @@ const MULTIPART_OVERHEAD = 16 * 1024;
 const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 const TOO_LARGE = `The image is larger than ${megabytes(VISION_LIMITS.maxBytes)}. Pick a smaller one.`;
 
-/** R2 key of an uploaded image: per user, so keys never collide and ownership is visible. */
+/** R2 key of an uploaded image a question was asked about: per user, so keys never collide and ownership is visible. */
 export function uploadKey(userId: string, imageId: string): string {
   return `uploads/${userId}/${imageId}`;
+}
+
+/** R2 key of a fresh upload until its first question (./save-upload.ts); this prefix expires by age. */
+export const PENDING_UPLOADS_PREFIX = "pending-uploads/";
+export function pendingUploadKey(userId: string, imageId: string): string {
+  return `${PENDING_UPLOADS_PREFIX}${userId}/${imageId}`;
 }
 
 /**

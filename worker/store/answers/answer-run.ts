@@ -25,8 +25,8 @@ const encoder = new TextEncoder();
 export interface AnswerRunHooks {
   /** Writes one batch of chunks (JSON each). */
   record(seq: number, jsonChunks: string[]): void;
-  /** Saves the finished answer, however it ended (and settles its spend): called exactly once. */
-  finish(message: ChatMessage): void;
+  /** Saves the finished answer, however it ended (and settles its spend): called exactly once. Returns it as saved (with its cost). */
+  finish(message: ChatMessage): ChatMessage | void;
   /** Metadata known only at the end: who served it, a note filled in meanwhile. */
   endMetadata(): MessageMetadata;
   /** Usage to count when the model reported none (the answer ended early). */
@@ -126,15 +126,16 @@ export class AnswerRun {
       ...this.hooks.endMetadata(),
       usage: outcome.usage ?? this.hooks.estimateUsage(assembled),
       status,
+      ...outcome.timing,
       ...(failure ? { error: failure.message } : {}),
     };
-    const message: ChatMessage = { ...assembled, metadata };
+    let message: ChatMessage = { ...assembled, metadata };
     try {
-      this.hooks.finish(message);
+      message = this.hooks.finish(message) ?? message;
     } catch (error) {
       log("answer.save_failed", { detail: String(error).slice(0, 300) });
     }
-    this.push({ type: "message-metadata", messageMetadata: metadata }, false);
+    this.push({ type: "message-metadata", messageMetadata: message.metadata ?? metadata }, false);
     this.push(failure ? { type: "error", errorText: failure.message } : { type: "finish" }, false);
     this.ended = true;
     for (const listener of this.listeners) listener.end();

@@ -29,8 +29,8 @@ export class Answers {
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly runs: RunTable,
-    /** Saves a finished answer, ends its run row and settles its spend, in one transaction. */
-    private readonly save: (kind: ThreadKind, ownerId: string, message: ChatMessage) => void,
+    /** Saves a finished answer and ends its run row, in one transaction, then settles its spend; returns it as saved. */
+    private readonly save: (kind: ThreadKind, ownerId: string, message: ChatMessage) => ChatMessage,
   ) {}
 
   running(kind: ThreadKind, ownerId: string): AnswerRun | undefined {

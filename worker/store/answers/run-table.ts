@@ -8,6 +8,8 @@ export interface RunRow extends Record<string, SqlStorageValue> {
   message_id: string;
   started_at: number;
   prompt_chars: number;
+  /** The spend reservation (worker/spend/) the answer settles when it is saved; null for none. */
+  reservation_id: string | null;
 }
 
 /**
@@ -18,15 +20,16 @@ export interface RunRow extends Record<string, SqlStorageValue> {
 export class RunTable {
   constructor(private readonly sql: SqlStorage) {}
 
-  begin(kind: ThreadKind, ownerId: string, messageId: string, promptChars: number, now = Date.now()): void {
+  begin(kind: ThreadKind, ownerId: string, messageId: string, promptChars: number, reservationId: string | null, now = Date.now()): void {
     this.sql.exec(`DELETE FROM answer_chunks WHERE kind = ? AND owner_id = ?`, kind, ownerId);
     this.sql.exec(
-      `INSERT OR REPLACE INTO answer_runs (kind, owner_id, message_id, started_at, prompt_chars) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO answer_runs (kind, owner_id, message_id, started_at, prompt_chars, reservation_id) VALUES (?, ?, ?, ?, ?, ?)`,
       kind,
       ownerId,
       messageId,
       now,
       promptChars,
+      reservationId,
     );
   }
 
@@ -42,9 +45,12 @@ export class RunTable {
       .flatMap((row) => row.body.split("\n").map((line) => JSON.parse(line) as UIMessageChunk));
   }
 
-  end(kind: ThreadKind, ownerId: string): void {
+  /** Ends the run; returns the reservation it was begun with, for the caller to settle. */
+  end(kind: ThreadKind, ownerId: string): string | null {
+    const row = this.sql.exec<{ reservation_id: string | null }>(`SELECT reservation_id FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId).toArray()[0];
     this.sql.exec(`DELETE FROM answer_chunks WHERE kind = ? AND owner_id = ?`, kind, ownerId);
     this.sql.exec(`DELETE FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId);
+    return row?.reservation_id ?? null;
   }
 
   all(): RunRow[] {

@@ -134,9 +134,8 @@ describe("found by fault injection (e2e/faults.spec.ts)", () => {
     try {
       const client = new TestClient();
       const id = newConversationId();
-      const started = Date.now();
+      // A guard that never fired would hang here until the test's timeout: no wall-clock assertion needed.
       const parts = await readUiStream(await client.chat({ id, messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "Go" }] }] }));
-      expect(Date.now() - started).toBeLessThan(5_000);
       expect(textOf(parts)).toBe("Begin");
       expect(parts.find((p) => p.type === "error")?.errorText).toMatch(/stopped answering/);
       expect(signal?.aborted).toBe(true);

@@ -1,0 +1,39 @@
+import type { ErrorBody } from "../../contract/errors";
+import type { SharedConversation, ShareLink } from "../../contract/share-api";
+import { request } from "../api";
+
+export async function shareConversation(conversationId: string): Promise<ShareLink> {
+  return (await request<{ share: ShareLink }>(`/api/conversations/${encodeURIComponent(conversationId)}/share`, { method: "POST" })).share;
+}
+
+export async function listShares(): Promise<ShareLink[]> {
+  return (await request<{ shares: ShareLink[] }>("/api/shares")).shares;
+}
+
+export function stopSharing(token: string): Promise<void> {
+  return request(`/api/shares/${encodeURIComponent(token)}`, { method: "DELETE" });
+}
+
+export type SharedLoad = { state: "ready"; conversation: SharedConversation } | { state: "missing" } | { state: "failed"; message: string };
+
+/**
+ * A visitor's read. Plain fetch without credentials, not the app's `request`: a link is read as a
+ * stranger, and must not make the Worker give this browser an identity.
+ */
+export async function readShared(token: string): Promise<SharedLoad> {
+  try {
+    const response = await fetch(`/api/shared/${encodeURIComponent(token)}`, { credentials: "omit" });
+    if (response.status === 404) return { state: "missing" };
+    if (!response.ok) {
+      const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
+      return { state: "failed", message: body?.error?.message ?? `The link could not be loaded (${response.status}).` };
+    }
+    return { state: "ready", conversation: (await response.json()) as SharedConversation };
+  } catch {
+    return { state: "failed", message: "Could not reach the server. Check your connection and try again." };
+  }
+}
+
+export function shareUrl(token: string): string {
+  return `${location.origin}/s/${token}`;
+}

@@ -1,0 +1,7 @@
+import type { ImportResult } from "../../contract/transfer";
+import { request } from "../api";
+
+/** Sends a file's text as it is: the Worker checks all of it before it writes anything. */
+export function importFile(text: string): Promise<ImportResult> {
+  return request("/api/import", { method: "POST", body: text });
+}

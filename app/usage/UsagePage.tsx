@@ -1,0 +1,131 @@
+import { useEffect, useState } from "react";
+import type { UsageReport } from "../../contract/api";
+import { formatCost } from "../../contract/pricing";
+import { request } from "../api";
+
+type Loaded = { report: UsageReport } | { error: string } | undefined;
+
+const neurons = (n: number) => n.toLocaleString("en-US");
+const budget = (n: number) => (n > 0 ? `${neurons(n)} neurons a day` : "no limit");
+
+/**
+ * The owner's view of what the deployment spends: today and the last 30 days, overall, per account
+ * and for all guests together, next to the budgets that apply. Loaded on demand (only owners open it).
+ */
+export default function UsagePage() {
+  const [loaded, setLoaded] = useState<Loaded>();
+  useEffect(() => {
+    let live = true;
+    request<UsageReport>("/api/usage").then(
+      (report) => live && setLoaded({ report }),
+      (error: Error) => live && setLoaded({ error: error.message }),
+    );
+    return () => void (live = false);
+  }, []);
+
+  if (!loaded) return <p className="m-auto text-muted-foreground">Loading…</p>;
+  if ("error" in loaded)
+    return (
+      <p role="alert" className="m-auto p-6 text-center">
+        {loaded.error}
+      </p>
+    );
+
+  const { budgets, days } = loaded.report;
+  const [today] = days;
+  const month = days.reduce((sum, d) => sum + d.total, 0);
+  return (
+    <main className="mx-auto w-full max-w-3xl overflow-y-auto p-4 sm:p-6">
+      <h1 className="text-xl font-semibold">Usage</h1>
+      <p className="mt-1 text-sm text-muted-foreground">Workers AI neurons, per UTC day ($0.011 per 1,000). Local-engine answers are priced as the model they stand in for.</p>
+
+      <section aria-labelledby="budgets" className="mt-4">
+        <h2 id="budgets" className="font-medium">
+          Budgets
+        </h2>
+        <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-4 text-sm">
+          <dt>Each guest</dt>
+          <dd>{budget(budgets.guest)}</dd>
+          <dt>Each account</dt>
+          <dd>{budget(budgets.account)}</dd>
+          <dt>Everybody together</dt>
+          <dd>{budget(budgets.global)}</dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="today" className="mt-4">
+        <h2 id="today" className="font-medium">
+          Today
+        </h2>
+        <table className="mt-1 w-full text-sm">
+          <caption className="sr-only">Spend today by who spent it</caption>
+          <thead>
+            <tr className="text-left">
+              <th scope="col">Who</th>
+              <th scope="col" className="text-right">
+                Spent
+              </th>
+            </tr>
+          </thead>
+          <tbody className="tabular-nums">
+            <tr>
+              <th scope="row" className="text-left font-normal">
+                Overall
+              </th>
+              <td className="text-right">{formatCost({ neurons: today.total, estimated: false })}</td>
+            </tr>
+            <tr>
+              <th scope="row" className="text-left font-normal">
+                All guests
+              </th>
+              <td className="text-right">{formatCost({ neurons: today.guests, estimated: false })}</td>
+            </tr>
+            {today.people.map((p) => (
+              <tr key={p.key}>
+                <th scope="row" className="text-left font-normal">
+                  {p.label} ({p.kind})
+                </th>
+                <td className="text-right">{formatCost({ neurons: p.neurons, estimated: false })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-labelledby="month" className="mt-4">
+        <h2 id="month" className="font-medium">
+          Last 30 days: {formatCost({ neurons: month, estimated: false })}
+        </h2>
+        <table className="mt-1 w-full text-sm">
+          <caption className="sr-only">Spend per day over the last 30 days</caption>
+          <thead>
+            <tr className="text-left">
+              <th scope="col">Day (UTC)</th>
+              <th scope="col" className="text-right">
+                Overall
+              </th>
+              <th scope="col" className="text-right">
+                Guests
+              </th>
+              <th scope="col" className="text-right">
+                Accounts
+              </th>
+            </tr>
+          </thead>
+          <tbody className="tabular-nums">
+            {days.map((d) => (
+              <tr key={d.day}>
+                <th scope="row" className="text-left font-normal">
+                  {d.day}
+                </th>
+                <td className="text-right">{neurons(d.total)}</td>
+                <td className="text-right">{neurons(d.guests)}</td>
+                <td className="text-right">{neurons(d.people.reduce((sum, p) => sum + p.neurons, 0))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { chatSettingsSchema, uiMessageSchema, type Conversation } from "./api";
+import type { ChatMessage } from "./messages";
+
+/**
+ * This app's export format, versioned: one conversation with every message and its metadata, or a
+ * bundle of them (the archive's conversations.json). `version` changes only when an older reader
+ * could misread a newer file.
+ */
+export const CONVERSATION_FORMAT = "workers-ai-chat/conversation";
+export const BUNDLE_FORMAT = "workers-ai-chat/conversations";
+export const FORMAT_VERSION = 1;
+
+export interface ExportedConversation {
+  conversation: Conversation;
+  messages: ChatMessage[];
+}
+
+export interface ConversationExport extends ExportedConversation {
+  format: typeof CONVERSATION_FORMAT;
+  version: typeof FORMAT_VERSION;
+  exportedAt: number;
+}
+
+export interface ConversationsBundle {
+  format: typeof BUNDLE_FORMAT;
+  version: typeof FORMAT_VERSION;
+  exportedAt: number;
+  conversations: ExportedConversation[];
+}
+
+export const IMPORT_LIMITS = {
+  /** Bytes of one file (the request body). */
+  maxBytes: 20_000_000,
+  /** Conversations one file may hold. */
+  maxConversations: 200,
+  /** Messages in all, across the file: each is one write to the person's store. */
+  maxMessages: 5_000,
+  /** Messages in one conversation (as the chat route allows). */
+  maxMessagesPerConversation: 1_000,
+  /** Nodes in one ChatGPT conversation's tree, branches included. */
+  maxTreeNodes: 20_000,
+} as const;
+
+/** What `POST /api/import` answers. */
+export interface ImportResult {
+  conversations: { id: string; title: string }[];
+  /** ChatGPT answers and edits on other branches than the one shown: not imported until branches exist here. */
+  alternativesSkipped: number;
+  /** System, tool and other non-text messages left out. */
+  messagesSkipped: number;
+  /** One sentence saying all of the above. */
+  summary: string;
+}
+
+/**
+ * Metadata as imported: only the fields this app knows, with their types, so a file cannot put an
+ * object where the page renders text. `usage` is read but not kept (see worker/transfer/import.ts).
+ */
+const metadataSchema = z.object({
+  createdAt: z.number().int().nonnegative().optional(),
+  model: z.string().max(100).optional(),
+  servedBy: z.string().max(200).optional(),
+  usage: z.unknown().optional(),
+  status: z.enum(["complete", "stopped", "failed"]).optional(),
+  error: z.string().max(1000).optional(),
+  firstTokenMs: z.number().nonnegative().optional(),
+  durationMs: z.number().nonnegative().optional(),
+  note: z.string().max(1000).optional(),
+});
+
+const exportedConversationSchema = z.object({
+  conversation: z.object({
+    title: z.string().trim().min(1).max(200),
+    settings: chatSettingsSchema.optional(),
+  }),
+  messages: z.array(uiMessageSchema.extend({ metadata: metadataSchema.optional() })).max(IMPORT_LIMITS.maxMessagesPerConversation),
+});
+
+export const conversationExportSchema = exportedConversationSchema.extend({
+  format: z.literal(CONVERSATION_FORMAT),
+  version: z.literal(FORMAT_VERSION, { error: `is not a version this app reads (it reads version ${FORMAT_VERSION})` }),
+});
+
+export const conversationsBundleSchema = z.object({
+  format: z.literal(BUNDLE_FORMAT),
+  version: z.literal(FORMAT_VERSION, { error: `is not a version this app reads (it reads version ${FORMAT_VERSION})` }),
+  conversations: z.array(exportedConversationSchema).max(IMPORT_LIMITS.maxConversations),
+});

@@ -1,0 +1,27 @@
+import { expect, test } from "@playwright/test";
+import { CHAT_MODELS } from "../contract/models";
+
+// The chat sends no images and no tools to a model, so the picker must not label models with them.
+
+test("the model picker names what the chat does with a model, and not vision or tools", async ({ page }) => {
+  await page.goto("/");
+  const picker = page.getByRole("combobox", { name: "Model", exact: true });
+  await expect(picker).toBeVisible();
+
+  const options = await picker.locator("option").allInnerTexts();
+  expect(options).toHaveLength(CHAT_MODELS.length);
+  for (const [i, model] of CHAT_MODELS.entries()) {
+    // The label may itself say "Vision" (Llama 3.2 11B Vision); the badges come after the dash.
+    const [label, badges] = options[i]!.split(" — ");
+    expect(label).toBe(model.label);
+    expect(badges).not.toMatch(/\b(vision|tools)\b/i);
+    expect(badges).toContain("context");
+    if (model.reasoning) expect(badges).toContain("reasoning");
+  }
+
+  // The description under the picker, for the chosen model, promises no more than the options.
+  const vision = CHAT_MODELS.find((m) => m.vision && m.tools)!;
+  await picker.selectOption(vision.id);
+  await expect(picker).toHaveAccessibleDescription(/context/);
+  await expect(picker).not.toHaveAccessibleDescription(/\b(vision|tools)\b/i);
+});

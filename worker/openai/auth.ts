@@ -1,0 +1,31 @@
+import type { MiddlewareHandler } from "hono";
+import { AppError } from "../../contract/errors";
+import type { AppEnv, Person } from "../http/app-types";
+import { hashKey, looksLikeKey } from "../keys/key-format";
+import { apiKeys } from "../keys/store";
+import { accountsStub } from "../auth/accounts";
+
+/**
+ * /v1 is authorised by API key only: no cookie is read or set there, so a browser tool calling it
+ * cross-origin can never act with the person's session. The key acts as its owner: their user id
+ * (their store, rate-limit bucket and budget).
+ */
+export const apiKeyAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const key = /^Bearer +(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  // Not even shaped like a key: refused without a lookup.
+  const owner = key && looksLikeKey(key) ? await apiKeys(c.env).authenticate(await hashKey(key), Date.now()) : null;
+  if (!owner) throw new AppError("invalid_api_key");
+  c.set("userId", owner);
+  c.set("person", await personOfKeyOwner(c.env, owner));
+  await next();
+};
+
+/**
+ * What kind of person owns the key, so the key spends from the right budget: an account's (looked up
+ * each call, so a deleted account's keys, already revoked, could not spend as one), else a guest's.
+ * An Access identity's key is counted as a guest's: the key carries no Access token to check.
+ */
+async function personOfKeyOwner(env: Env, userId: string): Promise<Person> {
+  const account = await accountsStub(env).getAccount(userId);
+  return account ? { kind: "account", accountId: account.userId, name: account.name, owner: account.owner } : { kind: "guest", owner: false };
+}

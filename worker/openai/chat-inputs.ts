@@ -1,0 +1,70 @@
+import type { ChatModel } from "../../contract/models";
+import { CHAT_SETTINGS_LIMITS } from "../../contract/models";
+import { ParamError } from "./errors";
+import type { ChatCompletionRequest, OpenAiMessage } from "./schemas";
+
+/**
+ * An OpenAI chat request as Workers AI's chat inputs (`{messages, max_tokens, temperature, top_p,
+ * tools?, tool_choice?, stream}`, the same names), refusing what this model cannot do: images for a
+ * model without vision, tools for one without function calling (catalog flags).
+ */
+export function workersAiChatInputs(request: ChatCompletionRequest, model: ChatModel, stream: boolean): Record<string, unknown> {
+  const messages = request.messages.map((message, i) => toWorkersAiMessage(message, i, model));
+  if (request.tools?.length && !model.tools) throw new ParamError("tools", `${model.id} does not support function calling. Pick a model with tools, or leave tools out.`);
+  const inputs: Record<string, unknown> = {
+    messages,
+    // An OpenAI request has no limit but the context window; ours is the app's largest answer.
+    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? CHAT_SETTINGS_LIMITS.maxTokens.max,
+    stream,
+  };
+  for (const key of ["temperature", "top_p", "seed", "frequency_penalty", "presence_penalty", "stop"] as const) {
+    if (request[key] !== undefined && request[key] !== null) inputs[key] = request[key];
+  }
+  if (request.tools?.length) {
+    inputs.tools = request.tools;
+    if (request.tool_choice) inputs.tool_choice = request.tool_choice;
+  }
+  return inputs;
+}
+
+function toWorkersAiMessage(message: OpenAiMessage, index: number, model: ChatModel): Record<string, unknown> {
+  switch (message.role) {
+    case "system":
+    case "developer":
+      return { role: "system", content: joinText(message.content) };
+    case "user": {
+      if (typeof message.content === "string") return { role: "user", content: message.content };
+      const hasImage = message.content.some((part) => part.type === "image_url");
+      if (!hasImage) return { role: "user", content: joinText(message.content) };
+      if (!model.vision) throw new ParamError(`messages.${index}.content`, `${model.id} does not read images. Pick a vision model, or send text only.`);
+      return { role: "user", content: message.content };
+    }
+    case "assistant":
+      return {
+        role: "assistant",
+        content: message.content === null || message.content === undefined ? "" : joinText(message.content),
+        ...(message.tool_calls?.length ? { tool_calls: message.tool_calls } : {}),
+      };
+    case "tool":
+      return { role: "tool", content: joinText(message.content), tool_call_id: message.tool_call_id };
+  }
+}
+
+/** Models without multimodal input take a string: text parts are joined as they would be read. */
+function joinText(content: string | { type: string; text?: string }[]): string {
+  return typeof content === "string" ? content : content.map((part) => part.text ?? "").join("\n");
+}
+
+/** Characters of prompt text, for the usage estimate when the model reports none. */
+export function promptChars(request: ChatCompletionRequest): number {
+  let chars = 0;
+  for (const message of request.messages) {
+    const content = "content" in message ? message.content : undefined;
+    if (typeof content === "string") chars += content.length;
+    else if (Array.isArray(content)) for (const part of content) if (part.type === "text") chars += part.text.length;
+  }
+  return chars;
+}
+
+/** About four characters a token, as worker/ai/estimate-usage.ts assumes for the chat pages. */
+export const estimateTokens = (chars: number) => Math.ceil(chars / 4);

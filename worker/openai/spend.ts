@@ -1,0 +1,22 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../http/app-types";
+import { checkRateLimit } from "../http/rate-limit";
+import { reserve, settle } from "../spend/spend";
+
+/** An admitted call: `settle` replaces the reserved worst case with what it really cost, in neurons. */
+export interface Spend {
+  settle(neurons: number): Promise<void>;
+}
+
+/**
+ * The one place /v1 asks whether the key's owner may spend: the same per-user and per-IP rate limits
+ * as the app's own pages, then a reservation of the call's worst case against the owner's daily
+ * budget and the deployment's (worker/spend/). Throws the refusal (rate_limited or budget_exhausted,
+ * with Retry-After).
+ */
+export async function admitSpend(c: Context<AppEnv>, worstCaseNeurons: number): Promise<Spend> {
+  const limited = await checkRateLimit(c);
+  if (limited) throw limited;
+  const reservation = await reserve(c.env, c.var, worstCaseNeurons);
+  return { settle: (neurons) => settle(c.env, reservation, neurons) };
+}

@@ -1,0 +1,247 @@
+import type { DocumentKind, DocumentRecord, DocumentStatus } from "../../contract/documents";
+import type { Passage } from "./split";
+import { vectorId } from "./vector-index";
+
+/** A passage as search hands it on: where it is, and its text. */
+export interface StoredPassage {
+  documentId: string;
+  documentName: string;
+  passage: number;
+  page: number | null;
+  heading: string | null;
+  text: string;
+}
+
+export interface KeywordMatch {
+  documentId: string;
+  passage: number;
+  /** BM25 as SQLite reports it: lower is better. */
+  score: number;
+}
+
+interface DocumentRow extends Record<string, SqlStorageValue> {
+  id: string;
+  name: string;
+  kind: string;
+  bytes: number;
+  pages: number | null;
+  passages: number;
+  embedded: number;
+  status: string;
+  error: string | null;
+  namespace: string;
+  created_at: number;
+}
+
+/**
+ * The documents tables inside the person's Durable Object: the records, their passages (with an
+ * FTS5 index for BM25 keyword search), and which conversations search which documents. Like the
+ * rest of the store, isolation comes from the addressing: this is one person's database.
+ */
+export class DocumentTables {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS documents (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        pages INTEGER,
+        passages INTEGER NOT NULL,
+        embedded INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        error TEXT,
+        namespace TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS passages (
+        rowid INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        heading TEXT,
+        page INTEGER,
+        embedded INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (document_id, idx)
+      );
+      CREATE INDEX IF NOT EXISTS passages_to_embed ON passages (embedded, rowid);
+      CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, heading, tokenize = 'porter unicode61');
+      CREATE TABLE IF NOT EXISTS conversation_documents (
+        conversation_id TEXT NOT NULL,
+        document_id TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, document_id)
+      );
+      CREATE INDEX IF NOT EXISTS conversation_documents_by_document ON conversation_documents (document_id);
+    `);
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM documents`).one().n;
+  }
+
+  /** Saves a read and split document; its passages are keyword-searchable at once, embedded later. */
+  add(record: { id: string; name: string; kind: DocumentKind; bytes: number; pages: number | null; namespace: string }, passages: Passage[]): DocumentRecord {
+    this.sql.exec(
+      `INSERT INTO documents (id, name, kind, bytes, pages, passages, embedded, status, namespace, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+      record.id,
+      record.name,
+      record.kind,
+      record.bytes,
+      record.pages,
+      passages.length,
+      passages.length ? "embedding" : "ready",
+      record.namespace,
+      Date.now(),
+    );
+    for (const p of passages) {
+      const { rowid } = this.sql
+        .exec<{ rowid: number }>(`INSERT INTO passages (document_id, idx, text, heading, page) VALUES (?, ?, ?, ?, ?) RETURNING rowid`, record.id, p.index, p.text, p.heading ?? null, p.page ?? null)
+        .one();
+      this.sql.exec(`INSERT INTO passages_fts (rowid, text, heading) VALUES (?, ?, ?)`, rowid, p.text, p.heading ?? "");
+    }
+    return this.get(record.id)!;
+  }
+
+  list(): DocumentRecord[] {
+    return this.sql.exec<DocumentRow>(`SELECT * FROM documents ORDER BY created_at DESC LIMIT 500`).toArray().map(toRecord);
+  }
+
+  get(id: string): DocumentRecord | null {
+    const row = this.sql.exec<DocumentRow>(`SELECT * FROM documents WHERE id = ?`, id).toArray()[0];
+    return row ? toRecord(row) : null;
+  }
+
+  /** The next passages waiting for a vector, oldest document first, with the namespace they go to. */
+  toEmbed(limit: number): { rowid: number; documentId: string; passage: number; text: string; heading: string | null; namespace: string }[] {
+    return this.sql
+      .exec<{ rowid: number; document_id: string; idx: number; text: string; heading: string | null; namespace: string }>(
+        `SELECT p.rowid, p.document_id, p.idx, p.text, p.heading, d.namespace FROM passages p JOIN documents d ON d.id = p.document_id
+         WHERE p.embedded = 0 AND d.status = 'embedding' ORDER BY p.rowid LIMIT ?`,
+        limit,
+      )
+      .toArray()
+      .map((r) => ({ rowid: r.rowid, documentId: r.document_id, passage: r.idx, text: r.text, heading: r.heading, namespace: r.namespace }));
+  }
+
+  markEmbedded(rowids: number[]): void {
+    for (const rowid of rowids) this.sql.exec(`UPDATE passages SET embedded = 1 WHERE rowid = ?`, rowid);
+    this.sql.exec(`
+      UPDATE documents SET embedded = (SELECT count(*) FROM passages p WHERE p.document_id = documents.id AND p.embedded = 1)
+      WHERE status = 'embedding';
+      UPDATE documents SET status = 'ready' WHERE status = 'embedding' AND embedded >= passages;
+    `);
+  }
+
+  fail(documentId: string, message: string): void {
+    this.sql.exec(`UPDATE documents SET status = 'failed', error = ? WHERE id = ?`, message, documentId);
+  }
+
+  /** Removes the record, every passage and keyword entry, and its attachments; returns the vector ids to delete. */
+  delete(id: string): { vectorIds: string[]; namespace: string } | null {
+    const row = this.sql.exec<DocumentRow>(`SELECT * FROM documents WHERE id = ?`, id).toArray()[0];
+    if (!row) return null;
+    const indexes = this.sql.exec<{ idx: number }>(`SELECT idx FROM passages WHERE document_id = ?`, id).toArray();
+    this.sql.exec(`DELETE FROM passages_fts WHERE rowid IN (SELECT rowid FROM passages WHERE document_id = ?)`, id);
+    this.sql.exec(`DELETE FROM passages WHERE document_id = ?`, id);
+    this.sql.exec(`DELETE FROM conversation_documents WHERE document_id = ?`, id);
+    this.sql.exec(`DELETE FROM documents WHERE id = ?`, id);
+    return { vectorIds: indexes.map((r) => vectorId(id, r.idx)), namespace: row.namespace };
+  }
+
+  /** Attaches the person's own documents to a conversation; ids they do not have are skipped. */
+  attach(conversationId: string, documentIds: readonly string[]): string[] {
+    const attached: string[] = [];
+    for (const id of documentIds) {
+      if (!this.get(id)) continue;
+      this.sql.exec(`INSERT OR IGNORE INTO conversation_documents (conversation_id, document_id) VALUES (?, ?)`, conversationId, id);
+      attached.push(id);
+    }
+    return attached;
+  }
+
+  detach(conversationId: string, documentId: string): boolean {
+    return this.sql.exec(`DELETE FROM conversation_documents WHERE conversation_id = ? AND document_id = ?`, conversationId, documentId).rowsWritten > 0;
+  }
+
+  attachedTo(conversationId: string): DocumentRecord[] {
+    return this.sql
+      .exec<DocumentRow>(`SELECT d.* FROM documents d JOIN conversation_documents c ON c.document_id = d.id WHERE c.conversation_id = ? ORDER BY d.created_at`, conversationId)
+      .toArray()
+      .map(toRecord);
+  }
+
+  /**
+   * BM25 top-k over the given documents' passages (their heading counts too). FTS5 ranks fastest on
+   * its own table (`ORDER BY rank`), so the best matches of all the person's documents are taken
+   * first and filtered to the documents asked about; only when that leaves too few does the exact,
+   * slower query (ranking every match inside those documents) run.
+   */
+  keywordSearch(question: string, documentIds: readonly string[], topK: number): KeywordMatch[] {
+    const match = ftsQuery(question);
+    if (!match || !documentIds.length) return [];
+    const wanted = new Set(documentIds);
+    const wide = topK * 10;
+    const ranked = this.sql
+      .exec<{ rowid: number; rank: number }>(`SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?`, match, wide)
+      .toArray();
+    const found: KeywordMatch[] = [];
+    for (const { rowid, rank } of ranked) {
+      const row = this.sql.exec<{ document_id: string; idx: number }>(`SELECT document_id, idx FROM passages WHERE rowid = ?`, rowid).toArray()[0];
+      if (row && wanted.has(row.document_id)) found.push({ documentId: row.document_id, passage: row.idx, score: rank });
+      if (found.length === topK) return found;
+    }
+    if (ranked.length < wide) return found;
+    return this.sql
+      .exec<{ document_id: string; idx: number; score: number }>(
+        `SELECT p.document_id, p.idx, bm25(passages_fts) AS score FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid
+         WHERE passages_fts MATCH ? AND p.document_id IN (${documentIds.map(() => "?").join(",")}) ORDER BY score LIMIT ?`,
+        match,
+        ...documentIds,
+        topK,
+      )
+      .toArray()
+      .map((r) => ({ documentId: r.document_id, passage: r.idx, score: r.score }));
+  }
+
+  passages(keys: readonly { documentId: string; passage: number }[]): StoredPassage[] {
+    const found: StoredPassage[] = [];
+    for (const key of keys) {
+      const row = this.sql
+        .exec<{ text: string; heading: string | null; page: number | null; name: string }>(
+          `SELECT p.text, p.heading, p.page, d.name FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.document_id = ? AND p.idx = ?`,
+          key.documentId,
+          key.passage,
+        )
+        .toArray()[0];
+      if (row) found.push({ documentId: key.documentId, documentName: row.name, passage: key.passage, page: row.page, heading: row.heading, text: row.text });
+    }
+    return found;
+  }
+}
+
+/**
+ * A question as an FTS5 query: each word quoted (so FTS5 syntax in a question is just text), any
+ * of them may match, and BM25 ranks passages with more and rarer words first.
+ */
+export function ftsQuery(question: string): string {
+  const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const unique = [...new Set(words.filter((w) => w.length > 1 && !STOP_WORDS.has(w)))].slice(0, 32);
+  return unique.map((w) => `"${w}"`).join(" OR ");
+}
+
+const STOP_WORDS = new Set("a an and are as at be by can do does did for from has have how i in is it its of on or the this that to was were what when where which who why will with you your me my we our".split(" "));
+
+function toRecord(row: DocumentRow): DocumentRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind as DocumentKind,
+    bytes: row.bytes,
+    pages: row.pages,
+    passages: row.passages,
+    embedded: row.embedded,
+    status: row.status as DocumentStatus,
+    ...(row.error ? { error: row.error } : {}),
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,133 @@
+import { alarmNoLaterThan } from "../store/upload-expiry";
+import { DOCUMENT_EMBEDDING_MODEL, RERANKER_MODEL } from "../../contract/models";
+import { resolveAiBackend, type AiBackend, type AiEnv } from "../ai/seam";
+import { toAppError } from "../http/errors";
+import { log } from "../http/log";
+import { chooseVectorIndex, type IndexEnv } from "./choose-index";
+import { DocumentTables } from "./document-tables";
+import { EMBED_BATCH, embedTexts } from "./embed";
+import { hybridSearch, type RetrievedPassage } from "./hybrid";
+import type { Passage } from "./split";
+import { vectorId } from "./vector-index";
+
+export type LibraryEnv = AiEnv & IndexEnv;
+
+/**
+ * The documents feature inside the person's Durable Object: the tables, the background embedding
+ * (driven by the object's alarm, so it survives the object being evicted and resumes where it
+ * stopped: progress is per passage), and hybrid search. The Worker reaches it through the store's
+ * RPC methods; the store only forwards.
+ */
+export class DocumentLibrary {
+  private made?: DocumentTables;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly env: LibraryEnv,
+    private readonly backend: () => AiBackend = () => resolveAiBackend(env),
+  ) {}
+
+  /**
+   * Made on first use, not with the object: most people never attach a document, and every request
+   * that wakes their object (each chat, each budget check) would otherwise pay for five tables and
+   * an FTS5 index it does not need.
+   */
+  get tables(): DocumentTables {
+    return (this.made ??= new DocumentTables(this.storage.sql));
+  }
+
+  /** Whether this person has ever had a document: without one, search needs no tables at all. */
+  private get exists(): boolean {
+    return !!this.made || this.storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_documents'`).toArray().length > 0;
+  }
+
+  /** Saves a read and split document and schedules its embedding. */
+  async add(record: Parameters<DocumentTables["add"]>[0], passages: Passage[]) {
+    const saved = this.storage.transactionSync(() => this.tables.add(record, passages));
+    if (saved.status === "embedding") await alarmNoLaterThan(this.storage, Date.now());
+    return saved;
+  }
+
+  /**
+   * Embeds waiting passages, one batch per model call, recording progress after each, until none
+   * wait. A batch that fails marks its documents failed with a sentence a person can read (the seam
+   * has already retried what retrying can fix), and the rest carry on.
+   */
+  async embedPending(): Promise<void> {
+    if (!this.exists) return;
+    for (;;) {
+      const batch = this.tables.toEmbed(EMBED_BATCH);
+      if (!batch.length) return;
+      try {
+        const vectors = await embedTexts(this.backend().binding, DOCUMENT_EMBEDDING_MODEL, batch.map((p) => (p.heading ? `${p.heading}\n${p.text}` : p.text)));
+        // A document deleted while its batch was being embedded must not get vectors back.
+        const live = batch.filter((p) => this.tables.get(p.documentId)?.status === "embedding");
+        for (const namespace of new Set(live.map((p) => p.namespace))) {
+          const index = chooseVectorIndex(this.env, this.storage.sql, namespace);
+          await index.upsert(
+            live.flatMap((p) => (p.namespace === namespace ? [{ id: vectorId(p.documentId, p.passage), documentId: p.documentId, passage: p.passage, values: vectors[batch.indexOf(p)] }] : [])),
+          );
+        }
+        this.tables.markEmbedded(live.map((p) => p.rowid));
+      } catch (error) {
+        const appError = toAppError(error, "upstream");
+        log("documents.embed_failed", { code: appError.code, detail: String(error).slice(0, 300) });
+        for (const id of new Set(batch.map((p) => p.documentId))) this.tables.fail(id, `Embedding failed: ${appError.message}`);
+      }
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const removed = this.storage.transactionSync(() => this.tables.delete(id));
+    if (!removed) return false;
+    await chooseVectorIndex(this.env, this.storage.sql, removed.namespace).deleteByIds(removed.vectorIds);
+    return true;
+  }
+
+  /** The passages of a conversation's documents that best answer the question (empty: none relevant). */
+  async search(namespace: string, conversationId: string, question: string): Promise<RetrievedPassage[] | null> {
+    if (!this.exists) return null;
+    const documents = this.tables.attachedTo(conversationId).filter((d) => d.status !== "failed");
+    if (!documents.length) return null;
+    const ids = documents.map((d) => d.id);
+    const backend = this.backend();
+    const index = chooseVectorIndex(this.env, this.storage.sql, namespace);
+    return hybridSearch({
+      embedQuestion: async () => {
+        try {
+          return (await embedTexts(backend.binding, DOCUMENT_EMBEDDING_MODEL, [question]))[0];
+        } catch (error) {
+          // Keyword search still answers; the answer is worse, not missing.
+          log("documents.query_embed_failed", { detail: String(error).slice(0, 200) });
+          return undefined;
+        }
+      },
+      vectorSearch: (vector, topK) => index.query(vector, { topK, documentIds: ids }),
+      keywordSearch: (topK) => this.tables.keywordSearch(question, ids, topK),
+      load: (keys) => this.tables.passages(keys),
+      rerank: (texts) => rerank(backend, question, texts),
+    });
+  }
+}
+
+/**
+ * Scores from the reranker, in input order, or undefined where none answers: the local engine has
+ * no reranker (it says so in engine/README.md), and a failed call falls back to fused order.
+ */
+export async function rerank(backend: AiBackend, question: string, texts: string[]): Promise<number[] | undefined> {
+  if (backend.kind === "local-engine" || !texts.length) return undefined;
+  try {
+    const answer = (await (backend.binding.run as (m: string, i: unknown) => Promise<unknown>)(RERANKER_MODEL, {
+      query: question,
+      contexts: texts.map((text) => ({ text })),
+      top_k: texts.length,
+    })) as { response?: { id?: number; score?: number }[] };
+    if (!Array.isArray(answer?.response)) return undefined;
+    const scores = texts.map(() => 0);
+    for (const r of answer.response) if (typeof r.id === "number" && typeof r.score === "number" && r.id >= 0 && r.id < texts.length) scores[r.id] = r.score;
+    return scores;
+  } catch (error) {
+    log("documents.rerank_failed", { detail: String(error).slice(0, 200) });
+    return undefined;
+  }
+}

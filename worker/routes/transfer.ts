@@ -1,0 +1,82 @@
+import { Hono } from "hono";
+import { idSchema } from "../../contract/api";
+import { AppError } from "../../contract/errors";
+import { IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
+import type { AppEnv } from "../http/app-types";
+import { rateLimit } from "../http/rate-limit";
+import { isJsonMediaType, MAX_JSON_DEPTH, nestingExceeds } from "../http/validate";
+import { userStore } from "../store/stub";
+import { archiveStream } from "../transfer/archive";
+import { conversationExport, conversationMarkdown, fileSlug } from "../transfer/export";
+import { planImport, summarize } from "../transfer/plan";
+import { ImportRefused } from "../transfer/refused";
+import { writeImport } from "../transfer/write";
+
+/** Export a conversation or everything, and import files (mounted under /api, behind identity). */
+export const transfer = new Hono<AppEnv>()
+  .get("/conversations/:id/export", async (c) => {
+    const format = c.req.query("format") ?? "json";
+    if (format !== "json" && format !== "markdown") throw new AppError("bad_request", "format must be json or markdown.");
+    const id = idSchema.safeParse(c.req.param("id"));
+    const detail = id.success ? await userStore(c).getConversation(id.data) : null;
+    if (!detail) throw new AppError("not_found", "That conversation does not exist.");
+    const name = `${fileSlug(detail.conversation.title)}.${format === "json" ? "json" : "md"}`;
+    c.header("content-disposition", `attachment; filename="${name}"`);
+    if (format === "markdown") return c.body(conversationMarkdown(detail), 200, { "content-type": "text/markdown; charset=utf-8" });
+    return c.body(JSON.stringify(conversationExport(detail, Date.now()), null, 2), 200, { "content-type": "application/json; charset=utf-8" });
+  })
+  // Reads everything the person has (and their images from R2): limited like the generating routes.
+  .get("/export", rateLimit, (c) => {
+    const day = new Date().toISOString().slice(0, 10);
+    return c.body(archiveStream(userStore(c), c.env.MEDIA, c.var.userId, Date.now()), 200, {
+      "content-type": "application/zip",
+      "content-disposition": `attachment; filename="workers-ai-chat-${day}.zip"`,
+    });
+  })
+  // Validate everything, then write: a file with any problem imports nothing.
+  .post("/import", rateLimit, async (c) => {
+    const data = await readImportFile(c.req.raw);
+    const plan = planImport(data);
+    const conversations = await writeImport(userStore(c), plan.conversations);
+    const result = { conversations, alternativesSkipped: plan.alternativesSkipped, messagesSkipped: plan.messagesSkipped };
+    return c.json({ ...result, summary: summarize(result) } satisfies ImportResult, 201);
+  });
+
+/** The file as JSON, within the size and nesting limits, or the sentence saying what is wrong. */
+async function readImportFile(request: Request): Promise<unknown> {
+  if (!isJsonMediaType(request.headers.get("content-type") ?? undefined)) throw new AppError("bad_request", "Send the file as JSON (content-type: application/json).");
+  const tooLarge = new AppError("too_large", `That file is too large: an import may be at most ${IMPORT_LIMITS.maxBytes / 1_000_000} MB.`);
+  if (Number(request.headers.get("content-length") ?? 0) > IMPORT_LIMITS.maxBytes) throw tooLarge;
+  const text = await readLimited(request, IMPORT_LIMITS.maxBytes, tooLarge);
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new ImportRefused(`it is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ImportRefused("it is not valid JSON.");
+  }
+}
+
+/** Reads at most `max` bytes, refusing as soon as a body (with or without Content-Length) goes past it. */
+async function readLimited(request: Request, max: number, tooLarge: AppError): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw tooLarge;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}

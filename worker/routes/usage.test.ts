@@ -1,0 +1,62 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import type { UsageReport } from "../../contract/api";
+import type { AppEnv, Person } from "../http/app-types";
+import { errorResponse, toAppError } from "../http/errors";
+import { reserve, settle } from "../spend/spend";
+import { TestClient } from "../test/client";
+import { usage } from "./usage";
+
+/**
+ * The usage route behind a test-only identity: identity.ts makes everybody a guest today, so this
+ * app sets `person` itself, the way the accounts middleware will.
+ */
+function appAs(person: Person) {
+  return new Hono<AppEnv>()
+    .use("*", async (c, next) => {
+      c.set("userId", "usage-test");
+      c.set("person", person);
+      await next();
+    })
+    .route("/api/usage", usage)
+    .onError((error, c) => errorResponse(c, toAppError(error)));
+}
+
+async function get(person: Person) {
+  const ctx = createExecutionContext();
+  const response = await appAs(person).fetch(new Request("http://app.test/api/usage"), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+describe("GET /api/usage", () => {
+  it("is refused with 403 to everyone but the owner", async () => {
+    for (const person of [{ kind: "guest", owner: false }, { kind: "account", accountId: "a", name: "Bo", owner: false }] as Person[]) {
+      const response = await get(person);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as any).error.code).toBe("owner_only");
+    }
+    // Through the real app, a stranger is a guest.
+    expect((await new TestClient().fetch("/api/usage")).status).toBe(403);
+  });
+
+  it("shows the owner today's and 30 days' spend, per account and for all guests together, with the budgets", async () => {
+    const ada = { kind: "account", accountId: crypto.randomUUID(), name: "Ada", owner: false } as const;
+    const before = (await (await get({ kind: "account", accountId: "o", name: "Owner", owner: true })).json()) as UsageReport;
+    await settle(env, await reserve(env, { userId: "g1", person: { kind: "guest", owner: false } }, 50), 30);
+    await reserve(env, { userId: "g2", person: { kind: "guest", owner: false } }, 20);
+    await settle(env, await reserve(env, { userId: "a", person: ada }, 80), 70);
+
+    const response = await get({ kind: "account", accountId: "o", name: "Owner", owner: true });
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as UsageReport;
+    expect(report.days).toHaveLength(30);
+    expect(report.budgets).toEqual({ guest: Number(env.GUEST_DAILY_NEURONS), account: Number(env.ACCOUNT_DAILY_NEURONS), global: Number(env.GLOBAL_DAILY_NEURONS) });
+    const [today] = report.days;
+    expect(today.total - before.days[0].total).toBe(30 + 20 + 70);
+    expect(today.guests - before.days[0].guests).toBe(30 + 20);
+    expect(today.people.find((p) => p.label === "Ada")).toMatchObject({ kind: "account", neurons: 70 });
+  });
+});

@@ -1,0 +1,17 @@
+/** Budgets run per UTC day, as Workers AI's own free allocation does. */
+export function utcDay(now: number): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+/** Seconds until the budgets reset, at the next 00:00 UTC. */
+export function secondsUntilReset(now: number): number {
+  const midnight = new Date(now);
+  midnight.setUTCHours(24, 0, 0, 0);
+  return Math.max(1, Math.ceil((midnight.getTime() - now) / 1000));
+}
+
+/** The `count` UTC days ending with today's, newest first. */
+export function lastDays(now: number, count: number): string[] {
+  const DAY = 86_400_000;
+  return Array.from({ length: count }, (_, i) => utcDay(now - i * DAY));
+}

@@ -1,0 +1,74 @@
+/**
+ * A user's whole database as data, and the import that merges one into another: how a guest's
+ * conversations, images, vision threads and usage move into the account they sign in to. Generic over
+ * tables, so a table added later moves too; `MERGE_RULES` names the tables whose rows must be combined
+ * rather than copied.
+ */
+export interface StoreDump {
+  tables: { name: string; columns: string[]; rows: SqlStorageValue[][] }[];
+}
+
+/** Rows that mean "a total for a key": merged by adding, not by keeping one side. */
+export const MERGE_RULES: Record<string, { key: string[]; add: string[] }> = {
+  usage: { key: ["day"], add: ["tokens"] },
+};
+
+/** Which guests were already merged in: importing the same guest twice (a retried sign-in) adds nothing twice. */
+const MERGED = "merged_identities";
+
+/**
+ * Not the person's data but this object's own bookkeeping: which migrations it ran, and the answers
+ * it is writing right now (a running answer cannot move; it is saved where it runs).
+ */
+const LOCAL = new Set([MERGED, "schema_migrations", "answer_runs", "answer_chunks"]);
+
+export function exportTables(sql: SqlStorage): StoreDump {
+  const names = userTables(sql).filter((name) => !LOCAL.has(name));
+  return {
+    tables: names.map((name) => {
+      const cursor = sql.exec(`SELECT * FROM "${name}"`);
+      return { name, columns: cursor.columnNames, rows: [...cursor.raw()] };
+    }),
+  };
+}
+
+/**
+ * Copies another store's rows in (tables in the order the source created them, so parents come before
+ * the rows that reference them). A row whose key already exists here is kept as it is here: ids are
+ * 128-bit random, so that only happens for the same row imported twice. Returns rows added and kept.
+ */
+export function importTables(sql: SqlStorage, fromUserId: string, dump: StoreDump, now = Date.now()): { added: number; skipped: number } {
+  sql.exec(`CREATE TABLE IF NOT EXISTS ${MERGED} (user_id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
+  if (sql.exec(`INSERT OR IGNORE INTO ${MERGED} (user_id, at) VALUES (?, ?)`, fromUserId, now).rowsWritten === 0) return { added: 0, skipped: 0 };
+  const here = new Set(userTables(sql));
+  let added = 0;
+  let skipped = 0;
+  for (const table of dump.tables) {
+    // Names come from our own export, but are still checked against this database, never trusted.
+    if (!here.has(table.name) || LOCAL.has(table.name)) continue;
+    const known = new Set(sql.exec<{ name: string }>(`PRAGMA table_info("${table.name}")`).toArray().map((c) => c.name));
+    const keep = table.columns.flatMap((column, index) => (known.has(column) ? [index] : []));
+    const columns = keep.map((i) => `"${table.columns[i]}"`);
+    const rule = MERGE_RULES[table.name];
+    const conflict = rule ? ` ON CONFLICT(${rule.key.join(", ")}) DO UPDATE SET ${rule.add.map((col) => `${col} = ${col} + excluded.${col}`).join(", ")}` : "";
+    const statement = `INSERT ${rule ? "" : "OR IGNORE "}INTO "${table.name}" (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})${conflict}`;
+    for (const row of table.rows) {
+      const written = sql.exec(statement, ...keep.map((i) => row[i])).rowsWritten;
+      if (written > 0) added++;
+      else skipped++;
+    }
+  }
+  return { added, skipped };
+}
+
+/** Rows in every table but the migration log: for the tests that check a deleted account left nothing behind. */
+export function countRows(sql: SqlStorage): number {
+  return userTables(sql).filter((name) => name !== "schema_migrations").reduce((sum, name) => sum + sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`).one().n, 0);
+}
+
+function userTables(sql: SqlStorage): string[] {
+  return sql
+    .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY rowid`)
+    .toArray()
+    .map((row) => row.name);
+}

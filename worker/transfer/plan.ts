@@ -1,0 +1,76 @@
+import type { z } from "zod";
+import type { ChatMessage } from "../../contract/messages";
+import { findChatModel } from "../../contract/models";
+import { BUNDLE_FORMAT, CONVERSATION_FORMAT, conversationExportSchema, conversationsBundleSchema, IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
+import { chatGptExportSchema, looksLikeChatGpt, planChatGpt } from "./chatgpt";
+import { ImportRefused, type PlannedConversation } from "./refused";
+
+export interface ImportPlan {
+  conversations: PlannedConversation[];
+  alternativesSkipped: number;
+  messagesSkipped: number;
+}
+
+/**
+ * Reads a parsed file into a plan, or refuses it whole. Everything is checked here, before the
+ * first write: formats, types, sizes, counts, the ChatGPT tree's shape.
+ */
+export function planImport(data: unknown): ImportPlan {
+  let plan: ImportPlan;
+  if (looksLikeChatGpt(data)) {
+    plan = planChatGpt(parse(chatGptExportSchema, Array.isArray(data) ? data : [data]));
+  } else if (isObject(data) && data.format === CONVERSATION_FORMAT) {
+    plan = { conversations: [fromExport(parse(conversationExportSchema, data))], alternativesSkipped: 0, messagesSkipped: 0 };
+  } else if (isObject(data) && data.format === BUNDLE_FORMAT) {
+    plan = { conversations: parse(conversationsBundleSchema, data).conversations.map(fromExport), alternativesSkipped: 0, messagesSkipped: 0 };
+  } else if (isObject(data) && typeof data.format === "string") {
+    throw new ImportRefused(`its format “${data.format.slice(0, 60)}” is not one this app reads.`);
+  } else {
+    throw new ImportRefused("it is neither a JSON export of this app nor ChatGPT's conversations.json.");
+  }
+  if (plan.conversations.length === 0) throw new ImportRefused("it holds no conversations.");
+  if (plan.conversations.length > IMPORT_LIMITS.maxConversations) throw new ImportRefused(`it holds ${plan.conversations.length} conversations; one import takes at most ${IMPORT_LIMITS.maxConversations}.`);
+  const total = plan.conversations.reduce((n, c) => n + c.messages.length, 0);
+  if (total > IMPORT_LIMITS.maxMessages) throw new ImportRefused(`it holds ${total} messages; one import takes at most ${IMPORT_LIMITS.maxMessages}. Split the file and import the parts.`);
+  plan.conversations.forEach((c, i) => {
+    const ids = new Set(c.messages.map((m) => m.id));
+    if (ids.size !== c.messages.length) throw new ImportRefused(`conversation ${i + 1} (“${c.title.slice(0, 60)}”) uses a message id twice.`);
+  });
+  return plan;
+}
+
+function fromExport(item: z.infer<typeof conversationExportSchema> | z.infer<typeof conversationsBundleSchema>["conversations"][number]): PlannedConversation {
+  const settings = { ...item.conversation.settings };
+  // A model the catalog no longer has would be refused at the next message: start from the default.
+  if (settings.model && !findChatModel(settings.model)) delete settings.model;
+  return {
+    title: item.conversation.title,
+    settings,
+    messages: item.messages.map((m) => {
+      // Usage is not kept: saving an answer counts its tokens against today's budget, and an
+      // imported answer cost nothing today. Everything else is kept as it was.
+      const { usage: _usage, ...metadata } = m.metadata ?? {};
+      return { ...m, metadata } as ChatMessage;
+    }),
+  };
+}
+
+function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+  throw new ImportRefused(`${where}${issue?.message ?? "unexpected content"}.`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function summarize(result: Omit<ImportResult, "summary">): string {
+  const n = result.conversations.length;
+  const parts = [`Imported ${n} conversation${n === 1 ? "" : "s"}.`];
+  if (result.alternativesSkipped) parts.push(`${result.alternativesSkipped} alternative version${result.alternativesSkipped === 1 ? " was" : "s were"} skipped: only the branch shown in ChatGPT is imported, since this app does not keep branches yet.`);
+  if (result.messagesSkipped) parts.push(`${result.messagesSkipped} message${result.messagesSkipped === 1 ? "" : "s"} without text (tools, images, system) ${result.messagesSkipped === 1 ? "was" : "were"} left out.`);
+  return parts.join(" ");
+}

@@ -1,0 +1,24 @@
+import { randomId } from "../http/ids";
+import type { UserStoreRpc } from "../store/stub";
+import type { PlannedConversation } from "./refused";
+
+/**
+ * Writes a checked plan with the store's own calls. Each conversation gets a new id (an import
+ * never overwrites or merges into what the person has) and is written whole, in one store call
+ * that keeps every message's metadata as it is (a live chat's history save would replace it with
+ * the server's). If a write fails, the conversations this import made are deleted again: all or nothing.
+ */
+export async function writeImport(store: UserStoreRpc, conversations: PlannedConversation[]): Promise<{ id: string; title: string }[]> {
+  const written: { id: string; title: string }[] = [];
+  try {
+    for (const conversation of conversations) {
+      const id = randomId();
+      await store.importConversation(id, conversation.title, conversation.settings, conversation.messages);
+      written.push({ id, title: conversation.title });
+    }
+  } catch (error) {
+    await Promise.allSettled(written.map(({ id }) => store.deleteConversation(id)));
+    throw error;
+  }
+  return written;
+}
