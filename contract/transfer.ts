@@ -55,13 +55,22 @@ export interface ImportResult {
 
 /**
  * Metadata as imported: only the fields this app knows, with their types, so a file cannot put an
- * object where the page renders text. `usage` is read but not kept (see worker/transfer/import.ts).
+ * object where the page renders text. Usage and cost are kept as they were: they record what an
+ * answer cost when it was made, and saving one charges no budget (budgets live in worker/spend/).
  */
 const metadataSchema = z.object({
   createdAt: z.number().int().nonnegative().optional(),
   model: z.string().max(100).optional(),
   servedBy: z.string().max(200).optional(),
-  usage: z.unknown().optional(),
+  usage: z
+    .object({
+      inputTokens: z.number().int().nonnegative().optional(),
+      outputTokens: z.number().int().nonnegative().optional(),
+      totalTokens: z.number().int().nonnegative().optional(),
+      estimated: z.boolean().optional(),
+    })
+    .optional(),
+  cost: z.object({ neurons: z.number().nonnegative(), estimated: z.boolean() }).optional(),
   status: z.enum(["complete", "stopped", "failed"]).optional(),
   error: z.string().max(1000).optional(),
   firstTokenMs: z.number().nonnegative().optional(),

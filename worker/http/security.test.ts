@@ -24,7 +24,7 @@ function expectProtected(response: Response, csp: "api" | "page") {
   expect(permissions, where).toContain("clipboard-write=(self)"); // the copy buttons
   const policy = h.get("content-security-policy") ?? "";
   if (csp === "api") expect(policy, where).toBe("default-src 'none'; frame-ancestors 'none'");
-  else expect(policy, where).toMatch(/^default-src 'self'; script-src 'self';.*frame-ancestors 'none'$/);
+  else expect(policy, where).toMatch(/^default-src 'self'; script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')?;.*frame-ancestors 'none'$/);
 }
 
 describe("security headers on every Worker response", () => {

@@ -43,7 +43,7 @@ async function uploaded(client: TestClient, data: Uint8Array | string, name: str
 }
 
 function storeOf(client: TestClient) {
-  const userId = decodeURIComponent(client.cookie!.split("=")[1]).split(".")[0];
+  const userId = client.userId!;
   return env.USER_STORE.get(env.USER_STORE.idFromName(userId)) as unknown as DurableObjectStub<UserStore>;
 }
 
@@ -101,7 +101,7 @@ describe("documents: upload, progress, list", () => {
     const client = new TestClient();
     const record = await uploaded(client, makePdf([["Page one text."], ["Page two text."], ["Page three text."]]), "three.pdf");
     expect(record).toMatchObject({ kind: "pdf", pages: 3, status: "ready" });
-    const userId = decodeURIComponent(client.cookie!.split("=")[1]).split(".")[0];
+    const userId = client.userId!;
     expect(await env.MEDIA.head(`documents/${userId}/${record.id}`)).not.toBeNull();
   });
 
@@ -170,7 +170,7 @@ describe("documents: isolation and delete", () => {
 
     expect((await client.fetch(`/api/documents/${record.id}`, { method: "DELETE" })).status).toBe(204);
     expect(await rowsFor(client, record.id)).toEqual({ documents: 0, passages: 0, vectors: 0, attachments: 0, orphanKeywords: 0 });
-    const userId = decodeURIComponent(client.cookie!.split("=")[1]).split(".")[0];
+    const userId = client.userId!;
     expect(await env.MEDIA.head(`documents/${userId}/${record.id}`)).toBeNull();
     expect((await client.fetch(`/api/documents/${record.id}`)).status).toBe(404);
   });

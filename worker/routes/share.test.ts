@@ -2,7 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SharedConversation, ShareLink } from "../../contract/share-api";
 import { SHARE_LIMITS } from "../../contract/share-api";
-import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
+import { newConversationId, readUiStream, TestClient, userMessage, appWith } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
 let answer = "The answer, **in markdown**.";
@@ -113,7 +113,8 @@ describe("share links", () => {
   });
 
   it("refuses a conversation too long to share", async () => {
-    const owner = new TestClient();
+    // Twelve long answers cost more than a guest's daily budget: this person has none, so all are made.
+    const owner = new TestClient(undefined, undefined, appWith({ GUEST_DAILY_NEURONS: "0", GLOBAL_DAILY_NEURONS: "0" }));
     answer = "y".repeat(90_000);
     const id = newConversationId();
     // Twelve 90 KB answers: over the 1 MB a snapshot may hold.
@@ -135,7 +136,7 @@ describe("share links", () => {
     expect(first.status).toBe(201);
     // Fill the rest of the allowance straight in the shares object: making a hundred conversations
     // through the chat route would meet its rate limit first.
-    const userId = owner.cookie!.split("=")[1]!.split(".")[0]!;
+    const userId = owner.userId!;
     const shares = env.SHARES.get(env.SHARES.idFromName("shares"));
     for (let i = 1; i < SHARE_LIMITS.maxLinksPerPerson; i++) {
       expect(await shares.share(userId, `filler-conversation-${i}`, `filler ${i}`, "{}", SHARE_LIMITS.maxLinksPerPerson)).not.toBe("limit");

@@ -47,10 +47,9 @@ function fromExport(item: z.infer<typeof conversationExportSchema> | z.infer<typ
     title: item.conversation.title,
     settings,
     messages: item.messages.map((m) => {
-      // Usage is not kept: saving an answer counts its tokens against today's budget, and an
-      // imported answer cost nothing today. Everything else is kept as it was.
-      const { usage: _usage, ...metadata } = m.metadata ?? {};
-      return { ...m, metadata } as ChatMessage;
+      // Kept as it was, usage and cost included: saving an answer charges no budget (worker/spend/
+      // reserves and settles model calls only), so an import spends nothing today.
+      return { ...m, metadata: m.metadata ?? {} } as ChatMessage;
     }),
   };
 }
