@@ -21,7 +21,7 @@ function useAi(...answers: ((signal: AbortSignal) => ReadableStream<Uint8Array>)
 /** A client that already has its identity, as a browser has after its page load. */
 async function newClient() {
   const client = new TestClient();
-  await client.fetch("/api/conversations");
+  await client.startGuest();
   return client;
 }
 
@@ -35,7 +35,7 @@ const text = (message: any) => message.parts.filter((p: any) => p.type === "text
 
 /** The person's Durable Object, to look at the state of its running answers (waiting for states, never durations). */
 function personsStore(client: TestClient) {
-  const userId = client.cookie!.split("=")[1].split(".")[0];
+  const userId = client.userId!;
   return env.USER_STORE.get(env.USER_STORE.idFromName(userId));
 }
 

@@ -8,7 +8,8 @@ import { rejoinResponse, turnResponse } from "../http/answer-response";
 import { currentRequestId } from "../http/log";
 import { isNewVisitor } from "../http/new-visitor";
 import { readJson } from "../http/validate";
-import type { Payer } from "../spend/spend";
+import { budgetsOf } from "../spend/spend";
+import type { TurnPayer } from "../store/api";
 import { userStore } from "../store/stub";
 
 /**
@@ -46,9 +47,9 @@ export const chat = new Hono<AppEnv>()
     turnResponse(await userStore(c).continueAnswer("chat", conversationId(c.req.param("id")), payerOf(c), currentRequestId())),
   );
 
-/** Who pays for an answer: passed into the Durable Object, which reserves and settles for them. */
-export function payerOf(c: Context<AppEnv>): Payer {
-  return { userId: c.var.userId, person: c.var.person };
+/** Who pays for an answer, and this Worker's budgets: passed into the Durable Object, which reserves and settles. */
+export function payerOf(c: Context<AppEnv>): TurnPayer {
+  return { userId: c.var.userId, person: c.var.person, budgets: budgetsOf(c.env) };
 }
 
 /** Only the settings this request names: an omitted one keeps the conversation's stored value. */

@@ -196,7 +196,7 @@ describe("POST /api/vision", () => {
     const imageId = await uploadedImageId(client);
     const id = newConversationId();
     const { reader } = await readUntil(await ask(client, { id, imageId, messages: [userMessage("Describe this image")] }), "square ");
-    const userId = client.cookie!.split("=")[1].split(".")[0];
+    const userId = client.userId!;
     const store = env.USER_STORE.get(env.USER_STORE.idFromName(userId));
     await vi.waitFor(() => runInDurableObject(store, (_s, state) => expect(state.storage.sql.exec(`SELECT body FROM answer_chunks`).toArray().map((r) => r.body).join("")).toContain("square ")));
     await abortAllDurableObjects();

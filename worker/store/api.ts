@@ -3,7 +3,7 @@ import type { ErrorBody } from "../../contract/errors";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import type { ChatMessage } from "../../contract/messages";
 import type { VisionImage, VisionThread, VisionThreadDetail } from "../../contract/vision-api";
-import type { Payer } from "../spend/spend";
+import type { Budgets, Payer } from "../spend/spend";
 import type { ThreadKind } from "./answers/run-table";
 
 export type { ThreadKind };
@@ -17,7 +17,7 @@ export interface ChatTurn {
   /** Documents the request attaches to the conversation before its passages are searched. */
   documentIds?: string[];
   /** Who pays for the answer (worker/spend/); their user id also names their documents' namespace. */
-  payer: Payer;
+  payer: TurnPayer;
   /** The asking request's id, so the answer's log lines carry it. */
   requestId?: string;
 }
@@ -25,7 +25,7 @@ export interface ChatTurn {
 /** A vision turn: a question about one of the person's uploaded images. */
 export interface VisionTurn {
   /** Who pays for the answer; their user id also names their uploads in R2. */
-  payer: Payer;
+  payer: TurnPayer;
   threadId: string;
   imageId: string;
   model: string;
@@ -34,6 +34,14 @@ export interface VisionTurn {
   temperature?: number;
   maxTokens?: number;
   requestId?: string;
+}
+
+/**
+ * Who pays for an answer, and the daily budgets the Worker was configured with (the Durable Object
+ * reserves against those, so the route's configuration is the one that counts).
+ */
+export interface TurnPayer extends Payer {
+  budgets: Budgets;
 }
 
 /** An answer that started (its UI message stream, SSE bytes) or the reason it could not. */
@@ -57,7 +65,7 @@ export interface UserStoreApi {
   /** Answers: start one, rejoin the one running, stop it, or carry on an interrupted one. */
   startChatTurn(turn: ChatTurn): Promise<TurnStart>;
   startVisionTurn(turn: VisionTurn): Promise<TurnStart>;
-  continueAnswer(kind: ThreadKind, ownerId: string, payer: Payer, requestId?: string): Promise<TurnStart>;
+  continueAnswer(kind: ThreadKind, ownerId: string, payer: TurnPayer, requestId?: string): Promise<TurnStart>;
   /** Whether an answer is being written on the thread right now. */
   isAnswering(kind: ThreadKind, ownerId: string): boolean;
   /** The running answer's stream, replayed from its start; null when none runs. */

@@ -14,10 +14,10 @@ import { withRequestId } from "../http/log";
 import { retrievePassages, withPassageRules, withPassages } from "../retrieval/retrieve-passages";
 import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
 import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
-import { reserve, settle, type Payer } from "../spend/spend";
+import { reserve, settle } from "../spend/spend";
 import { visionBinding } from "../vision/binding";
 import { keepUpload, readUploadObject } from "../vision/save-upload";
-import type { ChatTurn, ThreadKind, TurnStart, UserStoreApi, VisionTurn } from "./api";
+import type { ChatTurn, ThreadKind, TurnPayer, TurnStart, UserStoreApi, VisionTurn } from "./api";
 import { chunksOf } from "./answers/assemble";
 import { Answers, type AnswerPlan } from "./answers/answers";
 import { RunTable } from "./answers/run-table";
@@ -227,7 +227,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    * Carries on an interrupted answer: the model gets the thread with the answer so far and is asked
    * to continue it; the new text is added to the same message, which streams from its start.
    */
-  continueAnswer(kind: ThreadKind, ownerId: string, payer: Payer, requestId?: string): Promise<TurnStart> {
+  continueAnswer(kind: ThreadKind, ownerId: string, payer: TurnPayer, requestId?: string): Promise<TurnStart> {
     return withRequestId(requestId, () =>
       refusing(async () => {
         if (this.answers.running(kind, ownerId)) throw new AppError("bad_request", "An answer is still being written here. Wait for it or stop it first.");
@@ -389,8 +389,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    * turn saves and begins the run row in one transaction, and starts the model call. A refusal after
    * the reservation releases it: no model was called.
    */
-  private async begin(plan: AnswerPlan, payer: Payer, worstCase: number, saveQuestion: () => void): Promise<TurnStart> {
-    const reservation = await reserve(this.env, payer, worstCase);
+  private async begin(plan: AnswerPlan, payer: TurnPayer, worstCase: number, saveQuestion: () => void): Promise<TurnStart> {
+    const reservation = await reserve(this.env, { userId: payer.userId, person: payer.person }, worstCase, Date.now(), payer.budgets);
     try {
       // A new question replaces whatever still runs on the thread.
       await this.answers.stopAll(plan.kind, plan.ownerId);
