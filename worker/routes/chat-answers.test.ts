@@ -5,6 +5,8 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
+import { tokenCost } from "../../contract/pricing";
 import type { UserStore } from "../store/user-store";
 import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, textOf, userMessage } from "../test/client";
 import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
@@ -30,6 +32,14 @@ async function stored(client: TestClient, id: string): Promise<any[]> {
   expect(response.status).toBe(200);
   return ((await response.json()) as { messages: any[] }).messages;
 }
+
+/** What the person has spent or reserved today, in neurons (worker/spend/). */
+async function spentToday(client: TestClient): Promise<number> {
+  return ((await (await client.fetch("/api/status")).json()) as { budget: { used: number } }).budget.used;
+}
+
+/** The default model's price for a usage, as worker/spend/ charges it. */
+const priced = (usage: { inputTokens: number; outputTokens: number }) => tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, usage.inputTokens, usage.outputTokens);
 
 const text = (message: any) => message.parts.filter((p: any) => p.type === "text").map((p: any) => p.text).join("");
 
@@ -102,6 +112,9 @@ describe("answers outlive the request", () => {
     expect(answer).toEqual(message);
     // No usage report came: the estimate counts, so stopping early is no way around the budget.
     expect(answer.metadata.usage).toEqual({ inputTokens: Math.ceil("Go on and on".length / 4), outputTokens: 2, totalTokens: 3 + 2, estimated: true });
+    // Priced from that estimate, saved with the answer, and the reservation settled to it (not left at the worst case).
+    expect(answer.metadata.cost).toEqual({ neurons: priced(answer.metadata.usage), estimated: true });
+    await vi.waitFor(async () => expect(await spentToday(client)).toBe(answer.metadata.cost.neurons));
     expect((await client.fetch(`/api/chat/${id}/stop`, { method: "POST" })).status).toBe(204);
   });
 
@@ -221,6 +234,9 @@ describe("a restart mid-answer", () => {
     expect(text(messages[1])).toBe("Once upon ");
     expect(messages[1].metadata).toMatchObject({ status: "interrupted", usage: { estimated: true, outputTokens: Math.ceil("Once upon ".length / 4) } });
     expect((await client.fetch(`/api/chat/${id}/stream`)).status).toBe(204);
+    // The reservation outlived the object on the answer's run row: recovery settled it to the partial answer's cost.
+    expect(messages[1].metadata.cost).toEqual({ neurons: priced(messages[1].metadata.usage), estimated: true });
+    await vi.waitFor(async () => expect(await spentToday(client)).toBe(messages[1].metadata.cost.neurons));
 
     const continued = await readUiStream(await client.fetch(`/api/chat/${id}/continue`, { method: "POST" }));
     expect(continued[0]).toMatchObject({ type: "start", messageId: messages[1].id });
@@ -236,6 +252,9 @@ describe("a restart mid-answer", () => {
     expect(after[1].id).toBe(messages[1].id);
     expect(text(after[1])).toBe("Once upon  there was an end.");
     expect(after[1].metadata.status).toBe("complete");
+    // Continue is paid for like a new answer; the message's cost is both calls together.
+    expect(after[1].metadata.cost.neurons).toBe(messages[1].metadata.cost.neurons + priced(after[1].metadata.usage));
+    await vi.waitFor(async () => expect(await spentToday(client)).toBe(after[1].metadata.cost.neurons));
     // Only an interrupted answer can be continued.
     expect((await client.fetch(`/api/chat/${id}/continue`, { method: "POST" })).status).toBe(400);
   });
