@@ -50,7 +50,7 @@ test("before any script runs, the shell shows the header, navigation and this pa
   for (const { path, heading } of PAGES) {
     const page = await shellOnly(browser, path);
     await expect(page.getByRole("heading", { name: heading })).toBeVisible();
-    for (const label of ["Chat", "Images", "Vision"]) await expect(mainNav(page).getByRole("link", { name: label, exact: true })).toBeVisible();
+    for (const label of ["Chat", "Images", "Vision", "Documents"]) await expect(mainNav(page).getByRole("link", { name: label, exact: true })).toBeVisible();
     const current = { "/": "Chat", "/images": "Images", "/vision": "Vision" }[path]!;
     await expect(mainNav(page).getByRole("link", { name: current, exact: true })).toHaveAttribute("aria-current", "page");
     await expect(mainNav(page).locator("[aria-current]")).toHaveCount(1);
@@ -98,7 +98,7 @@ for (const viewport of [
       const shell = await shellOnly(browser, path, { viewport });
       const landmarks = (page: Page) => [
         { name: "header nav", locator: mainNav(page) },
-        ...["Chat", "Images", "Vision"].map((label) => ({ name: `${label} link`, locator: mainNav(page).getByRole("link", { name: label, exact: true }) })),
+        ...["Chat", "Images", "Vision", "Documents"].map((label) => ({ name: `${label} link`, locator: mainNav(page).getByRole("link", { name: label, exact: true }) })),
         { name: "heading", locator: page.getByRole("heading", { name: heading }) },
       ];
       const before = [];
@@ -117,7 +117,7 @@ for (const viewport of [
       for (const part of parts) await expect(part.app(page)).toBeVisible();
       await expect(page.locator(".shell")).toHaveCount(0);
       // Compared once what comes from the API has filled in too (the header's budget), not just the first render.
-      await expect(page.getByText(/tokens left today/)).toBeVisible();
+      await expect(page.getByText(/neurons left today/)).toBeVisible();
       const after = [];
       for (const { name, locator } of landmarks(page)) after.push({ name, box: await box(locator) });
       for (const part of parts) after.push({ name: part.name, box: await box(part.app(page)) });
