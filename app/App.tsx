@@ -1,7 +1,7 @@
 import { lazy, Suspense } from "react";
 import { Link, Route, Switch, useLocation, useRoute } from "wouter";
 import { AccountMenu, SignInNotice } from "./account/AccountMenu";
-import ChatScreen from "./chat/ChatScreen";
+import ChatPage from "./chat/ChatPage";
 import { ImagesPage, VisionPage } from "./pages";
 import { BackendStatusBadge, EngineProblemBanner, type EngineFeature } from "./ui/BackendStatusBadge";
 import { ThemeToggle } from "./ui/ThemeToggle";
@@ -68,8 +68,8 @@ export function App() {
       <EngineProblemBanner status={status} feature={NAV_LINKS.find((link) => link.isCurrent(path))?.needs ?? "text"} />
       <Suspense fallback={<p className="m-auto text-muted-foreground">Loading…</p>}>
         {isHome || isConversation ? (
-          // Kept outside the Switch so "/" → "/c/:id" after a first message keeps the same ChatScreen instance.
-          <ChatScreen routeId={params?.id} />
+          // Kept outside the Switch so "/" → "/c/:id" after a first message keeps the same ChatPage instance.
+          <ChatPage routeId={params?.id} />
         ) : (
           <Switch>
             <Route path="/images" component={ImagesPage} />

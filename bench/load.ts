@@ -5,6 +5,7 @@
  * and time. Not a test: it prints figures.
  *   npx tsx bench/load.ts                      100 streams of 200 tokens
  *   STREAMS=50 TOKENS=400 TPS=8000 npx tsx bench/load.ts
+ *   STREAMS=5 PER_PERSON=5 npx tsx bench/load.ts   5 streams from one person (5 conversations at once)
  */
 import { spawn } from "node:child_process";
 import { newIdentity } from "./stack";
@@ -17,6 +18,8 @@ const DEADLINE_MS = Math.min(Number(process.env.DEADLINE_MS ?? 120_000), 600_000
 const PORT = Number(process.env.PORT ?? 5186);
 const FAKE_PORT = Number(process.env.FAKE_AI_PORT ?? 8896);
 const MODEL = "@cf/meta/llama-3.2-1b-instruct";
+/** Streams per identity, each in its own conversation: one person's answers run side by side in their Durable Object. */
+const PER_PERSON = Math.max(1, Number(process.env.PER_PERSON ?? 1));
 
 interface Sample {
   ok: boolean;
@@ -59,10 +62,11 @@ try {
   const script = await fetch(`${fake}/__script`, { method: "PUT", body: JSON.stringify({ tokens: TOKENS, tokensPerSecond: TPS }) });
   if (script.status !== 204) throw new Error(`could not script the fake: HTTP ${script.status}`);
 
-  // One identity per stream, as N different people; the first request of each mints its cookie.
-  const cookies = await Promise.all(
-    Array.from({ length: STREAMS }, () => newIdentity(app)),
+  // One identity per PER_PERSON streams (by default one each, as N different people).
+  const people = await Promise.all(
+    Array.from({ length: Math.ceil(STREAMS / PER_PERSON) }, () => newIdentity(app)),
   );
+  const cookies = Array.from({ length: STREAMS }, (_, i) => people[Math.floor(i / PER_PERSON)]);
   // Warm-up: one stream, so module loading and the first Durable Object are not in the figures.
   await oneStream(cookies[0], -1, AbortSignal.timeout(30_000));
 
@@ -77,7 +81,7 @@ try {
   const ttft = ok.map((s) => s.ttftMs);
   const total = ok.map((s) => s.totalMs);
   const stats = (await (await fetch(`${fake}/__stats`)).json()) as { calls: number; open: number };
-  console.log(`load: ${STREAMS} concurrent chat streams, ${TOKENS} tokens each (fake upstream at ${TPS || "unpaced"} tokens/s per stream), one identity each, through Vite dev + workerd`);
+  console.log(`load: ${STREAMS} concurrent chat streams, ${TOKENS} tokens each (fake upstream at ${TPS || "unpaced"} tokens/s per stream), ${PER_PERSON === 1 ? "one identity each" : `${PER_PERSON} per identity`}, through Vite dev + workerd`);
   console.log(`wall time          ${(wallMs / 1000).toFixed(2)} s`);
   console.log(`completed          ${ok.length}/${STREAMS} streams`);
   console.log(`throughput         ${(ok.length / (wallMs / 1000)).toFixed(1)} streams/s, ${(tokens / (wallMs / 1000)).toFixed(0)} tokens/s`);

@@ -18,6 +18,8 @@ const TOKENS = Number(process.env.TOKENS ?? 2000);
 const RATE = Number(process.env.RATE ?? 5000);
 const MODEL = "@cf/meta/llama-3.2-1b-instruct";
 const WARMUP = 3;
+/** Moves the stacks' ports (BENCH_PORT_OFFSET=1000: 6182…), so two checkouts can run this at once. */
+const OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 0);
 
 type Stack = { app: string; stop: () => void };
 let conversation = 0;
@@ -129,12 +131,12 @@ function report(title: string, front: string, r: Awaited<ReturnType<typeof relay
 const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RATE });
 try {
   // One stack at a time: on 2 cores a second idle stack would still take its share.
-  const devStack = await startStack({ port: 5182, enginePort: 8882, env: { WORKERS_AI_REST_URL: upstream.url } });
+  const devStack = await startStack({ port: 5182 + OFFSET, enginePort: 8882 + OFFSET, env: { WORKERS_AI_REST_URL: upstream.url } });
   const dev = await relay(devStack, upstream.url).finally(() => devStack.stop());
-  const devCapacity = await capacity((url) => startStack({ port: 5183, enginePort: 8883, env: { WORKERS_AI_REST_URL: url } }));
-  const previewStack = await startPreviewStack({ port: 5190, env: { WORKERS_AI_REST_URL: upstream.url } });
+  const devCapacity = await capacity((url) => startStack({ port: 5183 + OFFSET, enginePort: 8883 + OFFSET, env: { WORKERS_AI_REST_URL: url } }));
+  const previewStack = await startPreviewStack({ port: 5190 + OFFSET, env: { WORKERS_AI_REST_URL: upstream.url } });
   const built = await relay(previewStack, upstream.url).finally(() => previewStack.stop());
-  const builtCapacity = await capacity((url) => startPreviewStack({ port: 5191, env: { WORKERS_AI_REST_URL: url } }));
+  const builtCapacity = await capacity((url) => startPreviewStack({ port: 5191 + OFFSET, env: { WORKERS_AI_REST_URL: url } }));
 
   report("Dev runtime (npm run dev: workerd behind Vite's dev server)", "Vite dev server", dev, devCapacity);
   report("Built Worker (vite build + vite preview: workerd, no dev server)", "vite preview → workerd assets", built, builtCapacity);

@@ -10,7 +10,7 @@ export async function startStack(options: { port: number; enginePort: number; en
   // The engine refuses callers without its token; the bench asks it directly too, so it picks one.
   const engineToken = randomBytes(32).toString("base64url");
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "e2e/stack.ts", String(options.port)], {
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"],
     env: { ...process.env, WORKERS_AI_REST_URL: "", LOCAL_ENGINE_PORT: String(options.enginePort), STACK_STATE_DIR: `.cache/bench-state-${options.port}`, LOCAL_ENGINE_TOKEN: engineToken, ...options.env },
   });
   const base = `http://localhost:${options.port}`;
@@ -36,7 +36,7 @@ export async function startPreviewStack(options: { port: number; env?: Record<st
   const stateDir = `.cache/bench-state-${options.port}`;
   rmSync(stateDir, { recursive: true, force: true });
   const child: ChildProcess = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--outDir", outDir, "--port", String(options.port), "--strictPort"], {
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"],
     env: {
       ...process.env,
       WORKERS_AI_REST_URL: "",
@@ -61,7 +61,7 @@ function buildOnce(outDir: string) {
   const previous = existsSync(deployConfig) ? readFileSync(deployConfig) : undefined;
   const env = { ...process.env };
   delete env.SESSION_SECRET; // never baked into the build's .dev.vars
-  execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir], { stdio: ["ignore", "ignore", "inherit"], env });
+  execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir], { stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"], env });
   process.once("exit", () => {
     if (previous) writeFileSync(deployConfig, previous);
     else rmSync(deployConfig, { force: true });

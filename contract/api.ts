@@ -58,8 +58,6 @@ export type Conversation = z.infer<typeof conversationSchema>;
 export interface ConversationDetail {
   conversation: Conversation;
   messages: ChatMessage[];
-  /** The last question's answer is still streaming (another tab, or a Stop being saved): poll for it. */
-  answering: boolean;
 }
 
 export const updateConversationSchema = z

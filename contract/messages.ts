@@ -3,11 +3,13 @@ import type { Cost } from "./pricing";
 import type { Citation } from "./documents";
 
 /**
- * How an assistant message ended. "complete" is a normal finish; the others mark a partial answer
- * that was kept. The Worker cannot tell a Stop click from a closed tab (both abort the request), so
- * both are "stopped"; "failed" means the model or the network broke and `error` says how.
+ * How an assistant message ended, decided once by the person's Durable Object and carried in the
+ * message's metadata (streamed as the answer's last metadata, and saved). "complete" is a normal
+ * finish; the others mark a partial answer that was kept: "stopped" by the person's Stop (a closed
+ * tab is not a Stop: the answer runs on), "failed" when the model or the network broke (`error`
+ * says how), "interrupted" when the Durable Object restarted mid-answer (it can be continued).
  */
-export type AnswerStatus = "complete" | "stopped" | "failed";
+export type AnswerStatus = "complete" | "stopped" | "failed" | "interrupted";
 
 export interface MessageUsage {
   inputTokens?: number;

@@ -56,8 +56,6 @@ export interface VisionThreadDetail {
   thread: VisionThread;
   image: VisionImage;
   messages: VisionMessage[];
-  /** The last question's answer is still streaming elsewhere: poll for it (as for conversations). */
-  answering: boolean;
 }
 
 export const LICENCE_ACCEPTED_NOTE = "Accepted the Llama 3.2 Vision licence for this account.";

@@ -49,3 +49,35 @@ test("a Worker restart loses nothing: conversations, answers, marks, titles and 
   await expect(chat.lastAnswer()).toContainText("w14");
   expect((await storedConversation(page, first)).messages).toHaveLength(6);
 });
+
+test("a restart mid-answer keeps what was written, marked interrupted, and Continue carries it on", async ({ page }) => {
+  test.setTimeout(180_000);
+  const chat = new ChatPage(page);
+  await setScript({ tokens: 400, fault: "drip", dripMs: 100 });
+  await chat.goto("/");
+  await chat.send("Interrupt me");
+  await expect(chat.lastAnswer()).toContainText("w5");
+  const id = conversationIdOf(page);
+
+  await restartApp();
+  await setScript({ tokens: 10 });
+  await page.goto(`/c/${id}`);
+  const answer = chat.lastAnswer();
+  await expect(answer).toContainText("Interrupted");
+  await expect(answer).toContainText("w5");
+  const stored = await storedConversation(page, id);
+  expect(stored.messages[1].metadata?.status).toBe("interrupted");
+  const kept = stored.messages[1].parts.filter((p) => p.type === "text").map((p) => p.text).join("");
+
+  await answer.getByRole("button", { name: "Continue" }).click();
+  await chat.waitForAnswer();
+  await expect(chat.assistantMessages).toHaveCount(1);
+  await expect(answer).not.toContainText("Interrupted");
+  const after = await storedConversation(page, id);
+  expect(after.messages).toHaveLength(2);
+  expect(after.messages[1].metadata?.status).toBe("complete");
+  const text = after.messages[1].parts.filter((p) => p.type === "text").map((p) => p.text).join("");
+  expect(text.startsWith(kept)).toBe(true);
+  expect(text.trimEnd().endsWith("w9")).toBe(true); // the fake writes "w0 … w9 "
+  await expect(answer).toContainText("w9");
+});

@@ -43,8 +43,9 @@ app.route("/api/shared", shared);
 app.use("*", securityHeaders);
 app.use("/api/*", sameOrigin, identity());
 
-// Routes that call a model: limited per user and IP (each reserves its cost against the budgets itself).
-for (const path of ["/api/chat", "/api/images", "/api/vision"]) app.post(path, spendGuard);
+// Routes that call a model: limited per user and IP (each reserves its cost against the budgets
+// itself; chat and vision answers do so in the person's Durable Object, with the turn).
+for (const path of ["/api/chat", "/api/chat/:id/continue", "/api/images", "/api/vision", "/api/vision/threads/:id/continue"]) app.post(path, spendGuard);
 // Uploads call no model but fill storage: limited too.
 app.post("/api/vision/images", rateLimit);
 // Uploading a document fills storage and starts embedding (model calls).

@@ -1,77 +1,84 @@
-import { useEffect, useState, type ReactNode } from "react";
-import { Link } from "wouter";
-import type { Conversation } from "../../contract/api";
-import type { ChatMessage } from "../../contract/messages";
-import { ApiError, getConversation } from "../api";
-import { button } from "../ui/styles";
-import { ChatSession } from "./ChatSession";
+import { useEffect, useState } from "react";
+import { Link, useLocation } from "wouter";
+import { iconButton, primaryButton } from "../ui/styles";
+import { ConversationLoader } from "./ConversationLoader";
+import { ConversationList } from "./ConversationList";
+import { newConversationId } from "./ids";
+import { useConversations } from "./useConversations";
 
-type Load =
-  | { state: "loading" }
-  | { state: "failed"; message: string; missing: boolean }
-  | { state: "ready"; conversation: Conversation | null; messages: ChatMessage[]; answering: boolean };
+/**
+ * The chat page: the conversation list beside the open conversation. "/" and "/c/:id" share it. A
+ * new chat gets an id up front; when its first message moves the address to /c/<that id>, the
+ * ConversationLoader key stays the same, so the streaming conversation is not remounted.
+ */
+export default function ChatPage({ routeId }: { routeId: string | undefined }) {
+  const [draftId, setDraftId] = useState(newConversationId);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [, navigate] = useLocation();
+  const list = useConversations();
+  const id = routeId ?? draftId;
 
-interface Props {
-  id: string;
-  /** A conversation minted in this tab and not sent yet: nothing to load. */
-  isNew: boolean;
-  onConversationsChanged: () => void;
-  menuButton: ReactNode;
-}
+  // Once the draft has its own address it is a real conversation; "New chat" must start another one.
+  useEffect(() => {
+    if (routeId === draftId) setDraftId(newConversationId());
+  }, [routeId, draftId]);
 
-/** Loads a conversation's history once (the parent keys this by id), then hands it to the live chat. */
-export function ChatPage({ id, isNew, onConversationsChanged, menuButton }: Props) {
-  const [load, setLoad] = useState<Load>(() => (isNew ? { state: "ready", conversation: null, messages: [], answering: false } : { state: "loading" }));
+  useEffect(() => setDrawerOpen(false), [id]);
 
   useEffect(() => {
-    if (load.state !== "loading") return;
-    let live = true;
-    getConversation(id).then(
-      ({ conversation, messages, answering }) => live && setLoad({ state: "ready", conversation, messages, answering }),
-      (e: Error) => live && setLoad({ state: "failed", message: e.message, missing: e instanceof ApiError && e.status === 404 }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, load.state]);
+    if (!drawerOpen) return;
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setDrawerOpen(false);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [drawerOpen]);
 
-  if (load.state === "ready") {
-    return (
-      <ChatSession
-        id={id}
-        conversation={load.conversation}
-        initialMessages={load.messages}
-        answering={load.answering}
-        onConversationsChanged={onConversationsChanged}
-        menuButton={menuButton}
-      />
-    );
-  }
+  const menuButton = (
+    <button type="button" className={`${iconButton} shrink-0 md:hidden`} aria-label="Menu" aria-expanded={drawerOpen} aria-controls="conversations" onClick={() => setDrawerOpen(true)}>
+      <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+        <path d="M4 6h16M4 12h16M4 18h16" />
+      </svg>
+    </button>
+  );
 
   return (
-    <div className="flex h-full min-w-0 flex-1 flex-col">
-      <div className="flex items-center gap-2 border-b border-border px-3 py-2 md:hidden">{menuButton}</div>
-      <div className="m-auto max-w-md p-6 text-center">
-        {load.state === "loading" ? (
-          <p role="status" className="text-muted-foreground">
-            Loading conversation…
-          </p>
-        ) : (
-          <div role="alert" className="space-y-3">
-            <p>{load.missing ? "This conversation does not exist, or it is not yours." : load.message}</p>
-            <div className="flex justify-center gap-2">
-              {!load.missing && (
-                <button type="button" className={button} onClick={() => setLoad({ state: "loading" })}>
-                  Retry
-                </button>
-              )}
-              <Link href="/" className={button}>
-                New chat
-              </Link>
-            </div>
-          </div>
-        )}
-      </div>
+    <div className="flex min-h-0 flex-1">
+      {drawerOpen && (
+        // The close button and Escape are the accessible ways out; the backdrop is a pointer convenience.
+        <div aria-hidden="true" className="fixed inset-0 z-30 bg-black/40 md:hidden" onClick={() => setDrawerOpen(false)} />
+      )}
+      <nav
+        id="conversations"
+        aria-label="Conversations"
+        className={`${drawerOpen ? "fixed inset-y-0 left-0 z-40 flex shadow-xl" : "hidden"} w-72 max-w-[85vw] flex-col border-r border-border bg-card pt-3 md:static md:z-auto md:flex md:w-64 md:shadow-none lg:w-72`}
+      >
+        <div className="flex items-center gap-2 px-3 pb-3">
+          <Link href="/" className={`${primaryButton} flex-1`}>
+            New chat
+          </Link>
+          {drawerOpen && (
+            <button type="button" className={`${iconButton} md:hidden`} aria-label="Close menu" onClick={() => setDrawerOpen(false)}>
+              <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+                <path d="M6 6l12 12M18 6L6 18" />
+              </svg>
+            </button>
+          )}
+        </div>
+        <ConversationList
+          conversations={list.conversations}
+          loadError={list.error}
+          currentId={routeId}
+          query={list.query}
+          onQueryChange={list.setQuery}
+          onChanged={list.refresh}
+          onDeleted={(deletedId) => {
+            list.refresh();
+            if (deletedId === routeId) navigate("/", { replace: true });
+          }}
+        />
+      </nav>
+      <main className="flex min-w-0 flex-1">
+        <ConversationLoader key={id} id={id} isNew={routeId === undefined} onConversationsChanged={list.refresh} menuButton={menuButton} />
+      </main>
     </div>
   );
 }

@@ -1,21 +1,32 @@
 import { useState, type KeyboardEvent, type ReactNode } from "react";
-import { button, primaryButton } from "../ui/styles";
+import { button, input, primaryButton } from "../ui/styles";
 
 interface Props {
   busy: boolean;
+  /** Stop was pressed before the answer started; it stops as soon as it does. */
+  stopping?: boolean;
   onSend: (text: string) => void;
   onStop: () => void;
+  /** The text box's name ("Message" in chat, "Question" for vision, where it is shown above the box). */
+  label?: string;
+  showLabel?: boolean;
+  inputId?: string;
+  placeholder?: string;
+  sendLabel?: string;
+  /** Controls shown beside Send (vision's model picker); they put the composer in a stacked layout. */
+  extra?: ReactNode;
   /** The Attach files button (documents), rendered before the text box. */
   attach?: ReactNode;
 }
 
-export function Composer({ busy, onSend, onStop, attach }: Props) {
+/** Where a person writes to the model, for chat and vision alike: Enter sends, Shift+Enter adds a line, Stop while an answer is written. */
+export function Composer({ busy, stopping = false, onSend, onStop, label = "Message", showLabel = false, inputId = "composer", placeholder, sendLabel = "Send", extra, attach }: Props) {
   const [text, setText] = useState("");
   const canSend = !busy && text.trim().length > 0;
 
   const send = () => {
     if (!canSend) return;
-    onSend(text);
+    onSend(text.trim());
     setText("");
   };
 
@@ -26,35 +37,48 @@ export function Composer({ busy, onSend, onStop, attach }: Props) {
     send();
   };
 
+  const action = busy ? (
+    <button type="button" className={`${button} ${extra ? "" : "h-11"}`} onClick={onStop} disabled={stopping}>
+      {stopping ? "Stopping…" : "Stop"}
+    </button>
+  ) : (
+    <button type="submit" className={`${primaryButton} ${extra ? "" : "h-11"}`} disabled={!canSend}>
+      {sendLabel}
+    </button>
+  );
+
   return (
     <form
-      className="mx-auto flex w-full max-w-3xl items-end gap-2 px-4 pb-4 pt-2"
+      className={extra ? "flex flex-col gap-2" : "mx-auto flex w-full max-w-3xl items-end gap-2 px-4 pb-4 pt-2"}
       onSubmit={(e) => {
         e.preventDefault();
         send();
       }}
     >
       {attach}
-      <label htmlFor="composer" className="sr-only">
-        Message
+      <label htmlFor={inputId} className={showLabel ? "text-sm font-medium" : "sr-only"}>
+        {label}
       </label>
       <textarea
-        id="composer"
-        rows={1}
+        id={inputId}
+        rows={extra ? undefined : 1}
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
-        placeholder="Message the model (Enter sends, Shift+Enter adds a line)"
-        className="max-h-60 min-h-11 flex-1 resize-none rounded-xl border border-input bg-background px-3.5 py-2.5 text-[0.95rem] field-sizing-content placeholder:text-muted-foreground"
+        placeholder={placeholder ?? "Message the model (Enter sends, Shift+Enter adds a line)"}
+        className={
+          extra
+            ? `${input} min-h-20 resize-y`
+            : "max-h-60 min-h-11 flex-1 resize-none rounded-xl border border-input bg-background px-3.5 py-2.5 text-[0.95rem] field-sizing-content placeholder:text-muted-foreground"
+        }
       />
-      {busy ? (
-        <button type="button" className={`${button} h-11`} onClick={onStop}>
-          Stop
-        </button>
+      {extra ? (
+        <div className="flex flex-wrap items-center gap-2">
+          {extra}
+          <span className="ml-auto flex gap-2">{action}</span>
+        </div>
       ) : (
-        <button type="submit" className={`${primaryButton} h-11`} disabled={!canSend}>
-          Send
-        </button>
+        action
       )}
     </form>
   );

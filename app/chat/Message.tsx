@@ -15,10 +15,12 @@ interface Props {
   /** Render markdown only once the message scrolls near view (older messages of a long conversation). */
   deferred?: boolean;
   onRegenerate?: () => void;
-  onEdit: (messageId: string, text: string) => void;
+  /** Offered on an interrupted last answer. */
+  onContinue?: () => void;
+  onEdit?: (messageId: string, text: string) => void;
 }
 
-export function Message({ message, streaming, busy, deferred = false, onRegenerate, onEdit }: Props) {
+export function Message({ message, streaming, busy, deferred = false, onRegenerate, onContinue, onEdit }: Props) {
   const [draft, setDraft] = useState<string>();
   const isUser = message.role === "user";
   const text = messageText(message);
@@ -46,7 +48,7 @@ export function Message({ message, streaming, busy, deferred = false, onRegenera
             className={primaryButton}
             disabled={busy || !draft.trim()}
             onClick={() => {
-              onEdit(message.id, draft);
+              onEdit?.(message.id, draft);
               setDraft(undefined);
             }}
           >
@@ -94,13 +96,26 @@ export function Message({ message, streaming, busy, deferred = false, onRegenera
       {meta?.status === "failed" && (
         <p className="text-xs font-medium text-destructive">Failed: {meta.error ?? "the answer broke off."}</p>
       )}
+      {meta?.status === "interrupted" && (
+        <p className="text-xs font-medium text-amber-700 dark:text-amber-400">Interrupted — the server restarted while writing this answer</p>
+      )}
+      {meta?.note && (
+        <p role="status" className="rounded-md bg-sky-50 px-2 py-1 text-xs text-sky-900 dark:bg-sky-950 dark:text-sky-200">
+          {meta.note}
+        </p>
+      )}
 
       {!streaming && (
         <div className="flex flex-wrap items-center gap-1">
           <CopyButton text={text} label="Copy message" />
-          {isUser && (
+          {isUser && onEdit && (
             <button type="button" className={smallButton} disabled={busy} onClick={() => setDraft(text)}>
               Edit
+            </button>
+          )}
+          {onContinue && (
+            <button type="button" className={smallButton} disabled={busy} onClick={onContinue}>
+              Continue
             </button>
           )}
           {onRegenerate && (

@@ -11,14 +11,17 @@ interface Props {
   messages: ChatMessage[];
   status: ChatStatus;
   onRegenerate: () => void;
-  onEdit: (messageId: string, text: string) => void;
+  /** Carries on the last answer when a restart interrupted it. */
+  onContinue: () => void;
+  /** Absent where questions cannot be edited. */
+  onEdit?: (messageId: string, text: string) => void;
   /** Rendered under the last message (errors), inside the scroll area so it is seen in context. */
   footer?: ReactNode;
   empty: ReactNode;
   stick: ReturnType<typeof useStickToBottom>;
 }
 
-export function MessageList({ messages, status, onRegenerate, onEdit, footer, empty, stick }: Props) {
+export function MessageList({ messages, status, onRegenerate, onContinue, onEdit, footer, empty, stick }: Props) {
   const busy = status === "submitted" || status === "streaming";
   const last = messages.at(-1);
   const { scrollRef, contentRef, atBottom, scrollToBottom } = stick;
@@ -38,6 +41,7 @@ export function MessageList({ messages, status, onRegenerate, onEdit, footer, em
                 streaming={status === "streaming" && message === last && message.role === "assistant"}
                 onEdit={onEdit}
                 onRegenerate={message === last && message.role === "assistant" ? onRegenerate : undefined}
+                onContinue={message === last && message.metadata?.status === "interrupted" ? onContinue : undefined}
               />
             ))}
           </div>

@@ -14,8 +14,8 @@ interface OpenThread {
   image: VisionImage;
   messages: VisionMessage[];
   model: string;
-  /** Its last answer is still being written by another request. */
-  answering: boolean;
+  /** Stored on the server (not an image uploaded in this visit and not asked about yet). */
+  exists: boolean;
   /** Set for an image uploaded in this visit: the sizes before and after shrinking. */
   prepared?: PreparedImage;
 }
@@ -41,7 +41,7 @@ export default function VisionPage() {
     let live = true;
     setProblem(undefined);
     getThread(routeId).then(
-      (found) => live && setOpen({ id: found.thread.id, image: found.image, messages: found.messages, model: found.thread.model, answering: found.answering }),
+      (found) => live && setOpen({ id: found.thread.id, image: found.image, messages: found.messages, model: found.thread.model, exists: true }),
       (error: Error) => live && setProblem(error.message),
     );
     return () => void (live = false);
@@ -59,7 +59,7 @@ export default function VisionPage() {
       const prepared = await resizeImage(file);
       setWorking("Uploading…");
       const image = await uploadImage(prepared.blob);
-      setOpen({ id: newConversationId(), image, messages: [], model: DEFAULT_VISION_MODEL, answering: false, prepared });
+      setOpen({ id: newConversationId(), image, messages: [], model: DEFAULT_VISION_MODEL, exists: false, prepared });
     } catch (error) {
       setProblem((error as Error).message || "The image could not be read.");
     } finally {
@@ -120,7 +120,7 @@ export default function VisionPage() {
               threadId={open.id}
               image={open.image}
               initialMessages={open.messages}
-              answering={open.answering}
+              exists={open.exists}
               initialModel={open.model}
               onAsked={onAsked}
             />

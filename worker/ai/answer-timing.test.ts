@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ConversationDetail } from "../../contract/api";
-import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
+import { finalMetadata, newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
 afterEach(() => vi.restoreAllMocks());
@@ -16,7 +16,7 @@ async function answer(chunks: string[]) {
   const id = newConversationId();
   const stream = await readUiStream(await client.chat({ id, messages: [userMessage("time me")] }));
   const stored = (await (await client.fetch(`/api/conversations/${id}`)).json()) as ConversationDetail;
-  return { live: stream.filter((c) => c.type === "finish").at(-1)?.messageMetadata, saved: stored.messages.at(-1)!.metadata! };
+  return { live: finalMetadata(stream)!, saved: stored.messages.at(-1)!.metadata! };
 }
 
 describe("answer timing", () => {
@@ -26,7 +26,7 @@ describe("answer timing", () => {
     expect(saved.firstTokenMs).toBeGreaterThanOrEqual(PACE_MS);
     expect(saved.durationMs).toBeGreaterThanOrEqual(saved.firstTokenMs! + 3 * PACE_MS);
     expect(Number.isInteger(saved.firstTokenMs) && Number.isInteger(saved.durationMs)).toBe(true);
-    // The stream's finish carries them too, so the footer shows them before any reload.
+    // The stream's last metadata (sent just before its finish) carries them too, so the footer shows them before any reload.
     expect(live.firstTokenMs).toBe(saved.firstTokenMs);
     expect(live.durationMs).toBeGreaterThanOrEqual(live.firstTokenMs + 3 * PACE_MS);
   });

@@ -1,10 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import app from "../index";
-import { newConversationId, readUiStream, textOf, userMessage } from "../test/client";
+import { answerThrough } from "../test/answer-through";
+import { textOf } from "../test/client";
 import { legacyChunks, openAiChunks } from "../test/recorded-ai";
 import { createRestBinding, WorkersAiRunError } from "./rest-binding";
+import { resolveAiBackend } from "./seam";
 
 const BASE = "https://api.cloudflare.com/client/v4/accounts/acct123/ai";
 
@@ -91,38 +91,35 @@ describe("REST binding (the binding's run() over Cloudflare's REST contract)", (
   });
 });
 
-describe("the chat route through the REST seam", () => {
-  async function chatThrough(restUrl: string, answer: (request: Request) => Response) {
+describe("an answer through the REST seam", () => {
+  async function answerFrom(restUrl: string, answer: (request: Request) => Response) {
     const server = restServer(answer);
-    vi.spyOn(globalThis, "fetch").mockImplementation(server.fetcher);
-    const ctx = createExecutionContext();
-    const response = await app.fetch(
-      new Request("http://app.test/api/chat", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: newConversationId(), messages: [userMessage("hello")] }) }),
-      { ...env, WORKERS_AI_REST_URL: restUrl, WORKERS_AI_TOKEN: "tok_secret" },
-      ctx,
-    );
-    const chunks = await readUiStream(response);
-    await waitOnExecutionContext(ctx);
-    return { chunks, server };
+    const backend = resolveAiBackend({ ...env, WORKERS_AI_REST_URL: restUrl, WORKERS_AI_TOKEN: "tok_secret" }, server.fetcher);
+    return { ...(await answerThrough(backend)), server };
   }
 
   it("streams OpenAI-style chunks from real Workers AI's REST API and says so", async () => {
-    const { chunks, server } = await chatThrough(BASE, () => sse(openAiChunks(["Hello", " from", " REST"])));
+    const { chunks, servedBy, server } = await answerFrom(BASE, () => sse(openAiChunks(["Hello", " from", " REST"])));
     expect(textOf(chunks)).toBe("Hello from REST");
-    expect(chunks.find((c) => c.type === "finish")?.messageMetadata.servedBy).toBe("Workers AI (REST)");
+    expect(servedBy).toBe("Workers AI (REST)");
     expect(server.requests[0].headers.get("authorization")).toBe("Bearer tok_secret");
   });
 
   it("names the local engine's model file when the local engine answers", async () => {
-    const { chunks } = await chatThrough("http://127.0.0.1:8788/client/v4/accounts/local/ai", () => sse(legacyChunks(["tiny"]), { "x-local-engine-model": "stories260K.gguf" }));
+    const { chunks, servedBy } = await answerFrom("http://127.0.0.1:8788/client/v4/accounts/local/ai", () => sse(legacyChunks(["tiny"]), { "x-local-engine-model": "stories260K.gguf" }));
     expect(textOf(chunks)).toBe("tiny");
-    expect(chunks.find((c) => c.type === "finish")?.messageMetadata.servedBy).toBe("Local engine · stories260K.gguf");
+    expect(servedBy).toBe("Local engine · stories260K.gguf");
   });
 
-  it("says plainly when the local engine has no model", async () => {
-    const { chunks } = await chatThrough("http://127.0.0.1:8788/client/v4/accounts/local/ai", () =>
+  it("says plainly when the local engine has no model, and logs neither the token nor the prompt", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((...args) => void lines.push(args.join(" ")));
+    const { chunks, outcome } = await answerFrom("http://127.0.0.1:8788/client/v4/accounts/local/ai", () =>
       Response.json({ result: null, success: false, errors: [{ code: 9901, message: "no text model" }], messages: [] }, { status: 503 }),
     );
     expect(chunks.find((c) => c.type === "error")?.errorText).toContain("LOCAL_TEXT_MODEL");
+    expect(outcome.failure?.code).toBe("engine_no_model");
+    expect(lines.some((line) => line.includes("answer.error"))).toBe(true);
+    for (const line of lines) expect(line).not.toMatch(/tok_secret|hello/);
   });
 });

@@ -1,11 +1,7 @@
-import type { Context } from "hono";
-import { createUIMessageStreamResponse, streamText, toUIMessageStream, type LanguageModelUsage, type ModelMessage, type ToolSet } from "ai";
+import { streamText, toUIMessageStream, type LanguageModelUsage, type ModelMessage, type ToolSet, type UIMessageChunk } from "ai";
 import type { AppError } from "../../contract/errors";
-import type { AnswerStatus, ChatMessage, MessageMetadata } from "../../contract/messages";
-import type { AppEnv } from "../http/app-types";
+import type { ChatMessage, MessageMetadata, MessageUsage } from "../../contract/messages";
 import { toAppError } from "../http/errors";
-import { estimateUsage } from "./estimate-usage";
-import { randomId } from "../http/ids";
 import { log } from "../http/log";
 import { chatModelFor, type AiBackend } from "./seam";
 import { guardModelStream } from "./stream-guard";
@@ -13,30 +9,40 @@ import { guardModelStream } from "./stream-guard";
 export interface AnswerRequest {
   backend: AiBackend;
   model: string;
-  /** The UI history the answer continues (its last message is the person's). */
+  /** The UI history the answer continues: when its last message is an assistant's, the answer carries on that message. */
   history: ChatMessage[];
   /** The same history as the model sees it (the vision route adds the image here). */
   modelMessages: ModelMessage[];
+  /** The new answer's id (ignored when the history ends with an assistant message). */
+  messageId: string;
   instructions?: string;
   temperature?: number;
   maxTokens?: number;
-  /** Extra metadata for the answer, read at its start and end (so it may be filled in meanwhile). */
+  /** Extra metadata for the answer, read when it starts (a vision licence note is filled in before). */
   metadata?: MessageMetadata;
-  /** Persists the answer: complete, or partial and marked stopped or failed. Always called once. */
-  save: (answer: ChatMessage) => Promise<void>;
+  /** Stop: aborts the model call. */
+  signal: AbortSignal;
+}
+
+/** What the model call left behind once its chunks have ended. */
+export interface AnswerOutcome {
+  failure?: AppError;
+  /** As the model reported it; absent when the answer ended early (the caller estimates then). */
+  usage?: MessageUsage;
+  /** Time to first token and the whole call's time, as the Worker sees them (answer footers show them). */
+  timing?: { firstTokenMs?: number; durationMs: number };
 }
 
 /**
- * Streams a model's answer as an AI SDK UI message stream and saves it when the stream ends, however
- * it ends: finished, stopped by the person, abandoned by a closed tab, or broken upstream. The
- * request's abort signal reaches the model call (enable_request_signal), so a Stop stops the spend.
+ * One model answer as AI SDK UI message chunks, with the ways it can go wrong turned into an outcome
+ * instead of thrown: the caller (the Durable Object's answer run) reads the chunks to their end,
+ * then decides how the answer ended. The stream ends without a `finish` chunk: that, with the final
+ * metadata, is the caller's to send.
  */
-export function streamAnswer(c: Context<AppEnv>, request: AnswerRequest): Response {
+export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<UIMessageChunk>; outcome: () => AnswerOutcome } {
   const { backend, model } = request;
-  const saved = deferred();
-  c.executionCtx.waitUntil(saved.promise);
-  let failure: AppError | undefined;
-  // Aborts the model call when the person stops (the request's signal) or when the model goes silent.
+  const outcome: AnswerOutcome = {};
+  // Aborts the model call when the model goes silent (stream-guard.ts); Stop comes in through request.signal.
   const giveUp = new AbortController();
   // Time to first token and the whole answer's time, as the Worker sees them (answer footers show them).
   const startedAt = Date.now();
@@ -49,61 +55,37 @@ export function streamAnswer(c: Context<AppEnv>, request: AnswerRequest): Respon
     messages: request.modelMessages,
     temperature: request.temperature,
     maxOutputTokens: request.maxTokens,
-    abortSignal: AbortSignal.any([c.req.raw.signal, giveUp.signal]),
+    abortSignal: AbortSignal.any([request.signal, giveUp.signal]),
     // The seam retries (withRetries, with jitter and a time bound); a second layer would multiply them.
     maxRetries: 0,
     // Reported once, below, without the request body: errors carry the prompt in requestBodyValues.
     onError: () => {},
   });
 
-  const stream = toUIMessageStream<ToolSet, ChatMessage>({
+  const chunks = toUIMessageStream<ToolSet, ChatMessage>({
     stream: guardModelStream(result.stream, giveUp),
     originalMessages: request.history,
-    generateMessageId: randomId,
+    generateMessageId: () => request.messageId,
+    sendFinish: false,
     messageMetadata: ({ part }): MessageMetadata | undefined => {
       if (part.type === "text-delta" && firstTokenAt === undefined) firstTokenAt = Date.now();
       if (part.type === "start") return { ...request.metadata, model, createdAt: Date.now() };
-      if (part.type === "finish") return { ...request.metadata, model, servedBy: backend.servedBy(), usage: usageOf(part.totalUsage), status: "complete", ...timing() };
+      if (part.type === "finish") outcome.usage = usageOf(part.totalUsage);
       return undefined;
     },
     onError: (error) => {
       // The first error is the cause; later calls only echo it back as an Error(errorText).
-      if (!failure) {
+      if (!outcome.failure) {
         // Mid-stream, anything unrecognised came from the model side (a reset connection, bad SSE).
-        failure = toAppError(error, "upstream");
-        log("answer.error", { model, code: failure.code, workersAiCode: failure.workersAiCode, detail: String(error).slice(0, 300) });
+        outcome.failure = toAppError(error, "upstream");
+        log("answer.error", { model, code: outcome.failure.code, workersAiCode: outcome.failure.workersAiCode, detail: String(error).slice(0, 300) });
       }
-      return failure.message;
-    },
-    onEnd: async ({ responseMessage, isAborted, isCancelled }) => {
-      const status: AnswerStatus = failure ? "failed" : isAborted || isCancelled ? "stopped" : "complete";
-      const metadata: MessageMetadata = {
-        ...request.metadata,
-        ...responseMessage.metadata,
-        model,
-        servedBy: backend.servedBy(),
-        usage: responseMessage.metadata?.usage ?? estimateUsage({ instructions: request.instructions, messages: request.modelMessages }, responseMessage),
-        status,
-        ...timing(),
-        ...(failure ? { error: failure.message } : {}),
-      };
-      try {
-        await request.save({ ...responseMessage, metadata });
-      } finally {
-        saved.resolve();
-      }
+      return outcome.failure.message;
     },
   });
-
-  return createUIMessageStreamResponse({ stream });
+  return { chunks, outcome: () => ({ ...outcome, timing: timing() }) };
 }
 
-function usageOf(usage: LanguageModelUsage): MessageMetadata["usage"] {
+function usageOf(usage: LanguageModelUsage): MessageUsage {
   return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }

@@ -1,81 +1,55 @@
-import { Hono } from "hono";
-import { convertToModelMessages } from "ai";
-import { chatRequestSchema, type ChatSettings } from "../../contract/api";
+import { Hono, type Context } from "hono";
+import { chatRequestSchema, idSchema, type ChatSettings } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import type { ChatMessage } from "../../contract/messages";
-import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
-import { resolveAiBackend } from "../ai/seam";
-import { streamAnswer } from "../ai/stream-answer";
+import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
+import { rejoinResponse, turnResponse } from "../http/answer-response";
+import { currentRequestId } from "../http/log";
+import { isNewVisitor } from "../http/new-visitor";
 import { readJson } from "../http/validate";
-import { answerCost, withCost, worstCaseAnswer } from "../spend/answer-cost";
-import { reserve, settle } from "../spend/spend";
-import { retrievePassages, withPassageRules, withPassages } from "../retrieval/retrieve-passages";
+import { budgetsOf } from "../spend/spend";
+import type { TurnPayer } from "../store/api";
 import { userStore } from "../store/stub";
 
 /**
- * POST /api/chat: the AI SDK UI message protocol. Validate, save the user's message, stream the
- * answer, and save it when it ends — complete, or marked partial when stopped, failed or abandoned.
+ * Chat answers, written by the person's Durable Object so they outlive the request:
+ * - POST /api/chat: the AI SDK UI message protocol (DefaultChatTransport). Validated here; the
+ *   Durable Object retrieves document passages, reserves the worst case against the budget
+ *   (worker/spend/), saves the question, calls the model and streams the answer.
+ * - GET /api/chat/:id/stream: the AI SDK's resume protocol: the running answer from its start, then
+ *   live; 204 when nothing runs.
+ * - POST /api/chat/:id/stop: Stop, from any tab: ends the model call; answers the saved message.
+ * - POST /api/chat/:id/continue: carries on an interrupted answer, streaming it whole.
  */
-export const chat = new Hono<AppEnv>().post("/", async (c) => {
-  const body = await readJson(c, chatRequestSchema);
-  const history = body.messages as ChatMessage[];
-  const store = userStore(c);
+export const chat = new Hono<AppEnv>()
+  .post("/", async (c) => {
+    const body = await readJson(c, chatRequestSchema);
+    const messages = body.messages as ChatMessage[];
+    const settings = pickSettings(body);
+    if (settings.model && !findChatModel(settings.model)) throw new AppError("unknown_model", `There is no chat model called ${settings.model}. Pick one from the list.`);
+    if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's message.");
+    if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The last message has no text. Write something to send.");
+    return turnResponse(
+      await userStore(c).startChatTurn({ conversationId: body.id, settings, messages, documentIds: body.documentIds, payer: payerOf(c), requestId: currentRequestId() }),
+    );
+  })
+  .get("/:id/stream", async (c) => {
+    const id = conversationId(c.req.param("id"));
+    // A visitor with no cookie yet has nothing running: no Durable Object is woken to say so.
+    return rejoinResponse(isNewVisitor(c) ? null : await userStore(c).answerStream("chat", id));
+  })
+  .post("/:id/stop", async (c) => {
+    const message = await userStore(c).stopAnswer("chat", conversationId(c.req.param("id")));
+    return message ? c.json({ message }) : c.body(null, 204);
+  })
+  .post("/:id/continue", async (c) =>
+    turnResponse(await userStore(c).continueAnswer("chat", conversationId(c.req.param("id")), payerOf(c), currentRequestId())),
+  );
 
-  const requested = pickSettings(body);
-  if (requested.model && !findChatModel(requested.model)) throw unknownModel(requested.model);
-  if (history.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's message.");
-  if (!hasText(history.at(-1)!)) throw new AppError("bad_request", "The last message has no text. Write something to send.");
-
-  // One Durable Object round trip before the answer streams: saveHistory merges the request's
-  // settings over the stored ones and returns them (a separate read first cost ~5 ms of TTFT).
-  const { settings } = await store.saveHistory(body.id, requested, history);
-  const model = settings.model ?? DEFAULT_CHAT_MODEL;
-  // A stored model the catalog has since dropped (the request's own was checked above).
-  if (!findChatModel(model)) {
-    await store.abandonAnswer(body.id);
-    throw unknownModel(model);
-  }
-
-  const question = history.at(-1)!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
-  const passages = await retrievePassages(store, { namespace: c.var.userId, conversationId: body.id, question, documentIds: body.documentIds }).catch(async (error) => {
-    await store.abandonAnswer(body.id);
-    throw error;
-  });
-
-  // Always sent, so the reservation below is a true upper bound (a model's own default can be larger).
-  // The passages are part of the prompt, so the worst case counts them too.
-  const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
-  const modelMessages = withPassages(await convertToModelMessages(history), passages);
-  const instructions = withPassageRules(settings.system, passages);
-  const reservation = await reserve(c.env, c.var, worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens)).catch(async (error) => {
-    await store.abandonAnswer(body.id);
-    throw error;
-  });
-
-  const backend = resolveAiBackend(c.env);
-  return streamAnswer(c, {
-    backend,
-    model,
-    history,
-    modelMessages,
-    instructions,
-    metadata: passages ? { citations: passages.citations } : undefined,
-    temperature: settings.temperature,
-    maxTokens,
-    save: async (answer) => {
-      const cost = answerCost(model, answer, backend.kind === "local-engine");
-      try {
-        await store.saveAnswer(body.id, withCost(answer, cost));
-      } finally {
-        await settle(c.env, reservation, cost.neurons);
-      }
-    },
-  });
-});
-
-function unknownModel(model: string): AppError {
-  return new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
+/** Who pays for an answer, and this Worker's budgets: passed into the Durable Object, which reserves and settles. */
+export function payerOf(c: Context<AppEnv>): TurnPayer {
+  return { userId: c.var.userId, person: c.var.person, budgets: budgetsOf(c.env) };
 }
 
 /** Only the settings this request names: an omitted one keeps the conversation's stored value. */
@@ -86,4 +60,10 @@ function pickSettings({ model, system, temperature, maxTokens }: ChatSettings): 
 /** A question with nothing in it would still be sent to the model, and paid for. */
 export function hasText(message: { parts: readonly { type: string; text?: string }[] }): boolean {
   return message.parts.some((part) => part.type === "text" && !!part.text?.trim());
+}
+
+function conversationId(raw: string): string {
+  const parsed = idSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("not_found", "That conversation does not exist.");
+  return parsed.data;
 }

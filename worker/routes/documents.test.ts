@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DocumentRecord } from "../../contract/documents";
 import { DOCUMENT_EMBEDDING_MODEL, RERANKER_MODEL } from "../../contract/models";
-import { newConversationId, readUiStream, TestClient, textOf, userMessage } from "../test/client";
+import { finalMetadata, newConversationId, readUiStream, TestClient, textOf, userMessage } from "../test/client";
 import { makePdf } from "../test/pdf-fixtures";
 import { fakeEmbeddingAnswer, fakeRerankAnswer } from "../test/recorded-embeddings";
 import { legacyChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
@@ -155,7 +155,7 @@ describe("documents: isolation and delete", () => {
     // Naming the document in a chat request attaches nothing: it is not in the stranger's store.
     const response = await stranger.chat({ id: newConversationId(), messages: [userMessage("What does the secret recipe use?")], documentIds: [record.id] });
     const chunks = await readUiStream(response);
-    expect(chunks.find((c) => c.type === "finish")?.messageMetadata?.citations).toBeUndefined();
+    expect(finalMetadata(chunks)?.citations).toBeUndefined();
     expect(lastUserText(chatCall(fake))).not.toContain("cardamom");
     expect((await owner.fetch(`/api/documents/${record.id}`)).status).toBe(200);
   });
@@ -186,7 +186,7 @@ describe("chat with documents", () => {
     const response = await client.chat({ id: conversationId, messages: [userMessage("What is the vault code?")], documentIds: [record.id] });
     const chunks = await readUiStream(response);
     expect(textOf(chunks)).toBe("The vault code is 4471 [1].");
-    const citations = chunks.find((c) => c.type === "finish")?.messageMetadata?.citations as { n: number; documentName: string; quote: string }[];
+    const citations = finalMetadata(chunks)?.citations as { n: number; documentName: string; quote: string }[];
     expect(citations[0]).toMatchObject({ n: 1, documentName: "harbour.txt" });
     expect(citations[0].quote).toContain("4471");
 
@@ -204,7 +204,7 @@ describe("chat with documents", () => {
 
     // Later questions in the conversation search it without naming it again.
     const again = await client.chat({ id: conversationId, messages: [userMessage("What is the vault code?"), { id: "a1", role: "assistant", parts: [{ type: "text", text: "4471 [1]" }] }, userMessage("And the vault code again?")] });
-    expect((await readUiStream(again)).find((c) => c.type === "finish")?.messageMetadata?.citations?.length).toBeGreaterThan(0);
+    expect(finalMetadata(await readUiStream(again))?.citations?.length).toBeGreaterThan(0);
   });
 
   it("a document cannot close the quoted block early", async () => {
@@ -224,7 +224,7 @@ describe("chat with documents", () => {
     const record = await uploaded(client, "Bread needs flour, water, salt and yeast.", "bread.txt");
     const response = await client.chat({ id: newConversationId(), messages: [userMessage("Who won the 1998 world cup?")], documentIds: [record.id] });
     const chunks = await readUiStream(response);
-    expect(chunks.find((c) => c.type === "finish")?.messageMetadata?.citations).toEqual([]);
+    expect(finalMetadata(chunks)?.citations).toEqual([]);
     expect(lastUserText(chatCall(fake))).toContain("No passage in the attached documents matched this question.");
   });
 
@@ -239,7 +239,7 @@ describe("chat with documents", () => {
     await client.fetch(`/api/documents/${record.id}`, { method: "DELETE" });
     fake.calls.length = 0;
     const chunks = await readUiStream(await client.chat({ id: conversationId, messages: [userMessage("When does the ferry leave?")] }));
-    expect(chunks.find((c) => c.type === "finish")?.messageMetadata?.citations).toBeUndefined();
+    expect(finalMetadata(chunks)?.citations).toBeUndefined();
     expect(lastUserText(chatCall(fake))).not.toContain("06:40");
   });
 });

@@ -1,11 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { convertToModelMessages, type UIMessage } from "ai";
 import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
 import { worstCaseAnswer } from "../spend/answer-cost";
-import app from "../index";
+import { budgetsOf, ledger, spenderOf } from "../spend/spend";
 import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
@@ -70,21 +69,28 @@ describe("daily budget", () => {
     const maxTokens = 100;
     const worst = worstCaseAnswer(DEFAULT_CHAT_MODEL, { messages: await convertToModelMessages([userMessage("hi")] as UIMessage[]) }, maxTokens);
     const actual = tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, 5, 3);
-    // Room for one worst case plus one settled answer, not two worst cases at once.
-    const limit = worst + actual;
-    const withBudget = { ...env, GUEST_DAILY_NEURONS: String(limit), GLOBAL_DAILY_NEURONS: "0" };
-    const call = async (path: string, init: RequestInit) => {
-      const ctx = createExecutionContext();
-      const response = await app.fetch(new Request(`http://app.test${path}`, { ...init, headers: { cookie: client.cookie!, "content-type": "application/json", ...init.headers } }), withBudget, ctx);
-      const body = response.headers.get("content-type")?.includes("event-stream") ? await readUiStream(response) : await response.json();
-      await waitOnExecutionContext(ctx);
-      return { response, body: body as any };
+    // The answers are reserved inside the person's Durable Object, with the deployment's own
+    // budgets (wrangler.jsonc): the guest has already spent all but room for one worst case plus
+    // one settled answer today, not two worst cases at once.
+    const limit = budgetsOf(env).guest;
+    const earlier = limit - (worst + actual);
+    expect(earlier).toBeGreaterThan(0);
+    const payer = { userId: client.userId!, person: { kind: "guest", owner: false } as const };
+    const now = Date.now();
+    const spent = await ledger(env).reserve({ spender: spenderOf(payer), neurons: earlier, personLimit: limit, globalLimit: 0, now });
+    if (!spent.ok) throw new Error("could not record the earlier spend");
+    await ledger(env).settle(spent.reservation.id, earlier);
+    const status = async () => ((await (await client.fetch("/api/status")).json()) as { budget: { limit: number; used: number } }).budget;
+    const ask = async () => {
+      const response = await client.chat({ id: newConversationId(), messages: [userMessage("hi")], maxTokens });
+      return { response, body: (response.headers.get("content-type")?.includes("event-stream") ? await readUiStream(response) : await response.json()) as any };
     };
-    const ask = () => call("/api/chat", { method: "POST", body: JSON.stringify({ id: newConversationId(), messages: [userMessage("hi")], maxTokens }) });
 
     expect((await ask()).response.status).toBe(200); // settled to `actual`
-    expect((await call("/api/status", {})).body.budget).toMatchObject({ limit, used: actual, global: { limit: 0 } });
+    // Settled after the answer is saved, off the response's path: wait for the state, not a duration.
+    await vi.waitFor(async () => expect(await status()).toMatchObject({ limit, used: earlier + actual }));
     expect((await ask()).response.status).toBe(200); // worst + actual still fits
+    await vi.waitFor(async () => expect(await status()).toMatchObject({ used: earlier + 2 * actual }));
     const refused = await ask();
     expect(refused.response.status).toBe(429);
     expect(refused.body.error.code).toBe("budget_exhausted");

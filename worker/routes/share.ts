@@ -16,9 +16,11 @@ export const share = new Hono<AppEnv>()
   // Each call writes up to a megabyte to the shared store: limited like the generating routes.
   .post("/conversations/:id/share", rateLimit, async (c) => {
     const id = idSchema.safeParse(c.req.param("id"));
-    const detail = id.success ? await userStore(c).getConversation(id.data) : null;
+    const store = userStore(c);
+    const detail = id.success ? await store.getConversation(id.data) : null;
     if (!detail) throw new AppError("not_found", "That conversation does not exist.");
-    if (detail.answering) throw new AppError("share_busy");
+    // A snapshot taken mid-answer would share half an answer.
+    if (await store.isAnswering("chat", detail.conversation.id)) throw new AppError("share_busy");
     const snapshot = JSON.stringify(snapshotOf(detail, Date.now()));
     if (new TextEncoder().encode(snapshot).length > SHARE_LIMITS.maxSnapshotBytes) {
       throw new AppError("too_large", `This conversation is too long to share (a link holds at most ${SHARE_LIMITS.maxSnapshotBytes / 1_000_000} MB of text).`);

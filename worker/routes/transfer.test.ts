@@ -114,7 +114,8 @@ describe("import", () => {
     // The same messages, ids, order and metadata (what each answer cost included), and no budget spent.
     expect(again.messages).toEqual(original.messages);
     expect(((await (await client.fetch("/api/status")).json()) as any).budget.used).toBe(usageBefore);
-    expect((await detail(client, copy.id)).answering).toBe(false);
+    // Nothing is left being answered: the conversation has no running answer to rejoin.
+    expect((await client.fetch(`/api/chat/${copy.id}/stream`)).status).toBe(204);
 
     // The archive's bundle imports too, every conversation in it.
     const files = unzipSync(new Uint8Array(await (await client.fetch("/api/export")).arrayBuffer()));

@@ -1,3 +1,4 @@
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
@@ -5,7 +6,7 @@ import { findChatModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
 import { IMAGE_INPUT_TOKENS } from "../spend/answer-cost";
 import { DEFAULT_VISION_MODEL, LICENCE_ACCEPTED_NOTE, VISION_LIMITS } from "../../contract/vision-api";
-import { newConversationId, readUiStream, TestClient, textOf, userMessage } from "../test/client";
+import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, textOf, userMessage } from "../test/client";
 import { bindingError, heldSseStream, legacyChunks, openAiChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
 import { countedUpload, gif, pngHeader, TINY_PNG } from "../test/vision-images";
 
@@ -142,7 +143,7 @@ describe("POST /api/vision", () => {
     expect(response.status).toBe(200);
     const chunks = await readUiStream(response);
     expect(textOf(chunks)).toBe("A single dot.");
-    expect(chunks.find((c) => c.type === "finish")?.messageMetadata).toMatchObject({ model: DEFAULT_VISION_MODEL, servedBy: "Workers AI", status: "complete", usage: { outputTokens: 3 } });
+    expect(finalMetadata(chunks)).toMatchObject({ model: DEFAULT_VISION_MODEL, servedBy: "Workers AI", status: "complete", usage: { outputTokens: 3 } });
     expect(fake.calls).toHaveLength(1);
     expect(fake.calls[0].model).toBe(DEFAULT_VISION_MODEL);
     const [question] = userTurns(fake.calls[0]);
@@ -159,23 +160,57 @@ describe("POST /api/vision", () => {
     expect(list.threads.map((t) => t.id)).toEqual([id]);
   });
 
-  it("says an answer is on its way while it streams, and not once it is saved", async () => {
-    const upstream = heldSseStream(legacyChunks(["A ", "dot."]), 1);
-    useAi(() => upstream.stream);
+  it("a vision answer outlives its request: a second page rejoins it live, and Stop from there saves it as stopped", async () => {
+    let signal!: AbortSignal;
+    useAi((call) => heldSseStream(legacyChunks(["A ", "dot ", "on ", "white."]), 1, (signal = call.options?.signal as AbortSignal)).stream);
     const client = new TestClient();
     const imageId = await uploadedImageId(client);
     const id = newConversationId();
-    const reading = readUiStream(await ask(client, { id, imageId, messages: [userMessage("What is this?")] }));
+    const first = await readUntil(await ask(client, { id, imageId, messages: [userMessage("What is this?")] }), "A ");
+    // The first page goes away; that is not a Stop.
+    await first.reader.cancel();
 
-    const during = (await storedThread(client, id)) as { answering?: boolean; messages: unknown[] };
-    expect(during.answering).toBe(true);
-    expect(during.messages).toHaveLength(1);
+    const rejoined = await client.fetch(`/api/vision/threads/${id}/stream`);
+    expect(rejoined.status).toBe(200);
+    const { reader } = await readUntil(rejoined, "A ");
+    expect((await storedThread(client, id)).messages).toHaveLength(1); // the question, saved before the model was called
 
-    upstream.release();
-    expect(textOf(await reading)).toBe("A dot.");
-    await vi.waitFor(async () => {
-      expect(await storedThread(client, id)).toMatchObject({ answering: false, messages: [{ role: "user" }, { role: "assistant" }] });
-    });
+    const stop = await client.fetch(`/api/vision/threads/${id}/stop`, { method: "POST" });
+    expect(stop.status).toBe(200);
+    expect(((await stop.json()) as { message: any }).message.metadata.status).toBe("stopped");
+    expect(signal.aborted).toBe(true);
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    expect(rest).toContain('"status":"stopped"');
+    const stored = await storedThread(client, id);
+    expect(stored.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(stored.messages[1].parts.find((p: any) => p.type === "text").text).toBe("A ");
+    expect((await client.fetch(`/api/vision/threads/${id}/stream`)).status).toBe(204);
+  });
+
+  it("a vision answer interrupted by a restart is kept, and Continue carries it on with the image attached again", async () => {
+    const fake = useAi((call) =>
+      fake.calls.length === 1 ? heldSseStream(legacyChunks(["A red ", "square ", "on"]), 2, call.options?.signal as AbortSignal).stream : sseStream(legacyChunks([" a white page."])),
+    );
+    const client = new TestClient();
+    const imageId = await uploadedImageId(client);
+    const id = newConversationId();
+    const { reader } = await readUntil(await ask(client, { id, imageId, messages: [userMessage("Describe this image")] }), "square ");
+    const userId = client.userId!;
+    const store = env.USER_STORE.get(env.USER_STORE.idFromName(userId));
+    await vi.waitFor(() => runInDurableObject(store, (_s, state) => expect(state.storage.sql.exec(`SELECT body FROM answer_chunks`).toArray().map((r) => r.body).join("")).toContain("square ")));
+    await abortAllDurableObjects();
+    await reader.cancel().catch(() => {});
+
+    const interrupted = (await storedThread(client, id)).messages[1];
+    expect(interrupted.metadata.status).toBe("interrupted");
+    expect(interrupted.parts.find((p: any) => p.type === "text").text).toBe("A red square ");
+
+    const chunks = await readUiStream(await client.fetch(`/api/vision/threads/${id}/continue`, { method: "POST" }));
+    expect(textOf(chunks)).toBe("A red square  a white page.");
+    expect(imageUrlsIn(userTurns(fake.calls[1])[0].content)).toEqual([TINY_PNG_URI]);
+    const after = (await storedThread(client, id)).messages;
+    expect(after.map((m) => [m.id, m.metadata.status])).toEqual([[after[0].id, undefined], [interrupted.id, "complete"]]);
   });
 
   it("streams an OpenAI-format answer from the chosen vision model", async () => {
@@ -225,7 +260,7 @@ describe("POST /api/vision", () => {
     expect(fake.calls[1].inputs).toEqual({ prompt: "agree" });
     expect(imageUrlsIn(userTurns(fake.calls[2])[0].content)).toEqual([TINY_PNG_URI]);
     expect(textOf(chunks)).toBe("A dot.");
-    expect(chunks.find((c) => c.type === "finish")?.messageMetadata.note).toBe(LICENCE_ACCEPTED_NOTE);
+    expect(finalMetadata(chunks)?.note).toBe(LICENCE_ACCEPTED_NOTE);
     expect((await storedThread(client, id)).messages[1].metadata).toMatchObject({ note: LICENCE_ACCEPTED_NOTE, status: "complete" });
   });
 

@@ -1,28 +1,23 @@
 import { Hono, type Context } from "hono";
-import { convertToModelMessages, type ModelMessage } from "ai";
 import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
-import type { ChatMessage, MessageMetadata } from "../../contract/messages";
-import { CHAT_SETTINGS_LIMITS } from "../../contract/models";
-import { DEFAULT_VISION_MODEL, isVisionModel, LICENCE_ACCEPTED_NOTE, visionRequestSchema, type VisionMessage } from "../../contract/vision-api";
-import { resolveAiBackend } from "../ai/seam";
-import { streamAnswer } from "../ai/stream-answer";
+import { DEFAULT_VISION_MODEL, isVisionModel, visionRequestSchema, type VisionMessage } from "../../contract/vision-api";
 import type { AppEnv } from "../http/app-types";
-import { isNewVisitor } from "../http/new-visitor";
+import { rejoinResponse, turnResponse } from "../http/answer-response";
+import { currentRequestId } from "../http/log";
 import { readJson } from "../http/validate";
-import { hasText } from "./chat";
-import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
-import { reserve, settle } from "../spend/spend";
+import { isNewVisitor } from "../http/new-visitor";
+import { hasText, payerOf } from "./chat";
 import { userStore } from "../store/stub";
-import { visionBinding } from "../vision/binding";
-import { deleteUploadObjects, keepUpload, readUploadObject, saveUpload } from "../vision/save-upload";
+import { deleteUploadObjects, readUploadObject, saveUpload } from "../vision/save-upload";
 import { readUpload } from "../vision/uploads";
 
 /**
  * Vision Q&A: upload an image once, then ask about it. The image stays in R2 and the Worker
  * attaches it to every model call itself, so follow-up questions send text only and no client ever
  * names a URL for the Worker to fetch. Every id is looked up in the caller's own store first: another
- * person's image or thread is simply not found.
+ * person's image or thread is simply not found. Answers are written by the person's Durable Object,
+ * as chat's are (routes/chat.ts): rejoin, stop and continue work the same way under /threads/:id.
  */
 export const vision = new Hono<AppEnv>()
   .post("/images", async (c) => {
@@ -55,6 +50,17 @@ export const vision = new Hono<AppEnv>()
     if (deleted.orphanedImageId) await deleteUploadObjects(c.env.MEDIA, c.var.userId, [deleted.orphanedImageId]);
     return c.body(null, 204);
   })
+  .get("/threads/:id/stream", async (c) => {
+    const id = threadId(c.req.param("id"));
+    return rejoinResponse(isNewVisitor(c) ? null : await userStore(c).answerStream("vision", id));
+  })
+  .post("/threads/:id/stop", async (c) => {
+    const message = await userStore(c).stopAnswer("vision", threadId(c.req.param("id")));
+    return message ? c.json({ message }) : c.body(null, 204);
+  })
+  .post("/threads/:id/continue", async (c) =>
+    turnResponse(await userStore(c).continueAnswer("vision", threadId(c.req.param("id")), payerOf(c), currentRequestId())),
+  )
   .post("/", async (c) => {
     const body = await readJson(c, visionRequestSchema);
     const messages = body.messages as VisionMessage[];
@@ -62,58 +68,22 @@ export const vision = new Hono<AppEnv>()
     if (!isVisionModel(model)) throw new AppError("unknown_model", `${model} cannot read images. Pick a vision model from the list.`);
     if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's question.");
     if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The question has no text. Write something to ask.");
-
-    const { image, object, pending } = await loadImage(c, body.imageId);
-    const bytes = new Uint8Array(await object.arrayBuffer());
-    const store = userStore(c);
-    const maxTokens = body.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
-    const modelMessages = withImage(await convertToModelMessages(messages), bytes, image.mediaType);
-    // Reserved before the question is saved, so a refusal leaves no unanswered question behind.
-    const reservation = await reserve(c.env, c.var, worstCaseAnswer(model, { instructions: body.system, messages: modelMessages }, maxTokens, IMAGE_INPUT_TOKENS));
-    const saved = await store.saveVisionHistory(body.id, image.id, model, messages).catch(async (error) => {
-      await settle(c.env, reservation, 0);
-      throw error;
-    });
-    if (!saved) {
-      await settle(c.env, reservation, 0); // no model was called
-      throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
-    }
-    // Asked about now: out of the prefix that expires (once per image, on its first question).
-    if (pending) await keepUpload(c.env.MEDIA, c.var.userId, image, bytes);
-
-    const backend = resolveAiBackend(c.env);
-    // Filled in if the licence prompt had to be answered; sent and saved with the answer's end.
-    const metadata: MessageMetadata = {};
-    const binding = visionBinding(backend.binding, () => (metadata.note = LICENCE_ACCEPTED_NOTE));
-    return streamAnswer(c, {
-      backend: { ...backend, binding },
-      model,
-      history: messages as ChatMessage[],
-      modelMessages,
-      instructions: body.system,
-      temperature: body.temperature,
-      maxTokens,
-      metadata,
-      save: async (answer) => {
-        const cost = answerCost(model, answer, backend.kind === "local-engine");
-        try {
-          await store.saveVisionAnswer(body.id, withCost(answer, cost));
-        } finally {
-          await settle(c.env, reservation, cost.neurons);
-        }
-      },
-    });
+    // The Durable Object loads the image (another person's id is simply not found there), saves the
+    // question, and answers it with the image attached.
+    return turnResponse(
+      await userStore(c).startVisionTurn({
+        payer: payerOf(c),
+        threadId: body.id,
+        imageId: body.imageId,
+        model,
+        messages,
+        system: body.system,
+        temperature: body.temperature,
+        maxTokens: body.maxTokens,
+        requestId: currentRequestId(),
+      }),
+    );
   });
-
-/** The image travels as a file part of the thread's first question, whichever question this is. */
-function withImage(messages: ModelMessage[], data: Uint8Array, mediaType: string): ModelMessage[] {
-  const first = messages.findIndex((m) => m.role === "user");
-  return messages.map((m, i) => {
-    if (i !== first || m.role !== "user") return m;
-    const parts = typeof m.content === "string" ? [{ type: "text" as const, text: m.content }] : m.content;
-    return { ...m, content: [...parts, { type: "file" as const, data, mediaType }] };
-  });
-}
 
 async function loadImage(c: Context<AppEnv>, rawId: string) {
   const parsed = idSchema.safeParse(rawId);

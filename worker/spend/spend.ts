@@ -50,8 +50,7 @@ type LedgerRpc = {
  * Reserves the worst case of a model call before it is made, against the person's daily budget and
  * the deployment's, or refuses with a 429 that says which ran out and when it resets.
  */
-export async function reserve(env: Env, payer: Payer, neurons: number, now = Date.now()): Promise<Reservation> {
-  const budgets = budgetsOf(env);
+export async function reserve(env: Env, payer: Payer, neurons: number, now = Date.now(), budgets = budgetsOf(env)): Promise<Reservation> {
   const result = await ledger(env).reserve({ spender: spenderOf(payer), neurons, personLimit: personalLimit(budgets, payer.person), globalLimit: budgets.global, now });
   if (result.ok) return result.reservation;
   const left = Math.max(0, result.limit - result.used);

@@ -5,16 +5,7 @@ import type { ImagePage, ImageRecord } from "../../contract/images-api";
  * record is kept whole as JSON; the columns beside it exist for ordering and paging.
  */
 export class ImageTable {
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec(`
-      CREATE TABLE IF NOT EXISTS images (
-        id TEXT PRIMARY KEY,
-        created_at INTEGER NOT NULL,
-        body TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS images_by_time ON images (created_at DESC, id DESC);
-    `);
-  }
+  constructor(private readonly sql: SqlStorage) {}
 
   save(record: ImageRecord): void {
     this.sql.exec(`INSERT INTO images (id, created_at, body) VALUES (?, ?, ?)`, record.id, record.createdAt, JSON.stringify(record));

@@ -2,7 +2,6 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../contract/messages";
-import { ANSWER_LEASE_MS } from "./answering";
 import { MessageLog } from "./message-log";
 
 const msg = (id: string, role: "user" | "assistant", text: string, metadata?: ChatMessage["metadata"]): ChatMessage => ({
@@ -12,7 +11,7 @@ const msg = (id: string, role: "user" | "assistant", text: string, metadata?: Ch
   ...(metadata ? { metadata } : {}),
 });
 
-/** A fresh user store's SQLite, with the conversations tables its constructor made. */
+/** A fresh user store's SQLite, with the tables its migrations made. */
 async function withLog(run: (log: MessageLog, sql: SqlStorage) => void) {
   const stub = env.USER_STORE.get(env.USER_STORE.idFromName(`log-${crypto.randomUUID()}`));
   await runInDurableObject(stub, (_store, state) => {
@@ -24,24 +23,6 @@ async function withLog(run: (log: MessageLog, sql: SqlStorage) => void) {
 }
 
 describe("MessageLog", () => {
-  it("marks a thread as being answered from its saved question until its answer, or an abandon", async () => {
-    await withLog((log) => {
-      expect(log.answering("c1")).toBe(false);
-      log.saveHistory("c1", [msg("q1", "user", "Hi")], 1_000);
-      expect(log.answering("c1", 1_000 + ANSWER_LEASE_MS - 1)).toBe(true);
-      expect(log.answering("c1", 1_000 + ANSWER_LEASE_MS)).toBe(false); // a Worker that died mid-answer
-
-      log.saveAnswer("c1", msg("a1", "assistant", "Hello", { status: "complete" }), 2_000);
-      expect(log.answering("c1", 2_000)).toBe(false);
-      expect(log.read("c1").map((m) => m.id)).toEqual(["q1", "a1"]);
-
-      log.saveHistory("c1", [msg("q1", "user", "Hi"), msg("a1", "assistant", "Hello"), msg("q2", "user", "More")], 3_000);
-      expect(log.answering("c1", 3_000)).toBe(true);
-      log.abandonAnswer("c1");
-      expect(log.answering("c1", 3_000)).toBe(false);
-    });
-  });
-
   it("keeps the server's record of an answer, drops what follows an edit, and never resurrects a deleted thread", async () => {
     await withLog((log, sql) => {
       log.saveHistory("c1", [msg("q1", "user", "Hi")], 1_000);

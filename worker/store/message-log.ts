@@ -1,6 +1,4 @@
 import type { ChatMessage } from "../../contract/messages";
-import { isAnswering } from "./answering";
-import { addColumnIfMissing } from "./schema";
 
 /** Where one kind of thread keeps its messages: the owners' table and the messages' table. */
 export interface MessageTables {
@@ -10,28 +8,16 @@ export interface MessageTables {
 }
 
 /**
- * The messages of one kind of thread (chat conversations, vision threads) and the owner row's
- * answering mark. Both save the history before the model is called and the answer when it ends, the
- * same way; only the table names differ (fixed names from MessageTables, never user input).
- * It makes the messages table; the caller makes the owners' table first and owns the transactions.
+ * The messages of one kind of thread (chat conversations, vision threads). Both save the history
+ * before the model is called and the answer when it ends, the same way; only the table names differ
+ * (fixed names from MessageTables, never user input). Tables come from ./schema.ts; the caller owns
+ * the transactions.
  */
 export class MessageLog {
   constructor(
     private readonly sql: SqlStorage,
     private readonly t: MessageTables,
-  ) {
-    sql.exec(`
-      CREATE TABLE IF NOT EXISTS ${t.messages} (
-        ${t.ownerColumn} TEXT NOT NULL REFERENCES ${t.owners}(id) ON DELETE CASCADE,
-        id TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (${t.ownerColumn}, id)
-      );
-      CREATE INDEX IF NOT EXISTS ${t.messages}_by_position ON ${t.messages} (${t.ownerColumn}, position);
-    `);
-    addColumnIfMissing(sql, t.owners, "answering_since", "INTEGER");
-  }
+  ) {}
 
   read(ownerId: string): ChatMessage[] {
     return this.sql
@@ -40,16 +26,10 @@ export class MessageLog {
       .map((row) => JSON.parse(row.body) as ChatMessage);
   }
 
-  /** Whether the owner's last question is still being answered (see ./answering.ts). */
-  answering(ownerId: string, now = Date.now()): boolean {
-    const row = this.sql.exec<{ since: number | null }>(`SELECT answering_since AS since FROM ${this.t.owners} WHERE id = ?`, ownerId).toArray()[0];
-    return isAnswering(row?.since, now);
-  }
-
   /**
-   * Makes the stored history match what the client sent, before generation, and marks the owner as
-   * being answered: the new question is saved, and a regenerate or an edit drops what came after the
-   * changed point. Rows before the first difference are left alone, so a long thread costs one read.
+   * Makes the stored history match what the client sent, before generation: the new question is
+   * saved, and a regenerate or an edit drops what came after the changed point. Rows before the
+   * first difference are left alone, so a long thread costs one read.
    * The owner row must exist.
    */
   saveHistory(ownerId: string, messages: ChatMessage[], now: number): void {
@@ -59,10 +39,9 @@ export class MessageLog {
     this.sql.exec(`DELETE FROM ${this.t.messages} WHERE ${this.t.ownerColumn} = ? AND position >= ?`, ownerId, same);
     const storedById = new Map(stored.map((m) => [m.id, m]));
     for (let i = same; i < messages.length; i++) this.insert(ownerId, i, withServerMetadata(messages[i], storedById.get(messages[i].id), now));
-    this.sql.exec(`UPDATE ${this.t.owners} SET answering_since = ? WHERE id = ?`, now, ownerId);
   }
 
-  /** Saves (or replaces) the answer at the end and clears the mark; a deleted owner stays deleted. */
+  /** Saves (or replaces) the answer at the end; a deleted owner stays deleted. */
   saveAnswer(ownerId: string, message: ChatMessage, now = Date.now()): void {
     const exists = this.sql.exec(`SELECT 1 FROM ${this.t.owners} WHERE id = ?`, ownerId).toArray().length > 0;
     if (!exists) return; // deleted while the answer streamed: do not resurrect it
@@ -71,12 +50,7 @@ export class MessageLog {
       .exec<{ n: number }>(`SELECT COALESCE(MAX(position) + 1, 0) AS n FROM ${this.t.messages} WHERE ${this.t.ownerColumn} = ?`, ownerId)
       .one().n;
     this.insert(ownerId, next, message);
-    this.sql.exec(`UPDATE ${this.t.owners} SET updated_at = ?, answering_since = NULL WHERE id = ?`, now, ownerId);
-  }
-
-  /** For an answer that will never come: the request failed after its question was saved. */
-  abandonAnswer(ownerId: string): void {
-    this.sql.exec(`UPDATE ${this.t.owners} SET answering_since = NULL WHERE id = ?`, ownerId);
+    this.sql.exec(`UPDATE ${this.t.owners} SET updated_at = ? WHERE id = ?`, now, ownerId);
   }
 
   deleteAll(ownerId: string): void {

@@ -1,22 +1,39 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addColumnIfMissing } from "./schema";
+import { MIGRATIONS, migrate } from "./schema";
 
-describe("addColumnIfMissing", () => {
-  it("adds the column to a table from an older version once, and leaves data and later calls alone", async () => {
-    const stub = env.USER_STORE.get(env.USER_STORE.idFromName(`schema-${crypto.randomUUID()}`));
-    await runInDurableObject(stub, (_instance, state) => {
+const freshObject = () => env.USER_STORE.get(env.USER_STORE.idFromName(`schema-${crypto.randomUUID()}`));
+const versions = (sql: SqlStorage) => sql.exec<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`).toArray().map((r) => r.version);
+
+describe("migrate", () => {
+  it("a started store has run every migration once; running them again changes nothing", async () => {
+    await runInDurableObject(freshObject(), (_store, state) => {
+      expect(versions(state.storage.sql)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+      migrate(state.storage);
+      expect(versions(state.storage.sql)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    });
+  });
+
+  it("applies only the migrations a database has not run, in order, keeping its data", async () => {
+    await runInDurableObject(freshObject(), (_store, state) => {
       const sql = state.storage.sql;
-      sql.exec(`CREATE TABLE old_table (id TEXT PRIMARY KEY)`);
-      sql.exec(`INSERT INTO old_table (id) VALUES ('kept')`);
+      sql.exec(`INSERT INTO usage (day, tokens) VALUES ('2026-01-01', 7)`);
+      const next = [...MIGRATIONS, `CREATE TABLE later_a (id TEXT)`, `ALTER TABLE later_a ADD COLUMN added INTEGER`];
+      migrate(state.storage, next);
+      expect(versions(sql)).toEqual(next.map((_, i) => i + 1));
+      expect(sql.exec(`PRAGMA table_info(later_a)`).toArray().map((c) => c.name)).toEqual(["id", "added"]);
+      expect(sql.exec(`SELECT tokens FROM usage`).one().tokens).toBe(7);
+    });
+  });
 
-      addColumnIfMissing(sql, "old_table", "added", "INTEGER");
-      addColumnIfMissing(sql, "old_table", "added", "INTEGER"); // a second start must not fail
-
-      const columns = sql.exec<{ name: string }>(`PRAGMA table_info(old_table)`).toArray().map((c) => c.name);
-      expect(columns).toEqual(["id", "added"]);
-      expect(sql.exec(`SELECT id, added FROM old_table`).toArray()).toEqual([{ id: "kept", added: null }]);
+  it("a migration that fails leaves nothing half-done and is not recorded", async () => {
+    await runInDurableObject(freshObject(), (_store, state) => {
+      const sql = state.storage.sql;
+      const broken = [...MIGRATIONS, `CREATE TABLE half (id TEXT); INSERT INTO no_such_table VALUES (1)`];
+      expect(() => migrate(state.storage, broken)).toThrow();
+      expect(versions(sql)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+      expect(sql.exec(`SELECT name FROM sqlite_master WHERE name = 'half'`).toArray()).toEqual([]);
     });
   });
 });

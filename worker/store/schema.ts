@@ -1,5 +1,100 @@
-/** Adds a column that a newer version of a table has, to a database created by an older version. */
-export function addColumnIfMissing(sql: SqlStorage, table: string, column: string, type: string): void {
-  const columns = sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray();
-  if (!columns.some((c) => c.name === column)) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+/**
+ * Every table of the person's Durable Object, as numbered migrations applied once each, in order,
+ * when the object starts. A new table or column is a new entry at the end; entries already shipped
+ * never change (a database that ran them will not run them again).
+ *
+ * Migration 1 is the schema the constructors used to create with CREATE TABLE IF NOT EXISTS, so a
+ * database made before migrations existed passes through it unchanged. Such a database may also have
+ * an `answering_since` column on its thread tables (the old answering lease): nothing reads it now,
+ * and it is left in place rather than dropped (dropping needs a table rebuild, for no gain).
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: conversations, vision, images, usage.
+  `
+  CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX IF NOT EXISTS conversations_by_update ON conversations (updated_at DESC);
+  CREATE TABLE IF NOT EXISTS messages (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, id)
+  );
+  CREATE INDEX IF NOT EXISTS messages_by_position ON messages (conversation_id, position);
+  CREATE TABLE IF NOT EXISTS vision_images (
+    id TEXT PRIMARY KEY,
+    media_type TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS vision_threads (
+    id TEXT PRIMARY KEY,
+    image_id TEXT NOT NULL REFERENCES vision_images(id),
+    title TEXT NOT NULL,
+    model TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS vision_threads_by_update ON vision_threads (updated_at DESC);
+  CREATE TABLE IF NOT EXISTS vision_messages (
+    thread_id TEXT NOT NULL REFERENCES vision_threads(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (thread_id, id)
+  );
+  CREATE INDEX IF NOT EXISTS vision_messages_by_position ON vision_messages (thread_id, position);
+  CREATE TABLE IF NOT EXISTS images (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS images_by_time ON images (created_at DESC, id DESC);
+  CREATE TABLE IF NOT EXISTS usage (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL);
+  `,
+  // 2: answers being written (worker/store/answers/). A row per running answer, written with its
+  // question and deleted with the saved answer: a row left when the object starts is an answer
+  // whose object died mid-way. Its chunks so far are kept in batches so its text survives that.
+  `
+  CREATE TABLE answer_runs (
+    kind TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    prompt_chars INTEGER NOT NULL,
+    PRIMARY KEY (kind, owner_id)
+  );
+  CREATE TABLE answer_chunks (
+    kind TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, owner_id, seq)
+  );
+  `,
+  // 3: the spend reservation (worker/spend/) a running answer settles when it is saved, also after a restart.
+  `
+  ALTER TABLE answer_runs ADD COLUMN reservation_id TEXT;
+  `,
+];
+
+/** Brings the database up to the latest migration, each in its own transaction. */
+export function migrate(storage: DurableObjectStorage, migrations: readonly string[] = MIGRATIONS): void {
+  const sql = storage.sql;
+  sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`);
+  const applied = sql.exec<{ v: number | null }>(`SELECT MAX(version) AS v FROM schema_migrations`).one().v ?? 0;
+  for (let version = applied + 1; version <= migrations.length; version++) {
+    storage.transactionSync(() => {
+      sql.exec(migrations[version - 1]);
+      sql.exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, Date.now());
+    });
+  }
 }

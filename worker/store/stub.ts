@@ -1,14 +1,16 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-types";
+import type { UserStoreApi } from "./api";
 import type { UserStore } from "./user-store";
 
-type StoreMethods = Pick<UserStore, "listConversations" | "conversationIds" | "visionThreadIds" | "getConversation" | "saveHistory" | "abandonAnswer" | "saveAnswer" | "hasConversation" | "updateConversation" | "deleteConversation" | "saveImage" | "checkRoomForImages" | "listImages" | "getImage" | "deleteImage"
-  | "addVisionImage" | "getVisionImage" | "listVisionThreads" | "getVisionThread" | "saveVisionHistory" | "saveVisionAnswer" | "deleteVisionThread"
-  | "countDocuments" | "addDocument" | "listDocuments" | "getDocument" | "deleteDocument" | "attachDocuments" | "detachDocument" | "conversationDocuments" | "searchDocuments">;
+/** The API plus the document library's calls, whose types come from worker/retrieval/library.ts. */
+type StoreMethods = UserStoreApi &
+  Pick<UserStore, "countDocuments" | "addDocument" | "listDocuments" | "getDocument" | "deleteDocument" | "attachDocuments" | "detachDocument" | "conversationDocuments" | "searchDocuments">;
 
 /**
- * The store's RPC surface with plain types: workers-types' Rpc.Result mapping recurses through the
- * AI SDK's message generics until TypeScript gives up, and these methods return plain JSON data.
+ * The store's RPC surface, derived from its one API definition: every method returns a promise.
+ * Plain types on purpose: workers-types' Rpc.Result mapping recurses through the AI SDK's message
+ * generics until TypeScript gives up, and these methods take and return plain data (and streams).
  */
 export type UserStoreRpc = { [K in keyof StoreMethods]: (...args: Parameters<StoreMethods[K]>) => Promise<Awaited<ReturnType<StoreMethods[K]>>> };
 

@@ -1,52 +1,72 @@
 import { DurableObject } from "cloudflare:workers";
+import { convertToModelMessages, type ModelMessage } from "ai";
 import type { ChatSettings, Conversation, ConversationDetail } from "../../contract/api";
-import type { ChatMessage } from "../../contract/messages";
+import { AppError } from "../../contract/errors";
+import type { ChatMessage, MessageMetadata } from "../../contract/messages";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
+import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
+import { LICENCE_ACCEPTED_NOTE, type VisionImage } from "../../contract/vision-api";
+import { promptChars } from "../ai/estimate-usage";
+import { resolveAiBackend, type AiBackend } from "../ai/seam";
+import { toAppError } from "../http/errors";
+import { randomId } from "../http/ids";
+import { withRequestId } from "../http/log";
+import { retrievePassages, withPassageRules, withPassages } from "../retrieval/retrieve-passages";
+import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
+import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
+import { reserve, settle } from "../spend/spend";
+import { visionBinding } from "../vision/binding";
+import { keepUpload, readUploadObject } from "../vision/save-upload";
+import type { ChatTurn, ThreadKind, TurnPayer, TurnStart, UserStoreApi, VisionTurn } from "./api";
+import { chunksOf } from "./answers/assemble";
+import { Answers, type AnswerPlan } from "./answers/answers";
+import { RunTable } from "./answers/run-table";
 import { ImageTable } from "./images";
 import { MessageLog } from "./message-log";
 import { Quotas, quotaLimits } from "./quotas";
+import { migrate } from "./schema";
 import { titleFrom } from "./title";
-import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
 import { exportTables, importTables, type StoreDump } from "./transfer";
-import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
+import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
 import { VisionTables } from "./vision";
 
+/** What the model is told when asked to carry on an interrupted answer; not saved as a message. */
+const CONTINUE_PROMPT = "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything.";
+
 /**
- * One Durable Object per user, holding that user's conversations in its own SQLite database.
- * Isolation comes from the addressing: a user can only ever reach the object named by their own
- * signed identity, so no query here needs an owner column.
+ * One Durable Object per person, holding their conversations, images, vision threads and documents
+ * in its own SQLite database, and writing their answers: the model call runs here, not in the
+ * request, so an answer outlives the tab that asked. Isolation comes from the addressing: a person
+ * can only reach the object named by their own signed identity, so no query here needs an owner column.
  */
-export class UserStore extends DurableObject<Env> {
+export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private readonly sql: SqlStorage;
   private readonly vision: VisionTables;
   private readonly images: ImageTable;
-  private readonly log: MessageLog;
+  private readonly chatLog: MessageLog;
+  private readonly runs: RunTable;
+  private readonly answers: Answers;
   private readonly quotas: Quotas;
   private readonly uploadExpiry: UploadExpiry;
+  private readonly documents: DocumentLibrary;
   /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
   clock = { now: () => Date.now() };
-  private readonly documents: DocumentLibrary;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS conversations (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        settings TEXT NOT NULL DEFAULT '{}'
-      );
-      CREATE INDEX IF NOT EXISTS conversations_by_update ON conversations (updated_at DESC);
-    `);
-    this.log = new MessageLog(this.sql, { owners: "conversations", messages: "messages", ownerColumn: "conversation_id" });
+    migrate(ctx.storage);
+    this.chatLog = new MessageLog(this.sql, { owners: "conversations", messages: "messages", ownerColumn: "conversation_id" });
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
+    this.runs = new RunTable(this.sql);
     this.quotas = new Quotas(this.sql, quotaLimits(env));
     this.uploadExpiry = new UploadExpiry(ctx.storage, env.MEDIA, ctx.id.name, uploadTtlHours(env.UPLOAD_TTL_HOURS));
     // VECTOR_INDEX and VECTORIZE are optional settings the generated Env does not name.
     this.documents = new DocumentLibrary(ctx.storage, env as Env & LibraryEnv);
+    this.answers = new Answers(ctx, this.runs, (kind, ownerId, message) => this.saveAnswer(kind, ownerId, message));
+    // A fresh object has no answer running: a run row left behind died with the previous one.
+    this.answers.recoverInterrupted();
   }
 
   /**
@@ -58,6 +78,8 @@ export class UserStore extends DurableObject<Env> {
     await this.documents.embedPending();
     await this.uploadExpiry.sweep(this.clock.now());
   }
+
+  // Conversations.
 
   listConversations(query?: string): Conversation[] {
     const rows = query?.trim()
@@ -80,51 +102,17 @@ export class UserStore extends DurableObject<Env> {
   }
 
   getConversation(id: string): ConversationDetail | null {
-    const row = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).toArray()[0];
+    const row = this.conversationRow(id);
     if (!row) return null;
-    return { conversation: toConversation(row), messages: this.log.read(id), answering: this.log.answering(id) };
-  }
-
-  /** Saves the conversation's settings and history before generation (see MessageLog.saveHistory). */
-  saveHistory(conversationId: string, settings: ChatSettings, messages: ChatMessage[]): Conversation {
-    const now = Date.now();
-    return this.ctx.storage.transactionSync(() => {
-      this.quotas.checkConversation(conversationId, messages.length);
-      const existing = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, conversationId).toArray()[0];
-      if (existing) {
-        const merged = { ...parseSettings(existing.settings), ...settings };
-        this.sql.exec(`UPDATE conversations SET settings = ?, updated_at = ? WHERE id = ?`, JSON.stringify(merged), now, conversationId);
-      } else {
-        const firstUser = messages.find((m) => m.role === "user");
-        this.sql.exec(
-          `INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`,
-          conversationId,
-          titleFrom(firstUser),
-          now,
-          now,
-          JSON.stringify(settings),
-        );
-      }
-      this.log.saveHistory(conversationId, messages, now);
-      return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, conversationId).one());
-    });
-  }
-
-  abandonAnswer(conversationId: string): void {
-    this.log.abandonAnswer(conversationId);
-  }
-
-  /** Saves (or replaces) the answer at the end of the conversation: complete, or marked partial. */
-  saveAnswer(conversationId: string, message: ChatMessage): void {
-    this.ctx.storage.transactionSync(() => this.log.saveAnswer(conversationId, message));
+    return { conversation: toConversation(row), messages: this.chatLog.read(id) };
   }
 
   hasConversation(id: string): boolean {
-    return this.sql.exec(`SELECT 1 FROM conversations WHERE id = ?`, id).toArray().length > 0;
+    return this.conversationRow(id) !== undefined;
   }
 
   updateConversation(id: string, patch: { title?: string; settings?: ChatSettings }): Conversation | null {
-    const row = this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).toArray()[0];
+    const row = this.conversationRow(id);
     if (!row) return null;
     const title = patch.title ?? row.title;
     const settings = patch.settings ? { ...parseSettings(row.settings), ...patch.settings } : parseSettings(row.settings);
@@ -133,13 +121,173 @@ export class UserStore extends DurableObject<Env> {
   }
 
   deleteConversation(id: string): boolean {
+    // Nobody will read its answer: stop spending on it (a deleted thread is never resurrected).
+    void this.answers.running("chat", id)?.stop();
     return this.ctx.storage.transactionSync(() => {
-      this.log.deleteAll(id);
+      this.chatLog.deleteAll(id);
       return this.sql.exec(`DELETE FROM conversations WHERE id = ?`, id).rowsWritten > 0;
     });
   }
 
+  /**
+   * A whole conversation written at once (an import, worker/transfer/write.ts): a new id, its
+   * messages as they are, metadata included, under the same quota as a live chat.
+   */
+  importConversation(id: string, title: string, settings: ChatSettings, messages: ChatMessage[]): Conversation {
+    const now = Date.now();
+    return this.ctx.storage.transactionSync(() => {
+      if (this.conversationRow(id)) throw new AppError("bad_request", "That conversation already exists.");
+      this.quotas.checkConversation(id, messages.length);
+      this.sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`, id, title, now, now, JSON.stringify(settings));
+      for (const message of messages) this.chatLog.saveAnswer(id, message, now);
+      return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).one());
+    });
+  }
+
+  // Answers.
+
+  startChatTurn(turn: ChatTurn): Promise<TurnStart> {
+    return withRequestId(turn.requestId, () =>
+      refusing(async () => {
+        const row = this.conversationRow(turn.conversationId);
+        const settings: ChatSettings = { ...(row ? parseSettings(row.settings) : {}), ...turn.settings };
+        const model = settings.model ?? DEFAULT_CHAT_MODEL;
+        // A stored model the catalog has since dropped (the Worker checked the request's own).
+        if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
+        // Refused before anything is spent or saved: a conversation with no room left.
+        this.quotas.checkConversation(turn.conversationId, turn.messages.length);
+
+        const question = turn.messages.at(-1)!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+        const library = { attachDocuments: async (id: string, ids: string[]) => this.attachDocuments(id, ids), searchDocuments: this.searchDocuments.bind(this) };
+        const passages = await retrievePassages(library, {
+          namespace: turn.payer.userId,
+          conversationId: turn.conversationId,
+          question,
+          documentIds: turn.documentIds,
+        });
+        const modelMessages = withPassages(await convertToModelMessages(turn.messages), passages);
+        const instructions = withPassageRules(settings.system, passages);
+        // Always sent, so the reservation is a true upper bound (a model's own default can be larger).
+        const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+
+        const backend = resolveAiBackend(this.env);
+        const plan = this.plan("chat", turn.conversationId, backend, {
+          model,
+          history: turn.messages,
+          modelMessages,
+          instructions,
+          temperature: settings.temperature,
+          maxTokens,
+          metadata: passages ? { citations: passages.citations } : {},
+        });
+        return this.begin(plan, turn.payer, worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens), () => {
+          // The question is saved before the model is called: it is never lost to a failed answer.
+          this.quotas.checkConversation(turn.conversationId, turn.messages.length);
+          this.saveConversation(turn.conversationId, turn.settings, turn.messages);
+        });
+      }),
+    );
+  }
+
+  startVisionTurn(turn: VisionTurn): Promise<TurnStart> {
+    return withRequestId(turn.requestId, () =>
+      refusing(async () => {
+        const existing = this.vision.threadImage(turn.threadId);
+        if (existing && existing !== turn.imageId) throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
+        this.quotas.checkVisionThread(turn.threadId, turn.messages.length);
+        const image = await this.loadVisionImage(turn.payer.userId, turn.imageId);
+        if (!image) throw new AppError("not_found", "That image does not exist.");
+        const modelMessages = withImage(await convertToModelMessages(turn.messages), image.bytes, image.record.mediaType);
+        const maxTokens = turn.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+
+        const metadata: MessageMetadata = {};
+        const backend = this.visionBackend(metadata);
+        const plan = this.plan("vision", turn.threadId, backend, {
+          metadata,
+          model: turn.model,
+          history: turn.messages,
+          modelMessages,
+          instructions: turn.system,
+          temperature: turn.temperature,
+          maxTokens,
+        });
+        const worst = worstCaseAnswer(turn.model, { instructions: turn.system, messages: modelMessages }, maxTokens, IMAGE_INPUT_TOKENS);
+        const start = await this.begin(plan, turn.payer, worst, () => {
+          this.quotas.checkVisionThread(turn.threadId, turn.messages.length);
+          this.vision.saveHistory(turn.threadId, turn.imageId, turn.model, turn.messages);
+        });
+        // Asked about now: out of the prefix that expires (once per image, on its first question).
+        if (image.pending) await keepUpload(this.env.MEDIA, turn.payer.userId, image.record, image.bytes);
+        return start;
+      }),
+    );
+  }
+
+  /**
+   * Carries on an interrupted answer: the model gets the thread with the answer so far and is asked
+   * to continue it; the new text is added to the same message, which streams from its start.
+   */
+  continueAnswer(kind: ThreadKind, ownerId: string, payer: TurnPayer, requestId?: string): Promise<TurnStart> {
+    return withRequestId(requestId, () =>
+      refusing(async () => {
+        if (this.answers.running(kind, ownerId)) throw new AppError("bad_request", "An answer is still being written here. Wait for it or stop it first.");
+        const found = kind === "chat" ? this.getConversation(ownerId) : this.vision.getThread(ownerId);
+        const answer = found?.messages.at(-1);
+        if (!found || !answer) throw new AppError("not_found", kind === "chat" ? "That conversation does not exist." : "That vision thread does not exist.");
+        if (answer.role !== "assistant" || answer.metadata?.status !== "interrupted") throw new AppError("bad_request", "Only an interrupted answer can be continued.");
+
+        const earlier = found.messages.slice(0, -1);
+        let modelMessages: ModelMessage[] = [...(await convertToModelMessages(found.messages)), { role: "user", content: CONTINUE_PROMPT }];
+        let backend: AiBackend;
+        let settings: ChatSettings;
+        let imageTokens = 0;
+        const metadata: MessageMetadata = {};
+        if (kind === "vision" && "thread" in found) {
+          const image = await this.loadVisionImage(payer.userId, found.thread.imageId);
+          if (!image) throw new AppError("not_found", "That image does not exist.");
+          modelMessages = withImage(modelMessages, image.bytes, image.record.mediaType);
+          backend = this.visionBackend(metadata);
+          settings = { model: found.thread.model };
+          imageTokens = IMAGE_INPUT_TOKENS;
+        } else {
+          backend = resolveAiBackend(this.env);
+          settings = "conversation" in found ? found.conversation.settings : {};
+        }
+        const model = settings.model ?? DEFAULT_CHAT_MODEL;
+        if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
+        const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+        const plan: AnswerPlan = {
+          ...this.plan(kind, ownerId, backend, {
+            metadata,
+            model,
+            history: [...earlier, answer],
+            modelMessages,
+            instructions: settings.system,
+            temperature: settings.temperature,
+            maxTokens,
+          }),
+          messageId: answer.id,
+          prefix: chunksOf({ ...answer, metadata: { ...answer.metadata, status: undefined } }),
+        };
+        return this.begin(plan, payer, worstCaseAnswer(model, { instructions: settings.system, messages: modelMessages }, maxTokens, imageTokens), () => {});
+      }),
+    );
+  }
+
+  isAnswering(kind: ThreadKind, ownerId: string): boolean {
+    return this.answers.running(kind, ownerId) !== undefined;
+  }
+
+  answerStream(kind: ThreadKind, ownerId: string): ReadableStream<Uint8Array> | null {
+    return this.answers.running(kind, ownerId)?.listen() ?? null;
+  }
+
+  async stopAnswer(kind: ThreadKind, ownerId: string): Promise<ChatMessage | null> {
+    return this.answers.stopAll(kind, ownerId);
+  }
+
   // Generated images: see ./images.ts.
+
   saveImage(record: ImageRecord): void {
     this.ctx.storage.transactionSync(() => {
       this.quotas.checkImages(1);
@@ -164,44 +312,50 @@ export class UserStore extends DurableObject<Env> {
     return this.images.delete(id);
   }
 
-  // Vision Q&A (worker/store/vision.ts).
-  async addVisionImage(...args: Parameters<VisionTables["addImage"]>) {
-    this.quotas.checkUpload(args[0].bytes);
-    this.vision.addImage(...args);
+  // Vision Q&A (./vision.ts).
+
+  async addVisionImage(image: VisionImage): Promise<void> {
+    this.quotas.checkUpload(image.bytes);
+    this.vision.addImage(image);
     await this.uploadExpiry.schedule();
   }
-  getVisionImage(...args: Parameters<VisionTables["getImage"]>) {
-    return this.vision.getImage(...args);
+
+  getVisionImage(id: string): VisionImage | null {
+    return this.vision.getImage(id);
   }
+
   listVisionThreads() {
     return this.vision.listThreads();
   }
-  getVisionThread(...args: Parameters<VisionTables["getThread"]>) {
-    return this.vision.getThread(...args);
+
+  getVisionThread(id: string) {
+    return this.vision.getThread(id);
   }
-  saveVisionHistory(...args: Parameters<VisionTables["saveHistory"]>) {
-    this.quotas.checkVisionThread(args[0], args[3].length);
-    return this.vision.saveHistory(...args);
-  }
-  saveVisionAnswer(...args: Parameters<VisionTables["saveAnswer"]>) {
-    return this.vision.saveAnswer(...args);
-  }
-  deleteVisionThread(...args: Parameters<VisionTables["deleteThread"]>) {
-    return this.vision.deleteThread(...args);
+
+  deleteVisionThread(id: string) {
+    void this.answers.running("vision", id)?.stop();
+    return this.vision.deleteThread(id);
   }
 
   // Moving a guest into an account, and deleting everything (worker/auth/user-data.ts).
+
   exportData(): StoreDump {
     return exportTables(this.sql);
   }
+
   importData(fromUserId: string, dump: StoreDump) {
     return this.ctx.storage.transactionSync(() => importTables(this.sql, fromUserId, dump));
   }
+
   async deleteEverything(): Promise<void> {
+    for (const kind of ["chat", "vision"] as const) for (const row of this.runs.all().filter((r) => r.kind === kind)) await this.answers.stopAll(kind, row.owner_id);
     await this.ctx.storage.deleteAll();
+    // This instance may be called again: it needs its (empty) tables back.
+    migrate(this.ctx.storage);
   }
 
   // Documents (worker/retrieval/library.ts).
+
   countDocuments() {
     return this.documents.tables.count();
   }
@@ -229,6 +383,116 @@ export class UserStore extends DurableObject<Env> {
   searchDocuments(...args: Parameters<DocumentLibrary["search"]>) {
     return this.documents.search(...args);
   }
+
+  /**
+   * Reserves the answer's worst case against the payer's budget (worker/spend/), then saves what the
+   * turn saves and begins the run row in one transaction, and starts the model call. A refusal after
+   * the reservation releases it: no model was called.
+   */
+  private async begin(plan: AnswerPlan, payer: TurnPayer, worstCase: number, saveQuestion: () => void): Promise<TurnStart> {
+    const reservation = await reserve(this.env, { userId: payer.userId, person: payer.person }, worstCase, Date.now(), payer.budgets);
+    try {
+      // A new question replaces whatever still runs on the thread.
+      await this.answers.stopAll(plan.kind, plan.ownerId);
+      this.ctx.storage.transactionSync(() => {
+        saveQuestion();
+        this.runs.begin(plan.kind, plan.ownerId, plan.messageId, plan.promptChars, reservation.id);
+      });
+    } catch (error) {
+      await settle(this.env, reservation, 0);
+      throw error;
+    }
+    return { stream: this.answers.start(plan).listen() };
+  }
+
+  /**
+   * The one place an answer is saved: by its run when it ends, or by recovery after a restart. Its
+   * cost is saved with it and settled against the reservation its run row names.
+   */
+  private saveAnswer(kind: ThreadKind, ownerId: string, message: ChatMessage): ChatMessage {
+    const model = message.metadata?.model;
+    const cost = model ? answerCost(model, message, resolveAiBackend(this.env).kind === "local-engine") : { neurons: 0, estimated: true };
+    // A continued answer already paid for its first part (settled then): the saved cost is the sum.
+    const earlier = message.metadata?.cost;
+    const saved = withCost(message, earlier ? { neurons: earlier.neurons + cost.neurons, estimated: earlier.estimated || cost.estimated } : cost);
+    const reservationId = this.ctx.storage.transactionSync(() => {
+      (kind === "chat" ? this.chatLog : this.vision.log).saveAnswer(ownerId, saved);
+      return this.runs.end(kind, ownerId);
+    });
+    if (reservationId) this.ctx.waitUntil(settle(this.env, { id: reservationId, neurons: 0 }, cost.neurons));
+    return saved;
+  }
+
+  private plan(kind: ThreadKind, ownerId: string, backend: AiBackend, call: Omit<AnswerPlan["request"], "backend">): AnswerPlan {
+    const metadata: MessageMetadata = call.metadata ?? {};
+    return {
+      kind,
+      ownerId,
+      messageId: randomId(),
+      request: { ...call, backend, metadata },
+      promptChars: promptChars({ instructions: call.instructions, messages: call.modelMessages }),
+      // Read at the end too: a vision licence note is filled in while the model is called.
+      endMetadata: () => ({ ...metadata, servedBy: backend.servedBy() }),
+    };
+  }
+
+  /** The backend for vision models: it accepts a model's licence once, and notes that in `metadata`. */
+  private visionBackend(metadata: MessageMetadata): AiBackend {
+    const backend = resolveAiBackend(this.env);
+    return { ...backend, binding: visionBinding(backend.binding, () => (metadata.note = LICENCE_ACCEPTED_NOTE)) };
+  }
+
+  private async loadVisionImage(userId: string, imageId: string) {
+    const record = this.vision.getImage(imageId);
+    const stored = record ? await readUploadObject(this.env.MEDIA, userId, record.id) : null;
+    if (!record || !stored) return null;
+    return { record, bytes: new Uint8Array(await stored.object.arrayBuffer()), pending: stored.pending };
+  }
+
+  private conversationRow(id: string): ConversationRow | undefined {
+    return this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).toArray()[0];
+  }
+
+  /** The conversation's settings (the request's over the stored) and history, before generation (see MessageLog.saveHistory). */
+  private saveConversation(conversationId: string, settings: ChatSettings, messages: ChatMessage[]): void {
+    const now = Date.now();
+    const existing = this.conversationRow(conversationId);
+    if (existing) {
+      const merged = { ...parseSettings(existing.settings), ...settings };
+      this.sql.exec(`UPDATE conversations SET settings = ?, updated_at = ? WHERE id = ?`, JSON.stringify(merged), now, conversationId);
+    } else {
+      this.sql.exec(
+        `INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`,
+        conversationId,
+        titleFrom(messages.find((m) => m.role === "user")),
+        now,
+        now,
+        JSON.stringify(settings),
+      );
+    }
+    this.chatLog.saveHistory(conversationId, messages, now);
+  }
+}
+
+/** A turn refused (bad input, quota, budget) comes back as its error body: RPC would lose its code. */
+async function refusing(start: () => Promise<TurnStart>): Promise<TurnStart> {
+  try {
+    return await start();
+  } catch (error) {
+    const appError = toAppError(error);
+    if (appError.code === "internal") throw error;
+    return { error: appError.toBody().error };
+  }
+}
+
+/** The image travels as a file part of the thread's first question, whichever question this is. */
+function withImage(messages: ModelMessage[], data: Uint8Array, mediaType: string): ModelMessage[] {
+  const first = messages.findIndex((m) => m.role === "user");
+  return messages.map((m, i) => {
+    if (i !== first || m.role !== "user") return m;
+    const parts = typeof m.content === "string" ? [{ type: "text" as const, text: m.content }] : m.content;
+    return { ...m, content: [...parts, { type: "file" as const, data, mediaType }] };
+  });
 }
 
 interface ConversationRow extends Record<string, SqlStorageValue> {

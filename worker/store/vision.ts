@@ -9,29 +9,11 @@ import { titleFrom } from "./title";
  */
 export class VisionTables {
   private readonly sql: SqlStorage;
-  private readonly log: MessageLog;
+  /** The threads' messages. */
+  readonly log: MessageLog;
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS vision_images (
-        id TEXT PRIMARY KEY,
-        media_type TEXT NOT NULL,
-        width INTEGER NOT NULL,
-        height INTEGER NOT NULL,
-        bytes INTEGER NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS vision_threads (
-        id TEXT PRIMARY KEY,
-        image_id TEXT NOT NULL REFERENCES vision_images(id),
-        title TEXT NOT NULL,
-        model TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS vision_threads_by_update ON vision_threads (updated_at DESC);
-    `);
     this.log = new MessageLog(this.sql, { owners: "vision_threads", messages: "vision_messages", ownerColumn: "thread_id" });
   }
 
@@ -60,31 +42,26 @@ export class VisionTables {
     const row = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, id).toArray()[0];
     const image = row && this.getImage(row.image_id);
     if (!row || !image) return null;
-    return { thread: toThread(row), image, messages: this.log.read(id), answering: this.log.answering(id) };
+    return { thread: toThread(row), image, messages: this.log.read(id) };
+  }
+
+  /** The image a thread is about, if the thread exists: a thread is about one image for good. */
+  threadImage(threadId: string): string | undefined {
+    return this.sql.exec<{ image_id: string }>(`SELECT image_id FROM vision_threads WHERE id = ?`, threadId).toArray()[0]?.image_id;
   }
 
   /**
-   * Saves the thread before the model is asked (see MessageLog.saveHistory). A thread is about one
-   * image for good: returns false when it exists for another image.
+   * Saves the thread before the model is asked (see MessageLog.saveHistory); the caller checked
+   * that it is about this image (threadImage) and owns the transaction.
    */
-  saveHistory(threadId: string, imageId: string, model: string, messages: VisionMessage[]): boolean {
+  saveHistory(threadId: string, imageId: string, model: string, messages: VisionMessage[]): void {
     const now = Date.now();
-    return this.storage.transactionSync(() => {
-      const existing = this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads WHERE id = ?`, threadId).toArray()[0];
-      if (existing && existing.image_id !== imageId) return false;
-      if (existing) this.sql.exec(`UPDATE vision_threads SET model = ?, updated_at = ? WHERE id = ?`, model, now, threadId);
-      else {
-        const title = titleFrom(messages.find((m) => m.role === "user"));
-        this.sql.exec(`INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, threadId, imageId, title, model, now, now);
-      }
-      this.log.saveHistory(threadId, messages, now);
-      return true;
-    });
-  }
-
-  /** Saves (or replaces) the answer at the end of the thread: complete, or marked partial. */
-  saveAnswer(threadId: string, message: VisionMessage): void {
-    this.storage.transactionSync(() => this.log.saveAnswer(threadId, message));
+    if (this.threadImage(threadId)) this.sql.exec(`UPDATE vision_threads SET model = ?, updated_at = ? WHERE id = ?`, model, now, threadId);
+    else {
+      const title = titleFrom(messages.find((m) => m.role === "user"));
+      this.sql.exec(`INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, threadId, imageId, title, model, now, now);
+    }
+    this.log.saveHistory(threadId, messages, now);
   }
 
   /**

@@ -81,6 +81,24 @@ export async function readUiStream(response: Response): Promise<Record<string, a
     .map((line) => JSON.parse(line.slice(6)));
 }
 
+/** The answer's metadata as the stream left it: the Durable Object sends how it ended last. */
+export function finalMetadata(chunks: Record<string, any>[]): Record<string, any> | undefined {
+  return chunks.filter((c) => c.messageMetadata).at(-1)?.messageMetadata;
+}
+
+/** Reads a UI message stream until its text includes `text`; returns the reader to go on with. */
+export async function readUntil(response: Response, text: string) {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let received = "";
+  while (!received.includes(text)) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`The stream ended before "${text}": ${received}`);
+    received += decoder.decode(value, { stream: true });
+  }
+  return { reader, received };
+}
+
 export function textOf(chunks: Record<string, any>[]): string {
   return chunks.filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
 }

@@ -36,18 +36,29 @@ export function sseStream(chunks: string[], options: { failAfter?: number; delay
   });
 }
 
-/** An SSE stream that sends its first `before` chunks, then holds the rest until `release()`. */
-export function heldSseStream(chunks: string[], before: number) {
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
+/**
+ * An SSE stream that sends its first `before` chunks, then holds the rest until `release(upTo)` lets
+ * chunks through up to index `upTo` (all of them by default). Like a real upstream, it breaks off
+ * when the model call is aborted (`signal`, the binding's run option). In a Durable Object, call
+ * `release` from the object's own context (runInDurableObject): workerd ties the waiting read to it.
+ */
+export function heldSseStream(chunks: string[], before: number, signal?: AbortSignal) {
+  let limit = before;
+  let wake: (() => void) | undefined;
+  const aborted = new Promise<void>((r) => signal?.addEventListener("abort", () => r(), { once: true }));
   let i = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (i === before) await held;
+      while (i >= limit && i < chunks.length && !signal?.aborted) await Promise.race([new Promise<void>((r) => (wake = r)), aborted]);
+      if (signal?.aborted) return controller.error(signal.reason);
       if (i >= chunks.length) return controller.close();
       controller.enqueue(encoder.encode(chunks[i++]));
     },
   });
+  const release = (upTo = chunks.length) => {
+    limit = upTo;
+    wake?.();
+  };
   return { stream, release };
 }
 

@@ -111,7 +111,7 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
       if (!detail) continue;
       const { image } = detail;
       if (!uploads.has(image.id)) uploads.set(image.id, await file(`vision/uploads/${image.id}.${EXTENSIONS[image.mediaType] ?? "bin"}`, uploadKey(userId, image.id), image.bytes));
-      threads.push({ ...detail, answering: false, file: uploads.get(image.id) ?? null });
+      threads.push({ ...detail, file: uploads.get(image.id) ?? null });
     }
     await text("vision/threads.json", JSON.stringify(threads, null, 2));
 

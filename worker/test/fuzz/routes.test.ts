@@ -274,6 +274,7 @@ const garbageJson: fc.Arbitrary<Body> = fc
 const bodyFor = (valueArb: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: jsonBody(valueArb) }, { weight: 1, arbitrary: garbageJson });
 
 const chatCase: fc.Arbitrary<Case> = fc.oneof(
+  answerCase("/api/chat"),
   { weight: 3, arbitrary: bodyFor(invalidChat).map((b) => ({ label: "POST /api/chat (invalid)", method: "POST", path: "/api/chat", ...b, invalid: b.certain })) },
   { weight: 1, arbitrary: jsonBody(mutatedChat).map((b) => ({ label: "POST /api/chat (mutated)", method: "POST", path: "/api/chat", ...b, invalid: !b.parseable && b.certain })) },
   // Deeply nested values where the schema allows unknown content (metadata) or not (parts).
@@ -332,7 +333,19 @@ const visionCase: fc.Arbitrary<Case> = fc.oneof(
   fc.tuple(fc.constantFrom("GET", "DELETE"), fc.oneof(badIdSegment, okId)).map(([method, id]) => ({ label: `${method} /api/vision/threads/:id`, method, path: `/api/vision/threads/${id}`, invalid: true })),
   fc.oneof(badIdSegment, okId).map((id) => ({ label: "GET /api/vision/images/:id", method: "GET", path: `/api/vision/images/${id}`, invalid: true })),
   fc.constantFrom("", "?x=1", "?limit=-1").map((q) => ({ label: "GET /api/vision/threads", method: "GET", path: `/api/vision/threads${q}`, invalid: false })),
+  answerCase("/api/vision/threads"),
 );
+
+/**
+ * Rejoin, stop and continue on a thread: a bad id is not found; a well-formed one names a thread of
+ * this fresh identity that has nothing running (204) and nothing to continue (4xx).
+ */
+function answerCase(base: string): fc.Arbitrary<Case> {
+  return fc.oneof(
+    fc.tuple(fc.constantFrom(["GET", "stream"], ["POST", "stop"], ["POST", "continue"]), badIdSegment).map(([[method, action], id]) => ({ label: `${method} ${base}/:id/${action}`, method, path: `${base}/${id}/${action}`, invalid: true })),
+    fc.tuple(fc.constantFrom(["GET", "stream"], ["POST", "stop"], ["POST", "continue"]), okId).map(([[method, action], id]) => ({ label: `${method} ${base}/:id/${action}`, method, path: `${base}/${id}/${action}`, invalid: action === "continue" })),
+  );
+}
 
 const otherCase: fc.Arbitrary<Case> = fc.oneof(
   fc.oneof(fc.string({ maxLength: 100 }), fc.constantFrom("%ff", "a=%E0%A4%A", "x".repeat(10_000))).map((q) => ({ label: "GET /api/status", method: "GET", path: `/api/status?${encodeURIComponent(q)}`, invalid: false })),
@@ -377,6 +390,10 @@ function isRealRoute(method: string, path: string): boolean {
   const id = "[^/]+";
   const routes: [string, RegExp][] = [
     ["POST", /^\/api\/chat\/?$/],
+    ["GET", new RegExp(`^/api/chat/${id}/stream/?$`)],
+    ["POST", new RegExp(`^/api/chat/${id}/(stop|continue)/?$`)],
+    ["GET", new RegExp(`^/api/vision/threads/${id}/stream/?$`)],
+    ["POST", new RegExp(`^/api/vision/threads/${id}/(stop|continue)/?$`)],
     ["GET", /^\/api\/conversations\/?$/],
     ["GET|PATCH|DELETE", new RegExp(`^/api/conversations/${id}/?$`)],
     ["POST|GET", /^\/api\/images\/?$/],

@@ -1,16 +1,12 @@
-import { useChat } from "@ai-sdk/react";
-import { DefaultChatTransport } from "ai";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { useLocation } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
-import { apiFetch, getConversation, updateConversation } from "../api";
-import { markFailed, markStopped } from "../ui/answer-marks";
+import { updateConversation } from "../api";
 import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { button } from "../ui/styles";
-import { PendingAnswerNotice } from "../ui/PendingAnswerNotice";
-import { usePendingAnswer } from "../ui/usePendingAnswer";
+import { useAnswerStream } from "../ui/useAnswerStream";
 import { notifyUsageChanged } from "../ui/usage-events";
 import { Composer } from "./Composer";
 import { AttachButton } from "../documents/AttachButton";
@@ -30,13 +26,12 @@ interface Props {
   /** null for a conversation the server has not seen yet. */
   conversation: Conversation | null;
   initialMessages: ChatMessage[];
-  /** The stored history's last answer is still being written by another request. */
-  answering: boolean;
   onConversationsChanged: () => void;
   menuButton: ReactNode;
 }
 
-export function ChatSession({ id, conversation, initialMessages, answering, onConversationsChanged, menuButton }: Props) {
+/** One conversation, live: its messages, the answer being written (here or in another tab), the composer and settings. */
+export function ConversationView({ id, conversation, initialMessages, onConversationsChanged, menuButton }: Props) {
   const [, navigate] = useLocation();
   const [settings, setSettings] = useState(() => initialSettings(conversation));
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -44,36 +39,21 @@ export function ChatSession({ id, conversation, initialMessages, answering, onCo
   const stick = useStickToBottom();
   useEffect(preloadMarkdown, []);
 
-  // The transport reads settings when a request starts, so the latest choice always goes out.
-  const settingsRef = useRef(settings);
-  useEffect(() => {
-    settingsRef.current = settings;
-  }, [settings]);
-  const [transport] = useState(
-    () => new DefaultChatTransport<ChatMessage>({ api: "/api/chat", fetch: apiFetch, body: () => toApiSettings(settingsRef.current) }),
-  );
-
-  const { messages, status, error, sendMessage, regenerate, stop, setMessages } = useChat<ChatMessage>({
+  const requestBody = useCallback(() => toApiSettings(settings), [settings]);
+  const chat = useAnswerStream({
     id,
-    messages: initialMessages,
-    transport,
-    // Re-render at most every 50 ms while streaming, not on every token (bench/render.ts).
-    throttle: 50,
-    onFinish: ({ message, isAbort }) => {
-      if (isAbort) setMessages((all) => markStopped(all, message.id));
+    api: "/api/chat",
+    threadPath: (conversationId) => `/api/chat/${encodeURIComponent(conversationId)}`,
+    initialMessages,
+    body: requestBody,
+    exists: conversation !== null,
+    onFinish: () => {
       onConversationsChanged(); // The Worker may have set the title.
       notifyUsageChanged();
     },
-    onError: (failure) => {
-      setMessages((all) => markFailed(all, failure));
-      onConversationsChanged();
-    },
+    onError: onConversationsChanged,
   });
-  const busy = status === "submitted" || status === "streaming";
-  const pendingAnswer = usePendingAnswer(() => getConversation(id), answering, (stored) => {
-    setMessages(stored);
-    onConversationsChanged();
-  });
+  const { messages, status, error } = chat;
 
   // Whether the server has this conversation, so settings changes can be saved to it.
   const existsRef = useRef(conversation !== null);
@@ -82,9 +62,9 @@ export function ChatSession({ id, conversation, initialMessages, answering, onCo
     // The stream only starts after the Worker created the conversation and saved the question.
     if (status !== "streaming" || existsRef.current) return;
     existsRef.current = true;
-    savedSettingsRef.current = JSON.stringify(toApiSettings(settingsRef.current));
+    savedSettingsRef.current = JSON.stringify(toApiSettings(settings));
     onConversationsChanged();
-  }, [status, onConversationsChanged]);
+  }, [status, settings, onConversationsChanged]);
 
   useEffect(() => {
     const apiSettings = toApiSettings(settings);
@@ -109,17 +89,15 @@ export function ChatSession({ id, conversation, initialMessages, answering, onCo
   const changeSettings = (patch: Partial<EditableSettings>) => setSettings((s) => ({ ...s, ...patch }));
 
   const send = (text: string) => {
-    pendingAnswer.cancel();
     stick.scrollToBottom();
-    void sendMessage({ text });
+    void chat.sendMessage({ text });
     // Same component, new address: the stream keeps running and a reload finds the conversation.
     if (!existsRef.current) navigate(conversationPath(id), { replace: true });
   };
 
   const edit = (messageId: string, text: string) => {
-    pendingAnswer.cancel();
     stick.scrollToBottom();
-    void sendMessage({ text, messageId });
+    void chat.sendMessage({ text, messageId });
   };
 
   return (
@@ -160,10 +138,8 @@ export function ChatSession({ id, conversation, initialMessages, answering, onCo
         messages={messages}
         status={status}
         stick={stick}
-        onRegenerate={() => {
-          pendingAnswer.cancel();
-          void regenerate();
-        }}
+        onRegenerate={() => void chat.regenerate()}
+        onContinue={chat.continueAnswer}
         onEdit={edit}
         empty={
           <div className="mt-[15vh] text-center">
@@ -172,19 +148,23 @@ export function ChatSession({ id, conversation, initialMessages, answering, onCo
           </div>
         }
         footer={
-          <>
-            <PendingAnswerNotice wait={pendingAnswer} />
-            {(error || saveError) && (
-              <div role="alert" className="rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
-                {error && <ErrorNotice error={error} onRetry={() => void regenerate()} />}
-                {saveError && <p>{saveError}</p>}
-              </div>
-            )}
-          </>
+          (error || saveError || chat.stopProblem) && (
+            <div role="alert" className="rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
+              {error && <ErrorNotice error={error} onRetry={() => void chat.regenerate()} />}
+              {saveError && <p>{saveError}</p>}
+              {chat.stopProblem && <p>{chat.stopProblem}</p>}
+            </div>
+          )
         }
       />
       <DocumentChips docs={docs} />
-      <Composer busy={busy} onSend={send} onStop={() => void stop()} attach={<AttachButton onFiles={(files) => void docs.attach(files)} />} />
+      <Composer
+        busy={chat.busy}
+        stopping={chat.stopping}
+        onSend={send}
+        onStop={chat.stop}
+        attach={<AttachButton onFiles={(files) => void docs.attach(files)} />}
+      />
     </div>
   );
 }

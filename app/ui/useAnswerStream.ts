@@ -1,0 +1,83 @@
+import { useChat } from "@ai-sdk/react";
+import { useEffect, useRef, useState } from "react";
+import type { ChatMessage } from "../../contract/messages";
+import { apiFetch, readableMessage } from "../api";
+import { AnswerTransport } from "./answer-transport";
+
+interface Options {
+  id: string;
+  /** Where questions go: "/api/chat" or "/api/vision". */
+  api: string;
+  /** The thread's own address, under which …/stream, …/stop and …/continue live. */
+  threadPath: (id: string) => string;
+  initialMessages: ChatMessage[];
+  /** Extra request body, read when a request starts (so the latest settings go out). */
+  body: () => object;
+  /** The thread exists on the server, so an answer may be running there to rejoin. */
+  exists: boolean;
+  onFinish?: () => void;
+  onError?: () => void;
+}
+
+/**
+ * Chat and vision share this: `useChat` over the AI SDK's HTTP protocol, for answers the server
+ * writes on its own. A page opened mid-answer rejoins it (`resume`) and sees it grow live, as does
+ * every other tab; how an answer ended comes from the server, in its metadata. Stop ends the answer
+ * on the server (for every tab) and stops reading here; Continue carries on an interrupted one.
+ */
+export function useAnswerStream({ id, api, threadPath, initialMessages, body, exists, onFinish, onError }: Options) {
+  const bodyRef = useRef(body);
+  useEffect(() => {
+    bodyRef.current = body;
+  }, [body]);
+  const [transport] = useState(() => new AnswerTransport(api, threadPath, () => bodyRef.current()));
+  const chat = useChat<ChatMessage>({
+    id,
+    messages: initialMessages,
+    transport,
+    resume: exists,
+    // Re-render at most every 50 ms while streaming, not on every token (bench/render.ts).
+    throttle: 50,
+    onFinish: () => onFinish?.(),
+    onError: () => onError?.(),
+  });
+  const [stopProblem, setStopProblem] = useState<string>();
+  const [stopRequested, setStopRequested] = useState(false);
+  const busy = chat.status === "submitted" || chat.status === "streaming";
+
+  const stopOnServer = async () => {
+    setStopRequested(false);
+    try {
+      const response = await apiFetch(`${threadPath(id)}/stop`, { method: "POST" });
+      if (!response.ok) throw new Error(readableMessage(await response.text()));
+      // The answer as the server saved it, with how it ended, replaces what this page has.
+      const saved = response.status === 200 ? ((await response.json()) as { message: ChatMessage }).message : undefined;
+      await chat.stop();
+      if (saved) chat.setMessages((all) => all.map((m) => (m.id === saved.id ? saved : m)));
+      setStopProblem(undefined);
+    } catch (error) {
+      await chat.stop();
+      setStopProblem(`The answer could not be stopped on the server (${(error as Error).message}); it may still be written. Reload to see it.`);
+    }
+  };
+
+  // Stop before the answer has started: the request that asks must reach the server first, or the
+  // answer it starts would run on unseen. Stop as soon as it streams.
+  useEffect(() => {
+    if (stopRequested && chat.status === "streaming") void stopOnServer();
+    if (stopRequested && !busy) setStopRequested(false);
+  });
+
+  return {
+    ...chat,
+    busy,
+    stopping: stopRequested,
+    stopProblem,
+    stop: () => (chat.status === "submitted" ? setStopRequested(true) : void stopOnServer()),
+    /** Asks the server to carry on the interrupted last answer; it streams here from its start. */
+    continueAnswer: () => {
+      transport.continueOnNextRejoin();
+      void chat.resumeStream();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { UIMessageChunk } from "ai";
+import type { ChatMessage, MessageMetadata } from "../../../contract/messages";
+import { estimateUsage } from "../../ai/estimate-usage";
+import { streamAnswer, type AnswerRequest } from "../../ai/stream-answer";
+import { assembleAnswer } from "./assemble";
+import { AnswerRun } from "./answer-run";
+import type { RunTable, ThreadKind } from "./run-table";
+
+export interface AnswerPlan {
+  kind: ThreadKind;
+  ownerId: string;
+  messageId: string;
+  /** The model call (the stop signal and the message id are added here). */
+  request: Omit<AnswerRequest, "signal" | "messageId">;
+  /** The prompt's size (estimate-usage.ts), for an answer that ends without a usage report. */
+  promptChars: number;
+  /** What the answer already has (Continue). */
+  prefix?: UIMessageChunk[];
+  endMetadata: () => MessageMetadata;
+}
+
+/**
+ * The answers running in this Durable Object, at most one per thread (a conversation or a vision
+ * thread), several at once per person. Each outlives the request that started it.
+ */
+export class Answers {
+  private readonly live = new Map<string, AnswerRun>();
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly runs: RunTable,
+    /** Saves a finished answer and ends its run row, in one transaction, then settles its spend; returns it as saved. */
+    private readonly save: (kind: ThreadKind, ownerId: string, message: ChatMessage) => ChatMessage,
+  ) {}
+
+  running(kind: ThreadKind, ownerId: string): AnswerRun | undefined {
+    return this.live.get(`${kind}:${ownerId}`);
+  }
+
+  /** Stops whatever runs on the thread and waits until it is saved (a new question replaces it). */
+  async stopAll(kind: ThreadKind, ownerId: string): Promise<ChatMessage | null> {
+    let last: ChatMessage | null = null;
+    for (let run = this.running(kind, ownerId); run; run = this.running(kind, ownerId)) {
+      last = await run.stop();
+      // `done` settles before the run leaves the map; wait for that too.
+      await Promise.resolve();
+      if (this.running(kind, ownerId) === run) this.live.delete(`${kind}:${ownerId}`);
+    }
+    return last;
+  }
+
+  /** Starts the model call. The caller saved the question and began the run row, in one transaction, first. */
+  start(plan: AnswerPlan): AnswerRun {
+    const key = `${plan.kind}:${plan.ownerId}`;
+    const run = new AnswerRun(
+      plan.messageId,
+      {
+        record: (seq, json) => this.runs.append(plan.kind, plan.ownerId, seq, json),
+        finish: (message) => this.save(plan.kind, plan.ownerId, message),
+        endMetadata: plan.endMetadata,
+        estimateUsage: (answer) => estimateUsage(plan.promptChars, answer),
+      },
+      (signal) => streamAnswer({ ...plan.request, messageId: plan.messageId, signal }),
+      plan.prefix,
+    );
+    this.live.set(key, run);
+    // Pending work keeps the object alive without a client (compatibility date 2026-10-01 and
+    // later); waitUntil says so explicitly.
+    this.ctx.waitUntil(
+      run.done.then(
+        () => void (this.live.get(key) === run && this.live.delete(key)),
+        () => void (this.live.get(key) === run && this.live.delete(key)),
+      ),
+    );
+    return run;
+  }
+
+  /**
+   * Answers whose object died mid-way (evicted, redeployed, crashed): a run row is left with no live
+   * run. Their text so far is saved, marked interrupted, and counted. Called when the object starts.
+   */
+  recoverInterrupted(): number {
+    const orphans = this.runs.all().filter((row) => !this.running(row.kind, row.owner_id));
+    for (const row of orphans) {
+      const answer = assembleAnswer(this.runs.chunks(row.kind, row.owner_id), row.message_id);
+      const metadata: MessageMetadata = { ...answer.metadata, usage: estimateUsage(row.prompt_chars, answer), status: "interrupted" };
+      this.save(row.kind, row.owner_id, { ...answer, metadata });
+    }
+    return orphans.length;
+  }
+}

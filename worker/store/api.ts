@@ -1,0 +1,87 @@
+import type { ChatSettings, Conversation, ConversationDetail } from "../../contract/api";
+import type { ErrorBody } from "../../contract/errors";
+import type { ImagePage, ImageRecord } from "../../contract/images-api";
+import type { ChatMessage } from "../../contract/messages";
+import type { VisionImage, VisionThread, VisionThreadDetail } from "../../contract/vision-api";
+import type { Budgets, Payer } from "../spend/spend";
+import type { ThreadKind } from "./answers/run-table";
+
+export type { ThreadKind };
+
+/** A chat turn as the Worker validated it: the Durable Object saves it and answers it. */
+export interface ChatTurn {
+  conversationId: string;
+  /** Only the settings this request names; the rest come from the stored conversation. */
+  settings: ChatSettings;
+  messages: ChatMessage[];
+  /** Documents the request attaches to the conversation before its passages are searched. */
+  documentIds?: string[];
+  /** Who pays for the answer (worker/spend/); their user id also names their documents' namespace. */
+  payer: TurnPayer;
+  /** The asking request's id, so the answer's log lines carry it. */
+  requestId?: string;
+}
+
+/** A vision turn: a question about one of the person's uploaded images. */
+export interface VisionTurn {
+  /** Who pays for the answer; their user id also names their uploads in R2. */
+  payer: TurnPayer;
+  threadId: string;
+  imageId: string;
+  model: string;
+  messages: ChatMessage[];
+  system?: string;
+  temperature?: number;
+  maxTokens?: number;
+  requestId?: string;
+}
+
+/**
+ * Who pays for an answer, and the daily budgets the Worker was configured with (the Durable Object
+ * reserves against those, so the route's configuration is the one that counts).
+ */
+export interface TurnPayer extends Payer {
+  budgets: Budgets;
+}
+
+/** An answer that started (its UI message stream, SSE bytes) or the reason it could not. */
+export type TurnStart = { stream: ReadableStream<Uint8Array> } | { error: ErrorBody["error"] };
+
+/**
+ * Everything the Worker may ask of a person's Durable Object, defined once: `UserStore` implements
+ * it, and the RPC type the routes use is derived from it (./stub.ts).
+ */
+export interface UserStoreApi {
+  listConversations(query?: string): Conversation[];
+  conversationIds(): string[];
+  visionThreadIds(): string[];
+  getConversation(id: string): ConversationDetail | null;
+  hasConversation(id: string): boolean;
+  /** Writes a whole conversation at once (an import), messages as they are. */
+  importConversation(id: string, title: string, settings: ChatSettings, messages: ChatMessage[]): Conversation;
+  updateConversation(id: string, patch: { title?: string; settings?: ChatSettings }): Conversation | null;
+  deleteConversation(id: string): boolean;
+
+  /** Answers: start one, rejoin the one running, stop it, or carry on an interrupted one. */
+  startChatTurn(turn: ChatTurn): Promise<TurnStart>;
+  startVisionTurn(turn: VisionTurn): Promise<TurnStart>;
+  continueAnswer(kind: ThreadKind, ownerId: string, payer: TurnPayer, requestId?: string): Promise<TurnStart>;
+  /** Whether an answer is being written on the thread right now. */
+  isAnswering(kind: ThreadKind, ownerId: string): boolean;
+  /** The running answer's stream, replayed from its start; null when none runs. */
+  answerStream(kind: ThreadKind, ownerId: string): ReadableStream<Uint8Array> | null;
+  /** Stops the running answer and returns it as saved; null when none runs. */
+  stopAnswer(kind: ThreadKind, ownerId: string): Promise<ChatMessage | null>;
+
+  saveImage(record: ImageRecord): void;
+  checkRoomForImages(count: number): void;
+  listImages(cursor: string | undefined, limit: number): ImagePage;
+  getImage(id: string): ImageRecord | null;
+  deleteImage(id: string): boolean;
+
+  addVisionImage(image: VisionImage): Promise<void>;
+  getVisionImage(id: string): VisionImage | null;
+  listVisionThreads(): VisionThread[];
+  getVisionThread(id: string): VisionThreadDetail | null;
+  deleteVisionThread(id: string): { orphanedImageId: string | null } | undefined;
+}
