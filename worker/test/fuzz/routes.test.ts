@@ -135,7 +135,13 @@ const badId = fc
   )
   .filter((s) => !/^[A-Za-z0-9_-]{16,64}$/.test(s));
 /** Mostly percent-encoded; sometimes raw, so invalid escapes like `%E0%A4%A` reach the router as is. */
-const badIdSegment = fc.tuple(badId, fc.boolean()).map(([id, raw]) => (raw && /^[\x21-\x7e]*$/.test(id) && !/[/?#]/.test(id) ? id : encodeURIComponent(id)));
+const badIdSegment = fc
+  .tuple(badId, fc.boolean())
+  .map(([id, raw]) => (raw && /^[\x21-\x7e]*$/.test(id) && !/[/?#]/.test(id) ? id : encodeURIComponent(id)))
+  // A dot segment (".", "..", "%2e%2e") is resolved by the URL parser before the Worker sees it:
+  // "/api/conversations/../export" IS "/api/export", a valid route, not a bad id for this one (found
+  // by seed 833886956). Paths with dot segments are fuzzed as paths of their own below.
+  .filter((segment) => !/^(?:\.|%2e){1,2}$/i.test(segment));
 
 const hugeString = fc.constantFrom(100_001, 300_000, 2_100_000).map((n) => "x".repeat(n));
 const anyJson = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.anything({ maxDepth: 3, withNullPrototype: true }).map((v) => safeJson(v)));
