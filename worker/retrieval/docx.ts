@@ -1,4 +1,5 @@
 import { AppError } from "../../contract/errors";
+import { readLimited } from "../http/read-limited";
 import { DOCUMENT_LIMITS } from "../../contract/documents";
 import type { Block } from "./blocks";
 
@@ -66,31 +67,13 @@ async function inflateLimited(entry: ZipEntry, max: number, name: string): Promi
   }
   if (entry.method !== 8) throw damaged(name, "it uses an unsupported compression");
   const stream = new Blob([entry.data]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel().catch(() => {});
-        throw tooBig(name, max);
-      }
-      chunks.push(value);
-    }
+    // Counted as it inflates: a zip bomb is refused at `max`, not after it has filled memory.
+    return await readLimited(stream, undefined, max, tooBig(name, max).message);
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw damaged(name, "its contents are corrupt");
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }
 
 function tooBig(name: string, max: number): AppError {

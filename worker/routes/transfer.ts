@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
+import { readLimited } from "../http/read-limited";
 import { IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
 import type { AppEnv } from "../http/app-types";
 import { rateLimit } from "../http/rate-limit";
@@ -45,38 +46,12 @@ export const transfer = new Hono<AppEnv>()
 /** The file as JSON, within the size and nesting limits, or the sentence saying what is wrong. */
 async function readImportFile(request: Request): Promise<unknown> {
   if (!isJsonMediaType(request.headers.get("content-type") ?? undefined)) throw new AppError("bad_request", "Send the file as JSON (content-type: application/json).");
-  const tooLarge = new AppError("too_large", `That file is too large: an import may be at most ${IMPORT_LIMITS.maxBytes / 1_000_000} MB.`);
-  if (Number(request.headers.get("content-length") ?? 0) > IMPORT_LIMITS.maxBytes) throw tooLarge;
-  const text = await readLimited(request, IMPORT_LIMITS.maxBytes, tooLarge);
+  const tooLarge = `That file is too large: an import may be at most ${IMPORT_LIMITS.maxBytes / 1_000_000} MB.`;
+  const text = new TextDecoder().decode(await readLimited(request.body, request.headers.get("content-length") ?? undefined, IMPORT_LIMITS.maxBytes, tooLarge));
   if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new ImportRefused(`it is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   try {
     return JSON.parse(text);
   } catch {
     throw new ImportRefused("it is not valid JSON.");
   }
-}
-
-/** Reads at most `max` bytes, refusing as soon as a body (with or without Content-Length) goes past it. */
-async function readLimited(request: Request, max: number, tooLarge: AppError): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw tooLarge;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
