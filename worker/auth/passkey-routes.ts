@@ -10,7 +10,7 @@ import { readJson } from "../http/validate";
 import { accountsStub, type ChallengeBody, type ChallengePurpose } from "./accounts";
 import { authConfig, relyingParty } from "./config";
 import { countNewIdentity } from "./guests";
-import { fromBase64Url } from "./session-cookie";
+import { fromBase64Url } from "../../contract/ids";
 import { sessionInfo } from "./session-routes";
 import { moveGuestInto } from "./user-data";
 

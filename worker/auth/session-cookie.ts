@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { fromBase64Url, toBase64Url } from "../../contract/ids";
 
 /**
  * The session cookie: `v1.<kind>.<userId>.<expires>.<mac>`, HMAC-SHA256 over everything before the
@@ -127,20 +128,4 @@ async function mac(key: CryptoKey, body: string): Promise<string> {
 async function macMatches(key: CryptoKey, body: string, signature: string): Promise<boolean> {
   const bytes = fromBase64Url(signature);
   return bytes ? crypto.subtle.verify("HMAC", key, bytes, new TextEncoder().encode(body)) : false;
-}
-
-export function toBase64Url(bytes: Uint8Array): string {
-  let raw = "";
-  for (const byte of bytes) raw += String.fromCharCode(byte);
-  return btoa(raw).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const raw = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(raw, (ch) => ch.charCodeAt(0));
-  } catch {
-    return null;
-  }
 }

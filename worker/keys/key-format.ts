@@ -1,3 +1,5 @@
+import { randomBase64Url } from "../../contract/ids";
+
 /**
  * What an API key looks like: `sk-wai-` and 43 base64url characters (32 random bytes). Only its
  * SHA-256 hash is stored; the first characters are kept readable so a person can tell keys apart
@@ -9,8 +11,7 @@ const KEY_PATTERN = /^sk-wai-[A-Za-z0-9_-]{43}$/;
 const VISIBLE_LENGTH = KEY_PREFIX.length + 6;
 
 export function newKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return KEY_PREFIX + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return KEY_PREFIX + randomBase64Url(32);
 }
 
 /** A string that cannot be a key is refused without a lookup. */

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { randomBase64Url } from "../../contract/ids";
 import type { ShareLink } from "../../contract/share-api";
 
 /**
@@ -99,6 +100,5 @@ function toLink(row: Row): ShareLink {
 
 /** 256 random bits as base64url: 43 characters (see shareTokenSchema). */
 function newToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return randomBase64Url(32);
 }
