@@ -37,10 +37,10 @@ app.use("*", async (c, next) => {
   await withRequestId(id, next);
   c.header("x-request-id", id);
 });
-// A shared link is read by strangers: before identity, so it sets no cookie.
-app.route("/api/shared", shared);
 // Every response, not only the API's: a 404 or an error page from the Worker is a document too.
 app.use("*", securityHeaders);
+// A shared link is read by strangers: before identity, so it sets no cookie.
+app.route("/api/shared", shared);
 app.use("/api/*", sameOrigin, identity());
 
 // Routes that call a model: limited per user and IP (each reserves its cost against the budgets

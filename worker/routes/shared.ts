@@ -2,7 +2,6 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { AppError } from "../../contract/errors";
 import { shareTokenSchema } from "../../contract/share-api";
 import type { AppEnv } from "../http/app-types";
-import { securityHeaders } from "../http/security";
 import { sharesStore } from "../share/stub";
 
 /** Shared snapshots are for the people given the link, not for search engines. */
@@ -14,11 +13,11 @@ const noindex: MiddlewareHandler = async (c, next) => {
 /**
  * The visitor's side: `GET /api/shared/:token`. Mounted in worker/index.ts before the identity
  * middleware, so reading a link sets no cookie and needs none: a visitor stays a stranger, and the
- * owner's store is never touched. Never cached (securityHeaders sets no-store), so Stop sharing
+ * owner's store is never touched. Never cached (the app-wide securityHeaders sets no-store), so Stop sharing
  * takes effect at once.
  */
 export const shared = new Hono<AppEnv>()
-  .use("*", securityHeaders, noindex)
+  .use("*", noindex)
   .get("/:token", async (c) => {
     const token = shareTokenSchema.safeParse(c.req.param("token"));
     const snapshot = token.success ? await sharesStore(c.env).read(token.data) : null;
