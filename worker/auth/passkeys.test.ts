@@ -215,6 +215,35 @@ describe("passkey accounts", () => {
     expect((await session(client)).person).toBeNull();
   });
 
+  it("a guest's API key and share link follow it into the account, and stop working when the account is deleted", async () => {
+    const phone = new TestClient();
+    const phoneKey = new SoftAuthenticator();
+    expect((await createPasskey(phone, phoneKey)).status).toBe(200);
+
+    const laptop = new TestClient();
+    const conversation = await chat(laptop, "shared from the laptop");
+    const created = await laptop.json("/api/keys", "POST", { name: "laptop script" });
+    expect(created.status).toBe(201);
+    const { key } = (await created.json()) as { key: string };
+    const shared = await laptop.fetch(`/api/conversations/${conversation}/share`, { method: "POST" });
+    expect(shared.status).toBe(201);
+    const { token } = ((await shared.json()) as { share: { token: string } }).share;
+
+    const laptopKey = new SoftAuthenticator();
+    phoneKey.copyTo(laptopKey);
+    expect((await signInWithPasskey(laptop, laptopKey)).status).toBe(200);
+    // The key and the link are the account's now: listed there, and still working.
+    expect(((await (await phone.fetch("/api/keys")).json()) as any).keys.map((k: any) => k.name)).toEqual(["laptop script"]);
+    expect(((await (await phone.fetch("/api/shares")).json()) as any).shares.map((s: any) => s.token)).toEqual([token]);
+    const models = () => new TestClient(null).fetch("/v1/models", { headers: { authorization: `Bearer ${key}` } });
+    expect((await models()).status).toBe(200);
+    expect((await new TestClient(null).fetch(`/api/shared/${token}`)).status).toBe(200);
+
+    expect((await phone.fetch("/api/account", { method: "DELETE" })).status).toBe(204);
+    expect((await models()).status).toBe(401);
+    expect((await new TestClient(null).fetch(`/api/shared/${token}`)).status).toBe(404);
+  });
+
   it("runs the hooks other features register for account deletion", async () => {
     const { onAccountDeleted } = await import("./user-data");
     const seen: string[] = [];
