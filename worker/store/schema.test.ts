@@ -18,12 +18,12 @@ describe("migrate", () => {
   it("applies only the migrations a database has not run, in order, keeping its data", async () => {
     await runInDurableObject(freshObject(), (_store, state) => {
       const sql = state.storage.sql;
-      sql.exec(`INSERT INTO usage (day, tokens) VALUES ('2026-01-01', 7)`);
+      sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('kept', 'Kept', 0, 0)`);
       const next = [...MIGRATIONS, `CREATE TABLE later_a (id TEXT)`, `ALTER TABLE later_a ADD COLUMN added INTEGER`];
       migrate(state.storage, next);
       expect(versions(sql)).toEqual(next.map((_, i) => i + 1));
       expect(sql.exec(`PRAGMA table_info(later_a)`).toArray().map((c) => c.name)).toEqual(["id", "added"]);
-      expect(sql.exec(`SELECT tokens FROM usage`).one().tokens).toBe(7);
+      expect(sql.exec(`SELECT title FROM conversations WHERE id = 'kept'`).one().title).toBe("Kept");
     });
   });
 

@@ -84,6 +84,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE answer_runs ADD COLUMN reservation_id TEXT;
   `,
+  // 4: the per-person token count of the old daily budget. Spend is counted in neurons by the
+  // deployment's ledger now (worker/spend/), so nothing reads or writes this table.
+  `
+  DROP TABLE IF EXISTS usage;
+  `,
 ];
 
 /** Brings the database up to the latest migration, each in its own transaction. */

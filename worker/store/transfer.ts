@@ -1,17 +1,11 @@
 /**
  * A user's whole database as data, and the import that merges one into another: how a guest's
- * conversations, images, vision threads and usage move into the account they sign in to. Generic over
- * tables, so a table added later moves too; `MERGE_RULES` names the tables whose rows must be combined
- * rather than copied.
+ * conversations, images, vision threads and documents move into the account they sign in to. Generic
+ * over tables, so a table added later moves too. (Today's spend moves in the ledger: worker/spend/.)
  */
 export interface StoreDump {
   tables: { name: string; columns: string[]; rows: SqlStorageValue[][] }[];
 }
-
-/** Rows that mean "a total for a key": merged by adding, not by keeping one side. */
-export const MERGE_RULES: Record<string, { key: string[]; add: string[] }> = {
-  usage: { key: ["day"], add: ["tokens"] },
-};
 
 /** Which guests were already merged in: importing the same guest twice (a retried sign-in) adds nothing twice. */
 const MERGED = "merged_identities";
@@ -49,9 +43,7 @@ export function importTables(sql: SqlStorage, fromUserId: string, dump: StoreDum
     const known = new Set(sql.exec<{ name: string }>(`PRAGMA table_info("${table.name}")`).toArray().map((c) => c.name));
     const keep = table.columns.flatMap((column, index) => (known.has(column) ? [index] : []));
     const columns = keep.map((i) => `"${table.columns[i]}"`);
-    const rule = MERGE_RULES[table.name];
-    const conflict = rule ? ` ON CONFLICT(${rule.key.join(", ")}) DO UPDATE SET ${rule.add.map((col) => `${col} = ${col} + excluded.${col}`).join(", ")}` : "";
-    const statement = `INSERT ${rule ? "" : "OR IGNORE "}INTO "${table.name}" (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})${conflict}`;
+    const statement = `INSERT OR IGNORE INTO "${table.name}" (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
     for (const row of table.rows) {
       const written = sql.exec(statement, ...keep.map((i) => row[i])).rowsWritten;
       if (written > 0) added++;
