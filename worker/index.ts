@@ -9,7 +9,6 @@ import { identity } from "./http/identity";
 import { randomId } from "./http/ids";
 import { log, withRequestId } from "./http/log";
 import { rateLimit } from "./http/rate-limit";
-import { spendGuard } from "./http/spend-guard";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
@@ -43,9 +42,11 @@ app.use("*", securityHeaders);
 app.route("/api/shared", shared);
 app.use("/api/*", sameOrigin, identity());
 
-// Routes that call a model: limited per user and IP (each reserves its cost against the budgets
-// itself; chat and vision answers do so in the person's Durable Object, with the turn).
-for (const path of ["/api/chat", "/api/chat/:id/continue", "/api/images", "/api/vision", "/api/vision/threads/:id/continue"]) app.post(path, spendGuard);
+// Routes that call a model: limited per user and IP here. The daily budgets are not checked here but
+// reserved once the call's worst case is known (worker/spend/; chat and vision answers do so in the
+// person's Durable Object, with the turn), in one step that also refuses: a check here and a charge
+// later would let a parallel burst through.
+for (const path of ["/api/chat", "/api/chat/:id/continue", "/api/images", "/api/vision", "/api/vision/threads/:id/continue"]) app.post(path, rateLimit);
 // Uploads call no model but fill storage: limited too.
 app.post("/api/vision/images", rateLimit);
 // Uploading a document fills storage and starts embedding (model calls).
