@@ -14,12 +14,15 @@ test("sends a message and streams an answer served by the local engine", async (
   const chat = new ChatPage(page);
   await chat.goto("/");
   const question = unique("Hello");
+  // The tiny model writes its 1,024 tokens in about a second, so Stop may be on screen for only that
+  // long: watch for it from before the send, not after checks a busy machine may take a second over.
+  const streamed = chat.stopButton.waitFor({ state: "visible" });
   await chat.send(question);
 
   await expect(chat.userMessages).toHaveCount(1);
   await expect(chat.userMessages.first()).toContainText(question);
   await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);
-  await expect(chat.stopButton).toBeVisible();
+  await streamed;
   await chat.waitForAnswer();
 
   const answer = chat.lastAnswer();
@@ -64,8 +67,10 @@ test("Regenerate replaces the last answer", async ({ page }) => {
   await chat.startConversation(unique("Regenerate me"));
   await expect(chat.assistantMessages).toHaveCount(1);
 
+  // Watched from before the click: the regenerated answer may stream for only about a second.
+  const streamed = chat.stopButton.waitFor({ state: "visible" });
   await chat.lastAnswer().getByRole("button", { name: "Regenerate" }).click();
-  await expect(chat.stopButton).toBeVisible();
+  await streamed;
   await chat.waitForAnswer();
   await expect(chat.userMessages).toHaveCount(1);
   await expect(chat.assistantMessages).toHaveCount(1);
