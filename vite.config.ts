@@ -5,6 +5,7 @@ import { cloudflare } from "@cloudflare/vite-plugin";
 import { devWorkerVars } from "./engine/dev-vars.ts";
 import { turnstileCsp } from "./scripts/turnstile-csp.ts";
 import { firstPaint } from "./scripts/first-paint-plugin.ts";
+import { devErrorCause } from "./scripts/dev-error-cause.ts";
 
 // Offline first: do not ask workers.cloudflare.com for a Request.cf sample on every fresh checkout.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -26,6 +27,7 @@ export default defineConfig(async ({ command }) => {
         ...(vars ? { config: (config) => ({ vars: { ...config.vars, ...vars } }) } : {}),
       }),
       noSecretsInBuild(),
+      devErrorCause(),
       turnstileCsp(),
       // The pages app/pages.ts loads on demand, named as app/shell/theme-init.js names them.
       firstPaint({ pages: { images: "app/images/ImagesPage.tsx", vision: "app/vision/VisionPage.tsx" } }),
