@@ -26,7 +26,8 @@ const PASSAGES = Number(process.env.PASSAGES ?? 10_000);
 const QUERIES = Number(process.env.QUERIES ?? 200);
 const PAGES = Number(process.env.PAGES ?? 300);
 const DIMS = 768;
-const PORT = 8897;
+/** Moves with E2E_PORT_BASE, so checkouts benchmarking side by side do not collide. */
+const PORT = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 60 : 8897;
 
 // A deterministic generator, so every run builds the same documents.
 let seed = 42;

@@ -1,6 +1,10 @@
 import type { DocumentKind, DocumentRecord, DocumentStatus } from "../../contract/documents";
 import type { Passage } from "./split";
+import type { Payer } from "../spend/spend";
 import { vectorId } from "./vector-index";
+
+/** The one-row table naming who pays for embedding (see `setPayer`). */
+export const PAYER_TABLE = "document_payer";
 
 /** A passage as search hands it on: where it is, and its text. */
 export interface StoredPassage {
@@ -72,11 +76,20 @@ export class DocumentTables {
         PRIMARY KEY (conversation_id, document_id)
       );
       CREATE INDEX IF NOT EXISTS conversation_documents_by_document ON conversation_documents (document_id);
+      CREATE TABLE IF NOT EXISTS ${PAYER_TABLE} (
+        only INTEGER PRIMARY KEY CHECK (only = 1),
+        user_id TEXT NOT NULL,
+        person TEXT NOT NULL
+      );
     `);
   }
 
   count(): number {
     return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM documents`).one().n;
+  }
+
+  namespaceOf(id: string): string | null {
+    return this.sql.exec<{ namespace: string }>(`SELECT namespace FROM documents WHERE id = ?`, id).toArray()[0]?.namespace ?? null;
   }
 
   /** Saves a read and split document; its passages are keyword-searchable at once, embedded later. */
@@ -132,8 +145,30 @@ export class DocumentTables {
     `);
   }
 
-  fail(documentId: string, message: string): void {
-    this.sql.exec(`UPDATE documents SET status = 'failed', error = ? WHERE id = ?`, message, documentId);
+  /**
+   * Marks a document failed with the sentence a person reads, and takes back what was indexed of it:
+   * a failed document is searched by nothing, so none of its passages counts as embedded and the
+   * vector ids returned (those already handed to the index) are for the caller to delete.
+   */
+  fail(documentId: string, message: string): string[] {
+    const embedded = this.sql.exec<{ idx: number }>(`SELECT idx FROM passages WHERE document_id = ? AND embedded = 1`, documentId).toArray();
+    this.sql.exec(`UPDATE passages SET embedded = 0 WHERE document_id = ? AND embedded = 1`, documentId);
+    this.sql.exec(`UPDATE documents SET status = 'failed', error = ?, embedded = 0 WHERE id = ?`, message, documentId);
+    return embedded.map((r) => vectorId(documentId, r.idx));
+  }
+
+  /**
+   * Who pays for this object's background embedding: the person whose request last added a
+   * document (the object is one person's, so only how they are signed in can change). Kept out of
+   * a guest-to-account merge (worker/store/transfer.ts), so an account never spends as its old guest.
+   */
+  setPayer(payer: Payer): void {
+    this.sql.exec(`INSERT OR REPLACE INTO ${PAYER_TABLE} (only, user_id, person) VALUES (1, ?, ?)`, payer.userId, JSON.stringify(payer.person));
+  }
+
+  payer(): Payer | null {
+    const row = this.sql.exec<{ user_id: string; person: string }>(`SELECT user_id, person FROM ${PAYER_TABLE} WHERE only = 1`).toArray()[0];
+    return row ? { userId: row.user_id, person: JSON.parse(row.person) as Payer["person"] } : null;
   }
 
   /** Removes the record, every passage and keyword entry, and its attachments; returns the vector ids to delete. */
