@@ -212,17 +212,24 @@ export class DocumentTables {
    * slower query (ranking every match inside those documents) run.
    */
   keywordSearch(question: string, documentIds: readonly string[], topK: number): KeywordMatch[] {
-    const match = ftsQuery(question);
-    if (!match || !documentIds.length) return [];
+    if (!documentIds.length) return [];
+    const match = ftsQuery(this.weighty(queryWords(question)));
+    if (!match) return [];
     const wanted = new Set(documentIds);
     const wide = topK * 10;
+    // One statement: the ranked rowids joined to their passages, not one lookup per hit.
     const ranked = this.sql
-      .exec<{ rowid: number; rank: number }>(`SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?`, match, wide)
+      .exec<{ document_id: string; idx: number; score: number }>(
+        `SELECT p.document_id, p.idx, f.rank AS score
+         FROM (SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?) f
+         JOIN passages p ON p.rowid = f.rowid ORDER BY f.rank`,
+        match,
+        wide,
+      )
       .toArray();
     const found: KeywordMatch[] = [];
-    for (const { rowid, rank } of ranked) {
-      const row = this.sql.exec<{ document_id: string; idx: number }>(`SELECT document_id, idx FROM passages WHERE rowid = ?`, rowid).toArray()[0];
-      if (row && wanted.has(row.document_id)) found.push({ documentId: row.document_id, passage: row.idx, score: rank });
+    for (const row of ranked) {
+      if (wanted.has(row.document_id)) found.push({ documentId: row.document_id, passage: row.idx, score: row.score });
       if (found.length === topK) return found;
     }
     if (ranked.length < wide) return found;
@@ -236,6 +243,23 @@ export class DocumentTables {
       )
       .toArray()
       .map((r) => ({ documentId: r.document_id, passage: r.idx, score: r.score }));
+  }
+
+  /**
+   * The words worth asking FTS5 for. FTS5 ranks every passage a query matches before taking the
+   * best, and a word in at least half the passages has no weight in its BM25 (the IDF is floored to
+   * 1e-6 there), so in a large library such words are left out: they cost a score per passage and
+   * decide nothing. When every word is that common they are all kept, and ranked as before.
+   */
+  private weighty(words: string[]): string[] {
+    if (words.length < 2) return words;
+    const total = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM passages`).one().n;
+    if (total < PRUNE_FROM_PASSAGES) return words;
+    const half = Math.ceil(total / 2);
+    const rare = words.filter(
+      (word) => this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)`, `"${word}"`, half).one().n * 2 < total,
+    );
+    return rare.length ? rare : words;
   }
 
   passages(keys: readonly { documentId: string; passage: number }[]): StoredPassage[] {
@@ -258,11 +282,18 @@ export class DocumentTables {
  * A question as an FTS5 query: each word quoted (so FTS5 syntax in a question is just text), any
  * of them may match, and BM25 ranks passages with more and rarer words first.
  */
-export function ftsQuery(question: string): string {
-  const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const unique = [...new Set(words.filter((w) => w.length > 1 && !STOP_WORDS.has(w)))].slice(0, 32);
-  return unique.map((w) => `"${w}"`).join(" OR ");
+export function ftsQuery(question: string | string[]): string {
+  return (typeof question === "string" ? queryWords(question) : question).map((w) => `"${w}"`).join(" OR ");
 }
+
+/** The question's searchable words: lower case, no stop words, each once, at most 32. */
+export function queryWords(question: string): string[] {
+  const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words.filter((w) => w.length > 1 && !STOP_WORDS.has(w)))].slice(0, 32);
+}
+
+/** Below this many passages, scoring every match costs less than finding out which words are common. */
+const PRUNE_FROM_PASSAGES = 2_000;
 
 const STOP_WORDS = new Set("a an and are as at be by can do does did for from has have how i in is it its of on or the this that to was were what when where which who why will with you your me my we our".split(" "));
 
