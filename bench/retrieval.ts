@@ -15,7 +15,8 @@
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { execSync } from "node:child_process";
-import { EMBED_BATCH } from "../worker/retrieval/embed";
+import { DOCUMENT_EMBEDDING_MODEL } from "../contract/models";
+import { EMBED_BATCH, embeddingNeurons } from "../worker/retrieval/embed";
 import { extractDocument } from "../worker/retrieval/extract";
 import { splitBlocks } from "../worker/retrieval/split";
 import { makePdf } from "../worker/test/pdf-fixtures";
@@ -197,7 +198,9 @@ try {
     console.log(`\n3. Ingestion of a generated ${PAGES}-page PDF (${(pdf.byteLength / 1024).toFixed(0)} KB, ${ingested.chars.toLocaleString("en-US")} characters → ${ingested.passages} passages):`);
     console.log(`  extraction + splitting + saving in workerd: ${fmt(workerdMs)} ms (first call, includes loading unpdf)`);
     console.log(`  the same extraction + splitting in Node: ${fmt(nodeMs)} ms, peak RSS +${((peak - before) / 1024 / 1024).toFixed(1)} MB over ${(before / 1024 / 1024).toFixed(0)} MB`);
+    const neurons = embeddingNeurons(DOCUMENT_EMBEDDING_MODEL, passages.map((p) => (p.heading ? `${p.heading}\n${p.text}` : p.text)));
     console.log(`  embedding, counted separately: ${calls} calls of ≤ ${EMBED_BATCH} passages; with ${model.name.split(" (")[0]} in Node: ${fmt(embedMs)} ms in all`);
+    console.log(`  what those calls are charged on ${DOCUMENT_EMBEDDING_MODEL} (the catalog's price, reserved and settled per call): ${neurons.toLocaleString("en-US")} neurons`);
   }
 } finally {
   await mf.dispose();
