@@ -3,7 +3,8 @@
  * Durable Object holding the product's own documents tables and exact SQLite vector index, so the
  * retrieval the chat does can be loaded with generated passages and timed from outside.
  *   POST /load    {documentId, name, passages: string[], vectors: number[][]}: add a document, its vectors
- *   POST /search  {question, vector?, documentIds, mode: fts|vector|hybrid}: ranked {documentId, passage}
+ *   POST /search  {question, vector?, documentIds, mode: fts|vector|hybrid|baseline}: ranked {documentId, passage}
+ *                 (baseline: hybrid with the vectors read from SQLite for every question)
  *   POST /ingest  a PDF's bytes: extraction + splitting + saving, as the upload route does them
  *   GET  /noop    a round trip to the object doing nothing (the request's own cost)
  */
@@ -22,6 +23,8 @@ interface Env {
 export class BenchIndex extends DurableObject<Env> {
   private readonly tables = new DocumentTables(this.ctx.storage.sql);
   private readonly index = new SqliteVectorIndex(this.ctx.storage.sql);
+  /** The baseline the bench compares with: the same index reading every vector from SQLite per question. */
+  private readonly unpacked = new SqliteVectorIndex(this.ctx.storage.sql, { keepPacked: false });
 
   async fetch(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
@@ -44,7 +47,8 @@ export class BenchIndex extends DurableObject<Env> {
     if (path === "/search") {
       const ids = body.documentIds as string[];
       const k = 20;
-      const byVector = body.vector && body.mode !== "fts" ? await this.index.query(body.vector, { topK: k, documentIds: ids }) : [];
+      const index = body.mode === "baseline" ? this.unpacked : this.index;
+      const byVector = body.vector && body.mode !== "fts" ? await index.query(body.vector, { topK: k, documentIds: ids }) : [];
       const byKeyword = body.mode !== "vector" ? this.tables.keywordSearch(body.question, ids, k) : [];
       if (body.mode === "vector") return Response.json(byVector.slice(0, 5));
       if (body.mode === "fts") return Response.json(byKeyword.slice(0, 5));

@@ -1,6 +1,10 @@
 import type { DocumentKind, DocumentRecord, DocumentStatus } from "../../contract/documents";
 import type { Passage } from "./split";
+import type { Payer } from "../spend/spend";
 import { vectorId } from "./vector-index";
+
+/** The one-row table naming who pays for embedding (see `setPayer`). */
+export const PAYER_TABLE = "document_payer";
 
 /** A passage as search hands it on: where it is, and its text. */
 export interface StoredPassage {
@@ -72,11 +76,20 @@ export class DocumentTables {
         PRIMARY KEY (conversation_id, document_id)
       );
       CREATE INDEX IF NOT EXISTS conversation_documents_by_document ON conversation_documents (document_id);
+      CREATE TABLE IF NOT EXISTS ${PAYER_TABLE} (
+        only INTEGER PRIMARY KEY CHECK (only = 1),
+        user_id TEXT NOT NULL,
+        person TEXT NOT NULL
+      );
     `);
   }
 
   count(): number {
     return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM documents`).one().n;
+  }
+
+  namespaceOf(id: string): string | null {
+    return this.sql.exec<{ namespace: string }>(`SELECT namespace FROM documents WHERE id = ?`, id).toArray()[0]?.namespace ?? null;
   }
 
   /** Saves a read and split document; its passages are keyword-searchable at once, embedded later. */
@@ -132,8 +145,30 @@ export class DocumentTables {
     `);
   }
 
-  fail(documentId: string, message: string): void {
-    this.sql.exec(`UPDATE documents SET status = 'failed', error = ? WHERE id = ?`, message, documentId);
+  /**
+   * Marks a document failed with the sentence a person reads, and takes back what was indexed of it:
+   * a failed document is searched by nothing, so none of its passages counts as embedded and the
+   * vector ids returned (those already handed to the index) are for the caller to delete.
+   */
+  fail(documentId: string, message: string): string[] {
+    const embedded = this.sql.exec<{ idx: number }>(`SELECT idx FROM passages WHERE document_id = ? AND embedded = 1`, documentId).toArray();
+    this.sql.exec(`UPDATE passages SET embedded = 0 WHERE document_id = ? AND embedded = 1`, documentId);
+    this.sql.exec(`UPDATE documents SET status = 'failed', error = ?, embedded = 0 WHERE id = ?`, message, documentId);
+    return embedded.map((r) => vectorId(documentId, r.idx));
+  }
+
+  /**
+   * Who pays for this object's background embedding: the person whose request last added a
+   * document (the object is one person's, so only how they are signed in can change). Kept out of
+   * a guest-to-account merge (worker/store/transfer.ts), so an account never spends as its old guest.
+   */
+  setPayer(payer: Payer): void {
+    this.sql.exec(`INSERT OR REPLACE INTO ${PAYER_TABLE} (only, user_id, person) VALUES (1, ?, ?)`, payer.userId, JSON.stringify(payer.person));
+  }
+
+  payer(): Payer | null {
+    const row = this.sql.exec<{ user_id: string; person: string }>(`SELECT user_id, person FROM ${PAYER_TABLE} WHERE only = 1`).toArray()[0];
+    return row ? { userId: row.user_id, person: JSON.parse(row.person) as Payer["person"] } : null;
   }
 
   /** Removes the record, every passage and keyword entry, and its attachments; returns the vector ids to delete. */
@@ -177,17 +212,24 @@ export class DocumentTables {
    * slower query (ranking every match inside those documents) run.
    */
   keywordSearch(question: string, documentIds: readonly string[], topK: number): KeywordMatch[] {
-    const match = ftsQuery(question);
-    if (!match || !documentIds.length) return [];
+    if (!documentIds.length) return [];
+    const match = ftsQuery(this.weighty(queryWords(question)));
+    if (!match) return [];
     const wanted = new Set(documentIds);
     const wide = topK * 10;
+    // One statement: the ranked rowids joined to their passages, not one lookup per hit.
     const ranked = this.sql
-      .exec<{ rowid: number; rank: number }>(`SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?`, match, wide)
+      .exec<{ document_id: string; idx: number; score: number }>(
+        `SELECT p.document_id, p.idx, f.rank AS score
+         FROM (SELECT rowid, rank FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?) f
+         JOIN passages p ON p.rowid = f.rowid ORDER BY f.rank`,
+        match,
+        wide,
+      )
       .toArray();
     const found: KeywordMatch[] = [];
-    for (const { rowid, rank } of ranked) {
-      const row = this.sql.exec<{ document_id: string; idx: number }>(`SELECT document_id, idx FROM passages WHERE rowid = ?`, rowid).toArray()[0];
-      if (row && wanted.has(row.document_id)) found.push({ documentId: row.document_id, passage: row.idx, score: rank });
+    for (const row of ranked) {
+      if (wanted.has(row.document_id)) found.push({ documentId: row.document_id, passage: row.idx, score: row.score });
       if (found.length === topK) return found;
     }
     if (ranked.length < wide) return found;
@@ -201,6 +243,23 @@ export class DocumentTables {
       )
       .toArray()
       .map((r) => ({ documentId: r.document_id, passage: r.idx, score: r.score }));
+  }
+
+  /**
+   * The words worth asking FTS5 for. FTS5 ranks every passage a query matches before taking the
+   * best, and a word in at least half the passages has no weight in its BM25 (the IDF is floored to
+   * 1e-6 there), so in a large library such words are left out: they cost a score per passage and
+   * decide nothing. When every word is that common they are all kept, and ranked as before.
+   */
+  private weighty(words: string[]): string[] {
+    if (words.length < 2) return words;
+    const total = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM passages`).one().n;
+    if (total < PRUNE_FROM_PASSAGES) return words;
+    const half = Math.ceil(total / 2);
+    const rare = words.filter(
+      (word) => this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)`, `"${word}"`, half).one().n * 2 < total,
+    );
+    return rare.length ? rare : words;
   }
 
   passages(keys: readonly { documentId: string; passage: number }[]): StoredPassage[] {
@@ -223,11 +282,18 @@ export class DocumentTables {
  * A question as an FTS5 query: each word quoted (so FTS5 syntax in a question is just text), any
  * of them may match, and BM25 ranks passages with more and rarer words first.
  */
-export function ftsQuery(question: string): string {
-  const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const unique = [...new Set(words.filter((w) => w.length > 1 && !STOP_WORDS.has(w)))].slice(0, 32);
-  return unique.map((w) => `"${w}"`).join(" OR ");
+export function ftsQuery(question: string | string[]): string {
+  return (typeof question === "string" ? queryWords(question) : question).map((w) => `"${w}"`).join(" OR ");
 }
+
+/** The question's searchable words: lower case, no stop words, each once, at most 32. */
+export function queryWords(question: string): string[] {
+  const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words.filter((w) => w.length > 1 && !STOP_WORDS.has(w)))].slice(0, 32);
+}
+
+/** Below this many passages, scoring every match costs less than finding out which words are common. */
+const PRUNE_FROM_PASSAGES = 2_000;
 
 const STOP_WORDS = new Set("a an and are as at be by can do does did for from has have how i in is it its of on or the this that to was were what when where which who why will with you your me my we our".split(" "));
 

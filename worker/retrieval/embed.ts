@@ -1,5 +1,6 @@
 import { AppError } from "../../contract/errors";
 import { findEmbeddingModel } from "../../contract/models";
+import { tokenCost } from "../../contract/pricing";
 import type { AiBinding } from "../ai/seam";
 
 /** Texts per Workers AI call: the BGE models take up to 100; 50 keeps each request well under the size limit. */
@@ -28,17 +29,14 @@ export async function embedTexts(binding: AiBinding, model: string, texts: strin
 }
 
 /**
- * What embedding these texts costs, in Workers AI neurons: the one place embedding spend is priced,
- * so a budget can reserve and settle it. Workers AI bills BGE models per input token; the Worker has
- * no tokenizer, so tokens are estimated at four characters each (English prose, BGE's WordPiece).
- * Neurons per million tokens are Cloudflare's published prices (November 2026).
+ * What embedding these texts costs, in Workers AI neurons, at the catalog's price (the one place
+ * embedding spend is priced, so ingestion and questions reserve and settle it like any model call).
+ * Workers AI bills BGE models per input token and reports no usage; the Worker has no tokenizer, so
+ * tokens are estimated at four characters each, as /v1/embeddings and the chat's worst case do.
  */
 export function embeddingNeurons(model: string, texts: readonly string[]): number {
-  const perMillionTokens: Record<string, number> = {
-    "@cf/baai/bge-small-en-v1.5": 1841,
-    "@cf/baai/bge-base-en-v1.5": 6058,
-    "@cf/baai/bge-large-en-v1.5": 18582,
-  };
-  const tokens = texts.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
-  return (tokens / 1_000_000) * (perMillionTokens[model] ?? perMillionTokens["@cf/baai/bge-large-en-v1.5"]);
+  const spec = findEmbeddingModel(model);
+  if (!spec) throw new AppError("unknown_model", `There is no embedding model called ${model}.`);
+  const chars = texts.reduce((n, t) => n + t.length, 0);
+  return tokenCost(spec.price, Math.ceil(chars / 4), 0);
 }

@@ -5,12 +5,15 @@ import { toAppError } from "../http/errors";
 import { log } from "../http/log";
 import { chooseVectorIndex, type IndexEnv } from "./choose-index";
 import { DocumentTables } from "./document-tables";
-import { EMBED_BATCH, embedTexts } from "./embed";
+import { EMBED_BATCH } from "./embed";
+import { embedPaid } from "./paid-embedding";
+import { AppError } from "../../contract/errors";
+import type { Budgets, Payer } from "../spend/spend";
 import { hybridSearch, type RetrievedPassage } from "./hybrid";
 import type { Passage } from "./split";
 import { vectorId } from "./vector-index";
 
-export type LibraryEnv = AiEnv & IndexEnv;
+export type LibraryEnv = Env & AiEnv & IndexEnv;
 
 /**
  * The documents feature inside the person's Durable Object: the tables, the background embedding
@@ -41,17 +44,22 @@ export class DocumentLibrary {
     return !!this.made || this.storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_documents'`).toArray().length > 0;
   }
 
-  /** Saves a read and split document and schedules its embedding. */
-  async add(record: Parameters<DocumentTables["add"]>[0], passages: Passage[]) {
-    const saved = this.storage.transactionSync(() => this.tables.add(record, passages));
+  /** Saves a read and split document and schedules its embedding, which `payer` pays for. */
+  async add(record: Parameters<DocumentTables["add"]>[0], passages: Passage[], payer: Payer) {
+    const saved = this.storage.transactionSync(() => {
+      this.tables.setPayer(payer);
+      return this.tables.add(record, passages);
+    });
     if (saved.status === "embedding") await alarmNoLaterThan(this.storage, Date.now());
     return saved;
   }
 
   /**
    * Embeds waiting passages, one batch per model call, recording progress after each, until none
-   * wait. A batch that fails marks its documents failed with a sentence a person can read (the seam
-   * has already retried what retrying can fix), and the rest carry on.
+   * wait. Each call is reserved against the budget of the person who added the documents and
+   * settled after (./paid-embedding.ts). A batch that fails, or that the budget has no room for,
+   * marks its documents failed with a sentence a person can read and takes back their vectors (the
+   * seam has already retried what retrying can fix), and the rest carry on.
    */
   async embedPending(): Promise<void> {
     if (!this.exists) return;
@@ -59,7 +67,11 @@ export class DocumentLibrary {
       const batch = this.tables.toEmbed(EMBED_BATCH);
       if (!batch.length) return;
       try {
-        const vectors = await embedTexts(this.backend().binding, DOCUMENT_EMBEDDING_MODEL, batch.map((p) => (p.heading ? `${p.heading}\n${p.text}` : p.text)));
+        const payer = this.tables.payer();
+        // Only documents merged in from a guest mid-embedding have nobody recorded here to pay.
+        if (!payer) throw new AppError("bad_request", "Nobody is recorded to pay for it here. Delete it and attach it again.");
+        const texts = batch.map((p) => (p.heading ? `${p.heading}\n${p.text}` : p.text));
+        const vectors = await embedPaid(this.env, payer, this.backend().binding, DOCUMENT_EMBEDDING_MODEL, texts);
         // A document deleted while its batch was being embedded must not get vectors back.
         const live = batch.filter((p) => this.tables.get(p.documentId)?.status === "embedding");
         for (const namespace of new Set(live.map((p) => p.namespace))) {
@@ -72,9 +84,22 @@ export class DocumentLibrary {
       } catch (error) {
         const appError = toAppError(error, "upstream");
         log("documents.embed_failed", { code: appError.code, detail: String(error).slice(0, 300) });
-        for (const id of new Set(batch.map((p) => p.documentId))) this.tables.fail(id, `Embedding failed: ${appError.message}`);
+        for (const id of new Set(batch.map((p) => p.documentId))) await this.fail(id, appError);
       }
     }
+  }
+
+  /** Fails a document with a sentence and deletes the vectors it already had: nothing half-indexed stays. */
+  private async fail(id: string, error: AppError): Promise<void> {
+    const record = this.tables.get(id);
+    if (!record || record.status !== "embedding") return;
+    const message =
+      error.code === "budget_exhausted"
+        ? `Embedding stopped after ${record.embedded.toLocaleString("en-US")} of ${record.passages.toLocaleString("en-US")} passages: today's budget (yours, or the app's) has no room for more. Nothing of this document is searched. Delete it and attach it again after 00:00 UTC.`
+        : `Embedding failed: ${error.message}`;
+    const namespace = this.tables.namespaceOf(id);
+    const vectorIds = this.storage.transactionSync(() => this.tables.fail(id, message));
+    if (vectorIds.length && namespace !== null) await chooseVectorIndex(this.env, this.storage.sql, namespace).deleteByIds(vectorIds);
   }
 
   async delete(id: string): Promise<boolean> {
@@ -84,29 +109,48 @@ export class DocumentLibrary {
     return true;
   }
 
-  /** The passages of a conversation's documents that best answer the question (empty: none relevant). */
-  async search(namespace: string, conversationId: string, question: string): Promise<RetrievedPassage[] | null> {
+  /**
+   * The passages of a conversation's documents that best answer the question (empty: none relevant).
+   * The question's embedding is a model call the payer pays for; their budget refusing it refuses
+   * the search (`budget_exhausted`), since the answer that would follow could not be paid for either.
+   */
+  async search(payer: Payer & { budgets?: Budgets }, conversationId: string, question: string): Promise<RetrievedPassage[] | null> {
+    const namespace = payer.userId;
     if (!this.exists) return null;
     const documents = this.tables.attachedTo(conversationId).filter((d) => d.status !== "failed");
     if (!documents.length) return null;
     const ids = documents.map((d) => d.id);
     const backend = this.backend();
     const index = chooseVectorIndex(this.env, this.storage.sql, namespace);
-    return hybridSearch({
-      embedQuestion: async () => {
+    // The two model calls are timed apart from the search itself, which `npm run bench:retrieval`
+    // measures (a Worker's clock stands still while it computes, so only calls out can be timed here).
+    const took = { embedMs: 0, rerankMs: 0 };
+    const timed = async <T>(what: keyof typeof took, call: () => Promise<T>): Promise<T> => {
+      const start = Date.now();
+      try {
+        return await call();
+      } finally {
+        took[what] = Date.now() - start;
+      }
+    };
+    const found = await hybridSearch({
+      embedQuestion: () => timed("embedMs", async () => {
         try {
-          return (await embedTexts(backend.binding, DOCUMENT_EMBEDDING_MODEL, [question]))[0];
+          return (await embedPaid(this.env, { userId: payer.userId, person: payer.person }, backend.binding, DOCUMENT_EMBEDDING_MODEL, [question], payer.budgets))[0];
         } catch (error) {
+          if (error instanceof AppError && error.code === "budget_exhausted") throw error;
           // Keyword search still answers; the answer is worse, not missing.
           log("documents.query_embed_failed", { detail: String(error).slice(0, 200) });
           return undefined;
         }
-      },
+      }),
       vectorSearch: (vector, topK) => index.query(vector, { topK, documentIds: ids }),
       keywordSearch: (topK) => this.tables.keywordSearch(question, ids, topK),
       load: (keys) => this.tables.passages(keys),
-      rerank: (texts) => rerank(backend, question, texts),
+      rerank: (texts) => timed("rerankMs", () => rerank(backend, question, texts)),
     });
+    log("documents.search", { documents: ids.length, found: found.length, ...took });
+    return found;
   }
 }
 

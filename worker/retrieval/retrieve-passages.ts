@@ -1,10 +1,11 @@
 import type { ModelMessage } from "ai";
+import type { Budgets, Payer } from "../spend/spend";
 import type { UserStoreRpc } from "../store/stub";
 import { PASSAGE_RULES, quotePassages, type QuotedPassages } from "./prompt";
 
 export interface PassageRequest {
-  /** The person's user id: their Vectorize namespace. */
-  namespace: string;
+  /** Who pays for the question's embedding; their user id is also their Vectorize namespace. */
+  payer: Payer & { budgets?: Budgets };
   conversationId: string;
   question: string;
   /** Documents the request attaches to the conversation before searching (the person's own only). */
@@ -23,7 +24,7 @@ export interface RetrievedForPrompt extends QuotedPassages {
  */
 export async function retrievePassages(store: Pick<UserStoreRpc, "attachDocuments" | "searchDocuments">, request: PassageRequest): Promise<RetrievedForPrompt | null> {
   if (request.documentIds?.length) await store.attachDocuments(request.conversationId, [...request.documentIds]);
-  const found = await store.searchDocuments(request.namespace, request.conversationId, request.question);
+  const found = await store.searchDocuments(request.payer, request.conversationId, request.question);
   if (!found) return null;
   return { ...quotePassages(found), rules: PASSAGE_RULES };
 }

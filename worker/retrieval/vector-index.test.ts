@@ -112,6 +112,40 @@ describe.each(implementations)("VectorIndex contract: %s", (_, withHarness) => {
     }));
 });
 
+describe("SqliteVectorIndex specifics", () => {
+  const inObject = <R>(act: (index: SqliteVectorIndex) => Promise<R>) =>
+    runInDurableObject(env.USER_STORE.get(env.USER_STORE.idFromName(`exact-${crypto.randomUUID()}`)), (_instance, state) => act(new SqliteVectorIndex(state.storage.sql)));
+
+  it("is exact: the top k across documents is a brute-force cosine ranking", () =>
+    inObject(async (index) => {
+      let seed = 7;
+      const random = () => ((seed = Math.imul(seed ^ (seed >>> 13), 0x5bd1e995) >>> 0) / 2 ** 32) * 2 - 1;
+      const vectors = ["docA", "docB", "docC"].flatMap((doc) => Array.from({ length: 40 }, (_, i) => vec(doc, i, Array.from({ length: DIMS }, random))));
+      await index.upsert(vectors);
+      const q = Array.from({ length: DIMS }, random);
+      const norm = (v: number[]) => Math.sqrt(v.reduce((n, x) => n + x * x, 0));
+      const cosine = (v: number[]) => v.reduce((n, x, i) => n + x * q[i], 0) / (norm(v) * norm(q));
+      const wanted = vectors
+        .filter((v) => v.documentId !== "docB")
+        .map((v) => ({ id: v.id, score: cosine(v.values) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 7);
+      const matches = await index.query(q, { topK: 7, documentIds: ["docA", "docC"] });
+      expect(matches.map((m) => m.id)).toEqual(wanted.map((w) => w.id));
+      matches.forEach((m, i) => expect(m.score).toBeCloseTo(wanted[i].score, 5));
+    }));
+
+  it("a write to a document is seen by the next question (its packed copy is dropped)", () =>
+    inObject(async (index) => {
+      await index.upsert([vec("docA", 0, unit(0)), vec("docA", 1, unit(1))]);
+      expect((await index.query(unit(2), { topK: 1, documentIds: ["docA"] }))[0].score).toBeCloseTo(0, 5);
+      await index.upsert([vec("docA", 2, unit(2))]);
+      expect(await index.query(unit(2), { topK: 1, documentIds: ["docA"] })).toMatchObject([{ id: "docA:2", passage: 2 }]);
+      await index.deleteByIds(["docA:2"]);
+      expect((await index.query(unit(2), { topK: 3, documentIds: ["docA"] })).map((m) => m.id)).not.toContain("docA:2");
+    }));
+});
+
 describe("VectorizeVectorIndex specifics", () => {
   it("writes the person's namespace and {user, document, passage} metadata, and filters by document", async () => {
     const binding = new VectorizeDouble(DIMS);

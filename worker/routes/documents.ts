@@ -38,7 +38,10 @@ export const documents = new Hono<AppEnv>()
 
     const id = randomId();
     await c.env.MEDIA.put(documentKey(c.var.userId, id), file, { customMetadata: { name } });
-    const record = await store.addDocument({ id, name, kind: extracted.kind, bytes: file.byteLength, pages: extracted.pages, namespace: c.var.userId }, passages);
+    const record = await store.addDocument({ id, name, kind: extracted.kind, bytes: file.byteLength, pages: extracted.pages, namespace: c.var.userId }, passages, {
+      userId: c.var.userId,
+      person: c.var.person,
+    });
     if (conversationId) await store.attachDocuments(conversationId, [id]);
     return c.json(record, 201);
   })

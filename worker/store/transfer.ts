@@ -12,9 +12,10 @@ const MERGED = "merged_identities";
 
 /**
  * Not the person's data but this object's own bookkeeping: which migrations it ran, and the answers
- * it is writing right now (a running answer cannot move; it is saved where it runs).
+ * it is writing right now (a running answer cannot move; it is saved where it runs), and who pays
+ * for its document embedding (worker/retrieval/document-tables.ts: an account never pays as its guest).
  */
-const LOCAL = new Set([MERGED, "schema_migrations", "answer_runs", "answer_chunks"]);
+const LOCAL = new Set([MERGED, "schema_migrations", "answer_runs", "answer_chunks", "document_payer"]);
 
 export function exportTables(sql: SqlStorage): StoreDump {
   const names = userTables(sql).filter((name) => !LOCAL.has(name));

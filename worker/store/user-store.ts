@@ -160,7 +160,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         const question = turn.messages.at(-1)!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
         const library = { attachDocuments: async (id: string, ids: string[]) => this.attachDocuments(id, ids), searchDocuments: this.searchDocuments.bind(this) };
         const passages = await retrievePassages(library, {
-          namespace: turn.payer.userId,
+          payer: turn.payer,
           conversationId: turn.conversationId,
           question,
           documentIds: turn.documentIds,
