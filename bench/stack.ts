@@ -30,12 +30,14 @@ export async function startStack(options: { port: number; enginePort: number; en
  * which (through @cloudflare/vite-plugin) runs the bundled Worker and its static assets in workerd,
  * as `wrangler deploy` would ship them. Only `preview.outDir` is built, once per process.
  */
-export async function startPreviewStack(options: { port: number; env?: Record<string, string> }) {
+export async function startPreviewStack(options: { port: number; env?: Record<string, string>; cwd?: string }) {
   const outDir = ".cache/bench-relay-build";
-  buildOnce(outDir);
+  // Another checkout (a baseline commit, for A/B benches) brings its own build in the same folder.
+  if (!options.cwd) buildOnce(outDir);
   const stateDir = `.cache/bench-state-${options.port}`;
-  rmSync(stateDir, { recursive: true, force: true });
+  rmSync(`${options.cwd ?? "."}/${stateDir}`, { recursive: true, force: true });
   const child: ChildProcess = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--outDir", outDir, "--port", String(options.port), "--strictPort"], {
+    cwd: options.cwd,
     stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"],
     env: {
       ...process.env,
