@@ -16,7 +16,7 @@ import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { startPacedUpstream } from "./paced-upstream";
-import { fmt, isUiTextDelta, isWorkersAiToken, median, newIdentity, startPreviewStack, timeStream, type StreamSample } from "./stack";
+import { fakeTokens, fmt, uiFakeTokens, isWorkersAiToken, median, newIdentity, startPreviewStack, timeStream, type StreamSample } from "./stack";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const ANSWERS = Number(process.env.ANSWERS ?? 10);
@@ -121,12 +121,12 @@ async function answer(variant: Variant, route: "chat" | "v1"): Promise<StreamSam
             headers: { "content-type": "application/json", cookie: variant.person.cookie },
             body: JSON.stringify({ id: `cpu${String(i).padStart(5, "0")}xxxxxxxxxxxxxx`, messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }], model: MODEL, maxTokens: TOKENS }),
           },
-          isUiTextDelta,
+          uiFakeTokens,
         )
       : await timeStream(
           `${variant.app}/v1/chat/completions`,
           { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${variant.person.key}` }, body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }) },
-          (line) => line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') && !line.includes('"content":""'),
+          (line) => (line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') ? fakeTokens(line) : 0),
         );
   return sample;
 }

@@ -133,8 +133,12 @@ export async function timeStream(url: string, init: RequestInit, tokensIn: (line
 
 /** Workers AI SSE (legacy format): a line with a non-empty response piece. */
 export const isWorkersAiToken = (line: string) => line.startsWith('data: {"response":"') && !line.startsWith('data: {"response":""');
+/** The bench upstreams' tokens ("w<n> ") in a line: several when the relay merged events that arrived together. */
+export const fakeTokens = (line: string) => line.match(/w\d+ /g)?.length ?? 0;
 /** AI SDK UI message stream (what `POST /api/chat` sends a browser): a text delta. */
 export const isUiTextDelta = (line: string) => line.startsWith('data: {"type":"text-delta"');
+/** The bench upstreams' tokens in a UI text delta. */
+export const uiFakeTokens = (line: string) => (isUiTextDelta(line) ? fakeTokens(line) : 0);
 
 /**
  * A new guest's session cookie from the stack (each has its own Durable Object and rate-limit
