@@ -66,6 +66,11 @@ describe("mergeArrivedTextEvents", () => {
     expect((await readAll(merged)).join("")).toBe(native("splitafter"));
   });
 
+  it("merges text with escapes as the text it stands for", () => {
+    const texts = ['say "hi"', "\\ back", "\n", "é ✓ \u0000"];
+    expect(mergeTextEvents(texts.map(native).join(""))).toBe(native(texts.join("")));
+  });
+
   it("merges OpenAI-format content deltas and keeps their envelope", async () => {
     const chunk = (content: string) => `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
     const finish = `data: ${JSON.stringify({ id: "x", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`;

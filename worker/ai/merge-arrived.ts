@@ -119,10 +119,18 @@ interface TextShape {
   wrap(text: string): string;
 }
 
-const NATIVE: TextShape = { kind: "native", wrap: (text) => JSON.stringify({ response: text }) };
+/** Merged native text, kept as JSON string contents: escapes are self-contained, so they concatenate as they are. */
+const NATIVE: TextShape = { kind: "native", wrap: (jsonContents) => `{"response":"${jsonContents}"}` };
+/** Workers AI's text event as it writes it, with or without the `p` padding. */
+const NATIVE_EVENT = /^data: ?\{"response":"((?:[^"\\]|\\.)+)"(?:,"p":"[^"\\]*")?\}$/;
 
-/** The text of a plain text event, and how to write a merged one; undefined for any other event. */
+/**
+ * The text of a plain text event, and how to write a merged one; undefined for any other event.
+ * Native text stays JSON-escaped (nothing is parsed per token); OpenAI-format text is decoded.
+ */
 function textOf(event: string): { text: string; shape: TextShape } | undefined {
+  const native = NATIVE_EVENT.exec(event);
+  if (native) return { text: native[1], shape: NATIVE };
   // One `data:` line, nothing else (no event name, id or multi-line data).
   if (!event.startsWith("data:") || event.includes("\n")) return undefined;
   const data = event.slice(event[5] === " " ? 6 : 5);
@@ -134,8 +142,6 @@ function textOf(event: string): { text: string; shape: TextShape } | undefined {
     return undefined;
   }
   if (!isRecord(value)) return undefined;
-  const keys = Object.keys(value);
-  if (typeof value.response === "string" && value.response && keys.every((k) => k === "response" || k === "p")) return { text: value.response, shape: NATIVE };
   // OpenAI format: one choice whose delta carries only content, no finish; the envelope is kept.
   const choices = value.choices;
   if (!Array.isArray(choices) || choices.length !== 1 || !isRecord(choices[0]) || value.usage !== undefined) return undefined;
