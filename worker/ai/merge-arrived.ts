@@ -25,7 +25,8 @@ export function mergeArrivedTextEvents(body: ReadableStream<Uint8Array>): Readab
   let cancelled = false;
 
   // Reads the upstream as it arrives, whatever the reader downstream is doing: what it has not taken
-  // yet waits here, merged, instead of as separate events in the socket.
+  // yet waits here, merged, instead of as separate events in the socket. No backpressure is lost
+  // that mattered: an answer is bounded by max_tokens, and the answer run keeps it whole anyway.
   const pump = async () => {
     try {
       for (;;) {

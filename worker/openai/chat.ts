@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { findChatModel } from "../../contract/models";
-import { mergeArrivedTextEvents } from "../ai/merge-arrived";
 import type { AppEnv } from "../http/app-types";
 import { toAppError } from "../http/errors";
 import { randomId } from "../http/ids";
@@ -83,7 +82,7 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   if (output instanceof ReadableStream) {
     const settled = deferred();
     c.executionCtx.waitUntil(settled.promise);
-    body = toChunkStream(mergeArrivedTextEvents(output as ReadableStream<Uint8Array>), meta, (outcome) => {
+    body = toChunkStream(output as ReadableStream<Uint8Array>, meta, (outcome) => {
       if (outcome.failure) log("v1.chat.error", { model: model.id, code: outcome.failure.code, detail: outcome.failure.message.slice(0, 300) });
       settle(spend, price, outcome.usage, model.id).finally(settled.resolve);
     });
