@@ -9,7 +9,7 @@
  *   npm run bench:openai            RUNS=20 TOKENS=2000 RATE=5000 DEV=0
  */
 import { startPacedUpstream } from "./paced-upstream";
-import { fmt, isUiTextDelta, isWorkersAiToken, median, newIdentity, percentile, startPreviewStack, startStack, timeStream, type StreamSample } from "./stack";
+import { fakeTokens, fmt, uiFakeTokens, isWorkersAiToken, median, newIdentity, percentile, startPreviewStack, startStack, timeStream, type StreamSample } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const TOKENS = Number(process.env.TOKENS ?? 2000);
@@ -20,7 +20,7 @@ const WARMUP = 3;
 const PORT = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 50 : 5196;
 
 /** A chat.completion.chunk carrying text (the first one also names the role). */
-const isOpenAiContent = (line: string) => line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') && !line.includes('"content":""');
+const isOpenAiContent = (line: string) => (line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') ? fakeTokens(line) : 0);
 
 /** A person (cookie) and an API key of theirs: each has their own rate-limit bucket and budget. */
 async function person(app: string) {
@@ -48,7 +48,7 @@ const viaChat = (app: string, cookie: string) => {
       headers: { "content-type": "application/json", cookie },
       body: JSON.stringify({ id: `oairelay${String(i).padStart(4, "0")}xxxxxxxxxx`, messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }], model: MODEL, maxTokens: TOKENS }),
     },
-    isUiTextDelta,
+    uiFakeTokens,
   );
 };
 const tps = (s: StreamSample) => s.tokens / ((s.totalMs - s.ttftMs) / 1000);

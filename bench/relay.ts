@@ -11,15 +11,15 @@
  */
 import { startFakeWorkersAi } from "../e2e/support/fake-workers-ai";
 import { startPacedUpstream } from "./paced-upstream";
-import { fmt, isUiTextDelta, isWorkersAiToken, median, newIdentity, percentile, startPreviewStack, startStack, timeStream, type StreamSample } from "./stack";
+import { fmt, uiFakeTokens, isWorkersAiToken, median, newIdentity, percentile, startPreviewStack, startStack, timeStream, type StreamSample } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const TOKENS = Number(process.env.TOKENS ?? 2000);
 const RATE = Number(process.env.RATE ?? 5000);
 const MODEL = "@cf/meta/llama-3.2-1b-instruct";
 const WARMUP = 3;
-/** Moves the stacks' ports (BENCH_PORT_OFFSET=1000: 6182…), so two checkouts can run this at once. */
-const OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 0);
+/** Moves the stacks' ports (E2E_PORT_BASE=6400: 6470…; or BENCH_PORT_OFFSET=1000: 6182…), so two checkouts can run this at once. */
+const OFFSET = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 70 - 5182 : Number(process.env.BENCH_PORT_OFFSET ?? 0);
 
 type Stack = { app: string; stop: () => void };
 let conversation = 0;
@@ -44,7 +44,7 @@ const viaWorker = (app: string, cookie: string) => {
         maxTokens: Math.min(TOKENS, 8192),
       }),
     },
-    isUiTextDelta,
+    uiFakeTokens,
   );
 };
 const timed = async (url: string, init?: RequestInit) => {

@@ -30,12 +30,14 @@ export async function startStack(options: { port: number; enginePort: number; en
  * which (through @cloudflare/vite-plugin) runs the bundled Worker and its static assets in workerd,
  * as `wrangler deploy` would ship them. Only `preview.outDir` is built, once per process.
  */
-export async function startPreviewStack(options: { port: number; env?: Record<string, string> }) {
+export async function startPreviewStack(options: { port: number; env?: Record<string, string>; cwd?: string }) {
   const outDir = ".cache/bench-relay-build";
-  buildOnce(outDir);
+  // Another checkout (a baseline commit, for A/B benches) brings its own build in the same folder.
+  if (!options.cwd) buildOnce(outDir);
   const stateDir = `.cache/bench-state-${options.port}`;
-  rmSync(stateDir, { recursive: true, force: true });
+  rmSync(`${options.cwd ?? "."}/${stateDir}`, { recursive: true, force: true });
   const child: ChildProcess = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--outDir", outDir, "--port", String(options.port), "--strictPort"], {
+    cwd: options.cwd,
     stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"],
     env: {
       ...process.env,
@@ -131,8 +133,12 @@ export async function timeStream(url: string, init: RequestInit, tokensIn: (line
 
 /** Workers AI SSE (legacy format): a line with a non-empty response piece. */
 export const isWorkersAiToken = (line: string) => line.startsWith('data: {"response":"') && !line.startsWith('data: {"response":""');
+/** The bench upstreams' tokens ("w<n> ") in a line: several when the relay merged events that arrived together. */
+export const fakeTokens = (line: string) => line.match(/w\d+ /g)?.length ?? 0;
 /** AI SDK UI message stream (what `POST /api/chat` sends a browser): a text delta. */
 export const isUiTextDelta = (line: string) => line.startsWith('data: {"type":"text-delta"');
+/** The bench upstreams' tokens in a UI text delta. */
+export const uiFakeTokens = (line: string) => (isUiTextDelta(line) ? fakeTokens(line) : 0);
 
 /**
  * A new guest's session cookie from the stack (each has its own Durable Object and rate-limit

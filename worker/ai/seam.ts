@@ -1,4 +1,5 @@
 import { createWorkersAI } from "workers-ai-provider";
+import { mergeArrivedTextEvents } from "./merge-arrived";
 import { createRestBinding } from "./rest-binding";
 import { withRetries } from "./retry";
 
@@ -49,7 +50,16 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
 }
 
 export function chatModelFor(backend: AiBackend, modelId: string) {
-  return createWorkersAI({ binding: backend.binding as Ai })(modelId);
+  return createWorkersAI({ binding: withArrivedTextMerged(backend.binding) as Ai })(modelId);
+}
+
+/** A streamed answer's text events that piled up unread reach the AI SDK as one (merge-arrived.ts). */
+function withArrivedTextMerged(binding: AiBinding): AiBinding {
+  const run = async (...args: unknown[]) => {
+    const output = await (binding.run as (...a: unknown[]) => Promise<unknown>)(...args);
+    return output instanceof ReadableStream ? mergeArrivedTextEvents(output as ReadableStream<Uint8Array>) : output;
+  };
+  return { run } as AiBinding;
 }
 
 /** Run option a caller sets when the same inputs always give the same output (an image with a seed). */

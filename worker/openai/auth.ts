@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../../contract/errors";
 import type { AppEnv, Person } from "../http/app-types";
 import { hashKey, looksLikeKey } from "../keys/key-format";
@@ -16,9 +16,22 @@ export const apiKeyAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const owner = key && looksLikeKey(key) ? await apiKeys(c.env).authenticate(await hashKey(key), Date.now()) : null;
   if (!owner) throw new AppError("invalid_api_key");
   c.set("userId", owner);
-  c.set("person", await personOfKeyOwner(c.env, owner));
+  // Only spending needs to know what kind of person owns the key: looked up while the route reads
+  // its body and checks the rate limit, not before (keyOwner, below).
+  const person = personOfKeyOwner(c.env, owner);
+  person.catch(() => {}); // a failed lookup is thrown where it is awaited
+  owners.set(c.req.raw, person);
   await next();
 };
+
+const owners = new WeakMap<Request, Promise<Person>>();
+
+/** The person the request's key acts as (an account, or a guest); also set as `person` from then on. */
+export async function keyOwner(c: Context<AppEnv>): Promise<Person> {
+  const person = await (owners.get(c.req.raw) ?? c.var.person);
+  c.set("person", person);
+  return person;
+}
 
 /**
  * What kind of person owns the key, so the key spends from the right budget: an account's (looked up

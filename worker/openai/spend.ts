@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../http/app-types";
 import { checkRateLimit } from "../http/rate-limit";
 import { reserve, settle } from "../spend/spend";
+import { keyOwner } from "./auth";
 
 /** An admitted call: `settle` replaces the reserved worst case with what it really cost, in neurons. */
 export interface Spend {
@@ -15,8 +16,8 @@ export interface Spend {
  * with Retry-After).
  */
 export async function admitSpend(c: Context<AppEnv>, worstCaseNeurons: number): Promise<Spend> {
-  const limited = await checkRateLimit(c);
+  const [limited, person] = await Promise.all([checkRateLimit(c), keyOwner(c)]);
   if (limited) throw limited;
-  const reservation = await reserve(c.env, c.var, worstCaseNeurons);
+  const reservation = await reserve(c.env, { userId: c.var.userId, person }, worstCaseNeurons);
   return { settle: (neurons) => settle(c.env, reservation, neurons) };
 }

@@ -1,0 +1,192 @@
+/**
+ * Relay cost per answer, A/B: Worker + Durable Object CPU per 1,000-token answer, time to first
+ * token and tokens/s of `POST /api/chat` (through the person's Durable Object) and of a streamed
+ * `POST /v1/chat/completions`, in the built Worker (`vite build` + `vite preview`), against
+ *   - a raw pass-through of the upstream body (a Worker that returns `fetch(upstream).body`), and
+ *   - optionally a baseline build of another commit (BASELINE_DIR: a checkout with its own
+ *     `.cache/bench-relay-build`, e.g. `git archive <commit> | tar -x -C dir`, then `vite build`),
+ * all in one run, interleaved round by round so a busy moment on the shared machine lands on each
+ * alike. CPU is workerd's own (user + system, /proc/<pid>/stat, all its threads): the Worker, the
+ * Durable Objects and the runtime's I/O, not the HTTP front end before it (vite preview's Node proxy)
+ * nor the client. Its resolution is the kernel's clock tick (10 ms), so each figure is the total of
+ * ANSWERS answers divided by ANSWERS.
+ *   npm run bench:relay-cpu      ROUNDS=3 ANSWERS=10 TOKENS=1000 RATE=5000 BASELINE_DIR=
+ */
+import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { startPacedUpstream } from "./paced-upstream";
+import { fakeTokens, fmt, uiFakeTokens, isWorkersAiToken, median, newIdentity, startPreviewStack, timeStream, type StreamSample } from "./stack";
+
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ANSWERS = Number(process.env.ANSWERS ?? 10);
+const TOKENS = Number(process.env.TOKENS ?? 1000);
+const RATE = Number(process.env.RATE ?? 5000);
+const WARMUP = 3;
+const MODEL = "@cf/meta/llama-3.2-1b-instruct";
+const BASE_PORT = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 60 : 5260;
+const load = () => execSync("uptime").toString().trim().replace(/^.*load average/, "load average");
+
+/** Seconds of CPU workerd `pid` has used, all threads (utime + stime, in clock ticks). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(execSync("getconf CLK_TCK").toString()) || 100;
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+/** workerd processes under `root` (any depth). */
+function workerdUnder(root: number): number[] {
+  const rows = execSync("ps -eo pid=,ppid=,comm=").toString().trim().split("\n").map((line) => line.trim().split(/\s+/));
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of rows) children.set(Number(ppid), [...(children.get(Number(ppid)) ?? []), Number(pid)]);
+  const found: number[] = [];
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      if (rows.find((r) => Number(r[0]) === child)?.[2] === "workerd") found.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RATE });
+const runBody = JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS });
+const direct = () => timeStream(`${upstream.url}/run/${MODEL}`, { method: "POST", headers: { "content-type": "application/json" }, body: runBody }, isWorkersAiToken);
+
+// The raw pass-through: a Worker that only fetches the upstream and returns its body.
+const passThrough = new Miniflare(
+  convertV4MiniflareOptions({
+    host: "127.0.0.1",
+    port: BASE_PORT,
+    workers: [
+      {
+        name: "pass-through",
+        modules: [
+          {
+            type: "ESModule",
+            path: "worker.mjs",
+            contents: `export default { async fetch(request, env) {
+              const upstream = await fetch(env.UPSTREAM + "/run/${MODEL}", { method: "POST", headers: { "content-type": "application/json" }, body: await request.text() });
+              return new Response(upstream.body, { headers: { "content-type": "text/event-stream" } });
+            } };`,
+          },
+        ],
+        compatibilityDate: "2026-10-12",
+        bindings: { UPSTREAM: upstream.url },
+      },
+    ],
+  }),
+);
+const passUrl = (await passThrough.ready).toString().replace(/\/$/, "");
+const [passPid] = workerdUnder(process.pid);
+
+interface Variant {
+  name: string;
+  app: string;
+  workerd: number;
+  stop: () => void;
+  person: { cookie: string; key: string; used: number };
+}
+
+/** A person with an API key; a fresh one before the 30-a-minute rate limit. */
+async function person(app: string) {
+  const cookie = await newIdentity(app);
+  const response = await fetch(`${app}/api/keys`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });
+  if (response.status !== 201) throw new Error(`Could not create a key: HTTP ${response.status} ${await response.text()}`);
+  return { cookie, key: ((await response.json()) as { key: string }).key, used: 0 };
+}
+
+// Every budget off and guests unlimited: the bench makes many people and answers; the ledger still reserves and settles each.
+const stackEnv = { WORKERS_AI_REST_URL: upstream.url, GUESTS_PER_ADDRESS_PER_HOUR: "100000", GUEST_DAILY_NEURONS: "0", ACCOUNT_DAILY_NEURONS: "0", GLOBAL_DAILY_NEURONS: "0" };
+async function startVariant(name: string, port: number, cwd?: string): Promise<Variant> {
+  const before = new Set(workerdUnder(process.pid));
+  const stack = await startPreviewStack({ port, env: stackEnv, cwd });
+  const workerd = workerdUnder(stack.pid).find((pid) => !before.has(pid));
+  if (!workerd) throw new Error(`No workerd under ${name}'s vite preview.`);
+  return { name, app: stack.app, workerd, stop: stack.stop, person: await person(stack.app) };
+}
+
+let conversation = 0;
+async function answer(variant: Variant, route: "chat" | "v1"): Promise<StreamSample> {
+  if (variant.person.used++ >= 25) variant.person = await person(variant.app);
+  const i = conversation++;
+  const sample =
+    route === "chat"
+      ? await timeStream(
+          `${variant.app}/api/chat`,
+          {
+            method: "POST",
+            headers: { "content-type": "application/json", cookie: variant.person.cookie },
+            body: JSON.stringify({ id: `cpu${String(i).padStart(5, "0")}xxxxxxxxxxxxxx`, messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }], model: MODEL, maxTokens: TOKENS }),
+          },
+          uiFakeTokens,
+        )
+      : await timeStream(
+          `${variant.app}/v1/chat/completions`,
+          { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${variant.person.key}` }, body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }) },
+          (line) => (line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') ? fakeTokens(line) : 0),
+        );
+  return sample;
+}
+
+/** Tokens in a UI text delta or a chat.completion.chunk that merged several upstream events. */
+const tps = (s: StreamSample) => TOKENS / ((s.totalMs - s.ttftMs) / 1000);
+
+type Series = { cpuMs: number[]; ttft: number[]; tps: number[]; events: number[] };
+const series = new Map<string, Series>();
+const record = (name: string, cpuMs: number, samples: StreamSample[]) => {
+  const s = series.get(name) ?? { cpuMs: [], ttft: [], tps: [], events: [] };
+  s.cpuMs.push(cpuMs);
+  s.ttft.push(...samples.map((x) => x.ttftMs));
+  s.tps.push(...samples.map(tps));
+  s.events.push(...samples.map((x) => x.events));
+  series.set(name, s);
+};
+
+async function measure(name: string, pid: number, one: () => Promise<StreamSample>) {
+  const samples: StreamSample[] = [];
+  const before = cpuSeconds(pid);
+  for (let i = 0; i < ANSWERS; i++) samples.push(await one());
+  const cpuMs = ((cpuSeconds(pid) - before) * 1000) / ANSWERS;
+  for (const s of samples) if (s.tokens !== TOKENS && !name.includes("upstream")) throw new Error(`${name}: ${s.tokens} of ${TOKENS} tokens`);
+  record(name, cpuMs, samples);
+}
+
+const variants: Variant[] = [];
+console.log(`Relay CPU: ${TOKENS}-token answers, upstream paced at ${RATE} tokens/s, ${ROUNDS} rounds of ${ANSWERS} answers per row (after ${WARMUP} warm-up); ${load()}`);
+try {
+  variants.push(await startVariant("this build", BASE_PORT + 1));
+  if (process.env.BASELINE_DIR) variants.push(await startVariant("baseline", BASE_PORT + 2, process.env.BASELINE_DIR));
+  for (const v of variants) for (let i = 0; i < WARMUP; i++) await answer(v, "chat"), await answer(v, "v1");
+  for (let i = 0; i < WARMUP; i++) await timeStream(`${passUrl}/`, { method: "POST", body: runBody }, isWorkersAiToken);
+  for (let round = 0; round < ROUNDS; round++) {
+    await measure("upstream read directly", passPid, direct); // the pass-through workerd idles: its CPU here is its floor
+    await measure("raw pass-through Worker", passPid, () => timeStream(`${passUrl}/`, { method: "POST", body: runBody }, isWorkersAiToken));
+    for (const v of variants) {
+      await measure(`${v.name}: POST /api/chat`, v.workerd, () => answer(v, "chat"));
+      await measure(`${v.name}: POST /v1/chat/completions`, v.workerd, () => answer(v, "v1"));
+    }
+    console.log(`  round ${round + 1}/${ROUNDS} done; ${load()}`);
+  }
+} finally {
+  for (const v of variants) v.stop();
+  await passThrough.dispose();
+  await upstream.close();
+}
+
+const base = series.get("upstream read directly")!;
+const baseTtft = median(base.ttft);
+const baseTps = median(base.tps);
+const per1000 = (ms: number) => (ms * 1000) / TOKENS;
+console.log(`\n  ${"".padEnd(40)} ${"CPU ms/1k tok".padStart(14)} ${"(rounds)".padEnd(20)} ${"TTFT p50".padStart(9)} ${"+ms".padStart(7)} ${"tokens/s".padStart(9)} ${"ratio".padStart(6)} ${"events".padStart(7)}`);
+for (const [name, s] of series) {
+  const cpu = per1000(median(s.cpuMs));
+  const ttft = median(s.ttft);
+  const rate = median(s.tps);
+  console.log(
+    `  ${name.padEnd(40)} ${fmt(cpu, 1).padStart(14)} ${`[${s.cpuMs.map((x) => fmt(per1000(x), 0)).join(" ")}]`.padEnd(20)} ${fmt(ttft, 2).padStart(9)} ${fmt(ttft - baseTtft, 2).padStart(7)} ${fmt(rate, 0).padStart(9)} ${fmt(rate / baseTps, 3).padStart(6)} ${fmt(median(s.events), 0).padStart(7)}`,
+  );
+}
+console.log(`\nCPU: workerd's user + system time over each row's answers, per ${TOKENS.toLocaleString("en-US")} tokens (median of rounds; each round's in brackets). "upstream read directly" is the idle floor of the pass-through's workerd. events: lines with tokens the client read (fewer than tokens when events merged). ${load()}`);
