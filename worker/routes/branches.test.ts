@@ -4,7 +4,7 @@
  * (recorded format) that answers with the next scripted text and records what it was asked.
  */
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ConversationDetail } from "../../contract/api";
 import type { ConversationExport, ImportResult } from "../../contract/transfer";
@@ -91,6 +91,10 @@ describe("conversation branches", () => {
     const markdown = await (await client.fetch(`/api/conversations/${id}/export?format=markdown`)).text();
     expect(markdown).toContain("Another\n");
     expect(markdown).not.toContain("Another, edited");
+    // So does a share link, read by a stranger with no cookie.
+    const { share } = (await (await client.fetch(`/api/conversations/${id}/share`, { method: "POST" })).json()) as { share: { token: string } };
+    const snapshot = (await (await exports.default.fetch(new Request(`http://app.test/api/shared/${share.token}`))).json()) as { messages: { text: string }[] };
+    expect(snapshot.messages.map((m) => m.text)).toEqual(["Pick a letter", "A", "Another", "C"]);
   });
 
   it("refuses a path that is not one of the stored tree (409), and spends and saves nothing for it", async () => {
@@ -158,7 +162,7 @@ describe("conversation branches", () => {
 });
 
 describe("migration 5", () => {
-  it("turns an existing linear conversation into one chain, its last message on screen", async () => {
+  it("turns an existing linear conversation into one chain, its last message on screen; a running answer follows it", async () => {
     const stub = env.USER_STORE.get(env.USER_STORE.idFromName(`migrate-${crypto.randomUUID()}`));
     await runInDurableObject(stub, async (_store, state) => {
       // A database as it was before branches: migrations 1 to 4 only.
@@ -169,8 +173,11 @@ describe("migration 5", () => {
       ["q1", "a1", "q2", "a2"].forEach((id, position) =>
         sql.exec(`INSERT INTO messages (conversation_id, id, position, body) VALUES ('old', ?, ?, ?)`, id, position * 10, JSON.stringify({ id, role: id.startsWith("q") ? "user" : "assistant", parts: [{ type: "text", text: id }] })),
       );
+      // An answer to the last question was being written across the upgrade.
+      sql.exec(`INSERT INTO answer_runs (kind, owner_id, message_id, started_at, prompt_chars) VALUES ('chat', 'old', 'a3', 0, 0)`);
 
       migrate(state.storage);
+      expect(sql.exec(`SELECT parent_id FROM answer_runs WHERE owner_id = 'old'`).one().parent_id).toBe("a2");
       const parents = sql.exec<{ id: string; parent_id: string | null }>(`SELECT id, parent_id FROM messages ORDER BY position`).toArray();
       expect(parents).toEqual([
         { id: "q1", parent_id: null },
