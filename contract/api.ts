@@ -57,8 +57,14 @@ export type Conversation = z.infer<typeof conversationSchema>;
 /** `GET /api/conversations/:id`. */
 export interface ConversationDetail {
   conversation: Conversation;
+  /** The branch on screen, first message to last. */
   messages: ChatMessage[];
+  /** Versions (branches): for each message on screen that has others, every version's id, oldest first. */
+  siblings?: Record<string, string[]>;
 }
+
+/** `POST /api/conversations/:id/branch`: show this version of a message (and the branch last seen below it). */
+export const switchBranchSchema = z.object({ messageId: z.string().min(1).max(100) });
 
 export const updateConversationSchema = z
   .object({ title: z.string().trim().min(1).max(200).optional(), settings: chatSettingsSchema.optional() })

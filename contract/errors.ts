@@ -33,6 +33,8 @@ export const ERRORS = {
   upstream: { status: 502, retry: true, message: "The model service failed to answer. Try again." },
   // Storage quotas (worker/store/quotas.ts): what one person may keep. The Worker's message names the limit.
   quota_exceeded: { status: 409, retry: false, message: "You have reached the storage limit for one person. Delete something you no longer need to make room." },
+  // Conversation branches (worker/store/conversation-tree.ts): the path a client sent is not one the store holds.
+  branch_conflict: { status: 409, retry: false, message: "This conversation changed elsewhere. Reload it and try again." },
   conversation_full: { status: 413, retry: false, message: "This conversation has reached its message limit. Start a new conversation to go on." },
   sign_in_required: { status: 401, retry: false, message: "Sign in to use this app: open the page and choose Sign in." },
   guest_limit: { status: 429, retry: true, message: "Too many new visitors from your network in the last hour. Wait an hour and try again, or sign in with a passkey." },

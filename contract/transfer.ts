@@ -9,11 +9,19 @@ import type { ChatMessage } from "./messages";
  */
 export const CONVERSATION_FORMAT = "workers-ai-chat/conversation";
 export const BUNDLE_FORMAT = "workers-ai-chat/conversations";
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Versions this app reads: 1 (one chain of messages) and 2 (every branch, by parent id). */
+export const READABLE_VERSIONS = [1, 2] as const;
+
+/** A message in an export: version 2 names the message it follows (null for a first message). */
+export type ExportedMessage = ChatMessage & { parentId?: string | null };
 
 export interface ExportedConversation {
   conversation: Conversation;
-  messages: ChatMessage[];
+  /** Every message of every branch, parents before their children. */
+  messages: ExportedMessage[];
+  /** The last message of the branch on screen. */
+  activeLeafId?: string | null;
 }
 
 export interface ConversationExport extends ExportedConversation {
@@ -45,7 +53,7 @@ export const IMPORT_LIMITS = {
 /** What `POST /api/import` answers. */
 export interface ImportResult {
   conversations: { id: string; title: string }[];
-  /** ChatGPT answers and edits on other branches than the one shown: not imported until branches exist here. */
+  /** Versions left out. Every branch is imported now, so this stays 0; kept for clients that read it. */
   alternativesSkipped: number;
   /** System, tool and other non-text messages left out. */
   messagesSkipped: number;
@@ -83,16 +91,20 @@ const exportedConversationSchema = z.object({
     title: z.string().trim().min(1).max(200),
     settings: chatSettingsSchema.optional(),
   }),
-  messages: z.array(uiMessageSchema.extend({ metadata: metadataSchema.optional() })).max(IMPORT_LIMITS.maxMessagesPerConversation),
+  messages: z
+    .array(uiMessageSchema.extend({ metadata: metadataSchema.optional(), parentId: z.string().max(100).nullish() }))
+    .max(IMPORT_LIMITS.maxMessagesPerConversation),
+  activeLeafId: z.string().max(100).nullish(),
 });
+const versionSchema = z.union([z.literal(READABLE_VERSIONS[0]), z.literal(READABLE_VERSIONS[1])], { error: `is not a version this app reads (it reads versions ${READABLE_VERSIONS.join(" and ")})` });
 
 export const conversationExportSchema = exportedConversationSchema.extend({
   format: z.literal(CONVERSATION_FORMAT),
-  version: z.literal(FORMAT_VERSION, { error: `is not a version this app reads (it reads version ${FORMAT_VERSION})` }),
+  version: versionSchema,
 });
 
 export const conversationsBundleSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
-  version: z.literal(FORMAT_VERSION, { error: `is not a version this app reads (it reads version ${FORMAT_VERSION})` }),
+  version: versionSchema,
   conversations: z.array(exportedConversationSchema).max(IMPORT_LIMITS.maxConversations),
 });

@@ -81,7 +81,7 @@ test("Regenerate replaces the last answer", async ({ page }) => {
   await expect(chat.assistantMessages).toHaveCount(1);
 });
 
-test("editing a question resends it and drops what came after", async ({ page }) => {
+test("editing a question resends it on a new branch: what came after is no longer on screen", async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.startConversation(unique("First question"));
   await chat.send("Second question");

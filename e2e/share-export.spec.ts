@@ -96,7 +96,7 @@ test("export downloads the conversation as JSON and Markdown, and the JSON impor
   expect(json.suggestedFilename()).toMatch(/^export-this-question-[a-z0-9]+\.json$/);
   const jsonPath = await json.path();
   const file = JSON.parse(await readFile(jsonPath, "utf8"));
-  expect(file).toMatchObject({ format: "workers-ai-chat/conversation", version: 1, conversation: { title: question } });
+  expect(file).toMatchObject({ format: "workers-ai-chat/conversation", version: 2, conversation: { title: question } });
   expect(file.messages.map((m: { role: string }) => m.role)).toEqual(["user", "assistant"]);
   expect(file.messages[0].parts[0].text).toBe(question);
 

@@ -12,6 +12,7 @@ import { rateLimit } from "./http/rate-limit";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
 import { conversations } from "./routes/conversations";
+import { branches } from "./routes/branches";
 import { documents } from "./routes/documents";
 import { images } from "./routes/images";
 import { share } from "./routes/share";
@@ -54,6 +55,7 @@ app.post("/api/documents", rateLimit);
 
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
+app.route("/api/conversations", branches);
 app.route("/api/documents", documents);
 app.route("/api/images", images);
 app.route("/api", share);

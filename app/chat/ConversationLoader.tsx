@@ -9,7 +9,7 @@ import { ConversationView } from "./ConversationView";
 type Load =
   | { state: "loading" }
   | { state: "failed"; message: string; missing: boolean }
-  | { state: "ready"; conversation: Conversation | null; messages: ChatMessage[] };
+  | { state: "ready"; conversation: Conversation | null; messages: ChatMessage[]; siblings?: Record<string, string[]> };
 
 interface Props {
   id: string;
@@ -27,7 +27,7 @@ export function ConversationLoader({ id, isNew, onConversationsChanged, menuButt
     if (load.state !== "loading") return;
     let live = true;
     getConversation(id).then(
-      ({ conversation, messages }) => live && setLoad({ state: "ready", conversation, messages }),
+      ({ conversation, messages, siblings }) => live && setLoad({ state: "ready", conversation, messages, siblings }),
       (e: Error) => live && setLoad({ state: "failed", message: e.message, missing: e instanceof ApiError && e.status === 404 }),
     );
     return () => {
@@ -41,6 +41,7 @@ export function ConversationLoader({ id, isNew, onConversationsChanged, menuButt
         id={id}
         conversation={load.conversation}
         initialMessages={load.messages}
+        initialSiblings={load.siblings}
         onConversationsChanged={onConversationsChanged}
         menuButton={menuButton}
       />

@@ -18,6 +18,7 @@ import { ModelPicker } from "./ModelPicker";
 import { initialSettings, toApiSettings, type EditableSettings } from "./settings";
 import { SettingsPanel } from "./SettingsPanel";
 import { useStickToBottom } from "./useStickToBottom";
+import { useBranches } from "./useBranches";
 
 const SETTINGS_SAVE_DELAY_MS = 500;
 
@@ -26,12 +27,14 @@ interface Props {
   /** null for a conversation the server has not seen yet. */
   conversation: Conversation | null;
   initialMessages: ChatMessage[];
+  /** Versions of the messages on screen (see useBranches). */
+  initialSiblings?: Record<string, string[]>;
   onConversationsChanged: () => void;
   menuButton: ReactNode;
 }
 
 /** One conversation, live: its messages, the answer being written (here or in another tab), the composer and settings. */
-export function ConversationView({ id, conversation, initialMessages, onConversationsChanged, menuButton }: Props) {
+export function ConversationView({ id, conversation, initialMessages, initialSiblings, onConversationsChanged, menuButton }: Props) {
   const [, navigate] = useLocation();
   const [settings, setSettings] = useState(() => initialSettings(conversation));
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -50,10 +53,12 @@ export function ConversationView({ id, conversation, initialMessages, onConversa
     onFinish: () => {
       onConversationsChanged(); // The Worker may have set the title.
       notifyUsageChanged();
+      branches.refresh(); // A regenerate or an edit made a new version.
     },
     onError: onConversationsChanged,
   });
   const { messages, status, error } = chat;
+  const branches = useBranches(id, initialSiblings, chat.setMessages);
 
   // Whether the server has this conversation, so settings changes can be saved to it.
   const existsRef = useRef(conversation !== null);
@@ -95,9 +100,14 @@ export function ConversationView({ id, conversation, initialMessages, onConversa
     if (!existsRef.current) navigate(conversationPath(id), { replace: true });
   };
 
+  // An edit is a new version beside the question (a new id), not the question rewritten: the
+  // server keeps the earlier one and its answers as another branch.
   const edit = (messageId: string, text: string) => {
+    const index = messages.findIndex((m) => m.id === messageId);
+    if (index < 0) return;
     stick.scrollToBottom();
-    void chat.sendMessage({ text, messageId });
+    chat.setMessages(messages.slice(0, index));
+    void chat.sendMessage({ text });
   };
 
   return (
@@ -141,6 +151,8 @@ export function ConversationView({ id, conversation, initialMessages, onConversa
         onRegenerate={() => void chat.regenerate()}
         onContinue={chat.continueAnswer}
         onEdit={edit}
+        versionsOf={branches.versionsOf}
+        onSwitchVersion={(messageId, delta) => void branches.switchVersion(messageId, delta)}
         empty={
           <div className="mt-[15vh] text-center">
             <h1 className="text-2xl font-semibold">What can I help with?</h1>
@@ -148,11 +160,12 @@ export function ConversationView({ id, conversation, initialMessages, onConversa
           </div>
         }
         footer={
-          (error || saveError || chat.stopProblem) && (
+          (error || saveError || chat.stopProblem || branches.problem) && (
             <div role="alert" className="rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
               {error && <ErrorNotice error={error} onRetry={() => void chat.regenerate()} />}
               {saveError && <p>{saveError}</p>}
               {chat.stopProblem && <p>{chat.stopProblem}</p>}
+              {branches.problem && <p>{branches.problem}</p>}
             </div>
           )
         }

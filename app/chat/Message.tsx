@@ -5,6 +5,8 @@ import { LazyMarkdown } from "../ui/LazyMarkdown";
 import { button, input, primaryButton, smallButton } from "../ui/styles";
 import { answerDetails, messageText } from "./messageText";
 import { Citations } from "../documents/Citations";
+import type { Versions } from "./useBranches";
+import { VersionSwitcher } from "./VersionSwitcher";
 
 interface Props {
   message: ChatMessage;
@@ -18,9 +20,12 @@ interface Props {
   /** Offered on an interrupted last answer. */
   onContinue?: () => void;
   onEdit?: (messageId: string, text: string) => void;
+  /** Where this message stands among its versions; absent when it has none. */
+  versions?: Versions;
+  onSwitchVersion?: (delta: -1 | 1) => void;
 }
 
-export function Message({ message, streaming, busy, deferred = false, onRegenerate, onContinue, onEdit }: Props) {
+export function Message({ message, streaming, busy, deferred = false, onRegenerate, onContinue, onEdit, versions, onSwitchVersion }: Props) {
   const [draft, setDraft] = useState<string>();
   const isUser = message.role === "user";
   const text = messageText(message);
@@ -107,6 +112,7 @@ export function Message({ message, streaming, busy, deferred = false, onRegenera
 
       {!streaming && (
         <div className="flex flex-wrap items-center gap-1">
+          {versions && onSwitchVersion && <VersionSwitcher index={versions.index} count={versions.count} onSwitch={onSwitchVersion} disabled={busy} />}
           <CopyButton text={text} label="Copy message" />
           {isUser && onEdit && (
             <button type="button" className={smallButton} disabled={busy} onClick={() => setDraft(text)}>

@@ -2,6 +2,7 @@ import type { ChatStatus } from "ai";
 import type { ReactNode } from "react";
 import type { ChatMessage } from "../../contract/messages";
 import { Message } from "./Message";
+import type { Versions } from "./useBranches";
 import { useStickToBottom } from "./useStickToBottom";
 
 /** The latest messages render as markdown at once; older ones only as they scroll near view. */
@@ -15,13 +16,16 @@ interface Props {
   onContinue: () => void;
   /** Absent where questions cannot be edited. */
   onEdit?: (messageId: string, text: string) => void;
+  /** Where a message stands among its versions (branches); absent where there are none. */
+  versionsOf?: (messageId: string) => Versions | undefined;
+  onSwitchVersion?: (messageId: string, delta: -1 | 1) => void;
   /** Rendered under the last message (errors), inside the scroll area so it is seen in context. */
   footer?: ReactNode;
   empty: ReactNode;
   stick: ReturnType<typeof useStickToBottom>;
 }
 
-export function MessageList({ messages, status, onRegenerate, onContinue, onEdit, footer, empty, stick }: Props) {
+export function MessageList({ messages, status, onRegenerate, onContinue, onEdit, versionsOf, onSwitchVersion, footer, empty, stick }: Props) {
   const busy = status === "submitted" || status === "streaming";
   const last = messages.at(-1);
   const { scrollRef, contentRef, atBottom, scrollToBottom } = stick;
@@ -42,6 +46,8 @@ export function MessageList({ messages, status, onRegenerate, onContinue, onEdit
                 onEdit={onEdit}
                 onRegenerate={message === last && message.role === "assistant" ? onRegenerate : undefined}
                 onContinue={message === last && message.metadata?.status === "interrupted" ? onContinue : undefined}
+                versions={versionsOf?.(message.id)}
+                onSwitchVersion={onSwitchVersion && ((delta) => onSwitchVersion(message.id, delta))}
               />
             ))}
           </div>

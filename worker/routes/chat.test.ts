@@ -110,7 +110,7 @@ describe("POST /api/chat", () => {
     expect(answer.metadata.status).toBe("failed");
   });
 
-  it("regenerate replaces the last answer instead of appending a second one", async () => {
+  it("regenerate shows the new answer in place of the last one, and keeps the earlier one as a version", async () => {
     const client = new TestClient();
     const id = newConversationId();
     const question = userMessage("Pick a number");
@@ -123,9 +123,10 @@ describe("POST /api/chat", () => {
     const after = (await storedConversation(client, id)).messages;
     expect(after).toHaveLength(2);
     expect(after[1].parts.find((p: any) => p.type === "text").text).toBe("42");
+    expect(((await storedConversation(client, id)) as any).siblings).toEqual({ [after[1].id]: [first[1].id, after[1].id] });
   });
 
-  it("edit-and-resend drops everything after the edited message", async () => {
+  it("edit-and-resend shows the edited branch and keeps the earlier one; a question changed under its old id is refused", async () => {
     const client = new TestClient();
     const id = newConversationId();
     const q1 = userMessage("First question");
@@ -137,11 +138,17 @@ describe("POST /api/chat", () => {
     expect((await storedConversation(client, id)).messages).toHaveLength(4);
 
     useAi(() => sseStream(legacyChunks(["A1 again"])));
-    await readUiStream(await client.chat({ id, messages: [{ ...q1, parts: [{ type: "text", text: "First question, edited" }] }] }));
-    const edited = (await storedConversation(client, id)).messages;
-    expect(edited).toHaveLength(2);
-    expect(edited[0].parts[0].text).toBe("First question, edited");
-    expect(edited[1].parts.find((p: any) => p.type === "text").text).toBe("A1 again");
+    const changed = await client.chat({ id, messages: [{ ...q1, parts: [{ type: "text", text: "First question, edited" }] }] });
+    expect(changed.status).toBe(409);
+    expect(((await changed.json()) as any).error.code).toBe("branch_conflict");
+
+    const q1b = userMessage("First question, edited");
+    await readUiStream(await client.chat({ id, messages: [q1b] }));
+    const edited = await storedConversation(client, id);
+    expect(edited.messages).toHaveLength(2);
+    expect(edited.messages[0].parts[0].text).toBe("First question, edited");
+    expect(edited.messages[1].parts.find((p: any) => p.type === "text").text).toBe("A1 again");
+    expect((edited as any).siblings).toEqual({ [q1b.id]: [q1.id, q1b.id] });
   });
 });
 

@@ -49,10 +49,13 @@ describe("export", () => {
     expect(json.status).toBe(200);
     expect(json.headers.get("content-disposition")).toBe('attachment; filename="export-me-please.json"');
     const file = (await json.json()) as ConversationExport;
-    expect(file).toMatchObject({ format: "workers-ai-chat/conversation", version: 1, conversation: { id, title: "Export me please", settings: { model: "@cf/qwen/qwen3-30b-a3b-fp8", temperature: 0.3 } } });
+    expect(file).toMatchObject({ format: "workers-ai-chat/conversation", version: 2, conversation: { id, title: "Export me please", settings: { model: "@cf/qwen/qwen3-30b-a3b-fp8", temperature: 0.3 } } });
     expect(file.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
     expect(file.messages[1].metadata).toMatchObject({ model: "@cf/qwen/qwen3-30b-a3b-fp8", status: "complete", usage: { inputTokens: 7, outputTokens: 3 } });
-    expect(file.messages).toEqual((await detail(client, id)).messages);
+    // One branch here: each message follows the one before it, and the last is the leaf on screen.
+    expect(file.messages.map((m) => m.parentId)).toEqual([null, ...file.messages.slice(0, -1).map((m) => m.id)]);
+    expect(file.activeLeafId).toBe(file.messages[3].id);
+    expect(file.messages.map(({ parentId: _, ...m }) => m)).toEqual((await detail(client, id)).messages);
 
     const md = await client.fetch(`/api/conversations/${id}/export?format=markdown`);
     expect(md.headers.get("content-type")).toContain("text/markdown");
@@ -81,7 +84,7 @@ describe("export", () => {
     expect(manifest.counts).toEqual({ conversations: 1, images: 1, visionThreads: 0, mediaFiles: 1 });
     const bundle = JSON.parse(strFromU8(files["conversations.json"]!)) as ConversationsBundle;
     expect(bundle.format).toBe("workers-ai-chat/conversations");
-    expect(bundle.conversations[0].messages).toEqual((await detail(client, id)).messages);
+    expect(bundle.conversations[0].messages.map(({ parentId: _, ...m }) => m)).toEqual((await detail(client, id)).messages);
     expect(strFromU8(files[`conversations/archived-chat-${id}.md`]!)).toContain("# Archived chat");
     const records = JSON.parse(strFromU8(files["images/images.json"]!));
     expect(records[0]).toMatchObject({ id: image.id, prompt: "a red kite", file: `images/${image.id}.jpg` });
@@ -125,16 +128,16 @@ describe("import", () => {
     expect(await conversationCount(client)).toBe(4);
   });
 
-  it("imports ChatGPT's conversations.json: the branch on screen, and says how many versions it skipped", async () => {
+  it("imports ChatGPT's conversations.json: every version as a branch, the branch on screen as it was", async () => {
     const client = new TestClient();
     const { status, body } = await importText(client, JSON.stringify(CHATGPT_EXPORT));
     expect(status).toBe(201);
     expect(body.conversations.map((c) => c.title)).toEqual(["Trip to Lisbon", "Imported conversation"]);
-    // The regenerated answer and the edited question are the two other versions on the path.
-    expect(body.alternativesSkipped).toBe(2);
+    // Nothing is skipped for being another version: the tree comes in whole.
+    expect(body.alternativesSkipped).toBe(0);
     // The tool message; the hidden system message does not count.
     expect(body.messagesSkipped).toBe(1);
-    expect(body.summary).toContain("2 alternative versions were skipped");
+    expect(body.summary).toBe("Imported 2 conversations. 1 message without text (tools, images, system) was left out.");
 
     const lisbon = await detail(client, body.conversations[0]!.id);
     expect(lisbon.conversation.title).toBe("Trip to Lisbon");
@@ -146,6 +149,10 @@ describe("import", () => {
     ]);
     expect(lisbon.messages[1]!.metadata).toEqual({ createdAt: 1_700_000_000_250, servedBy: "ChatGPT · gpt-4o", status: "complete" });
     expect(lisbon.messages[3]!.metadata?.servedBy).toBe("ChatGPT · gpt-4o-mini");
+    // The regenerated answer and the edited question are versions beside those on screen.
+    expect(lisbon.siblings).toEqual({ a1: ["a1", "a1b"], u2: ["u2", "u2-edit"] });
+    const other = (await (await client.json(`/api/conversations/${lisbon.conversation.id}/branch`, "POST", { messageId: "u2-edit" })).json()) as ConversationDetail;
+    expect(other.messages.map((m) => (m.parts[0] as { text: string }).text)).toEqual(["Plan three days in Lisbon", "Day 1: Alfama and the castle.", "Add two day trips"]);
 
     const second = await detail(client, body.conversations[1]!.id);
     expect(second.messages.map((m) => (m.parts[0] as { text: string }).text)).toEqual(["What is 2 + 2?", "4"]);
@@ -158,7 +165,7 @@ describe("import", () => {
       ["not JSON", () => "{ nope", "import_invalid", /not valid JSON/],
       ["neither format", () => JSON.stringify({ hello: "world" }), "import_invalid", /neither a JSON export of this app nor ChatGPT/],
       ["an unknown format", () => JSON.stringify({ ...valid(), format: "someone-else/v9" }), "import_invalid", /format “someone-else\/v9”/],
-      ["a newer version", () => JSON.stringify({ ...valid(), version: 2 }), "import_invalid", /version: is not a version this app reads/],
+      ["a newer version", () => JSON.stringify({ ...valid(), version: 3 }), "import_invalid", /version: is not a version this app reads/],
       ["messages of the wrong type", () => JSON.stringify({ ...valid(), messages: "hi" }), "import_invalid", /messages:/],
       ["a part of an unknown type", () => JSON.stringify({ ...valid(), messages: [{ id: "m1", role: "user", parts: [{ type: "tool-call", text: "x" }] }] }), "import_invalid", /messages\.0\.parts\.0/],
       ["an object where the page renders text", () => JSON.stringify({ ...valid(), messages: [{ ...userMessage("hi"), metadata: { error: { html: "<b>" } } }] }), "import_invalid", /metadata\.error/],

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { idSchema } from "../../contract/api";
+import { idSchema, type ConversationDetail } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { readLimited } from "../http/read-limited";
 import { IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
@@ -8,7 +8,7 @@ import { rateLimit } from "../http/rate-limit";
 import { isJsonMediaType, MAX_JSON_DEPTH, nestingExceeds } from "../http/validate";
 import { userStore } from "../store/stub";
 import { archiveStream } from "../transfer/archive";
-import { conversationExport, conversationMarkdown, fileSlug } from "../transfer/export";
+import { conversationExport, conversationMarkdown, fileSlug, type ConversationTreeDump } from "../transfer/export";
 import { planImport, summarize } from "../transfer/plan";
 import { ImportRefused } from "../transfer/refused";
 import { writeImport } from "../transfer/write";
@@ -19,12 +19,14 @@ export const transfer = new Hono<AppEnv>()
     const format = c.req.query("format") ?? "json";
     if (format !== "json" && format !== "markdown") throw new AppError("bad_request", "format must be json or markdown.");
     const id = idSchema.safeParse(c.req.param("id"));
-    const detail = id.success ? await userStore(c).getConversation(id.data) : null;
-    if (!detail) throw new AppError("not_found", "That conversation does not exist.");
-    const name = `${fileSlug(detail.conversation.title)}.${format === "json" ? "json" : "md"}`;
-    c.header("content-disposition", `attachment; filename="${name}"`);
-    if (format === "markdown") return c.body(conversationMarkdown(detail), 200, { "content-type": "text/markdown; charset=utf-8" });
-    return c.body(JSON.stringify(conversationExport(detail, Date.now()), null, 2), 200, { "content-type": "application/json; charset=utf-8" });
+    if (!id.success) throw new AppError("not_found", "That conversation does not exist.");
+    // Markdown is for reading: the branch on screen. JSON is for importing: every branch.
+    const store = userStore(c);
+    const found = format === "markdown" ? await store.getConversation(id.data) : await store.conversationTree(id.data);
+    if (!found) throw new AppError("not_found", "That conversation does not exist.");
+    c.header("content-disposition", `attachment; filename="${fileSlug(found.conversation.title)}.${format === "json" ? "json" : "md"}"`);
+    if (format === "markdown") return c.body(conversationMarkdown(found as ConversationDetail), 200, { "content-type": "text/markdown; charset=utf-8" });
+    return c.body(JSON.stringify(conversationExport(found as ConversationTreeDump, Date.now()), null, 2), 200, { "content-type": "application/json; charset=utf-8" });
   })
   // Reads everything the person has (and their images from R2): limited like the generating routes.
   .get("/export", rateLimit, (c) => {

@@ -5,6 +5,7 @@ import type { ChatMessage } from "../../contract/messages";
 import type { VisionImage, VisionThread, VisionThreadDetail } from "../../contract/vision-api";
 import type { Budgets, Payer } from "../spend/spend";
 import type { ThreadKind } from "./answers/run-table";
+import type { TreeMessage } from "./conversation-tree";
 
 export type { ThreadKind };
 
@@ -57,8 +58,12 @@ export interface UserStoreApi {
   visionThreadIds(): string[];
   getConversation(id: string): ConversationDetail | null;
   hasConversation(id: string): boolean;
-  /** Writes a whole conversation at once (an import), messages as they are. */
-  importConversation(id: string, title: string, settings: ChatSettings, messages: ChatMessage[]): Conversation;
+  /** Every branch of a conversation, each message with its parent, and the leaf on screen (a JSON export). */
+  conversationTree(id: string): { conversation: Conversation; messages: TreeMessage[]; activeLeafId: string | null } | null;
+  /** Shows another version of a message and the branch last on screen below it; null when either is missing. */
+  switchBranch(id: string, messageId: string): ConversationDetail | null;
+  /** Writes a whole conversation at once (an import), messages as they are, in tree order (parents first). */
+  importConversation(id: string, title: string, settings: ChatSettings, messages: TreeMessage[], activeLeafId?: string | null): Conversation;
   updateConversation(id: string, patch: { title?: string; settings?: ChatSettings }): Conversation | null;
   deleteConversation(id: string): boolean;
 

@@ -8,10 +8,10 @@ export interface MessageTables {
 }
 
 /**
- * The messages of one kind of thread (chat conversations, vision threads). Both save the history
- * before the model is called and the answer when it ends, the same way; only the table names differ
- * (fixed names from MessageTables, never user input). Tables come from ./schema.ts; the caller owns
- * the transactions.
+ * The messages of a linear thread (vision threads): the history saved before the model is called
+ * and the answer when it ends; table names are fixed names from MessageTables, never user input.
+ * Chat conversations branch and keep theirs in ./conversation-tree.ts. Tables come from
+ * ./schema.ts; the caller owns the transactions.
  */
 export class MessageLog {
   constructor(

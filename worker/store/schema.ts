@@ -89,6 +89,28 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP TABLE IF EXISTS usage;
   `,
+  // 5: conversation branches (worker/store/conversation-tree.ts). Messages form a tree: each has its
+  // parent (NULL for a first message) and the turn it was last on screen (visited_at, a counter),
+  // which picks the branch shown below a version a person switches to. A conversation remembers
+  // the leaf on screen. A running answer remembers the question it answers, so it is saved under
+  // it whichever branch is shown meanwhile. Existing conversations become one chain, by position;
+  // an answer running across the upgrade follows its question, the chain's last message then.
+  `
+  ALTER TABLE messages ADD COLUMN parent_id TEXT;
+  ALTER TABLE messages ADD COLUMN visited_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE messages SET parent_id = (
+    SELECT p.id FROM messages p
+    WHERE p.conversation_id = messages.conversation_id AND p.position < messages.position
+    ORDER BY p.position DESC LIMIT 1
+  );
+  CREATE INDEX messages_by_parent ON messages (conversation_id, parent_id);
+  ALTER TABLE conversations ADD COLUMN active_leaf TEXT;
+  UPDATE conversations SET active_leaf = (
+    SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.position DESC LIMIT 1
+  );
+  ALTER TABLE answer_runs ADD COLUMN parent_id TEXT;
+  UPDATE answer_runs SET parent_id = (SELECT c.active_leaf FROM conversations c WHERE c.id = answer_runs.owner_id) WHERE kind = 'chat';
+  `,
 ];
 
 /** Brings the database up to the latest migration, each in its own transaction. */

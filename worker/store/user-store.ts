@@ -22,7 +22,7 @@ import { chunksOf } from "./answers/assemble";
 import { Answers, type AnswerPlan } from "./answers/answers";
 import { RunTable } from "./answers/run-table";
 import { ImageTable } from "./images";
-import { MessageLog } from "./message-log";
+import { ConversationTree, type ResolvedPath, type TreeMessage } from "./conversation-tree";
 import { Quotas, quotaLimits } from "./quotas";
 import { migrate } from "./schema";
 import { titleFrom } from "./title";
@@ -43,7 +43,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private readonly sql: SqlStorage;
   private readonly vision: VisionTables;
   private readonly images: ImageTable;
-  private readonly chatLog: MessageLog;
+  private readonly chatTree: ConversationTree;
   private readonly runs: RunTable;
   private readonly answers: Answers;
   private readonly quotas: Quotas;
@@ -56,7 +56,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrate(ctx.storage);
-    this.chatLog = new MessageLog(this.sql, { owners: "conversations", messages: "messages", ownerColumn: "conversation_id" });
+    this.chatTree = new ConversationTree(this.sql);
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
     this.runs = new RunTable(this.sql);
@@ -104,7 +104,21 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   getConversation(id: string): ConversationDetail | null {
     const row = this.conversationRow(id);
     if (!row) return null;
-    return { conversation: toConversation(row), messages: this.chatLog.read(id) };
+    const { messages, siblings } = this.chatTree.view(id);
+    return { conversation: toConversation(row), messages, siblings };
+  }
+
+  /** Every branch of a conversation (a JSON export): each message with its parent, and the leaf on screen. */
+  conversationTree(id: string): { conversation: Conversation; messages: TreeMessage[]; activeLeafId: string | null } | null {
+    const row = this.conversationRow(id);
+    return row ? { conversation: toConversation(row), ...this.chatTree.all(id) } : null;
+  }
+
+  /** Shows another version of a message, and the branch last on screen below it; null when there is no such message. */
+  switchBranch(id: string, messageId: string): ConversationDetail | null {
+    if (!this.conversationRow(id)) return null;
+    const switched = this.ctx.storage.transactionSync(() => this.chatTree.switchTo(id, messageId));
+    return switched ? this.getConversation(id) : null;
   }
 
   hasConversation(id: string): boolean {
@@ -124,22 +138,22 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     // Nobody will read its answer: stop spending on it (a deleted thread is never resurrected).
     void this.answers.running("chat", id)?.stop();
     return this.ctx.storage.transactionSync(() => {
-      this.chatLog.deleteAll(id);
+      this.chatTree.deleteAll(id);
       return this.sql.exec(`DELETE FROM conversations WHERE id = ?`, id).rowsWritten > 0;
     });
   }
 
   /**
    * A whole conversation written at once (an import, worker/transfer/write.ts): a new id, its
-   * messages as they are, metadata included, under the same quota as a live chat.
+   * messages as they are, metadata and branches included, under the same quota as a live chat.
    */
-  importConversation(id: string, title: string, settings: ChatSettings, messages: ChatMessage[]): Conversation {
+  importConversation(id: string, title: string, settings: ChatSettings, messages: TreeMessage[], activeLeafId: string | null = null): Conversation {
     const now = Date.now();
     return this.ctx.storage.transactionSync(() => {
       if (this.conversationRow(id)) throw new AppError("bad_request", "That conversation already exists.");
       this.quotas.checkConversation(id, messages.length);
       this.sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`, id, title, now, now, JSON.stringify(settings));
-      for (const message of messages) this.chatLog.saveAnswer(id, message, now);
+      this.chatTree.importAll(id, messages, activeLeafId);
       return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).one());
     });
   }
@@ -154,10 +168,13 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         const model = settings.model ?? DEFAULT_CHAT_MODEL;
         // A stored model the catalog has since dropped (the Worker checked the request's own).
         if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
-        // Refused before anything is spent or saved: a conversation with no room left.
-        this.quotas.checkConversation(turn.conversationId, turn.messages.length);
+        // The path the client sent must be one of the stored tree; the model gets the stored copy of it.
+        const resolved = this.chatTree.resolvePath(turn.conversationId, turn.messages);
+        const history = [...resolved.stored, ...resolved.fresh];
+        // Refused before anything is spent or saved: a conversation with no room left (every branch counts).
+        this.quotas.checkConversation(turn.conversationId, this.chatTree.count(turn.conversationId) + resolved.fresh.length);
 
-        const question = turn.messages.at(-1)!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+        const question = history.at(-1)!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
         const library = { attachDocuments: async (id: string, ids: string[]) => this.attachDocuments(id, ids), searchDocuments: this.searchDocuments.bind(this) };
         const passages = await retrievePassages(library, {
           payer: turn.payer,
@@ -165,7 +182,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
           question,
           documentIds: turn.documentIds,
         });
-        const modelMessages = withPassages(await convertToModelMessages(turn.messages), passages);
+        const modelMessages = withPassages(await convertToModelMessages(history), passages);
         const instructions = withPassageRules(settings.system, passages);
         // Always sent, so the reservation is a true upper bound (a model's own default can be larger).
         const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
@@ -173,7 +190,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         const backend = resolveAiBackend(this.env);
         const plan = this.plan("chat", turn.conversationId, backend, {
           model,
-          history: turn.messages,
+          history,
           modelMessages,
           instructions,
           temperature: settings.temperature,
@@ -182,8 +199,10 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         });
         return this.begin(plan, turn.payer, worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens), () => {
           // The question is saved before the model is called: it is never lost to a failed answer.
-          this.quotas.checkConversation(turn.conversationId, turn.messages.length);
-          this.saveConversation(turn.conversationId, turn.settings, turn.messages);
+          // Checked again here: the tree may have changed while passages were searched.
+          const now = this.chatTree.resolvePath(turn.conversationId, turn.messages);
+          this.quotas.checkConversation(turn.conversationId, this.chatTree.count(turn.conversationId) + now.fresh.length);
+          return this.saveConversation(turn.conversationId, turn.settings, now);
         });
       }),
     );
@@ -269,7 +288,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
           messageId: answer.id,
           prefix: chunksOf({ ...answer, metadata: { ...answer.metadata, status: undefined } }),
         };
-        return this.begin(plan, payer, worstCaseAnswer(model, { instructions: settings.system, messages: modelMessages }, maxTokens, imageTokens), () => {});
+        // The answer keeps its place in the tree: under the message it followed.
+        return this.begin(plan, payer, worstCaseAnswer(model, { instructions: settings.system, messages: modelMessages }, maxTokens, imageTokens), () => earlier.at(-1)?.id ?? null);
       }),
     );
   }
@@ -389,14 +409,15 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    * turn saves and begins the run row in one transaction, and starts the model call. A refusal after
    * the reservation releases it: no model was called.
    */
-  private async begin(plan: AnswerPlan, payer: TurnPayer, worstCase: number, saveQuestion: () => void): Promise<TurnStart> {
+  private async begin(plan: AnswerPlan, payer: TurnPayer, worstCase: number, saveQuestion: () => string | null | void): Promise<TurnStart> {
     const reservation = await reserve(this.env, { userId: payer.userId, person: payer.person }, worstCase, Date.now(), payer.budgets);
     try {
       // A new question replaces whatever still runs on the thread.
       await this.answers.stopAll(plan.kind, plan.ownerId);
       this.ctx.storage.transactionSync(() => {
-        saveQuestion();
-        this.runs.begin(plan.kind, plan.ownerId, plan.messageId, plan.promptChars, reservation.id);
+        // The question the answer follows (chat), kept with the run so a restart saves it there too.
+        const parentId = saveQuestion() ?? null;
+        this.runs.begin(plan.kind, plan.ownerId, plan.messageId, plan.promptChars, reservation.id, Date.now(), parentId);
       });
     } catch (error) {
       await settle(this.env, reservation, 0);
@@ -416,7 +437,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     const earlier = message.metadata?.cost;
     const saved = withCost(message, earlier ? { neurons: earlier.neurons + cost.neurons, estimated: earlier.estimated || cost.estimated } : cost);
     const reservationId = this.ctx.storage.transactionSync(() => {
-      (kind === "chat" ? this.chatLog : this.vision.log).saveAnswer(ownerId, saved);
+      if (kind === "chat") this.chatTree.saveAnswer(ownerId, saved, this.runs.parentOf(kind, ownerId));
+      else this.vision.log.saveAnswer(ownerId, saved);
       return this.runs.end(kind, ownerId);
     });
     if (reservationId) this.ctx.waitUntil(settle(this.env, { id: reservationId, neurons: 0 }, cost.neurons));
@@ -453,8 +475,12 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     return this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).toArray()[0];
   }
 
-  /** The conversation's settings (the request's over the stored) and history, before generation (see MessageLog.saveHistory). */
-  private saveConversation(conversationId: string, settings: ChatSettings, messages: ChatMessage[]): void {
+  /**
+   * The conversation's settings (the request's over the stored) and the turn's new messages, before
+   * generation (see ConversationTree.saveTurn). Returns the question the answer follows.
+   */
+  private saveConversation(conversationId: string, settings: ChatSettings, resolved: ResolvedPath): string {
+    const messages = [...resolved.stored, ...resolved.fresh];
     const now = Date.now();
     const existing = this.conversationRow(conversationId);
     if (existing) {
@@ -470,7 +496,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         JSON.stringify(settings),
       );
     }
-    this.chatLog.saveHistory(conversationId, messages, now);
+    return this.chatTree.saveTurn(conversationId, resolved, now);
   }
 }
 

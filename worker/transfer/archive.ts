@@ -78,9 +78,9 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
     bundle.push(strToU8(`{"format":${JSON.stringify(BUNDLE_FORMAT)},"version":${FORMAT_VERSION},"exportedAt":${now},"conversations":[`));
     let conversations = 0;
     for (const id of ids) {
-      const detail = await store.getConversation(id);
-      if (!detail) continue; // deleted meanwhile
-      bundle.push(strToU8(`${conversations ? "," : ""}${JSON.stringify(exported(detail))}`));
+      const tree = await store.conversationTree(id);
+      if (!tree) continue; // deleted meanwhile
+      bundle.push(strToU8(`${conversations ? "," : ""}${JSON.stringify(exported(tree))}`));
       conversations++;
       await writer.ready;
     }

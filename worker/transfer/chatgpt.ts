@@ -2,12 +2,13 @@ import { z } from "zod";
 import type { ChatMessage } from "../../contract/messages";
 import { IMPORT_LIMITS } from "../../contract/transfer";
 import { ImportRefused, type PlannedConversation } from "./refused";
+import { orderTree } from "./tree";
 
 /**
  * ChatGPT's `conversations.json` (Settings → Data controls → Export): an array of conversations,
  * each a tree of nodes in `mapping` ({ id, message, parent, children }) with `current_node` the
- * leaf of the branch on screen. Until this app keeps branches, the path from the root to
- * `current_node` is imported and every other branch is counted as skipped.
+ * leaf of the branch on screen. The tree is imported as this app's branches (every version of an
+ * answer or a question), and `current_node` as the branch on screen.
  */
 const id = z.string().max(200);
 const nodeSchema = z.looseObject({
@@ -49,44 +50,59 @@ export function planChatGpt(conversations: ChatGptConversation[]): ChatGptPlan {
   conversations.forEach((conversation, index) => {
     const title = conversation.title?.trim().slice(0, 200) || "Imported conversation";
     const where = `conversation ${index + 1} (“${title.slice(0, 60)}”)`;
-    const nodes = Object.keys(conversation.mapping).length;
+    const { mapping } = conversation;
+    const nodes = Object.keys(mapping).length;
     if (nodes > IMPORT_LIMITS.maxTreeNodes) throw new ImportRefused(`${where} has ${nodes} nodes; at most ${IMPORT_LIMITS.maxTreeNodes} are read.`);
-    const path = pathToCurrent(conversation, where);
-    const messages: ChatMessage[] = [];
-    for (const node of path) {
-      const parent = node.parent != null ? conversation.mapping[node.parent] : undefined;
-      if (parent) plan.alternativesSkipped += Math.max(0, parent.children.length - 1);
-      const message = toMessage(node, messages.length);
-      if (message) messages.push(message);
+
+    // Every node with text becomes a message; the others (the empty root, system, tools) are left
+    // out and their children hang from the nearest message above them.
+    const kept = new Map<string, ChatMessage>();
+    for (const [key, node] of Object.entries(mapping)) {
+      const message = toMessage(node, kept.size);
+      if (message) kept.set(key, message);
       else if (node.message && node.message.author.role !== "system" && !node.message.metadata?.is_visually_hidden_from_conversation) plan.messagesSkipped++;
     }
-    if (messages.length > IMPORT_LIMITS.maxMessagesPerConversation) {
-      throw new ImportRefused(`${where} has ${messages.length} messages; a conversation may have at most ${IMPORT_LIMITS.maxMessagesPerConversation}.`);
+    if (kept.size > IMPORT_LIMITS.maxMessagesPerConversation) {
+      throw new ImportRefused(`${where} has ${kept.size} messages; a conversation may have at most ${IMPORT_LIMITS.maxMessagesPerConversation}.`);
     }
-    plan.conversations.push({ title, settings: {}, messages });
+    const above = keptAncestors(mapping, kept, where);
+    const tree = [...kept].map(([key, message]) => ({ message, parentId: above(mapping[key].parent) }));
+    const current = conversation.current_node ?? lastLeaf(mapping);
+    const ordered = orderTree(where, tree, current == null ? null : above(current));
+    plan.conversations.push({ title, settings: {}, messages: ordered.messages, activeLeafId: ordered.activeLeafId });
   });
   return plan;
 }
 
 /**
- * Root → current_node, following parents from the leaf. A parent that is missing, a loop, or a
- * chain longer than the tree is refused: a hostile file cannot make this walk run forever.
+ * For a node, the id of the nearest kept message at or above it (null: none). A parent that is
+ * missing or a loop is refused: a hostile file cannot make this walk run forever. Each node is
+ * walked once (answers are remembered), so a long chain costs its length, not its square.
  */
-function pathToCurrent(conversation: ChatGptConversation, where: string): Node[] {
-  const { mapping } = conversation;
-  const start = conversation.current_node ?? lastLeaf(mapping);
-  if (start == null) return [];
-  const path: Node[] = [];
-  const seen = new Set<string>();
-  for (let key: string | null | undefined = start; key != null; ) {
-    if (seen.has(key)) throw new ImportRefused(`${where} has a loop in its message tree.`);
-    seen.add(key);
-    const node: Node | undefined = Object.hasOwn(mapping, key) ? mapping[key] : undefined;
-    if (!node) throw new ImportRefused(`${where} refers to a message “${key.slice(0, 40)}” that is not in the file.`);
-    path.push(node);
-    key = node.parent;
-  }
-  return path.reverse();
+function keptAncestors(mapping: Record<string, Node>, kept: Map<string, ChatMessage>, where: string): (key: string | null | undefined) => string | null {
+  const known = new Map<string, string | null>();
+  return (start) => {
+    const walked = new Set<string>();
+    let found: string | null = null;
+    for (let key = start; key != null; ) {
+      if (known.has(key)) {
+        found = known.get(key)!;
+        break;
+      }
+      if (walked.has(key)) throw new ImportRefused(`${where} has a loop in its message tree.`);
+      const node: Node | undefined = Object.hasOwn(mapping, key) ? mapping[key] : undefined;
+      if (!node) throw new ImportRefused(`${where} refers to a message “${key.slice(0, 40)}” that is not in the file.`);
+      const message = kept.get(key);
+      if (message) {
+        found = message.id;
+        break;
+      }
+      walked.add(key);
+      key = node.parent;
+    }
+    for (const key of walked) known.set(key, found);
+    return found;
+  };
 }
 
 /** With no current_node, the newest leaf: what ChatGPT would show. */

@@ -1,18 +1,26 @@
-import type { ConversationDetail } from "../../contract/api";
+import type { Conversation, ConversationDetail } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
+import type { TreeMessage } from "../store/conversation-tree";
 import { CONVERSATION_FORMAT, FORMAT_VERSION, type ConversationExport, type ExportedConversation } from "../../contract/transfer";
 
-/** One conversation in this app's JSON format: every message with all its metadata. */
-export function conversationExport(detail: ConversationDetail, now: number): ConversationExport {
-  return { format: CONVERSATION_FORMAT, version: FORMAT_VERSION, exportedAt: now, ...exported(detail) };
+/** A conversation with every branch, as the store gives it (UserStore.conversationTree). */
+export interface ConversationTreeDump {
+  conversation: Conversation;
+  messages: TreeMessage[];
+  activeLeafId: string | null;
 }
 
-export function exported(detail: ConversationDetail): ExportedConversation {
-  return { conversation: detail.conversation, messages: detail.messages };
+/** One conversation in this app's JSON format: every message of every branch with all its metadata. */
+export function conversationExport(tree: ConversationTreeDump, now: number): ConversationExport {
+  return { format: CONVERSATION_FORMAT, version: FORMAT_VERSION, exportedAt: now, ...exported(tree) };
 }
 
-/** For people: the title, then each message under who wrote it; answers name their model. */
+export function exported(tree: ConversationTreeDump): ExportedConversation {
+  return { conversation: tree.conversation, messages: tree.messages.map(({ message, parentId }) => ({ ...message, parentId })), activeLeafId: tree.activeLeafId };
+}
+
+/** For people: the title, then each message of the branch on screen under who wrote it; answers name their model. */
 export function conversationMarkdown(detail: ConversationDetail): string {
   const lines = [`# ${oneLine(detail.conversation.title)}`, "", `_Exported from Workers AI Chat, ${new Date(detail.conversation.updatedAt).toISOString()}_`, ""];
   for (const message of detail.messages) {

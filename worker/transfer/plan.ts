@@ -4,6 +4,7 @@ import { findChatModel } from "../../contract/models";
 import { BUNDLE_FORMAT, CONVERSATION_FORMAT, conversationExportSchema, conversationsBundleSchema, IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
 import { chatGptExportSchema, looksLikeChatGpt, planChatGpt } from "./chatgpt";
 import { ImportRefused, type PlannedConversation } from "./refused";
+import { chain, orderTree } from "./tree";
 
 export interface ImportPlan {
   conversations: PlannedConversation[];
@@ -20,9 +21,9 @@ export function planImport(data: unknown): ImportPlan {
   if (looksLikeChatGpt(data)) {
     plan = planChatGpt(parse(chatGptExportSchema, Array.isArray(data) ? data : [data]));
   } else if (isObject(data) && data.format === CONVERSATION_FORMAT) {
-    plan = { conversations: [fromExport(parse(conversationExportSchema, data))], alternativesSkipped: 0, messagesSkipped: 0 };
+    plan = { conversations: [fromExport(parse(conversationExportSchema, data), 0)], alternativesSkipped: 0, messagesSkipped: 0 };
   } else if (isObject(data) && data.format === BUNDLE_FORMAT) {
-    plan = { conversations: parse(conversationsBundleSchema, data).conversations.map(fromExport), alternativesSkipped: 0, messagesSkipped: 0 };
+    plan = { conversations: parse(conversationsBundleSchema, data).conversations.map((c, i) => fromExport(c, i)), alternativesSkipped: 0, messagesSkipped: 0 };
   } else if (isObject(data) && typeof data.format === "string") {
     throw new ImportRefused(`its format “${data.format.slice(0, 60)}” is not one this app reads.`);
   } else {
@@ -32,26 +33,22 @@ export function planImport(data: unknown): ImportPlan {
   if (plan.conversations.length > IMPORT_LIMITS.maxConversations) throw new ImportRefused(`it holds ${plan.conversations.length} conversations; one import takes at most ${IMPORT_LIMITS.maxConversations}.`);
   const total = plan.conversations.reduce((n, c) => n + c.messages.length, 0);
   if (total > IMPORT_LIMITS.maxMessages) throw new ImportRefused(`it holds ${total} messages; one import takes at most ${IMPORT_LIMITS.maxMessages}. Split the file and import the parts.`);
-  plan.conversations.forEach((c, i) => {
-    const ids = new Set(c.messages.map((m) => m.id));
-    if (ids.size !== c.messages.length) throw new ImportRefused(`conversation ${i + 1} (“${c.title.slice(0, 60)}”) uses a message id twice.`);
-  });
   return plan;
 }
 
-function fromExport(item: z.infer<typeof conversationExportSchema> | z.infer<typeof conversationsBundleSchema>["conversations"][number]): PlannedConversation {
+function fromExport(item: z.infer<typeof conversationExportSchema> | z.infer<typeof conversationsBundleSchema>["conversations"][number], index: number): PlannedConversation {
   const settings = { ...item.conversation.settings };
   // A model the catalog no longer has would be refused at the next message: start from the default.
   if (settings.model && !findChatModel(settings.model)) delete settings.model;
-  return {
-    title: item.conversation.title,
-    settings,
-    messages: item.messages.map((m) => {
-      // Kept as it was, usage and cost included: saving an answer charges no budget (worker/spend/
-      // reserves and settles model calls only), so an import spends nothing today.
-      return { ...m, metadata: m.metadata ?? {} } as ChatMessage;
-    }),
-  };
+  // Kept as it was, usage and cost included: saving an answer charges no budget (worker/spend/
+  // reserves and settles model calls only), so an import spends nothing today.
+  const messages = item.messages.map(({ parentId: _parentId, ...m }) => ({ ...m, metadata: m.metadata ?? {} }) as ChatMessage);
+  // A file that names no parents (version 1, or written by hand) is one chain; one that does, a tree.
+  const branched = item.messages.some((m) => m.parentId !== undefined);
+  const tree = branched ? item.messages.map((m, i) => ({ message: messages[i], parentId: m.parentId ?? null })) : chain(messages);
+  const where = `conversation ${index + 1} (“${item.conversation.title.slice(0, 60)}”)`;
+  const ordered = orderTree(where, tree, item.activeLeafId);
+  return { title: item.conversation.title, settings, messages: ordered.messages, activeLeafId: ordered.activeLeafId };
 }
 
 function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
@@ -69,7 +66,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function summarize(result: Omit<ImportResult, "summary">): string {
   const n = result.conversations.length;
   const parts = [`Imported ${n} conversation${n === 1 ? "" : "s"}.`];
-  if (result.alternativesSkipped) parts.push(`${result.alternativesSkipped} alternative version${result.alternativesSkipped === 1 ? " was" : "s were"} skipped: only the branch shown in ChatGPT is imported, since this app does not keep branches yet.`);
   if (result.messagesSkipped) parts.push(`${result.messagesSkipped} message${result.messagesSkipped === 1 ? "" : "s"} without text (tools, images, system) ${result.messagesSkipped === 1 ? "was" : "were"} left out.`);
   return parts.join(" ");
 }

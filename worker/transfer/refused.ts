@@ -1,12 +1,14 @@
 import type { ChatSettings } from "../../contract/api";
 import { AppError } from "../../contract/errors";
-import type { ChatMessage } from "../../contract/messages";
+import type { TreeMessage } from "../store/conversation-tree";
 
-/** A conversation ready to write: checked in full, in this app's shapes. */
+/** A conversation ready to write: checked in full, in this app's shapes, parents before children. */
 export interface PlannedConversation {
   title: string;
   settings: ChatSettings;
-  messages: ChatMessage[];
+  messages: TreeMessage[];
+  /** The last message of the branch on screen; null: the newest. */
+  activeLeafId: string | null;
 }
 
 /** Why a file cannot be imported, as the sentence a person reads (AppError import_invalid). */

@@ -13,7 +13,7 @@ export async function writeImport(store: UserStoreRpc, conversations: PlannedCon
   try {
     for (const conversation of conversations) {
       const id = randomId();
-      await store.importConversation(id, conversation.title, conversation.settings, conversation.messages);
+      await store.importConversation(id, conversation.title, conversation.settings, conversation.messages, conversation.activeLeafId);
       written.push({ id, title: conversation.title });
     }
   } catch (error) {

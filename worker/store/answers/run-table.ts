@@ -10,6 +10,8 @@ export interface RunRow extends Record<string, SqlStorageValue> {
   prompt_chars: number;
   /** The spend reservation (worker/spend/) the answer settles when it is saved; null for none. */
   reservation_id: string | null;
+  /** The message the answer follows in a branched conversation (migration 5); null for vision threads. */
+  parent_id: string | null;
 }
 
 /**
@@ -20,17 +22,23 @@ export interface RunRow extends Record<string, SqlStorageValue> {
 export class RunTable {
   constructor(private readonly sql: SqlStorage) {}
 
-  begin(kind: ThreadKind, ownerId: string, messageId: string, promptChars: number, reservationId: string | null, now = Date.now()): void {
+  begin(kind: ThreadKind, ownerId: string, messageId: string, promptChars: number, reservationId: string | null, now = Date.now(), parentId: string | null = null): void {
     this.sql.exec(`DELETE FROM answer_chunks WHERE kind = ? AND owner_id = ?`, kind, ownerId);
     this.sql.exec(
-      `INSERT OR REPLACE INTO answer_runs (kind, owner_id, message_id, started_at, prompt_chars, reservation_id) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO answer_runs (kind, owner_id, message_id, started_at, prompt_chars, reservation_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       kind,
       ownerId,
       messageId,
       now,
       promptChars,
       reservationId,
+      parentId,
     );
+  }
+
+  /** The message the running answer follows (see RunRow.parent_id). */
+  parentOf(kind: ThreadKind, ownerId: string): string | null {
+    return this.sql.exec<{ parent_id: string | null }>(`SELECT parent_id FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId).toArray()[0]?.parent_id ?? null;
   }
 
   /** Appends a batch of chunks, each already JSON, as one row. */
