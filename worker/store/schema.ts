@@ -89,6 +89,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP TABLE IF EXISTS usage;
   `,
+  // (images branch) which uploaded images each conversation's messages use (./chat-images.ts): a
+  // used image never expires, and goes with the last conversation or thread that used it.
+  `
+  CREATE TABLE chat_images (
+    conversation_id TEXT NOT NULL,
+    image_id TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, image_id)
+  );
+  CREATE INDEX chat_images_by_image ON chat_images (image_id);
+  `,
 ];
 
 /** Brings the database up to the latest migration, each in its own transaction. */
