@@ -5,6 +5,7 @@ import { LazyMarkdown } from "../ui/LazyMarkdown";
 import { button, input, primaryButton, smallButton } from "../ui/styles";
 import { answerDetails, messageText } from "./messageText";
 import { Citations } from "../documents/Citations";
+import { MessageImages } from "./MessageImages";
 
 interface Props {
   message: ChatMessage;
@@ -61,6 +62,7 @@ export function Message({ message, streaming, busy, deferred = false, onRegenera
 
   return (
     <article aria-label={isUser ? "You" : "Assistant"} className={`group flex flex-col gap-1 ${isUser ? "items-end" : "items-start"}`}>
+      {isUser && <MessageImages message={message} />}
       <div
         className={
           isUser
