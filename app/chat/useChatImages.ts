@@ -34,8 +34,12 @@ export function useChatImages(modelId: string) {
   const [pending, setPending] = useState<PendingImage[]>([]);
   const [problem, setProblem] = useState<string>();
   const refusal = cannotSeeImages(modelId);
+  // Uploads finishing after the conversation closed change nothing (set again on mount: StrictMode remounts).
   const live = useRef(true);
-  useEffect(() => () => void (live.current = false), []);
+  useEffect(() => {
+    live.current = true;
+    return () => void (live.current = false);
+  }, []);
 
   const add = useCallback(
     (files: File[]) => {
