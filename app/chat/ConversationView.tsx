@@ -108,7 +108,9 @@ export function ConversationView({ id, conversation, initialMessages, onConversa
 
   const edit = (messageId: string, text: string) => {
     stick.scrollToBottom();
-    void chat.sendMessage({ text, messageId });
+    // The edited message keeps the images it carried: only its text was edited.
+    const files = messages.find((m) => m.id === messageId)?.parts.filter((p) => p.type === "file") ?? [];
+    void chat.sendMessage(files.length ? { text, messageId, files } : { text, messageId });
   };
 
   return (

@@ -3,8 +3,9 @@ import { NOT_IN_CHAT } from "./chat-images";
 
 /**
  * Photos uploaded for vision questions or chat messages but never asked about or sent expire: after
- * `ttlHours` with no thread or conversation referring to them, the Durable Object's alarm deletes the record and the R2 object. (The
- * bucket's lifecycle rule, see README, is the backstop for objects whose record is already gone.)
+ * `ttlHours` with no thread or conversation referring to them, the Durable Object's alarm deletes
+ * the record and the R2 object. (The bucket's lifecycle rule, see README, is the backstop for
+ * objects whose record is already gone.)
  * The clock is passed in, so tests move time instead of waiting for it.
  */
 export class UploadExpiry {
