@@ -7,6 +7,7 @@ import { ChatPage } from "./pages/ChatPage";
 // says that, the text model never does. The chat's default model (Llama 4 Scout) sees images.
 
 const TEXT_ONLY = "@cf/zai-org/glm-4.7-flash";
+const SEES_IMAGES = "@cf/meta/llama-4-scout-17b-16e-instruct";
 
 /** A solid-colour PNG made by the page's canvas, larger than the 1024 px upload size so it must be shrunk. */
 async function colourPng(page: Page, colour: string): Promise<Buffer> {
@@ -72,6 +73,17 @@ test("pick an image in chat, ask about it, get the local engine's vision answer,
   await expect(chat.assistantMessages.first()).toContainText("a red picture");
 });
 
+/** Drops an image on the conversation with real drag events, as a person's drag would. */
+async function dropImage(page: Page, png: Buffer, name: string) {
+  const transfer = await page.evaluateHandle(({ bytes, fileName }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(bytes)], fileName, { type: "image/png" }));
+    return dt;
+  }, { bytes: [...png], fileName: name });
+  const log = page.getByRole("log", { name: "Messages" });
+  for (const type of ["dragenter", "dragover", "drop"]) await log.dispatchEvent(type, { dataTransfer: transfer });
+}
+
 test("a model that cannot see images disables Attach image, says why, and refuses a dropped image in words", async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.goto("/");
@@ -82,7 +94,13 @@ test("a model that cannot see images disables Attach image, says why, and refuse
   await expect(attach).toBeDisabled();
   await expect(attach).toHaveAccessibleDescription(`${label} cannot see images. Pick a model labelled "sees images" to attach one.`);
 
-  await pasteImage(page, await colourPng(page, "#e01010"), "red.png");
+  await dropImage(page, await colourPng(page, "#e01010"), "red.png");
   await expect(page.getByRole("alert")).toHaveText(`${label} cannot see images. Pick a model labelled "sees images" to attach one.`);
   await expect(page.getByRole("list", { name: "Attached images" })).toHaveCount(0);
+
+  // Back on a model that sees images, a dropped image is attached.
+  await page.getByRole("combobox", { name: "Model", exact: true }).selectOption(SEES_IMAGES);
+  await expect(attach).toBeEnabled();
+  await dropImage(page, await colourPng(page, "#10e010"), "green.png");
+  await expect(page.getByRole("list", { name: "Attached images" }).getByRole("img", { name: "green.png" })).toBeVisible();
 });

@@ -138,6 +138,20 @@ describe("POST /api/chat with an image", () => {
     expect((await storedConversation(client, id)).status).toBe(404);
   });
 
+  it("goes on without the images when a text-only model is picked later in the conversation", async () => {
+    const fake = useAi(() => sseStream(legacyChunks(["ok"])));
+    const client = new TestClient();
+    const id = newConversationId();
+    await readUiStream(await send(client, id, [withImages("Look at this", [await upload(client)])]));
+    const history = (await storedConversation(client, id)).body!.messages;
+    const response = await send(client, id, [...history, { id: "m2", role: "user", parts: [{ type: "text", text: "Now in words only" }] }], GLM);
+    expect(response.status).toBe(200);
+    expect(textOf(await readUiStream(response))).toBe("ok");
+    expect(fake.calls[1].model).toBe(GLM);
+    expect(imagesPerUserTurn(fake.calls[1])).toEqual([[], []]);
+    expect(userTexts(fake.calls[1])).toEqual([`Look at this\n${IMAGE_NOT_RESENT}`, "Now in words only"]);
+  });
+
   it("refuses another person's upload id as not found, and never sends its bytes", async () => {
     const owner = new TestClient();
     const imageId = await upload(owner);

@@ -474,14 +474,16 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     const ids = imageIdsIn(messages);
     const empty = { loaded: new Map<string, LoadedImage>(), linked: [] as string[], pending: [] as { record: VisionImage; bytes: Uint8Array }[] };
     if (!ids.length) return empty;
-    const chatModel = findChatModel(model);
-    if (!chatModel?.vision) {
-      throw new AppError("cannot_see_images", `${chatModel?.label ?? model} cannot see images. Pick a model labelled "sees images", or send the message without the image.`);
-    }
     const last = messages.at(-1);
     const required = new Set(last?.role === "user" ? imageIdsOf(last) : []);
+    const chatModel = findChatModel(model);
+    if (!chatModel?.vision && required.size) {
+      throw new AppError("cannot_see_images", `${chatModel?.label ?? model} cannot see images. Pick a model labelled "sees images", or send the message without the image.`);
+    }
     const linked = ids.filter((id) => this.vision.getImage(id) !== null);
     if ([...required].some((id) => !linked.includes(id))) throw new AppError("not_found", "That image does not exist. Attach it again.");
+    // A text-only model picked later in a conversation with images goes on without them (each becomes a note).
+    if (!chatModel?.vision) return { ...empty, linked };
     for (const id of imagesToSend(messages).filter((id) => linked.includes(id))) {
       const image = await this.loadVisionImage(userId, id);
       if (!image) throw new AppError("not_found", "That image does not exist. Attach it again.");
