@@ -41,7 +41,7 @@ export function ensureAppBuilt(): string {
 /** The benchmark harness pages (bench/pages), built for production into .cache/bench-pages. */
 export function ensurePagesBuilt(): string {
   const outDir = ".cache/bench-pages";
-  const sources = ["bench/pages", "app/vision/resize-image.ts", "contract"];
+  const sources = ["bench/pages", "app/ui/resize-image.ts", "contract"];
   if (!existsSync(join(outDir, "naive.html")) || statSync(join(outDir, "naive.html")).mtimeMs < newest(sources)) {
     execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--config", "bench/pages/vite.config.ts", "--logLevel", "error"], { stdio: "inherit" });
   }

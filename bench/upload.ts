@@ -1,5 +1,5 @@
 /**
- * Uploads: the vision page's in-browser resize (app/vision/resize-image.ts, the app's own code) of a
+ * Uploads: the vision page's in-browser resize (app/ui/resize-image.ts, the app's own code) of a
  * 12-megapixel photo-like JPEG (4000×3000, gradients and noise, made here with sharp) in Chromium:
  * time and bytes before and after. The baseline is sending the file as it is (0 ms, all its bytes).
  *   npm run bench:upload          RUNS=5
@@ -40,7 +40,7 @@ try {
   const first = results[0];
   const ms = median(results.slice(1).map((r) => r.ms));
   const ratio = first.original.bytes / first.sent.bytes;
-  console.log(`Upload resize in Chromium (app/vision/resize-image.ts), ${RUNS} runs after one warm-up`);
+  console.log(`Upload resize in Chromium (app/ui/resize-image.ts), ${RUNS} runs after one warm-up`);
   console.log(`  original (baseline: sent as is)  ${first.original.width}×${first.original.height} JPEG  ${fmt(first.original.bytes / 1024, 0)} KB`);
   console.log(`  after resize                     ${first.sent.width}×${first.sent.height} ${first.sent.type}  ${fmt(first.sent.bytes / 1024, 0)} KB   (${fmt(ratio, 1)}× fewer bytes)`);
   console.log(`  time p50 ${fmt(ms, 0)} ms (first run ${fmt(first.ms, 0)} ms, max ${fmt(Math.max(...results.slice(1).map((r) => r.ms)), 0)} ms)`);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHAT_SETTINGS_LIMITS as L } from "./models";
 import type { ChatMessage } from "./messages";
+import { CHAT_IMAGE_LIMITS, chatImagePartSchema } from "./chat-images";
 
 /** Ids we mint are 128-bit random, base64url: unguessable. Client-made ids must be at least this long. */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16 to 64 letters, digits, - or _");
@@ -19,19 +20,24 @@ export type ChatSettings = z.infer<typeof chatSettingsSchema>;
 const MAX_TEXT = 100_000;
 
 /**
- * Chat messages carry text only. Images travel by id on the vision route instead, so the Worker never
- * fetches a URL a client named (no SSRF) and histories stay small.
+ * Chat messages carry text, and images only by their address in the person's own storage
+ * (contract/chat-images.ts): the Worker never fetches a URL a client named (no SSRF) and histories
+ * stay small.
  */
 const partSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("text"), text: z.string().max(MAX_TEXT), state: z.enum(["streaming", "done"]).optional() }),
   z.object({ type: z.literal("reasoning"), text: z.string().max(MAX_TEXT), state: z.enum(["streaming", "done"]).optional() }),
   z.object({ type: z.literal("step-start") }),
+  chatImagePartSchema,
 ]);
 
 export const uiMessageSchema = z.object({
   id: z.string().min(1).max(100),
   role: z.enum(["user", "assistant"]),
-  parts: z.array(partSchema).max(200),
+  parts: z
+    .array(partSchema)
+    .max(200)
+    .refine((parts) => parts.filter((p) => p.type === "file").length <= CHAT_IMAGE_LIMITS.perMessage, `A message may carry at most ${CHAT_IMAGE_LIMITS.perMessage} images.`),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -27,6 +27,7 @@ export const ERRORS = {
   unsupported_document: { status: 415, retry: false, message: "That file type cannot be read. Attach text, Markdown, PDF, HTML, CSV, .docx or source files." },
   unreadable_document: { status: 422, retry: false, message: "That file could not be read: it looks damaged or protected." },
   too_many_documents: { status: 409, retry: false, message: "You have too many documents. Delete some on the Documents page first." },
+  cannot_see_images: { status: 400, retry: false, message: "This model cannot see images. Pick a model labelled \"sees images\", or send the message without the image." },
   unsupported_image: { status: 415, retry: false, message: "That file is not a JPEG, PNG, WebP or GIF image." },
   upstream_unreachable: { status: 502, retry: true, message: "Could not reach the model service. Check that it is running and that WORKERS_AI_REST_URL is right." },
   upstream_auth: { status: 502, retry: false, message: "The model service refused the credentials. Check WORKERS_AI_TOKEN." },

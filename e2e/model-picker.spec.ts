@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { CHAT_MODELS } from "../contract/models";
 
-// The chat sends no images and no tools to a model, so the picker must not label models with them.
+// The chat sends images (to models that see them) but no tools, so the picker labels the first and never the second.
 
-test("the model picker names what the chat does with a model, and not vision or tools", async ({ page }) => {
+test("the model picker names what the chat does with a model: sees images, but not tools", async ({ page }) => {
   await page.goto("/");
   const picker = page.getByRole("combobox", { name: "Model", exact: true });
   await expect(picker).toBeVisible();
@@ -15,6 +15,7 @@ test("the model picker names what the chat does with a model, and not vision or 
     const [label, badges] = options[i]!.split(" — ");
     expect(label).toBe(model.label);
     expect(badges).not.toMatch(/\b(vision|tools)\b/i);
+    expect(badges.includes("sees images")).toBe(model.vision);
     expect(badges).toContain("context");
     if (model.reasoning) expect(badges).toContain("reasoning");
   }
@@ -23,5 +24,6 @@ test("the model picker names what the chat does with a model, and not vision or 
   const vision = CHAT_MODELS.find((m) => m.vision && m.tools)!;
   await picker.selectOption(vision.id);
   await expect(picker).toHaveAccessibleDescription(/context/);
+  await expect(picker).toHaveAccessibleDescription(/sees images/);
   await expect(picker).not.toHaveAccessibleDescription(/\b(vision|tools)\b/i);
 });

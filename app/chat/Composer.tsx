@@ -17,12 +17,14 @@ interface Props {
   extra?: ReactNode;
   /** The Attach files button (documents), rendered before the text box. */
   attach?: ReactNode;
+  /** Send waits (images still uploading, or attached to a model that cannot see them). */
+  sendBlocked?: boolean;
 }
 
 /** Where a person writes to the model, for chat and vision alike: Enter sends, Shift+Enter adds a line, Stop while an answer is written. */
-export function Composer({ busy, stopping = false, onSend, onStop, label = "Message", showLabel = false, inputId = "composer", placeholder, sendLabel = "Send", extra, attach }: Props) {
+export function Composer({ busy, stopping = false, onSend, onStop, label = "Message", showLabel = false, inputId = "composer", placeholder, sendLabel = "Send", extra, attach, sendBlocked = false }: Props) {
   const [text, setText] = useState("");
-  const canSend = !busy && text.trim().length > 0;
+  const canSend = !busy && !sendBlocked && text.trim().length > 0;
 
   const send = () => {
     if (!canSend) return;

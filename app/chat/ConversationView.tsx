@@ -19,6 +19,8 @@ import { initialSettings, toApiSettings, type EditableSettings } from "./setting
 import { SettingsPanel } from "./SettingsPanel";
 import { useStickToBottom } from "./useStickToBottom";
 import { useBranches } from "./useBranches";
+import { AttachImageButton, PendingImages } from "./ImageAttach";
+import { isImageFile, useChatImages } from "./useChatImages";
 
 const SETTINGS_SAVE_DELAY_MS = 500;
 
@@ -88,14 +90,23 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
   }, [id, settings]);
 
   const docs = useConversationDocuments(id);
+  const images = useChatImages(settings.model);
   // Files dropped on the conversation or pasted anywhere in it are attached like picked ones.
   const filesFrom = (data: DataTransfer | null) => [...(data?.files ?? [])];
+  /** Images go with the next message (or are refused in words by a model that cannot see them); other files are documents. */
+  const attachFiles = (files: File[]) => {
+    const pictures = files.filter(isImageFile);
+    const others = files.filter((f) => !isImageFile(f));
+    if (pictures.length) images.add(pictures);
+    if (others.length) void docs.attach(others);
+  };
 
   const changeSettings = (patch: Partial<EditableSettings>) => setSettings((s) => ({ ...s, ...patch }));
 
   const send = (text: string) => {
     stick.scrollToBottom();
-    void chat.sendMessage({ text });
+    void chat.sendMessage(images.parts.length ? { text, files: images.parts } : { text });
+    images.clear();
     // Same component, new address: the stream keeps running and a reload finds the conversation.
     if (!existsRef.current) navigate(conversationPath(id), { replace: true });
   };
@@ -106,8 +117,10 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
     const index = messages.findIndex((m) => m.id === messageId);
     if (index < 0) return;
     stick.scrollToBottom();
+    // The edited question keeps the images it carried: only its text was edited.
+    const files = messages[index].parts.filter((p) => p.type === "file");
     chat.setMessages(messages.slice(0, index));
-    void chat.sendMessage({ text });
+    void chat.sendMessage(files.length ? { text, files } : { text });
   };
 
   return (
@@ -120,13 +133,13 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
         const files = filesFrom(e.dataTransfer);
         if (!files.length) return;
         e.preventDefault();
-        void docs.attach(files);
+        attachFiles(files);
       }}
       onPaste={(e) => {
         const files = filesFrom(e.clipboardData);
         if (!files.length) return;
         e.preventDefault();
-        void docs.attach(files);
+        attachFiles(files);
       }}
     >
       <div className="flex items-center gap-2 border-b border-border px-3 py-2">
@@ -171,12 +184,19 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
         }
       />
       <DocumentChips docs={docs} />
+      <PendingImages images={images} />
       <Composer
         busy={chat.busy}
         stopping={chat.stopping}
         onSend={send}
         onStop={chat.stop}
-        attach={<AttachButton onFiles={(files) => void docs.attach(files)} />}
+        sendBlocked={images.blocksSend}
+        attach={
+          <>
+            <AttachButton onFiles={(files) => void docs.attach(files)} />
+            <AttachImageButton images={images} />
+          </>
+        }
       />
     </div>
   );

@@ -7,6 +7,7 @@ import { answerDetails, messageText } from "./messageText";
 import { Citations } from "../documents/Citations";
 import type { Versions } from "./useBranches";
 import { VersionSwitcher } from "./VersionSwitcher";
+import { MessageImages } from "./MessageImages";
 
 interface Props {
   message: ChatMessage;
@@ -66,6 +67,7 @@ export function Message({ message, streaming, busy, deferred = false, onRegenera
 
   return (
     <article aria-label={isUser ? "You" : "Assistant"} className={`group flex flex-col gap-1 ${isUser ? "items-end" : "items-start"}`}>
+      {isUser && <MessageImages message={message} />}
       <div
         className={
           isUser

@@ -5,14 +5,16 @@ function contextLabel(tokens: number): string {
 }
 
 /**
- * Only what the chat does with a model. The catalog also knows which models see images and call
- * tools, but the chat sends neither images nor tools, so saying "vision" or "tools" here would
- * promise what the page cannot do (images go through the Vision page, which reads the same catalog).
- * Reasoning is shown: the chat displays a model's reasoning under "Reasoning".
+ * Only what the chat does with a model. "sees images": the composer attaches images for it.
+ * Reasoning is shown: the chat displays a model's reasoning under "Reasoning". The catalog also
+ * knows which models call tools, but the chat sends no tools, so "tools" would promise what the
+ * page cannot do.
  */
 function capabilities(model: ChatModel): string {
   return [
     `${contextLabel(model.contextWindow)} context`,
+    model.vision && "sees images",
+    model.needsAgreement && "accepts its licence on first use",
     model.reasoning && "reasoning",
     model.plan === "paid" ? "Workers Paid" : "free",
   ]

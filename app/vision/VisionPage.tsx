@@ -2,9 +2,10 @@ import { useCallback, useEffect, useState } from "react";
 import { useLocation, useRoute } from "wouter";
 import { DEFAULT_VISION_MODEL, type VisionImage, type VisionMessage, type VisionThread } from "../../contract/vision-api";
 import { newConversationId } from "../chat/ids";
-import { deleteThread, getThread, imageUrl, listThreads, uploadImage } from "./api";
+import { deleteThread, getThread, imageUrl, listThreads } from "./api";
 import { DropZone } from "./DropZone";
-import { formatBytes, isSupportedImage, resizeImage, type PreparedImage } from "./resize-image";
+import { prepareAndUpload } from "../ui/prepare-image";
+import { formatBytes, type PreparedImage } from "../ui/resize-image";
 import { ThreadList } from "./ThreadList";
 import { dangerButton } from "../ui/styles";
 import { VisionChat } from "./VisionChat";
@@ -50,15 +51,8 @@ export default function VisionPage() {
 
   const onFile = useCallback(async (file: File) => {
     setProblem(undefined);
-    if (!(await isSupportedImage(file))) {
-      setProblem(`${file.name || "That file"} is not a JPEG, PNG, WebP or GIF image.`);
-      return;
-    }
     try {
-      setWorking("Shrinking the image…");
-      const prepared = await resizeImage(file);
-      setWorking("Uploading…");
-      const image = await uploadImage(prepared.blob);
+      const { image, prepared } = await prepareAndUpload(file, (step) => setWorking(step === "shrinking" ? "Shrinking the image…" : "Uploading…"));
       setOpen({ id: newConversationId(), image, messages: [], model: DEFAULT_VISION_MODEL, exists: false, prepared });
     } catch (error) {
       setProblem((error as Error).message || "The image could not be read.");

@@ -1,5 +1,5 @@
-/** Harness for bench/upload.ts: the app's own resizer (app/vision/resize-image.ts) on a fetched photo. */
-import { resizeImage } from "../../app/vision/resize-image";
+/** Harness for bench/upload.ts: the app's own resizer (app/ui/resize-image.ts) on a fetched photo. */
+import { resizeImage } from "../../app/ui/resize-image";
 
 (window as unknown as { resize: (url: string) => Promise<unknown> }).resize = async (url: string) => {
   const file = await (await fetch(url)).blob();

@@ -111,6 +111,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE answer_runs ADD COLUMN parent_id TEXT;
   UPDATE answer_runs SET parent_id = (SELECT c.active_leaf FROM conversations c WHERE c.id = answer_runs.owner_id) WHERE kind = 'chat';
   `,
+  // 6: which uploaded images each conversation's messages use (./chat-images.ts): a
+  // used image never expires, and goes with the last conversation or thread that used it.
+  `
+  CREATE TABLE chat_images (
+    conversation_id TEXT NOT NULL,
+    image_id TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, image_id)
+  );
+  CREATE INDEX chat_images_by_image ON chat_images (image_id);
+  `,
 ];
 
 /** Brings the database up to the latest migration, each in its own transaction. */

@@ -1,9 +1,11 @@
 import { deleteUploadObjects } from "../vision/save-upload";
+import { NOT_IN_CHAT } from "./chat-images";
 
 /**
- * Photos uploaded for vision questions but never asked about expire: after `ttlHours` with no
- * thread referring to them, the Durable Object's alarm deletes the record and the R2 object. (The
- * bucket's lifecycle rule, see README, is the backstop for objects whose record is already gone.)
+ * Photos uploaded for vision questions or chat messages but never asked about or sent expire: after
+ * `ttlHours` with no thread or conversation referring to them, the Durable Object's alarm deletes
+ * the record and the R2 object. (The bucket's lifecycle rule, see README, is the backstop for
+ * objects whose record is already gone.)
  * The clock is passed in, so tests move time instead of waiting for it.
  */
 export class UploadExpiry {
@@ -57,8 +59,8 @@ export class UploadExpiry {
   }
 }
 
-/** No vision thread is about this image. */
-const UNASKED = `NOT EXISTS (SELECT 1 FROM vision_threads t WHERE t.image_id = i.id)`;
+/** No vision thread is about this image, and no conversation's message carries it. */
+const UNASKED = `NOT EXISTS (SELECT 1 FROM vision_threads t WHERE t.image_id = i.id) AND ${NOT_IN_CHAT}`;
 
 /**
  * A Durable Object has one alarm. Setting it only ever earlier lets other jobs share it: each job,

@@ -16,7 +16,10 @@ import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
 import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
 import { reserve, settle } from "../spend/spend";
 import { visionBinding } from "../vision/binding";
-import { keepUpload, readUploadObject } from "../vision/save-upload";
+import { deleteUploadObjects, keepUpload, readUploadObject } from "../vision/save-upload";
+import { imageIdsIn, imagesToSend, withChatImages, withoutImageParts, type LoadedImage } from "../ai/chat-images";
+import { imageIdsOf } from "../../contract/chat-images";
+import { ChatImageLinks } from "./chat-images";
 import type { ChatTurn, ThreadKind, TurnPayer, TurnStart, UserStoreApi, VisionTurn } from "./api";
 import { chunksOf } from "./answers/assemble";
 import { Answers, type AnswerPlan } from "./answers/answers";
@@ -49,6 +52,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private readonly quotas: Quotas;
   private readonly uploadExpiry: UploadExpiry;
   private readonly documents: DocumentLibrary;
+  private readonly chatImages: ChatImageLinks;
   /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
   clock = { now: () => Date.now() };
 
@@ -59,6 +63,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     this.chatTree = new ConversationTree(this.sql);
     this.vision = new VisionTables(ctx.storage);
     this.images = new ImageTable(this.sql);
+    this.chatImages = new ChatImageLinks(this.sql);
     this.runs = new RunTable(this.sql);
     this.quotas = new Quotas(this.sql, quotaLimits(env));
     this.uploadExpiry = new UploadExpiry(ctx.storage, env.MEDIA, ctx.id.name, uploadTtlHours(env.UPLOAD_TTL_HOURS));
@@ -137,10 +142,14 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   deleteConversation(id: string): boolean {
     // Nobody will read its answer: stop spending on it (a deleted thread is never resurrected).
     void this.answers.running("chat", id)?.stop();
-    return this.ctx.storage.transactionSync(() => {
+    const { deleted, orphanedImages } = this.ctx.storage.transactionSync(() => {
       this.chatTree.deleteAll(id);
-      return this.sql.exec(`DELETE FROM conversations WHERE id = ?`, id).rowsWritten > 0;
+      const orphanedImages = this.chatImages.forgetConversation(id);
+      return { deleted: this.sql.exec(`DELETE FROM conversations WHERE id = ?`, id).rowsWritten > 0, orphanedImages };
     });
+    // The images only this conversation used go with it; their records already went above.
+    if (orphanedImages.length && this.ctx.id.name) this.ctx.waitUntil(deleteUploadObjects(this.env.MEDIA, this.ctx.id.name, orphanedImages));
+    return deleted;
   }
 
   /**
@@ -182,12 +191,14 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
           question,
           documentIds: turn.documentIds,
         });
-        const modelMessages = withPassages(await convertToModelMessages(history), passages);
+        const images = await this.chatTurnImages(model, turn.payer.userId, history);
+        const modelMessages = withPassages(withChatImages(history, await convertToModelMessages(withoutImageParts(history)), images.loaded), passages);
         const instructions = withPassageRules(settings.system, passages);
         // Always sent, so the reservation is a true upper bound (a model's own default can be larger).
         const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
 
-        const backend = resolveAiBackend(this.env);
+        const metadata: MessageMetadata = passages ? { citations: passages.citations } : {};
+        const backend = this.chatBackend(model, metadata);
         const plan = this.plan("chat", turn.conversationId, backend, {
           model,
           history,
@@ -195,15 +206,21 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
           instructions,
           temperature: settings.temperature,
           maxTokens,
-          metadata: passages ? { citations: passages.citations } : {},
+          metadata,
         });
-        return this.begin(plan, turn.payer, worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens), () => {
+        const worst = worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens, images.loaded.size * IMAGE_INPUT_TOKENS);
+        const start = await this.begin(plan, turn.payer, worst, () => {
           // The question is saved before the model is called: it is never lost to a failed answer.
           // Checked again here: the tree may have changed while passages were searched.
           const now = this.chatTree.resolvePath(turn.conversationId, turn.messages);
           this.quotas.checkConversation(turn.conversationId, this.chatTree.count(turn.conversationId) + now.fresh.length);
-          return this.saveConversation(turn.conversationId, turn.settings, now);
+          const saved = this.saveConversation(turn.conversationId, turn.settings, now);
+          this.chatImages.link(turn.conversationId, images.linked);
+          return saved;
         });
+        // Sent now: out of the prefix that expires (once per image, on the first message that carries it).
+        for (const image of images.pending) await keepUpload(this.env.MEDIA, turn.payer.userId, image.record, image.bytes);
+        return start;
       }),
     );
   }
@@ -256,24 +273,25 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         if (answer.role !== "assistant" || answer.metadata?.status !== "interrupted") throw new AppError("bad_request", "Only an interrupted answer can be continued.");
 
         const earlier = found.messages.slice(0, -1);
-        let modelMessages: ModelMessage[] = [...(await convertToModelMessages(found.messages)), { role: "user", content: CONTINUE_PROMPT }];
+        let modelMessages: ModelMessage[] = [...(await convertToModelMessages(withoutImageParts(found.messages))), { role: "user", content: CONTINUE_PROMPT }];
+        const settings: ChatSettings = "thread" in found ? { model: found.thread.model } : found.conversation.settings;
+        const model = settings.model ?? DEFAULT_CHAT_MODEL;
+        if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
         let backend: AiBackend;
-        let settings: ChatSettings;
         let imageTokens = 0;
         const metadata: MessageMetadata = {};
-        if (kind === "vision" && "thread" in found) {
+        if ("thread" in found) {
           const image = await this.loadVisionImage(payer.userId, found.thread.imageId);
           if (!image) throw new AppError("not_found", "That image does not exist.");
           modelMessages = withImage(modelMessages, image.bytes, image.record.mediaType);
           backend = this.visionBackend(metadata);
-          settings = { model: found.thread.model };
           imageTokens = IMAGE_INPUT_TOKENS;
         } else {
-          backend = resolveAiBackend(this.env);
-          settings = "conversation" in found ? found.conversation.settings : {};
+          const images = await this.chatTurnImages(model, payer.userId, earlier);
+          modelMessages = withChatImages(found.messages, modelMessages, images.loaded);
+          backend = this.chatBackend(model, metadata);
+          imageTokens = images.loaded.size * IMAGE_INPUT_TOKENS;
         }
-        const model = settings.model ?? DEFAULT_CHAT_MODEL;
-        if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
         const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
         const plan: AnswerPlan = {
           ...this.plan(kind, ownerId, backend, {
@@ -462,6 +480,40 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private visionBackend(metadata: MessageMetadata): AiBackend {
     const backend = resolveAiBackend(this.env);
     return { ...backend, binding: visionBinding(backend.binding, () => (metadata.note = LICENCE_ACCEPTED_NOTE)) };
+  }
+
+  /** Chat models that need a licence accepted (Llama 3.2 Vision) get the vision page's backend, which accepts it once. */
+  private chatBackend(model: string, metadata: MessageMetadata): AiBackend {
+    return findChatModel(model)?.needsAgreement ? this.visionBackend(metadata) : resolveAiBackend(this.env);
+  }
+
+  /**
+   * The images a chat turn uses. Those in the new message must be the person's own uploads (another
+   * person's id is simply not found in this store) and need a model that sees images; the latest few
+   * are loaded to send (contract/chat-images.ts). Ids in older messages that are not found (an
+   * imported conversation) are left out rather than blocking the conversation.
+   */
+  private async chatTurnImages(model: string, userId: string, messages: ChatMessage[]) {
+    const ids = imageIdsIn(messages);
+    const empty = { loaded: new Map<string, LoadedImage>(), linked: [] as string[], pending: [] as { record: VisionImage; bytes: Uint8Array }[] };
+    if (!ids.length) return empty;
+    const last = messages.at(-1);
+    const required = new Set(last?.role === "user" ? imageIdsOf(last) : []);
+    const chatModel = findChatModel(model);
+    if (!chatModel?.vision && required.size) {
+      throw new AppError("cannot_see_images", `${chatModel?.label ?? model} cannot see images. Pick a model labelled "sees images", or send the message without the image.`);
+    }
+    const linked = ids.filter((id) => this.vision.getImage(id) !== null);
+    if ([...required].some((id) => !linked.includes(id))) throw new AppError("not_found", "That image does not exist. Attach it again.");
+    // A text-only model picked later in a conversation with images goes on without them (each becomes a note).
+    if (!chatModel?.vision) return { ...empty, linked };
+    for (const id of imagesToSend(messages).filter((id) => linked.includes(id))) {
+      const image = await this.loadVisionImage(userId, id);
+      if (!image) throw new AppError("not_found", "That image does not exist. Attach it again.");
+      empty.loaded.set(id, { data: image.bytes, mediaType: image.record.mediaType });
+      if (image.pending) empty.pending.push(image);
+    }
+    return { ...empty, linked };
   }
 
   private async loadVisionImage(userId: string, imageId: string) {

@@ -1,4 +1,5 @@
 import type { VisionImage, VisionMessage, VisionThread, VisionThreadDetail } from "../../contract/vision-api";
+import { ChatImageLinks } from "./chat-images";
 import { MessageLog } from "./message-log";
 import { titleFrom } from "./title";
 
@@ -74,7 +75,7 @@ export class VisionTables {
       if (!row) return undefined;
       this.log.deleteAll(id);
       this.sql.exec(`DELETE FROM vision_threads WHERE id = ?`, id);
-      const stillUsed = this.sql.exec(`SELECT 1 FROM vision_threads WHERE image_id = ?`, row.image_id).toArray().length > 0;
+      const stillUsed = new ChatImageLinks(this.sql).inUse(row.image_id);
       if (stillUsed) return { orphanedImageId: null };
       this.sql.exec(`DELETE FROM vision_images WHERE id = ?`, row.image_id);
       return { orphanedImageId: row.image_id };
