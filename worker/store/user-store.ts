@@ -3,6 +3,7 @@ import { convertToModelMessages, type ModelMessage } from "ai";
 import type { ChatSettings, Conversation, ConversationDetail } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import type { ChatMessage, MessageMetadata } from "../../contract/messages";
+import type { SearchHit } from "../../contract/search";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { LICENCE_ACCEPTED_NOTE, type VisionImage } from "../../contract/vision-api";
@@ -25,6 +26,8 @@ import { ImageTable } from "./images";
 import { MessageLog } from "./message-log";
 import { Quotas, quotaLimits } from "./quotas";
 import { migrate } from "./schema";
+import { ConversationTitles } from "./conversation-titles";
+import { searchMessages } from "./search";
 import { titleFrom } from "./title";
 import { exportTables, importTables, type StoreDump } from "./transfer";
 import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
@@ -49,6 +52,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private readonly quotas: Quotas;
   private readonly uploadExpiry: UploadExpiry;
   private readonly documents: DocumentLibrary;
+  private readonly titles: ConversationTitles;
   /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
   clock = { now: () => Date.now() };
 
@@ -64,6 +68,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     this.uploadExpiry = new UploadExpiry(ctx.storage, env.MEDIA, ctx.id.name, uploadTtlHours(env.UPLOAD_TTL_HOURS));
     // VECTOR_INDEX and VECTORIZE are optional settings the generated Env does not name.
     this.documents = new DocumentLibrary(ctx.storage, env as Env & LibraryEnv);
+    this.titles = new ConversationTitles(ctx, env);
     this.answers = new Answers(ctx, this.runs, (kind, ownerId, message) => this.saveAnswer(kind, ownerId, message));
     // A fresh object has no answer running: a run row left behind died with the previous one.
     this.answers.recoverInterrupted();
@@ -91,6 +96,18 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     return rows.toArray().map(toConversation);
   }
 
+  /** Message text and titles holding the words (./search.ts). */
+  searchMessages(query: string): SearchHit[] {
+    return searchMessages(this.sql, query);
+  }
+
+  /** The conversation once any title being written for it is saved; null when there is no such conversation. */
+  async conversationWithTitle(id: string): Promise<Conversation | null> {
+    await this.titles.settled(id);
+    const row = this.conversationRow(id);
+    return row ? toConversation(row) : null;
+  }
+
   /** Every conversation's id, newest first, for the export archive (listConversations stops at 200). */
   conversationIds(): string[] {
     return this.sql.exec<{ id: string }>(`SELECT id FROM conversations ORDER BY updated_at DESC`).toArray().map((row) => row.id);
@@ -116,7 +133,9 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     if (!row) return null;
     const title = patch.title ?? row.title;
     const settings = patch.settings ? { ...parseSettings(row.settings), ...patch.settings } : parseSettings(row.settings);
-    this.sql.exec(`UPDATE conversations SET title = ?, settings = ?, updated_at = ? WHERE id = ?`, title, JSON.stringify(settings), Date.now(), id);
+    // A title the person wrote is theirs: the title model never replaces it.
+    const titleBy = patch.title === undefined ? row.title_by : "person";
+    this.sql.exec(`UPDATE conversations SET title = ?, title_by = ?, settings = ?, updated_at = ? WHERE id = ?`, title, titleBy, JSON.stringify(settings), Date.now(), id);
     return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).one());
   }
 
@@ -183,6 +202,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         return this.begin(plan, turn.payer, worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens), () => {
           // The question is saved before the model is called: it is never lost to a failed answer.
           this.quotas.checkConversation(turn.conversationId, turn.messages.length);
+          this.titles.turnStarted(turn.conversationId, turn.messages, turn.payer);
           this.saveConversation(turn.conversationId, turn.settings, turn.messages);
         });
       }),
@@ -420,6 +440,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
       return this.runs.end(kind, ownerId);
     });
     if (reservationId) this.ctx.waitUntil(settle(this.env, { id: reservationId, neurons: 0 }, cost.neurons));
+    if (kind === "chat") this.titles.answerSaved(ownerId, saved);
     return saved;
   }
 
@@ -501,6 +522,7 @@ interface ConversationRow extends Record<string, SqlStorageValue> {
   created_at: number;
   updated_at: number;
   settings: string;
+  title_by: string;
 }
 
 function toConversation(row: ConversationRow): Conversation {
