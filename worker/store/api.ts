@@ -19,6 +19,8 @@ export interface ChatTurn {
   documentIds?: string[];
   /** Who pays for the answer (worker/spend/); their user id also names their documents' namespace. */
   payer: TurnPayer;
+  /** Whether the title model may name a new conversation (MODEL_TITLES, read by the route like the budgets). */
+  modelTitle?: boolean;
   /** The asking request's id, so the answer's log lines carry it. */
   requestId?: string;
 }

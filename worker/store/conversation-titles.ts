@@ -24,11 +24,14 @@ export class ConversationTitles {
     private readonly env: Env,
   ) {}
 
-  /** A turn is starting: if it asks the conversation's first question and nobody named it yet, its answer will be titled. */
-  turnStarted(conversationId: string, messages: ChatMessage[], payer: TurnPayer): void {
+  /**
+   * A turn is starting: if it asks the conversation's first question and nobody named it yet, its
+   * answer will be titled, paid by `payer` (null: model titles are off).
+   */
+  turnStarted(conversationId: string, messages: ChatMessage[], payer: TurnPayer | null): void {
     const question = messages.at(-1);
     const first = question?.role === "user" && !messages.some((m) => m.role === "assistant");
-    if (first && this.titleBy(conversationId) !== "model" && this.titleBy(conversationId) !== "person") this.wanted.set(conversationId, { payer, question });
+    if (payer && first && this.titleBy(conversationId) !== "model" && this.titleBy(conversationId) !== "person") this.wanted.set(conversationId, { payer, question });
     else this.wanted.delete(conversationId);
   }
 

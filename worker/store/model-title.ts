@@ -55,6 +55,12 @@ export async function modelTitle(deps: { env: Env; binding: AiBinding; payer: Tu
   }
 }
 
+/** MODEL_TITLES: "off" keeps the first words as every title and makes no title calls; anything else, or unset, is on. */
+export function modelTitlesOn(env: Env): boolean {
+  // An optional setting the generated Env does not name.
+  return (env as Env & { MODEL_TITLES?: string }).MODEL_TITLES?.trim().toLowerCase() !== "off";
+}
+
 /**
  * A model's reply as a title, or null when it is not one: the first line, without quotes, markdown,
  * a "Title:" label or trailing punctuation, cut at a word boundary when long. Plain text only.

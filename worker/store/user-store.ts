@@ -202,7 +202,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         return this.begin(plan, turn.payer, worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens), () => {
           // The question is saved before the model is called: it is never lost to a failed answer.
           this.quotas.checkConversation(turn.conversationId, turn.messages.length);
-          this.titles.turnStarted(turn.conversationId, turn.messages, turn.payer);
+          this.titles.turnStarted(turn.conversationId, turn.messages, turn.modelTitle ? turn.payer : null);
           this.saveConversation(turn.conversationId, turn.settings, turn.messages);
         });
       }),
