@@ -6,6 +6,11 @@ import { findChatModel } from "./models";
  */
 export const TITLE_MODEL = "@cf/meta/llama-3.2-1b-instruct";
 
+/** What the title model is told; the browser tests' fake Workers AI also recognises a title call by it. */
+export const TITLE_INSTRUCTIONS =
+  "You name conversations. Reply with a title of two to six words for the conversation below, in its language. " +
+  "Reply with the title only: no quotes, no markdown, no punctuation at the end.";
+
 /** A title longer than this is cut at a word boundary. */
 export const MAX_MODEL_TITLE_CHARS = 60;
 

@@ -2,7 +2,7 @@ import type { ModelMessage } from "ai";
 import { findChatModel } from "../../contract/models";
 import type { ChatMessage } from "../../contract/messages";
 import { tokenCost } from "../../contract/pricing";
-import { MAX_MODEL_TITLE_CHARS, TITLE_MODEL } from "../../contract/titles";
+import { MAX_MODEL_TITLE_CHARS, TITLE_INSTRUCTIONS, TITLE_MODEL } from "../../contract/titles";
 import type { AiBinding } from "../ai/seam";
 import { log } from "../http/log";
 import { worstCaseAnswer } from "../spend/answer-cost";
@@ -16,10 +16,6 @@ const MAX_EXCERPT_CHARS = 1_500;
 /** More words than this is a sentence, not a title: the model rambled. */
 const MAX_TITLE_WORDS = 10;
 
-const INSTRUCTIONS =
-  "You name conversations. Reply with a title of two to six words for the conversation below, in its language. " +
-  "Reply with the title only: no quotes, no markdown, no punctuation at the end.";
-
 /**
  * Asks the title model for a conversation's title from its first question and answer, reserved
  * against the payer's budget first and settled at what it cost. Returns null when there is no title
@@ -27,7 +23,7 @@ const INSTRUCTIONS =
  */
 export async function modelTitle(deps: { env: Env; binding: AiBinding; payer: TurnPayer }, question: ChatMessage, answer: ChatMessage): Promise<string | null> {
   const messages: ModelMessage[] = [{ role: "user", content: `Question: ${excerpt(question)}\n\nAnswer: ${excerpt(answer)}` }];
-  const worstCase = worstCaseAnswer(TITLE_MODEL, { instructions: INSTRUCTIONS, messages }, MAX_TITLE_TOKENS);
+  const worstCase = worstCaseAnswer(TITLE_MODEL, { instructions: TITLE_INSTRUCTIONS, messages }, MAX_TITLE_TOKENS);
   let reservation;
   try {
     reservation = await reserve(deps.env, deps.payer, worstCase, Date.now(), deps.payer.budgets);
@@ -39,9 +35,10 @@ export async function modelTitle(deps: { env: Env; binding: AiBinding; payer: Tu
   try {
     const run = deps.binding.run as unknown as (model: string, inputs: unknown) => Promise<unknown>;
     const result = await run(TITLE_MODEL, {
-      messages: [{ role: "system", content: INSTRUCTIONS }, ...messages],
+      messages: [{ role: "system", content: TITLE_INSTRUCTIONS }, ...messages],
       max_tokens: MAX_TITLE_TOKENS,
       temperature: 0.2,
+      stream: false,
     });
     spent = costOf(result) ?? worstCase;
     const title = cleanTitle(typeof (result as { response?: unknown })?.response === "string" ? (result as { response: string }).response : "");
