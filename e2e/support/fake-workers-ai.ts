@@ -38,8 +38,8 @@ export interface Script {
    */
   citePassages?: boolean;
   /**
-   * What the title model answers (worker/store/model-title.ts). Unset, a title call fails like an
-   * overloaded model, so conversations keep their first words as titles.
+   * What the title model answers (worker/store/model-title.ts). Unset, a title call is refused
+   * (not retried), so conversations keep their first words as titles.
    */
   title?: string;
 }
@@ -88,7 +88,7 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
     if (model.includes("stable-diffusion") || model.includes("dreamshaper")) return res.writeHead(200, { "content-type": "image/png" }).end(TINY_PNG);
     if (model.includes("black-forest-labs")) return json(res, 200, { result: { image: TINY_PNG.toString("base64") }, success: true, errors: [], messages: [] });
     if (isTitleCall(model, inputs)) {
-      if (script.title === undefined) return json(res, 429, envelope(3040, "Capacity temporarily exceeded, please try again."));
+      if (script.title === undefined) return json(res, 400, envelope(5004, "This fake has no title scripted."));
       return json(res, 200, { result: { response: script.title, usage: { prompt_tokens: 60, completion_tokens: 4, total_tokens: 64 } }, success: true, errors: [], messages: [] });
     }
     if (script.citePassages) return void (await answer(res, { ...script, text: citingAnswer(inputs) }));
