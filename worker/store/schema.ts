@@ -124,6 +124,9 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+// The three helpers below write part of the search migration's SQL: like a shipped migration, they
+// never change (a new need is a new migration).
+
 /**
  * A message body's text parts, joined by newlines, in SQL. A body that is not valid JSON, or parts
  * that are not objects, index as nothing rather than failing the write that stored them.
