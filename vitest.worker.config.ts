@@ -13,6 +13,9 @@ export default defineConfig({
         bindings: {
           SESSION_SECRET: "worker-tests-only-secret",
           WORKERS_AI_REST_URL: "",
+          // Tests script each answer's model calls; those about model-written titles turn them on
+          // with appWith({ MODEL_TITLES: "on" }) (worker/store/titles.test.ts).
+          MODEL_TITLES: "off",
           // So a printed fuzz seed can be replayed: FUZZ_SEED=<seed> npm run test:worker (FUZZ_RUNS=n for more cases).
           ...Object.fromEntries(["FUZZ_SEED", "FUZZ_RUNS"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
         },

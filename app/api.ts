@@ -1,6 +1,7 @@
 import type { BackendStatus, ChatSettings, Conversation, ConversationDetail } from "../contract/api";
 import type { ErrorBody } from "../contract/errors";
 import type { ChatMessage } from "../contract/messages";
+import type { SearchHit, SearchResults } from "../contract/search";
 
 /** An API failure carrying the sentence the Worker wrote for people, and the HTTP status for branching. */
 export class ApiError extends Error {
@@ -94,6 +95,18 @@ export async function listConversations(q: string, signal?: AbortSignal): Promis
   const query = q.trim() ? `?q=${encodeURIComponent(q.trim())}` : "";
   const body = await request<{ conversations: Conversation[] }>(`/api/conversations${query}`, { signal });
   return body.conversations;
+}
+
+/** Messages and titles holding the words (`GET /api/search`). */
+export async function searchMessages(q: string, signal?: AbortSignal): Promise<SearchHit[]> {
+  const body = await request<SearchResults>(`/api/search?q=${encodeURIComponent(q.trim())}`, { signal });
+  return body.hits;
+}
+
+/** The conversation once the title model is done naming it (at once when it is not). */
+export async function conversationWithTitle(id: string): Promise<Conversation> {
+  const body = await request<{ conversation: Conversation }>(`/api/conversations/${encodeURIComponent(id)}/title`);
+  return body.conversation;
 }
 
 export function getConversation(id: string): Promise<ConversationDetail> {

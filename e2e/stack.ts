@@ -14,6 +14,9 @@ import { ensureTestVisionModel } from "../engine/vision/fixtures";
 // one "local" address), so the per-address limit on new identities (10 an hour by default, also under
 // `npm run dev`) is raised here; worker/auth/guests.test.ts tests the limit itself.
 const TEST_GUESTS_PER_HOUR = "100000";
+// The generated tiny model writes nonsense, which as titles would rename the conversations the specs
+// here find by their first words; model titles are tested on the fake stack (e2e/search.spec.ts).
+const TEST_MODEL_TITLES = "off";
 const port = process.argv[2] ?? "5174";
 const stateDir = resolve(process.env.STACK_STATE_DIR ?? ".cache/e2e-worker-state");
 rmSync(stateDir, { recursive: true, force: true });
@@ -23,7 +26,7 @@ const imageModelDir = process.env.LOCAL_IMAGE_MODEL_DIR || (await ensureTestImag
 const visionModelDir = process.env.LOCAL_VISION_MODEL_DIR || (await ensureTestVisionModel());
 const vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), "--port", port, "--strictPort"], {
   stdio: "inherit",
-  env: { ...process.env, LOCAL_TEXT_MODEL: model, LOCAL_IMAGE_MODEL_DIR: imageModelDir, LOCAL_VISION_MODEL_DIR: visionModelDir, LOCAL_ENGINE_PORT: process.env.LOCAL_ENGINE_PORT ?? "8790", WORKER_STATE_DIR: stateDir, VITE_CACHE_DIR: `.cache/vite-${port}`, GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR, WORKERS_AI_REST_URL: process.env.WORKERS_AI_REST_URL?.trim() || "" },
+  env: { ...process.env, LOCAL_TEXT_MODEL: model, LOCAL_IMAGE_MODEL_DIR: imageModelDir, LOCAL_VISION_MODEL_DIR: visionModelDir, LOCAL_ENGINE_PORT: process.env.LOCAL_ENGINE_PORT ?? "8790", WORKER_STATE_DIR: stateDir, VITE_CACHE_DIR: `.cache/vite-${port}`, GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR, MODEL_TITLES: process.env.MODEL_TITLES ?? TEST_MODEL_TITLES, WORKERS_AI_REST_URL: process.env.WORKERS_AI_REST_URL?.trim() || "" },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => vite.kill(signal));
 vite.on("exit", (code) => process.exit(code ?? 0));

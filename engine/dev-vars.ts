@@ -30,6 +30,8 @@ export async function devWorkerVars(): Promise<Record<string, string>> {
     SESSION_SECRET: process.env.SESSION_SECRET || devSessionSecret(),
     // Who gets in (worker/auth/config.ts): wrangler.jsonc's defaults unless the shell sets them.
     ...Object.fromEntries(AUTH_VARS.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))),
+    // Model-written titles (worker/store/model-title.ts): on unless the shell says MODEL_TITLES=off.
+    ...(process.env.MODEL_TITLES ? { MODEL_TITLES: process.env.MODEL_TITLES } : {}),
   };
   Object.assign(process.env, vars);
   return vars;

@@ -6,8 +6,9 @@ import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { input, smallButton } from "../ui/styles";
 import { conversationPath } from "./ids";
 
-// Sharing and export are not part of the chat page's first paint.
+// Sharing, export and search results are not part of the chat page's first paint.
 const ShareAndExportDialog = lazy(() => import("../share/ShareAndExportDialog"));
+const SearchResults = lazy(() => import("../search/SearchResults"));
 
 interface Props {
   conversations: Conversation[] | undefined;
@@ -58,7 +59,7 @@ export function ConversationList({ conversations, loadError, currentId, query, o
           id="conversation-search"
           type="search"
           className={input}
-          placeholder="Search conversations"
+          placeholder="Search messages and titles"
           value={query}
           onChange={(e) => onQueryChange(e.target.value)}
         />
@@ -68,10 +69,14 @@ export function ConversationList({ conversations, loadError, currentId, query, o
           {actionError ?? loadError}
         </p>
       )}
-      <ul className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
-        {conversations?.length === 0 && (
-          <li className="px-2 py-1 text-sm text-muted-foreground">{query.trim() ? "No conversation matches." : "No conversations yet."}</li>
-        )}
+      {query.trim() && (
+        <Suspense fallback={<p role="status" className="px-5 text-xs text-muted-foreground">Searching…</p>}>
+          <SearchResults query={query.trim()} />
+        </Suspense>
+      )}
+      {/* While searching, the results stand in for the list. */}
+      <ul hidden={!!query.trim()} className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+        {conversations?.length === 0 && <li className="px-2 py-1 text-sm text-muted-foreground">No conversations yet.</li>}
         {conversations?.map((conversation) => {
           const current = conversation.id === currentId;
           return (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from "react"
 import { useLocation } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
-import { updateConversation } from "../api";
+import { conversationWithTitle, updateConversation } from "../api";
 import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { button } from "../ui/styles";
@@ -53,7 +53,9 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
     body: requestBody,
     exists: conversation !== null,
     onFinish: () => {
-      onConversationsChanged(); // The Worker may have set the title.
+      onConversationsChanged();
+      // After a first answer the title model names the conversation: show its title once written.
+      conversationWithTitle(id).then(onConversationsChanged, () => {});
       notifyUsageChanged();
       branches.refresh(); // A regenerate or an edit made a new version.
     },

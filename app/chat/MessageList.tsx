@@ -1,6 +1,7 @@
 import type { ChatStatus } from "ai";
 import type { ReactNode } from "react";
 import type { ChatMessage } from "../../contract/messages";
+import { messageElementId, useFoundMessage } from "../search/useFoundMessage";
 import { Message } from "./Message";
 import type { Versions } from "./useBranches";
 import { useStickToBottom } from "./useStickToBottom";
@@ -29,6 +30,8 @@ export function MessageList({ messages, status, onRegenerate, onContinue, onEdit
   const busy = status === "submitted" || status === "streaming";
   const last = messages.at(-1);
   const { scrollRef, contentRef, atBottom, scrollToBottom } = stick;
+  // A search result opened this conversation at one message: it is scrolled to and marked.
+  const found = useFoundMessage(messages);
 
   return (
     <div className="relative min-h-0 flex-1">
@@ -37,18 +40,24 @@ export function MessageList({ messages, status, onRegenerate, onContinue, onEdit
           {/* aria-busy holds screen-reader announcements until an answer is complete instead of reading every token. */}
           <div role="log" aria-live="polite" aria-label="Messages" aria-busy={busy} className="flex flex-col gap-6">
             {messages.map((message, i) => (
-              <Message
+              <div
                 key={message.id}
-                message={message}
-                busy={busy}
-                deferred={i < messages.length - EAGER_MESSAGES}
-                streaming={status === "streaming" && message === last && message.role === "assistant"}
-                onEdit={onEdit}
-                onRegenerate={message === last && message.role === "assistant" ? onRegenerate : undefined}
-                onContinue={message === last && message.metadata?.status === "interrupted" ? onContinue : undefined}
-                versions={versionsOf?.(message.id)}
-                onSwitchVersion={onSwitchVersion && ((delta) => onSwitchVersion(message.id, delta))}
-              />
+                id={messageElementId(message.id)}
+                aria-current={message.id === found ? "true" : undefined}
+                className={message.id === found ? "rounded-lg ring-2 ring-primary ring-offset-4 ring-offset-background" : undefined}
+              >
+                <Message
+                  message={message}
+                  busy={busy}
+                  deferred={i < messages.length - EAGER_MESSAGES}
+                  streaming={status === "streaming" && message === last && message.role === "assistant"}
+                  onEdit={onEdit}
+                  onRegenerate={message === last && message.role === "assistant" ? onRegenerate : undefined}
+                  onContinue={message === last && message.metadata?.status === "interrupted" ? onContinue : undefined}
+                  versions={versionsOf?.(message.id)}
+                  onSwitchVersion={onSwitchVersion && ((delta) => onSwitchVersion(message.id, delta))}
+                />
+              </div>
             ))}
           </div>
           {messages.length === 0 && empty}

@@ -2,24 +2,19 @@ import { useCallback, useEffect, useState } from "react";
 import type { Conversation } from "../../contract/api";
 import { listConversations } from "../api";
 
-const SEARCH_DEBOUNCE_MS = 250;
-
-/** The sidebar list: searched by title on the server, reloaded on demand (new chat, finished answer, rename). */
+/**
+ * The sidebar list, reloaded on demand (new chat, finished answer, rename), and the search box's
+ * words: while there are any, the sidebar shows search results instead (app/search/).
+ */
 export function useConversations() {
   const [query, setQuery] = useState("");
-  const [debouncedQuery, setDebouncedQuery] = useState("");
   const [version, setVersion] = useState(0);
   const [conversations, setConversations] = useState<Conversation[]>();
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    const timer = setTimeout(() => setDebouncedQuery(query), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [query]);
-
-  useEffect(() => {
     const controller = new AbortController();
-    listConversations(debouncedQuery, controller.signal).then(
+    listConversations("", controller.signal).then(
       (list) => {
         setConversations(list);
         setError(undefined);
@@ -27,7 +22,7 @@ export function useConversations() {
       (e: Error) => controller.signal.aborted || setError(e.message),
     );
     return () => controller.abort();
-  }, [debouncedQuery, version]);
+  }, [version]);
 
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
   return { conversations, error, query, setQuery, refresh };

@@ -7,6 +7,7 @@
  */
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { TITLE_INSTRUCTIONS, TITLE_MODEL } from "../../contract/titles";
 import { fakeEmbeddingAnswer, fakeRerankAnswer } from "../../worker/test/recorded-embeddings";
 
 export type Fault =
@@ -36,6 +37,11 @@ export interface Script {
    * documents do not cover it when the prompt has no passages. For the documents browser test.
    */
   citePassages?: boolean;
+  /**
+   * What the title model answers (worker/store/model-title.ts). Unset, a title call is refused
+   * (not retried), so conversations keep their first words as titles.
+   */
+  title?: string;
 }
 
 export interface FakeWorkersAi {
@@ -81,6 +87,10 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
     // Embedding and image models (for the OpenAI-compatible API's tests) answer in their own shapes.
     if (model.includes("stable-diffusion") || model.includes("dreamshaper")) return res.writeHead(200, { "content-type": "image/png" }).end(TINY_PNG);
     if (model.includes("black-forest-labs")) return json(res, 200, { result: { image: TINY_PNG.toString("base64") }, success: true, errors: [], messages: [] });
+    if (isTitleCall(model, inputs)) {
+      if (script.title === undefined) return json(res, 400, envelope(5004, "This fake has no title scripted."));
+      return json(res, 200, { result: { response: script.title, usage: { prompt_tokens: 60, completion_tokens: 4, total_tokens: 64 } }, success: true, errors: [], messages: [] });
+    }
     if (script.citePassages) return void (await answer(res, { ...script, text: citingAnswer(inputs) }));
     const fault = /fault=([a-z-]+)/.exec(body)?.[1] as Fault | undefined;
     state.open++;
@@ -105,6 +115,12 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
         server.close(() => resolve());
       }),
   };
+}
+
+/** The title model's call, told apart from a chat model's by its instructions. */
+function isTitleCall(model: string, inputs: Record<string, unknown>): boolean {
+  const messages = (inputs.messages ?? []) as { role: string; content: unknown }[];
+  return model === TITLE_MODEL && messages[0]?.role === "system" && messages[0].content === TITLE_INSTRUCTIONS;
 }
 
 /** Passage 1's sentence that shares most words with the question, with a [1] marker; "not covered" when the prompt quotes nothing. */

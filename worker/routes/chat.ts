@@ -9,6 +9,7 @@ import { currentRequestId } from "../http/log";
 import { isNewVisitor } from "../http/new-visitor";
 import { readJson } from "../http/validate";
 import { budgetsOf } from "../spend/spend";
+import { modelTitlesOn } from "../store/model-title";
 import type { TurnPayer } from "../store/api";
 import { userStore } from "../store/stub";
 
@@ -31,7 +32,7 @@ export const chat = new Hono<AppEnv>()
     if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's message.");
     if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The last message has no text. Write something to send.");
     return turnResponse(
-      await userStore(c).startChatTurn({ conversationId: body.id, settings, messages, documentIds: body.documentIds, payer: payerOf(c), requestId: currentRequestId() }),
+      await userStore(c).startChatTurn({ conversationId: body.id, settings, messages, documentIds: body.documentIds, payer: payerOf(c), modelTitle: modelTitlesOn(c.env), requestId: currentRequestId() }),
     );
   })
   .get("/:id/stream", async (c) => {

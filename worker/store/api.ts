@@ -2,6 +2,7 @@ import type { ChatSettings, Conversation, ConversationDetail } from "../../contr
 import type { ErrorBody } from "../../contract/errors";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import type { ChatMessage } from "../../contract/messages";
+import type { SearchHit } from "../../contract/search";
 import type { VisionImage, VisionThread, VisionThreadDetail } from "../../contract/vision-api";
 import type { Budgets, Payer } from "../spend/spend";
 import type { ThreadKind } from "./answers/run-table";
@@ -19,6 +20,8 @@ export interface ChatTurn {
   documentIds?: string[];
   /** Who pays for the answer (worker/spend/); their user id also names their documents' namespace. */
   payer: TurnPayer;
+  /** Whether the title model may name a new conversation (MODEL_TITLES, read by the route like the budgets). */
+  modelTitle?: boolean;
   /** The asking request's id, so the answer's log lines carry it. */
   requestId?: string;
 }
@@ -54,6 +57,10 @@ export type TurnStart = { stream: ReadableStream<Uint8Array> } | { error: ErrorB
  */
 export interface UserStoreApi {
   listConversations(query?: string): Conversation[];
+  /** Full-text search over message text and titles (worker/store/search.ts). */
+  searchMessages(query: string): SearchHit[];
+  /** The conversation after any title the model is writing for it is saved. */
+  conversationWithTitle(id: string): Promise<Conversation | null>;
   conversationIds(): string[];
   visionThreadIds(): string[];
   getConversation(id: string): ConversationDetail | null;

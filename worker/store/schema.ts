@@ -121,7 +121,69 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX chat_images_by_image ON chat_images (image_id);
   `,
+  // 7: search over message text and titles (worker/store/search.ts), and who wrote a title. The index is
+  // kept in step by triggers, so every write (a live turn, an import, a guest's merge, a delete) updates
+  // it in its own transaction. search_rows names each indexed row with a stable integer key (a plain
+  // table's rowid may change on VACUUM); message_id '' is the conversation's title. Only a message's
+  // text parts are indexed, never tool calls or other JSON.
+  `
+  ALTER TABLE conversations ADD COLUMN title_by TEXT NOT NULL DEFAULT 'words';
+  CREATE TABLE search_rows (
+    id INTEGER PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    UNIQUE (conversation_id, message_id)
+  );
+  CREATE VIRTUAL TABLE search_index USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+  ${indexRow("new.conversation_id", "new.id", messageText("new.body"), "AFTER INSERT ON messages")}
+  ${unindexRow("old.conversation_id", "old.id", "AFTER DELETE ON messages")}
+  CREATE TRIGGER search_messages_update AFTER UPDATE OF conversation_id, id, body ON messages BEGIN
+    DELETE FROM search_index WHERE rowid = (SELECT id FROM search_rows WHERE conversation_id = old.conversation_id AND message_id = old.id);
+    DELETE FROM search_rows WHERE conversation_id = old.conversation_id AND message_id = old.id;
+    INSERT INTO search_rows (conversation_id, message_id) VALUES (new.conversation_id, new.id);
+    INSERT INTO search_index (rowid, text) VALUES (last_insert_rowid(), ${messageText("new.body")});
+  END;
+  ${indexRow("new.id", "''", "new.title", "AFTER INSERT ON conversations")}
+  ${unindexRow("old.id", "''", "AFTER DELETE ON conversations")}
+  CREATE TRIGGER search_conversations_retitle AFTER UPDATE OF title ON conversations BEGIN
+    UPDATE search_index SET text = new.title WHERE rowid = (SELECT id FROM search_rows WHERE conversation_id = new.id AND message_id = '');
+  END;
+  INSERT INTO search_rows (conversation_id, message_id) SELECT id, '' FROM conversations;
+  INSERT INTO search_rows (conversation_id, message_id) SELECT conversation_id, id FROM messages;
+  INSERT INTO search_index (rowid, text) SELECT r.id, c.title FROM search_rows r JOIN conversations c ON c.id = r.conversation_id WHERE r.message_id = '';
+  INSERT INTO search_index (rowid, text)
+    SELECT r.id, ${messageText("m.body")} FROM search_rows r JOIN messages m ON m.conversation_id = r.conversation_id AND m.id = r.message_id;
+  `,
 ];
+
+// The three helpers below write part of the search migration's SQL: like a shipped migration, they
+// never change (a new need is a new migration).
+
+/**
+ * A message body's text parts, joined by newlines, in SQL. A body that is not valid JSON, or parts
+ * that are not objects, index as nothing rather than failing the write that stored them.
+ */
+function messageText(body: string): string {
+  return `COALESCE((SELECT group_concat(json_extract(p.value, '$.text'), char(10))
+    FROM json_each(CASE WHEN json_valid(${body}) THEN ${body} ELSE '{}' END, '$.parts') AS p
+    WHERE p.type = 'object' AND json_extract(p.value, '$.type') = 'text'), '')`;
+}
+
+function indexRow(conversationId: string, messageId: string, text: string, when: string): string {
+  const name = `search_${when.split(" ").at(-1)}_${when.split(" ")[1].toLowerCase()}`;
+  return `CREATE TRIGGER ${name} ${when} BEGIN
+    INSERT INTO search_rows (conversation_id, message_id) VALUES (${conversationId}, ${messageId});
+    INSERT INTO search_index (rowid, text) VALUES (last_insert_rowid(), ${text});
+  END;`;
+}
+
+function unindexRow(conversationId: string, messageId: string, when: string): string {
+  const name = `search_${when.split(" ").at(-1)}_${when.split(" ")[1].toLowerCase()}`;
+  return `CREATE TRIGGER ${name} ${when} BEGIN
+    DELETE FROM search_index WHERE rowid = (SELECT id FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId});
+    DELETE FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId};
+  END;`;
+}
 
 /** Brings the database up to the latest migration, each in its own transaction. */
 export function migrate(storage: DurableObjectStorage, migrations: readonly string[] = MIGRATIONS): void {

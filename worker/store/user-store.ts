@@ -3,6 +3,7 @@ import { convertToModelMessages, type ModelMessage } from "ai";
 import type { ChatSettings, Conversation, ConversationDetail } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import type { ChatMessage, MessageMetadata } from "../../contract/messages";
+import type { SearchHit } from "../../contract/search";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { LICENCE_ACCEPTED_NOTE, type VisionImage } from "../../contract/vision-api";
@@ -28,6 +29,8 @@ import { ImageTable } from "./images";
 import { ConversationTree, type ResolvedPath, type TreeMessage } from "./conversation-tree";
 import { Quotas, quotaLimits } from "./quotas";
 import { migrate } from "./schema";
+import { ConversationTitles } from "./conversation-titles";
+import { searchMessages } from "./search";
 import { titleFrom } from "./title";
 import { exportTables, importTables, type StoreDump } from "./transfer";
 import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
@@ -53,6 +56,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private readonly uploadExpiry: UploadExpiry;
   private readonly documents: DocumentLibrary;
   private readonly chatImages: ChatImageLinks;
+  private readonly titles: ConversationTitles;
   /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
   clock = { now: () => Date.now() };
 
@@ -69,6 +73,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     this.uploadExpiry = new UploadExpiry(ctx.storage, env.MEDIA, ctx.id.name, uploadTtlHours(env.UPLOAD_TTL_HOURS));
     // VECTOR_INDEX and VECTORIZE are optional settings the generated Env does not name.
     this.documents = new DocumentLibrary(ctx.storage, env as Env & LibraryEnv);
+    this.titles = new ConversationTitles(ctx, env);
     this.answers = new Answers(ctx, this.runs, (kind, ownerId, message) => this.saveAnswer(kind, ownerId, message));
     // A fresh object has no answer running: a run row left behind died with the previous one.
     this.answers.recoverInterrupted();
@@ -94,6 +99,18 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         )
       : this.sql.exec<ConversationRow>(`SELECT * FROM conversations ORDER BY updated_at DESC LIMIT 200`);
     return rows.toArray().map(toConversation);
+  }
+
+  /** Message text and titles holding the words (./search.ts). */
+  searchMessages(query: string): SearchHit[] {
+    return searchMessages(this.sql, query);
+  }
+
+  /** The conversation once any title being written for it is saved; null when there is no such conversation. */
+  async conversationWithTitle(id: string): Promise<Conversation | null> {
+    await this.titles.settled(id);
+    const row = this.conversationRow(id);
+    return row ? toConversation(row) : null;
   }
 
   /** Every conversation's id, newest first, for the export archive (listConversations stops at 200). */
@@ -135,7 +152,9 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     if (!row) return null;
     const title = patch.title ?? row.title;
     const settings = patch.settings ? { ...parseSettings(row.settings), ...patch.settings } : parseSettings(row.settings);
-    this.sql.exec(`UPDATE conversations SET title = ?, settings = ?, updated_at = ? WHERE id = ?`, title, JSON.stringify(settings), Date.now(), id);
+    // A title the person wrote is theirs: the title model never replaces it.
+    const titleBy = patch.title === undefined ? row.title_by : "person";
+    this.sql.exec(`UPDATE conversations SET title = ?, title_by = ?, settings = ?, updated_at = ? WHERE id = ?`, title, titleBy, JSON.stringify(settings), Date.now(), id);
     return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).one());
   }
 
@@ -214,6 +233,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
           // Checked again here: the tree may have changed while passages were searched.
           const now = this.chatTree.resolvePath(turn.conversationId, turn.messages);
           this.quotas.checkConversation(turn.conversationId, this.chatTree.count(turn.conversationId) + now.fresh.length);
+          this.titles.turnStarted(turn.conversationId, history, turn.modelTitle ? turn.payer : null);
           const saved = this.saveConversation(turn.conversationId, turn.settings, now);
           this.chatImages.link(turn.conversationId, images.linked);
           return saved;
@@ -460,6 +480,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
       return this.runs.end(kind, ownerId);
     });
     if (reservationId) this.ctx.waitUntil(settle(this.env, { id: reservationId, neurons: 0 }, cost.neurons));
+    if (kind === "chat") this.titles.answerSaved(ownerId, saved);
     return saved;
   }
 
@@ -579,6 +600,7 @@ interface ConversationRow extends Record<string, SqlStorageValue> {
   created_at: number;
   updated_at: number;
   settings: string;
+  title_by: string;
 }
 
 function toConversation(row: ConversationRow): Conversation {
