@@ -7,7 +7,7 @@ import type { AppEnv } from "./http/app-types";
 import { errorResponse, toAppError } from "./http/errors";
 import { identity } from "./http/identity";
 import { randomId } from "./http/ids";
-import { log, withRequestId } from "./http/log";
+import { log, withRequestId } from "./log";
 import { rateLimit } from "./http/rate-limit";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";

@@ -3,7 +3,7 @@ import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
 import { toAppError } from "../http/errors";
 import { randomId } from "../http/ids";
-import { log } from "../http/log";
+import { log } from "../log";
 import { readOpenAiBody, unixSeconds } from "./body";
 import { estimateTokens, promptChars, workersAiChatInputs } from "./chat-inputs";
 import { completionOf } from "./chat-result";

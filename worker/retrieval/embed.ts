@@ -1,6 +1,6 @@
 import { AppError } from "../../contract/errors";
 import { findEmbeddingModel } from "../../contract/models";
-import type { AiBinding } from "../ai/seam";
+import type { AiBinding } from "../ai/backend";
 
 /** Texts per Workers AI call: the BGE models take up to 100; 50 keeps each request well under the size limit. */
 export const EMBED_BATCH = 50;

@@ -1,11 +1,10 @@
 import { Hono } from "hono";
-import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { readLimited } from "../http/read-limited";
 import { IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
 import type { AppEnv } from "../http/app-types";
 import { rateLimit } from "../http/rate-limit";
-import { isJsonMediaType, MAX_JSON_DEPTH, nestingExceeds } from "../http/validate";
+import { idParam, isJsonMediaType, MAX_JSON_DEPTH, nestingExceeds } from "../http/validate";
 import { userStore } from "../store/stub";
 import { archiveStream } from "../transfer/archive";
 import { conversationExport, conversationMarkdown, fileSlug } from "../transfer/export";
@@ -18,8 +17,7 @@ export const transfer = new Hono<AppEnv>()
   .get("/conversations/:id/export", async (c) => {
     const format = c.req.query("format") ?? "json";
     if (format !== "json" && format !== "markdown") throw new AppError("bad_request", "format must be json or markdown.");
-    const id = idSchema.safeParse(c.req.param("id"));
-    const detail = id.success ? await userStore(c).getConversation(id.data) : null;
+    const detail = await userStore(c).getConversation(idParam(c.req.param("id"), "conversation"));
     if (!detail) throw new AppError("not_found", "That conversation does not exist.");
     const name = `${fileSlug(detail.conversation.title)}.${format === "json" ? "json" : "md"}`;
     c.header("content-disposition", `attachment; filename="${name}"`);
