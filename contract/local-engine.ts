@@ -2,6 +2,7 @@
  * What the local engine (engine/) and the Worker agree on beyond Workers AI's own contract. The
  * engine's error codes sit far from Cloudflare's ranges so they cannot be mistaken for one of theirs.
  */
+
 /** The model process failed or stopped mid-answer: an upstream failure, retryable. */
 export const LOCAL_ENGINE_FAILED = 9900;
 /** No text model loaded. */
