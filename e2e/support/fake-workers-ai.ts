@@ -36,6 +36,8 @@ export interface Script {
    * documents do not cover it when the prompt has no passages. For the documents browser test.
    */
   citePassages?: boolean;
+  /** A PNG (base64) the image models answer with instead of a 3×2 one: for `npm run screenshots`. */
+  imagePng?: string;
 }
 
 export interface FakeWorkersAi {
@@ -79,8 +81,9 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
     if (nonChat) return json(res, 200, { result: nonChat, success: true, errors: [], messages: [] });
     state.calls++;
     // Embedding and image models (for the OpenAI-compatible API's tests) answer in their own shapes.
-    if (model.includes("stable-diffusion") || model.includes("dreamshaper")) return res.writeHead(200, { "content-type": "image/png" }).end(TINY_PNG);
-    if (model.includes("black-forest-labs")) return json(res, 200, { result: { image: TINY_PNG.toString("base64") }, success: true, errors: [], messages: [] });
+    const png = script.imagePng ? Buffer.from(script.imagePng, "base64") : TINY_PNG;
+    if (model.includes("stable-diffusion") || model.includes("dreamshaper")) return res.writeHead(200, { "content-type": "image/png" }).end(png);
+    if (model.includes("black-forest-labs")) return json(res, 200, { result: { image: png.toString("base64") }, success: true, errors: [], messages: [] });
     if (script.citePassages) return void (await answer(res, { ...script, text: citingAnswer(inputs) }));
     const fault = /fault=([a-z-]+)/.exec(body)?.[1] as Fault | undefined;
     state.open++;

@@ -109,8 +109,8 @@ async function run(generator: Generator, contextSize: number, id: number, req: G
   let completionTokens = 0;
   // Pieces go out on setImmediate, never held for a later one: by then node-llama-cpp has already
   // dispatched the next token's decode to the thread pool, so the IPC send overlaps that work
-  // instead of delaying it (sending inside onText measured 0-10 % slower on the test model,
-  // depending on load). Pieces produced in the same turn of the event loop share a message.
+  // instead of delaying it (sending inside onText was slower: bench/README.md). Pieces produced in
+  // the same turn of the event loop share a message.
   let pending: string[] = [];
   let scheduled = false;
   const flush = () => {

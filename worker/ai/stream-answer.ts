@@ -56,7 +56,7 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
     temperature: request.temperature,
     maxOutputTokens: request.maxTokens,
     abortSignal: AbortSignal.any([request.signal, giveUp.signal]),
-    // The seam retries (withRetries, with jitter and a time bound); a second layer would multiply them.
+    // The model backend retries (withRetries, with jitter and a time bound); a second layer would multiply them.
     maxRetries: 0,
     // Reported once, below, without the request body: errors carry the prompt in requestBodyValues.
     onError: () => {},

@@ -19,7 +19,7 @@ const MAX_BODY_BYTES = 8_000_000;
 
 /**
  * POST /v1/chat/completions: validate, check the model can do what is asked, admit the spend,
- * call Workers AI through the seam (with its retries), answer as OpenAI does, record the usage in
+ * call Workers AI through the model backend (with its retries), answer as OpenAI does, record the usage in
  * the key owner's store. Nothing of the conversation is stored.
  */
 export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {

@@ -3,7 +3,7 @@ import { resolveAiBackend, type CacheHint } from "../ai/backend";
 import type { AppEnv } from "../http/app-types";
 
 /**
- * One model call through the seam (the AI binding or the REST backend, with its retries and AI
+ * One model call through the model backend (the AI binding or the REST backend, with its retries and AI
  * Gateway). The client's disconnect (enable_request_signal) stops the call and the spend.
  */
 export function runModel(c: Context<AppEnv>, model: string, inputs: unknown, hint: CacheHint = {}): Promise<unknown> {

@@ -6,7 +6,7 @@ import type { AiBinding } from "../ai/backend";
 export const EMBED_BATCH = 50;
 
 /**
- * Embeds texts with a catalog embedding model through the seam, in batches. Workers AI answers
+ * Embeds texts with a catalog embedding model through the model backend, in batches. Workers AI answers
  * `{ shape: [n, dims], data: number[][] }`; anything else (a wrong count, a wrong width) is refused
  * rather than stored, since one bad vector would silently corrupt every later search.
  */

@@ -50,7 +50,7 @@ export class DocumentLibrary {
 
   /**
    * Embeds waiting passages, one batch per model call, recording progress after each, until none
-   * wait. A batch that fails marks its documents failed with a sentence a person can read (the seam
+   * wait. A batch that fails marks its documents failed with a sentence a person can read (the model backend
    * has already retried what retrying can fix), and the rest carry on.
    */
   async embedPending(): Promise<void> {
