@@ -43,7 +43,7 @@ const ANSWER = [
   "- `crlfDelay: Infinity` treats `\\r\\n` as one line break.",
   "- In a browser, read a `File` with `file.stream()` instead.",
 ].join("\n");
-const PROMPT = "A lighthouse on a cliff at sunset, watercolour";
+const PROMPT = "Mountains at sunset, flat illustration";
 const DESCRIPTION = "A watercolour-style landscape: an orange sun low over layered blue mountains, under a sky fading from gold to violet.";
 
 async function main() {
@@ -61,7 +61,10 @@ async function main() {
   try {
     await waitForApp();
     await script({ text: ANSWER, tokensPerSecond: 0, imagePng: picture.toString("base64") });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu"],
+    });
     for (const theme of THEMES) {
       for (const [size, viewport] of Object.entries(SIZES)) {
         const context = await browser.newContext({ viewport, colorScheme: theme, deviceScaleFactor: 1 });
@@ -101,7 +104,9 @@ async function images(page: Page) {
   await page.getByRole("button", { name: "Generate" }).click();
   const result = page.getByRole("region", { name: "Results" }).getByRole("article", { name: PROMPT });
   await expect(result.locator("img")).toBeVisible(WAIT);
-  await expect.poll(() => result.locator("img").evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth), WAIT).toBeGreaterThan(0);
+  await expect
+    .poll(() => result.locator("img").evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth), WAIT)
+    .toBeGreaterThan(0);
 }
 
 async function vision(page: Page, photoPath: string) {
@@ -120,7 +125,8 @@ async function save(page: Page, name: string) {
   const file = resolve(OUT, name);
   writeFileSync(file, await sharp(shot).png({ palette: true, quality: 90, effort: 10, compressionLevel: 9 }).toBuffer());
   const { size } = statSync(file);
-  if (size > MAX_BYTES) throw new Error(`${name} is ${Math.round(size / 1024)} KB, over the ${MAX_BYTES / 1024} KB a README picture may weigh.`);
+  if (size > MAX_BYTES)
+    throw new Error(`${name} is ${Math.round(size / 1024)} KB, over the ${MAX_BYTES / 1024} KB a README picture may weigh.`);
   console.log(`${name}  ${Math.round(size / 1024)} KB`);
 }
 

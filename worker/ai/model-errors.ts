@@ -1,5 +1,10 @@
 import { AppError, ERRORS, type ErrorCode } from "../../contract/errors";
-import { LOCAL_ENGINE_NO_EMBEDDING_MODEL, LOCAL_ENGINE_NO_IMAGE_MODEL, LOCAL_ENGINE_NO_MODEL, LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/local-engine";
+import {
+  LOCAL_ENGINE_NO_EMBEDDING_MODEL,
+  LOCAL_ENGINE_NO_IMAGE_MODEL,
+  LOCAL_ENGINE_NO_MODEL,
+  LOCAL_ENGINE_NO_VISION_MODEL,
+} from "../../contract/local-engine";
 
 /**
  * A failed model call as the AppError a person reads. The binding, the REST binding and the AI SDK
