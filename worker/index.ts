@@ -6,7 +6,7 @@ import { session } from "./auth/session-routes";
 import type { AppEnv } from "./http/app-types";
 import { errorResponse, toAppError } from "./http/errors";
 import { identity } from "./http/identity";
-import { randomId } from "./http/ids";
+import { randomId } from "../contract/ids";
 import { log, withRequestId } from "./log";
 import { rateLimit } from "./http/rate-limit";
 import { sameOrigin, securityHeaders } from "./http/security";

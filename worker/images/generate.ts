@@ -3,7 +3,7 @@ import type { Cost } from "../../contract/pricing";
 import type { ImageModel } from "../../contract/image-models";
 import { servedLocally } from "../../contract/answer-cost";
 import type { AiBackend } from "../ai/backend";
-import { randomId } from "../http/ids";
+import { randomId } from "../../contract/ids";
 import { log } from "../log";
 import type { UserStoreRpc } from "../store/stub";
 import { imageFailure } from "./failure";

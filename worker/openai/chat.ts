@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
 import { toAppError } from "../http/errors";
-import { randomId } from "../http/ids";
+import { randomId } from "../../contract/ids";
 import { log } from "../log";
 import { readOpenAiBody, unixSeconds } from "./body";
 import { estimateTokens, promptChars, workersAiChatInputs } from "./chat-inputs";

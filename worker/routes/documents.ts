@@ -3,7 +3,7 @@ import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { attachDocumentSchema, DOCUMENT_LIMITS } from "../../contract/documents";
 import type { AppEnv } from "../http/app-types";
-import { randomId } from "../http/ids";
+import { randomId } from "../../contract/ids";
 import { idParam, parseWith, readJson } from "../http/validate";
 import { extractDocument } from "../retrieval/extract";
 import { splitBlocks } from "../retrieval/split";

@@ -10,7 +10,7 @@ import { LICENCE_ACCEPTED_NOTE, type VisionImage } from "../../contract/vision-a
 import { promptChars } from "../ai/estimate-usage";
 import { resolveAiBackend, type AiBackend } from "../ai/backend";
 import { toAppError } from "../http/errors";
-import { randomId } from "../http/ids";
+import { randomId } from "../../contract/ids";
 import { withRequestId } from "../log";
 import { retrievePassages, withPassageRules, withPassages } from "../retrieval/retrieve-passages";
 import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
