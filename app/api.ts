@@ -1,13 +1,15 @@
 import type { BackendStatus, ChatSettings, Conversation, ConversationDetail } from "../contract/api";
-import type { ErrorBody } from "../contract/errors";
+import type { ErrorBody, ErrorCode } from "../contract/errors";
 import type { ChatMessage } from "../contract/messages";
 import type { SearchHit, SearchResults } from "../contract/search";
 
-/** An API failure carrying the sentence the Worker wrote for people, and the HTTP status for branching. */
+/** An API failure: the sentence the Worker wrote for people, the HTTP status, and the error's code. */
 export class ApiError extends Error {
   constructor(
     message: string,
+    /** 0 when the server was not reached. */
     readonly status: number,
+    readonly code?: ErrorCode,
     /** Seconds until trying again can work (a rate limit's Retry-After), when the Worker said. */
     readonly retryAfter = 0,
   ) {
@@ -16,27 +18,28 @@ export class ApiError extends Error {
   }
 }
 
+export const UNREACHABLE = "Could not reach the server. Check your connection and try again.";
+
 /**
- * The Worker's ErrorBody message if `text` is one, else `text` itself. The AI SDK puts a failed
- * response's body text into `Error.message`, so chat errors go through here too.
+ * The one place the Worker's ErrorBody is read. Text that is not one (a stream's own sentence, a
+ * proxy's error page) becomes the message as it is.
  */
-/** Seconds to wait, when `text` is an ErrorBody with `retryAfter` (a 429); the AI SDK hands over the body text. */
-export function retryAfterOf(text: string): number {
+export function apiErrorFrom(text: string, status: number, fallback = "Something went wrong. Try again."): ApiError {
   try {
-    return (JSON.parse(text) as Partial<ErrorBody>).error?.retryAfter ?? 0;
+    const { error } = JSON.parse(text) as Partial<ErrorBody>;
+    if (typeof error?.message === "string") return new ApiError(error.message, status, error.code, error.retryAfter ?? 0);
   } catch {
-    return 0;
+    // Not JSON: already a sentence, or nothing useful.
   }
+  return new ApiError(text.trim() || fallback, status);
 }
 
-export function readableMessage(text: string, fallback = "Something went wrong. Try again."): string {
-  try {
-    const body = JSON.parse(text) as Partial<ErrorBody>;
-    if (typeof body?.error?.message === "string") return body.error.message;
-  } catch {
-    // Not JSON: already a sentence (stream errorText) or a network failure.
-  }
-  return text.trim() || fallback;
+/**
+ * Any error a page shows, as an ApiError. The AI SDK puts a failed chat response's body text into
+ * `Error.message`, so chat and vision errors are decoded here, once.
+ */
+export function toApiError(error: Error): ApiError {
+  return error instanceof ApiError ? error : apiErrorFrom(error.message, 0);
 }
 
 /*
@@ -68,22 +71,19 @@ export const apiFetch: typeof fetch = async (input, init) => {
   return response;
 };
 
-/** A JSON API call whose failures carry the Worker's sentence (and Retry-After) as an ApiError. */
+/** An API call (a JSON body, a form, or none) whose failures are ApiErrors carrying the Worker's sentence. */
 export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
     response = await apiFetch(path, {
       ...init,
-      headers: init.body ? { "content-type": "application/json" } : undefined,
+      headers: typeof init.body === "string" ? { "content-type": "application/json" } : undefined,
     });
   } catch (error) {
     if ((error as Error).name === "AbortError") throw error;
-    throw new ApiError("Could not reach the server. Check your connection and try again.", 0);
+    throw new ApiError(UNREACHABLE, 0);
   }
-  if (!response.ok) {
-    const text = await response.text();
-    throw new ApiError(readableMessage(text, `Request failed (${response.status}).`), response.status, retryAfterOf(text));
-  }
+  if (!response.ok) throw apiErrorFrom(await response.text(), response.status, `Request failed (${response.status}).`);
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 

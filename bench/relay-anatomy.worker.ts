@@ -18,7 +18,7 @@
 import { createUIMessageStreamResponse, streamText, toUIMessageStream, type ModelMessage } from "ai";
 import { createWorkersAI } from "workers-ai-provider";
 import { createRestBinding } from "../worker/ai/rest-binding";
-import { chatModelFor, resolveAiBackend } from "../worker/ai/seam";
+import { chatModelFor, resolveAiBackend } from "../worker/ai/backend";
 import { guardModelStream } from "../worker/ai/stream-guard";
 import { streamAnswer } from "../worker/ai/stream-answer";
 import type { ChatMessage } from "../contract/messages";

@@ -1,3 +1,4 @@
+import { LOCAL_ENGINE_LABEL } from "./local-engine";
 import type { MessageUsage } from "./messages";
 import { findChatModel } from "./models";
 import { tokenCost, type Cost } from "./pricing";
@@ -17,7 +18,7 @@ export function answerCost(modelId: string | undefined, usage: MessageUsage | un
   return { neurons: tokenCost(model.price, input, output), estimated: !!usage.estimated || localEngine || model.price.source !== "published" };
 }
 
-/** The local engine names itself in `servedBy` ("Local engine · <file>"). */
+/** The local engine names itself in `servedBy` ("Local engine · <file>"), from its own response header. */
 export function servedLocally(servedBy: string | undefined): boolean {
-  return !!servedBy?.startsWith("Local engine");
+  return !!servedBy?.startsWith(LOCAL_ENGINE_LABEL);
 }

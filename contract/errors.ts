@@ -61,47 +61,6 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; workersAiCode?: number; retryAfter?: number };
 }
 
-/**
- * The local engine's own codes. Workers AI never sends them; they sit far from Cloudflare's ranges
- * so they cannot be mistaken for one of theirs.
- */
-/** The model process failed or stopped mid-answer: an upstream failure, retryable. */
-export const LOCAL_ENGINE_FAILED = 9900;
-/** No text model loaded. */
-export const LOCAL_ENGINE_NO_MODEL = 9901;
-
-/** No image model weights (SD-Turbo layout ONNX files). */
-export const LOCAL_ENGINE_NO_IMAGE_MODEL = 9902;
-/** No vision (image-to-text) model. */
-export const LOCAL_ENGINE_NO_VISION_MODEL = 9903;
-/** No embedding (feature-extraction) model. */
-export const LOCAL_ENGINE_NO_EMBEDDING_MODEL = 9904;
-
-/** Workers AI's numeric codes (binding and REST) mapped to ours. */
-const WORKERS_AI_CODES: Record<number, ErrorCode> = {
-  3003: "bad_request",
-  5004: "bad_request",
-  5007: "unknown_model",
-  3042: "unknown_model",
-  5016: "model_agreement",
-  3023: "account_blocked",
-  3006: "too_large",
-  3007: "timeout",
-  3008: "timeout",
-  3036: "daily_allocation",
-  4006: "daily_allocation",
-  3040: "capacity",
-  5021: "context_window",
-  [LOCAL_ENGINE_NO_MODEL]: "engine_no_model",
-  [LOCAL_ENGINE_NO_IMAGE_MODEL]: "engine_no_image_model",
-  [LOCAL_ENGINE_NO_VISION_MODEL]: "engine_no_vision_model",
-  [LOCAL_ENGINE_NO_EMBEDDING_MODEL]: "engine_no_embedding_model",
-};
-
-export function codeForWorkersAi(code: number | undefined): ErrorCode {
-  return (code !== undefined && WORKERS_AI_CODES[code]) || "upstream";
-}
-
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -23,3 +23,8 @@ export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
 export function randomBase64Url(bytes: number): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
+
+/** A new id for anything the app stores: 128 random bits, 22 base64url characters nobody can guess. */
+export function randomId(): string {
+  return randomBase64Url(16);
+}

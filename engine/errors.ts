@@ -1,4 +1,4 @@
-import { LOCAL_ENGINE_FAILED, LOCAL_ENGINE_NO_MODEL } from "../contract/errors";
+import { LOCAL_ENGINE_FAILED, LOCAL_ENGINE_NO_MODEL } from "../contract/local-engine";
 
 /** Workers AI's error envelope and the codes this engine answers with. */
 

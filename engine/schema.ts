@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CODES, EngineError } from "./errors";
-import type { ChatMessage, GenerateRequest } from "./text/protocol";
+import type { PromptMessage, GenerateRequest } from "./text/protocol";
 
 /** The text-generation input Workers AI accepts, as far as a local model can honour it. */
 
@@ -42,7 +42,7 @@ export function parseRunInput(body: unknown): ParsedRun {
   if (!input.messages && !input.prompt) {
     throw new EngineError(CODES.incompleteRequest, 400, "Incomplete request: either 'prompt' or 'messages' is required.");
   }
-  const messages: ChatMessage[] = input.messages
+  const messages: PromptMessage[] = input.messages
     ? input.messages.map((m) => ({ role: m.role === "tool" ? "user" : m.role, content: textOf(m.content) }))
     : [{ role: "user", content: input.prompt ?? "" }];
   return {

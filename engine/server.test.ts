@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHAT_MODEL_IDS } from "../contract/models";
 import type { RunEnd } from "./text/runner";
+import { LOCAL_ENGINE_HEADER } from "../contract/local-engine";
 import { clearEngineEnv, json, nextEvent, post, runUrl, sseData, statusUrl, waitFor } from "./fixtures/http";
 import { ensureTestTextModel } from "./fixtures/test-model";
 import { tokenFrames } from "./run";
@@ -17,6 +18,11 @@ beforeAll(async () => {
 afterAll(() => engine.close());
 
 const hello = { messages: [{ role: "user", content: "Say hello" }] };
+
+it("names itself on its status answer, so the Worker need not guess from the address", async () => {
+  const res = await fetch(statusUrl(engine.url));
+  expect(res.headers.get(LOCAL_ENGINE_HEADER)).toBe("1");
+});
 
 describe("text generation", () => {
   it("answers the Workers AI envelope with usage and names the local file", async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EventEmitter } from "node:events";
+import { LOCAL_ENGINE_HEADER } from "../contract/local-engine";
 import { CODES, EngineError } from "./errors";
 import { createEmbeddingCapability } from "./embeddings";
 import { createImageCapability } from "./images";
@@ -65,6 +66,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     if (refused) throw refused;
     const { pathname } = new URL(req.url ?? "/", "http://engine");
     if (req.method === "GET" && pathname === "/local/status") {
+      res.setHeader(LOCAL_ENGINE_HEADER, "1");
       return sendJson(res, 200, { ...text.status(), images: images.status(), vision: vision.status(), embeddings: embeddings.status() });
     }
     const run = RUN_PATH.exec(pathname);

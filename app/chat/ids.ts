@@ -1,11 +1,11 @@
-import { randomBase64Url } from "../../contract/ids";
+import { randomId } from "../../contract/ids";
 
 /**
  * A new conversation's id, minted in the browser so the first message can be sent before the
- * conversation exists: 128 random bits in base64url (22 characters), unguessable like server ids.
+ * conversation exists, unguessable like the ids the Worker makes.
  */
 export function newConversationId(): string {
-  return randomBase64Url(16);
+  return randomId();
 }
 
 export function conversationPath(id: string): string {

@@ -1,19 +1,12 @@
 import type { DocumentRecord } from "../../contract/documents";
-import { ApiError, apiFetch, readableMessage, request } from "../api";
+import { request } from "../api";
 
 /** Uploads one file; the Worker reads and splits it before answering, so a bad file fails here. */
 export async function uploadDocument(file: File, conversationId?: string): Promise<DocumentRecord> {
   const form = new FormData();
   form.append("file", file, file.name);
   if (conversationId) form.append("conversationId", conversationId);
-  let response: Response;
-  try {
-    response = await apiFetch("/api/documents", { method: "POST", body: form });
-  } catch {
-    throw new ApiError("Could not reach the server. Check your connection and try again.", 0);
-  }
-  if (!response.ok) throw new ApiError(readableMessage(await response.text(), `Upload failed (${response.status}).`), response.status);
-  return (await response.json()) as DocumentRecord;
+  return request<DocumentRecord>("/api/documents", { method: "POST", body: form });
 }
 
 export async function listDocuments(conversationId?: string): Promise<DocumentRecord[]> {

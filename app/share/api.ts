@@ -1,6 +1,5 @@
-import type { ErrorBody } from "../../contract/errors";
 import type { SharedConversation, ShareLink } from "../../contract/share-api";
-import { request } from "../api";
+import { apiErrorFrom, request, UNREACHABLE } from "../api";
 
 export async function shareConversation(conversationId: string): Promise<ShareLink> {
   return (await request<{ share: ShareLink }>(`/api/conversations/${encodeURIComponent(conversationId)}/share`, { method: "POST" })).share;
@@ -24,13 +23,10 @@ export async function readShared(token: string): Promise<SharedLoad> {
   try {
     const response = await fetch(`/api/shared/${encodeURIComponent(token)}`, { credentials: "omit" });
     if (response.status === 404) return { state: "missing" };
-    if (!response.ok) {
-      const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
-      return { state: "failed", message: body?.error?.message ?? `The link could not be loaded (${response.status}).` };
-    }
+    if (!response.ok) return { state: "failed", message: apiErrorFrom(await response.text(), response.status, `The link could not be loaded (${response.status}).`).message };
     return { state: "ready", conversation: (await response.json()) as SharedConversation };
   } catch {
-    return { state: "failed", message: "Could not reach the server. Check your connection and try again." };
+    return { state: "failed", message: UNREACHABLE };
   }
 }
 

@@ -1,4 +1,4 @@
-import { readableMessage, retryAfterOf } from "../api";
+import { toApiError } from "../api";
 import { button } from "./styles";
 import { useCountdown } from "./useCountdown";
 
@@ -7,11 +7,12 @@ import { useCountdown } from "./useCountdown";
  * limit the button waits out the Retry-After with a visible countdown instead of failing again.
  */
 export function ErrorNotice({ error, onRetry }: { error: Error; onRetry: () => void }) {
-  const left = useCountdown(retryAfterOf(error.message), error);
+  const apiError = toApiError(error);
+  const left = useCountdown(apiError.retryAfter, error);
 
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <span className="flex-1">{readableMessage(error.message)}</span>
+      <span className="flex-1">{apiError.message}</span>
       {left > 0 && <span className="text-xs tabular-nums text-muted-foreground" aria-live="off">Retry in {left} s</span>}
       <button type="button" className={button} onClick={onRetry} disabled={left > 0}>
         Retry

@@ -3,9 +3,9 @@ import type { HighlightRequest, HighlightResponse } from "./highlight-protocol";
 
 /*
  * Streamdown's code-highlighter plugin, with Shiki running in a Web Worker (highlight.worker.ts).
- * On the main thread, Shiki compiled each grammar's regular expressions in one task the first
- * time a language appeared (110+ ms for TypeScript) and tokenized every streamed code block
- * update: most of the long tasks while an answer streamed. Here a block shows plain until its
+ * On the main thread, Shiki compiled each grammar's regular expressions in one long task the first
+ * time a language appeared and tokenized every streamed code block update (bench/README.md has
+ * the figures). Here a block shows plain until its
  * tokens come back, usually a few milliseconds later.
  */
 const DEFAULT_THEMES: [string, string] = ["github-light", "github-dark"];

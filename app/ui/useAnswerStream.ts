@@ -1,7 +1,7 @@
 import { useChat } from "@ai-sdk/react";
 import { useEffect, useRef, useState } from "react";
 import type { ChatMessage } from "../../contract/messages";
-import { apiFetch, readableMessage } from "../api";
+import { request } from "../api";
 import { AnswerTransport } from "./answer-transport";
 
 interface Options {
@@ -48,10 +48,8 @@ export function useAnswerStream({ id, api, threadPath, initialMessages, body, ex
   const stopOnServer = async () => {
     setStopRequested(false);
     try {
-      const response = await apiFetch(`${threadPath(id)}/stop`, { method: "POST" });
-      if (!response.ok) throw new Error(readableMessage(await response.text()));
-      // The answer as the server saved it, with how it ended, replaces what this page has.
-      const saved = response.status === 200 ? ((await response.json()) as { message: ChatMessage }).message : undefined;
+      // The answer as the server saved it, with how it ended, replaces what this page has (none: 204).
+      const saved = (await request<{ message: ChatMessage } | undefined>(`${threadPath(id)}/stop`, { method: "POST" }))?.message;
       await chat.stop();
       if (saved) chat.setMessages((all) => all.map((m) => (m.id === saved.id ? saved : m)));
       setStopProblem(undefined);

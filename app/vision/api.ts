@@ -1,18 +1,7 @@
 import type { VisionImage, VisionThread, VisionThreadDetail } from "../../contract/vision-api";
-import { ApiError, apiFetch, readableMessage } from "../api";
+import { request as call } from "../api";
 
-/** The vision routes, with the Worker's own sentences as error messages. */
-
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  let response: Response;
-  try {
-    response = await apiFetch(path, init);
-  } catch {
-    throw new ApiError("Could not reach the server. Check your connection and try again.", 0);
-  }
-  if (!response.ok) throw new ApiError(readableMessage(await response.text(), `Request failed (${response.status}).`), response.status);
-  return (response.status === 204 ? undefined : await response.json()) as T;
-}
+/** The vision routes; failures are ApiErrors with the Worker's own sentences. */
 
 export function uploadImage(blob: Blob): Promise<VisionImage> {
   const form = new FormData();

@@ -42,6 +42,8 @@ export interface Script {
    * (not retried), so conversations keep their first words as titles.
    */
   title?: string;
+  /** A PNG (base64) the image models answer with instead of a 3×2 one: for `npm run screenshots`. */
+  imagePng?: string;
 }
 
 export interface FakeWorkersAi {
@@ -85,8 +87,9 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
     if (nonChat) return json(res, 200, { result: nonChat, success: true, errors: [], messages: [] });
     state.calls++;
     // Embedding and image models (for the OpenAI-compatible API's tests) answer in their own shapes.
-    if (model.includes("stable-diffusion") || model.includes("dreamshaper")) return res.writeHead(200, { "content-type": "image/png" }).end(TINY_PNG);
-    if (model.includes("black-forest-labs")) return json(res, 200, { result: { image: TINY_PNG.toString("base64") }, success: true, errors: [], messages: [] });
+    const png = script.imagePng ? Buffer.from(script.imagePng, "base64") : TINY_PNG;
+    if (model.includes("stable-diffusion") || model.includes("dreamshaper")) return res.writeHead(200, { "content-type": "image/png" }).end(png);
+    if (model.includes("black-forest-labs")) return json(res, 200, { result: { image: png.toString("base64") }, success: true, errors: [], messages: [] });
     if (isTitleCall(model, inputs)) {
       if (script.title === undefined) return json(res, 400, envelope(5004, "This fake has no title scripted."));
       return json(res, 200, { result: { response: script.title, usage: { prompt_tokens: 60, completion_tokens: 4, total_tokens: 64 } }, success: true, errors: [], messages: [] });

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LOCAL_ENGINE_NO_EMBEDDING_MODEL } from "../../contract/errors";
+import { LOCAL_ENGINE_NO_EMBEDDING_MODEL } from "../../contract/local-engine";
 import { ensureTestEmbeddingModel } from "./fixtures";
 import { createEmbeddingCapability, HUB_FILES, HUB_REPOS } from "./index";
 

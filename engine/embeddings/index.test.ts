@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_ENGINE_NO_EMBEDDING_MODEL } from "../../contract/errors";
+import { LOCAL_ENGINE_NO_EMBEDDING_MODEL } from "../../contract/local-engine";
 import { ensureTestEmbeddingModel } from "./fixtures";
 import { createEmbeddingCapability } from "./index";
 

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { basename, dirname, join, resolve } from "node:path";
-import { LOCAL_ENGINE_NO_EMBEDDING_MODEL } from "../../contract/errors";
+import { LOCAL_ENGINE_NO_EMBEDDING_MODEL } from "../../contract/local-engine";
 import { EMBEDDING_MODELS } from "../../contract/models";
 import { CODES, EngineError } from "../errors";
 import { sendError, sendJson } from "../run";

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { basename, resolve } from "node:path";
-import { LOCAL_ENGINE_NO_IMAGE_MODEL } from "../../contract/errors";
+import { LOCAL_ENGINE_NO_IMAGE_MODEL } from "../../contract/local-engine";
 import { findImageModel } from "../../contract/image-models";
 import { CODES, EngineError, envelope } from "../errors";
 import { missingFiles } from "./pipeline";

@@ -1,4 +1,4 @@
-import { LOCAL_ENGINE_NO_IMAGE_MODEL } from "../../contract/errors";
+import { LOCAL_ENGINE_NO_IMAGE_MODEL } from "../../contract/local-engine";
 import { CODES, EngineError } from "../errors";
 import { QueuedChild, type JobMessage } from "../queued-child";
 import type { ImageJob } from "./pipeline";

@@ -9,7 +9,7 @@ import {
   type LlamaModel,
 } from "node-llama-cpp";
 import { CODES } from "../errors";
-import type { ChatMessage, ChildConfig, FromChild, GenerateRequest, StopReason, ToChild } from "./protocol";
+import type { PromptMessage, ChildConfig, FromChild, GenerateRequest, StopReason, ToChild } from "./protocol";
 
 /**
  * The inference child: loads one GGUF and generates one answer at a time. It runs apart from the
@@ -22,7 +22,7 @@ const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
 const send = (msg: FromChild) => process.send?.(msg);
 
 interface Generator {
-  countPromptTokens(messages: ChatMessage[]): number;
+  countPromptTokens(messages: PromptMessage[]): number;
   generate(
     req: GenerateRequest,
     opts: { signal: AbortSignal; onText: (text: string) => void; onTokens: (n: number) => void },
@@ -49,7 +49,7 @@ function generateOptions(req: GenerateRequest, { signal, onText, onTokens }: Gen
 function chatTemplateGenerator(model: LlamaModel, sequence: LlamaContextSequence): Generator {
   const chatWrapper = resolveChatWrapper(model) ?? "auto";
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
-  const history = (messages: ChatMessage[]): ChatHistoryItem[] => [
+  const history = (messages: PromptMessage[]): ChatHistoryItem[] => [
     ...messages.map((m): ChatHistoryItem =>
       m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content },
     ),
@@ -71,7 +71,7 @@ function chatTemplateGenerator(model: LlamaModel, sequence: LlamaContextSequence
  */
 function plainTextGenerator(model: LlamaModel, sequence: LlamaContextSequence): Generator {
   const completion = new LlamaCompletion({ contextSequence: sequence });
-  const text = (messages: ChatMessage[]) => messages.map((m) => m.content).join("\n\n");
+  const text = (messages: PromptMessage[]) => messages.map((m) => m.content).join("\n\n");
   return {
     countPromptTokens: (messages) => model.tokenize(text(messages)).length + 1,
     async generate(req, opts) {
@@ -109,8 +109,8 @@ async function run(generator: Generator, contextSize: number, id: number, req: G
   let completionTokens = 0;
   // Pieces go out on setImmediate, never held for a later one: by then node-llama-cpp has already
   // dispatched the next token's decode to the thread pool, so the IPC send overlaps that work
-  // instead of delaying it (sending inside onText measured 0-10 % slower on the test model,
-  // depending on load). Pieces produced in the same turn of the event loop share a message.
+  // instead of delaying it (sending inside onText was slower: bench/README.md). Pieces produced in
+  // the same turn of the event loop share a message.
   let pending: string[] = [];
   let scheduled = false;
   const flush = () => {

@@ -1,13 +1,14 @@
 /** Messages between the engine (parent) and the inference child, over the fork IPC channel. */
 
-export interface ChatMessage {
+/** One message of a prompt as the text child takes it (not the app's ChatMessage, a UI message in contract/messages.ts). */
+export interface PromptMessage {
   role: "system" | "user" | "assistant";
   content: string;
 }
 
 export interface GenerateRequest {
   /** A conversation (rendered with the model's chat template) or a bare prompt. */
-  messages: ChatMessage[];
+  messages: PromptMessage[];
   maxTokens: number;
   temperature: number;
   topP?: number;

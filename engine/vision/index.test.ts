@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/errors";
+import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/local-engine";
 import { CODES } from "../errors";
 import { ensureTestVisionModel } from "./fixtures";
 import { createVisionCapability, type EngineCapability } from "./index";

@@ -1,4 +1,4 @@
-import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/errors";
+import { LOCAL_ENGINE_NO_VISION_MODEL } from "../../contract/local-engine";
 import { CODES, EngineError } from "../errors";
 import { QueuedChild, type JobMessage } from "../queued-child";
 import type { CaptionRequest, ChildConfig, FromChild, Usage } from "./protocol";

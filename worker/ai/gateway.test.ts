@@ -5,7 +5,7 @@ import app from "../index";
 import { answerThrough } from "../test/answer-through";
 import { textOf } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
-import { resolveAiBackend } from "./seam";
+import { resolveAiBackend } from "./backend";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -4,19 +4,19 @@ import { answerThrough } from "../test/answer-through";
 import { textOf } from "../test/client";
 import { legacyChunks, openAiChunks } from "../test/recorded-ai";
 import { createRestBinding, WorkersAiRunError } from "./rest-binding";
-import { resolveAiBackend } from "./seam";
+import { resolveAiBackend } from "./backend";
 
 const BASE = "https://api.cloudflare.com/client/v4/accounts/acct123/ai";
 
 /** TEST DOUBLE of the Workers AI REST API: records requests, answers what the test says. */
 function restServer(answer: (request: Request) => Response) {
   const requests: Request[] = [];
-  const fetcher = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+  const fetcher = vi.fn<typeof fetch>(async (input, init) => {
     const request = new Request(input, init);
     requests.push(request.clone());
     return answer(request);
   });
-  return { fetcher: fetcher as unknown as typeof fetch, requests };
+  return { fetcher, requests };
 }
 
 const sse = (chunks: string[], headers: Record<string, string> = {}) =>
@@ -84,7 +84,7 @@ describe("REST binding (the binding's run() over Cloudflare's REST contract)", (
   });
 
   it("reports an unreachable server without leaking the token", async () => {
-    const binding = createRestBinding({ baseUrl: "http://127.0.0.1:1/ai", token: "tok_secret", fetch: (async () => { throw new TypeError("fetch failed"); }) as unknown as typeof fetch });
+    const binding = createRestBinding({ baseUrl: "http://127.0.0.1:1/ai", token: "tok_secret", fetch: async () => { throw new TypeError("fetch failed"); } });
     const error = (await binding.run("@cf/x/y", { prompt: "p" }).catch((e) => e)) as Error;
     expect(error.message).toContain("could not reach 127.0.0.1:1");
     expect(error.message).not.toContain("tok_secret");
@@ -109,6 +109,12 @@ describe("an answer through the REST seam", () => {
     const { chunks, servedBy } = await answerFrom("http://127.0.0.1:8788/client/v4/accounts/local/ai", () => sse(legacyChunks(["tiny"]), { "x-local-engine-model": "stories260K.gguf" }));
     expect(textOf(chunks)).toBe("tiny");
     expect(servedBy).toBe("Local engine · stories260K.gguf");
+  });
+
+  it("does not call another server on this machine the local engine: only the engine's own header says so", async () => {
+    const { chunks, servedBy } = await answerFrom("http://127.0.0.1:9999/client/v4/accounts/local/ai", () => sse(legacyChunks(["Hi from elsewhere"])));
+    expect(textOf(chunks)).toBe("Hi from elsewhere");
+    expect(servedBy).toBe("Workers AI-compatible server at 127.0.0.1:9999");
   });
 
   it("says plainly when the local engine has no model, and logs neither the token nor the prompt", async () => {

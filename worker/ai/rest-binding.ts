@@ -1,3 +1,6 @@
+import { LOCAL_ENGINE_MODEL_HEADER } from "../../contract/local-engine";
+import type { AiBinding } from "./backend";
+
 /**
  * An object with the `env.AI` binding's `run(model, inputs, options)` signature that speaks
  * Cloudflare's Workers AI REST contract instead: `POST {base}/run/{model}`, bearer token, JSON in
@@ -14,8 +17,8 @@ export interface RestBindingOptions {
   /** AI Gateway headers or anything else the deployment needs on every call. */
   headers?: Record<string, string>;
   fetch?: typeof fetch;
-  /** Told which local model answered, when the server says (the local engine does). */
-  onServedBy?: (servedBy: string) => void;
+  /** Told the model file when the local engine answered: it names it on every answer, other servers do not. */
+  onLocalEngineModel?: (model: string) => void;
 }
 
 export interface RunOptions {
@@ -45,12 +48,13 @@ interface Envelope {
   errors?: { code?: number; message?: string }[];
 }
 
-export function createRestBinding(options: RestBindingOptions) {
+export function createRestBinding(options: RestBindingOptions): AiBinding {
   const base = options.baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? fetch;
 
-  async function run(model: string, inputs: Record<string, unknown> | MultipartInput, runOptions: RunOptions = {}): Promise<unknown> {
-    const { signal, gateway: _gateway, extraHeaders, ...query } = runOptions;
+  async function run(model: string, inputs: unknown, runOptions: RunOptions = {}): Promise<unknown> {
+    // The gateway and the cache hint are the binding's business; everything else is a query parameter.
+    const { signal, gateway: _gateway, deterministic: _deterministic, extraHeaders, ...query } = runOptions;
     const url = new URL(`${base}/run/${model}`);
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, String(value));
@@ -74,8 +78,8 @@ export function createRestBinding(options: RestBindingOptions) {
       throw new WorkersAiRunError(undefined, `could not reach ${url.host}: ${(error as Error).message}`);
     }
 
-    const servedBy = response.headers.get("x-local-engine-model");
-    if (servedBy) options.onServedBy?.(servedBy);
+    const localModel = response.headers.get(LOCAL_ENGINE_MODEL_HEADER);
+    if (localModel) options.onLocalEngineModel?.(localModel);
 
     const type = response.headers.get("content-type") ?? "";
     if (!response.ok) throw await errorFrom(response, type);
@@ -92,8 +96,9 @@ export function createRestBinding(options: RestBindingOptions) {
   return { run };
 }
 
-function isMultipart(inputs: Record<string, unknown> | MultipartInput): inputs is MultipartInput {
-  return typeof inputs.multipart === "object" && inputs.multipart !== null;
+function isMultipart(inputs: unknown): inputs is MultipartInput {
+  const multipart = (inputs as Partial<MultipartInput> | null)?.multipart;
+  return typeof multipart === "object" && multipart !== null;
 }
 
 async function errorFrom(response: Response, type: string): Promise<WorkersAiRunError> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bindingError } from "../test/recorded-ai";
 import { WorkersAiRunError } from "./rest-binding";
 import { withRetries } from "./retry";
-import type { AiBinding } from "./seam";
+import type { AiBinding } from "./backend";
 
 /** A binding whose calls fail with the given errors in turn, then answer "ok". */
 function flaky(...failures: Error[]) {
@@ -14,7 +14,7 @@ function flaky(...failures: Error[]) {
       if (failure) throw failure;
       return { response: "ok" };
     },
-  } as unknown as AiBinding;
+  } satisfies AiBinding;
   return { binding, calls };
 }
 

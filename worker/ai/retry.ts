@@ -1,6 +1,6 @@
 import { ERRORS } from "../../contract/errors";
-import { toAppError } from "../http/errors";
-import type { AiBinding } from "./seam";
+import { modelFailure } from "./model-errors";
+import type { AiBinding } from "./backend";
 
 export interface RetryPolicy {
   /** Calls in all, the first included. */
@@ -34,7 +34,7 @@ export function withRetries(binding: AiBinding, policy: RetryPolicy = DEFAULT_RE
         return await (binding.run as (m: string, i: unknown, o?: unknown) => Promise<unknown>)(model, inputs, options);
       } catch (error) {
         const delay = random() * policy.baseMs * 2 ** (attempt - 1);
-        const retryable = ERRORS[toAppError(error).code].retry;
+        const retryable = ERRORS[modelFailure(error, "internal").code].retry;
         if (!retryable || attempt >= policy.attempts || options?.signal?.aborted || now() - started + delay > policy.budgetMs) throw error;
         await sleep(delay);
       }

@@ -1,9 +1,9 @@
 import { streamText, toUIMessageStream, type LanguageModelUsage, type ModelMessage, type ToolSet, type UIMessageChunk } from "ai";
 import type { AppError } from "../../contract/errors";
 import type { ChatMessage, MessageMetadata, MessageUsage } from "../../contract/messages";
-import { toAppError } from "../http/errors";
-import { log } from "../http/log";
-import { chatModelFor, type AiBackend } from "./seam";
+import { log } from "../log";
+import { modelFailure } from "./model-errors";
+import { chatModelFor, type AiBackend } from "./backend";
 import { guardModelStream } from "./stream-guard";
 
 export interface AnswerRequest {
@@ -56,7 +56,7 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
     temperature: request.temperature,
     maxOutputTokens: request.maxTokens,
     abortSignal: AbortSignal.any([request.signal, giveUp.signal]),
-    // The seam retries (withRetries, with jitter and a time bound); a second layer would multiply them.
+    // The model backend retries (withRetries, with jitter and a time bound); a second layer would multiply them.
     maxRetries: 0,
     // Reported once, below, without the request body: errors carry the prompt in requestBodyValues.
     onError: () => {},
@@ -77,7 +77,7 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
       // The first error is the cause; later calls only echo it back as an Error(errorText).
       if (!outcome.failure) {
         // Mid-stream, anything unrecognised came from the model side (a reset connection, bad SSE).
-        outcome.failure = toAppError(error, "upstream");
+        outcome.failure = modelFailure(error);
         log("answer.error", { model, code: outcome.failure.code, workersAiCode: outcome.failure.workersAiCode, detail: String(error).slice(0, 300) });
       }
       return outcome.failure.message;

@@ -4,7 +4,7 @@ import { inviteCodeSchema } from "../../contract/auth";
 import { AppError } from "../../contract/errors";
 import type { AppEnv } from "../http/app-types";
 import { endSession } from "../http/identity";
-import { randomId } from "../http/ids";
+import { randomId } from "../../contract/ids";
 import { parseWith } from "../http/validate";
 import { accountsStub } from "./accounts";
 import { authConfig } from "./config";

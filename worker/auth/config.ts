@@ -2,7 +2,7 @@ import type { SignupMode } from "../../contract/auth";
 
 /**
  * Optional secrets and vars of the sign-in features. Secrets are not in wrangler.jsonc's `vars`, so
- * the generated Env does not list them; they are read through this type instead.
+ * the generated Env does not list them; they are read through this type instead (Env fits it).
  */
 export interface AuthEnv {
   SESSION_SECRET: string;
@@ -33,8 +33,7 @@ export const DEFAULT_GUESTS_PER_ADDRESS_PER_HOUR = 10;
 export const TURNSTILE_SITEVERIFY = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 
 /** Reads the sign-in settings; an unreadable value falls back to the safe default, never to "anything goes". */
-export function authConfig(raw: Env): AuthConfig {
-  const env = raw as unknown as AuthEnv;
+export function authConfig(env: AuthEnv): AuthConfig {
   const limit = Number(env.GUESTS_PER_ADDRESS_PER_HOUR);
   const signup = env.SIGNUP?.trim().toLowerCase();
   const team = env.ACCESS_TEAM_DOMAIN?.trim().replace(/^https?:\/\//, "").replace(/\/+$/, "");
@@ -60,15 +59,13 @@ export function authConfig(raw: Env): AuthConfig {
 }
 
 /** Secrets that verify session cookies: the current one signs, the previous one only verifies. */
-export function sessionSecrets(raw: Env): { current: string; previous?: string } {
-  const env = raw as unknown as AuthEnv;
+export function sessionSecrets(env: AuthEnv): { current: string; previous?: string } {
   if (!env.SESSION_SECRET) throw new Error("SESSION_SECRET is not set: run `wrangler secret put SESSION_SECRET`.");
   return { current: env.SESSION_SECRET, previous: env.SESSION_SECRET_PREVIOUS || undefined };
 }
 
 /** WebAuthn's relying party: this site, as the request reached it, unless configured. */
-export function relyingParty(raw: Env, requestUrl: string): { rpID: string; origin: string } {
-  const env = raw as unknown as AuthEnv;
+export function relyingParty(env: AuthEnv, requestUrl: string): { rpID: string; origin: string } {
   const url = new URL(requestUrl);
   return { rpID: env.WEBAUTHN_RP_ID?.trim() || url.hostname, origin: env.WEBAUTHN_ORIGIN?.trim() || url.origin };
 }

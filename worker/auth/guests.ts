@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { AppError } from "../../contract/errors";
 import type { AppEnv } from "../http/app-types";
-import { randomId } from "../http/ids";
+import { randomId } from "../../contract/ids";
 import { accountsStub } from "./accounts";
 import { addressBucket } from "./address";
 import type { AuthConfig } from "./config";

@@ -5,12 +5,11 @@ import { authenticationVerifyRequestSchema, registrationOptionsRequestSchema, re
 import { AppError } from "../../contract/errors";
 import type { AppEnv } from "../http/app-types";
 import { endSession, startSession } from "../http/identity";
-import { randomId } from "../http/ids";
 import { readJson } from "../http/validate";
 import { accountsStub, type ChallengeBody, type ChallengePurpose } from "./accounts";
 import { authConfig, relyingParty } from "./config";
 import { countNewIdentity } from "./guests";
-import { fromBase64Url } from "../../contract/ids";
+import { fromBase64Url, randomId } from "../../contract/ids";
 import { sessionInfo } from "./session-routes";
 import { moveGuestInto } from "./user-data";
 

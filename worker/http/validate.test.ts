@@ -5,7 +5,7 @@ import { z } from "zod";
 import { AppError } from "../../contract/errors";
 import { TestClient } from "../test/client";
 import { errorResponse } from "./errors";
-import { MAX_JSON_BYTES, readJson } from "./validate";
+import { idParam, MAX_JSON_BYTES, readJson } from "./validate";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -76,5 +76,23 @@ describe("readJson reads with a limit while reading", () => {
     const response = await echo(MAX_JSON_BYTES).request(request);
     expect(response.status).toBe(413);
     expect(counter.pulls).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("idParam: the one parser of a route's id", () => {
+  it("returns a well-formed id as it is", () => {
+    expect(idParam("AAAAAAAAAAAAAAAAAAAAAA", "conversation")).toBe("AAAAAAAAAAAAAAAAAAAAAA");
+  });
+
+  it.each([["short"], ["../../etc/passwd"], ["has space in it, long enough"], [""], [undefined]])("answers %j with the same 404 as an id nobody has", (raw) => {
+    const error = (() => {
+      try {
+        idParam(raw, "vision thread");
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "not_found", status: 404, message: "That vision thread does not exist." });
   });
 });

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
+import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { describeZod } from "./errors";
 import { readLimited } from "./read-limited";
@@ -51,6 +52,16 @@ export function nestingExceeds(text: string, max: number): boolean {
     } else if (ch === 0x5d || ch === 0x7d) depth--;
   }
   return false;
+}
+
+/**
+ * A route's id parameter (`:id`, `:conversationId`). An id that is not even well formed names nothing,
+ * so it gets the same 404 as an id nobody has: a caller learns nothing from the difference.
+ */
+export function idParam(raw: string | undefined, thing: string): string {
+  const parsed = idSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("not_found", `That ${thing} does not exist.`);
+  return parsed.data;
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {

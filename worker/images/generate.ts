@@ -1,9 +1,10 @@
 import type { ImageRecord, ImageResult, ImageSettings } from "../../contract/images-api";
 import type { Cost } from "../../contract/pricing";
 import type { ImageModel } from "../../contract/image-models";
-import type { AiBackend, CacheHint } from "../ai/seam";
-import { randomId } from "../http/ids";
-import { log } from "../http/log";
+import { servedLocally } from "../../contract/answer-cost";
+import type { AiBackend } from "../ai/backend";
+import { randomId } from "../../contract/ids";
+import { log } from "../log";
 import type { UserStoreRpc } from "../store/stub";
 import { imageFailure } from "./failure";
 import { modelInputs } from "./inputs";
@@ -20,9 +21,6 @@ export interface GenerateContext {
   cost?: Cost;
 }
 
-/** `run()` as image models use it; the binding's typed overloads do not cover multipart input. */
-type Run = (model: string, inputs: unknown, options: { signal: AbortSignal } & CacheHint) => Promise<unknown>;
-
 /**
  * One image: call the model, read whatever shape it answered in, store bytes and record. A failure
  * becomes this image's own error, so the others in a batch still arrive.
@@ -30,10 +28,10 @@ type Run = (model: string, inputs: unknown, options: { signal: AbortSignal } & C
 export async function generateImage(ctx: GenerateContext, model: ImageModel, prompt: string, settings: ImageSettings, seed: number | null): Promise<ImageResult> {
   const started = Date.now();
   try {
-    const run = ctx.backend.binding.run as unknown as Run;
     // With a seed, the same inputs make the same image: AI Gateway may serve it from its cache.
-    const output = await run(model.id, modelInputs(model, prompt, settings, seed), { signal: ctx.signal, deterministic: seed !== null });
+    const output = await ctx.backend.binding.run(model.id, modelInputs(model, prompt, settings, seed), { signal: ctx.signal, deterministic: seed !== null });
     const image = await imageFromOutput(output);
+    const servedBy = ctx.backend.servedBy();
     const record: ImageRecord = {
       id: randomId(),
       prompt,
@@ -46,8 +44,9 @@ export async function generateImage(ctx: GenerateContext, model: ImageModel, pro
       bytes: image.bytes.byteLength,
       durationMs: Date.now() - started,
       createdAt: Date.now(),
-      servedBy: ctx.backend.servedBy(),
-      ...(ctx.cost ? { cost: ctx.cost } : {}),
+      servedBy,
+      // The local engine is priced as the model it stands in for, and bills nobody: an estimate.
+      ...(ctx.cost ? { cost: { ...ctx.cost, estimated: ctx.cost.estimated || servedLocally(servedBy) } } : {}),
     };
     await saveImage(ctx.media, ctx.store, ctx.userId, record, image.bytes);
     log("image.done", { model: model.id, ms: record.durationMs, bytes: record.bytes });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { AppError } from "../../contract/errors";
 import { createKeySchema, type ApiKeySummary, type CreatedApiKey } from "../../contract/keys-api";
 import type { AppEnv } from "../http/app-types";
-import { randomId } from "../http/ids";
+import { randomId } from "../../contract/ids";
 import { rateLimit } from "../http/rate-limit";
 import { readJson } from "../http/validate";
 import { hashKey, newKey, visiblePrefix } from "./key-format";

@@ -2,8 +2,8 @@ import type { Context } from "hono";
 import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
 import { toAppError } from "../http/errors";
-import { randomId } from "../http/ids";
-import { log } from "../http/log";
+import { randomId } from "../../contract/ids";
+import { log } from "../log";
 import { readOpenAiBody, unixSeconds } from "./body";
 import { estimateTokens, promptChars, workersAiChatInputs } from "./chat-inputs";
 import { completionOf } from "./chat-result";
@@ -19,7 +19,7 @@ const MAX_BODY_BYTES = 8_000_000;
 
 /**
  * POST /v1/chat/completions: validate, check the model can do what is asked, admit the spend,
- * call Workers AI through the seam (with its retries), answer as OpenAI does, record the usage in
+ * call Workers AI through the model backend (with its retries), answer as OpenAI does, record the usage in
  * the key owner's store. Nothing of the conversation is stored.
  */
 export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { findEmbeddingModel } from "../../contract/embedding-models";
 import { AppError } from "../../contract/errors";
 import type { AppEnv } from "../http/app-types";
-import { log } from "../http/log";
+import { log } from "../log";
 import { readOpenAiBody } from "./body";
 import { estimateTokens } from "./chat-inputs";
 import { ParamError } from "./errors";

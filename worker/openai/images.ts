@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { ImageSettings } from "../../contract/images-api";
 import { DEFAULT_IMAGE_MODEL, findImageModel, imageCost, type ImageModel } from "../../contract/image-models";
 import type { AppEnv } from "../http/app-types";
-import { log } from "../http/log";
+import { log } from "../log";
 import { imageFailure } from "../images/failure";
 import { effectiveSettings, modelInputs } from "../images/inputs";
 import { imageFromOutput } from "../images/output";

@@ -3,7 +3,7 @@ import { cors } from "hono/cors";
 import { AppError } from "../../contract/errors";
 import type { AppEnv } from "../http/app-types";
 import { toAppError } from "../http/errors";
-import { log } from "../http/log";
+import { log } from "../log";
 import { securityHeaders } from "../http/security";
 import { apiKeyAuth } from "./auth";
 import { chatCompletions } from "./chat";

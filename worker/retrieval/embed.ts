@@ -1,13 +1,13 @@
 import { AppError } from "../../contract/errors";
 import { findEmbeddingModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
-import type { AiBinding } from "../ai/seam";
+import type { AiBinding } from "../ai/backend";
 
 /** Texts per Workers AI call: the BGE models take up to 100; 50 keeps each request well under the size limit. */
 export const EMBED_BATCH = 50;
 
 /**
- * Embeds texts with a catalog embedding model through the seam, in batches. Workers AI answers
+ * Embeds texts with a catalog embedding model through the model backend, in batches. Workers AI answers
  * `{ shape: [n, dims], data: number[][] }`; anything else (a wrong count, a wrong width) is refused
  * rather than stored, since one bad vector would silently corrupt every later search.
  */

@@ -1,8 +1,8 @@
 import { alarmNoLaterThan } from "../store/upload-expiry";
 import { DOCUMENT_EMBEDDING_MODEL, RERANKER_MODEL } from "../../contract/models";
-import { resolveAiBackend, type AiBackend, type AiEnv } from "../ai/seam";
+import { resolveAiBackend, type AiBackend, type AiEnv } from "../ai/backend";
 import { toAppError } from "../http/errors";
-import { log } from "../http/log";
+import { log } from "../log";
 import { chooseVectorIndex, type IndexEnv } from "./choose-index";
 import { DocumentTables } from "./document-tables";
 import { EMBED_BATCH } from "./embed";
@@ -59,7 +59,7 @@ export class DocumentLibrary {
    * wait. Each call is reserved against the budget of the person who added the documents and
    * settled after (./paid-embedding.ts). A batch that fails, or that the budget has no room for,
    * marks its documents failed with a sentence a person can read and takes back their vectors (the
-   * seam has already retried what retrying can fix), and the rest carry on.
+   * model backend has already retried what retrying can fix), and the rest carry on.
    */
   async embedPending(): Promise<void> {
     if (!this.exists) return;
@@ -155,13 +155,13 @@ export class DocumentLibrary {
 }
 
 /**
- * Scores from the reranker, in input order, or undefined where none answers: the local engine has
- * no reranker (it says so in engine/README.md), and a failed call falls back to fused order.
+ * Scores from the reranker, in input order, or undefined where none answers: a failed call (the
+ * local engine has no reranker, engine/README.md) falls back to fused order.
  */
 export async function rerank(backend: AiBackend, question: string, texts: string[]): Promise<number[] | undefined> {
-  if (backend.kind === "local-engine" || !texts.length) return undefined;
+  if (!texts.length) return undefined;
   try {
-    const answer = (await (backend.binding.run as (m: string, i: unknown) => Promise<unknown>)(RERANKER_MODEL, {
+    const answer = (await backend.binding.run(RERANKER_MODEL, {
       query: question,
       contexts: texts.map((text) => ({ text })),
       top_k: texts.length,

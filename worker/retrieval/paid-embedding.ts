@@ -1,4 +1,4 @@
-import type { AiBinding } from "../ai/seam";
+import type { AiBinding } from "../ai/backend";
 import { budgetsOf, reserve, settle, type Budgets, type Payer } from "../spend/spend";
 import { embeddingNeurons, embedTexts } from "./embed";
 

@@ -1,13 +1,13 @@
 import { Hono, type Context } from "hono";
-import { chatRequestSchema, idSchema, type ChatSettings } from "../../contract/api";
+import { chatRequestSchema, type ChatSettings } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import type { ChatMessage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
 import { rejoinResponse, turnResponse } from "../http/answer-response";
-import { currentRequestId } from "../http/log";
+import { currentRequestId } from "../log";
 import { isNewVisitor } from "../http/new-visitor";
-import { readJson } from "../http/validate";
+import { idParam, readJson } from "../http/validate";
 import { budgetsOf } from "../spend/spend";
 import { modelTitlesOn } from "../store/model-title";
 import type { TurnPayer } from "../store/api";
@@ -36,16 +36,16 @@ export const chat = new Hono<AppEnv>()
     );
   })
   .get("/:id/stream", async (c) => {
-    const id = conversationId(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "conversation");
     // A visitor with no cookie yet has nothing running: no Durable Object is woken to say so.
     return rejoinResponse(isNewVisitor(c) ? null : await userStore(c).answerStream("chat", id));
   })
   .post("/:id/stop", async (c) => {
-    const message = await userStore(c).stopAnswer("chat", conversationId(c.req.param("id")));
+    const message = await userStore(c).stopAnswer("chat", idParam(c.req.param("id"), "conversation"));
     return message ? c.json({ message }) : c.body(null, 204);
   })
   .post("/:id/continue", async (c) =>
-    turnResponse(await userStore(c).continueAnswer("chat", conversationId(c.req.param("id")), payerOf(c), currentRequestId())),
+    turnResponse(await userStore(c).continueAnswer("chat", idParam(c.req.param("id"), "conversation"), payerOf(c), currentRequestId())),
   );
 
 /** Who pays for an answer, and this Worker's budgets: passed into the Durable Object, which reserves and settles. */
@@ -61,10 +61,4 @@ function pickSettings({ model, system, temperature, maxTokens }: ChatSettings): 
 /** A question with nothing in it would still be sent to the model, and paid for. */
 export function hasText(message: { parts: readonly { type: string; text?: string }[] }): boolean {
   return message.parts.some((part) => part.type === "text" && !!part.text?.trim());
-}
-
-function conversationId(raw: string): string {
-  const parsed = idSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError("not_found", "That conversation does not exist.");
-  return parsed.data;
 }

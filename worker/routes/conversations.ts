@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { idSchema, listConversationsQuerySchema, updateConversationSchema } from "../../contract/api";
+import { listConversationsQuerySchema, updateConversationSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
 import { isNewVisitor } from "../http/new-visitor";
 import { rateLimit } from "../http/rate-limit";
-import { parseWith, readJson } from "../http/validate";
+import { idParam, parseWith, readJson } from "../http/validate";
 import { sharesStore } from "../share/stub";
 import { userStore } from "../store/stub";
 
@@ -16,7 +16,7 @@ export const conversations = new Hono<AppEnv>()
     return c.json({ conversations: isNewVisitor(c) ? [] : await userStore(c).listConversations(q) });
   })
   .get("/:id", async (c) => {
-    const id = conversationId(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "conversation");
     const found = isNewVisitor(c) ? null : await userStore(c).getConversation(id);
     if (!found) throw new AppError("not_found", "That conversation does not exist.");
     return c.json(found);
@@ -24,7 +24,7 @@ export const conversations = new Hono<AppEnv>()
   // Limited like uploads (a write anyone can repeat), and the conversation is looked up before the
   // body is read: a PATCH for nothing costs no parsing.
   .patch("/:id", rateLimit, async (c) => {
-    const id = conversationId(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "conversation");
     if (isNewVisitor(c) || !(await userStore(c).hasConversation(id))) throw new AppError("not_found", "That conversation does not exist.");
     const patch = await readJson(c, updateConversationSchema);
     const model = patch.settings?.model;
@@ -34,16 +34,10 @@ export const conversations = new Hono<AppEnv>()
     return c.json({ conversation });
   })
   .delete("/:id", async (c) => {
-    const id = conversationId(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "conversation");
     // The link goes first: if deleting then fails, nothing stays public that the owner meant to remove.
     if (!isNewVisitor(c)) await sharesStore(c.env).revokeConversation(c.var.userId, id);
     const deleted = !isNewVisitor(c) && (await userStore(c).deleteConversation(id));
     if (!deleted) throw new AppError("not_found", "That conversation does not exist.");
     return c.body(null, 204);
   });
-
-function conversationId(raw: string): string {
-  const parsed = idSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError("not_found", "That conversation does not exist.");
-  return parsed.data;
-}

@@ -3,8 +3,8 @@ import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { attachDocumentSchema, DOCUMENT_LIMITS } from "../../contract/documents";
 import type { AppEnv } from "../http/app-types";
-import { randomId } from "../http/ids";
-import { readJson } from "../http/validate";
+import { randomId } from "../../contract/ids";
+import { idParam, parseWith, readJson } from "../http/validate";
 import { extractDocument } from "../retrieval/extract";
 import { splitBlocks } from "../retrieval/split";
 import { userStore } from "../store/stub";
@@ -49,7 +49,7 @@ export const documents = new Hono<AppEnv>()
     const conversation = c.req.query("conversation");
     const store = userStore(c);
     if (conversation === undefined) return c.json({ documents: await store.listDocuments() });
-    return c.json({ documents: await store.conversationDocuments(parseId(conversation, "conversation")) });
+    return c.json({ documents: await store.conversationDocuments(parseWith(idSchema, conversation)) });
   })
   .get("/:id", async (c) => c.json(await ownDocument(c)))
   .delete("/:id", async (c) => {
@@ -67,21 +67,14 @@ export const documents = new Hono<AppEnv>()
   })
   .delete("/:id/attach/:conversationId", async (c) => {
     const document = await ownDocument(c);
-    await userStore(c).detachDocument(parseId(c.req.param("conversationId"), "conversation"), document.id);
+    await userStore(c).detachDocument(idParam(c.req.param("conversationId"), "conversation"), document.id);
     return c.body(null, 204);
   });
 
 async function ownDocument(c: Context<AppEnv>) {
-  const parsed = idSchema.safeParse(c.req.param("id"));
-  const document = parsed.success ? await userStore(c).getDocument(parsed.data) : null;
+  const document = await userStore(c).getDocument(idParam(c.req.param("id"), "document"));
   if (!document) throw new AppError("not_found", "That document does not exist.");
   return document;
-}
-
-function parseId(raw: string, what: string): string {
-  const parsed = idSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError("bad_request", `That ${what} id is not valid.`);
-  return parsed.data;
 }
 
 /** One file (multipart field `file`) and an optional `conversationId`, the body capped before parsing. */
@@ -100,7 +93,7 @@ async function readUploadForm(request: Request): Promise<{ file: Uint8Array; nam
   const file = new Uint8Array(await field.arrayBuffer());
   if (file.byteLength > DOCUMENT_LIMITS.maxBytes) throw new AppError("too_large", TOO_LARGE);
   const rawConversation = form.get("conversationId");
-  const conversationId = typeof rawConversation === "string" && rawConversation ? parseId(rawConversation, "conversation") : undefined;
+  const conversationId = typeof rawConversation === "string" && rawConversation ? parseWith(idSchema, rawConversation) : undefined;
   return { file, name: displayName(field.name), conversationId };
 }
 

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { imageIdSchema, imageModelChoiceSchema, imageRequestSchemaFor, listImagesQuerySchema, type GenerateImagesResponse } from "../../contract/images-api";
+import { imageModelChoiceSchema, imageRequestSchemaFor, listImagesQuerySchema, type GenerateImagesResponse } from "../../contract/images-api";
 import { AppError } from "../../contract/errors";
 import { DEFAULT_IMAGE_MODEL, findImageModel, imageCost } from "../../contract/image-models";
-import { resolveAiBackend } from "../ai/seam";
+import { resolveAiBackend } from "../ai/backend";
 import type { AppEnv } from "../http/app-types";
 import { isNewVisitor } from "../http/new-visitor";
-import { parseWith, readJson } from "../http/validate";
+import { idParam, parseWith, readJson } from "../http/validate";
 import { downloadName } from "../images/filename";
 import { generateImage } from "../images/generate";
 import { effectiveSettings, randomSeed } from "../images/inputs";
@@ -30,7 +30,7 @@ export const images = new Hono<AppEnv>()
     const settings = effectiveSettings(model, request);
     const firstSeed = model.seed ? (request.seed ?? randomSeed(model.seed.max)) : null;
     const backend = resolveAiBackend(c.env);
-    const cost = { neurons: imageCost(model, settings), estimated: backend.kind === "local-engine" || model.price.source !== "published" };
+    const cost = { neurons: imageCost(model, settings), estimated: model.price.source !== "published" };
     const reservation = await reserve(c.env, c.var, cost.neurons * request.count);
     const ctx = { backend, media: c.env.MEDIA, store: userStore(c), userId: c.var.userId, signal: c.req.raw.signal, cost };
     // Consecutive seeds: a batch with a locked seed is still that many different images.
@@ -51,7 +51,7 @@ export const images = new Hono<AppEnv>()
     return c.json(isNewVisitor(c) ? { images: [], nextCursor: null } : await userStore(c).listImages(cursor, limit));
   })
   .get("/:id", async (c) => {
-    const id = imageId(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "image");
     const record = isNewVisitor(c) ? null : await userStore(c).getImage(id);
     const object = record && (await c.env.MEDIA.get(mediaKey(c.var.userId, id)));
     if (!record || !object) throw new AppError("not_found", "That image does not exist.");
@@ -63,13 +63,7 @@ export const images = new Hono<AppEnv>()
     return c.body(object.body);
   })
   .delete("/:id", async (c) => {
-    const deleted = !isNewVisitor(c) && (await deleteImage(c.env.MEDIA, userStore(c), c.var.userId, imageId(c.req.param("id"))));
+    const deleted = !isNewVisitor(c) && (await deleteImage(c.env.MEDIA, userStore(c), c.var.userId, idParam(c.req.param("id"), "image")));
     if (!deleted) throw new AppError("not_found", "That image does not exist.");
     return c.body(null, 204);
   });
-
-function imageId(raw: string): string {
-  const parsed = imageIdSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError("not_found", "That image does not exist.");
-  return parsed.data;
-}

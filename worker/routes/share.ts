@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { SHARE_LIMITS, shareTokenSchema } from "../../contract/share-api";
 import type { AppEnv } from "../http/app-types";
 import { rateLimit } from "../http/rate-limit";
+import { idParam } from "../http/validate";
 import { snapshotOf } from "../share/snapshot";
 import { sharesStore } from "../share/stub";
 import { userStore } from "../store/stub";
@@ -15,9 +15,8 @@ import { userStore } from "../store/stub";
 export const share = new Hono<AppEnv>()
   // Each call writes up to a megabyte to the shared store: limited like the generating routes.
   .post("/conversations/:id/share", rateLimit, async (c) => {
-    const id = idSchema.safeParse(c.req.param("id"));
     const store = userStore(c);
-    const detail = id.success ? await store.getConversation(id.data) : null;
+    const detail = await store.getConversation(idParam(c.req.param("id"), "conversation"));
     if (!detail) throw new AppError("not_found", "That conversation does not exist.");
     // A snapshot taken mid-answer would share half an answer.
     if (await store.isAnswering("chat", detail.conversation.id)) throw new AppError("share_busy");

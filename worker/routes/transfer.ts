@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { idSchema, type ConversationDetail } from "../../contract/api";
+import type { ConversationDetail } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { readLimited } from "../http/read-limited";
 import { IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
 import type { AppEnv } from "../http/app-types";
 import { rateLimit } from "../http/rate-limit";
-import { isJsonMediaType, MAX_JSON_DEPTH, nestingExceeds } from "../http/validate";
+import { idParam, isJsonMediaType, MAX_JSON_DEPTH, nestingExceeds } from "../http/validate";
 import { userStore } from "../store/stub";
 import { archiveStream } from "../transfer/archive";
 import { conversationExport, conversationMarkdown, fileSlug, type ConversationTreeDump } from "../transfer/export";
@@ -18,11 +18,10 @@ export const transfer = new Hono<AppEnv>()
   .get("/conversations/:id/export", async (c) => {
     const format = c.req.query("format") ?? "json";
     if (format !== "json" && format !== "markdown") throw new AppError("bad_request", "format must be json or markdown.");
-    const id = idSchema.safeParse(c.req.param("id"));
-    if (!id.success) throw new AppError("not_found", "That conversation does not exist.");
     // Markdown is for reading: the branch on screen. JSON is for importing: every branch.
+    const id = idParam(c.req.param("id"), "conversation");
     const store = userStore(c);
-    const found = format === "markdown" ? await store.getConversation(id.data) : await store.conversationTree(id.data);
+    const found = format === "markdown" ? await store.getConversation(id) : await store.conversationTree(id);
     if (!found) throw new AppError("not_found", "That conversation does not exist.");
     c.header("content-disposition", `attachment; filename="${fileSlug(found.conversation.title)}.${format === "json" ? "json" : "md"}"`);
     if (format === "markdown") return c.body(conversationMarkdown(found as ConversationDetail), 200, { "content-type": "text/markdown; charset=utf-8" });

@@ -1,11 +1,10 @@
 import { Hono, type Context } from "hono";
-import { idSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { DEFAULT_VISION_MODEL, isVisionModel, visionRequestSchema, type VisionMessage } from "../../contract/vision-api";
 import type { AppEnv } from "../http/app-types";
 import { rejoinResponse, turnResponse } from "../http/answer-response";
-import { currentRequestId } from "../http/log";
-import { readJson } from "../http/validate";
+import { currentRequestId } from "../log";
+import { idParam, readJson } from "../http/validate";
 import { isNewVisitor } from "../http/new-visitor";
 import { hasText, payerOf } from "./chat";
 import { userStore } from "../store/stub";
@@ -38,28 +37,28 @@ export const vision = new Hono<AppEnv>()
   })
   .get("/threads", async (c) => c.json({ threads: isNewVisitor(c) ? [] : await userStore(c).listVisionThreads() }))
   .get("/threads/:id", async (c) => {
-    const id = threadId(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "vision thread");
     const found = isNewVisitor(c) ? null : await userStore(c).getVisionThread(id);
     if (!found) throw new AppError("not_found", "That vision thread does not exist.");
     return c.json(found);
   })
   .delete("/threads/:id", async (c) => {
-    const id = threadId(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "vision thread");
     const deleted = isNewVisitor(c) ? undefined : await userStore(c).deleteVisionThread(id);
     if (!deleted) throw new AppError("not_found", "That vision thread does not exist.");
     if (deleted.orphanedImageId) await deleteUploadObjects(c.env.MEDIA, c.var.userId, [deleted.orphanedImageId]);
     return c.body(null, 204);
   })
   .get("/threads/:id/stream", async (c) => {
-    const id = threadId(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "vision thread");
     return rejoinResponse(isNewVisitor(c) ? null : await userStore(c).answerStream("vision", id));
   })
   .post("/threads/:id/stop", async (c) => {
-    const message = await userStore(c).stopAnswer("vision", threadId(c.req.param("id")));
+    const message = await userStore(c).stopAnswer("vision", idParam(c.req.param("id"), "vision thread"));
     return message ? c.json({ message }) : c.body(null, 204);
   })
   .post("/threads/:id/continue", async (c) =>
-    turnResponse(await userStore(c).continueAnswer("vision", threadId(c.req.param("id")), payerOf(c), currentRequestId())),
+    turnResponse(await userStore(c).continueAnswer("vision", idParam(c.req.param("id"), "vision thread"), payerOf(c), currentRequestId())),
   )
   .post("/", async (c) => {
     const body = await readJson(c, visionRequestSchema);
@@ -87,15 +86,9 @@ export const vision = new Hono<AppEnv>()
   });
 
 async function loadImage(c: Context<AppEnv>, rawId: string) {
-  const parsed = idSchema.safeParse(rawId);
-  const image = parsed.success && !isNewVisitor(c) ? await userStore(c).getVisionImage(parsed.data) : null;
+  const id = idParam(rawId, "image");
+  const image = isNewVisitor(c) ? null : await userStore(c).getVisionImage(id);
   const stored = image ? await readUploadObject(c.env.MEDIA, c.var.userId, image.id) : null;
   if (!image || !stored) throw new AppError("not_found", "That image does not exist.");
   return { image, ...stored };
-}
-
-function threadId(raw: string): string {
-  const parsed = idSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError("not_found", "That vision thread does not exist.");
-  return parsed.data;
 }

@@ -1,5 +1,5 @@
 import type { ChatMessage } from "../../contract/messages";
-import { resolveAiBackend } from "../ai/seam";
+import { resolveAiBackend } from "../ai/backend";
 import type { TurnPayer } from "./api";
 import { modelTitle } from "./model-title";
 

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { convertToModelMessages, type ModelMessage } from "ai";
 import type { ChatSettings, Conversation, ConversationDetail } from "../../contract/api";
+import { servedLocally } from "../../contract/answer-cost";
 import { AppError } from "../../contract/errors";
 import type { ChatMessage, MessageMetadata } from "../../contract/messages";
 import type { SearchHit } from "../../contract/search";
@@ -8,10 +9,10 @@ import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { LICENCE_ACCEPTED_NOTE, type VisionImage } from "../../contract/vision-api";
 import { promptChars } from "../ai/estimate-usage";
-import { resolveAiBackend, type AiBackend } from "../ai/seam";
+import { resolveAiBackend, type AiBackend } from "../ai/backend";
 import { toAppError } from "../http/errors";
-import { randomId } from "../http/ids";
-import { withRequestId } from "../http/log";
+import { randomId } from "../../contract/ids";
+import { withRequestId } from "../log";
 import { retrievePassages, withPassageRules, withPassages } from "../retrieval/retrieve-passages";
 import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
 import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
@@ -470,7 +471,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    */
   private saveAnswer(kind: ThreadKind, ownerId: string, message: ChatMessage): ChatMessage {
     const model = message.metadata?.model;
-    const cost = model ? answerCost(model, message, resolveAiBackend(this.env).kind === "local-engine") : { neurons: 0, estimated: true };
+    const cost = model ? answerCost(model, message, servedLocally(message.metadata?.servedBy)) : { neurons: 0, estimated: true };
     // A continued answer already paid for its first part (settled then): the saved cost is the sum.
     const earlier = message.metadata?.cost;
     const saved = withCost(message, earlier ? { neurons: earlier.neurons + cost.neurons, estimated: earlier.estimated || cost.estimated } : cost);

@@ -1,6 +1,6 @@
 import type { UIMessageChunk } from "ai";
 import { DEFAULT_CHAT_MODEL } from "../../contract/models";
-import type { AiBackend } from "../ai/seam";
+import type { AiBackend } from "../ai/backend";
 import { streamAnswer } from "../ai/stream-answer";
 
 /**

@@ -3,7 +3,7 @@ import type { ImageRecord } from "../../contract/images-api";
 import { BUNDLE_FORMAT, FORMAT_VERSION } from "../../contract/transfer";
 import type { VisionThreadDetail } from "../../contract/vision-api";
 import { mediaKey } from "../images/media";
-import { log } from "../http/log";
+import { log } from "../log";
 import type { UserStoreRpc } from "../store/stub";
 import { uploadKey } from "../vision/uploads";
 import { conversationMarkdown, exported, fileSlug } from "./export";

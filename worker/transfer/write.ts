@@ -1,4 +1,4 @@
-import { randomId } from "../http/ids";
+import { randomId } from "../../contract/ids";
 import type { UserStoreRpc } from "../store/stub";
 import type { PlannedConversation } from "./refused";
 

@@ -1,6 +1,6 @@
 import { AppError } from "../../contract/errors";
 import { VISION_LIMITS, type VisionImage } from "../../contract/vision-api";
-import { randomId } from "../http/ids";
+import { randomId } from "../../contract/ids";
 import { readLimited } from "../http/read-limited";
 import { sniffImage } from "./sniff";
 

@@ -2,7 +2,7 @@ import type { UIMessageChunk } from "ai";
 import type { AnswerStatus, ChatMessage, MessageMetadata, MessageUsage } from "../../../contract/messages";
 import type { AnswerOutcome } from "../../ai/stream-answer";
 import { toAppError } from "../../http/errors";
-import { log } from "../../http/log";
+import { log } from "../../log";
 import { assembleAnswer } from "./assemble";
 
 /**

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, expect, it, vi } from "vitest";
-import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
-import { bindingError } from "../test/recorded-ai";
+import { newConversationId, readUiStream, TestClient, userMessage } from "./test/client";
+import { bindingError } from "./test/recorded-ai";
 
 afterEach(() => vi.restoreAllMocks());
 
