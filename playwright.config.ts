@@ -11,7 +11,18 @@ const FAKE_PORT = BASE + 1;
 const FAKE_AI_PORT = BASE + 3621; // 8795 by default; e2e/support/fake-control.ts reads it from the env
 const ENGINE_PORT = BASE + 3616; // 8790 by default
 process.env.FAKE_AI_PORT = String(FAKE_AI_PORT);
-const FAKE_SPECS = ["**/faults.spec.ts", "**/openai.spec.ts", "**/xss.spec.ts", "**/restart.spec.ts", "**/markdown.spec.ts", "**/second-tab.spec.ts", "**/vision-faults.spec.ts", "**/documents.spec.ts", "**/search.spec.ts", "**/who-answered.spec.ts"];
+const FAKE_SPECS = [
+  "**/faults.spec.ts",
+  "**/openai.spec.ts",
+  "**/xss.spec.ts",
+  "**/restart.spec.ts",
+  "**/markdown.spec.ts",
+  "**/second-tab.spec.ts",
+  "**/vision-faults.spec.ts",
+  "**/documents.spec.ts",
+  "**/search.spec.ts",
+  "**/who-answered.spec.ts",
+];
 
 export default defineConfig({
   testDir: "e2e",

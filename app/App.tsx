@@ -53,7 +53,11 @@ export function App() {
             );
           })}
           {status?.owner && (
-            <Link href="/usage" aria-current={path === "/usage" ? "page" : undefined} className={`rounded-md px-2.5 py-1.5 text-sm ${path === "/usage" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}>
+            <Link
+              href="/usage"
+              aria-current={path === "/usage" ? "page" : undefined}
+              className={`rounded-md px-2.5 py-1.5 text-sm ${path === "/usage" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
+            >
               Usage
             </Link>
           )}

@@ -5,7 +5,21 @@
  */
 import { execFileSync } from "node:child_process";
 
-const benches = ["relay", "openai-relay", "relay-anatomy", "engine", "render", "long-conversation", "bundle", "first-paint", "upload", "chat-ttft", "vision-ttft", "retrieval", "load"];
+const benches = [
+  "relay",
+  "openai-relay",
+  "relay-anatomy",
+  "engine",
+  "render",
+  "long-conversation",
+  "bundle",
+  "first-paint",
+  "upload",
+  "chat-ttft",
+  "vision-ttft",
+  "retrieval",
+  "load",
+];
 const failed: string[] = [];
 for (const name of benches) {
   console.log(`\n=== bench/${name}.ts`);

@@ -43,7 +43,11 @@ export function ensurePagesBuilt(): string {
   const outDir = ".cache/bench-pages";
   const sources = ["bench/pages", "app/ui/resize-image.ts", "contract"];
   if (!existsSync(join(outDir, "naive.html")) || statSync(join(outDir, "naive.html")).mtimeMs < newest(sources)) {
-    execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--config", "bench/pages/vite.config.ts", "--logLevel", "error"], { stdio: "inherit" });
+    execFileSync(
+      process.execPath,
+      ["node_modules/vite/bin/vite.js", "build", "--config", "bench/pages/vite.config.ts", "--logLevel", "error"],
+      { stdio: "inherit" },
+    );
   }
   return outDir;
 }
@@ -80,7 +84,8 @@ export async function serveBuilt(opts: { appDir: string; pagesDir?: string; apiO
     }
     const extra = opts.files?.[url.pathname];
     if (extra) return res.writeHead(200, { "content-type": TYPES[extname(url.pathname)] ?? "application/octet-stream" }).end(extra);
-    const [root, path] = url.pathname.startsWith("/bench/") && opts.pagesDir ? [opts.pagesDir, url.pathname.slice(6)] : [opts.appDir, url.pathname];
+    const [root, path] =
+      url.pathname.startsWith("/bench/") && opts.pagesDir ? [opts.pagesDir, url.pathname.slice(6)] : [opts.appDir, url.pathname];
     let file = resolve(root, "." + normalize(path));
     if (!file.startsWith(resolve(root)) || !existsSync(file) || statSync(file).isDirectory()) file = resolve(root, "index.html"); // SPA routes
     res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
@@ -137,9 +142,9 @@ export async function measureWindow(page: Page): Promise<{ stop(): Promise<MainT
     async stop() {
       const t1 = await page.evaluate(() => performance.now());
       const after = await metrics();
-      const tasks = (await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks)).filter(
-        (t) => t.start + t.duration >= t0 && t.start <= t1,
-      );
+      const tasks = (
+        await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks)
+      ).filter((t) => t.start + t.duration >= t0 && t.start <= t1);
       await cdp.detach();
       const d = (k: string) => ((after[k] ?? 0) - (before[k] ?? 0)) * 1000;
       return {

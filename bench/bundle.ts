@@ -18,7 +18,9 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 const html = readFileSync(join(OUT, "index.html"), "utf8");
 const firstPaint = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
-const all = readdirSync(join(OUT, "assets")).filter((f) => /\.(js|css)$/.test(f)).map((f) => `assets/${f}`);
+const all = readdirSync(join(OUT, "assets"))
+  .filter((f) => /\.(js|css)$/.test(f))
+  .map((f) => `assets/${f}`);
 const lazy = all.filter((f) => !firstPaint.includes(f));
 
 console.log("First load of any page (index.html):");
@@ -42,10 +44,16 @@ const gzOf = (url: string) => {
 };
 try {
   console.log("Per page, gzipped JS+CSS fetched (Chromium, production build):");
-  console.log(`  ${"page".padEnd(10)} ${"by first render".padStart(15)} ${"by network idle".padStart(16)}   other pages' chunks, markdown renderer, highlighter languages fetched`);
+  console.log(
+    `  ${"page".padEnd(10)} ${"by first render".padStart(15)} ${"by network idle".padStart(16)}   other pages' chunks, markdown renderer, highlighter languages fetched`,
+  );
   let chatFirstPaint = 0;
   const shiki = new Set(
-    ["node_modules/@shikijs/langs/dist", "node_modules/@shikijs/themes/dist"].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith(".mjs")).map((f) => f.slice(0, -4))),
+    ["node_modules/@shikijs/langs/dist", "node_modules/@shikijs/themes/dist"].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".mjs"))
+        .map((f) => f.slice(0, -4)),
+    ),
   );
   shiki.delete("index");
   const langChunk = (f: string) => shiki.has(/^assets\/(.+)-[A-Za-z0-9_-]{8}\.js$/.exec(f)?.[1] ?? "");
@@ -67,8 +75,13 @@ try {
       const rendered = (window as unknown as { __appRendered?: number }).__appRendered ?? Infinity;
       return {
         rendered,
-        resources: (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((e) => ({ url: e.name, start: e.startTime })),
-        scripts: [...document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=modulepreload]")].map((e) => (e as HTMLScriptElement).src || (e as HTMLLinkElement).href),
+        resources: (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((e) => ({
+          url: e.name,
+          start: e.startTime,
+        })),
+        scripts: [...document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=modulepreload]")].map(
+          (e) => (e as HTMLScriptElement).src || (e as HTMLLinkElement).href,
+        ),
       };
     });
     await page.close();
@@ -78,12 +91,20 @@ try {
     const idle = [...unique].reduce((sum, [url]) => sum + gzOf(url), 0);
     if (path === "/") chatFirstPaint = first;
     const names = [...unique.keys()].map((u) => new URL(u).pathname.slice(1));
-    const others = names.filter((f) => (path !== "/images" && /ImagesPage/.test(f)) || (path !== "/vision" && /VisionPage/.test(f)) || langChunk(f) || /Markdown|code-/.test(f));
+    const others = names.filter(
+      (f) =>
+        (path !== "/images" && /ImagesPage/.test(f)) ||
+        (path !== "/vision" && /VisionPage/.test(f)) ||
+        langChunk(f) ||
+        /Markdown|code-/.test(f),
+    );
     console.log(`  ${path.padEnd(10)} ${kb(first).padStart(15)} ${kb(idle).padStart(16)}   ${others.length ? others.join(", ") : "none"}`);
   }
   const langs = all.filter(langChunk);
   console.log(`  chat page by first render: ${kb(chatFirstPaint)}   target ≤ 150 KB   ${chatFirstPaint <= 150 * 1024 ? "MET" : "NOT MET"}`);
-  console.log(`  the build has ${langs.length} highlighter language and theme chunks, each loaded only when an answer's code block asks for it`);
+  console.log(
+    `  the build has ${langs.length} highlighter language and theme chunks, each loaded only when an answer's code block asks for it`,
+  );
 } finally {
   await browser.close();
   await site.close();

@@ -22,7 +22,11 @@ try {
   for (let i = 0; i < RUNS + 2; i++) {
     const d = await timeStream(
       `${stack.engine}/run/${MODEL}`,
-      { method: "POST", headers: { "content-type": "application/json", ...stack.engineHeaders }, body: JSON.stringify({ messages: [{ role: "user", content: PROMPT }], stream: true, max_tokens: MAX_TOKENS, temperature: 0.6 }) },
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", ...stack.engineHeaders },
+        body: JSON.stringify({ messages: [{ role: "user", content: PROMPT }], stream: true, max_tokens: MAX_TOKENS, temperature: 0.6 }),
+      },
       isWorkersAiToken,
     );
     const w = await timeStream(
@@ -30,7 +34,13 @@ try {
       {
         method: "POST",
         headers: { "content-type": "application/json", cookie },
-        body: JSON.stringify({ id: `bench${String(i).padStart(3, "0")}xxxxxxxxxxxx`, messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: PROMPT }] }], model: MODEL, maxTokens: MAX_TOKENS, temperature: 0.6 }),
+        body: JSON.stringify({
+          id: `bench${String(i).padStart(3, "0")}xxxxxxxxxxxx`,
+          messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: PROMPT }] }],
+          model: MODEL,
+          maxTokens: MAX_TOKENS,
+          temperature: 0.6,
+        }),
       },
       isUiTextDelta,
     );
@@ -49,7 +59,15 @@ try {
   console.log(`${"".padEnd(22)} ${"p50 ms".padStart(8)} ${"p90 ms".padStart(8)} ${"tokens/s".padStart(10)}`);
   console.log(row("engine alone (SSE)", direct));
   console.log(row("through the Worker", viaWorker));
-  const overhead = percentile(viaWorker.map((x) => x.ttftMs), 50) - percentile(direct.map((x) => x.ttftMs), 50);
+  const overhead =
+    percentile(
+      viaWorker.map((x) => x.ttftMs),
+      50,
+    ) -
+    percentile(
+      direct.map((x) => x.ttftMs),
+      50,
+    );
   console.log(`Worker overhead on first token (p50): ${overhead.toFixed(1)} ms`);
 } finally {
   stack.stop();

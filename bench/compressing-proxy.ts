@@ -7,7 +7,12 @@ import { createGzip, gzipSync } from "node:zlib";
 /** What Cloudflare's edge compresses (text, scripts, styles, JSON, SVG); images and streams pass as they are. */
 const COMPRESSIBLE = /^(text\/(html|css|javascript|plain)|application\/(javascript|json)|image\/svg\+xml)/;
 
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+};
 
 /**
  * A gzip-compressing front for `vite preview`, as Cloudflare's edge compresses what a Worker and its

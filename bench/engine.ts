@@ -51,7 +51,14 @@ for (const file of files) {
       pieces.push(text);
       if (!ttftMs) ttftMs = performance.now() - start;
     };
-    if (chat) await chat.generateResponse([{ type: "user", text: PROMPT }, { type: "model", response: [] }], { ...sampling, onTextChunk });
+    if (chat)
+      await chat.generateResponse(
+        [
+          { type: "user", text: PROMPT },
+          { type: "model", response: [] },
+        ],
+        { ...sampling, onTextChunk },
+      );
     else await completion!.generateCompletionWithMeta(PROMPT, { ...sampling, onTextChunk });
     const totalMs = performance.now() - start;
     directPieces = pieces;
@@ -62,12 +69,19 @@ for (const file of files) {
   const status = `${new URL(engine.url).origin}/local/status`;
   while (!((await (await fetch(status)).json()) as { ready: boolean }).ready) await new Promise((r) => setTimeout(r, 100));
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const body = JSON.stringify({ messages: [{ role: "user", content: PROMPT }], stream: true, max_tokens: MAX_TOKENS, temperature: TEMPERATURE, seed: SEED });
+  const body = JSON.stringify({
+    messages: [{ role: "user", content: PROMPT }],
+    stream: true,
+    max_tokens: MAX_TOKENS,
+    temperature: TEMPERATURE,
+    seed: SEED,
+  });
   const viaEngine = async (): Promise<StreamSample> => {
     const { ttftMs, totalMs, raw } = await streamOnce(`${engine.url}/run/${MODEL_ID}`, body, agent);
     const pieces = checkWorkersAiStream(raw);
     // Same seed, same model, same settings: the engine must have delivered exactly what ran in-process.
-    if (pieces.join("") !== directPieces.join("")) throw new Error(`engine text differs from in-process text:\n${pieces.join("")}\n---\n${directPieces.join("")}`);
+    if (pieces.join("") !== directPieces.join(""))
+      throw new Error(`engine text differs from in-process text:\n${pieces.join("")}\n---\n${directPieces.join("")}`);
     return { ttftMs, totalMs, tokens: pieces.length, events: pieces.length };
   };
 
@@ -104,13 +118,19 @@ for (const file of files) {
   const row = (name: string, s: StreamSample[]) =>
     `  ${name.padEnd(40)} ${fmt(median(s.map((x) => x.ttftMs)), 2).padStart(9)} ${fmt(median(s.map(tps)), 0).padStart(10)} ${fmt(median(s.map((x) => x.tokens)), 0).padStart(7)}`;
   const ratio = median(e.map(tps)) / median(d.map(tps));
-  console.log(`Local engine: ${file}, ${RUNS} runs, max_tokens ${MAX_TOKENS}, temperature ${TEMPERATURE}, seed ${SEED}, threads 1 (${hasTemplate ? "chat template" : "plain text"})`);
+  console.log(
+    `Local engine: ${file}, ${RUNS} runs, max_tokens ${MAX_TOKENS}, temperature ${TEMPERATURE}, seed ${SEED}, threads 1 (${hasTemplate ? "chat template" : "plain text"})`,
+  );
   console.log(`  ${"".padEnd(40)} ${"TTFT p50".padStart(9)} ${"tokens/s".padStart(10)} ${"tokens".padStart(7)}`);
   console.log(row("node-llama-cpp in-process (baseline)", d));
   console.log(row("engine over HTTP (child + IPC + SSE)", e));
   const child = median(childMs.slice(2));
-  console.log(`  ${"inference child alone (run-start→run-end)".padEnd(40)} ${"".padStart(9)} ${fmt(MAX_TOKENS / (child / 1000), 0).padStart(10)}   (${fmt(child, 1)} ms vs ${fmt(median(d.map((x) => x.totalMs)), 1)} ms in-process)`);
-  console.log(`  CPU per answer (p50): in-process ${fmt(median(cpu.direct), 1)} ms; engine: child ${Number.isNaN(median(cpu.child)) ? "n/a" : `${fmt(median(cpu.child), 0)} ms (10 ms ticks)`}, server + client ${fmt(median(cpu.server), 1)} ms`);
+  console.log(
+    `  ${"inference child alone (run-start→run-end)".padEnd(40)} ${"".padStart(9)} ${fmt(MAX_TOKENS / (child / 1000), 0).padStart(10)}   (${fmt(child, 1)} ms vs ${fmt(median(d.map((x) => x.totalMs)), 1)} ms in-process)`,
+  );
+  console.log(
+    `  CPU per answer (p50): in-process ${fmt(median(cpu.direct), 1)} ms; engine: child ${Number.isNaN(median(cpu.child)) ? "n/a" : `${fmt(median(cpu.child), 0)} ms (10 ms ticks)`}, server + client ${fmt(median(cpu.server), 1)} ms`,
+  );
   console.log(`  TTFT overhead (p50): ${fmt(median(e.map((x) => x.ttftMs)) - median(d.map((x) => x.ttftMs)), 2)} ms`);
   console.log(`  throughput ratio (p50, tokens / total time): ${fmt(ratio, 3)}   target ≥ 0.9   ${ratio >= 0.9 ? "MET" : "NOT MET"}`);
 }

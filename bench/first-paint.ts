@@ -74,7 +74,9 @@ function observeFirstPaint() {
         figures.lcp = e.startTime;
         // Described now: the element may be gone by the end (React replaces the static shell).
         const element = (e as PerformanceEntry & { element: Element | null }).element;
-        figures.lcpElement = element ? `<${element.tagName.toLowerCase()}> "${(element.textContent ?? "").trim().slice(0, 40)}"` : "(removed)";
+        figures.lcpElement = element
+          ? `<${element.tagName.toLowerCase()}> "${(element.textContent ?? "").trim().slice(0, 40)}"`
+          : "(removed)";
       },
     ],
     [
@@ -87,7 +89,9 @@ function observeFirstPaint() {
     ["longtask", (e) => figures.tasks.push({ start: e.startTime, duration: e.duration })],
   ];
   for (const [type, each] of handlers) new PerformanceObserver((list) => list.getEntries().forEach(each)).observe({ type, buffered: true });
-  document.addEventListener("securitypolicyviolation", (e) => figures.csp.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`));
+  document.addEventListener("securitypolicyviolation", (e) =>
+    figures.csp.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`),
+  );
 }
 
 /** CLS as Chrome defines it: the largest session window of shifts (gaps under 1 s, at most 5 s long). */
@@ -141,7 +145,8 @@ async function settled(page: Page, network: { open: number; lastEnd: number }) {
   const deadline = performance.now() + 120_000;
   for (;;) {
     const page_ = await page.evaluate(() => {
-      const f = (window as unknown as { __firstPaint: { fcp: number; lcp: number; tasks: { start: number; duration: number }[] } }).__firstPaint;
+      const f = (window as unknown as { __firstPaint: { fcp: number; lcp: number; tasks: { start: number; duration: number }[] } })
+        .__firstPaint;
       const lastTask = f.tasks.at(-1);
       return { painted: f.fcp > 0 && f.lcp > 0, cpuQuietMs: performance.now() - (lastTask ? lastTask.start + lastTask.duration : 0) };
     });
@@ -171,9 +176,25 @@ async function coldLoad(browser: Browser, url: string): Promise<Load> {
     await page.goto(url, { waitUntil: "load", timeout: 120_000 });
     await settled(page, network);
     const raw = await page.evaluate(() => {
-      const f = (window as unknown as { __firstPaint: { fcp: number; lcp: number; lcpElement: string; shifts: { start: number; value: number }[]; tasks: { start: number; duration: number }[]; csp: string[] } }).__firstPaint;
+      const f = (
+        window as unknown as {
+          __firstPaint: {
+            fcp: number;
+            lcp: number;
+            lcpElement: string;
+            shifts: { start: number; value: number }[];
+            tasks: { start: number; duration: number }[];
+            csp: string[];
+          };
+        }
+      ).__firstPaint;
       const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
-      return { ...f, dcl: nav.domContentLoadedEventEnd, visibility: document.visibilityState, paints: performance.getEntriesByType("paint").length };
+      return {
+        ...f,
+        dcl: nav.domContentLoadedEventEnd,
+        visibility: document.visibilityState,
+        paints: performance.getEntriesByType("paint").length,
+      };
     });
     if (!raw.fcp || !raw.lcp) throw new Error(`${url}: no paint was reported: ${JSON.stringify(raw)}`);
     return {
@@ -197,7 +218,11 @@ function mostCommon(values: string[]): string {
 }
 
 // The floors are rebuilt in this run, beside the app, so both come from the same toolchain and machine state.
-execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--config", "bench/pages/vite.config.ts", "--logLevel", "error"], { stdio: "inherit" });
+execFileSync(
+  process.execPath,
+  ["node_modules/vite/bin/vite.js", "build", "--config", "bench/pages/vite.config.ts", "--logLevel", "error"],
+  { stdio: "inherit" },
+);
 const fake = await startFakeWorkersAi();
 const stack = await startPreviewStack({ port: PORT, env: { WORKERS_AI_REST_URL: fake.url } }); // builds the app
 const proxy = await startCompressingProxy({ upstream: stack.app, staticDirs: { "/bench/": ".cache/bench-pages" } });
@@ -218,8 +243,12 @@ try {
 }
 
 const mobile = `${THROTTLING.latencyMs} ms RTT, ${THROTTLING.downloadKbps} kbps down, ${THROTTLING.uploadKbps} kbps up, ${THROTTLING.cpuSlowdown}x CPU`;
-console.log(`First paint, production build behind gzip, Lighthouse mobile throttling via CDP (${mobile}), 412x823, cold cache; median of ${RUNS} loads (min–max)`);
-console.log(`  ${"page".padEnd(32)} ${"FCP ms".padStart(17)} ${"LCP ms".padStart(17)} ${"TBT ms".padStart(7)} ${"CLS".padStart(6)} ${"DCL ms".padStart(7)}   LCP element`);
+console.log(
+  `First paint, production build behind gzip, Lighthouse mobile throttling via CDP (${mobile}), 412x823, cold cache; median of ${RUNS} loads (min–max)`,
+);
+console.log(
+  `  ${"page".padEnd(32)} ${"FCP ms".padStart(17)} ${"LCP ms".padStart(17)} ${"TBT ms".padStart(7)} ${"CLS".padStart(6)} ${"DCL ms".padStart(7)}   LCP element`,
+);
 const range = (values: number[]) => `${fmt(median(values), 0)} (${fmt(Math.min(...values), 0)}–${fmt(Math.max(...values), 0)})`;
 const verdicts: string[] = [];
 for (const { path, label } of targets) {

@@ -63,9 +63,7 @@ try {
   if (script.status !== 204) throw new Error(`could not script the fake: HTTP ${script.status}`);
 
   // One identity per PER_PERSON streams (by default one each, as N different people).
-  const people = await Promise.all(
-    Array.from({ length: Math.ceil(STREAMS / PER_PERSON) }, () => newIdentity(app)),
-  );
+  const people = await Promise.all(Array.from({ length: Math.ceil(STREAMS / PER_PERSON) }, () => newIdentity(app)));
   const cookies = Array.from({ length: STREAMS }, (_, i) => people[Math.floor(i / PER_PERSON)]);
   // Warm-up: one stream, so module loading and the first Durable Object are not in the figures.
   await oneStream(cookies[0], -1, AbortSignal.timeout(30_000));
@@ -81,12 +79,20 @@ try {
   const ttft = ok.map((s) => s.ttftMs);
   const total = ok.map((s) => s.totalMs);
   const stats = (await (await fetch(`${fake}/__stats`)).json()) as { calls: number; open: number };
-  console.log(`load: ${STREAMS} concurrent chat streams, ${TOKENS} tokens each (fake upstream at ${TPS || "unpaced"} tokens/s per stream), ${PER_PERSON === 1 ? "one identity each" : `${PER_PERSON} per identity`}, through Vite dev + workerd`);
+  console.log(
+    `load: ${STREAMS} concurrent chat streams, ${TOKENS} tokens each (fake upstream at ${TPS || "unpaced"} tokens/s per stream), ${PER_PERSON === 1 ? "one identity each" : `${PER_PERSON} per identity`}, through Vite dev + workerd`,
+  );
   console.log(`wall time          ${(wallMs / 1000).toFixed(2)} s`);
   console.log(`completed          ${ok.length}/${STREAMS} streams`);
-  console.log(`throughput         ${(ok.length / (wallMs / 1000)).toFixed(1)} streams/s, ${(tokens / (wallMs / 1000)).toFixed(0)} tokens/s`);
-  console.log(`TTFT               p50 ${percentile(ttft, 50).toFixed(0)} ms, p95 ${percentile(ttft, 95).toFixed(0)} ms, p99 ${percentile(ttft, 99).toFixed(0)} ms`);
-  console.log(`stream duration    p50 ${percentile(total, 50).toFixed(0)} ms, p95 ${percentile(total, 95).toFixed(0)} ms, p99 ${percentile(total, 99).toFixed(0)} ms`);
+  console.log(
+    `throughput         ${(ok.length / (wallMs / 1000)).toFixed(1)} streams/s, ${(tokens / (wallMs / 1000)).toFixed(0)} tokens/s`,
+  );
+  console.log(
+    `TTFT               p50 ${percentile(ttft, 50).toFixed(0)} ms, p95 ${percentile(ttft, 95).toFixed(0)} ms, p99 ${percentile(ttft, 99).toFixed(0)} ms`,
+  );
+  console.log(
+    `stream duration    p50 ${percentile(total, 50).toFixed(0)} ms, p95 ${percentile(total, 95).toFixed(0)} ms, p99 ${percentile(total, 99).toFixed(0)} ms`,
+  );
   console.log(`upstream           ${stats.calls} calls, ${stats.open} still open`);
   const byKind = new Map<string, number>();
   for (const e of errors) byKind.set(`HTTP ${e.status}: ${e.error}`, (byKind.get(`HTTP ${e.status}: ${e.error}`) ?? 0) + 1);
@@ -106,7 +112,11 @@ async function oneStream(cookie: string, i: number, signal: AbortSignal): Promis
       method: "POST",
       signal,
       headers: { "content-type": "application/json", cookie },
-      body: JSON.stringify({ id, model: MODEL, messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: `Load question ${i}` }] }] }),
+      body: JSON.stringify({
+        id,
+        model: MODEL,
+        messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: `Load question ${i}` }] }],
+      }),
     });
     status = response.status;
     if (!response.ok) return { ok: false, status, ttftMs: 0, totalMs: 0, tokens: 0, error: (await response.text()).slice(0, 200) };
@@ -130,7 +140,14 @@ async function oneStream(cookie: string, i: number, signal: AbortSignal): Promis
     }
     // The fake's tokens arrive as at least one delta each (the SDK may merge none, split none).
     const ok = finished && !error && tokens >= TOKENS;
-    return { ok, status, ttftMs, totalMs: performance.now() - start, tokens, error: error ?? (ok ? undefined : `finished ${finished}, ${tokens}/${TOKENS} tokens`) };
+    return {
+      ok,
+      status,
+      ttftMs,
+      totalMs: performance.now() - start,
+      tokens,
+      error: error ?? (ok ? undefined : `finished ${finished}, ${tokens}/${TOKENS} tokens`),
+    };
   } catch (e) {
     return { ok: false, status, ttftMs: 0, totalMs: performance.now() - start, tokens: 0, error: String(e).slice(0, 200) };
   }

@@ -57,7 +57,10 @@ try {
 
   const open = await measureWindow(page);
   await link.click();
-  await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Messages"] > article').length >= n, stored.messages.length, { polling: "raf", timeout: 60_000 });
+  await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Messages"] > article').length >= n, stored.messages.length, {
+    polling: "raf",
+    timeout: 60_000,
+  });
   const opened = await open.stop();
   const settle = await measureWindow(page);
   await page.waitForTimeout(2000); // lazy highlighting of the code blocks
@@ -77,9 +80,15 @@ try {
   await context.close();
 
   const row = (name: string, f: MainThreadFigures) =>
-    console.log(`  ${name.padEnd(44)} ${fmt(f.wallMs, 0).padStart(8)} ${fmt(f.scriptMs, 0).padStart(9)} ${fmt(f.busyMs, 0).padStart(8)} ${fmt(f.layoutMs, 0).padStart(12)} ${fmt(f.longestTaskMs, 0).padStart(8)} ${String(f.tasksOver50).padStart(6)}`);
-  console.log(`Long conversation: ${stored.messages.length} stored messages (every 10th answer has a code block), production build in Chromium`);
-  console.log(`  ${"".padEnd(44)} ${"wall ms".padStart(8)} ${"script ms".padStart(9)} ${"busy ms".padStart(8)} ${"style+layout".padStart(12)} ${"longest".padStart(8)} ${">50ms".padStart(6)}`);
+    console.log(
+      `  ${name.padEnd(44)} ${fmt(f.wallMs, 0).padStart(8)} ${fmt(f.scriptMs, 0).padStart(9)} ${fmt(f.busyMs, 0).padStart(8)} ${fmt(f.layoutMs, 0).padStart(12)} ${fmt(f.longestTaskMs, 0).padStart(8)} ${String(f.tasksOver50).padStart(6)}`,
+    );
+  console.log(
+    `Long conversation: ${stored.messages.length} stored messages (every 10th answer has a code block), production build in Chromium`,
+  );
+  console.log(
+    `  ${"".padEnd(44)} ${"wall ms".padStart(8)} ${"script ms".padStart(9)} ${"busy ms".padStart(8)} ${"style+layout".padStart(12)} ${"longest".padStart(8)} ${">50ms".padStart(6)}`,
+  );
   row("open (click → all messages in the page)", opened);
   row("then 2 s more (highlighting settles)", settled);
   row(`scroll bottom → top (wheel; reached top: ${atTop === 0 ? "yes" : "no"})`, scrolled);

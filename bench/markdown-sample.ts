@@ -15,7 +15,11 @@ export function markdownAnswer(tokens: number): string {
         `- first, validate the input (${i} fields)\n- then save the message\n  - nested detail ${i}\n- finally, stream the answer\n\n` +
         `1. Open the page\n2. Type a question\n3. Read the answer as it streams\n\n` +
         `| Option | Default | Meaning |\n|---|---|---|\n| \`maxTokens\` | ${1024 + i} | longest answer |\n| \`temperature\` | 0.6 | randomness |\n| \`model\` | llama-${i} | who answers |\n\n` +
-        "```" + lang + "\n" + codeSample(lang, i) + "\n```\n\n" +
+        "```" +
+        lang +
+        "\n" +
+        codeSample(lang, i) +
+        "\n```\n\n" +
         `> Note ${i}: a quoted remark with \`code\` and a [link](https://example.com/${i}).\n\n`,
     );
   }

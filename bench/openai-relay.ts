@@ -9,7 +9,19 @@
  *   npm run bench:openai            RUNS=20 TOKENS=2000 RATE=5000 DEV=0
  */
 import { startPacedUpstream } from "./paced-upstream";
-import { fakeTokens, fmt, uiFakeTokens, isWorkersAiToken, median, newIdentity, percentile, startPreviewStack, startStack, timeStream, type StreamSample } from "./stack";
+import {
+  fakeTokens,
+  fmt,
+  uiFakeTokens,
+  isWorkersAiToken,
+  median,
+  newIdentity,
+  percentile,
+  startPreviewStack,
+  startStack,
+  timeStream,
+  type StreamSample,
+} from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const TOKENS = Number(process.env.TOKENS ?? 2000);
@@ -20,23 +32,40 @@ const WARMUP = 3;
 const PORT = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 50 : 5196;
 
 /** A chat.completion.chunk carrying text (the first one also names the role). */
-const isOpenAiContent = (line: string) => (line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') ? fakeTokens(line) : 0);
+const isOpenAiContent = (line: string) =>
+  line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') ? fakeTokens(line) : 0;
 
 /** A person (cookie) and an API key of theirs: each has their own rate-limit bucket and budget. */
 async function person(app: string) {
   const cookie = await newIdentity(app);
-  const response = await fetch(`${app}/api/keys`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });
+  const response = await fetch(`${app}/api/keys`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench" }),
+  });
   if (response.status !== 201) throw new Error(`Could not create a key: HTTP ${response.status} ${await response.text()}`);
   return { cookie, key: ((await response.json()) as { key: string }).key };
 }
 
 let conversation = 0;
 const direct = (url: string) =>
-  timeStream(`${url}/run/${MODEL}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }) }, isWorkersAiToken);
+  timeStream(
+    `${url}/run/${MODEL}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
+    },
+    isWorkersAiToken,
+  );
 const viaV1 = (app: string, key: string) =>
   timeStream(
     `${app}/v1/chat/completions`,
-    { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }) },
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
+    },
     isOpenAiContent,
   );
 const viaChat = (app: string, cookie: string) => {
@@ -46,7 +75,12 @@ const viaChat = (app: string, cookie: string) => {
     {
       method: "POST",
       headers: { "content-type": "application/json", cookie },
-      body: JSON.stringify({ id: `oairelay${String(i).padStart(4, "0")}xxxxxxxxxx`, messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }], model: MODEL, maxTokens: TOKENS }),
+      body: JSON.stringify({
+        id: `oairelay${String(i).padStart(4, "0")}xxxxxxxxxx`,
+        messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }],
+        model: MODEL,
+        maxTokens: TOKENS,
+      }),
     },
     uiFakeTokens,
   );
@@ -87,7 +121,13 @@ const timed = async (url: string, init?: RequestInit) => {
 };
 
 const row = (name: string, s: StreamSample[]) =>
-  `  ${name.padEnd(40)} ${fmt(median(s.map((x) => x.ttftMs)), 2).padStart(9)} ${fmt(percentile(s.map((x) => x.ttftMs), 90), 2).padStart(9)} ${fmt(median(s.map(tps)), 0).padStart(10)}`;
+  `  ${name.padEnd(40)} ${fmt(median(s.map((x) => x.ttftMs)), 2).padStart(9)} ${fmt(
+    percentile(
+      s.map((x) => x.ttftMs),
+      90,
+    ),
+    2,
+  ).padStart(9)} ${fmt(median(s.map(tps)), 0).padStart(10)}`;
 
 function report(title: string, r: Awaited<ReturnType<typeof measure>>) {
   console.log(`\n${title}: ${TOKENS}-token answers, upstream paced at ${RATE} tokens/s, ${RUNS} runs each (after ${WARMUP} warm-up)`);
@@ -96,18 +136,27 @@ function report(title: string, r: Awaited<ReturnType<typeof measure>>) {
   console.log(row("POST /v1/chat/completions (stream)", r.v));
   console.log(row("POST /api/chat (UI message stream)", r.ch));
   const base = { ttft: median(r.d.map((x) => x.ttftMs)), tps: median(r.d.map(tps)) };
-  for (const [name, s] of [["/v1/chat/completions", r.v], ["/api/chat", r.ch]] as const) {
+  for (const [name, s] of [
+    ["/v1/chat/completions", r.v],
+    ["/api/chat", r.ch],
+  ] as const) {
     const overhead = median(s.map((x) => x.ttftMs)) - base.ttft;
     const ratio = median(s.map(tps)) / base.tps;
-    console.log(`  ${name.padEnd(22)} first-token overhead (p50) ${fmt(overhead, 2).padStart(6)} ms ${overhead <= 5 ? "MET" : "NOT MET"} (≤ 5)   throughput ratio ${fmt(ratio, 3)} ${ratio >= 0.95 ? "MET" : "NOT MET"} (≥ 0.95)`);
+    console.log(
+      `  ${name.padEnd(22)} first-token overhead (p50) ${fmt(overhead, 2).padStart(6)} ms ${overhead <= 5 ? "MET" : "NOT MET"} (≤ 5)   throughput ratio ${fmt(ratio, 3)} ${ratio >= 0.95 ? "MET" : "NOT MET"} (≥ 0.95)`,
+    );
   }
   const [a, w, k] = [median(r.probes.asset), median(r.probes.worker), median(r.probes.key)];
   const first = median(r.v.map((x) => x.ttftMs));
   console.log(`  Where /v1's first token goes (p50 of ${RUNS} requests each):`);
   console.log(`    ${"the HTTP front end, a static file (GET /favicon.svg)".padEnd(58)} ${fmt(a, 2).padStart(7)} ms`);
-  console.log(`    ${"+ the Worker, a malformed key refused (GET /v1/models)".padEnd(58)} ${fmt(w, 2).padStart(7)} ms   (+${fmt(w - a, 2)})`);
+  console.log(
+    `    ${"+ the Worker, a malformed key refused (GET /v1/models)".padEnd(58)} ${fmt(w, 2).padStart(7)} ms   (+${fmt(w - a, 2)})`,
+  );
   console.log(`    ${"+ the key lookup in the ApiKeys Durable Object".padEnd(58)} ${fmt(k, 2).padStart(7)} ms   (+${fmt(k - w, 2)})`);
-  console.log(`    ${"+ rate limit and budget, the model call, the first chunk".padEnd(58)} ${fmt(first, 2).padStart(7)} ms   (+${fmt(first - k, 2)}; upstream alone ${fmt(base.ttft, 2)})`);
+  console.log(
+    `    ${"+ rate limit and budget, the model call, the first chunk".padEnd(58)} ${fmt(first, 2).padStart(7)} ms   (+${fmt(first - k, 2)}; upstream alone ${fmt(base.ttft, 2)})`,
+  );
 }
 
 const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RATE });

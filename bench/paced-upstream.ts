@@ -13,7 +13,8 @@ export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond
     req.resume();
     req.on("end", () => {
       if (req.method !== "POST" || !/\/ai\/run\//.test(req.url ?? "")) {
-        if (req.url === "/local/status") return res.writeHead(200, { "content-type": "application/json" }).end('{"ready":true,"textModel":"paced-upstream"}');
+        if (req.url === "/local/status")
+          return res.writeHead(200, { "content-type": "application/json" }).end('{"ready":true,"textModel":"paced-upstream"}');
         return res.writeHead(404).end();
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });

@@ -50,7 +50,11 @@ const direct = (upstream: string) =>
     fakeTokens,
   );
 const tps = (s: StreamSample) => s.tokens / ((s.totalMs - s.ttftMs) / 1000);
-const load = () => execSync("uptime").toString().trim().replace(/^.*load average/, "load average");
+const load = () =>
+  execSync("uptime")
+    .toString()
+    .trim()
+    .replace(/^.*load average/, "load average");
 
 const bundle = await build({
   entryPoints: ["bench/relay-anatomy.worker.ts"],
@@ -71,17 +75,17 @@ burst.setScript({ tokens: TOKENS, tokensPerSecond: 0 });
 // The v4-style options @cloudflare/vite-plugin also passes through convertV4MiniflareOptions.
 const mf = new Miniflare(
   convertV4MiniflareOptions({
-  host: "127.0.0.1",
-  port: PORTS.worker,
-  workers: [
-    {
-      name: "relay-anatomy",
-      modules: [{ type: "ESModule", path: "worker.mjs", contents: bundle.outputFiles[0].text }],
-      compatibilityDate: "2026-10-12",
-      compatibilityFlags: ["nodejs_compat", "enable_request_signal"],
-      bindings: { paced: paced.url, burst: burst.url },
-    },
-  ],
+    host: "127.0.0.1",
+    port: PORTS.worker,
+    workers: [
+      {
+        name: "relay-anatomy",
+        modules: [{ type: "ESModule", path: "worker.mjs", contents: bundle.outputFiles[0].text }],
+        compatibilityDate: "2026-10-12",
+        compatibilityFlags: ["nodejs_compat", "enable_request_signal"],
+        bindings: { paced: paced.url, burst: burst.url },
+      },
+    ],
   }),
 );
 
@@ -119,11 +123,14 @@ try {
         const run = [await direct(upstreamUrl)];
         for (const [route] of LAYERS) run.push(await timeStream(`${base}/${route}?tokens=${TOKENS}&upstream=${kind}`, {}, fakeTokens));
         for (const [j, s] of run.entries()) {
-          if (s.tokens !== TOKENS) throw new Error(`${kind} ${j === 0 ? "upstream" : `layer ${LAYERS[j - 1][0]}`}: ${s.tokens} of ${TOKENS} tokens`);
+          if (s.tokens !== TOKENS)
+            throw new Error(`${kind} ${j === 0 ? "upstream" : `layer ${LAYERS[j - 1][0]}`}: ${s.tokens} of ${TOKENS} tokens`);
           if (i >= WARMUP) samples[j].push(s);
         }
       }
-      results[kind].push(samples.map((s) => ({ ttft: median(s.map((x) => x.ttftMs)), tps: median(s.map(tps)), events: median(s.map((x) => x.events)) })));
+      results[kind].push(
+        samples.map((s) => ({ ttft: median(s.map((x) => x.ttftMs)), tps: median(s.map(tps)), events: median(s.map((x) => x.events)) })),
+      );
     }
     // In the isolate, no sockets: a layer's CPU time per token, and one stream stage's.
     const mem: number[][] = LAYERS.map(() => []);
@@ -157,7 +164,9 @@ for (const kind of ["paced", "burst"] as const) {
   const up = { ttft: med(0, "ttft"), tps: med(0, "tps") };
   const title = kind === "paced" ? `Upstream paced at ${RATE} tokens/s` : `Upstream sends all ${TOKENS} tokens at once (e2e fake, unpaced)`;
   console.log(`\n${title}: medians of ${REPEATS} repeat medians (each of ${RUNS} runs); per-repeat tokens/s in brackets`);
-  console.log(`  ${"".padEnd(56)} ${"TTFT ms".padStart(8)} ${"+ms".padStart(6)} ${"tokens/s".padStart(9)} ${"ratio".padStart(6)} ${"µs/token".padStart(9)} ${"+µs".padStart(6)} ${"events".padStart(6)}`);
+  console.log(
+    `  ${"".padEnd(56)} ${"TTFT ms".padStart(8)} ${"+ms".padStart(6)} ${"tokens/s".padStart(9)} ${"ratio".padStart(6)} ${"µs/token".padStart(9)} ${"+µs".padStart(6)} ${"events".padStart(6)}`,
+  );
   let previous = 1e6 / up.tps;
   const line = (j: number, name: string) => {
     const t = med(j, "tps");
@@ -176,17 +185,25 @@ for (const kind of ["paced", "burst"] as const) {
   const us = (ms: number) => (ms * 1000) / TOKENS;
   const med = (reps: number[][], j: number) => median(reps.map((r) => r[j]));
   console.log(`\nIn the isolate, upstream held in memory (one SSE event per chunk), answer read inside the Worker: CPU per token`);
-  console.log(`  ${"".padEnd(56)} ${"workerd µs/token".padStart(17)} ${"+µs".padStart(6)} ${"Node µs/token".padStart(14)} ${"+µs".padStart(6)}`);
+  console.log(
+    `  ${"".padEnd(56)} ${"workerd µs/token".padStart(17)} ${"+µs".padStart(6)} ${"Node µs/token".padStart(14)} ${"+µs".padStart(6)}`,
+  );
   let pw = 0;
   let pn = 0;
   LAYERS.forEach(([route, name], j) => {
     const w = us(med(memory.workerd, j));
     const n = us(med(memory.node, j));
-    console.log(`  ${`${route}. ${name}`.padEnd(56)} ${fmt(w, 1).padStart(17)} ${(j ? fmt(w - pw, 1) : "").padStart(6)} ${fmt(n, 1).padStart(14)} ${(j ? fmt(n - pn, 1) : "").padStart(6)}`);
+    console.log(
+      `  ${`${route}. ${name}`.padEnd(56)} ${fmt(w, 1).padStart(17)} ${(j ? fmt(w - pw, 1) : "").padStart(6)} ${fmt(n, 1).padStart(14)} ${(j ? fmt(n - pn, 1) : "").padStart(6)}`,
+    );
     pw = w;
     pn = n;
   });
   const h0 = us(med(memory.hops, 0));
-  console.log(`  One identity TransformStream stage in workerd, per chunk: ${HOPS.slice(1).map((n, k) => `${n} stages +${fmt((us(med(memory.hops, k + 1)) - h0) / n, 1)} µs`).join(", ")} (0 stages: ${fmt(h0, 1)} µs/token)`);
+  console.log(
+    `  One identity TransformStream stage in workerd, per chunk: ${HOPS.slice(1)
+      .map((n, k) => `${n} stages +${fmt((us(med(memory.hops, k + 1)) - h0) / n, 1)} µs`)
+      .join(", ")} (0 stages: ${fmt(h0, 1)} µs/token)`,
+  );
 }
 console.log(`\n+ms: TTFT over the upstream's; µs/token: 1e6 / tokens/s; +µs: over the layer above; ${load()}`);

@@ -36,7 +36,8 @@ interface Source {
   fetch: typeof fetch;
 }
 
-const rawModel = (source: Source) => createWorkersAI({ binding: createRestBinding({ baseUrl: source.url, fetch: source.fetch }) as unknown as Ai })(MODEL);
+const rawModel = (source: Source) =>
+  createWorkersAI({ binding: createRestBinding({ baseUrl: source.url, fetch: source.fetch }) as unknown as Ai })(MODEL);
 
 const upstreamFetch = (source: Source, maxTokens: number) =>
   source.fetch(`${source.url}/run/${MODEL}`, {
@@ -68,19 +69,43 @@ export async function layer(route: string, source: Source, maxTokens: number, re
     }
     case "5": {
       const giveUp = new AbortController();
-      const result = streamText({ model: rawModel(source), messages, maxOutputTokens: maxTokens, maxRetries: 0, abortSignal: giveUp.signal });
-      return createUIMessageStreamResponse({ stream: toUIMessageStream({ stream: guardModelStream(result.stream, giveUp), originalMessages: history }) });
+      const result = streamText({
+        model: rawModel(source),
+        messages,
+        maxOutputTokens: maxTokens,
+        maxRetries: 0,
+        abortSignal: giveUp.signal,
+      });
+      return createUIMessageStreamResponse({
+        stream: toUIMessageStream({ stream: guardModelStream(result.stream, giveUp), originalMessages: history }),
+      });
     }
     case "5p": {
       const giveUp = new AbortController();
-      const result = streamText({ model: rawModel(source), messages, maxOutputTokens: maxTokens, maxRetries: 0, abortSignal: giveUp.signal });
-      return createUIMessageStreamResponse({ stream: toUIMessageStream({ stream: guardPerPiece(result.stream, giveUp), originalMessages: history }) });
+      const result = streamText({
+        model: rawModel(source),
+        messages,
+        maxOutputTokens: maxTokens,
+        maxRetries: 0,
+        abortSignal: giveUp.signal,
+      });
+      return createUIMessageStreamResponse({
+        stream: toUIMessageStream({ stream: guardPerPiece(result.stream, giveUp), originalMessages: history }),
+      });
     }
     case "6": {
       const giveUp = new AbortController();
       const backend = resolveAiBackend({ WORKERS_AI_REST_URL: source.url }, source.fetch);
-      const result = streamText({ model: chatModelFor(backend, MODEL), messages, maxOutputTokens: maxTokens, maxRetries: 0, abortSignal: giveUp.signal });
-      return createUIMessageStreamResponse({ stream: toUIMessageStream({ stream: guardModelStream(result.stream, giveUp), originalMessages: history }) });
+      const result = streamText({
+        model: chatModelFor(backend, MODEL),
+        messages,
+        maxOutputTokens: maxTokens,
+        maxRetries: 0,
+        abortSignal: giveUp.signal,
+      });
+      return createUIMessageStreamResponse({
+        stream: toUIMessageStream({ stream: guardModelStream(result.stream, giveUp), originalMessages: history }),
+      });
     }
     case "7": {
       const backend = resolveAiBackend({ WORKERS_AI_REST_URL: source.url }, source.fetch);
@@ -161,7 +186,10 @@ function memoryStream(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
 
 export const memorySource = (tokens: number): Source => {
   const chunks = memoryChunks(tokens);
-  return { url: "http://memory.invalid/ai", fetch: (async () => new Response(memoryStream(chunks), { headers: sse })) as unknown as typeof fetch };
+  return {
+    url: "http://memory.invalid/ai",
+    fetch: (async () => new Response(memoryStream(chunks), { headers: sse })) as unknown as typeof fetch,
+  };
 };
 
 /** Reads a body to its end inside the isolate; counts tokens as the client would. */

@@ -16,7 +16,17 @@ import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { startPacedUpstream } from "./paced-upstream";
-import { fakeTokens, fmt, uiFakeTokens, isWorkersAiToken, median, newIdentity, startPreviewStack, timeStream, type StreamSample } from "./stack";
+import {
+  fakeTokens,
+  fmt,
+  uiFakeTokens,
+  isWorkersAiToken,
+  median,
+  newIdentity,
+  startPreviewStack,
+  timeStream,
+  type StreamSample,
+} from "./stack";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const ANSWERS = Number(process.env.ANSWERS ?? 10);
@@ -25,7 +35,11 @@ const RATE = Number(process.env.RATE ?? 5000);
 const WARMUP = 3;
 const MODEL = "@cf/meta/llama-3.2-1b-instruct";
 const BASE_PORT = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 60 : 5260;
-const load = () => execSync("uptime").toString().trim().replace(/^.*load average/, "load average");
+const load = () =>
+  execSync("uptime")
+    .toString()
+    .trim()
+    .replace(/^.*load average/, "load average");
 
 /** Seconds of CPU workerd `pid` has used, all threads (utime + stime, in clock ticks). */
 function cpuSeconds(pid: number): number {
@@ -37,7 +51,11 @@ function cpuSeconds(pid: number): number {
 
 /** workerd processes under `root` (any depth). */
 function workerdUnder(root: number): number[] {
-  const rows = execSync("ps -eo pid=,ppid=,comm=").toString().trim().split("\n").map((line) => line.trim().split(/\s+/));
+  const rows = execSync("ps -eo pid=,ppid=,comm=")
+    .toString()
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/));
   const children = new Map<number, number[]>();
   for (const [pid, ppid] of rows) children.set(Number(ppid), [...(children.get(Number(ppid)) ?? []), Number(pid)]);
   const found: number[] = [];
@@ -53,7 +71,12 @@ function workerdUnder(root: number): number[] {
 
 const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RATE });
 const runBody = JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS });
-const direct = () => timeStream(`${upstream.url}/run/${MODEL}`, { method: "POST", headers: { "content-type": "application/json" }, body: runBody }, isWorkersAiToken);
+const direct = () =>
+  timeStream(
+    `${upstream.url}/run/${MODEL}`,
+    { method: "POST", headers: { "content-type": "application/json" }, body: runBody },
+    isWorkersAiToken,
+  );
 
 // The raw pass-through: a Worker that only fetches the upstream and returns its body.
 const passThrough = new Miniflare(
@@ -93,13 +116,23 @@ interface Variant {
 /** A person with an API key; a fresh one before the 30-a-minute rate limit. */
 async function person(app: string) {
   const cookie = await newIdentity(app);
-  const response = await fetch(`${app}/api/keys`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });
+  const response = await fetch(`${app}/api/keys`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench" }),
+  });
   if (response.status !== 201) throw new Error(`Could not create a key: HTTP ${response.status} ${await response.text()}`);
   return { cookie, key: ((await response.json()) as { key: string }).key, used: 0 };
 }
 
 // Every budget off and guests unlimited: the bench makes many people and answers; the ledger still reserves and settles each.
-const stackEnv = { WORKERS_AI_REST_URL: upstream.url, GUESTS_PER_ADDRESS_PER_HOUR: "100000", GUEST_DAILY_NEURONS: "0", ACCOUNT_DAILY_NEURONS: "0", GLOBAL_DAILY_NEURONS: "0" };
+const stackEnv = {
+  WORKERS_AI_REST_URL: upstream.url,
+  GUESTS_PER_ADDRESS_PER_HOUR: "100000",
+  GUEST_DAILY_NEURONS: "0",
+  ACCOUNT_DAILY_NEURONS: "0",
+  GLOBAL_DAILY_NEURONS: "0",
+};
 async function startVariant(name: string, port: number, cwd?: string): Promise<Variant> {
   const before = new Set(workerdUnder(process.pid));
   const stack = await startPreviewStack({ port, env: stackEnv, cwd });
@@ -119,13 +152,22 @@ async function answer(variant: Variant, route: "chat" | "v1"): Promise<StreamSam
           {
             method: "POST",
             headers: { "content-type": "application/json", cookie: variant.person.cookie },
-            body: JSON.stringify({ id: `cpu${String(i).padStart(5, "0")}xxxxxxxxxxxxxx`, messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }], model: MODEL, maxTokens: TOKENS }),
+            body: JSON.stringify({
+              id: `cpu${String(i).padStart(5, "0")}xxxxxxxxxxxxxx`,
+              messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }],
+              model: MODEL,
+              maxTokens: TOKENS,
+            }),
           },
           uiFakeTokens,
         )
       : await timeStream(
           `${variant.app}/v1/chat/completions`,
-          { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${variant.person.key}` }, body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }) },
+          {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${variant.person.key}` },
+            body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
+          },
           (line) => (line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') ? fakeTokens(line) : 0),
         );
   return sample;
@@ -150,12 +192,15 @@ async function measure(name: string, pid: number, one: () => Promise<StreamSampl
   const before = cpuSeconds(pid);
   for (let i = 0; i < ANSWERS; i++) samples.push(await one());
   const cpuMs = ((cpuSeconds(pid) - before) * 1000) / ANSWERS;
-  for (const s of samples) if (s.tokens !== TOKENS && !name.includes("upstream")) throw new Error(`${name}: ${s.tokens} of ${TOKENS} tokens`);
+  for (const s of samples)
+    if (s.tokens !== TOKENS && !name.includes("upstream")) throw new Error(`${name}: ${s.tokens} of ${TOKENS} tokens`);
   record(name, cpuMs, samples);
 }
 
 const variants: Variant[] = [];
-console.log(`Relay CPU: ${TOKENS}-token answers, upstream paced at ${RATE} tokens/s, ${ROUNDS} rounds of ${ANSWERS} answers per row (after ${WARMUP} warm-up); ${load()}`);
+console.log(
+  `Relay CPU: ${TOKENS}-token answers, upstream paced at ${RATE} tokens/s, ${ROUNDS} rounds of ${ANSWERS} answers per row (after ${WARMUP} warm-up); ${load()}`,
+);
 try {
   variants.push(await startVariant("this build", BASE_PORT + 1));
   if (process.env.BASELINE_DIR) variants.push(await startVariant("baseline", BASE_PORT + 2, process.env.BASELINE_DIR));
@@ -180,7 +225,9 @@ const base = series.get("upstream read directly")!;
 const baseTtft = median(base.ttft);
 const baseTps = median(base.tps);
 const per1000 = (ms: number) => (ms * 1000) / TOKENS;
-console.log(`\n  ${"".padEnd(40)} ${"CPU ms/1k tok".padStart(14)} ${"(rounds)".padEnd(20)} ${"TTFT p50".padStart(9)} ${"+ms".padStart(7)} ${"tokens/s".padStart(9)} ${"ratio".padStart(6)} ${"events".padStart(7)}`);
+console.log(
+  `\n  ${"".padEnd(40)} ${"CPU ms/1k tok".padStart(14)} ${"(rounds)".padEnd(20)} ${"TTFT p50".padStart(9)} ${"+ms".padStart(7)} ${"tokens/s".padStart(9)} ${"ratio".padStart(6)} ${"events".padStart(7)}`,
+);
 for (const [name, s] of series) {
   const cpu = per1000(median(s.cpuMs));
   const ttft = median(s.ttft);
@@ -189,4 +236,6 @@ for (const [name, s] of series) {
     `  ${name.padEnd(40)} ${fmt(cpu, 1).padStart(14)} ${`[${s.cpuMs.map((x) => fmt(per1000(x), 0)).join(" ")}]`.padEnd(20)} ${fmt(ttft, 2).padStart(9)} ${fmt(ttft - baseTtft, 2).padStart(7)} ${fmt(rate, 0).padStart(9)} ${fmt(rate / baseTps, 3).padStart(6)} ${fmt(median(s.events), 0).padStart(7)}`,
   );
 }
-console.log(`\nCPU: workerd's user + system time over each row's answers, per ${TOKENS.toLocaleString("en-US")} tokens (median of rounds; each round's in brackets). "upstream read directly" is the idle floor of the pass-through's workerd. events: lines with tokens the client read (fewer than tokens when events merged). ${load()}`);
+console.log(
+  `\nCPU: workerd's user + system time over each row's answers, per ${TOKENS.toLocaleString("en-US")} tokens (median of rounds; each round's in brackets). "upstream read directly" is the idle floor of the pass-through's workerd. events: lines with tokens the client read (fewer than tokens when events merged). ${load()}`,
+);

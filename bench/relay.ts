@@ -11,7 +11,18 @@
  */
 import { startFakeWorkersAi } from "../e2e/support/fake-workers-ai";
 import { startPacedUpstream } from "./paced-upstream";
-import { fmt, uiFakeTokens, isWorkersAiToken, median, newIdentity, percentile, startPreviewStack, startStack, timeStream, type StreamSample } from "./stack";
+import {
+  fmt,
+  uiFakeTokens,
+  isWorkersAiToken,
+  median,
+  newIdentity,
+  percentile,
+  startPreviewStack,
+  startStack,
+  timeStream,
+  type StreamSample,
+} from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const TOKENS = Number(process.env.TOKENS ?? 2000);
@@ -27,7 +38,11 @@ let conversation = 0;
 const direct = (url: string) =>
   timeStream(
     `${url}/run/${MODEL}`,
-    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }) },
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
+    },
     isWorkersAiToken,
   );
 const viaWorker = (app: string, cookie: string) => {
@@ -106,7 +121,13 @@ async function capacity(start: (upstreamUrl: string) => Promise<Stack>) {
 }
 
 const row = (name: string, s: StreamSample[]) =>
-  `  ${name.padEnd(34)} ${fmt(median(s.map((x) => x.ttftMs)), 2).padStart(9)} ${fmt(percentile(s.map((x) => x.ttftMs), 90), 2).padStart(9)} ${fmt(median(s.map(tps)), 0).padStart(10)}`;
+  `  ${name.padEnd(34)} ${fmt(median(s.map((x) => x.ttftMs)), 2).padStart(9)} ${fmt(
+    percentile(
+      s.map((x) => x.ttftMs),
+      90,
+    ),
+    2,
+  ).padStart(9)} ${fmt(median(s.map(tps)), 0).padStart(10)}`;
 
 function report(title: string, front: string, r: Awaited<ReturnType<typeof relay>>, c: Awaited<ReturnType<typeof capacity>>) {
   const { d, w, probes } = r;
@@ -122,7 +143,9 @@ function report(title: string, front: string, r: Awaited<ReturnType<typeof relay
   console.log(`  Where a request's time goes (p50 of ${RUNS} requests each):`);
   console.log(`    ${`${front}, a static file (GET /favicon.svg)`.padEnd(56)} ${fmt(a, 2).padStart(7)} ms`);
   console.log(`    ${"+ the Worker: Hono, identity HMAC (404 route)".padEnd(56)} ${fmt(wk, 2).padStart(7)} ms   (+${fmt(wk - a, 2)})`);
-  console.log(`    ${"+ one Durable Object read (GET /api/conversations/:id)".padEnd(56)} ${fmt(st, 2).padStart(7)} ms   (+${fmt(st - wk, 2)})`);
+  console.log(
+    `    ${"+ one Durable Object read (GET /api/conversations/:id)".padEnd(56)} ${fmt(st, 2).padStart(7)} ms   (+${fmt(st - wk, 2)})`,
+  );
   console.log(`  Relay capacity: upstream sends all ${TOKENS} tokens at once (e2e fake, unpaced), 10 runs`);
   console.log(row("upstream read directly", c.bd));
   console.log(row("through the Worker", c.bw));
@@ -133,7 +156,9 @@ try {
   // One stack at a time: on 2 cores a second idle stack would still take its share.
   const devStack = await startStack({ port: 5182 + OFFSET, enginePort: 8882 + OFFSET, env: { WORKERS_AI_REST_URL: upstream.url } });
   const dev = await relay(devStack, upstream.url).finally(() => devStack.stop());
-  const devCapacity = await capacity((url) => startStack({ port: 5183 + OFFSET, enginePort: 8883 + OFFSET, env: { WORKERS_AI_REST_URL: url } }));
+  const devCapacity = await capacity((url) =>
+    startStack({ port: 5183 + OFFSET, enginePort: 8883 + OFFSET, env: { WORKERS_AI_REST_URL: url } }),
+  );
   const previewStack = await startPreviewStack({ port: 5190 + OFFSET, env: { WORKERS_AI_REST_URL: upstream.url } });
   const built = await relay(previewStack, upstream.url).finally(() => previewStack.stop());
   const builtCapacity = await capacity((url) => startPreviewStack({ port: 5191 + OFFSET, env: { WORKERS_AI_REST_URL: url } }));

@@ -9,7 +9,15 @@
  *   npm run bench:render          SIZES=2000,4000,8000 RATE=200
  */
 import { startFakeWorkersAi } from "../e2e/support/fake-workers-ai";
-import { ensureAppBuilt, ensurePagesBuilt, launchChromium, measureWindow, observeLongTasks, serveBuilt, type MainThreadFigures } from "./browser";
+import {
+  ensureAppBuilt,
+  ensurePagesBuilt,
+  launchChromium,
+  measureWindow,
+  observeLongTasks,
+  serveBuilt,
+  type MainThreadFigures,
+} from "./browser";
 import { markdownAnswer } from "./markdown-sample";
 import { fmt, startStack } from "./stack";
 
@@ -37,7 +45,9 @@ async function chatPage(tokens: number): Promise<MainThreadFigures> {
   await composer.fill("Write it all.");
   await composer.press("Enter");
   await page.waitForFunction(
-    () => document.querySelector('[aria-label="Messages"]')?.getAttribute("aria-busy") === "false" && document.querySelector('article[aria-label="Assistant"]'),
+    () =>
+      document.querySelector('[aria-label="Messages"]')?.getAttribute("aria-busy") === "false" &&
+      document.querySelector('article[aria-label="Assistant"]'),
     undefined,
     { timeout: (tokens / RATE) * 3000 + 60_000, polling: 250 },
   );
@@ -74,7 +84,9 @@ try {
     results.push({ tokens, app, naive });
   }
   console.log(`Streaming render in Chromium: markdown answers streamed at ${RATE} tokens/s (4-character tokens), one run each`);
-  console.log(`  ${"page".padEnd(34)} ${"tokens".padStart(6)} ${"wall s".padStart(7)} ${"busy ms".padStart(8)} ${"script ms".padStart(9)} ${"style+layout".padStart(12)} ${"longest".padStart(8)} ${">50ms".padStart(6)}`);
+  console.log(
+    `  ${"page".padEnd(34)} ${"tokens".padStart(6)} ${"wall s".padStart(7)} ${"busy ms".padStart(8)} ${"script ms".padStart(9)} ${"style+layout".padStart(12)} ${"longest".padStart(8)} ${">50ms".padStart(6)}`,
+  );
   const row = (name: string, tokens: number, f: MainThreadFigures) =>
     console.log(
       `  ${name.padEnd(34)} ${String(tokens).padStart(6)} ${fmt(f.wallMs / 1000).padStart(7)} ${fmt(f.busyMs, 0).padStart(8)} ${fmt(f.scriptMs, 0).padStart(9)} ${fmt(f.layoutMs, 0).padStart(12)} ${fmt(f.longestTaskMs, 0).padStart(8)} ${String(f.tasksOver50).padStart(6)}`,
@@ -86,9 +98,13 @@ try {
       .slice(1)
       .map((r, i) => `${results[i].tokens}→${r.tokens}: ×${fmt(pick(r).scriptMs / pick(results[i]).scriptMs, 2)}`)
       .join(", ");
-  console.log(`  scripting growth per doubling (linear ≈ ×2, quadratic ≈ ×4): chat page ${growth((r) => r.app)}; naive ${growth((r) => r.naive)}`);
+  console.log(
+    `  scripting growth per doubling (linear ≈ ×2, quadratic ≈ ×4): chat page ${growth((r) => r.app)}; naive ${growth((r) => r.naive)}`,
+  );
   const worst = Math.max(...results.map((r) => r.app.longestTaskMs));
-  console.log(`  chat page longest task ${fmt(worst, 0)} ms: target no task over 50 ms   ${results.every((r) => r.app.tasksOver50 === 0) ? "MET" : "NOT MET"}`);
+  console.log(
+    `  chat page longest task ${fmt(worst, 0)} ms: target no task over 50 ms   ${results.every((r) => r.app.tasksOver50 === 0) ? "MET" : "NOT MET"}`,
+  );
 } finally {
   await browser.close();
   await site.close();

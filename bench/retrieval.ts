@@ -34,11 +34,25 @@ const PORT = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 60 
 
 // A deterministic generator, so every run builds the same documents.
 let seed = 42;
-const rand = () => ((seed = Math.imul(seed ^ (seed >>> 13), 0x5bd1e995) >>> 0) / 2 ** 32);
+const rand = () => (seed = Math.imul(seed ^ (seed >>> 13), 0x5bd1e995) >>> 0) / 2 ** 32;
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-const WORDS = "harbour tide ship weather season crew cargo dock pier lantern rope sail anchor storm fog gull net deck mast keel hull wave current shore reef buoy chart compass signal bell".split(" ");
+const WORDS =
+  "harbour tide ship weather season crew cargo dock pier lantern rope sail anchor storm fog gull net deck mast keel hull wave current shore reef buoy chart compass signal bell".split(
+    " ",
+  );
 const filler = () => Array.from({ length: 22 }, () => pick(WORDS)).join(" ") + ".";
-const THINGS = ["vault code", "ferry captain", "lighthouse keeper", "harbour fee", "signal colour", "dock number", "cargo weight", "bell count", "net length", "crew size"];
+const THINGS = [
+  "vault code",
+  "ferry captain",
+  "lighthouse keeper",
+  "harbour fee",
+  "signal colour",
+  "dock number",
+  "cargo weight",
+  "bell count",
+  "net length",
+  "crew size",
+];
 const PLACES = ["Arden", "Brisk", "Calder", "Dunmore", "Elsby", "Fenwick", "Garth", "Holm", "Islay", "Jura"];
 
 interface Fact {
@@ -72,12 +86,18 @@ async function embedder(): Promise<{ name: string; embed: (texts: string[]) => P
   const dir = real ?? (await ensureTestEmbeddingModel(DIMS));
   env.allowRemoteModels = false;
   env.localModelPath = dir.slice(0, dir.lastIndexOf("/"));
-  const extractor = (await pipeline("feature-extraction", dir.slice(dir.lastIndexOf("/") + 1), { dtype: "fp32" })) as unknown as (t: string[], o: object) => Promise<{ tolist(): number[][] }>;
+  const extractor = (await pipeline("feature-extraction", dir.slice(dir.lastIndexOf("/") + 1), { dtype: "fp32" })) as unknown as (
+    t: string[],
+    o: object,
+  ) => Promise<{ tolist(): number[][] }>;
   return {
-    name: real ? `${real} (LOCAL_EMBEDDING_MODEL_DIR)` : "the generated tiny BERT-layout model (character-bag noise, not a real embedding model)",
+    name: real
+      ? `${real} (LOCAL_EMBEDDING_MODEL_DIR)`
+      : "the generated tiny BERT-layout model (character-bag noise, not a real embedding model)",
     embed: async (texts) => {
       const out: number[][] = [];
-      for (let i = 0; i < texts.length; i += EMBED_BATCH) out.push(...(await extractor(texts.slice(i, i + EMBED_BATCH), { pooling: "cls", normalize: true })).tolist());
+      for (let i = 0; i < texts.length; i += EMBED_BATCH)
+        out.push(...(await extractor(texts.slice(i, i + EMBED_BATCH), { pooling: "cls", normalize: true })).tolist());
       return out;
     },
   };
@@ -112,11 +132,18 @@ const mf = new Miniflare(
 );
 
 const post = async (base: string, path: string, person: string, body: unknown) => {
-  const response = await fetch(`${base}${path}?person=${person}`, { method: "POST", body: body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body) });
+  const response = await fetch(`${base}${path}?person=${person}`, {
+    method: "POST",
+    body: body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.json() as Promise<any>;
 };
-const loadAverage = () => execSync("uptime").toString().trim().replace(/^.*load average/, "load average");
+const loadAverage = () =>
+  execSync("uptime")
+    .toString()
+    .trim()
+    .replace(/^.*load average/, "load average");
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
 try {
@@ -127,14 +154,25 @@ try {
   // 1. Recall@5.
   if (SECTIONS.has("1")) {
     const { docs, facts } = corpus(10, 40);
-    for (const doc of docs) await post(base, "/load", "recall", { documentId: doc.id, name: `${doc.id}.txt`, passages: doc.passages, vectors: await model.embed(doc.passages) });
+    for (const doc of docs)
+      await post(base, "/load", "recall", {
+        documentId: doc.id,
+        name: `${doc.id}.txt`,
+        passages: doc.passages,
+        vectors: await model.embed(doc.passages),
+      });
     const questionVectors = await model.embed(facts.map((f) => f.question));
     const ids = docs.map((d) => d.id);
     console.log(`\n1. Recall@5: ${facts.length} planted facts in ${docs.length} documents of 40 passages; embeddings: ${model.name}`);
     for (const mode of ["fts", "vector", "hybrid"] as const) {
       let hits = 0;
       for (const [i, fact] of facts.entries()) {
-        const found = (await post(base, "/search", "recall", { question: fact.question, vector: questionVectors[i], documentIds: ids, mode })) as { documentId: string; passage: number }[];
+        const found = (await post(base, "/search", "recall", {
+          question: fact.question,
+          vector: questionVectors[i],
+          documentIds: ids,
+          mode,
+        })) as { documentId: string; passage: number }[];
         if (found.some((f) => f.documentId === fact.documentId && f.passage === fact.passage)) hits++;
       }
       console.log(`  ${mode.padEnd(7)} recall@5 = ${(hits / facts.length).toFixed(2)} (${hits}/${facts.length})`);
@@ -158,7 +196,11 @@ try {
     const times: Record<(typeof modes)[number], number[]> = { noop: [], hybrid: [], baseline: [], vector: [], fts: [] };
     const rounds = QUERIES + 10;
     for (let i = 0; i < rounds; i++) {
-      const body = { question: `What is the ${pick(THINGS)} of the ${pick(WORDS)} ${pick(WORDS)}?`, vector: randomVector(), documentIds: bigIds };
+      const body = {
+        question: `What is the ${pick(THINGS)} of the ${pick(WORDS)} ${pick(WORDS)}?`,
+        vector: randomVector(),
+        documentIds: bigIds,
+      };
       for (const mode of modes) {
         // The slower modes run on every fifth round only: enough samples for a median.
         if ((mode === "baseline" || mode === "vector" || mode === "fts") && i % 5) continue;
@@ -169,8 +211,12 @@ try {
       }
     }
     const line = (xs: number[]) => `p50 ${fmt(median(xs))} ms, p90 ${fmt(percentile(xs, 0.9))} ms (${xs.length} queries)`;
-    console.log(`\n2. Hybrid retrieval at ${bigIds.length * perDoc} passages (${DIMS} dimensions, ${bigIds.length} documents) for one person, the question's embedding and the reranker excluded (both are model calls); ${loadAverage()}:`);
-    console.log(`  hybrid (vectors packed in the object's memory): ${line(times.hybrid)}   target p50 ≤ 50 ms: ${median(times.hybrid) <= 50 ? "MET" : "NOT MET"}`);
+    console.log(
+      `\n2. Hybrid retrieval at ${bigIds.length * perDoc} passages (${DIMS} dimensions, ${bigIds.length} documents) for one person, the question's embedding and the reranker excluded (both are model calls); ${loadAverage()}:`,
+    );
+    console.log(
+      `  hybrid (vectors packed in the object's memory): ${line(times.hybrid)}   target p50 ≤ 50 ms: ${median(times.hybrid) <= 50 ? "MET" : "NOT MET"}`,
+    );
     console.log(`  baseline, same run (vectors read from SQLite for every question): ${line(times.baseline)}`);
     console.log(`  of which: vector search alone ${line(times.vector)}; BM25 alone ${line(times.fts)}`);
     console.log(`  an empty round trip to the object: ${line(times.noop)}`);
@@ -178,7 +224,11 @@ try {
 
   // 3. Ingestion of a generated PAGES-page PDF.
   if (SECTIONS.has("3")) {
-    const pdf = makePdf(Array.from({ length: PAGES }, (_, p) => Array.from({ length: 40 }, (_, l) => `Page ${p + 1} line ${l + 1}: ${Array.from({ length: 10 }, () => pick(WORDS)).join(" ")}.`)));
+    const pdf = makePdf(
+      Array.from({ length: PAGES }, (_, p) =>
+        Array.from({ length: 40 }, (_, l) => `Page ${p + 1} line ${l + 1}: ${Array.from({ length: 10 }, () => pick(WORDS)).join(" ")}.`),
+      ),
+    );
     let start = performance.now();
     const ingested = (await post(base, "/ingest", "ingest", pdf)) as { pages: number; passages: number; chars: number };
     const workerdMs = performance.now() - start;
@@ -195,12 +245,23 @@ try {
     start = performance.now();
     await model.embed(passages.map((p) => p.text));
     const embedMs = performance.now() - start;
-    console.log(`\n3. Ingestion of a generated ${PAGES}-page PDF (${(pdf.byteLength / 1024).toFixed(0)} KB, ${ingested.chars.toLocaleString("en-US")} characters → ${ingested.passages} passages):`);
+    console.log(
+      `\n3. Ingestion of a generated ${PAGES}-page PDF (${(pdf.byteLength / 1024).toFixed(0)} KB, ${ingested.chars.toLocaleString("en-US")} characters → ${ingested.passages} passages):`,
+    );
     console.log(`  extraction + splitting + saving in workerd: ${fmt(workerdMs)} ms (first call, includes loading unpdf)`);
-    console.log(`  the same extraction + splitting in Node: ${fmt(nodeMs)} ms, peak RSS +${((peak - before) / 1024 / 1024).toFixed(1)} MB over ${(before / 1024 / 1024).toFixed(0)} MB`);
-    const neurons = embeddingNeurons(DOCUMENT_EMBEDDING_MODEL, passages.map((p) => (p.heading ? `${p.heading}\n${p.text}` : p.text)));
-    console.log(`  embedding, counted separately: ${calls} calls of ≤ ${EMBED_BATCH} passages; with ${model.name.split(" (")[0]} in Node: ${fmt(embedMs)} ms in all`);
-    console.log(`  what those calls are charged on ${DOCUMENT_EMBEDDING_MODEL} (the catalog's price, reserved and settled per call): ${neurons.toLocaleString("en-US")} neurons`);
+    console.log(
+      `  the same extraction + splitting in Node: ${fmt(nodeMs)} ms, peak RSS +${((peak - before) / 1024 / 1024).toFixed(1)} MB over ${(before / 1024 / 1024).toFixed(0)} MB`,
+    );
+    const neurons = embeddingNeurons(
+      DOCUMENT_EMBEDDING_MODEL,
+      passages.map((p) => (p.heading ? `${p.heading}\n${p.text}` : p.text)),
+    );
+    console.log(
+      `  embedding, counted separately: ${calls} calls of ≤ ${EMBED_BATCH} passages; with ${model.name.split(" (")[0]} in Node: ${fmt(embedMs)} ms in all`,
+    );
+    console.log(
+      `  what those calls are charged on ${DOCUMENT_EMBEDDING_MODEL} (the catalog's price, reserved and settled per call): ${neurons.toLocaleString("en-US")} neurons`,
+    );
   }
 } finally {
   await mf.dispose();

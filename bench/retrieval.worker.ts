@@ -34,14 +34,28 @@ export class BenchIndex extends DurableObject<Env> {
       const extracted = await extractDocument(bytes, "bench.pdf");
       const passages = splitBlocks(extracted.blocks);
       const id = crypto.randomUUID();
-      this.ctx.storage.transactionSync(() => this.tables.add({ id, name: "bench.pdf", kind: "pdf", bytes: bytes.byteLength, pages: extracted.pages, namespace: "bench" }, passages));
+      this.ctx.storage.transactionSync(() =>
+        this.tables.add(
+          { id, name: "bench.pdf", kind: "pdf", bytes: bytes.byteLength, pages: extracted.pages, namespace: "bench" },
+          passages,
+        ),
+      );
       return Response.json({ pages: extracted.pages, passages: passages.length, chars: passages.reduce((n, p) => n + p.text.length, 0) });
     }
     const body = (await request.json()) as Record<string, any>;
     if (path === "/load") {
       const passages = (body.passages as string[]).map((text, index) => ({ index, text }));
-      this.ctx.storage.transactionSync(() => this.tables.add({ id: body.documentId, name: body.name, kind: "text", bytes: 0, pages: null, namespace: "bench" }, passages));
-      await this.index.upsert((body.vectors as number[][]).map((values, passage) => ({ id: vectorId(body.documentId, passage), documentId: body.documentId, passage, values })));
+      this.ctx.storage.transactionSync(() =>
+        this.tables.add({ id: body.documentId, name: body.name, kind: "text", bytes: 0, pages: null, namespace: "bench" }, passages),
+      );
+      await this.index.upsert(
+        (body.vectors as number[][]).map((values, passage) => ({
+          id: vectorId(body.documentId, passage),
+          documentId: body.documentId,
+          passage,
+          values,
+        })),
+      );
       return Response.json({ passages: passages.length });
     }
     if (path === "/search") {

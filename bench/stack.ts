@@ -11,7 +11,14 @@ export async function startStack(options: { port: number; enginePort: number; en
   const engineToken = randomBytes(32).toString("base64url");
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "e2e/stack.ts", String(options.port)], {
     stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"],
-    env: { ...process.env, WORKERS_AI_REST_URL: "", LOCAL_ENGINE_PORT: String(options.enginePort), STACK_STATE_DIR: `.cache/bench-state-${options.port}`, LOCAL_ENGINE_TOKEN: engineToken, ...options.env },
+    env: {
+      ...process.env,
+      WORKERS_AI_REST_URL: "",
+      LOCAL_ENGINE_PORT: String(options.enginePort),
+      STACK_STATE_DIR: `.cache/bench-state-${options.port}`,
+      LOCAL_ENGINE_TOKEN: engineToken,
+      ...options.env,
+    },
   });
   const base = `http://localhost:${options.port}`;
   await waitUntilUp(base, child);
@@ -36,20 +43,24 @@ export async function startPreviewStack(options: { port: number; env?: Record<st
   if (!options.cwd) buildOnce(outDir);
   const stateDir = `.cache/bench-state-${options.port}`;
   rmSync(`${options.cwd ?? "."}/${stateDir}`, { recursive: true, force: true });
-  const child: ChildProcess = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--outDir", outDir, "--port", String(options.port), "--strictPort"], {
-    cwd: options.cwd,
-    stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"],
-    env: {
-      ...process.env,
-      WORKERS_AI_REST_URL: "",
-      WORKER_STATE_DIR: stateDir,
-      // The build carries no secrets or dev vars; preview reads them from this environment, as dev
-      // does (engine/dev-vars.ts). A throwaway identity secret: the bench's cookies live one run.
-      CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
-      SESSION_SECRET: randomBytes(32).toString("base64url"),
-      ...options.env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["node_modules/vite/bin/vite.js", "preview", "--outDir", outDir, "--port", String(options.port), "--strictPort"],
+    {
+      cwd: options.cwd,
+      stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"],
+      env: {
+        ...process.env,
+        WORKERS_AI_REST_URL: "",
+        WORKER_STATE_DIR: stateDir,
+        // The build carries no secrets or dev vars; preview reads them from this environment, as dev
+        // does (engine/dev-vars.ts). A throwaway identity secret: the bench's cookies live one run.
+        CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
+        SESSION_SECRET: randomBytes(32).toString("base64url"),
+        ...options.env,
+      },
     },
-  });
+  );
   await waitUntilUp(`http://localhost:${options.port}`, child);
   return { app: `http://localhost:${options.port}`, pid: child.pid!, stop: () => child.kill("SIGTERM") };
 }
@@ -63,7 +74,10 @@ function buildOnce(outDir: string) {
   const previous = existsSync(deployConfig) ? readFileSync(deployConfig) : undefined;
   const env = { ...process.env };
   delete env.SESSION_SECRET; // never baked into the build's .dev.vars
-  execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir], { stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"], env });
+  execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir], {
+    stdio: ["ignore", process.env.BENCH_STACK_LOGS ? "inherit" : "ignore", "inherit"],
+    env,
+  });
   process.once("exit", () => {
     if (previous) writeFileSync(deployConfig, previous);
     else rmSync(deployConfig, { force: true });
@@ -146,7 +160,11 @@ export const uiFakeTokens = (line: string) => (isUiTextDelta(line) ? fakeTokens(
  * stacks raise that limit, see e2e/stack.ts).
  */
 export async function newIdentity(app: string): Promise<string> {
-  const response = await fetch(`${app}/api/session/guest`, { method: "POST", headers: { origin: app, "content-type": "application/json" }, body: "{}" });
+  const response = await fetch(`${app}/api/session/guest`, {
+    method: "POST",
+    headers: { origin: app, "content-type": "application/json" },
+    body: "{}",
+  });
   const cookie = response.headers.get("set-cookie");
   if (!cookie) throw new Error(`No guest from ${app}: ${response.status} ${await response.text()}`);
   return cookie.split(";")[0];

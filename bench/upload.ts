@@ -14,7 +14,7 @@ const [W, H] = [4000, 3000];
 // Photo-like: smooth colour gradients plus per-pixel noise, so JPEG cannot cheat on flat areas.
 const raw = Buffer.alloc(W * H * 3);
 let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 for (let y = 0; y < H; y++) {
   for (let x = 0; x < W; x++) {
     const i = (y * W + x) * 3;
@@ -24,7 +24,9 @@ for (let y = 0; y < H; y++) {
     raw[i + 2] = Math.max(0, Math.min(255, 128 + 80 * Math.sin((x + y) / 500) + n));
   }
 }
-const jpeg = await sharp(raw, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+const jpeg = await sharp(raw, { raw: { width: W, height: H, channels: 3 } })
+  .jpeg({ quality: 90 })
+  .toBuffer();
 
 const site = await serveBuilt({ appDir: ensureAppBuilt(), pagesDir: ensurePagesBuilt(), files: { "/photo.jpg": jpeg } });
 const browser = await launchChromium();
@@ -32,18 +34,30 @@ try {
   const page = await browser.newPage();
   await page.goto(`${site.url}/bench/upload.html`);
   await page.waitForFunction(() => "resize" in window);
-  type Result = { ms: number; original: { bytes: number; width: number; height: number }; sent: { bytes: number; width: number; height: number; type: string } };
+  type Result = {
+    ms: number;
+    original: { bytes: number; width: number; height: number };
+    sent: { bytes: number; width: number; height: number; type: string };
+  };
   const results: Result[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
-    results.push(await page.evaluate((url) => (globalThis as unknown as { resize: (u: string) => Promise<Result> }).resize(url), "/photo.jpg"));
+    results.push(
+      await page.evaluate((url) => (globalThis as unknown as { resize: (u: string) => Promise<Result> }).resize(url), "/photo.jpg"),
+    );
   }
   const first = results[0];
   const ms = median(results.slice(1).map((r) => r.ms));
   const ratio = first.original.bytes / first.sent.bytes;
   console.log(`Upload resize in Chromium (app/ui/resize-image.ts), ${RUNS} runs after one warm-up`);
-  console.log(`  original (baseline: sent as is)  ${first.original.width}×${first.original.height} JPEG  ${fmt(first.original.bytes / 1024, 0)} KB`);
-  console.log(`  after resize                     ${first.sent.width}×${first.sent.height} ${first.sent.type}  ${fmt(first.sent.bytes / 1024, 0)} KB   (${fmt(ratio, 1)}× fewer bytes)`);
-  console.log(`  time p50 ${fmt(ms, 0)} ms (first run ${fmt(first.ms, 0)} ms, max ${fmt(Math.max(...results.slice(1).map((r) => r.ms)), 0)} ms)`);
+  console.log(
+    `  original (baseline: sent as is)  ${first.original.width}×${first.original.height} JPEG  ${fmt(first.original.bytes / 1024, 0)} KB`,
+  );
+  console.log(
+    `  after resize                     ${first.sent.width}×${first.sent.height} ${first.sent.type}  ${fmt(first.sent.bytes / 1024, 0)} KB   (${fmt(ratio, 1)}× fewer bytes)`,
+  );
+  console.log(
+    `  time p50 ${fmt(ms, 0)} ms (first run ${fmt(first.ms, 0)} ms, max ${fmt(Math.max(...results.slice(1).map((r) => r.ms)), 0)} ms)`,
+  );
   console.log(`  target < 300 ms: ${ms < 300 ? "MET" : "NOT MET"}; target ≥ 10× fewer bytes: ${ratio >= 10 ? "MET" : "NOT MET"}`);
 } finally {
   await browser.close();

@@ -15,7 +15,10 @@ export function answerCost(modelId: string | undefined, usage: MessageUsage | un
   if (!model || !usage) return undefined;
   const input = usage.inputTokens ?? 0;
   const output = usage.outputTokens ?? Math.max(0, (usage.totalTokens ?? 0) - input);
-  return { neurons: tokenCost(model.price, input, output), estimated: !!usage.estimated || localEngine || model.price.source !== "published" };
+  return {
+    neurons: tokenCost(model.price, input, output),
+    estimated: !!usage.estimated || localEngine || model.price.source !== "published",
+  };
 }
 
 /** The local engine names itself in `servedBy` ("Local engine · <file>"), from its own response header. */

@@ -7,7 +7,11 @@ import { CHAT_IMAGE_LIMITS, chatImagePartSchema } from "./chat-images";
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16 to 64 letters, digits, - or _");
 
 /** Model ids are checked against the catalog by the routes, so a clear "unknown model" error is possible. */
-export const modelIdSchema = z.string().min(3).max(100).regex(/^@[a-z0-9-]+\/[A-Za-z0-9._/-]+$/, "is not a Workers AI model id");
+export const modelIdSchema = z
+  .string()
+  .min(3)
+  .max(100)
+  .regex(/^@[a-z0-9-]+\/[A-Za-z0-9._/-]+$/, "is not a Workers AI model id");
 
 export const chatSettingsSchema = z.object({
   model: modelIdSchema.optional(),
@@ -37,7 +41,10 @@ export const uiMessageSchema = z.object({
   parts: z
     .array(partSchema)
     .max(200)
-    .refine((parts) => parts.filter((p) => p.type === "file").length <= CHAT_IMAGE_LIMITS.perMessage, `A message may carry at most ${CHAT_IMAGE_LIMITS.perMessage} images.`),
+    .refine(
+      (parts) => parts.filter((p) => p.type === "file").length <= CHAT_IMAGE_LIMITS.perMessage,
+      `A message may carry at most ${CHAT_IMAGE_LIMITS.perMessage} images.`,
+    ),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -103,5 +110,10 @@ export interface CapabilityStatus {
 /** `GET /api/usage` (owner only): neurons spent per UTC day, newest first, and the budgets that apply. */
 export interface UsageReport {
   budgets: { guest: number; account: number; global: number };
-  days: { day: string; total: number; guests: number; people: { key: string; kind: "account" | "access"; label: string; neurons: number }[] }[];
+  days: {
+    day: string;
+    total: number;
+    guests: number;
+    people: { key: string; kind: "account" | "access"; label: string; neurons: number }[];
+  }[];
 }

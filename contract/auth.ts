@@ -26,7 +26,11 @@ export interface SessionInfo {
 export const ACCOUNT_NAME_MAX = 64;
 
 /** A name for a new account: shown in the header and on the authenticator's account chooser. */
-export const accountNameSchema = z.string().trim().min(1, "cannot be empty").max(ACCOUNT_NAME_MAX, `must be at most ${ACCOUNT_NAME_MAX} characters`);
+export const accountNameSchema = z
+  .string()
+  .trim()
+  .min(1, "cannot be empty")
+  .max(ACCOUNT_NAME_MAX, `must be at most ${ACCOUNT_NAME_MAX} characters`);
 
 /** An invite link's code: 128-bit random, base64url. */
 export const inviteCodeSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, "is not an invite code");
@@ -38,7 +42,10 @@ export const registrationOptionsRequestSchema = z.strictObject({
 });
 export type RegistrationOptionsRequest = z.infer<typeof registrationOptionsRequestSchema>;
 
-const base64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
+const base64url = z
+  .string()
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
 
 /**
  * The browser's answers to the two ceremonies, as @simplewebauthn/browser serialises them. Checked

@@ -37,5 +37,7 @@ export const chatImagePartSchema = z.object({
 
 /** The upload ids a message's image parts point at, in order. */
 export function imageIdsOf(message: { parts: readonly { type: string; url?: string }[] }): string[] {
-  return message.parts.flatMap((part) => (part.type === "file" && part.url ? [chatImageId(part.url)].filter((id): id is string => !!id) : []));
+  return message.parts.flatMap((part) =>
+    part.type === "file" && part.url ? [chatImageId(part.url)].filter((id): id is string => !!id) : [],
+  );
 }

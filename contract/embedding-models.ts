@@ -24,10 +24,42 @@ export interface EmbeddingModel {
 const perM = (dollars: number): TokenPrice => ({ inputPerM: neuronsPerMillion(dollars), outputPerM: 0, source: "published" });
 
 export const EMBEDDING_MODELS: readonly EmbeddingModel[] = [
-  { id: "@cf/baai/bge-small-en-v1.5", label: "BGE small (English)", vendor: "BAAI", dimensions: 384, maxBatch: 100, maxInputTokens: 512, price: perM(0.02) },
-  { id: "@cf/baai/bge-base-en-v1.5", label: "BGE base (English)", vendor: "BAAI", dimensions: 768, maxBatch: 100, maxInputTokens: 512, price: perM(0.067) },
-  { id: "@cf/baai/bge-large-en-v1.5", label: "BGE large (English)", vendor: "BAAI", dimensions: 1024, maxBatch: 100, maxInputTokens: 512, price: perM(0.204) },
-  { id: "@cf/baai/bge-m3", label: "BGE M3 (multilingual)", vendor: "BAAI", dimensions: 1024, maxBatch: 100, maxInputTokens: 8192, price: perM(0.012) },
+  {
+    id: "@cf/baai/bge-small-en-v1.5",
+    label: "BGE small (English)",
+    vendor: "BAAI",
+    dimensions: 384,
+    maxBatch: 100,
+    maxInputTokens: 512,
+    price: perM(0.02),
+  },
+  {
+    id: "@cf/baai/bge-base-en-v1.5",
+    label: "BGE base (English)",
+    vendor: "BAAI",
+    dimensions: 768,
+    maxBatch: 100,
+    maxInputTokens: 512,
+    price: perM(0.067),
+  },
+  {
+    id: "@cf/baai/bge-large-en-v1.5",
+    label: "BGE large (English)",
+    vendor: "BAAI",
+    dimensions: 1024,
+    maxBatch: 100,
+    maxInputTokens: 512,
+    price: perM(0.204),
+  },
+  {
+    id: "@cf/baai/bge-m3",
+    label: "BGE M3 (multilingual)",
+    vendor: "BAAI",
+    dimensions: 1024,
+    maxBatch: 100,
+    maxInputTokens: 8192,
+    price: perM(0.012),
+  },
 ];
 
 export function findEmbeddingModel(id: string): EmbeddingModel | undefined {

@@ -105,9 +105,24 @@ export const IMAGE_MODELS: readonly ImageModel[] = [
     price: SCHNELL_PRICE,
     note: "Fast. Takes no seed or size: every image is new, 1024×1024.",
   },
-  flux2("@cf/black-forest-labs/flux-2-dev", "FLUX.2 [dev]", { perTile: 0, perStep: 0, perTileStep: perTile(0.00041), steps: 25, source: "estimate" }, "Highest quality of the FLUX.2 family. Takes no seed."),
-  flux2("@cf/black-forest-labs/flux-2-klein-4b", "FLUX.2 [klein] 4B", { perTile: perTile(0.000287), perStep: 0, perTileStep: 0, steps: 4, source: "published" }, "Fixed 4 steps. Takes no seed."),
-  flux2("@cf/black-forest-labs/flux-2-klein-9b", "FLUX.2 [klein] 9B", { perTile: perTile(0.00041) * 4, perStep: 0, perTileStep: 0, steps: 4, source: "estimate" }, "Fixed 4 steps, better than 4B. Takes no seed."),
+  flux2(
+    "@cf/black-forest-labs/flux-2-dev",
+    "FLUX.2 [dev]",
+    { perTile: 0, perStep: 0, perTileStep: perTile(0.00041), steps: 25, source: "estimate" },
+    "Highest quality of the FLUX.2 family. Takes no seed.",
+  ),
+  flux2(
+    "@cf/black-forest-labs/flux-2-klein-4b",
+    "FLUX.2 [klein] 4B",
+    { perTile: perTile(0.000287), perStep: 0, perTileStep: 0, steps: 4, source: "published" },
+    "Fixed 4 steps. Takes no seed.",
+  ),
+  flux2(
+    "@cf/black-forest-labs/flux-2-klein-9b",
+    "FLUX.2 [klein] 9B",
+    { perTile: perTile(0.00041) * 4, perStep: 0, perTileStep: 0, steps: 4, source: "estimate" },
+    "Fixed 4 steps, better than 4B. Takes no seed.",
+  ),
   stableDiffusion(
     "@cf/stabilityai/stable-diffusion-xl-base-1.0",
     "Stable Diffusion XL",
@@ -147,6 +162,9 @@ export type ImageSettingKey = (typeof IMAGE_SETTING_KEYS)[number];
  * a size control makes 1024×1024 (FLUX.1 [schnell]); without a steps control it runs its own count.
  */
 export function imageCost(model: ImageModel, settings: { width?: number; height?: number; steps?: number }): number {
-  const size = { width: settings.width ?? model.width?.range.default ?? 1024, height: settings.height ?? model.height?.range.default ?? 1024 };
+  const size = {
+    width: settings.width ?? model.width?.range.default ?? 1024,
+    height: settings.height ?? model.height?.range.default ?? 1024,
+  };
   return imageCostFor(model.price, size, model.steps ? (settings.steps ?? model.steps.range.default) : undefined);
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { idSchema, modelIdSchema } from "./api";
 import type { ErrorCode } from "./errors";
 import type { Cost } from "./pricing";
-import { IMAGE_SETTING_KEYS, type ImageModel, type NumberRange } from "./image-models";
+import type { IMAGE_SETTING_KEYS, ImageModel, NumberRange } from "./image-models";
 
 /** One request makes at most this many images; the UI sends one request per image instead. */
 export const MAX_BATCH = 4;

@@ -5,7 +5,9 @@ export const MAX_SEARCH_CHARS = 200;
 
 /** `GET /api/search?q=`: words to find in message text and titles. */
 export const searchQuerySchema = z.object({
-  q: z.string({ error: "Say what to search for (q)." }).max(MAX_SEARCH_CHARS, `A search can be at most ${MAX_SEARCH_CHARS} characters long.`),
+  q: z
+    .string({ error: "Say what to search for (q)." })
+    .max(MAX_SEARCH_CHARS, `A search can be at most ${MAX_SEARCH_CHARS} characters long.`),
 });
 
 /**

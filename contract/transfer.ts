@@ -96,7 +96,9 @@ const exportedConversationSchema = z.object({
     .max(IMPORT_LIMITS.maxMessagesPerConversation),
   activeLeafId: z.string().max(100).nullish(),
 });
-const versionSchema = z.union([z.literal(READABLE_VERSIONS[0]), z.literal(READABLE_VERSIONS[1])], { error: `is not a version this app reads (it reads versions ${READABLE_VERSIONS.join(" and ")})` });
+const versionSchema = z.union([z.literal(READABLE_VERSIONS[0]), z.literal(READABLE_VERSIONS[1])], {
+  error: `is not a version this app reads (it reads versions ${READABLE_VERSIONS.join(" and ")})`,
+});
 
 export const conversationExportSchema = exportedConversationSchema.extend({
   format: z.literal(CONVERSATION_FORMAT),

@@ -66,7 +66,10 @@ test("sign up with a passkey, sign in on a second browser (its guest chat moves 
     const { credentials } = await authenticator.cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator.authenticatorId });
     expect(credentials).toHaveLength(1);
     const otherAuthenticator = await virtualAuthenticator(other.page);
-    await otherAuthenticator.cdp.send("WebAuthn.addCredential", { authenticatorId: otherAuthenticator.authenticatorId, credential: credentials[0] });
+    await otherAuthenticator.cdp.send("WebAuthn.addCredential", {
+      authenticatorId: otherAuthenticator.authenticatorId,
+      credential: credentials[0],
+    });
 
     const otherHeader = other.page.getByRole("banner");
     await otherHeader.getByRole("button", { name: "Sign in" }).click();

@@ -11,9 +11,16 @@ import { dirname, join, relative } from "node:path";
 test("the build carries no secret, token or account id, the client bundle names none, and pages get strict security headers and a static shell", async () => {
   test.setTimeout(180_000);
   const outDir = mkdtempSync(join(tmpdir(), "bundle-"));
-  const canaries = { WORKERS_AI_TOKEN: "tok_canary_4f2a", SESSION_SECRET: "session_canary_9c1d", WORKERS_AI_REST_URL: "https://api.cloudflare.com/client/v4/accounts/acct_canary_77/ai" };
+  const canaries = {
+    WORKERS_AI_TOKEN: "tok_canary_4f2a",
+    SESSION_SECRET: "session_canary_9c1d",
+    WORKERS_AI_REST_URL: "https://api.cloudflare.com/client/v4/accounts/acct_canary_77/ai",
+  };
   try {
-    execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir], { env: { ...process.env, ...canaries }, stdio: "pipe" });
+    execFileSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir], {
+      env: { ...process.env, ...canaries },
+      stdio: "pipe",
+    });
     // Every file, dotfiles too: the Cloudflare plugin would write secrets to <worker>/.dev.vars.
     const files = (readdirSync(outDir, { recursive: true, withFileTypes: true }) as Dirent[])
       .filter((entry) => entry.isFile())
@@ -24,7 +31,12 @@ test("the build carries no secret, token or account id, the client bundle names 
     expect(files.some((f) => f.startsWith(`${workerDir}/`))).toBe(true);
     for (const file of files) {
       const text = readFileSync(join(outDir, file), "utf8");
-      const forbidden = ["tok_canary_4f2a", "session_canary_9c1d", "acct_canary_77", ...(file.startsWith(`${workerDir}/`) ? [] : ["WORKERS_AI_TOKEN", "SESSION_SECRET"])];
+      const forbidden = [
+        "tok_canary_4f2a",
+        "session_canary_9c1d",
+        "acct_canary_77",
+        ...(file.startsWith(`${workerDir}/`) ? [] : ["WORKERS_AI_TOKEN", "SESSION_SECRET"]),
+      ];
       for (const canary of forbidden) expect(text.includes(canary), `${canary} in ${file}`).toBe(false);
     }
 
@@ -47,9 +59,13 @@ test("the build carries no secret, token or account id, the client bundle names 
     expect(headers).toContain("Cross-Origin-Opener-Policy: same-origin");
     expect(headers).toContain("Cross-Origin-Resource-Policy: same-origin");
     const permissions = /Permissions-Policy: (.*)/.exec(headers)?.[1] ?? "";
-    for (const feature of ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()", "clipboard-write=(self)"]) expect(permissions).toContain(feature);
+    for (const feature of ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()", "clipboard-write=(self)"])
+      expect(permissions).toContain(feature);
     // The Worker sets the same block on its own responses: its bundle carries this file's CSP.
-    const workerCode = files.filter((f) => f.startsWith(`${workerDir}/`) && f.endsWith(".js")).map((f) => readFileSync(join(outDir, f), "utf8")).join("\n");
+    const workerCode = files
+      .filter((f) => f.startsWith(`${workerDir}/`) && f.endsWith(".js"))
+      .map((f) => readFileSync(join(outDir, f), "utf8"))
+      .join("\n");
     expect(workerCode).toContain(csp);
 
     // The page paints from its HTML: a shell in #root (header, navigation, a composer placeholder),

@@ -26,11 +26,14 @@ async function colourPng(page: Page, colour: string): Promise<Buffer> {
 /** Pastes an image into the composer, as a screenshot pasted from the clipboard would arrive. */
 async function pasteImage(page: Page, png: Buffer, name: string) {
   const composer = page.getByRole("textbox", { name: "Message", exact: true });
-  await composer.evaluate((el, { bytes, fileName }) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([Uint8Array.from(bytes)], fileName, { type: "image/png" }));
-    el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, { bytes: [...png], fileName: name });
+  await composer.evaluate(
+    (el, { bytes, fileName }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(bytes)], fileName, { type: "image/png" }));
+      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+    },
+    { bytes: [...png], fileName: name },
+  );
 }
 
 test("pick an image in chat, ask about it, get the local engine's vision answer, and find it all after a reload", async ({ page }) => {
@@ -75,11 +78,14 @@ test("pick an image in chat, ask about it, get the local engine's vision answer,
 
 /** Drops an image on the conversation with real drag events, as a person's drag would. */
 async function dropImage(page: Page, png: Buffer, name: string) {
-  const transfer = await page.evaluateHandle(({ bytes, fileName }) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([Uint8Array.from(bytes)], fileName, { type: "image/png" }));
-    return dt;
-  }, { bytes: [...png], fileName: name });
+  const transfer = await page.evaluateHandle(
+    ({ bytes, fileName }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(bytes)], fileName, { type: "image/png" }));
+      return dt;
+    },
+    { bytes: [...png], fileName: name },
+  );
   const log = page.getByRole("log", { name: "Messages" });
   for (const type of ["dragenter", "dragover", "drop"]) await log.dispatchEvent(type, { dataTransfer: transfer });
 }

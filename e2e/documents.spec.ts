@@ -13,7 +13,9 @@ function longDocument(): string {
   return paragraphs.join("\n\n");
 }
 
-test("attach a long file in chat, ask about a buried fact and see it cited; delete it and later answers stop citing it", async ({ page }) => {
+test("attach a long file in chat, ask about a buried fact and see it cited; delete it and later answers stop citing it", async ({
+  page,
+}) => {
   await setScript({ citePassages: true });
   const chat = new ChatPage(page);
   await chat.goto("/");
@@ -29,7 +31,10 @@ test("attach a long file in chat, ask about a buried fact and see it cited; dele
   await chat.waitForAnswer();
   await expect(chat.lastAnswer()).toContainText("code 4471");
   await expect(chat.lastAnswer()).toContainText("[1]");
-  const source = chat.lastAnswer().getByRole("list", { name: "Sources" }).getByRole("button", { name: /\[1\] harbour-log\.txt/ });
+  const source = chat
+    .lastAnswer()
+    .getByRole("list", { name: "Sources" })
+    .getByRole("button", { name: /\[1\] harbour-log\.txt/ });
   await source.click();
   await expect(chat.lastAnswer().getByRole("blockquote", { name: /Passage 1 from harbour-log\.txt/ })).toContainText(FACT);
   const conversation = page.url();
@@ -56,5 +61,7 @@ test("a file the Worker cannot read shows its error on the chip", async ({ page 
   const chooser = page.waitForEvent("filechooser");
   await page.getByRole("button", { name: "Attach files" }).click();
   await (await chooser).setFiles({ name: "locked.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\nnot a real pdf") });
-  await expect(page.getByRole("list", { name: "Attached documents" }).getByRole("alert")).toHaveText(/locked\.pdf could not be read as a PDF/);
+  await expect(page.getByRole("list", { name: "Attached documents" }).getByRole("alert")).toHaveText(
+    /locked\.pdf could not be read as a PDF/,
+  );
 });

@@ -20,9 +20,17 @@ const PAGES: { path: string; heading: string; parts: { name: string; shell: (p: 
     path: "/",
     heading: "What can I help with?",
     parts: [
-      { name: "composer", shell: (p) => p.locator(".shell-textarea"), app: (p) => p.getByRole("textbox", { name: "Message", exact: true }) },
+      {
+        name: "composer",
+        shell: (p) => p.locator(".shell-textarea"),
+        app: (p) => p.getByRole("textbox", { name: "Message", exact: true }),
+      },
       { name: "Send", shell: (p) => p.locator(".shell-send"), app: (p) => p.getByRole("button", { name: "Send", exact: true }) },
-      { name: "Settings", shell: (p) => p.locator(".shell-toolbar .shell-button"), app: (p) => p.getByRole("button", { name: "Settings" }) },
+      {
+        name: "Settings",
+        shell: (p) => p.locator(".shell-toolbar .shell-button"),
+        app: (p) => p.getByRole("button", { name: "Settings" }),
+      },
     ],
   },
   {
@@ -36,7 +44,9 @@ const PAGES: { path: string; heading: string; parts: { name: string; shell: (p: 
   {
     path: "/vision",
     heading: "Ask about an image",
-    parts: [{ name: "drop zone", shell: (p) => p.locator(".shell-dropzone"), app: (p) => p.getByRole("button", { name: /Drop an image here/ }) }],
+    parts: [
+      { name: "drop zone", shell: (p) => p.locator(".shell-dropzone"), app: (p) => p.getByRole("button", { name: /Drop an image here/ }) },
+    ],
   },
 ];
 
@@ -50,7 +60,8 @@ test("before any script runs, the shell shows the header, navigation and this pa
   for (const { path, heading } of PAGES) {
     const page = await shellOnly(browser, path);
     await expect(page.getByRole("heading", { name: heading })).toBeVisible();
-    for (const label of ["Chat", "Images", "Vision", "Documents"]) await expect(mainNav(page).getByRole("link", { name: label, exact: true })).toBeVisible();
+    for (const label of ["Chat", "Images", "Vision", "Documents"])
+      await expect(mainNav(page).getByRole("link", { name: label, exact: true })).toBeVisible();
     const current = { "/": "Chat", "/images": "Images", "/vision": "Vision" }[path]!;
     await expect(mainNav(page).getByRole("link", { name: current, exact: true })).toHaveAttribute("aria-current", "page");
     await expect(mainNav(page).locator("[aria-current]")).toHaveCount(1);
@@ -59,7 +70,8 @@ test("before any script runs, the shell shows the header, navigation and this pa
     await expect(page.getByRole("button")).toHaveCount(0);
     await expect(page.getByRole("combobox")).toHaveCount(0);
     // Other pages' parts are not shown (nor in the accessibility tree).
-    for (const other of PAGES.filter((p) => p.path !== path)) await expect(page.getByRole("heading", { name: other.heading })).toHaveCount(0);
+    for (const other of PAGES.filter((p) => p.path !== path))
+      await expect(page.getByRole("heading", { name: other.heading })).toHaveCount(0);
     await page.context().close();
   }
 });
@@ -93,12 +105,17 @@ for (const viewport of [
   { width: 412, height: 823 },
   { width: 1280, height: 800 },
 ]) {
-  test(`at ${viewport.width}x${viewport.height} the app replaces the shell in place, without a layout shift, and only once`, async ({ browser }) => {
+  test(`at ${viewport.width}x${viewport.height} the app replaces the shell in place, without a layout shift, and only once`, async ({
+    browser,
+  }) => {
     for (const { path, heading, parts } of PAGES) {
       const shell = await shellOnly(browser, path, { viewport });
       const landmarks = (page: Page) => [
         { name: "header nav", locator: mainNav(page) },
-        ...["Chat", "Images", "Vision", "Documents"].map((label) => ({ name: `${label} link`, locator: mainNav(page).getByRole("link", { name: label, exact: true }) })),
+        ...["Chat", "Images", "Vision", "Documents"].map((label) => ({
+          name: `${label} link`,
+          locator: mainNav(page).getByRole("link", { name: label, exact: true }),
+        })),
         { name: "heading", locator: page.getByRole("heading", { name: heading }) },
       ];
       const before = [];
@@ -111,7 +128,9 @@ for (const viewport of [
       await page.addInitScript(() => {
         const shifts: number[] = [];
         (window as unknown as { __shifts: number[] }).__shifts = shifts;
-        new PerformanceObserver((list) => list.getEntries().forEach((e) => shifts.push((e as PerformanceEntry & { value: number }).value))).observe({ type: "layout-shift", buffered: true });
+        new PerformanceObserver((list) =>
+          list.getEntries().forEach((e) => shifts.push((e as PerformanceEntry & { value: number }).value)),
+        ).observe({ type: "layout-shift", buffered: true });
       });
       await page.goto(path);
       for (const part of parts) await expect(part.app(page)).toBeVisible();
@@ -125,7 +144,8 @@ for (const viewport of [
       // Within a pixel: the app's header, headings and controls land where the shell drew them.
       for (const [i, { name, box: b }] of before.entries()) {
         const a = after[i].box;
-        for (const key of ["x", "y", "width", "height"] as const) expect(Math.abs(a[key] - b[key]), `${path} ${name} ${key}: shell ${b[key]}, app ${a[key]}`).toBeLessThanOrEqual(1);
+        for (const key of ["x", "y", "width", "height"] as const)
+          expect(Math.abs(a[key] - b[key]), `${path} ${name} ${key}: shell ${b[key]}, app ${a[key]}`).toBeLessThanOrEqual(1);
       }
 
       const cls = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts.reduce((sum, v) => sum + v, 0));

@@ -27,7 +27,10 @@ async function generateLocked(page: Page) {
 
 /** The bytes behind every gallery image of this prompt, fetched by the page with its own cookie. */
 async function galleryBytes(page: Page): Promise<string[]> {
-  const sources = await gallery(page).getByRole("article", { name: PROMPT }).locator("img").evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).src));
+  const sources = await gallery(page)
+    .getByRole("article", { name: PROMPT })
+    .locator("img")
+    .evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).src));
   return page.evaluate(
     (urls) => Promise.all(urls.map(async (url) => btoa(String.fromCharCode(...new Uint8Array(await (await fetch(url)).arrayBuffer()))))),
     sources,
@@ -112,7 +115,10 @@ test("the viewer opens an image large and moves through the list with the keyboa
   expect(new Set(tops).size).toBe(1);
 
   const thumbnails = results.getByRole("button", { name: `Open ${prompt}` });
-  const sources = await results.getByRole("article").locator("img").evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).getAttribute("src")));
+  const sources = await results
+    .getByRole("article")
+    .locator("img")
+    .evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).getAttribute("src")));
   await thumbnails.nth(1).click();
   const viewer = page.getByRole("dialog", { name: prompt });
   await expect(viewer).toBeVisible();

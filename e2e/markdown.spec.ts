@@ -20,7 +20,10 @@ const ANSWER = [
   "[docs](https://developers.cloudflare.com/workers-ai/) and [mail](mailto:team@example.com) and [trap](javascript:alert(1))",
 ].join("\n");
 
-test("answers render as markdown: emphasis, lists, GFM tables, highlighted code with a copy button, safe links only", async ({ page, context }) => {
+test("answers render as markdown: emphasis, lists, GFM tables, highlighted code with a copy button, safe links only", async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await setScript({ text: ANSWER, tokensPerSecond: 400 });
   const chat = new ChatPage(page);
@@ -38,7 +41,10 @@ test("answers render as markdown: emphasis, lists, GFM tables, highlighted code 
   // Highlighting runs in a Web Worker and arrives as coloured spans inside the code block.
   const code = answer.locator("pre code, pre").first();
   await expect(code).toContainText("const answer: number = 42;");
-  const tokenColours = () => answer.locator("pre span[style*='--sdm-c']").evaluateAll((spans) => new Set(spans.map((s) => (s as HTMLElement).style.getPropertyValue("--sdm-c"))).size);
+  const tokenColours = () =>
+    answer
+      .locator("pre span[style*='--sdm-c']")
+      .evaluateAll((spans) => new Set(spans.map((s) => (s as HTMLElement).style.getPropertyValue("--sdm-c"))).size);
   await expect.poll(tokenColours, { timeout: 15_000 }).toBeGreaterThan(1);
   await answer.getByRole("button", { name: "Copy Code" }).click();
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain("const answer: number = 42;");

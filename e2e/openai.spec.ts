@@ -35,7 +35,10 @@ function clientFor(baseURL: string | undefined, apiKey: string): OpenAI {
   return new OpenAI({ baseURL: `${baseURL}/v1`, apiKey, maxRetries: 0 });
 }
 
-test("a key made in Settings works with the openai SDK: models, chat (whole and streamed), embeddings, images", async ({ page, baseURL }) => {
+test("a key made in Settings works with the openai SDK: models, chat (whole and streamed), embeddings, images", async ({
+  page,
+  baseURL,
+}) => {
   const key = await createKeyInSettings(page, "sdk test");
   await expect(page.getByRole("button", { name: "Copy API key" })).toBeVisible();
   const keys = page.getByRole("list", { name: "Your API keys" });
@@ -53,7 +56,12 @@ test("a key made in Settings works with the openai SDK: models, chat (whole and 
   expect(whole.choices[0].message.content).toBe("Hello from the fake model.");
   expect(whole.usage?.total_tokens).toBeGreaterThan(0);
 
-  const stream = await openai.chat.completions.create({ model: CHAT, messages: [{ role: "user", content: "Hi" }], stream: true, stream_options: { include_usage: true } });
+  const stream = await openai.chat.completions.create({
+    model: CHAT,
+    messages: [{ role: "user", content: "Hi" }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   let text = "";
   let usage: OpenAI.CompletionUsage | null | undefined;
   let finish: string | null = null;
@@ -90,11 +98,15 @@ test("a wrong key, an unknown model and a revoked key fail as OpenAI's typed err
   expect((unauthorised as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe("invalid_api_key");
 
   const openai = clientFor(baseURL, key);
-  const unknown = await openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }] }).catch((e: unknown) => e);
+  const unknown = await openai.chat.completions
+    .create({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }] })
+    .catch((e: unknown) => e);
   expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
   expect((unknown as InstanceType<typeof OpenAI.NotFoundError>).code).toBe("model_not_found");
 
-  const invalid = await openai.chat.completions.create({ model: CHAT, messages: [{ role: "user", content: "Hi" }], temperature: 5 }).catch((e: unknown) => e);
+  const invalid = await openai.chat.completions
+    .create({ model: CHAT, messages: [{ role: "user", content: "Hi" }], temperature: 5 })
+    .catch((e: unknown) => e);
   expect(invalid).toBeInstanceOf(OpenAI.BadRequestError);
   expect((invalid as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("temperature");
 
@@ -112,7 +124,9 @@ test("a spent daily budget is a 429 insufficient_quota, and the page's budget sh
   // prompt tokens of this model cost about 2,457).
   await setScript({ text: "Expensive.", promptTokens: 1_000_000 });
   await openai.chat.completions.create({ model: CHAT, messages: [{ role: "user", content: "Hi" }] });
-  const refused = await openai.chat.completions.create({ model: CHAT, messages: [{ role: "user", content: "Again" }] }).catch((e: unknown) => e);
+  const refused = await openai.chat.completions
+    .create({ model: CHAT, messages: [{ role: "user", content: "Again" }] })
+    .catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
   expect((refused as InstanceType<typeof OpenAI.RateLimitError>).code).toBe("insufficient_quota");
   expect(Number((refused as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("retry-after"))).toBeGreaterThan(0);

@@ -26,7 +26,8 @@ test("a Worker restart loses nothing: conversations, answers, marks, titles and 
   await expect(chat.conversationLink("Renamed before the restart")).toBeVisible();
   await setScript({ tokens: 15 });
 
-  const list = async () => (await (await page.request.get("/api/conversations")).json()) as { conversations: { id: string; title: string; updatedAt: number }[] };
+  const list = async () =>
+    (await (await page.request.get("/api/conversations")).json()) as { conversations: { id: string; title: string; updatedAt: number }[] };
   const before = { list: await list(), first: await storedConversation(page, first), second: await storedConversation(page, second) };
   expect(before.list.conversations.map((c) => c.id).sort()).toEqual([first, second].sort());
   expect(before.first.messages).toHaveLength(4);
@@ -67,7 +68,10 @@ test("a restart mid-answer keeps what was written, marked interrupted, and Conti
   await expect(answer).toContainText("w5");
   const stored = await storedConversation(page, id);
   expect(stored.messages[1].metadata?.status).toBe("interrupted");
-  const kept = stored.messages[1].parts.filter((p) => p.type === "text").map((p) => p.text).join("");
+  const kept = stored.messages[1].parts
+    .filter((p) => p.type === "text")
+    .map((p) => p.text)
+    .join("");
 
   await answer.getByRole("button", { name: "Continue" }).click();
   await chat.waitForAnswer();
@@ -76,7 +80,10 @@ test("a restart mid-answer keeps what was written, marked interrupted, and Conti
   const after = await storedConversation(page, id);
   expect(after.messages).toHaveLength(2);
   expect(after.messages[1].metadata?.status).toBe("complete");
-  const text = after.messages[1].parts.filter((p) => p.type === "text").map((p) => p.text).join("");
+  const text = after.messages[1].parts
+    .filter((p) => p.type === "text")
+    .map((p) => p.text)
+    .join("");
   expect(text.startsWith(kept)).toBe(true);
   expect(text.trimEnd().endsWith("w9")).toBe(true); // the fake writes "w0 … w9 "
   await expect(answer).toContainText("w9");

@@ -35,7 +35,10 @@ test("closing the page mid-answer is not Stop: reopened, the answer grows live a
   expect(textOf(stored.messages[1])).toContain("w199");
 });
 
-test("two pages of one conversation both show the answer growing, and Stop from the second stops it for both", async ({ page, context }) => {
+test("two pages of one conversation both show the answer growing, and Stop from the second stops it for both", async ({
+  page,
+  context,
+}) => {
   await setScript({ tokens: 400, fault: "drip", dripMs: 100 });
   const first = new ChatPage(page);
   await first.goto("/");

@@ -26,7 +26,18 @@ const imageModelDir = process.env.LOCAL_IMAGE_MODEL_DIR || (await ensureTestImag
 const visionModelDir = process.env.LOCAL_VISION_MODEL_DIR || (await ensureTestVisionModel());
 const vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), "--port", port, "--strictPort"], {
   stdio: "inherit",
-  env: { ...process.env, LOCAL_TEXT_MODEL: model, LOCAL_IMAGE_MODEL_DIR: imageModelDir, LOCAL_VISION_MODEL_DIR: visionModelDir, LOCAL_ENGINE_PORT: process.env.LOCAL_ENGINE_PORT ?? "8790", WORKER_STATE_DIR: stateDir, VITE_CACHE_DIR: `.cache/vite-${port}`, GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR, MODEL_TITLES: process.env.MODEL_TITLES ?? TEST_MODEL_TITLES, WORKERS_AI_REST_URL: process.env.WORKERS_AI_REST_URL?.trim() || "" },
+  env: {
+    ...process.env,
+    LOCAL_TEXT_MODEL: model,
+    LOCAL_IMAGE_MODEL_DIR: imageModelDir,
+    LOCAL_VISION_MODEL_DIR: visionModelDir,
+    LOCAL_ENGINE_PORT: process.env.LOCAL_ENGINE_PORT ?? "8790",
+    WORKER_STATE_DIR: stateDir,
+    VITE_CACHE_DIR: `.cache/vite-${port}`,
+    GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR,
+    MODEL_TITLES: process.env.MODEL_TITLES ?? TEST_MODEL_TITLES,
+    WORKERS_AI_REST_URL: process.env.WORKERS_AI_REST_URL?.trim() || "",
+  },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => vite.kill(signal));
 vite.on("exit", (code) => process.exit(code ?? 0));

@@ -70,7 +70,8 @@ function installTraps() {
   w.__xssHits = [];
   w.__xssHit = (n: number) => void w.__xssHits.push(n);
   w.__xssDom = [];
-  const badUrl = /^[\s\u0000-\u001f]*(?:j[\s\u0000-\u001f]*a[\s\u0000-\u001f]*v[\s\u0000-\u001f]*a[\s\u0000-\u001f]*s[\s\u0000-\u001f]*c[\s\u0000-\u001f]*r[\s\u0000-\u001f]*i[\s\u0000-\u001f]*p[\s\u0000-\u001f]*t|data|vbscript)[\s\u0000-\u001f]*:/i;
+  const badUrl =
+    /^[\s\u0000-\u001f]*(?:j[\s\u0000-\u001f]*a[\s\u0000-\u001f]*v[\s\u0000-\u001f]*a[\s\u0000-\u001f]*s[\s\u0000-\u001f]*c[\s\u0000-\u001f]*r[\s\u0000-\u001f]*i[\s\u0000-\u001f]*p[\s\u0000-\u001f]*t|data|vbscript)[\s\u0000-\u001f]*:/i;
   const badTags = new Set(["SCRIPT", "IFRAME", "FRAME", "OBJECT", "EMBED", "BASE", "META", "FORM", "LINK", "STYLE"]);
   const urlAttrs = ["href", "src", "srcset", "action", "formaction", "xlink:href", "data", "poster", "background", "srcdoc"];
   const check = (el: Element) => {
@@ -80,8 +81,10 @@ function installTraps() {
     if (badTags.has(el.tagName.toUpperCase())) w.__xssDom.push(`<${what}>: ${el.outerHTML.slice(0, 120)}`);
     for (const attr of Array.from(el.attributes)) {
       if (/^on/i.test(attr.name)) w.__xssDom.push(`${what}[${attr.name}]`);
-      if (urlAttrs.includes(attr.name.toLowerCase()) && badUrl.test(attr.value)) w.__xssDom.push(`${what}[${attr.name}=${attr.value.slice(0, 60)}]`);
-      if (attr.name.toLowerCase() === "style" && /url\s*\(|expression\s*\(/i.test(attr.value)) w.__xssDom.push(`${what}[style=${attr.value.slice(0, 60)}]`);
+      if (urlAttrs.includes(attr.name.toLowerCase()) && badUrl.test(attr.value))
+        w.__xssDom.push(`${what}[${attr.name}=${attr.value.slice(0, 60)}]`);
+      if (attr.name.toLowerCase() === "style" && /url\s*\(|expression\s*\(/i.test(attr.value))
+        w.__xssDom.push(`${what}[style=${attr.value.slice(0, 60)}]`);
     }
   };
   const scan = (node: Node) => {
@@ -102,11 +105,16 @@ async function dangerousNodes(page: Page): Promise<string[]> {
   return page.getByRole("log", { name: "Messages" }).evaluate((log) => {
     const found: string[] = [];
     const badUrl = /^[\s\u0000-\u001f]*(?:javascript|data|vbscript)[\s\u0000-\u001f]*:/i;
-    log.querySelectorAll("script, iframe, frame, object, embed, base, meta, form, link, style").forEach((el) => found.push(`<${el.tagName.toLowerCase()}>`));
+    log
+      .querySelectorAll("script, iframe, frame, object, embed, base, meta, form, link, style")
+      .forEach((el) => found.push(`<${el.tagName.toLowerCase()}>`));
     log.querySelectorAll("*").forEach((el) => {
       for (const attr of Array.from(el.attributes)) {
         if (/^on/i.test(attr.name)) found.push(`${el.tagName.toLowerCase()}[${attr.name}]`);
-        if (["href", "src", "srcset", "action", "formaction", "xlink:href", "data", "srcdoc"].includes(attr.name.toLowerCase()) && badUrl.test(attr.value.replace(/[\s\u0000-\u001f]/g, ""))) {
+        if (
+          ["href", "src", "srcset", "action", "formaction", "xlink:href", "data", "srcdoc"].includes(attr.name.toLowerCase()) &&
+          badUrl.test(attr.value.replace(/[\s\u0000-\u001f]/g, ""))
+        ) {
           found.push(`${el.tagName.toLowerCase()}[${attr.name}=${attr.value.slice(0, 60)}]`);
         }
       }

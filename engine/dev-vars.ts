@@ -16,7 +16,21 @@ import { dirname, resolve } from "node:path";
  * vars from there and lets them win over the config, so a blank shell variable would otherwise blank
  * out the engine's URL.
  */
-const AUTH_VARS = ["GUESTS", "GUESTS_PER_ADDRESS_PER_HOUR", "SIGNUP", "TURNSTILE_SITE_KEY", "TURNSTILE_SECRET_KEY", "TURNSTILE_VERIFY_URL", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN", "ACCESS_TEAM_DOMAIN", "ACCESS_AUD", "ACCESS_CERTS_URL", "ACCESS_OWNER_EMAILS", "SESSION_SECRET_PREVIOUS"];
+const AUTH_VARS = [
+  "GUESTS",
+  "GUESTS_PER_ADDRESS_PER_HOUR",
+  "SIGNUP",
+  "TURNSTILE_SITE_KEY",
+  "TURNSTILE_SECRET_KEY",
+  "TURNSTILE_VERIFY_URL",
+  "WEBAUTHN_RP_ID",
+  "WEBAUTHN_ORIGIN",
+  "ACCESS_TEAM_DOMAIN",
+  "ACCESS_AUD",
+  "ACCESS_CERTS_URL",
+  "ACCESS_OWNER_EMAILS",
+  "SESSION_SECRET_PREVIOUS",
+];
 
 export async function devWorkerVars(): Promise<Record<string, string>> {
   const restUrl = process.env.WORKERS_AI_REST_URL?.trim();
@@ -56,7 +70,8 @@ async function startLocalEngine(token: string): Promise<string> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The local engine exited (code ${child.exitCode}); see its output above.`);
     try {
-      if ((await fetch(statusUrl, { headers: { authorization: `Bearer ${token}` } })).ok) return `http://127.0.0.1:${port}/client/v4/accounts/local/ai`;
+      if ((await fetch(statusUrl, { headers: { authorization: `Bearer ${token}` } })).ok)
+        return `http://127.0.0.1:${port}/client/v4/accounts/local/ai`;
     } catch {
       // not listening yet
     }

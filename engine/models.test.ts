@@ -183,4 +183,3 @@ describe("downloading the default model", () => {
     expect((await post(runUrl(resumed.url), { prompt: "Hi", max_tokens: 2 })).status).toBe(200);
   });
 });
-

@@ -23,9 +23,18 @@ export interface GuardOptions {
 export function refusal(headers: IncomingHttpHeaders, options: GuardOptions): EngineError | undefined {
   const host = headers.host?.toLowerCase();
   if (!host || !allowedHosts(options).has(host)) {
-    return new EngineError(CODES.refused, 421, `The local engine answers only as ${[...allowedHosts(options)].join(" or ")}, not as ${host ?? "(no Host header)"}.`);
+    return new EngineError(
+      CODES.refused,
+      421,
+      `The local engine answers only as ${[...allowedHosts(options)].join(" or ")}, not as ${host ?? "(no Host header)"}.`,
+    );
   }
-  if (headers.origin !== undefined) return new EngineError(CODES.refused, 403, "The local engine does not answer requests from web pages (the request carried an Origin header).");
+  if (headers.origin !== undefined)
+    return new EngineError(
+      CODES.refused,
+      403,
+      "The local engine does not answer requests from web pages (the request carried an Origin header).",
+    );
   if (options.token && !sameSecret(headers.authorization ?? "", `Bearer ${options.token}`)) {
     return new EngineError(CODES.authentication, 401, "Authentication error");
   }

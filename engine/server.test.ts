@@ -46,7 +46,15 @@ describe("text generation", () => {
       expect(res.status, id).toBe(200);
     }
     const parts = await post(runUrl(engine.url), {
-      messages: [{ role: "user", content: [{ type: "text", text: "Hi" }, { type: "image_url", image_url: { url: "data:," } }] }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Hi" },
+            { type: "image_url", image_url: { url: "data:," } },
+          ],
+        },
+      ],
       max_tokens: 2,
     });
     expect((await json(parts)).result.usage.completion_tokens).toBe(2);
@@ -78,7 +86,12 @@ describe("text generation", () => {
     const pieces = chunks.slice(0, -1);
     expect(pieces.length).toBeGreaterThan(0);
     for (const piece of pieces) expect(Object.keys(piece)).toEqual(["response"]);
-    expect(pieces.map((p) => p.response).join("").trim().length).toBeGreaterThan(0);
+    expect(
+      pieces
+        .map((p) => p.response)
+        .join("")
+        .trim().length,
+    ).toBeGreaterThan(0);
   });
 
   it("frames token pieces exactly as JSON.stringify({ response }) would", () => {
@@ -161,7 +174,9 @@ describe("error envelopes", () => {
 
   it("5021 when input plus max_tokens exceed the context window", async () => {
     const message = await expectEnvelope(await post(runUrl(engine.url), { ...hello, max_tokens: 4090 }), 400, 5021);
-    expect(message).toMatch(/^The estimated number of input and maximum output tokens \(\d+\) exceeded this model context window limit \(4096\)\.$/);
+    expect(message).toMatch(
+      /^The estimated number of input and maximum output tokens \(\d+\) exceeded this model context window limit \(4096\)\.$/,
+    );
   });
 
   it("5007 for a model id that is not in the catalog", async () => {
@@ -192,11 +207,21 @@ describe("who may call the engine", () => {
   const port = () => new URL(engine.url).port;
 
   it("refuses a Host other than its own loopback name and port with 421 (DNS rebinding), on every route", async () => {
-    for (const host of ["evil.example", `evil.example:${port()}`, `127.0.0.1:${Number(port()) + 1}`, "127.0.0.1", `localhost.evil.example:${port()}`]) {
+    for (const host of [
+      "evil.example",
+      `evil.example:${port()}`,
+      `127.0.0.1:${Number(port()) + 1}`,
+      "127.0.0.1",
+      `localhost.evil.example:${port()}`,
+    ]) {
       const status = await rawRequest(statusUrl(engine.url), { host });
       expect(status.status, host).toBe(421);
       expect(status.body.errors[0]).toMatchObject({ code: 9904, message: expect.stringContaining(`127.0.0.1:${port()}`) });
-      const run = await rawRequest(runUrl(engine.url), { host, "content-type": "application/json" }, JSON.stringify({ prompt: "Hi", max_tokens: 2 }));
+      const run = await rawRequest(
+        runUrl(engine.url),
+        { host, "content-type": "application/json" },
+        JSON.stringify({ prompt: "Hi", max_tokens: 2 }),
+      );
       expect(run.status, host).toBe(421);
     }
   });
@@ -213,7 +238,11 @@ describe("who may call the engine", () => {
       const status = await fetch(statusUrl(engine.url), { headers: { origin } });
       expect(status.status, origin).toBe(403);
       expect((await json(status)).errors[0].code).toBe(9904);
-      const run = await post(runUrl(engine.url), { prompt: "Hi", max_tokens: 2 }, { headers: { "content-type": "application/json", origin } });
+      const run = await post(
+        runUrl(engine.url),
+        { prompt: "Hi", max_tokens: 2 },
+        { headers: { "content-type": "application/json", origin } },
+      );
       expect(run.status, origin).toBe(403);
     }
   });
@@ -230,7 +259,11 @@ describe("who may call the engine", () => {
       }
       const authorization = "Bearer s3cret-token";
       await waitFor(async () => ((await json(fetch(statusUrl(guarded.url), { headers: { authorization } }))).ready ? true : undefined));
-      const allowed = await post(runUrl(guarded.url), { prompt: "Hi", max_tokens: 2 }, { headers: { "content-type": "application/json", authorization } });
+      const allowed = await post(
+        runUrl(guarded.url),
+        { prompt: "Hi", max_tokens: 2 },
+        { headers: { "content-type": "application/json", authorization } },
+      );
       expect(allowed.status).toBe(200);
     } finally {
       await guarded.close();
@@ -250,9 +283,13 @@ describe("who may call the engine", () => {
   });
 
   it("accepts any or no token when it has none", async () => {
-    const res = await post(runUrl(engine.url), { prompt: "Hi", max_tokens: 2 }, {
-      headers: { "content-type": "application/json", authorization: "Bearer whatever" },
-    });
+    const res = await post(
+      runUrl(engine.url),
+      { prompt: "Hi", max_tokens: 2 },
+      {
+        headers: { "content-type": "application/json", authorization: "Bearer whatever" },
+      },
+    );
     expect(res.status).toBe(200);
   });
 });

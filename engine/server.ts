@@ -56,7 +56,11 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   );
   const images = createImageCapability({ modelDir: opts.imageModelDir });
   const vision = createVisionCapability({ modelDir: opts.visionModelDir });
-  const embeddings = createEmbeddingCapability({ modelDir: opts.embeddingModelDir, cacheDir: opts.cacheDir, download: opts.download !== false });
+  const embeddings = createEmbeddingCapability({
+    modelDir: opts.embeddingModelDir,
+    cacheDir: opts.cacheDir,
+    download: opts.download !== false,
+  });
   const token = opts.token ?? (process.env.LOCAL_ENGINE_TOKEN || undefined);
   const host = opts.host ?? "127.0.0.1";
   let port = 0; // known once listening

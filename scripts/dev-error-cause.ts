@@ -28,17 +28,30 @@ export function devErrorCause(): Plugin {
       });
       // A post hook: registered after Vite's own middlewares, before its error handler.
       return () => {
-        server.middlewares.use((error: unknown, request: { method?: string; url?: string }, _response: unknown, next: (error?: unknown) => void) => {
-          const causes: string[] = [];
-          for (let cause = (error as { cause?: unknown })?.cause; cause && causes.length < 5; cause = (cause as { cause?: unknown }).cause) {
-            causes.push(cause instanceof Error ? `${cause.name}: ${cause.message}${(cause as { code?: string }).code ? ` (${(cause as { code?: string }).code})` : ""}` : String(cause));
-          }
-          if (causes.length) {
-            const blockedMs = Math.round(Math.max(worstRecentMs, delay.max / 1e6));
-            server.config.logger.error(`${request.method} ${request.url} failed; cause: ${causes.join(" ← ")}; this process's event loop was blocked for up to ${blockedMs} ms in the last 10-20 s`, { timestamp: true });
-          }
-          next(error);
-        });
+        server.middlewares.use(
+          (error: unknown, request: { method?: string; url?: string }, _response: unknown, next: (error?: unknown) => void) => {
+            const causes: string[] = [];
+            for (
+              let cause = (error as { cause?: unknown })?.cause;
+              cause && causes.length < 5;
+              cause = (cause as { cause?: unknown }).cause
+            ) {
+              causes.push(
+                cause instanceof Error
+                  ? `${cause.name}: ${cause.message}${(cause as { code?: string }).code ? ` (${(cause as { code?: string }).code})` : ""}`
+                  : String(cause),
+              );
+            }
+            if (causes.length) {
+              const blockedMs = Math.round(Math.max(worstRecentMs, delay.max / 1e6));
+              server.config.logger.error(
+                `${request.method} ${request.url} failed; cause: ${causes.join(" ← ")}; this process's event loop was blocked for up to ${blockedMs} ms in the last 10-20 s`,
+                { timestamp: true },
+              );
+            }
+            next(error);
+          },
+        );
       };
     },
   };

@@ -71,7 +71,8 @@ export function firstPaint(options: { pages?: Record<string, string> } = {}): Pl
     transformIndexHtml: {
       order: "post",
       handler(html, ctx) {
-        if (!html.includes(MARKER)) throw new Error(`index.html lost its ${MARKER} marker, where the theme script and the shell's styles go.`);
+        if (!html.includes(MARKER))
+          throw new Error(`index.html lost its ${MARKER} marker, where the theme script and the shell's styles go.`);
         const script = inlineThemeScript(root);
         const hash = cspHashOf(script);
         if (!readFileSync(resolve(root, HEADERS), "utf8").includes(hash)) {
@@ -98,7 +99,13 @@ export function firstPaint(options: { pages?: Record<string, string> } = {}): Pl
  * that the entry has not already loaded. Data, not script, so the inline script's hash stays the same
  * from build to build.
  */
-function pageModulesMeta(bundle: Rollup.OutputBundle, entry: Rollup.OutputChunk, pages: Record<string, string>, root: string, base: string): string {
+function pageModulesMeta(
+  bundle: Rollup.OutputBundle,
+  entry: Rollup.OutputChunk,
+  pages: Record<string, string>,
+  root: string,
+  base: string,
+): string {
   const chunks = Object.values(bundle).filter((output): output is Rollup.OutputChunk => output.type === "chunk");
   const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
   const withImports = (chunk: Rollup.OutputChunk, into = new Set<string>()): Set<string> => {

@@ -40,5 +40,7 @@ for (let run = 1; run <= times; run++) {
   }
 }
 const total = durations.reduce((a, b) => a + b, 0);
-console.log(`\n${suite}: ${times - failures.length} of ${times} runs passed; ${total.toFixed(0)} s in all, ${(total / times).toFixed(1)} s a run${failures.length ? `; failed runs: ${failures.join(", ")}` : ""}`);
+console.log(
+  `\n${suite}: ${times - failures.length} of ${times} runs passed; ${total.toFixed(0)} s in all, ${(total / times).toFixed(1)} s a run${failures.length ? `; failed runs: ${failures.join(", ")}` : ""}`,
+);
 process.exit(failures.length ? 1 : 0);

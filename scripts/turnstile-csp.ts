@@ -25,7 +25,9 @@ export function turnstileCsp(): Plugin {
 
 function openFor(policy: string): string {
   let line = policy.replace(/script-src ([^;]*)/, `script-src $1 ${TURNSTILE}`);
-  line = /frame-src /.test(line) ? line.replace(/frame-src ([^;]*)/, `frame-src $1 ${TURNSTILE}`) : line.replace(/(default-src [^;]*;)/, `$1 frame-src ${TURNSTILE};`);
+  line = /frame-src /.test(line)
+    ? line.replace(/frame-src ([^;]*)/, `frame-src $1 ${TURNSTILE}`)
+    : line.replace(/(default-src [^;]*;)/, `$1 frame-src ${TURNSTILE};`);
   return line;
 }
 

@@ -49,7 +49,8 @@ app.use("/api/*", sameOrigin, identity());
 // reserved once the call's worst case is known (worker/spend/; chat and vision answers do so in the
 // person's Durable Object, with the turn), in one step that also refuses: a check here and a charge
 // later would let a parallel burst through.
-for (const path of ["/api/chat", "/api/chat/:id/continue", "/api/images", "/api/vision", "/api/vision/threads/:id/continue"]) app.post(path, rateLimit);
+for (const path of ["/api/chat", "/api/chat/:id/continue", "/api/images", "/api/vision", "/api/vision/threads/:id/continue"])
+  app.post(path, rateLimit);
 // Uploads call no model but fill storage: limited too.
 app.post("/api/vision/images", rateLimit);
 // Uploading a document fills storage and starts embedding (model calls).
@@ -78,7 +79,12 @@ app.route("/api/invites", invites);
 app.notFound((c) => errorResponse(c, new AppError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => {
   const appError = toAppError(error);
-  log("request.error", { path: new URL(c.req.url).pathname, code: appError.code, status: appError.status, ...(appError.code === "internal" ? { detail: String(error) } : {}) });
+  log("request.error", {
+    path: new URL(c.req.url).pathname,
+    code: appError.code,
+    status: appError.status,
+    ...(appError.code === "internal" ? { detail: String(error) } : {}),
+  });
   return errorResponse(c, appError);
 });
 

@@ -38,7 +38,9 @@ export default function AccountPage() {
         </p>
       )}
       {!session.passkeys ? (
-        <p className="mt-3 text-sm text-muted-foreground">{person?.kind === "access" ? `Signed in through Cloudflare Access as ${person.email}.` : "Passkeys are not used here."}</p>
+        <p className="mt-3 text-sm text-muted-foreground">
+          {person?.kind === "access" ? `Signed in through Cloudflare Access as ${person.email}.` : "Passkeys are not used here."}
+        </p>
       ) : person?.kind === "account" ? (
         <SignedIn name={person.name} inviteLinks={session.signup === "invite"} busy={busy} run={run} />
       ) : (
@@ -82,18 +84,31 @@ function SignedOut({ signup, isGuest, busy, run }: { signup: string; isGuest: bo
             New here?
           </h2>
           <p className="text-sm text-muted-foreground">
-            {isGuest ? "Keep everything you did as a guest, on every device: create a passkey." : "Create an account with a passkey: no password."}
+            {isGuest
+              ? "Keep everything you did as a guest, on every device: create a passkey."
+              : "Create an account with a passkey: no password."}
           </p>
           <label className="block text-sm">
             Account name
-            <input className={`${input} mt-1`} value={name} onChange={(e) => setName(e.target.value)} required maxLength={ACCOUNT_NAME_MAX} autoComplete="nickname" />
+            <input
+              className={`${input} mt-1`}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              maxLength={ACCOUNT_NAME_MAX}
+              autoComplete="nickname"
+            />
           </label>
           <button type="submit" className={button} disabled={busy || !name.trim()}>
             Create a passkey
           </button>
         </form>
       ) : (
-        <p className="text-sm text-muted-foreground">{signup === "invite" ? "New accounts need an invite link from someone who has an account." : "This app is not taking new accounts."}</p>
+        <p className="text-sm text-muted-foreground">
+          {signup === "invite"
+            ? "New accounts need an invite link from someone who has an account."
+            : "This app is not taking new accounts."}
+        </p>
       )}
     </div>
   );
@@ -131,13 +146,24 @@ function SignedIn({ name, inviteLinks, busy, run }: { name: string; inviteLinks:
                 Passkey {index + 1} · added {new Date(passkey.createdAt).toLocaleDateString()}
                 {passkey.lastUsedAt ? ` · last used ${new Date(passkey.lastUsedAt).toLocaleDateString()}` : ""}
               </span>
-              <button type="button" className={button} disabled={busy} aria-label={`Remove passkey ${index + 1}`} onClick={() => (passkeys.length === 1 ? setConfirm({ kind: "passkey", id: passkey.id }) : remove(passkey.id, false))}>
+              <button
+                type="button"
+                className={button}
+                disabled={busy}
+                aria-label={`Remove passkey ${index + 1}`}
+                onClick={() => (passkeys.length === 1 ? setConfirm({ kind: "passkey", id: passkey.id }) : remove(passkey.id, false))}
+              >
                 Remove
               </button>
             </li>
           ))}
         </ul>
-        <button type="button" className={button} disabled={busy} onClick={() => void run(async () => (await api.createPasskey({}), await reload()))}>
+        <button
+          type="button"
+          className={button}
+          disabled={busy}
+          onClick={() => void run(async () => (await api.createPasskey({}), await reload()))}
+        >
           Add a passkey
         </button>
       </section>
@@ -151,13 +177,23 @@ function SignedIn({ name, inviteLinks, busy, run }: { name: string; inviteLinks:
             {invites.map((invite) => (
               <li key={invite.code} className="flex items-center gap-2 text-sm">
                 <input className={input} readOnly value={invite.url} aria-label="Invite link" onFocus={(e) => e.target.select()} />
-                <button type="button" className={button} disabled={busy} onClick={() => void run(async () => (await api.withdrawInvite(invite.code), await reload()))}>
+                <button
+                  type="button"
+                  className={button}
+                  disabled={busy}
+                  onClick={() => void run(async () => (await api.withdrawInvite(invite.code), await reload()))}
+                >
                   Withdraw
                 </button>
               </li>
             ))}
           </ul>
-          <button type="button" className={button} disabled={busy} onClick={() => void run(async () => (await api.createInvite(), await reload()))}>
+          <button
+            type="button"
+            className={button}
+            disabled={busy}
+            onClick={() => void run(async () => (await api.createInvite(), await reload()))}
+          >
             Make an invite link
           </button>
         </section>
@@ -172,8 +208,14 @@ function SignedIn({ name, inviteLinks, busy, run }: { name: string; inviteLinks:
         </button>
       </section>
       {confirm?.kind === "passkey" && (
-        <ConfirmDialog title="Remove your only passkey?" confirmLabel="Remove it anyway" onCancel={() => setConfirm(null)} onConfirm={() => remove(confirm.id, true)}>
-          Without a passkey nobody can sign in to this account again, including you once you sign out. Add another passkey first unless you mean it.
+        <ConfirmDialog
+          title="Remove your only passkey?"
+          confirmLabel="Remove it anyway"
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => remove(confirm.id, true)}
+        >
+          Without a passkey nobody can sign in to this account again, including you once you sign out. Add another passkey first unless you
+          mean it.
         </ConfirmDialog>
       )}
       {confirm?.kind === "account" && (

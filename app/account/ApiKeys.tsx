@@ -68,13 +68,22 @@ export default function ApiKeys() {
           <label htmlFor={nameId} className="mb-1 block text-sm font-medium">
             Key name
           </label>
-          <input id={nameId} className={input} value={name} maxLength={60} placeholder="e.g. my editor" onChange={(e) => setName(e.target.value)} />
+          <input
+            id={nameId}
+            className={input}
+            value={name}
+            maxLength={60}
+            placeholder="e.g. my editor"
+            onChange={(e) => setName(e.target.value)}
+          />
         </div>
         <button type="submit" className={primaryButton} disabled={busy || !name.trim() || full}>
           Create key
         </button>
       </form>
-      {full && <p className="mt-1 text-xs text-muted-foreground">You have {MAX_API_KEYS} keys, the most allowed. Revoke one to create another.</p>}
+      {full && (
+        <p className="mt-1 text-xs text-muted-foreground">You have {MAX_API_KEYS} keys, the most allowed. Revoke one to create another.</p>
+      )}
 
       {created && (
         <div role="status" className="mt-3 rounded-md border border-border bg-muted/50 p-3">
@@ -119,7 +128,12 @@ export default function ApiKeys() {
       )}
 
       {revoking && (
-        <ConfirmDialog title="Revoke this API key?" confirmLabel="Revoke key" onConfirm={() => void revoke(revoking)} onCancel={() => setRevoking(null)}>
+        <ConfirmDialog
+          title="Revoke this API key?"
+          confirmLabel="Revoke key"
+          onConfirm={() => void revoke(revoking)}
+          onCancel={() => setRevoking(null)}
+        >
           Tools using “{revoking.name}” ({revoking.prefix}…) stop working at once. This cannot be undone.
         </ConfirmDialog>
       )}

@@ -5,7 +5,9 @@ import { setSession } from "./session";
 
 declare global {
   interface Window {
-    turnstile?: { render(element: HTMLElement, options: { sitekey: string; callback: (token: string) => void; "error-callback"?: () => void }): string };
+    turnstile?: {
+      render(element: HTMLElement, options: { sitekey: string; callback: (token: string) => void; "error-callback"?: () => void }): string;
+    };
   }
 }
 
@@ -26,7 +28,10 @@ export default function TurnstileGate({ siteKey }: { siteKey: string }) {
       window.turnstile.render(box.current, {
         sitekey: siteKey,
         callback: (token) =>
-          void request<SessionInfo>("/api/session/guest", { method: "POST", body: JSON.stringify({ turnstileToken: token }) }).then(setSession, (error: Error) => setProblem(error.message)),
+          void request<SessionInfo>("/api/session/guest", { method: "POST", body: JSON.stringify({ turnstileToken: token }) }).then(
+            setSession,
+            (error: Error) => setProblem(error.message),
+          ),
         "error-callback": () => setProblem("The check could not load. Reload the page to try again."),
       });
     };

@@ -15,7 +15,8 @@ const post = (body: unknown) => ({ method: "POST", body: JSON.stringify(body) })
 function ceremonyError(error: unknown): never {
   if (error instanceof ApiError) throw error;
   const name = (error as Error)?.name;
-  if (name === "NotAllowedError" || name === "AbortError") throw new ApiError("The passkey prompt was closed or timed out. Try again when you are ready.", 0);
+  if (name === "NotAllowedError" || name === "AbortError")
+    throw new ApiError("The passkey prompt was closed or timed out. Try again when you are ready.", 0);
   if (name === "InvalidStateError") throw new ApiError("This authenticator already has a passkey for this account.", 0);
   throw new ApiError(`The browser could not use a passkey: ${(error as Error)?.message ?? String(error)}`, 0);
 }

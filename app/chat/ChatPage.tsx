@@ -33,8 +33,23 @@ export default function ChatPage({ routeId }: { routeId: string | undefined }) {
   }, [drawerOpen]);
 
   const menuButton = (
-    <button type="button" className={`${iconButton} shrink-0 md:hidden`} aria-label="Menu" aria-expanded={drawerOpen} aria-controls="conversations" onClick={() => setDrawerOpen(true)}>
-      <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+    <button
+      type="button"
+      className={`${iconButton} shrink-0 md:hidden`}
+      aria-label="Menu"
+      aria-expanded={drawerOpen}
+      aria-controls="conversations"
+      onClick={() => setDrawerOpen(true)}
+    >
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 24 24"
+        className="size-5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+      >
         <path d="M4 6h16M4 12h16M4 18h16" />
       </svg>
     </button>
@@ -57,7 +72,15 @@ export default function ChatPage({ routeId }: { routeId: string | undefined }) {
           </Link>
           {drawerOpen && (
             <button type="button" className={`${iconButton} md:hidden`} aria-label="Close menu" onClick={() => setDrawerOpen(false)}>
-              <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 24 24"
+                className="size-5"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="2"
+                strokeLinecap="round"
+              >
                 <path d="M6 6l12 12M18 6L6 18" />
               </svg>
             </button>

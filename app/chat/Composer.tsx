@@ -22,7 +22,20 @@ interface Props {
 }
 
 /** Where a person writes to the model, for chat and vision alike: Enter sends, Shift+Enter adds a line, Stop while an answer is written. */
-export function Composer({ busy, stopping = false, onSend, onStop, label = "Message", showLabel = false, inputId = "composer", placeholder, sendLabel = "Send", extra, attach, sendBlocked = false }: Props) {
+export function Composer({
+  busy,
+  stopping = false,
+  onSend,
+  onStop,
+  label = "Message",
+  showLabel = false,
+  inputId = "composer",
+  placeholder,
+  sendLabel = "Send",
+  extra,
+  attach,
+  sendBlocked = false,
+}: Props) {
   const [text, setText] = useState("");
   const canSend = !busy && !sendBlocked && text.trim().length > 0;
 

@@ -70,7 +70,13 @@ export function ConversationList({ conversations, loadError, currentId, query, o
         </p>
       )}
       {query.trim() && (
-        <Suspense fallback={<p role="status" className="px-5 text-xs text-muted-foreground">Searching…</p>}>
+        <Suspense
+          fallback={
+            <p role="status" className="px-5 text-xs text-muted-foreground">
+              Searching…
+            </p>
+          }
+        >
           <SearchResults query={query.trim()} />
         </Suspense>
       )}
@@ -82,7 +88,11 @@ export function ConversationList({ conversations, loadError, currentId, query, o
           return (
             <li key={conversation.id} className={`group flex items-center gap-1 rounded-md ${current ? "bg-muted" : "hover:bg-muted/60"}`}>
               {renamingId === conversation.id ? (
-                <RenameInput conversation={conversation} onSave={(title) => rename(conversation, title)} onCancel={() => setRenamingId(undefined)} />
+                <RenameInput
+                  conversation={conversation}
+                  onSave={(title) => rename(conversation, title)}
+                  onCancel={() => setRenamingId(undefined)}
+                />
               ) : (
                 <>
                   <Link
@@ -95,13 +105,28 @@ export function ConversationList({ conversations, loadError, currentId, query, o
                   </Link>
                   {/* Hidden until hover or focus on wide screens; always there on touch screens, which have no hover. */}
                   <span className="flex shrink-0 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
-                    <button type="button" className={smallButton} aria-label={`Rename ${conversation.title}`} onClick={() => setRenamingId(conversation.id)}>
+                    <button
+                      type="button"
+                      className={smallButton}
+                      aria-label={`Rename ${conversation.title}`}
+                      onClick={() => setRenamingId(conversation.id)}
+                    >
                       <PencilIcon />
                     </button>
-                    <button type="button" className={smallButton} aria-label={`Share or export ${conversation.title}`} onClick={() => setSharing(conversation)}>
+                    <button
+                      type="button"
+                      className={smallButton}
+                      aria-label={`Share or export ${conversation.title}`}
+                      onClick={() => setSharing(conversation)}
+                    >
                       <ShareIcon />
                     </button>
-                    <button type="button" className={smallButton} aria-label={`Delete ${conversation.title}`} onClick={() => setDeleting(conversation)}>
+                    <button
+                      type="button"
+                      className={smallButton}
+                      aria-label={`Delete ${conversation.title}`}
+                      onClick={() => setDeleting(conversation)}
+                    >
                       <TrashIcon />
                     </button>
                   </span>
@@ -133,7 +158,15 @@ export function ConversationList({ conversations, loadError, currentId, query, o
   );
 }
 
-function RenameInput({ conversation, onSave, onCancel }: { conversation: Conversation; onSave: (title: string) => void; onCancel: () => void }) {
+function RenameInput({
+  conversation,
+  onSave,
+  onCancel,
+}: {
+  conversation: Conversation;
+  onSave: (title: string) => void;
+  onCancel: () => void;
+}) {
   const [title, setTitle] = useState(conversation.title);
   return (
     <input
@@ -155,7 +188,16 @@ function RenameInput({ conversation, onSave, onCancel }: { conversation: Convers
 
 function PencilIcon() {
   return (
-    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 24 24"
+      className="size-4"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />
     </svg>
   );
@@ -163,7 +205,16 @@ function PencilIcon() {
 
 function ShareIcon() {
   return (
-    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 24 24"
+      className="size-4"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M12 3v12M7 8l5-5 5 5M5 14v6h14v-6" />
     </svg>
   );
@@ -171,7 +222,16 @@ function ShareIcon() {
 
 function TrashIcon() {
   return (
-    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 24 24"
+      className="size-4"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6" />
     </svg>
   );

@@ -10,7 +10,8 @@ import { imageUrl } from "../vision/api";
  */
 export function AttachImageButton({ images }: { images: ChatImages }) {
   const input = useRef<HTMLInputElement>(null);
-  const explanation = images.refusal ?? "Attach images for the model to see (JPEG, PNG, WebP or GIF; shrunk to 1024 px). You can also paste or drop them.";
+  const explanation =
+    images.refusal ?? "Attach images for the model to see (JPEG, PNG, WebP or GIF; shrunk to 1024 px). You can also paste or drop them.";
   return (
     <>
       <button
@@ -22,7 +23,16 @@ export function AttachImageButton({ images }: { images: ChatImages }) {
         disabled={!!images.refusal}
         onClick={() => input.current?.click()}
       >
-        <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 24 24"
+          className="size-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <rect x="3" y="3" width="18" height="18" rx="2" />
           <circle cx="9" cy="9" r="2" />
           <path d="m21 15-3.1-3.1a2 2 0 0 0-2.8 0L6 21" />

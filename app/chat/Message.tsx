@@ -26,7 +26,17 @@ interface Props {
   onSwitchVersion?: (delta: -1 | 1) => void;
 }
 
-export function Message({ message, streaming, busy, deferred = false, onRegenerate, onContinue, onEdit, versions, onSwitchVersion }: Props) {
+export function Message({
+  message,
+  streaming,
+  busy,
+  deferred = false,
+  onRegenerate,
+  onContinue,
+  onEdit,
+  versions,
+  onSwitchVersion,
+}: Props) {
   const [draft, setDraft] = useState<string>();
   const isUser = message.role === "user";
   const text = messageText(message);
@@ -100,11 +110,11 @@ export function Message({ message, streaming, busy, deferred = false, onRegenera
 
       {!isUser && !!meta?.citations?.length && <Citations citations={meta.citations} />}
       {meta?.status === "stopped" && <p className="text-xs font-medium text-amber-700 dark:text-amber-400">Stopped — partial answer</p>}
-      {meta?.status === "failed" && (
-        <p className="text-xs font-medium text-destructive">Failed: {meta.error ?? "the answer broke off."}</p>
-      )}
+      {meta?.status === "failed" && <p className="text-xs font-medium text-destructive">Failed: {meta.error ?? "the answer broke off."}</p>}
       {meta?.status === "interrupted" && (
-        <p className="text-xs font-medium text-amber-700 dark:text-amber-400">Interrupted — the server restarted while writing this answer</p>
+        <p className="text-xs font-medium text-amber-700 dark:text-amber-400">
+          Interrupted — the server restarted while writing this answer
+        </p>
       )}
       {meta?.note && (
         <p role="status" className="rounded-md bg-sky-50 px-2 py-1 text-xs text-sky-900 dark:bg-sky-950 dark:text-sky-200">
@@ -114,7 +124,9 @@ export function Message({ message, streaming, busy, deferred = false, onRegenera
 
       {!streaming && (
         <div className="flex flex-wrap items-center gap-1">
-          {versions && onSwitchVersion && <VersionSwitcher index={versions.index} count={versions.count} onSwitch={onSwitchVersion} disabled={busy} />}
+          {versions && onSwitchVersion && (
+            <VersionSwitcher index={versions.index} count={versions.count} onSwitch={onSwitchVersion} disabled={busy} />
+          )}
           <CopyButton text={text} label="Copy message" />
           {isUser && onEdit && (
             <button type="button" className={smallButton} disabled={busy} onClick={() => setDraft(text)}>

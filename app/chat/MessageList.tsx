@@ -4,7 +4,7 @@ import type { ChatMessage } from "../../contract/messages";
 import { messageElementId, useFoundMessage } from "../search/useFoundMessage";
 import { Message } from "./Message";
 import type { Versions } from "./useBranches";
-import { useStickToBottom } from "./useStickToBottom";
+import type { useStickToBottom } from "./useStickToBottom";
 
 /** The latest messages render as markdown at once; older ones only as they scroll near view. */
 const EAGER_MESSAGES = 4;
@@ -26,7 +26,18 @@ interface Props {
   stick: ReturnType<typeof useStickToBottom>;
 }
 
-export function MessageList({ messages, status, onRegenerate, onContinue, onEdit, versionsOf, onSwitchVersion, footer, empty, stick }: Props) {
+export function MessageList({
+  messages,
+  status,
+  onRegenerate,
+  onContinue,
+  onEdit,
+  versionsOf,
+  onSwitchVersion,
+  footer,
+  empty,
+  stick,
+}: Props) {
   const busy = status === "submitted" || status === "streaming";
   const last = messages.at(-1);
   const { scrollRef, contentRef, atBottom, scrollToBottom } = stick;

@@ -36,7 +36,10 @@ export function SettingsPanel({ id, settings, onChange }: Props) {
         </div>
         <div>
           <label htmlFor="temperature" className="mb-1 flex justify-between text-sm font-medium">
-            Temperature <output htmlFor="temperature" className="font-normal text-muted-foreground">{settings.temperature.toFixed(1)}</output>
+            Temperature{" "}
+            <output htmlFor="temperature" className="font-normal text-muted-foreground">
+              {settings.temperature.toFixed(1)}
+            </output>
           </label>
           <input
             id="temperature"
@@ -77,7 +80,13 @@ export function SettingsPanel({ id, settings, onChange }: Props) {
         </div>
       </div>
       <div className="mx-auto mt-3 max-w-3xl">
-        <button type="button" className={button} aria-expanded={keysOpen} aria-controls="api-keys" onClick={() => setKeysOpen((open) => !open)}>
+        <button
+          type="button"
+          className={button}
+          aria-expanded={keysOpen}
+          aria-controls="api-keys"
+          onClick={() => setKeysOpen((open) => !open)}
+        >
           API keys
         </button>
         <div id="api-keys">

@@ -5,9 +5,7 @@ import { formatCost } from "../../contract/pricing";
 
 /** An answer's text parts are pieces of one text (a continued answer adds a part), so they join as they are. */
 export function messageText(message: ChatMessage): string {
-  return message.parts
-    .flatMap((part) => (part.type === "text" ? [part.text] : []))
-    .join("");
+  return message.parts.flatMap((part) => (part.type === "text" ? [part.text] : [])).join("");
 }
 
 function tokens(usage: MessageUsage | undefined): string | undefined {

@@ -40,7 +40,10 @@ export function useBranches(id: string, initial: Record<string, string[]> | unde
       const target = list?.[list.indexOf(messageId) + delta];
       if (!target) return;
       try {
-        const detail = await request<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}/branch`, { method: "POST", body: JSON.stringify({ messageId: target }) });
+        const detail = await request<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}/branch`, {
+          method: "POST",
+          body: JSON.stringify({ messageId: target }),
+        });
         setMessages(detail.messages);
         setSiblings(detail.siblings ?? {});
         setProblem(undefined);

@@ -49,7 +49,8 @@ export function useChatImages(modelId: string) {
       else setProblem(undefined);
       for (const file of files.slice(0, Math.max(0, room))) {
         const key = crypto.randomUUID();
-        const update = (patch: Partial<PendingImage>) => live.current && setPending((all) => all.map((p) => (p.key === key ? { ...p, ...patch } : p)));
+        const update = (patch: Partial<PendingImage>) =>
+          live.current && setPending((all) => all.map((p) => (p.key === key ? { ...p, ...patch } : p)));
         setPending((all) => [...all, { key, name: file.name || "Pasted image", step: "shrinking" }]);
         prepareAndUpload(file, (step) => update({ step })).then(
           ({ image }) => update({ step: "ready", image }),
@@ -67,7 +68,9 @@ export function useChatImages(modelId: string) {
   const remove = useCallback((key: string) => setPending((all) => all.filter((p) => p.key !== key)), []);
   const clear = useCallback(() => setPending([]), []);
 
-  const parts: FileUIPart[] = pending.flatMap((p) => (p.image ? [{ type: "file" as const, mediaType: p.image.mediaType, url: chatImageUrl(p.image.id) }] : []));
+  const parts: FileUIPart[] = pending.flatMap((p) =>
+    p.image ? [{ type: "file" as const, mediaType: p.image.mediaType, url: chatImageUrl(p.image.id) }] : [],
+  );
   // A model picked after the images that cannot see them: said now, not at Send.
   const mismatch = refusal && pending.length ? `${refusal} Remove the attached images or pick another model.` : undefined;
   return {

@@ -24,7 +24,11 @@ export function Citations({ citations }: { citations: Citation[] }) {
         ))}
       </ul>
       {shown && (
-        <blockquote id={`source-${shown.documentId}-${shown.n}`} aria-label={`Passage ${shown.n} from ${shown.documentName}`} className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap rounded-md border-l-4 border-border bg-muted px-3 py-2 text-sm">
+        <blockquote
+          id={`source-${shown.documentId}-${shown.n}`}
+          aria-label={`Passage ${shown.n} from ${shown.documentName}`}
+          className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap rounded-md border-l-4 border-border bg-muted px-3 py-2 text-sm"
+        >
           {shown.quote}
         </blockquote>
       )}

@@ -8,7 +8,10 @@ export function DocumentChips({ docs }: { docs: ConversationDocuments }) {
   return (
     <ul aria-label="Attached documents" className="mx-auto flex w-full max-w-3xl flex-wrap gap-2 px-4 pt-2">
       {uploads.map((u) => (
-        <li key={u.key} className={`flex max-w-full items-center gap-2 rounded-full border px-3 py-1 text-xs ${u.error ? "border-destructive/50 bg-destructive/10" : "border-border bg-muted"}`}>
+        <li
+          key={u.key}
+          className={`flex max-w-full items-center gap-2 rounded-full border px-3 py-1 text-xs ${u.error ? "border-destructive/50 bg-destructive/10" : "border-border bg-muted"}`}
+        >
           <span className="truncate font-medium">{u.name}</span>
           {u.error ? (
             <>
@@ -28,8 +31,15 @@ export function DocumentChips({ docs }: { docs: ConversationDocuments }) {
           <span role="status" className={d.status === "failed" ? "text-destructive" : "text-muted-foreground"}>
             {statusText(d)}
           </span>
-          {d.status === "embedding" && <progress className="h-1.5 w-14" max={d.passages} value={d.embedded} aria-label={`${d.name} embedding progress`} />}
-          <button type="button" className="text-muted-foreground hover:text-foreground" aria-label={`Remove ${d.name} from this conversation`} onClick={() => void detach(d.id)}>
+          {d.status === "embedding" && (
+            <progress className="h-1.5 w-14" max={d.passages} value={d.embedded} aria-label={`${d.name} embedding progress`} />
+          )}
+          <button
+            type="button"
+            className="text-muted-foreground hover:text-foreground"
+            aria-label={`Remove ${d.name} from this conversation`}
+            onClick={() => void detach(d.id)}
+          >
             ×
           </button>
         </li>

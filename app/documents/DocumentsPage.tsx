@@ -53,7 +53,9 @@ export default function DocumentsPage() {
   return (
     <main className="mx-auto w-full max-w-4xl overflow-auto p-4">
       <h1 className="text-xl font-semibold">Documents</h1>
-      <p className="mt-1 text-sm text-muted-foreground">Files you attached in chat. A conversation searches the documents attached to it; answers cite them.</p>
+      <p className="mt-1 text-sm text-muted-foreground">
+        Files you attached in chat. A conversation searches the documents attached to it; answers cite them.
+      </p>
       {error && (
         <p role="alert" className="mt-3 rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
           {error}
@@ -67,7 +69,9 @@ export default function DocumentsPage() {
       {documents === null ? (
         <p className="mt-6 text-muted-foreground">Loading…</p>
       ) : documents.length === 0 ? (
-        <p className="mt-6 text-muted-foreground">No documents yet. Attach files in a chat with the paperclip button, or drop them on the conversation.</p>
+        <p className="mt-6 text-muted-foreground">
+          No documents yet. Attach files in a chat with the paperclip button, or drop them on the conversation.
+        </p>
       ) : (
         <table className="mt-4 w-full text-left text-sm">
           <thead className="border-b border-border text-muted-foreground">
@@ -92,7 +96,12 @@ export default function DocumentsPage() {
                 <td className="py-2 pr-3">{statusText(d)}</td>
                 <td className="flex gap-1 py-2">
                   {conversation && (
-                    <button type="button" className={smallButton} aria-label={`Attach ${d.name} to the current conversation`} onClick={() => void attach(d)}>
+                    <button
+                      type="button"
+                      className={smallButton}
+                      aria-label={`Attach ${d.name} to the current conversation`}
+                      onClick={() => void attach(d)}
+                    >
                       Attach
                     </button>
                   )}
@@ -106,7 +115,12 @@ export default function DocumentsPage() {
         </table>
       )}
       {confirming && (
-        <ConfirmDialog title={`Delete ${confirming.name}?`} confirmLabel="Delete" onConfirm={() => void remove(confirming)} onCancel={() => setConfirming(null)}>
+        <ConfirmDialog
+          title={`Delete ${confirming.name}?`}
+          confirmLabel="Delete"
+          onConfirm={() => void remove(confirming)}
+          onCancel={() => setConfirming(null)}
+        >
           The file, its passages and its vectors are removed. Conversations stop citing it.
         </ConfirmDialog>
       )}

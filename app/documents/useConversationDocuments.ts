@@ -43,10 +43,13 @@ export function useConversationDocuments(conversationId: string) {
       polls.current = 0;
       return;
     }
-    const timer = setTimeout(() => {
-      polls.current++;
-      void refresh();
-    }, POLL_MS[Math.min(polls.current, POLL_MS.length - 1)]);
+    const timer = setTimeout(
+      () => {
+        polls.current++;
+        void refresh();
+      },
+      POLL_MS[Math.min(polls.current, POLL_MS.length - 1)],
+    );
     return () => clearTimeout(timer);
   }, [embedding, documents, refresh]);
 

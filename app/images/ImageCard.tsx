@@ -17,7 +17,10 @@ const action =
 /** One made image in a grid cell: a thumbnail that opens the viewer, what made it, and what can be done with it. */
 export function ImageCard({ image, onOpen, onReuse, onDelete }: { image: ImageRecord } & ImageActions) {
   return (
-    <article aria-label={image.prompt} className="flex flex-col overflow-hidden rounded-lg border border-border bg-card text-card-foreground">
+    <article
+      aria-label={image.prompt}
+      className="flex flex-col overflow-hidden rounded-lg border border-border bg-card text-card-foreground"
+    >
       <button
         type="button"
         data-image-id={image.id}
@@ -25,7 +28,14 @@ export function ImageCard({ image, onOpen, onReuse, onDelete }: { image: ImageRe
         onClick={() => onOpen(image)}
         aria-label={`Open ${image.prompt}`}
       >
-        <img src={imageUrl(image.id)} alt="" loading="lazy" width={image.width} height={image.height} className="aspect-square h-auto w-full object-contain" />
+        <img
+          src={imageUrl(image.id)}
+          alt=""
+          loading="lazy"
+          width={image.width}
+          height={image.height}
+          className="aspect-square h-auto w-full object-contain"
+        />
       </button>
       <div className="flex flex-1 flex-col gap-1 p-2">
         <p className="line-clamp-2 text-sm" title={image.prompt}>
@@ -36,10 +46,22 @@ export function ImageCard({ image, onOpen, onReuse, onDelete }: { image: ImageRe
           <a className={action} href={downloadUrl(image.id)} download aria-label="Download" title="Download">
             <DownloadIcon />
           </a>
-          <button type="button" className={action} onClick={() => onReuse(image)} aria-label="Use these settings again" title="Use these settings again">
+          <button
+            type="button"
+            className={action}
+            onClick={() => onReuse(image)}
+            aria-label="Use these settings again"
+            title="Use these settings again"
+          >
             <ReuseIcon />
           </button>
-          <button type="button" className={`${action} ml-auto hover:text-destructive`} onClick={() => onDelete(image)} aria-label="Delete" title="Delete">
+          <button
+            type="button"
+            className={`${action} ml-auto hover:text-destructive`}
+            onClick={() => onDelete(image)}
+            aria-label="Delete"
+            title="Delete"
+          >
             <TrashIcon />
           </button>
         </div>

@@ -57,7 +57,22 @@ export function ImageForm({ form, onChange, onGenerate, busy }: Props) {
         />
       </Field>
       <Field id="image-model" label="Model" hint={model.note}>
-        <select id="image-model" className={input} value={model.id} onChange={(e) => onChange(defaultsFor(modelOf({ ...form, model: e.target.value }), { prompt: form.prompt, negativePrompt: form.negativePrompt, seed: form.seed, lockSeed: form.lockSeed, count: form.count }))}>
+        <select
+          id="image-model"
+          className={input}
+          value={model.id}
+          onChange={(e) =>
+            onChange(
+              defaultsFor(modelOf({ ...form, model: e.target.value }), {
+                prompt: form.prompt,
+                negativePrompt: form.negativePrompt,
+                seed: form.seed,
+                lockSeed: form.lockSeed,
+                count: form.count,
+              }),
+            )
+          }
+        >
           {IMAGE_MODELS.map((m) => (
             <option key={m.id} value={m.id}>
               {m.label} — {m.vendor}
@@ -73,16 +88,39 @@ export function ImageForm({ form, onChange, onGenerate, busy }: Props) {
       </div>
       {model.negativePrompt && (
         <Field id="image-negative" label="Negative prompt">
-          <input id="image-negative" className={input} maxLength={model.negativePrompt.maxLength} value={form.negativePrompt} placeholder="What to keep out" onChange={(e) => set({ negativePrompt: e.target.value })} />
+          <input
+            id="image-negative"
+            className={input}
+            maxLength={model.negativePrompt.maxLength}
+            value={form.negativePrompt}
+            placeholder="What to keep out"
+            onChange={(e) => set({ negativePrompt: e.target.value })}
+          />
         </Field>
       )}
       {model.seed ? (
         <div className="grid grid-cols-[1fr_auto] items-end gap-3">
           <Field id="image-seed" label="Seed">
-            <input id="image-seed" type="number" inputMode="numeric" className={input} min={0} max={model.seed.max} step={1} value={form.seed} disabled={!form.lockSeed} onChange={(e) => set({ seed: e.target.valueAsNumber })} />
+            <input
+              id="image-seed"
+              type="number"
+              inputMode="numeric"
+              className={input}
+              min={0}
+              max={model.seed.max}
+              step={1}
+              value={form.seed}
+              disabled={!form.lockSeed}
+              onChange={(e) => set({ seed: e.target.valueAsNumber })}
+            />
           </Field>
           <label className="flex items-center gap-2 pb-1.5 text-sm">
-            <input type="checkbox" className="size-4 accent-primary" checked={form.lockSeed} onChange={(e) => set({ lockSeed: e.target.checked, seed: e.target.checked ? form.seed : randomSeed() })} />
+            <input
+              type="checkbox"
+              className="size-4 accent-primary"
+              checked={form.lockSeed}
+              onChange={(e) => set({ lockSeed: e.target.checked, seed: e.target.checked ? form.seed : randomSeed() })}
+            />
             Lock seed
           </label>
         </div>

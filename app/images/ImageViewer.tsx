@@ -61,7 +61,13 @@ export function ImageViewer({ images, index, onIndexChange, onReuse, onClose }: 
         />
         {images.length > 1 && (
           <>
-            <button type="button" className={`${navButton} left-2`} aria-label="Previous image" aria-disabled={!hasPrevious} onClick={previous}>
+            <button
+              type="button"
+              className={`${navButton} left-2`}
+              aria-label="Previous image"
+              aria-disabled={!hasPrevious}
+              onClick={previous}
+            >
               <ChevronIcon direction="left" />
             </button>
             <button type="button" className={`${navButton} right-2`} aria-label="Next image" aria-disabled={!hasNext} onClick={next}>

@@ -37,7 +37,8 @@ export default function ImagesPage() {
           gallery.add(image);
           notifyUsageChanged();
         },
-        (error: Error) => settle(key, { key, state: "failed", message: error.message, retryAfter: error instanceof ApiError ? error.retryAfter : 0 }),
+        (error: Error) =>
+          settle(key, { key, state: "failed", message: error.message, retryAfter: error instanceof ApiError ? error.retryAfter : 0 }),
       );
     }
   };
@@ -59,7 +60,9 @@ export default function ImagesPage() {
   }, [viewing]);
   const closeViewer = () => {
     const shown = viewing;
-    if (shown) focusAfterClose.current = () => document.querySelector<HTMLElement>(`[data-image-list="${shown.list}"] [data-image-id="${CSS.escape(shown.id)}"]`)?.focus();
+    if (shown)
+      focusAfterClose.current = () =>
+        document.querySelector<HTMLElement>(`[data-image-list="${shown.list}"] [data-image-id="${CSS.escape(shown.id)}"]`)?.focus();
     setViewing(undefined);
   };
 
@@ -71,7 +74,11 @@ export default function ImagesPage() {
       setViewing(undefined);
     } else focusPrompt();
   };
-  const actionsFor = (list: ImageList) => ({ onOpen: (image: ImageRecord) => setViewing({ list, id: image.id }), onReuse: reuse, onDelete: setToDelete });
+  const actionsFor = (list: ImageList) => ({
+    onOpen: (image: ImageRecord) => setViewing({ list, id: image.id }),
+    onReuse: reuse,
+    onDelete: setToDelete,
+  });
 
   const confirmDelete = async (image: ImageRecord) => {
     setToDelete(undefined);
@@ -90,7 +97,9 @@ export default function ImagesPage() {
         <div>
           <h1 className="mb-1 text-lg font-semibold">Image studio</h1>
           {/* Also in index.html's static shell, the largest thing it paints here: keep the two the same. */}
-          <p className="mb-3 text-sm text-muted-foreground">Describe a picture and a model draws it; what you make stays in your gallery.</p>
+          <p className="mb-3 text-sm text-muted-foreground">
+            Describe a picture and a model draws it; what you make stays in your gallery.
+          </p>
           <ImageForm form={form} onChange={setForm} onGenerate={generate} busy={busy} />
         </div>
         <div className="min-w-0">
@@ -100,7 +109,14 @@ export default function ImagesPage() {
               {deleteError}
             </p>
           )}
-          <Gallery images={gallery.images} loading={gallery.loading} error={gallery.error} hasMore={gallery.hasMore} onLoadMore={() => void gallery.loadMore()} {...actionsFor("gallery")} />
+          <Gallery
+            images={gallery.images}
+            loading={gallery.loading}
+            error={gallery.error}
+            hasMore={gallery.hasMore}
+            onLoadMore={() => void gallery.loadMore()}
+            {...actionsFor("gallery")}
+          />
         </div>
       </div>
       {viewing && viewingIndex >= 0 && (
@@ -113,7 +129,12 @@ export default function ImagesPage() {
         />
       )}
       {toDelete && (
-        <ConfirmDialog title="Delete this image?" confirmLabel="Delete" onConfirm={() => void confirmDelete(toDelete)} onCancel={() => setToDelete(undefined)}>
+        <ConfirmDialog
+          title="Delete this image?"
+          confirmLabel="Delete"
+          onConfirm={() => void confirmDelete(toDelete)}
+          onCancel={() => setToDelete(undefined)}
+        >
           “{toDelete.prompt}” will be removed for good.
         </ConfirmDialog>
       )}

@@ -19,7 +19,11 @@ export function Results({ slots, ...actions }: { slots: Slot[] } & ImageActions)
         ) : slot.state === "failed" ? (
           <Failure key={slot.key} message={slot.message} retryAfter={slot.retryAfter} />
         ) : (
-          <div key={slot.key} role="status" className="flex aspect-square animate-pulse items-center justify-center rounded-lg border border-border bg-muted text-sm text-muted-foreground">
+          <div
+            key={slot.key}
+            role="status"
+            className="flex aspect-square animate-pulse items-center justify-center rounded-lg border border-border bg-muted text-sm text-muted-foreground"
+          >
             Generating…
           </div>
         ),

@@ -3,7 +3,11 @@ import { ApiError, request as call } from "../api";
 
 /** One image per request, so each appears as soon as it is ready. */
 export async function generateImage(body: Record<string, unknown>, signal?: AbortSignal): Promise<ImageRecord> {
-  const { results } = await call<GenerateImagesResponse>("/api/images", { method: "POST", body: JSON.stringify({ ...body, count: 1 }), signal });
+  const { results } = await call<GenerateImagesResponse>("/api/images", {
+    method: "POST",
+    body: JSON.stringify({ ...body, count: 1 }),
+    signal,
+  });
   const [result] = results as [ImageResult];
   if ("error" in result) throw new ApiError(result.error.message, 200);
   return result.image;

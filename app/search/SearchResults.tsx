@@ -40,7 +40,11 @@ export default function SearchResults({ query }: { query: string }) {
   return (
     <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
       <p role="status" className="px-2 pb-1 text-xs text-muted-foreground">
-        {found.state === "searching" ? "Searching…" : found.hits.length === 0 ? "No conversation matches." : `${found.hits.length} ${found.hits.length === 1 ? "match" : "matches"}`}
+        {found.state === "searching"
+          ? "Searching…"
+          : found.hits.length === 0
+            ? "No conversation matches."
+            : `${found.hits.length} ${found.hits.length === 1 ? "match" : "matches"}`}
       </p>
       {found.state === "done" && found.hits.length > 0 && (
         <ul aria-label="Search results" className="space-y-1">
@@ -48,7 +52,9 @@ export default function SearchResults({ query }: { query: string }) {
             <li key={`${hit.conversationId}:${hit.messageId ?? ""}`}>
               <Link href={messagePath(hit.conversationId, hit.messageId)} className="block rounded-md px-2 py-1.5 text-sm hover:bg-muted">
                 <span className="block truncate font-medium">{hit.conversationTitle}</span>
-                <span className="block text-xs text-muted-foreground">{hit.messageId ? (hit.role === "user" ? "You wrote" : "Answer") : "Title"}</span>
+                <span className="block text-xs text-muted-foreground">
+                  {hit.messageId ? (hit.role === "user" ? "You wrote" : "Answer") : "Title"}
+                </span>
                 <Snippet text={hit.snippet} />
               </Link>
             </li>

@@ -8,7 +8,10 @@ import { ShareSection } from "./ShareSection";
 export default function ShareAndExportDialog({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
   const { props, titleId } = useModalDialog(onClose);
   return (
-    <dialog {...props} className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-border bg-card p-5 text-card-foreground shadow-xl backdrop:bg-black/50">
+    <dialog
+      {...props}
+      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-border bg-card p-5 text-card-foreground shadow-xl backdrop:bg-black/50"
+    >
       <h2 id={titleId} className="truncate text-base font-semibold">
         Share or export “{conversation.title}”
       </h2>

@@ -72,7 +72,8 @@ export function ShareSection({ conversationId }: { conversationId: string }) {
         Share
       </h3>
       <p className="mt-1 text-sm text-muted-foreground">
-        Anyone with the link sees the messages as they were when you shared or last updated it, and the models' names; not your settings or system prompt.
+        Anyone with the link sees the messages as they were when you shared or last updated it, and the models' names; not your settings or
+        system prompt.
       </p>
       {share.state === "loading" && (
         <p role="status" className="mt-3 text-sm text-muted-foreground">

@@ -72,7 +72,9 @@ function SharedMessageView({ message }: { message: SharedMessage }) {
   if (message.role === "user") {
     return (
       <article aria-label="You" className="flex flex-col items-end">
-        <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-muted px-4 py-2 text-[0.95rem]">{message.text}</div>
+        <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-muted px-4 py-2 text-[0.95rem]">
+          {message.text}
+        </div>
       </article>
     );
   }

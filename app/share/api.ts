@@ -23,7 +23,11 @@ export async function readShared(token: string): Promise<SharedLoad> {
   try {
     const response = await fetch(`/api/shared/${encodeURIComponent(token)}`, { credentials: "omit" });
     if (response.status === 404) return { state: "missing" };
-    if (!response.ok) return { state: "failed", message: apiErrorFrom(await response.text(), response.status, `The link could not be loaded (${response.status}).`).message };
+    if (!response.ok)
+      return {
+        state: "failed",
+        message: apiErrorFrom(await response.text(), response.status, `The link could not be loaded (${response.status}).`).message,
+      };
     return { state: "ready", conversation: (await response.json()) as SharedConversation };
   } catch {
     return { state: "failed", message: UNREACHABLE };

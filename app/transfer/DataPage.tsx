@@ -15,7 +15,8 @@ export default function DataPage() {
             Export everything
           </h2>
           <p className="mt-1 text-sm text-muted-foreground">
-            One zip file: every conversation (JSON, importable, and Markdown), your images with their settings, and your vision threads with their photos.
+            One zip file: every conversation (JSON, importable, and Markdown), your images with their settings, and your vision threads with
+            their photos.
           </p>
           <a className={`${button} mt-3`} href={archiveUrl} download>
             Download archive

@@ -17,7 +17,8 @@ export function ImportForm() {
     setError(undefined);
     setResult(undefined);
     try {
-      if (file.size > IMPORT_LIMITS.maxBytes) throw new Error(`That file is ${(file.size / 1e6).toFixed(1)} MB; an import may be at most ${IMPORT_LIMITS.maxBytes / 1e6} MB.`);
+      if (file.size > IMPORT_LIMITS.maxBytes)
+        throw new Error(`That file is ${(file.size / 1e6).toFixed(1)} MB; an import may be at most ${IMPORT_LIMITS.maxBytes / 1e6} MB.`);
       setResult(await importFile(await file.text()));
     } catch (e) {
       setError((e as Error).message);
@@ -32,7 +33,8 @@ export function ImportForm() {
         Import
       </h2>
       <p className="mt-1 text-sm text-muted-foreground">
-        A conversation exported as JSON from this app, or <code>conversations.json</code> from a ChatGPT data export. Each becomes a new conversation; a file with any problem imports nothing.
+        A conversation exported as JSON from this app, or <code>conversations.json</code> from a ChatGPT data export. Each becomes a new
+        conversation; a file with any problem imports nothing.
       </p>
       <form
         className="mt-3 flex flex-wrap items-center gap-2"
@@ -44,7 +46,13 @@ export function ImportForm() {
         <label htmlFor="import-file" className="sr-only">
           File to import
         </label>
-        <input id="import-file" type="file" accept="application/json,.json" className="text-sm" onChange={(e) => setFile(e.target.files?.[0])} />
+        <input
+          id="import-file"
+          type="file"
+          accept="application/json,.json"
+          className="text-sm"
+          onChange={(e) => setFile(e.target.files?.[0])}
+        />
         <button type="submit" className={primaryButton} disabled={!file || busy}>
           {busy ? "Importing…" : "Import"}
         </button>

@@ -20,7 +20,10 @@ export function BackendStatusBadge({ status }: { status: BackendStatus | undefin
         {statusLabel(status)}
       </span>
       {left !== undefined && (
-        <span className="truncate text-xs tabular-nums text-muted-foreground" title="What you may still spend on this app today, in Workers AI neurons; it resets at 00:00 UTC">
+        <span
+          className="truncate text-xs tabular-nums text-muted-foreground"
+          title="What you may still spend on this app today, in Workers AI neurons; it resets at 00:00 UTC"
+        >
           {left.toLocaleString("en-US")} neurons left today
         </span>
       )}
@@ -48,7 +51,10 @@ export function EngineProblemBanner({ status, feature }: { status: BackendStatus
   // An image model still loading is not ready either, but has nothing to fix: only a problem shows.
   if (!part || part.ready || (feature !== "text" && !part.problem)) return null;
   return (
-    <section aria-label="Local engine problem" className="border-b border-amber-500/40 bg-amber-100 px-4 py-2 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
+    <section
+      aria-label="Local engine problem"
+      className="border-b border-amber-500/40 bg-amber-100 px-4 py-2 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100"
+    >
       <strong className="font-semibold">{CANNOT[feature]}</strong> {part.problem ?? "Check the terminal running the dev server."}
     </section>
   );

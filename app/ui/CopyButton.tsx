@@ -13,7 +13,12 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       type="button"
       className={smallButton}
       aria-label={label}
-      onClick={() => navigator.clipboard.writeText(text).then(() => setCopied(true), () => undefined)}
+      onClick={() =>
+        navigator.clipboard.writeText(text).then(
+          () => setCopied(true),
+          () => undefined,
+        )
+      }
     >
       {copied ? "Copied" : "Copy"}
     </button>

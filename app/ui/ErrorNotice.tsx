@@ -13,7 +13,11 @@ export function ErrorNotice({ error, onRetry }: { error: Error; onRetry: () => v
   return (
     <div className="flex flex-wrap items-center gap-2">
       <span className="flex-1">{apiError.message}</span>
-      {left > 0 && <span className="text-xs tabular-nums text-muted-foreground" aria-live="off">Retry in {left} s</span>}
+      {left > 0 && (
+        <span className="text-xs tabular-nums text-muted-foreground" aria-live="off">
+          Retry in {left} s
+        </span>
+      )}
       <button type="button" className={button} onClick={onRetry} disabled={left > 0}>
         Retry
       </button>

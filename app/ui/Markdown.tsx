@@ -23,7 +23,11 @@ const components: Components = {
   a: (props) => (props.href ? <DefaultLink {...props} /> : <span>{props.children}</span>),
 };
 
-const controls = { code: { copy: true, download: false }, table: { copy: true, download: false, fullscreen: false }, mermaid: false } as const;
+const controls = {
+  code: { copy: true, download: false },
+  table: { copy: true, download: false, fullscreen: false },
+  mermaid: false,
+} as const;
 
 // Shiki is large and compiles each language's grammar in one long task, so it runs in a Web Worker
 // (code-highlighter.ts) started only once some text has a code fence, and only once per page.

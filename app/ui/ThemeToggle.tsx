@@ -4,8 +4,23 @@ import { iconButton } from "./styles";
 export function ThemeToggle() {
   const { dark, toggle } = useTheme();
   return (
-    <button type="button" className={iconButton} onClick={toggle} aria-label="Toggle theme" aria-pressed={dark} title={dark ? "Switch to light theme" : "Switch to dark theme"}>
-      <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+    <button
+      type="button"
+      className={iconButton}
+      onClick={toggle}
+      aria-label="Toggle theme"
+      aria-pressed={dark}
+      title={dark ? "Switch to light theme" : "Switch to dark theme"}
+    >
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 24 24"
+        className="size-5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+      >
         {dark ? (
           <path d="M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z" />
         ) : (

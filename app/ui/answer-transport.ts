@@ -29,7 +29,9 @@ export class AnswerTransport extends DefaultChatTransport<ChatMessage> {
     this.continueNext = true;
   }
 
-  override async reconnectToStream(options: Parameters<DefaultChatTransport<ChatMessage>["reconnectToStream"]>[0]): Promise<ReadableStream<UIMessageChunk> | null> {
+  override async reconnectToStream(
+    options: Parameters<DefaultChatTransport<ChatMessage>["reconnectToStream"]>[0],
+  ): Promise<ReadableStream<UIMessageChunk> | null> {
     if (!this.continueNext) return super.reconnectToStream(options);
     this.continueNext = false;
     const response = await apiFetch(`${this.threadPath(options.chatId)}/continue`, { method: "POST", signal: options.abortSignal });

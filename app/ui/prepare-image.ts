@@ -7,7 +7,10 @@ import { isSupportedImage, resizeImage, type PreparedImage } from "./resize-imag
  * page and the chat: checked by its first bytes, shrunk in the browser, then uploaded through the
  * vision page's route. `onStep` hears what is happening, for a status line.
  */
-export async function prepareAndUpload(file: File, onStep: (step: "shrinking" | "uploading") => void = () => {}): Promise<{ image: VisionImage; prepared: PreparedImage }> {
+export async function prepareAndUpload(
+  file: File,
+  onStep: (step: "shrinking" | "uploading") => void = () => {},
+): Promise<{ image: VisionImage; prepared: PreparedImage }> {
   if (!(await isSupportedImage(file))) throw new Error(`${file.name || "That file"} is not a JPEG, PNG, WebP or GIF image.`);
   onStep("shrinking");
   let prepared: PreparedImage;

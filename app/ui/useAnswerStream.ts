@@ -55,7 +55,9 @@ export function useAnswerStream({ id, api, threadPath, initialMessages, body, ex
       setStopProblem(undefined);
     } catch (error) {
       await chat.stop();
-      setStopProblem(`The answer could not be stopped on the server (${(error as Error).message}); it may still be written. Reload to see it.`);
+      setStopProblem(
+        `The answer could not be stopped on the server (${(error as Error).message}); it may still be written. Reload to see it.`,
+      );
     }
   };
 

@@ -37,7 +37,9 @@ export default function UsagePage() {
   return (
     <main className="mx-auto w-full max-w-3xl overflow-y-auto p-4 sm:p-6">
       <h1 className="text-xl font-semibold">Usage</h1>
-      <p className="mt-1 text-sm text-muted-foreground">Workers AI neurons, per UTC day ($0.011 per 1,000). Local-engine answers are priced as the model they stand in for.</p>
+      <p className="mt-1 text-sm text-muted-foreground">
+        Workers AI neurons, per UTC day ($0.011 per 1,000). Local-engine answers are priced as the model they stand in for.
+      </p>
 
       <section aria-labelledby="budgets" className="mt-4">
         <h2 id="budgets" className="font-medium">

@@ -94,7 +94,12 @@ export function VisionChat({ threadId, image, initialMessages, exists, initialMo
             <label htmlFor="vision-model" className="text-sm">
               Model
             </label>
-            <select id="vision-model" value={model} onChange={(e) => setModel(e.target.value)} className="min-w-0 max-w-full flex-1 rounded-md border border-input bg-background py-1.5 pl-2 pr-7 text-sm sm:flex-none">
+            <select
+              id="vision-model"
+              value={model}
+              onChange={(e) => setModel(e.target.value)}
+              className="min-w-0 max-w-full flex-1 rounded-md border border-input bg-background py-1.5 pl-2 pr-7 text-sm sm:flex-none"
+            >
               {VISION_MODELS.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.label}

@@ -42,7 +42,8 @@ export default function VisionPage() {
     let live = true;
     setProblem(undefined);
     getThread(routeId).then(
-      (found) => live && setOpen({ id: found.thread.id, image: found.image, messages: found.messages, model: found.thread.model, exists: true }),
+      (found) =>
+        live && setOpen({ id: found.thread.id, image: found.image, messages: found.messages, model: found.thread.model, exists: true }),
       (error: Error) => live && setProblem(error.message),
     );
     return () => void (live = false);
@@ -52,7 +53,9 @@ export default function VisionPage() {
   const onFile = useCallback(async (file: File) => {
     setProblem(undefined);
     try {
-      const { image, prepared } = await prepareAndUpload(file, (step) => setWorking(step === "shrinking" ? "Shrinking the image…" : "Uploading…"));
+      const { image, prepared } = await prepareAndUpload(file, (step) =>
+        setWorking(step === "shrinking" ? "Shrinking the image…" : "Uploading…"),
+      );
       setOpen({ id: newConversationId(), image, messages: [], model: DEFAULT_VISION_MODEL, exists: false, prepared });
     } catch (error) {
       setProblem((error as Error).message || "The image could not be read.");
@@ -93,12 +96,20 @@ export default function VisionPage() {
         {!open ? (
           <>
             <DropZone onFile={onFile} disabled={Boolean(working)} />
-            {working && <p role="status" className="text-sm text-muted-foreground">{working}</p>}
+            {working && (
+              <p role="status" className="text-sm text-muted-foreground">
+                {working}
+              </p>
+            )}
           </>
         ) : (
           <>
             <figure className="flex flex-col gap-2">
-              <img src={imageUrl(open.image.id)} alt="The image you are asking about" className="max-h-80 w-auto self-start rounded-lg border border-border object-contain" />
+              <img
+                src={imageUrl(open.image.id)}
+                alt="The image you are asking about"
+                className="max-h-80 w-auto self-start rounded-lg border border-border object-contain"
+              />
               <figcaption className="text-xs text-muted-foreground">
                 {open.prepared && <>Original {describe(open.prepared.original)} · </>}
                 Sent {describe({ bytes: open.image.bytes, width: open.image.width, height: open.image.height })}

@@ -14,7 +14,11 @@ function App() {
     const response = await fetch("/api/chat", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ id, messages: [{ id: `u-${id}`, role: "user", parts: [{ type: "text", text: "Write it all." }] }], model: "@cf/meta/llama-3.2-1b-instruct" }),
+      body: JSON.stringify({
+        id,
+        messages: [{ id: `u-${id}`, role: "user", parts: [{ type: "text", text: "Write it all." }] }],
+        model: "@cf/meta/llama-3.2-1b-instruct",
+      }),
     });
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";

@@ -35,7 +35,10 @@ export async function storedConversation(page: Page, id: string): Promise<{ conv
 }
 
 export function textOf(message: StoredMessage | undefined): string {
-  return (message?.parts ?? []).filter((p) => p.type === "text").map((p) => p.text ?? "").join("");
+  return (message?.parts ?? [])
+    .filter((p) => p.type === "text")
+    .map((p) => p.text ?? "")
+    .join("");
 }
 
 export function conversationIdOf(page: Page): string {

@@ -35,7 +35,14 @@ const fake = await startFakeWorkersAi(fakePort, async (method, path, res) => {
 function startApp() {
   vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), "--port", port, "--strictPort"], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, WORKERS_AI_REST_URL: fake.url, WORKERS_AI_TOKEN: "", WORKER_STATE_DIR: stateDir, VITE_CACHE_DIR: `.cache/vite-${port}`, GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR },
+    env: {
+      ...process.env,
+      WORKERS_AI_REST_URL: fake.url,
+      WORKERS_AI_TOKEN: "",
+      WORKER_STATE_DIR: stateDir,
+      VITE_CACHE_DIR: `.cache/vite-${port}`,
+      GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR,
+    },
   });
   const child = vite;
   child.on("exit", (code) => {

@@ -88,11 +88,18 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
     state.calls++;
     // Embedding and image models (for the OpenAI-compatible API's tests) answer in their own shapes.
     const png = script.imagePng ? Buffer.from(script.imagePng, "base64") : TINY_PNG;
-    if (model.includes("stable-diffusion") || model.includes("dreamshaper")) return res.writeHead(200, { "content-type": "image/png" }).end(png);
-    if (model.includes("black-forest-labs")) return json(res, 200, { result: { image: png.toString("base64") }, success: true, errors: [], messages: [] });
+    if (model.includes("stable-diffusion") || model.includes("dreamshaper"))
+      return res.writeHead(200, { "content-type": "image/png" }).end(png);
+    if (model.includes("black-forest-labs"))
+      return json(res, 200, { result: { image: png.toString("base64") }, success: true, errors: [], messages: [] });
     if (isTitleCall(model, inputs)) {
       if (script.title === undefined) return json(res, 400, envelope(5004, "This fake has no title scripted."));
-      return json(res, 200, { result: { response: script.title, usage: { prompt_tokens: 60, completion_tokens: 4, total_tokens: 64 } }, success: true, errors: [], messages: [] });
+      return json(res, 200, {
+        result: { response: script.title, usage: { prompt_tokens: 60, completion_tokens: 4, total_tokens: 64 } },
+        success: true,
+        errors: [],
+        messages: [],
+      });
     }
     if (script.citePassages) return void (await answer(res, { ...script, text: citingAnswer(inputs) }));
     const fault = /fault=([a-z-]+)/.exec(body)?.[1] as Fault | undefined;
@@ -182,7 +189,12 @@ function wholeAnswer(res: ServerResponse, script: Script) {
 }
 
 /** BGE's `{shape, data}`, one deterministic vector per input, as long as the model's real ones. */
-const EMBEDDING_DIMS: Record<string, number> = { "@cf/baai/bge-small-en-v1.5": 384, "@cf/baai/bge-base-en-v1.5": 768, "@cf/baai/bge-large-en-v1.5": 1024, "@cf/baai/bge-m3": 1024 };
+const EMBEDDING_DIMS: Record<string, number> = {
+  "@cf/baai/bge-small-en-v1.5": 384,
+  "@cf/baai/bge-base-en-v1.5": 768,
+  "@cf/baai/bge-large-en-v1.5": 1024,
+  "@cf/baai/bge-m3": 1024,
+};
 function embeddingAnswer(res: ServerResponse, model: string, body: string) {
   const dims = EMBEDDING_DIMS[model];
   const text = (JSON.parse(body) as { text?: string | string[] }).text;
@@ -193,7 +205,10 @@ function embeddingAnswer(res: ServerResponse, model: string, body: string) {
 }
 
 /** A 3×2 grey PNG: what the fake's image models draw. */
-const TINY_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADklEQVR4nGM4AQMMcBYAjLQOETxAoQ8AAAAASUVORK5CYII=", "base64");
+const TINY_PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADklEQVR4nGM4AQMMcBYAjLQOETxAoQ8AAAAASUVORK5CYII=",
+  "base64",
+);
 
 function frame(piece: string, format: "legacy" | "openai"): string {
   const data = format === "openai" ? { choices: [{ delta: { content: piece }, finish_reason: null }] } : { response: piece };

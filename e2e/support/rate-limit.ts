@@ -26,7 +26,7 @@ export async function spendRateAllowance(page: Page, path: string, body: unknown
     while (!refused && passed <= USER_LIMIT * 2) {
       const response = await page.request.post(path, { data: body });
       if (response.status() === 429) refused = true;
-      else (expect(response.status()).toBe(status), passed++);
+      else expect(response.status()).toBe(status), passed++;
     }
     const now = Date.now();
     if (refused && windowOf(now) === window && WINDOW_MS - (now % WINDOW_MS) >= MARGIN_MS) {

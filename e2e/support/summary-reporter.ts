@@ -36,7 +36,9 @@ export default class SummaryReporter implements Reporter {
   onEnd(_result: FullResult) {
     if (this.faults.injected) console.log(`faults injected: ${this.faults.injected}, survived: ${this.faults.survived}`);
     if (this.xss.tried || this.xss.failedTests) {
-      console.log(`XSS payloads tried: ${this.xss.tried}, executed: ${this.xss.executed}${this.xss.failedTests ? ` (${this.xss.failedTests} XSS test(s) failed)` : ""}`);
+      console.log(
+        `XSS payloads tried: ${this.xss.tried}, executed: ${this.xss.executed}${this.xss.failedTests ? ` (${this.xss.failedTests} XSS test(s) failed)` : ""}`,
+      );
     }
   }
 }

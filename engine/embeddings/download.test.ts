@@ -21,7 +21,12 @@ const REPO = HUB_REPOS[BGE_SMALL];
  */
 async function hubDouble(opts: { cutAfter?: number; hold?: boolean; portal?: boolean } = {}) {
   const dir = await ensureTestEmbeddingModel(384);
-  const files = new Map<string, Buffer>(HUB_FILES.map((f) => [`/${REPO}/resolve/main/${f}`, readFileSync(join(dir, f === "onnx/model_quantized.onnx" ? "onnx/model.onnx" : f))]));
+  const files = new Map<string, Buffer>(
+    HUB_FILES.map((f) => [
+      `/${REPO}/resolve/main/${f}`,
+      readFileSync(join(dir, f === "onnx/model_quantized.onnx" ? "onnx/model.onnx" : f)),
+    ]),
+  );
   const requests: { method: string; path: string; range?: string }[] = [];
   let release: () => void = () => {};
   const released = new Promise<void>((r) => (release = r));
@@ -34,7 +39,10 @@ async function hubDouble(opts: { cutAfter?: number; hold?: boolean; portal?: boo
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
     const from = range ? Number(range[1]) : 0;
     const rest = body.subarray(from);
-    res.writeHead(range ? 206 : 200, { "content-length": req.method === "HEAD" ? body.length : rest.length, ...(range ? { "content-range": `bytes ${from}-${body.length - 1}/${body.length}` } : {}) });
+    res.writeHead(range ? 206 : 200, {
+      "content-length": req.method === "HEAD" ? body.length : rest.length,
+      ...(range ? { "content-range": `bytes ${from}-${body.length - 1}/${body.length}` } : {}),
+    });
     if (req.method === "HEAD") return res.end();
     if (onnx && opts.cutAfter !== undefined && !cut) {
       cut = true;
@@ -50,7 +58,12 @@ async function hubDouble(opts: { cutAfter?: number; hold?: boolean; portal?: boo
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   servers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, release, onnxBytes: files.get(`/${REPO}/resolve/main/onnx/model_quantized.onnx`)! };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    release,
+    onnxBytes: files.get(`/${REPO}/resolve/main/onnx/model_quantized.onnx`)!,
+  };
 }
 
 const servers: Server[] = [];
@@ -120,7 +133,9 @@ describe("the local engine downloads the real embedding model on first use (agai
     expect(broken.status).toBe(503);
     const error = ((await broken.json()) as { errors: { code: number; message: string }[] }).errors[0];
     expect(error.code).toBe(LOCAL_ENGINE_NO_EMBEDDING_MODEL);
-    expect(error.message).toMatch(/Could not download Xenova\/bge-small-en-v1\.5 from http:\/\/127\.0\.0\.1:\d+ \(the download of .* broke off after 4096 bytes/);
+    expect(error.message).toMatch(
+      /Could not download Xenova\/bge-small-en-v1\.5 from http:\/\/127\.0\.0\.1:\d+ \(the download of .* broke off after 4096 bytes/,
+    );
     expect(existsSync(modelDir(cacheDir))).toBe(false);
     expect(readFileSync(join(`${modelDir(cacheDir)}.partial`, "onnx/model_quantized.onnx")).length).toBe(4096);
 
@@ -142,7 +157,9 @@ describe("the local engine downloads the real embedding model on first use (agai
     const response = await (await engineOf(capability))(["x"]);
     expect(response.status).toBe(503);
     const message = ((await response.json()) as { errors: { message: string }[] }).errors[0].message;
-    expect(message).toMatch(/Could not download Xenova\/bge-small-en-v1\.5 from .*cannot reach it: ECONNREFUSED.*LOCAL_EMBEDDING_MODEL_DIR/);
+    expect(message).toMatch(
+      /Could not download Xenova\/bge-small-en-v1\.5 from .*cannot reach it: ECONNREFUSED.*LOCAL_EMBEDDING_MODEL_DIR/,
+    );
     expect(capability.status()).toMatchObject({ ready: false, problem: expect.stringMatching(/cannot reach it: ECONNREFUSED/) });
     expect(existsSync(modelDir(cacheDir))).toBe(false);
 

@@ -25,7 +25,11 @@ export async function downloadHubModel(opts: {
   const sizes = await Promise.all(opts.files.map((file) => sizeOf(urlOf(file), opts.signal)));
   const total = sizes.reduce((n, size) => n + size, 0);
   const done = new Map<string, number>();
-  const report = () => opts.onProgress?.([...done.values()].reduce((n, b) => n + b, 0), total);
+  const report = () =>
+    opts.onProgress?.(
+      [...done.values()].reduce((n, b) => n + b, 0),
+      total,
+    );
   for (const file of opts.files) done.set(file, await sizeOnDisk(join(partial, file)));
   report();
 
@@ -37,7 +41,8 @@ export async function downloadHubModel(opts: {
       done.set(file, bytes);
       report();
     });
-    if ((await sizeOnDisk(path)) !== sizes[i]) throw new Error(`${file} arrived incomplete (${await sizeOnDisk(path)} of ${sizes[i]} bytes)`);
+    if ((await sizeOnDisk(path)) !== sizes[i])
+      throw new Error(`${file} arrived incomplete (${await sizeOnDisk(path)} of ${sizes[i]} bytes)`);
   }
   for (const file of opts.files.filter((f) => f.endsWith(".json"))) {
     try {
@@ -68,7 +73,13 @@ async function sizeOf(url: string, signal?: AbortSignal): Promise<number> {
 }
 
 /** Appends the rest of `url` to `path` from byte `from` (a Range request); starts over if the server ignores the range. */
-async function fetchInto(url: string, path: string, from: number, signal: AbortSignal | undefined, onBytes: (bytes: number) => void): Promise<void> {
+async function fetchInto(
+  url: string,
+  path: string,
+  from: number,
+  signal: AbortSignal | undefined,
+  onBytes: (bytes: number) => void,
+): Promise<void> {
   let res: Response;
   try {
     res = await fetch(url, { redirect: "follow", signal, headers: from > 0 ? { range: `bytes=${from}-` } : {} });

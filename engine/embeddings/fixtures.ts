@@ -15,14 +15,34 @@ const CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".split("");
 const VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", ...CHARS, ...CHARS.map((c) => `##${c}`)];
 const FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"];
 
-export async function ensureTestEmbeddingModel(dimensions: number, dir = `.cache/test-models/embedding-tiny-${dimensions}`): Promise<string> {
+export async function ensureTestEmbeddingModel(
+  dimensions: number,
+  dir = `.cache/test-models/embedding-tiny-${dimensions}`,
+): Promise<string> {
   const root = resolve(dir);
   if (FILES.every((f) => existsSync(join(root, f)))) return root;
   mkdirSync(join(root, "onnx"), { recursive: true });
   const json = (name: string, value: unknown) => writeFileSync(join(root, name), JSON.stringify(value, null, 2));
-  json("config.json", { architectures: ["BertModel"], model_type: "bert", hidden_size: dimensions, vocab_size: VOCAB.length, max_position_embeddings: 512, num_attention_heads: 1, num_hidden_layers: 1, pad_token_id: 0 });
+  json("config.json", {
+    architectures: ["BertModel"],
+    model_type: "bert",
+    hidden_size: dimensions,
+    vocab_size: VOCAB.length,
+    max_position_embeddings: 512,
+    num_attention_heads: 1,
+    num_hidden_layers: 1,
+    pad_token_id: 0,
+  });
   json("tokenizer.json", tokenizer());
-  json("tokenizer_config.json", { tokenizer_class: "BertTokenizer", do_lower_case: true, cls_token: "[CLS]", sep_token: "[SEP]", pad_token: "[PAD]", unk_token: "[UNK]", model_max_length: 512 });
+  json("tokenizer_config.json", {
+    tokenizer_class: "BertTokenizer",
+    do_lower_case: true,
+    cls_token: "[CLS]",
+    sep_token: "[SEP]",
+    pad_token: "[PAD]",
+    unk_token: "[UNK]",
+    model_max_length: 512,
+  });
   writeFileSync(join(root, "onnx/model.onnx"), encodeModel(graph(dimensions)));
   return root;
 }
@@ -33,12 +53,26 @@ function tokenizer() {
     version: "1.0",
     truncation: null,
     padding: null,
-    added_tokens: special.map((content) => ({ id: VOCAB.indexOf(content), content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: special.map((content) => ({
+      id: VOCAB.indexOf(content),
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
     normalizer: { type: "BertNormalizer", clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: "BertPreTokenizer" },
     post_processor: { type: "BertProcessing", sep: ["[SEP]", VOCAB.indexOf("[SEP]")], cls: ["[CLS]", VOCAB.indexOf("[CLS]")] },
     decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-    model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])) },
+    model: {
+      type: "WordPiece",
+      unk_token: "[UNK]",
+      continuing_subword_prefix: "##",
+      max_input_chars_per_word: 100,
+      vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])),
+    },
   };
 }
 

@@ -80,7 +80,8 @@ export function createEmbeddingCapability(options: EmbeddingOptions) {
     if (!repo) throw noEmbeddingModel(`The local engine downloads no model for ${model}: LOCAL_EMBEDDING_MODEL_DIR is not set.`);
     const dir = cachedDir(repo);
     if (existsSync(join(dir, "config.json"))) return dir;
-    if (!mayDownload) throw noEmbeddingModel("The local engine has no embedding model: LOCAL_EMBEDDING_MODEL_DIR is not set and downloading is off.");
+    if (!mayDownload)
+      throw noEmbeddingModel("The local engine has no embedding model: LOCAL_EMBEDDING_MODEL_DIR is not set and downloading is off.");
     let running = downloads.get(repo);
     if (!running) {
       const bar = terminalProgress(`Embedding model ${repo}`);
@@ -138,8 +139,14 @@ export function createEmbeddingCapability(options: EmbeddingOptions) {
 
     async run(model: string, body: unknown, res: ServerResponse) {
       const text = (body as { text?: unknown })?.text;
-      const texts = typeof text === "string" ? [text] : Array.isArray(text) && text.every((t) => typeof t === "string") ? (text as string[]) : undefined;
-      if (!texts?.length) return sendError(res, new EngineError(CODES.invalidData, 400, "`text` must be a string or a non-empty array of strings."));
+      const texts =
+        typeof text === "string"
+          ? [text]
+          : Array.isArray(text) && text.every((t) => typeof t === "string")
+            ? (text as string[])
+            : undefined;
+      if (!texts?.length)
+        return sendError(res, new EngineError(CODES.invalidData, 400, "`text` must be a string or a non-empty array of strings."));
       if (texts.length > MAX_TEXTS) return sendError(res, new EngineError(CODES.invalidData, 400, `At most ${MAX_TEXTS} texts per call.`));
       let extractor: Extractor;
       let dir: string;
@@ -153,14 +160,20 @@ export function createEmbeddingCapability(options: EmbeddingOptions) {
       const dimensions = output.dims[1];
       const expected = BY_ID.get(model)!.dimensions;
       if (dimensions !== expected) {
-        return sendError(res, noEmbeddingModel(`The local embedding model makes ${dimensions}-number vectors; ${model} makes ${expected}. Point LOCAL_EMBEDDING_MODEL_DIR at a matching BGE model.`));
+        return sendError(
+          res,
+          noEmbeddingModel(
+            `The local embedding model makes ${dimensions}-number vectors; ${model} makes ${expected}. Point LOCAL_EMBEDDING_MODEL_DIR at a matching BGE model.`,
+          ),
+        );
       }
       res.setHeader("x-local-engine-model", basename(dir));
       sendJson(res, 200, { result: { shape: output.dims, data: output.tolist() }, success: true, errors: [], messages: [] });
     },
 
     status() {
-      if (modelDir) return missing ? { ready: false, problem: noEmbeddingModel(missing).message } : { ready: true, model: basename(modelDir) };
+      if (modelDir)
+        return missing ? { ready: false, problem: noEmbeddingModel(missing).message } : { ready: true, model: basename(modelDir) };
       const cached = Object.values(HUB_REPOS).filter((repo) => existsSync(join(cachedDir(repo), "config.json")));
       const downloading = [...progress].map(([repo, percent]) => ({ model: repo, percent }))[0];
       const problem = [...failures.values()][0];
@@ -168,7 +181,15 @@ export function createEmbeddingCapability(options: EmbeddingOptions) {
         ready: cached.length > 0,
         ...(cached.length ? { model: cached.map((repo) => basename(cachedDir(repo))).join(", ") } : {}),
         ...(downloading ? { downloading } : {}),
-        ...(problem ? { problem } : !cached.length && !downloading ? { problem: mayDownload ? `No embedding model yet: the first document embedded downloads ${HUB_REPOS["@cf/baai/bge-base-en-v1.5"]} from ${hub}.` : noEmbeddingModel("The local engine has no embedding model.").message } : {}),
+        ...(problem
+          ? { problem }
+          : !cached.length && !downloading
+            ? {
+                problem: mayDownload
+                  ? `No embedding model yet: the first document embedded downloads ${HUB_REPOS["@cf/baai/bge-base-en-v1.5"]} from ${hub}.`
+                  : noEmbeddingModel("The local engine has no embedding model.").message,
+              }
+            : {}),
       };
     },
   };

@@ -72,7 +72,9 @@ describe("image capability with the generated models", () => {
   });
 
   it("answers FLUX.1 schnell's JSON with the envelope at SD-Turbo's native size", async () => {
-    const body = (await (await fetch(`${base}/run/${SCHNELL}`, json({ prompt: "a lighthouse", steps: 2 }))).json()) as { result: { image: string } };
+    const body = (await (await fetch(`${base}/run/${SCHNELL}`, json({ prompt: "a lighthouse", steps: 2 }))).json()) as {
+      result: { image: string };
+    };
     expect(await sharp(Buffer.from(body.result.image, "base64")).metadata()).toMatchObject({ width: 512, height: 512 });
   });
 
@@ -131,7 +133,9 @@ describe("image capability without usable weights", () => {
     const capability = createImageCapability({ modelDir: dir });
     const { url, server } = await serve(capability);
     try {
-      const body = (await (await fetch(`${url}/run/${SDXL}`, json({ prompt: "x" }))).json()) as { errors: { code: number; message: string }[] };
+      const body = (await (await fetch(`${url}/run/${SDXL}`, json({ prompt: "x" }))).json()) as {
+        errors: { code: number; message: string }[];
+      };
       expect(body.errors[0]).toMatchObject({ code: 9902, message: expect.stringContaining(`Could not load the image model in ${dir}`) });
       expect(capability.status()).toMatchObject({ ready: false });
     } finally {

@@ -99,7 +99,11 @@ function vaeDecoder(random: Random): Graph {
       { op: "Conv", inputs: ["upsampled", "conv_w", "conv_b"], outputs: ["rgb"], attrs: { pads: [1, 1, 1, 1] } },
       { op: "Tanh", inputs: ["rgb"], outputs: ["sample"] },
     ],
-    initializers: [tensor.f32("scales", [4], [1, 1, 8, 8]), tensor.f32("conv_w", [3, 4, 3, 3], random(108, 0.01)), tensor.f32("conv_b", [3], [0, 0, 0])],
+    initializers: [
+      tensor.f32("scales", [4], [1, 1, 8, 8]),
+      tensor.f32("conv_w", [3, 4, 3, 3], random(108, 0.01)),
+      tensor.f32("conv_b", [3], [0, 0, 0]),
+    ],
     inputs: [{ name: "latent_sample", dtype: "float32", dims: [1, 4, "height", "width"] }],
     outputs: [{ name: "sample", dtype: "float32", dims: [1, 3, "image_height", "image_width"] }],
   };

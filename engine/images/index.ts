@@ -61,7 +61,8 @@ export function createImageCapability(options: { modelDir?: string; threads?: nu
       } catch (error) {
         // Nobody is listening to an aborted request; its socket is already gone.
         if (signal.aborted) return void res.destroy();
-        const known = error instanceof EngineError ? error : new EngineError(CODES.modelProcessFailed, 500, "The local image model failed to answer.");
+        const known =
+          error instanceof EngineError ? error : new EngineError(CODES.modelProcessFailed, 500, "The local image model failed to answer.");
         if (!(error instanceof EngineError)) console.error("[engine:images]", error);
         res.writeHead(known.status, { "content-type": "application/json" });
         res.end(JSON.stringify(envelope(known.code, known.message)));

@@ -12,7 +12,15 @@ beforeAll(async () => {
 });
 afterAll(() => pipeline.close());
 
-const job = (over: Partial<ImageJob> = {}): ImageJob => ({ prompt: "a red fox", steps: 2, guidance: 0, width: 300, height: 200, seed: 7, ...over });
+const job = (over: Partial<ImageJob> = {}): ImageJob => ({
+  prompt: "a red fox",
+  steps: 2,
+  guidance: 0,
+  width: 300,
+  height: 200,
+  seed: 7,
+  ...over,
+});
 
 describe("image pipeline on the generated SD-Turbo-layout models", () => {
   it("makes a PNG of exactly the requested size, even off the 8-pixel latent grid", async () => {
@@ -40,7 +48,11 @@ describe("image pipeline on the generated SD-Turbo-layout models", () => {
   });
 
   it("stops at the next checkpoint when asked", async () => {
-    await expect(pipeline.generate(job(), () => { throw new Error("aborted"); })).rejects.toThrow("aborted");
+    await expect(
+      pipeline.generate(job(), () => {
+        throw new Error("aborted");
+      }),
+    ).rejects.toThrow("aborted");
   });
 });
 

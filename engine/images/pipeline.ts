@@ -10,7 +10,13 @@ import { ClipTokenizer, CONTEXT_LENGTH } from "./tokenizer";
  * Text to image in the SD-Turbo ONNX layout: tokenizer → text_encoder → UNet denoising loop →
  * vae_decoder → PNG. The same code runs the real SD-Turbo export and the generated tiny models.
  */
-export const MODEL_FILES = ["text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx", "tokenizer/vocab.json", "tokenizer/merges.txt"];
+export const MODEL_FILES = [
+  "text_encoder/model.onnx",
+  "unet/model.onnx",
+  "vae_decoder/model.onnx",
+  "tokenizer/vocab.json",
+  "tokenizer/merges.txt",
+];
 /** Stable Diffusion 2.x's VAE latent scale. */
 const VAE_SCALE = 0.18215;
 const LATENT_CHANNELS = 4;
@@ -39,7 +45,11 @@ export class ImagePipeline {
   ) {}
 
   static async load(modelDir: string, threads: number): Promise<ImagePipeline> {
-    const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: "all" };
+    const options: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+    };
     const open = (part: string) => ort.InferenceSession.create(join(modelDir, part, "model.onnx"), options);
     const [textEncoder, unet, vae] = await Promise.all([open("text_encoder"), open("unet"), open("vae_decoder")]);
     return new ImagePipeline(ClipTokenizer.load(modelDir), textEncoder, unet, vae);
@@ -67,7 +77,13 @@ export class ImagePipeline {
       latents = eulerAncestralStep(schedule, i, latents, eps, random);
     }
 
-    const decoded = await this.vae.run({ latent_sample: new ort.Tensor("float32", latents.map((v) => v / VAE_SCALE), [1, LATENT_CHANNELS, h, w]) });
+    const decoded = await this.vae.run({
+      latent_sample: new ort.Tensor(
+        "float32",
+        latents.map((v) => v / VAE_SCALE),
+        [1, LATENT_CHANNELS, h, w],
+      ),
+    });
     checkpoint();
     return toPng(decoded.sample, job.width, job.height);
   }
@@ -87,7 +103,11 @@ export class ImagePipeline {
       inputType(this.unet, "timestep") === "float32"
         ? new ort.Tensor("float32", Float32Array.of(timestep), [1])
         : new ort.Tensor("int64", BigInt64Array.of(BigInt(timestep)), [1]);
-    const out = await this.unet.run({ sample: new ort.Tensor("float32", sample, [1, LATENT_CHANNELS, h, w]), timestep: t, encoder_hidden_states: context });
+    const out = await this.unet.run({
+      sample: new ort.Tensor("float32", sample, [1, LATENT_CHANNELS, h, w]),
+      timestep: t,
+      encoder_hidden_states: context,
+    });
     return out.out_sample.data as Float32Array;
   }
 
@@ -112,5 +132,8 @@ async function toPng(sample: ort.Tensor, width: number, height: number): Promise
       rgb[p * 3 + c] = Math.round(Math.min(1, Math.max(0, v)) * 255);
     }
   }
-  return sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).extract({ left: 0, top: 0, width, height }).png().toBuffer();
+  return sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
+    .extract({ left: 0, top: 0, width, height })
+    .png()
+    .toBuffer();
 }

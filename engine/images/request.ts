@@ -46,9 +46,13 @@ export async function readImageRequest(model: ImageModel, request: { contentType
   };
 }
 
-async function readFields(model: ImageModel, { contentType, body }: { contentType: string; body: Buffer }): Promise<Record<string, unknown>> {
+async function readFields(
+  model: ImageModel,
+  { contentType, body }: { contentType: string; body: Buffer },
+): Promise<Record<string, unknown>> {
   const multipart = contentType.includes("multipart/form-data");
-  if (model.input === "multipart" && !multipart) throw new EngineError(CODES.invalidData, 400, `${model.id} takes multipart form data, even for a bare prompt.`);
+  if (model.input === "multipart" && !multipart)
+    throw new EngineError(CODES.invalidData, 400, `${model.id} takes multipart form data, even for a bare prompt.`);
   if (multipart) {
     const form = await new Response(Uint8Array.from(body), { headers: { "content-type": contentType } }).formData().catch(() => {
       throw new EngineError(CODES.invalidData, 400, "The multipart body could not be read.");

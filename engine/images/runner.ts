@@ -56,7 +56,11 @@ export class ImageRunner extends QueuedChild<ImageJob, ImageHandlers, FromChild>
   }
 
   protected crashError(how: string): EngineError {
-    return new EngineError(CODES.modelProcessFailed, 500, `The local image model process stopped (${how}) while drawing. The next request starts it again.`);
+    return new EngineError(
+      CODES.modelProcessFailed,
+      500,
+      `The local image model process stopped (${how}) while drawing. The next request starts it again.`,
+    );
   }
 
   protected noModelError(problem: string): EngineError {

@@ -41,7 +41,13 @@ export function scaleInput(latents: Float32Array, sigma: number): Float32Array {
 }
 
 /** One step from sigmas[i] to sigmas[i+1], given the UNet's noise prediction (epsilon). */
-export function eulerAncestralStep(schedule: Schedule, i: number, latents: Float32Array, eps: Float32Array, random: () => number): Float32Array {
+export function eulerAncestralStep(
+  schedule: Schedule,
+  i: number,
+  latents: Float32Array,
+  eps: Float32Array,
+  random: () => number,
+): Float32Array {
   const sigma = schedule.sigmas[i];
   const next = schedule.sigmas[i + 1];
   const up = Math.sqrt((next * next * (sigma * sigma - next * next)) / (sigma * sigma));

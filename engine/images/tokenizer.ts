@@ -91,7 +91,12 @@ function padTokenOf(dir: string): string | undefined {
 /** GPT-2/CLIP's reversible map from bytes to printable characters. */
 export function byteToUnicode(): string[] {
   const printable = new Set<number>();
-  for (const [from, to] of [[0x21, 0x7e], [0xa1, 0xac], [0xae, 0xff]]) for (let b = from; b <= to; b++) printable.add(b);
+  for (const [from, to] of [
+    [0x21, 0x7e],
+    [0xa1, 0xac],
+    [0xae, 0xff],
+  ])
+    for (let b = from; b <= to; b++) printable.add(b);
   const chars: string[] = [];
   let extra = 0;
   for (let b = 0; b < 256; b++) chars[b] = String.fromCodePoint(printable.has(b) ? b : 256 + extra++);

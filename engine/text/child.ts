@@ -50,8 +50,8 @@ function chatTemplateGenerator(model: LlamaModel, sequence: LlamaContextSequence
   const chatWrapper = resolveChatWrapper(model) ?? "auto";
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
   const history = (messages: PromptMessage[]): ChatHistoryItem[] => [
-    ...messages.map((m): ChatHistoryItem =>
-      m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content },
+    ...messages.map(
+      (m): ChatHistoryItem => (m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content }),
     ),
     { type: "model", response: [] },
   ];

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
-import { EngineError } from "../errors";
+import type { EngineError } from "../errors";
 import { downloadTextModel } from "./download";
 import { DEFAULT_TEXT_MODEL_URL, type TextModelChoice } from "./registry";
 import { noModelError, TextRunner } from "./runner";

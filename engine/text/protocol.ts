@@ -23,9 +23,7 @@ export interface Usage {
 
 export type StopReason = "eogToken" | "stopGenerationTrigger" | "customStopTrigger" | "functionCalls" | "maxTokens" | "abort";
 
-export type ToChild =
-  | { type: "run"; id: number; request: GenerateRequest }
-  | { type: "abort"; id: number };
+export type ToChild = { type: "run"; id: number; request: GenerateRequest } | { type: "abort"; id: number };
 
 export type FromChild =
   | { type: "ready"; contextSize: number; promptFormat: "chat-template" | "plain-text" }

@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { EventEmitter } from "node:events";
+import type { EventEmitter } from "node:events";
 import { basename } from "node:path";
 import { CODES, EngineError } from "../errors";
 import { QueuedChild, type JobMessage, type QueuedJob } from "../queued-child";
@@ -83,7 +83,11 @@ export class TextRunner extends QueuedChild<GenerateRequest, RunHandlers, FromCh
   }
 
   protected crashError(how: string): EngineError {
-    return new EngineError(CODES.modelProcessFailed, 500, `The local model process stopped (${how}) while answering. The next request starts it again.`);
+    return new EngineError(
+      CODES.modelProcessFailed,
+      500,
+      `The local model process stopped (${how}) while answering. The next request starts it again.`,
+    );
   }
 
   protected noModelError(problem: string): EngineError {

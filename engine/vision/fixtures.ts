@@ -21,7 +21,15 @@ const V = VOCAB.length;
 const SURE = 10;
 /** The processor shrinks every image to this square before the encoder sees it. */
 const IMAGE_SIDE = 16;
-const FILES = ["config.json", "generation_config.json", "preprocessor_config.json", "tokenizer.json", "tokenizer_config.json", "onnx/encoder_model.onnx", "onnx/decoder_model_merged.onnx"];
+const FILES = [
+  "config.json",
+  "generation_config.json",
+  "preprocessor_config.json",
+  "tokenizer.json",
+  "tokenizer_config.json",
+  "onnx/encoder_model.onnx",
+  "onnx/decoder_model_merged.onnx",
+];
 
 export async function ensureTestVisionModel(dir = ".cache/test-models/vision-tiny"): Promise<string> {
   const root = resolve(dir);
@@ -29,7 +37,13 @@ export async function ensureTestVisionModel(dir = ".cache/test-models/vision-tin
   mkdirSync(join(root, "onnx"), { recursive: true });
   const json = (name: string, value: unknown) => writeFileSync(join(root, name), JSON.stringify(value, null, 2));
   json("config.json", config());
-  json("generation_config.json", { decoder_start_token_id: id("[BOS]"), bos_token_id: id("[BOS]"), eos_token_id: id("[EOS]"), pad_token_id: id("[PAD]"), max_length: 16 });
+  json("generation_config.json", {
+    decoder_start_token_id: id("[BOS]"),
+    bos_token_id: id("[BOS]"),
+    eos_token_id: id("[EOS]"),
+    pad_token_id: id("[PAD]"),
+    max_length: 16,
+  });
   json("preprocessor_config.json", {
     image_processor_type: "ViTImageProcessor",
     do_resize: true,
@@ -42,7 +56,14 @@ export async function ensureTestVisionModel(dir = ".cache/test-models/vision-tin
     image_std: [0.5, 0.5, 0.5],
   });
   json("tokenizer.json", tokenizer());
-  json("tokenizer_config.json", { tokenizer_class: "BertTokenizer", bos_token: "[BOS]", eos_token: "[EOS]", pad_token: "[PAD]", unk_token: "[UNK]", model_max_length: 64 });
+  json("tokenizer_config.json", {
+    tokenizer_class: "BertTokenizer",
+    bos_token: "[BOS]",
+    eos_token: "[EOS]",
+    pad_token: "[PAD]",
+    unk_token: "[UNK]",
+    model_max_length: 64,
+  });
   writeFileSync(join(root, "onnx/encoder_model.onnx"), encodeModel(encoderGraph()));
   writeFileSync(join(root, "onnx/decoder_model_merged.onnx"), encodeModel(decoderGraph()));
   return root;
@@ -64,12 +85,26 @@ function tokenizer() {
   const special = ["[PAD]", "[BOS]", "[EOS]", "[UNK]"];
   return {
     version: "1.0",
-    added_tokens: special.map((content) => ({ id: id(content as (typeof VOCAB)[number]), content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: special.map((content) => ({
+      id: id(content as (typeof VOCAB)[number]),
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
     normalizer: null,
     pre_tokenizer: { type: "WhitespaceSplit" },
     post_processor: null,
     decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-    model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])) },
+    model: {
+      type: "WordPiece",
+      unk_token: "[UNK]",
+      continuing_subword_prefix: "##",
+      max_input_chars_per_word: 100,
+      vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])),
+    },
   };
 }
 

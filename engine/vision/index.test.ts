@@ -10,12 +10,26 @@ import { createVisionCapability, type EngineCapability } from "./index";
 const VISION_MODEL = "@cf/meta/llama-4-scout-17b-16e-instruct";
 
 async function solidPng(r: number, g: number, b: number): Promise<Buffer> {
-  return sharp({ create: { width: 48, height: 32, channels: 3, background: { r, g, b } } }).png().toBuffer();
+  return sharp({ create: { width: 48, height: 32, channels: 3, background: { r, g, b } } })
+    .png()
+    .toBuffer();
 }
 
 function chatBody(png: Buffer, extra: Record<string, unknown> = {}) {
   const url = `data:image/png;base64,${png.toString("base64")}`;
-  return { messages: [{ role: "user", content: [{ type: "text", text: "What is in this picture?" }, { type: "image_url", image_url: { url } }] }], max_tokens: 32, ...extra };
+  return {
+    messages: [
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "What is in this picture?" },
+          { type: "image_url", image_url: { url } },
+        ],
+      },
+    ],
+    max_tokens: 32,
+    ...extra,
+  };
 }
 
 /** A bare HTTP server in front of one capability, as the engine's server will put it. */
@@ -74,7 +88,12 @@ describe("local vision capability with the generated tiny model", () => {
     expect(events.at(-1)).toBe("data: [DONE]");
     const chunks = events.slice(0, -1).map((e) => JSON.parse(e.replace(/^data: /, "")));
     expect(chunks.length).toBeGreaterThan(2); // word by word, not all at once
-    expect(chunks.map((c) => c.response).join("").trim()).toBe("a red picture");
+    expect(
+      chunks
+        .map((c) => c.response)
+        .join("")
+        .trim(),
+    ).toBe("a red picture");
     expect(chunks.at(-1)).toMatchObject({ response: "", usage: { prompt_tokens: 1 } });
   });
 
@@ -87,7 +106,7 @@ describe("local vision capability with the generated tiny model", () => {
   it("refuses bytes that are not an image with an error envelope", async () => {
     const response = await http.post({ image: Array.from(Buffer.from("not an image at all")) });
     expect(response.status).toBe(500);
-    expect(((await response.json()) as any)).toMatchObject({ result: null, success: false, errors: [{ code: CODES.modelProcessFailed }] });
+    expect((await response.json()) as any).toMatchObject({ result: null, success: false, errors: [{ code: CODES.modelProcessFailed }] });
   });
 });
 

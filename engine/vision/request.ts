@@ -46,6 +46,7 @@ export function parseVisionRun(body: unknown): VisionRun {
   const parsed = visionInput.safeParse(body);
   if (!parsed.success) throw new EngineError(CODES.invalidData, 400, `Invalid input: ${parsed.error.issues[0]?.message ?? "wrong type"}.`);
   const image = findImage(body);
-  if (!image?.length) throw new EngineError(CODES.incompleteRequest, 400, "Incomplete request: no image (an image_url data URI in messages, or 'image').");
+  if (!image?.length)
+    throw new EngineError(CODES.incompleteRequest, 400, "Incomplete request: no image (an image_url data URI in messages, or 'image').");
   return { image, maxTokens: parsed.data.max_tokens ?? DEFAULT_MAX_TOKENS, stream: parsed.data.stream ?? false };
 }

@@ -41,7 +41,11 @@ export class VisionRunner extends QueuedChild<CaptionRequest, CaptionHandlers, F
   }
 
   protected crashError(how: string): EngineError {
-    return new EngineError(CODES.modelProcessFailed, 500, `The local vision process stopped (${how}) while answering. The next request starts it again.`);
+    return new EngineError(
+      CODES.modelProcessFailed,
+      500,
+      `The local vision process stopped (${how}) while answering. The next request starts it again.`,
+    );
   }
 
   protected noModelError(problem: string): EngineError {

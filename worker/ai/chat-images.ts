@@ -36,7 +36,11 @@ export function imagesToSend(messages: readonly ChatMessage[]): string[] {
  * SDK turns each user UI message into exactly one user model message, so the n-th user message of
  * each list is the same message. Images not in `loaded` (older than the latest few) become a note.
  */
-export function withChatImages(history: readonly ChatMessage[], modelMessages: ModelMessage[], loaded: ReadonlyMap<string, LoadedImage>): ModelMessage[] {
+export function withChatImages(
+  history: readonly ChatMessage[],
+  modelMessages: ModelMessage[],
+  loaded: ReadonlyMap<string, LoadedImage>,
+): ModelMessage[] {
   const perUser = history.filter((m) => m.role === "user").map(imageIdsOf);
   let userIndex = 0;
   return modelMessages.map((m) => {
@@ -46,7 +50,9 @@ export function withChatImages(history: readonly ChatMessage[], modelMessages: M
     const parts = typeof m.content === "string" ? [{ type: "text" as const, text: m.content }] : m.content;
     const images = ids.map((id) => {
       const image = loaded.get(id);
-      return image ? { type: "file" as const, data: image.data, mediaType: image.mediaType } : { type: "text" as const, text: IMAGE_NOT_RESENT };
+      return image
+        ? { type: "file" as const, data: image.data, mediaType: image.mediaType }
+        : { type: "text" as const, text: IMAGE_NOT_RESENT };
     });
     return { ...m, content: [...parts, ...images] };
   });

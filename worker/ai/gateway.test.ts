@@ -18,13 +18,19 @@ it("sends binding calls through AI Gateway when AI_GATEWAY_ID is set, uncached",
 });
 
 it("lets AI Gateway cache an image made with a seed, and never one without", async () => {
-  const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  const png = Uint8Array.from([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0,
+  ]);
   const fake = recordedRun((call) => (call.model.includes("flux") ? { image: btoa(String.fromCharCode(...png)) } : new Response(png).body));
   vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
   const post = async (body: object) => {
     const ctx = createExecutionContext();
     const response = await app.fetch(
-      new Request("http://app.test/api/images", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+      new Request("http://app.test/api/images", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
       { ...env, AI_GATEWAY_ID: "my-gateway" },
       ctx,
     );

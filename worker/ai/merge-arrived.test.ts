@@ -37,7 +37,14 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string[]> {
 describe("mergeArrivedTextEvents", () => {
   it("merges the text events that arrived before a read into one, keeping every other event in its place", async () => {
     const usage = `data: ${JSON.stringify({ response: "", usage: { prompt_tokens: 1, completion_tokens: 4, total_tokens: 5 } })}\n\n`;
-    const source = upstream([native("a"), native("b"), `data: ${JSON.stringify({ response: "c", p: "xyz" })}\n\n`, usage, native("d"), "data: [DONE]\n\n"]);
+    const source = upstream([
+      native("a"),
+      native("b"),
+      `data: ${JSON.stringify({ response: "c", p: "xyz" })}\n\n`,
+      usage,
+      native("d"),
+      "data: [DONE]\n\n",
+    ]);
     const merged = mergeArrivedTextEvents(source.stream);
     // Everything arrives before anyone reads: the three text events become one, then usage, d and [DONE] as they were.
     await source.drained;
@@ -72,7 +79,8 @@ describe("mergeArrivedTextEvents", () => {
   });
 
   it("merges OpenAI-format content deltas and keeps their envelope", async () => {
-    const chunk = (content: string) => `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+    const chunk = (content: string) =>
+      `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
     const finish = `data: ${JSON.stringify({ id: "x", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`;
     expect(mergeTextEvents(chunk("He") + chunk("llo") + finish)).toBe(chunk("Hello") + finish);
   });

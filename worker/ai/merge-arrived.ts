@@ -149,11 +149,15 @@ function textOf(event: string): { text: string; shape: TextShape } | undefined {
   const choice = choices[0];
   const delta = choice.delta;
   if (!isRecord(choice) || choice.finish_reason != null || !isRecord(delta)) return undefined;
-  if (typeof delta.content !== "string" || !delta.content || !Object.keys(delta).every((k) => k === "content" || k === "role")) return undefined;
+  if (typeof delta.content !== "string" || !delta.content || !Object.keys(delta).every((k) => k === "content" || k === "role"))
+    return undefined;
   const envelope = value;
   return {
     text: delta.content,
-    shape: { kind: "openai", wrap: (text) => JSON.stringify({ ...envelope, choices: [{ ...choice, delta: { ...delta, content: text } }] }) },
+    shape: {
+      kind: "openai",
+      wrap: (text) => JSON.stringify({ ...envelope, choices: [{ ...choice, delta: { ...delta, content: text } }] }),
+    },
   };
 }
 

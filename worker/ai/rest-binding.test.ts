@@ -40,9 +40,19 @@ describe("REST binding (the binding's run() over Cloudflare's REST contract)", (
   });
 
   it("unwraps the {result, success, errors} envelope of non-streamed answers", async () => {
-    const server = restServer(() => Response.json({ result: { response: "42", usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }, success: true, errors: [], messages: [] }));
+    const server = restServer(() =>
+      Response.json({
+        result: { response: "42", usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } },
+        success: true,
+        errors: [],
+        messages: [],
+      }),
+    );
     const binding = createRestBinding({ baseUrl: BASE, fetch: server.fetcher });
-    expect(await binding.run("@cf/meta/llama-3.2-1b-instruct", { prompt: "6*7" })).toEqual({ response: "42", usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } });
+    expect(await binding.run("@cf/meta/llama-3.2-1b-instruct", { prompt: "6*7" })).toEqual({
+      response: "42",
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    });
     expect(server.requests[0].headers.get("authorization")).toBeNull();
   });
 
@@ -61,7 +71,9 @@ describe("REST binding (the binding's run() over Cloudflare's REST contract)", (
     form.append("prompt", "a lighthouse");
     form.append("width", "512");
     const formResponse = new Response(form);
-    await binding.run("@cf/black-forest-labs/flux-2-dev", { multipart: { body: formResponse.body!, contentType: formResponse.headers.get("content-type")! } });
+    await binding.run("@cf/black-forest-labs/flux-2-dev", {
+      multipart: { body: formResponse.body!, contentType: formResponse.headers.get("content-type")! },
+    });
     const request = server.requests[0];
     expect(request.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=/);
     const received = await request.formData();
@@ -84,7 +96,13 @@ describe("REST binding (the binding's run() over Cloudflare's REST contract)", (
   });
 
   it("reports an unreachable server without leaking the token", async () => {
-    const binding = createRestBinding({ baseUrl: "http://127.0.0.1:1/ai", token: "tok_secret", fetch: async () => { throw new TypeError("fetch failed"); } });
+    const binding = createRestBinding({
+      baseUrl: "http://127.0.0.1:1/ai",
+      token: "tok_secret",
+      fetch: async () => {
+        throw new TypeError("fetch failed");
+      },
+    });
     const error = (await binding.run("@cf/x/y", { prompt: "p" }).catch((e) => e)) as Error;
     expect(error.message).toContain("could not reach 127.0.0.1:1");
     expect(error.message).not.toContain("tok_secret");
@@ -106,13 +124,17 @@ describe("an answer through the REST seam", () => {
   });
 
   it("names the local engine's model file when the local engine answers", async () => {
-    const { chunks, servedBy } = await answerFrom("http://127.0.0.1:8788/client/v4/accounts/local/ai", () => sse(legacyChunks(["tiny"]), { "x-local-engine-model": "stories260K.gguf" }));
+    const { chunks, servedBy } = await answerFrom("http://127.0.0.1:8788/client/v4/accounts/local/ai", () =>
+      sse(legacyChunks(["tiny"]), { "x-local-engine-model": "stories260K.gguf" }),
+    );
     expect(textOf(chunks)).toBe("tiny");
     expect(servedBy).toBe("Local engine · stories260K.gguf");
   });
 
   it("does not call another server on this machine the local engine: only the engine's own header says so", async () => {
-    const { chunks, servedBy } = await answerFrom("http://127.0.0.1:9999/client/v4/accounts/local/ai", () => sse(legacyChunks(["Hi from elsewhere"])));
+    const { chunks, servedBy } = await answerFrom("http://127.0.0.1:9999/client/v4/accounts/local/ai", () =>
+      sse(legacyChunks(["Hi from elsewhere"])),
+    );
     expect(textOf(chunks)).toBe("Hi from elsewhere");
     expect(servedBy).toBe("Workers AI-compatible server at 127.0.0.1:9999");
   });

@@ -18,19 +18,26 @@ function flaky(...failures: Error[]) {
   return { binding, calls };
 }
 
-const run = (binding: AiBinding, signal?: AbortSignal) => (binding.run as (m: string, i: unknown, o?: unknown) => Promise<unknown>)("@cf/x/y", {}, { signal });
+const run = (binding: AiBinding, signal?: AbortSignal) =>
+  (binding.run as (m: string, i: unknown, o?: unknown) => Promise<unknown>)("@cf/x/y", {}, { signal });
 // No real waiting and a clock that never runs out: these tests are about which errors retry, not time.
 const fast = { attempts: 3, baseMs: 20, budgetMs: 5_000, now: () => 0, sleep: async () => {} };
 
 describe("withRetries", () => {
   it("retries capacity (3040) and answers", async () => {
-    const { binding, calls } = flaky(bindingError(3040, "Capacity temporarily exceeded"), bindingError(3040, "Capacity temporarily exceeded"));
+    const { binding, calls } = flaky(
+      bindingError(3040, "Capacity temporarily exceeded"),
+      bindingError(3040, "Capacity temporarily exceeded"),
+    );
     expect(await run(withRetries(binding, fast))).toEqual({ response: "ok" });
     expect(calls).toHaveLength(3);
   });
 
   it("retries HTTP 429 and 5xx from the REST API and an unreachable server", async () => {
-    const { binding, calls } = flaky(new WorkersAiRunError(undefined, "HTTP 503: busy", 503), new WorkersAiRunError(undefined, "could not reach host: fetch failed"));
+    const { binding, calls } = flaky(
+      new WorkersAiRunError(undefined, "HTTP 503: busy", 503),
+      new WorkersAiRunError(undefined, "could not reach host: fetch failed"),
+    );
     expect(await run(withRetries(binding, fast))).toEqual({ response: "ok" });
     expect(calls).toHaveLength(3);
   });
@@ -58,7 +65,17 @@ describe("withRetries", () => {
     // ms, so the first retry fits the 300 ms budget and the second (200 + 400) would not. No wall clock.
     let clock = 0;
     const slept: number[] = [];
-    const policy = { attempts: 10, baseMs: 400, budgetMs: 300, random: () => 0.5, now: () => clock, sleep: async (ms: number) => { slept.push(ms); clock += ms; } };
+    const policy = {
+      attempts: 10,
+      baseMs: 400,
+      budgetMs: 300,
+      random: () => 0.5,
+      now: () => clock,
+      sleep: async (ms: number) => {
+        slept.push(ms);
+        clock += ms;
+      },
+    };
     const { binding, calls } = flaky(bindingError(3040, "a"), bindingError(3040, "b"), bindingError(3040, "c"));
     await expect(run(withRetries(binding, policy))).rejects.toThrow("b");
     expect(slept).toEqual([200]);
@@ -68,7 +85,13 @@ describe("withRetries", () => {
   it("spreads retries with full jitter: the delay is random × base × 2^(n-1)", async () => {
     const draws = [0.25, 0.75];
     const slept: number[] = [];
-    const policy = { attempts: 3, baseMs: 100, budgetMs: 10_000, random: () => draws.shift()!, sleep: async (ms: number) => void slept.push(ms) };
+    const policy = {
+      attempts: 3,
+      baseMs: 100,
+      budgetMs: 10_000,
+      random: () => draws.shift()!,
+      sleep: async (ms: number) => void slept.push(ms),
+    };
     const { binding } = flaky(bindingError(3040, "a"), bindingError(3040, "b"));
     expect(await run(withRetries(binding, policy))).toEqual({ response: "ok" });
     expect(slept).toEqual([25, 150]);

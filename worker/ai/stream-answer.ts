@@ -47,7 +47,10 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
   // Time to first token and the whole answer's time, as the Worker sees them (answer footers show them).
   const startedAt = Date.now();
   let firstTokenAt: number | undefined;
-  const timing = () => ({ ...(firstTokenAt !== undefined ? { firstTokenMs: firstTokenAt - startedAt } : {}), durationMs: Date.now() - startedAt });
+  const timing = () => ({
+    ...(firstTokenAt !== undefined ? { firstTokenMs: firstTokenAt - startedAt } : {}),
+    durationMs: Date.now() - startedAt,
+  });
 
   const result = streamText({
     model: chatModelFor(backend, model),
@@ -78,7 +81,12 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
       if (!outcome.failure) {
         // Mid-stream, anything unrecognised came from the model side (a reset connection, bad SSE).
         outcome.failure = modelFailure(error);
-        log("answer.error", { model, code: outcome.failure.code, workersAiCode: outcome.failure.workersAiCode, detail: String(error).slice(0, 300) });
+        log("answer.error", {
+          model,
+          code: outcome.failure.code,
+          workersAiCode: outcome.failure.workersAiCode,
+          detail: String(error).slice(0, 300),
+        });
       }
       return outcome.failure.message;
     },

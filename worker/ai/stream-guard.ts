@@ -46,7 +46,10 @@ export function guardModelStream<T>(stream: ReadableStream<T>, giveUp: AbortCont
     if (silentFor < allowed) return void (timer = setTimeout(watch, allowed - silentFor));
     finish();
     const seconds = Math.round(allowed / 1000);
-    controller.enqueue({ type: "error", error: new AppError("timeout", `The model stopped answering for ${seconds} s, so the answer was cut off. Try again.`) } as T);
+    controller.enqueue({
+      type: "error",
+      error: new AppError("timeout", `The model stopped answering for ${seconds} s, so the answer was cut off. Try again.`),
+    } as T);
     controller.close();
     giveUp.abort(new AppError("timeout"));
     reader.cancel("model went silent").catch(() => {});

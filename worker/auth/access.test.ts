@@ -8,7 +8,12 @@ const TEAM = "acme.cloudflareaccess.com";
 const AUD = "a".repeat(64);
 // Only tests point ACCESS_CERTS_URL elsewhere; here the test itself serves the team's certs.
 const CERTS_URL = "https://certs.test/cdn-cgi/access/certs";
-const access = appWith({ ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, ACCESS_CERTS_URL: CERTS_URL, ACCESS_OWNER_EMAILS: "boss@acme.test, Other@acme.test" });
+const access = appWith({
+  ACCESS_TEAM_DOMAIN: TEAM,
+  ACCESS_AUD: AUD,
+  ACCESS_CERTS_URL: CERTS_URL,
+  ACCESS_OWNER_EMAILS: "boss@acme.test, Other@acme.test",
+});
 
 let teamKey: JoseKey;
 let strangerKey: JoseKey;
@@ -55,7 +60,12 @@ describe("Cloudflare Access", () => {
   it("a valid token is the person: subject and email, owners by ACCESS_OWNER_EMAILS", async () => {
     const response = await asked(await token());
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ person: { kind: "access", email: "ada@acme.test", owner: false }, signup: "off", guests: false, passkeys: false });
+    expect(await response.json()).toEqual({
+      person: { kind: "access", email: "ada@acme.test", owner: false },
+      signup: "off",
+      guests: false,
+      passkeys: false,
+    });
     expect(certsServed).toBeGreaterThan(0);
     const boss = await (await asked(await token({ sub: "user-boss", email: "Boss@Acme.test" }))).json();
     expect((boss as any).person.owner).toBe(true);
@@ -63,11 +73,16 @@ describe("Cloudflare Access", () => {
 
   it("data follows the subject: the same subject sees its conversations, another does not", async () => {
     const ada = await token({ sub: "sub-1" });
-    const chat = await client().fetch("/api/chat", { method: "POST", headers: { "cf-access-jwt-assertion": ada, "content-type": "application/json" }, body: JSON.stringify({ id: newConversationId(), messages: [userMessage("under access")] }) });
+    const chat = await client().fetch("/api/chat", {
+      method: "POST",
+      headers: { "cf-access-jwt-assertion": ada, "content-type": "application/json" },
+      body: JSON.stringify({ id: newConversationId(), messages: [userMessage("under access")] }),
+    });
     expect(chat.status).toBe(200);
     expect(chat.headers.getSetCookie()).toEqual([]); // Access is the session: no cookie of ours
     await readUiStream(chat);
-    const list = async (jwt: string) => ((await (await asked(jwt, "/api/conversations")).json()) as any).conversations.map((c: any) => c.title);
+    const list = async (jwt: string) =>
+      ((await (await asked(jwt, "/api/conversations")).json()) as any).conversations.map((c: any) => c.title);
     expect(await list(await token({ sub: "sub-1" }))).toEqual(["under access"]);
     expect(await list(await token({ sub: "sub-2" }))).toEqual([]);
   });
@@ -83,7 +98,10 @@ describe("Cloudflare Access", () => {
     for (const path of ["/api/session", "/api/conversations", "/api/status"]) {
       const response = await asked(await make(), path);
       expect(response.status).toBe(401);
-      expect(((await response.json()) as any).error).toMatchObject({ code: "access_denied", message: expect.stringContaining("Cloudflare Access") });
+      expect(((await response.json()) as any).error).toMatchObject({
+        code: "access_denied",
+        message: expect.stringContaining("Cloudflare Access"),
+      });
     }
   });
 
@@ -93,7 +111,11 @@ describe("Cloudflare Access", () => {
     const behindAccess = client();
     behindAccess.cookie = guest.cookie;
     expect((await behindAccess.fetch("/api/conversations")).status).toBe(401);
-    const passkeys = await client().fetch("/api/auth/authentication/options", { method: "POST", headers: { "cf-access-jwt-assertion": await token(), "content-type": "application/json" }, body: "{}" });
+    const passkeys = await client().fetch("/api/auth/authentication/options", {
+      method: "POST",
+      headers: { "cf-access-jwt-assertion": await token(), "content-type": "application/json" },
+      body: "{}",
+    });
     expect(passkeys.status).toBe(404);
     expect(((await passkeys.json()) as any).error.code).toBe("passkeys_off");
   });

@@ -22,7 +22,7 @@ export const account = new Hono<AppEnv>().delete("/", async (c) => {
 /** Single-use sign-up links, made by accounts, when SIGNUP=invite. */
 export const invites = new Hono<AppEnv>()
   .use(async (c, next) => {
-    if (authConfig(c.env).signup !== "invite") throw new AppError("not_found", "Invite links are off here (SIGNUP is not \"invite\").");
+    if (authConfig(c.env).signup !== "invite") throw new AppError("not_found", 'Invite links are off here (SIGNUP is not "invite").');
     await next();
   })
   .get("/", async (c) => {
@@ -33,7 +33,8 @@ export const invites = new Hono<AppEnv>()
   .post("/", async (c) => {
     const userId = requireAccount(c);
     const code = randomId();
-    if (!(await accountsStub(c.env).createInvite(userId, code))) throw new AppError("too_large", "You have 50 unused invite links already. Withdraw some before making more.");
+    if (!(await accountsStub(c.env).createInvite(userId, code)))
+      throw new AppError("too_large", "You have 50 unused invite links already. Withdraw some before making more.");
     return c.json({ invite: toInvite(c.req.url, code, Date.now()) }, 201);
   })
   .delete("/:code", async (c) => {

@@ -59,7 +59,9 @@ export class Accounts extends DurableObject<Env> {
     const since = now - HOUR_MS;
     // Every address's old rows, not only this one's: the table holds at most the last hour.
     this.sql.exec(`DELETE FROM identity_mints WHERE at <= ?`, since);
-    const recent = this.sql.exec<{ n: number; oldest: number | null }>(`SELECT COUNT(*) AS n, MIN(at) AS oldest FROM identity_mints WHERE bucket = ?`, bucket).one();
+    const recent = this.sql
+      .exec<{ n: number; oldest: number | null }>(`SELECT COUNT(*) AS n, MIN(at) AS oldest FROM identity_mints WHERE bucket = ?`, bucket)
+      .one();
     if (recent.n >= limit) {
       const freeAt = (recent.oldest ?? now) + HOUR_MS;
       return { ok: false, retryAfter: Math.max(1, Math.ceil((freeAt - now) / 1000)) };
@@ -89,12 +91,20 @@ export class Accounts extends DurableObject<Env> {
 
   putChallenge(challenge: string, purpose: ChallengePurpose, body: ChallengeBody, now = Date.now()): void {
     this.sql.exec(`DELETE FROM challenges WHERE expires_at <= ?`, now);
-    this.sql.exec(`INSERT INTO challenges (challenge, purpose, body, expires_at) VALUES (?, ?, ?, ?)`, challenge, purpose, JSON.stringify(body), now + CHALLENGE_MS);
+    this.sql.exec(
+      `INSERT INTO challenges (challenge, purpose, body, expires_at) VALUES (?, ?, ?, ?)`,
+      challenge,
+      purpose,
+      JSON.stringify(body),
+      now + CHALLENGE_MS,
+    );
   }
 
   /** A challenge answers one ceremony only: it is removed as it is read, and is void once expired. */
   takeChallenge(challenge: string, purpose: ChallengePurpose, now = Date.now()): ChallengeBody | null {
-    const row = this.sql.exec<{ body: string; expires_at: number; purpose: string }>(`SELECT * FROM challenges WHERE challenge = ?`, challenge).toArray()[0];
+    const row = this.sql
+      .exec<{ body: string; expires_at: number; purpose: string }>(`SELECT * FROM challenges WHERE challenge = ?`, challenge)
+      .toArray()[0];
     if (!row) return null;
     this.sql.exec(`DELETE FROM challenges WHERE challenge = ?`, challenge);
     return row.purpose === purpose && row.expires_at > now ? (JSON.parse(row.body) as ChallengeBody) : null;
@@ -105,17 +115,27 @@ export class Accounts extends DurableObject<Env> {
    * checked here, in the same turn as the write, so two people cannot use one invite or both become
    * the first account.
    */
-  createAccount(input: { userId: string; name: string; credential: StoredCredential; signup: SignupMode; invite?: string }, now = Date.now()): { ok: true; account: AccountRecord } | { ok: false; reason: "signup_closed" | "invite_required" | "exists" } {
+  createAccount(
+    input: { userId: string; name: string; credential: StoredCredential; signup: SignupMode; invite?: string },
+    now = Date.now(),
+  ): { ok: true; account: AccountRecord } | { ok: false; reason: "signup_closed" | "invite_required" | "exists" } {
     return this.ctx.storage.transactionSync(() => {
       if (this.getAccount(input.userId)) return { ok: false as const, reason: "exists" as const };
       const { accounts } = this.signupState();
       // The first account can always be made, or nobody could ever create an invite.
       if (accounts > 0 && input.signup === "closed") return { ok: false as const, reason: "signup_closed" as const };
       if (accounts > 0 && input.signup === "invite") {
-        if (!input.invite || this.sql.exec(`DELETE FROM invites WHERE code = ?`, input.invite).rowsWritten === 0) return { ok: false as const, reason: "invite_required" as const };
+        if (!input.invite || this.sql.exec(`DELETE FROM invites WHERE code = ?`, input.invite).rowsWritten === 0)
+          return { ok: false as const, reason: "invite_required" as const };
       }
       const owner = this.sql.exec(`SELECT 1 FROM accounts WHERE owner = 1`).toArray().length === 0;
-      this.sql.exec(`INSERT INTO accounts (user_id, name, owner, created_at) VALUES (?, ?, ?, ?)`, input.userId, input.name, owner ? 1 : 0, now);
+      this.sql.exec(
+        `INSERT INTO accounts (user_id, name, owner, created_at) VALUES (?, ?, ?, ?)`,
+        input.userId,
+        input.name,
+        owner ? 1 : 0,
+        now,
+      );
       this.insertCredential(input.userId, input.credential, now);
       return { ok: true as const, account: { userId: input.userId, name: input.name, owner, createdAt: now } };
     });
@@ -166,7 +186,10 @@ export class Accounts extends DurableObject<Env> {
   }
 
   listInvites(userId: string): { code: string; createdAt: number }[] {
-    return this.sql.exec<{ code: string; created_at: number }>(`SELECT code, created_at FROM invites WHERE created_by = ? ORDER BY created_at`, userId).toArray().map((r) => ({ code: r.code, createdAt: r.created_at }));
+    return this.sql
+      .exec<{ code: string; created_at: number }>(`SELECT code, created_at FROM invites WHERE created_by = ? ORDER BY created_at`, userId)
+      .toArray()
+      .map((r) => ({ code: r.code, createdAt: r.created_at }));
   }
 
   deleteInvite(userId: string, code: string): boolean {
@@ -243,7 +266,12 @@ interface CredentialRow extends Record<string, SqlStorageValue> {
 }
 
 function toCredential(row: CredentialRow): StoredCredential {
-  return { id: row.id, publicKey: new Uint8Array(row.public_key), counter: row.counter, transports: JSON.parse(row.transports) as string[] };
+  return {
+    id: row.id,
+    publicKey: new Uint8Array(row.public_key),
+    counter: row.counter,
+    transports: JSON.parse(row.transports) as string[],
+  };
 }
 
 /** The one Accounts object. */

@@ -36,16 +36,24 @@ export const TURNSTILE_SITEVERIFY = "https://challenges.cloudflare.com/turnstile
 export function authConfig(env: AuthEnv): AuthConfig {
   const limit = Number(env.GUESTS_PER_ADDRESS_PER_HOUR);
   const signup = env.SIGNUP?.trim().toLowerCase();
-  const team = env.ACCESS_TEAM_DOMAIN?.trim().replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  const team = env.ACCESS_TEAM_DOMAIN?.trim()
+    .replace(/^https?:\/\//, "")
+    .replace(/\/+$/, "");
   const aud = env.ACCESS_AUD?.trim();
-  const access = team && aud
-    ? {
-        teamDomain: team,
-        audience: aud,
-        certsUrl: env.ACCESS_CERTS_URL?.trim() || `https://${team}/cdn-cgi/access/certs`,
-        ownerEmails: new Set((env.ACCESS_OWNER_EMAILS ?? "").split(",").map((e) => e.trim().toLowerCase()).filter(Boolean)),
-      }
-    : null;
+  const access =
+    team && aud
+      ? {
+          teamDomain: team,
+          audience: aud,
+          certsUrl: env.ACCESS_CERTS_URL?.trim() || `https://${team}/cdn-cgi/access/certs`,
+          ownerEmails: new Set(
+            (env.ACCESS_OWNER_EMAILS ?? "")
+              .split(",")
+              .map((e) => e.trim().toLowerCase())
+              .filter(Boolean),
+          ),
+        }
+      : null;
   const siteKey = env.TURNSTILE_SITE_KEY?.trim();
   const secretKey = env.TURNSTILE_SECRET_KEY?.trim();
   return {

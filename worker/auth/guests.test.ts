@@ -18,7 +18,10 @@ function cookielessChat(address: string | null) {
   return new TestClient(address).chat({ id: newConversationId(), messages: [userMessage("hi")] });
 }
 async function mintsCounted(bucket: string): Promise<number> {
-  return runInDurableObject(accountsStub(env), (_o, state) => state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM identity_mints WHERE bucket = ?`, bucket).one().n);
+  return runInDurableObject(
+    accountsStub(env),
+    (_o, state) => state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM identity_mints WHERE bucket = ?`, bucket).one().n,
+  );
 }
 function uniqueIpv4() {
   const [a, b, c] = crypto.getRandomValues(new Uint8Array(3));
@@ -55,7 +58,9 @@ describe("new identities per client address", () => {
     expect(retryAfter).toBeLessThanOrEqual(3600);
     const { error } = (await refused.json()) as any;
     expect(error.code).toBe("guest_limit");
-    expect(error.message).toMatch(/^Too many new visitors from your network in the last hour\. Try again in (59|60) minutes, or sign in with a passkey\.$/);
+    expect(error.message).toMatch(
+      /^Too many new visitors from your network in the last hour\. Try again in (59|60) minutes, or sign in with a passkey\.$/,
+    );
     expect(fake.calls.length).toBe(before);
     // Another address is not affected, and people who already have a cookie carry on.
     expect((await cookielessChat(uniqueIpv4())).status).toBe(200);
@@ -81,14 +86,19 @@ describe("new identities per client address", () => {
       expect(response.headers.getSetCookie()).toEqual([]);
     }
     expect(await mintsCounted(addressBucket(address))).toBe(0);
-    expect((await (await new TestClient(address).fetch("/api/session")).json()) as any).toMatchObject({ person: null, guests: true, signup: "open" });
+    expect((await (await new TestClient(address).fetch("/api/session")).json()) as any).toMatchObject({
+      person: null,
+      guests: true,
+      signup: "open",
+    });
   });
 
   it("GUESTS_PER_ADDRESS_PER_HOUR sets the limit", async () => {
     const address = uniqueIpv4();
     const three = appWith({ GUESTS_PER_ADDRESS_PER_HOUR: "3" });
     const outcomes = [];
-    for (let i = 0; i < 5; i++) outcomes.push((await new TestClient(address, undefined, three).json("/api/session/guest", "POST", {})).status);
+    for (let i = 0; i < 5; i++)
+      outcomes.push((await new TestClient(address, undefined, three).json("/api/session/guest", "POST", {})).status);
     expect(outcomes).toEqual([200, 200, 200, 429, 429]);
   });
 
@@ -108,10 +118,23 @@ describe("GUESTS=off", () => {
 
   it("refuses API requests without an account with 401 and says to sign in", async () => {
     const client = new TestClient(uniqueIpv4(), undefined, off);
-    for (const [path, init] of [["/api/conversations", {}], ["/api/chat", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: newConversationId(), messages: [userMessage("hi")] }) }]] as const) {
+    for (const [path, init] of [
+      ["/api/conversations", {}],
+      [
+        "/api/chat",
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ id: newConversationId(), messages: [userMessage("hi")] }),
+        },
+      ],
+    ] as const) {
       const response = await client.fetch(path, init);
       expect(response.status).toBe(401);
-      expect(((await response.json()) as any).error).toMatchObject({ code: "sign_in_required", message: "Sign in to use this app: open the page and choose Sign in." });
+      expect(((await response.json()) as any).error).toMatchObject({
+        code: "sign_in_required",
+        message: "Sign in to use this app: open the page and choose Sign in.",
+      });
     }
     expect(fake.calls).toHaveLength(0);
     expect((await (await client.fetch("/api/session")).json()) as any).toMatchObject({ person: null, guests: false });

@@ -1,7 +1,17 @@
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from "@simplewebauthn/server";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { Hono, type Context } from "hono";
-import { authenticationVerifyRequestSchema, registrationOptionsRequestSchema, registrationVerifyRequestSchema, type Passkey } from "../../contract/auth";
+import {
+  authenticationVerifyRequestSchema,
+  registrationOptionsRequestSchema,
+  registrationVerifyRequestSchema,
+  type Passkey,
+} from "../../contract/auth";
 import { AppError } from "../../contract/errors";
 import type { AppEnv } from "../http/app-types";
 import { endSession, startSession } from "../http/identity";
@@ -60,22 +70,41 @@ export const passkeys = new Hono<AppEnv>()
     const { response } = await readJson(c, registrationVerifyRequestSchema, BODY_LIMIT);
     const { challenge, body } = await takeChallenge(c, response.response.clientDataJSON, "register");
     const { rpID, origin } = relyingParty(c.env, c.req.url);
-    const verification = await verifyRegistrationResponse({ response: response as unknown as RegistrationResponseJSON, expectedChallenge: challenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false }).catch(
-      (error: unknown) => {
-        throw new AppError("passkey_failed", `The passkey could not be checked: ${(error as Error).message}`);
-      },
-    );
+    const verification = await verifyRegistrationResponse({
+      response: response as unknown as RegistrationResponseJSON,
+      expectedChallenge: challenge,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      requireUserVerification: false,
+    }).catch((error: unknown) => {
+      throw new AppError("passkey_failed", `The passkey could not be checked: ${(error as Error).message}`);
+    });
     if (!verification.verified) throw new AppError("passkey_failed");
     const { credential } = verification.registrationInfo;
-    const stored = { id: credential.id, publicKey: credential.publicKey, counter: credential.counter, transports: credential.transports ?? [] };
+    const stored = {
+      id: credential.id,
+      publicKey: credential.publicKey,
+      counter: credential.counter,
+      transports: credential.transports ?? [],
+    };
     const accounts = accountsStub(c.env);
     if (body.addToAccount) {
       if (!(await accounts.addCredential(body.userId!, stored))) throw new AppError("account_required");
       return c.json({ added: true });
     }
     if (!body.askedBy) await countNewIdentity(c, authConfig(c.env));
-    const made = await accounts.createAccount({ userId: body.userId!, name: body.name!, credential: stored, signup: authConfig(c.env).signup, invite: body.invite });
-    if (!made.ok) throw new AppError(made.reason === "exists" ? "bad_request" : made.reason, made.reason === "exists" ? "This browser is already an account." : undefined);
+    const made = await accounts.createAccount({
+      userId: body.userId!,
+      name: body.name!,
+      credential: stored,
+      signup: authConfig(c.env).signup,
+      invite: body.invite,
+    });
+    if (!made.ok)
+      throw new AppError(
+        made.reason === "exists" ? "bad_request" : made.reason,
+        made.reason === "exists" ? "This browser is already an account." : undefined,
+      );
     await startSession(c, "account", made.account.userId);
     return c.json(sessionInfo(c, { kind: "account", name: made.account.name, owner: made.account.owner }));
   })
@@ -89,14 +118,23 @@ export const passkeys = new Hono<AppEnv>()
     const { challenge } = await takeChallenge(c, response.response.clientDataJSON, "authenticate");
     const accounts = accountsStub(c.env);
     const credential = await accounts.getCredential(response.id);
-    if (!credential) throw new AppError("passkey_failed", "This passkey is not registered here (it may have been removed). Use another passkey, or create an account.");
+    if (!credential)
+      throw new AppError(
+        "passkey_failed",
+        "This passkey is not registered here (it may have been removed). Use another passkey, or create an account.",
+      );
     const { rpID, origin } = relyingParty(c.env, c.req.url);
     const verification = await verifyAuthenticationResponse({
       response: response as unknown as AuthenticationResponseJSON,
       expectedChallenge: challenge,
       expectedOrigin: origin,
       expectedRPID: rpID,
-      credential: { id: credential.id, publicKey: new Uint8Array(credential.publicKey), counter: credential.counter, transports: credential.transports },
+      credential: {
+        id: credential.id,
+        publicKey: new Uint8Array(credential.publicKey),
+        counter: credential.counter,
+        transports: credential.transports,
+      },
       requireUserVerification: false,
     }).catch((error: unknown) => {
       throw new AppError("passkey_failed", `The passkey could not be checked: ${(error as Error).message}`);
@@ -114,7 +152,9 @@ export const passkeys = new Hono<AppEnv>()
   .get("/passkeys", async (c) => {
     const userId = requireAccount(c);
     const list = await accountsStub(c.env).listCredentials(userId);
-    return c.json({ passkeys: list.map((p): Passkey => ({ id: p.id, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, transports: p.transports ?? [] })) });
+    return c.json({
+      passkeys: list.map((p): Passkey => ({ id: p.id, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, transports: p.transports ?? [] })),
+    });
   })
   .delete("/passkeys/:id", async (c) => {
     const userId = requireAccount(c);
@@ -125,7 +165,11 @@ export const passkeys = new Hono<AppEnv>()
   })
   .post("/sign-out", (c) => {
     // A guest's data is reachable only through its cookie: signing a guest out would lose it for good.
-    if (c.var.signedIn?.kind === "guest") throw new AppError("account_required", "A guest cannot sign out: everything you did is kept only in this browser. Create a passkey first.");
+    if (c.var.signedIn?.kind === "guest")
+      throw new AppError(
+        "account_required",
+        "A guest cannot sign out: everything you did is kept only in this browser. Create a passkey first.",
+      );
     endSession(c);
     return c.body(null, 204);
   });
@@ -143,7 +187,8 @@ async function checkSignupAllowed(c: Context<AppEnv>, invite: string | undefined
   // The first account can always be made (it becomes the owner), or nobody could invite anyone.
   if ((await accounts.signupState()).accounts === 0) return;
   if (signup === "closed") throw new AppError("signup_closed");
-  if (!invite || !(await accounts.isUsableInvite(invite))) throw new AppError("invite_required", invite ? "That invite link was already used or withdrawn. Ask for a new one." : undefined);
+  if (!invite || !(await accounts.isUsableInvite(invite)))
+    throw new AppError("invite_required", invite ? "That invite link was already used or withdrawn. Ask for a new one." : undefined);
 }
 
 function rpIdOnly(c: Context<AppEnv>): { rpID: string } {
@@ -151,7 +196,11 @@ function rpIdOnly(c: Context<AppEnv>): { rpID: string } {
 }
 
 /** The challenge the browser signed, taken (single use) from the Accounts object, for the session that asked. */
-async function takeChallenge(c: Context<AppEnv>, clientDataJSON: string, purpose: ChallengePurpose): Promise<{ challenge: string; body: ChallengeBody }> {
+async function takeChallenge(
+  c: Context<AppEnv>,
+  clientDataJSON: string,
+  purpose: ChallengePurpose,
+): Promise<{ challenge: string; body: ChallengeBody }> {
   const bytes = fromBase64Url(clientDataJSON);
   let challenge: unknown;
   try {
@@ -159,7 +208,8 @@ async function takeChallenge(c: Context<AppEnv>, clientDataJSON: string, purpose
   } catch {
     challenge = undefined;
   }
-  if (typeof challenge !== "string" || !/^[A-Za-z0-9_-]{16,128}$/.test(challenge)) throw new AppError("passkey_failed", "The passkey answer is not readable.");
+  if (typeof challenge !== "string" || !/^[A-Za-z0-9_-]{16,128}$/.test(challenge))
+    throw new AppError("passkey_failed", "The passkey answer is not readable.");
   const body = await accountsStub(c.env).takeChallenge(challenge, purpose);
   if (!body || (body.askedBy ?? null) !== (c.var.signedIn?.userId ?? null)) {
     throw new AppError("passkey_failed", "That passkey request expired or was already used. Try again.");

@@ -38,10 +38,21 @@ async function guestWithData(client: TestClient, label: string) {
   await chat(client, `${label} chat`);
   const image = await client.json("/api/images", "POST", { prompt: `${label} picture`, model: SCHNELL });
   expect(image.status).toBe(200);
-  const upload = await client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: TINY_PNG });
+  const upload = await client.fetch("/api/vision/images", {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: TINY_PNG,
+  });
   expect(upload.status).toBe(201);
   const imageId = ((await upload.json()) as any).id;
-  await readUiStream(await client.json("/api/vision", "POST", { trigger: "submit-message", id: newConversationId(), imageId, messages: [userMessage(`${label} question`)] }));
+  await readUiStream(
+    await client.json("/api/vision", "POST", {
+      trigger: "submit-message",
+      id: newConversationId(),
+      imageId,
+      messages: [userMessage(`${label} question`)],
+    }),
+  );
 }
 async function rowsOf(userId: string): Promise<number> {
   return runInDurableObject(env.USER_STORE.get(env.USER_STORE.idFromName(userId)), (_store, state) => countRows(state.storage.sql));
@@ -71,7 +82,11 @@ describe("passkey accounts", () => {
     const client = new TestClient();
     await guestWithData(client, "before");
     const guestId = client.userId!;
-    const before = { titles: await conversationTitles(client), objects: await listUserObjects(env.MEDIA, guestId), rows: await rowsOf(guestId) };
+    const before = {
+      titles: await conversationTitles(client),
+      objects: await listUserObjects(env.MEDIA, guestId),
+      rows: await rowsOf(guestId),
+    };
     expect(before.objects).toHaveLength(2);
 
     const made = await createPasskey(client, new SoftAuthenticator(), { name: "Ada" });
@@ -125,9 +140,13 @@ describe("passkey accounts", () => {
   it("the first account is the owner; later ones are not", async () => {
     await noAccountsYet();
     const first = new TestClient();
-    expect(((await (await createPasskey(first, new SoftAuthenticator(), { name: "Owner" })).json()) as any).person).toMatchObject({ owner: true });
+    expect(((await (await createPasskey(first, new SoftAuthenticator(), { name: "Owner" })).json()) as any).person).toMatchObject({
+      owner: true,
+    });
     const second = new TestClient();
-    expect(((await (await createPasskey(second, new SoftAuthenticator(), { name: "Other" })).json()) as any).person).toMatchObject({ owner: false });
+    expect(((await (await createPasskey(second, new SoftAuthenticator(), { name: "Other" })).json()) as any).person).toMatchObject({
+      owner: false,
+    });
   });
 
   it("adds and removes passkeys, and removes the last one only when told it is the last", async () => {
@@ -286,7 +305,10 @@ describe("SIGNUP modes", () => {
     const joined = await createPasskey(friend, new SoftAuthenticator(), { name: "Friend", invite: made.invite.code });
     expect(joined.status).toBe(200);
     expect(((await (await owner.fetch("/api/invites")).json()) as any).invites).toEqual([]);
-    const reused = await createPasskey(new TestClient(undefined, undefined, invite), new SoftAuthenticator(), { name: "Sneaky", invite: made.invite.code });
+    const reused = await createPasskey(new TestClient(undefined, undefined, invite), new SoftAuthenticator(), {
+      name: "Sneaky",
+      invite: made.invite.code,
+    });
     expect(reused.status).toBe(403);
     expect(((await reused.json()) as any).error.code).toBe("invite_required");
     // Guests cannot make invites.

@@ -52,7 +52,11 @@ describe("session cookie", () => {
       forger.cookie = `__Host-session=${forged}`;
       expect((await forger.fetch(`/api/conversations/${id}`)).status).toBe(404);
     }
-    const expired = await signSession(await hmacKey(SECRET), { kind: "guest", userId: alice.userId!, expiresAt: Math.floor(Date.now() / 1000) - 1 });
+    const expired = await signSession(await hmacKey(SECRET), {
+      kind: "guest",
+      userId: alice.userId!,
+      expiresAt: Math.floor(Date.now() / 1000) - 1,
+    });
     forger.cookie = `__Host-session=${expired}`;
     expect((await forger.fetch(`/api/conversations/${id}`)).status).toBe(404);
     expect((await alice.fetch(`/api/conversations/${id}`)).status).toBe(200);
@@ -69,7 +73,11 @@ describe("session cookie", () => {
     const reissued = after.jar.get("__Host-session")!;
     expect(reissued).not.toBe(alice.jar.get("__Host-session"));
     expect(after.userId).toBe(alice.userId);
-    const expected = await signSession(await hmacKey("the-new-secret"), { kind: "guest", userId: alice.userId!, expiresAt: Number(reissued.split(".")[3]) });
+    const expected = await signSession(await hmacKey("the-new-secret"), {
+      kind: "guest",
+      userId: alice.userId!,
+      expiresAt: Number(reissued.split(".")[3]),
+    });
     expect(reissued).toBe(expected);
     // Once the previous secret is dropped, the re-signed cookie still works; an unknown secret's does not.
     const onlyNew = new TestClient(alice.address, undefined, appWith({ SESSION_SECRET: "the-new-secret" }));

@@ -11,7 +11,13 @@ export function sessionInfo(c: Context<AppEnv>, override?: SessionInfo["person"]
   const config = authConfig(c.env);
   const person = c.var.person;
   const current: SessionInfo["person"] =
-    person.kind === "access" ? person : !c.var.signedIn ? null : person.kind === "account" ? { kind: "account", name: person.name, owner: person.owner } : { kind: "guest", owner: false };
+    person.kind === "access"
+      ? person
+      : !c.var.signedIn
+        ? null
+        : person.kind === "account"
+          ? { kind: "account", name: person.name, owner: person.owner }
+          : { kind: "guest", owner: false };
   return {
     person: override === undefined ? current : override,
     signup: config.access ? "off" : config.signup,

@@ -4,7 +4,11 @@ import { AppError } from "../../contract/errors";
  * Checks a Turnstile token with the siteverify endpoint (server-side: the secret never leaves the
  * Worker). Any failure to verify refuses, so an outage of the check cannot open the door.
  */
-export async function verifyTurnstile(settings: { secretKey: string; verifyUrl: string }, token: string | undefined, remoteIp: string | undefined): Promise<void> {
+export async function verifyTurnstile(
+  settings: { secretKey: string; verifyUrl: string },
+  token: string | undefined,
+  remoteIp: string | undefined,
+): Promise<void> {
   if (!token) throw new AppError("challenge_required");
   const form = new FormData();
   form.set("secret", settings.secretKey);

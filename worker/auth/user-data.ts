@@ -33,7 +33,10 @@ export async function moveGuestInto(env: Env, guestId: string, accountId: string
   for (const key of keys) {
     const object = await env.MEDIA.get(key);
     if (!object) continue;
-    await env.MEDIA.put(renameOwner(key, guestId, accountId), object.body, { httpMetadata: object.httpMetadata, customMetadata: object.customMetadata });
+    await env.MEDIA.put(renameOwner(key, guestId, accountId), object.body, {
+      httpMetadata: object.httpMetadata,
+      customMetadata: object.customMetadata,
+    });
   }
   const guest = store(env, guestId);
   const dump = await guest.exportData();

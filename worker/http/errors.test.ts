@@ -42,7 +42,11 @@ describe("the error module", () => {
   });
 
   it("finds the code under the AI SDK's wrappers (RetryError.lastError, APICallError.cause)", () => {
-    const wrapped = { name: "AI_RetryError", message: "Failed after 3 attempts", lastError: { name: "AI_APICallError", message: "x", cause: bindingError(3040, "busy") } };
+    const wrapped = {
+      name: "AI_RetryError",
+      message: "Failed after 3 attempts",
+      lastError: { name: "AI_APICallError", message: "x", cause: bindingError(3040, "busy") },
+    };
     expect(toAppError(wrapped).code).toBe("capacity");
   });
 });

@@ -26,7 +26,16 @@ export const VISITOR_ID = "visitor";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** What someone with no session may call even when guests are off: how to get in, and the status badge. */
-const OPEN_PATHS = new Set(["/api/session", "/api/session/guest", "/api/status", "/api/auth/registration/options", "/api/auth/registration/verify", "/api/auth/authentication/options", "/api/auth/authentication/verify", "/api/auth/sign-out"]);
+const OPEN_PATHS = new Set([
+  "/api/session",
+  "/api/session/guest",
+  "/api/status",
+  "/api/auth/registration/options",
+  "/api/auth/registration/verify",
+  "/api/auth/authentication/options",
+  "/api/auth/authentication/verify",
+  "/api/auth/sign-out",
+]);
 
 /**
  * Establishes who is asking, in order: Cloudflare Access when configured (its token is the only way
@@ -81,7 +90,8 @@ export function identity(): MiddlewareHandler<AppEnv> {
     // After the handler: a route that returns its own Response (the chat stream) would drop a cookie
     // set before it.
     if (c.var.sessionHandled) return;
-    if (session && (minted || session.reissue || wantsRenewal(session, now))) await writeSession(c, secrets.current, session.kind, session.userId, now);
+    if (session && (minted || session.reissue || wantsRenewal(session, now)))
+      await writeSession(c, secrets.current, session.kind, session.userId, now);
     else if (stale) clearSession(c);
   };
 }

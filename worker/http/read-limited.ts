@@ -5,7 +5,12 @@ import { AppError } from "../../contract/errors";
  * huge upload costs no more memory or time than the limit. A declared length over the limit is
  * refused before reading anything.
  */
-export async function readLimited(body: ReadableStream<Uint8Array> | null, declaredLength: string | undefined, maxBytes: number, tooLarge: string): Promise<Uint8Array> {
+export async function readLimited(
+  body: ReadableStream<Uint8Array> | null,
+  declaredLength: string | undefined,
+  maxBytes: number,
+  tooLarge: string,
+): Promise<Uint8Array> {
   if (Number(declaredLength ?? 0) > maxBytes) throw new AppError("too_large", tooLarge);
   if (!body) return new Uint8Array();
   const reader = body.getReader();

@@ -42,7 +42,11 @@ describe("security headers on every Worker response", () => {
   });
 
   it("an error: a Worker with no SESSION_SECRET answers 500 with them", async () => {
-    const response = await app.fetch(new Request("http://app.test/api/conversations"), { ...env, SESSION_SECRET: "" }, createExecutionContext());
+    const response = await app.fetch(
+      new Request("http://app.test/api/conversations"),
+      { ...env, SESSION_SECRET: "" },
+      createExecutionContext(),
+    );
     expect(response.status).toBe(500);
     expectProtected(response, "api");
   });
@@ -55,7 +59,11 @@ describe("security headers on every Worker response", () => {
 
   it("an asset-style answer (an image's bytes), keeping the route's own cache policy", async () => {
     const client = new TestClient();
-    const uploaded = await client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: TINY_PNG });
+    const uploaded = await client.fetch("/api/vision/images", {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: TINY_PNG,
+    });
     expectProtected(uploaded, "api");
     const { id } = (await uploaded.json()) as { id: string };
     const bytes = await client.fetch(`/api/vision/images/${id}`);
@@ -76,13 +84,34 @@ describe("security headers on every Worker response", () => {
 describe("one source for the headers", () => {
   it("the Worker's page headers are public/_headers' block for /*, which static assets serve", () => {
     const names = PAGE_HEADERS.map(([name]) => name);
-    expect(names).toEqual(expect.arrayContaining(["content-security-policy", "cross-origin-opener-policy", "cross-origin-resource-policy", "permissions-policy"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "content-security-policy",
+        "cross-origin-opener-policy",
+        "cross-origin-resource-policy",
+        "permissions-policy",
+      ]),
+    );
     expect(API_CSP).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
   it("reads one path's block of a _headers file, skipping comments and other paths", () => {
-    const file = ["# a comment", "/assets/*", "  Cache-Control: immutable", "/*", "  X-One: 1", "  # not a header", "", "  X-Two: a: b", "/other", "  X-Three: 3"].join("\n");
-    expect(headersFor(file, "/*")).toEqual([["x-one", "1"], ["x-two", "a: b"]]);
+    const file = [
+      "# a comment",
+      "/assets/*",
+      "  Cache-Control: immutable",
+      "/*",
+      "  X-One: 1",
+      "  # not a header",
+      "",
+      "  X-Two: a: b",
+      "/other",
+      "  X-Three: 3",
+    ].join("\n");
+    expect(headersFor(file, "/*")).toEqual([
+      ["x-one", "1"],
+      ["x-two", "a: b"],
+    ]);
     expect(headersFor(file, "/nowhere")).toEqual([]);
   });
 });

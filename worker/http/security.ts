@@ -8,7 +8,8 @@ import { headersFor } from "./headers-file";
  * and the Worker can never disagree (an inline-script hash, say, is a one-line change there).
  */
 export const PAGE_HEADERS = headersFor(headersFile, "/*");
-if (!PAGE_HEADERS.some(([name]) => name === "content-security-policy")) throw new Error("public/_headers has no Content-Security-Policy for /*.");
+if (!PAGE_HEADERS.some(([name]) => name === "content-security-policy"))
+  throw new Error("public/_headers has no Content-Security-Policy for /*.");
 
 /** API answers are data, never documents: nothing in them may run, frame or be sniffed. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";

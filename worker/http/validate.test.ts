@@ -72,7 +72,12 @@ describe("readJson reads with a limit while reading", () => {
 
   it("refuses a declared length over the limit before reading anything", async () => {
     const { stream, counter } = countedJson(4, 16);
-    const request = new Request("http://app.test/", { method: "POST", headers: { "content-type": "application/json", "content-length": String(MAX_JSON_BYTES + 1) }, body: stream, duplex: "half" } as RequestInit);
+    const request = new Request("http://app.test/", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(MAX_JSON_BYTES + 1) },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
     const response = await echo(MAX_JSON_BYTES).request(request);
     expect(response.status).toBe(413);
     expect(counter.pulls).toBeLessThanOrEqual(1);
@@ -84,15 +89,18 @@ describe("idParam: the one parser of a route's id", () => {
     expect(idParam("AAAAAAAAAAAAAAAAAAAAAA", "conversation")).toBe("AAAAAAAAAAAAAAAAAAAAAA");
   });
 
-  it.each([["short"], ["../../etc/passwd"], ["has space in it, long enough"], [""], [undefined]])("answers %j with the same 404 as an id nobody has", (raw) => {
-    const error = (() => {
-      try {
-        idParam(raw, "vision thread");
-      } catch (caught) {
-        return caught;
-      }
-    })();
-    expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: "not_found", status: 404, message: "That vision thread does not exist." });
-  });
+  it.each([["short"], ["../../etc/passwd"], ["has space in it, long enough"], [""], [undefined]])(
+    "answers %j with the same 404 as an id nobody has",
+    (raw) => {
+      const error = (() => {
+        try {
+          idParam(raw, "vision thread");
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: "not_found", status: 404, message: "That vision thread does not exist." });
+    },
+  );
 });

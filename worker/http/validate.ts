@@ -14,12 +14,14 @@ export const MAX_JSON_BYTES = 2_000_000;
  * chunked body with no (or a lying) content-length never costs more memory than the limit.
  */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
-  if (!isJsonMediaType(c.req.header("content-type"))) throw new AppError("bad_request", "The request body must be JSON (content-type: application/json).");
+  if (!isJsonMediaType(c.req.header("content-type")))
+    throw new AppError("bad_request", "The request body must be JSON (content-type: application/json).");
   const tooLarge = `The request body is larger than ${describeBytes(maxBytes)}, the most this app accepts.`;
   const bytes = await readLimited(c.req.raw.body, c.req.header("content-length"), maxBytes, tooLarge);
   const text = new TextDecoder().decode(bytes);
   // Deep nesting overflows the stack later (saving, the Durable Object RPC), so refuse it here.
-  if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new AppError("bad_request", `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  if (nestingExceeds(text, MAX_JSON_DEPTH))
+    throw new AppError("bad_request", `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -44,7 +46,8 @@ export function nestingExceeds(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inString) {
-      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (ch === 0x22) inString = false;
     } else if (ch === 0x22) inString = true;
     else if (ch === 0x5b || ch === 0x7b) {

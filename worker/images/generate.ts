@@ -25,11 +25,20 @@ export interface GenerateContext {
  * One image: call the model, read whatever shape it answered in, store bytes and record. A failure
  * becomes this image's own error, so the others in a batch still arrive.
  */
-export async function generateImage(ctx: GenerateContext, model: ImageModel, prompt: string, settings: ImageSettings, seed: number | null): Promise<ImageResult> {
+export async function generateImage(
+  ctx: GenerateContext,
+  model: ImageModel,
+  prompt: string,
+  settings: ImageSettings,
+  seed: number | null,
+): Promise<ImageResult> {
   const started = Date.now();
   try {
     // With a seed, the same inputs make the same image: AI Gateway may serve it from its cache.
-    const output = await ctx.backend.binding.run(model.id, modelInputs(model, prompt, settings, seed), { signal: ctx.signal, deterministic: seed !== null });
+    const output = await ctx.backend.binding.run(model.id, modelInputs(model, prompt, settings, seed), {
+      signal: ctx.signal,
+      deterministic: seed !== null,
+    });
     const image = await imageFromOutput(output);
     const servedBy = ctx.backend.servedBy();
     const record: ImageRecord = {

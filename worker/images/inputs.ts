@@ -17,7 +17,12 @@ export function effectiveSettings(model: ImageModel, chosen: ImageSettings): Ima
 }
 
 /** The model's own inputs, under Workers AI's names; FLUX.2 only takes multipart form data. */
-export function modelInputs(model: ImageModel, prompt: string, settings: ImageSettings, seed: number | null): Record<string, unknown> | MultipartInput {
+export function modelInputs(
+  model: ImageModel,
+  prompt: string,
+  settings: ImageSettings,
+  seed: number | null,
+): Record<string, unknown> | MultipartInput {
   const wire: Record<string, string | number> = { prompt };
   for (const key of ["steps", "width", "height", "guidance", "negativePrompt"] as const) {
     const control = model[key];

@@ -9,12 +9,23 @@ export function mediaKey(userId: string, imageId: string): string {
   return `images/${userId}/${imageId}`;
 }
 
-export async function saveImage(media: R2Bucket, store: UserStoreRpc, userId: string, record: ImageRecord, bytes: Uint8Array): Promise<void> {
+export async function saveImage(
+  media: R2Bucket,
+  store: UserStoreRpc,
+  userId: string,
+  record: ImageRecord,
+  bytes: Uint8Array,
+): Promise<void> {
   const key = mediaKey(userId, record.id);
   await media.put(key, bytes, {
     httpMetadata: { contentType: record.contentType },
     // R2 allows 2 KB of custom metadata in all, so the prompt is cut; the record has it whole.
-    customMetadata: { model: record.model, seed: String(record.seed ?? ""), prompt: record.prompt.slice(0, 500), createdAt: String(record.createdAt) },
+    customMetadata: {
+      model: record.model,
+      seed: String(record.seed ?? ""),
+      prompt: record.prompt.slice(0, 500),
+      createdAt: String(record.createdAt),
+    },
   });
   try {
     await store.saveImage(record);

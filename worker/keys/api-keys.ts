@@ -57,13 +57,24 @@ export class ApiKeys extends DurableObject<Env> {
   create(owner: string, key: { id: string; name: string; prefix: string; hash: string }, now: number): ApiKeyInfo | null {
     return this.ctx.storage.transactionSync(() => {
       if (this.count(owner) >= MAX_KEYS_PER_PERSON) return null;
-      this.sql.exec(`INSERT INTO api_keys (id, owner, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`, key.id, owner, key.name, key.prefix, key.hash, now);
+      this.sql.exec(
+        `INSERT INTO api_keys (id, owner, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+        key.id,
+        owner,
+        key.name,
+        key.prefix,
+        key.hash,
+        now,
+      );
       return { id: key.id, name: key.name, prefix: key.prefix, createdAt: now, lastUsedAt: null };
     });
   }
 
   list(owner: string): ApiKeyInfo[] {
-    return this.sql.exec<KeyRow>(`SELECT id, owner, name, prefix, created_at, last_used_at FROM api_keys WHERE owner = ? ORDER BY created_at, id`, owner).toArray().map(toInfo);
+    return this.sql
+      .exec<KeyRow>(`SELECT id, owner, name, prefix, created_at, last_used_at FROM api_keys WHERE owner = ? ORDER BY created_at, id`, owner)
+      .toArray()
+      .map(toInfo);
   }
 
   /** Only the owner's own key: another person's id is as unknown as a made-up one. */
@@ -76,7 +87,9 @@ export class ApiKeys extends DurableObject<Env> {
    * time is older than LAST_USED_RESOLUTION_MS.
    */
   authenticate(hash: string, now: number): string | null {
-    const row = this.sql.exec<{ id: string; owner: string; last_used_at: number | null }>(`SELECT id, owner, last_used_at FROM api_keys WHERE hash = ?`, hash).toArray()[0];
+    const row = this.sql
+      .exec<{ id: string; owner: string; last_used_at: number | null }>(`SELECT id, owner, last_used_at FROM api_keys WHERE hash = ?`, hash)
+      .toArray()[0];
     if (!row) return null;
     if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_MS) {
       this.sql.exec(`UPDATE api_keys SET last_used_at = ? WHERE id = ?`, now, row.id);

@@ -18,7 +18,11 @@ export const keys = new Hono<AppEnv>()
     const { name } = await readJson(c, createKeySchema, 4_096);
     const key = newKey();
     const id = randomId();
-    const created = await apiKeys(c.env).create(c.var.userId, { id, name, prefix: visiblePrefix(key), hash: await hashKey(key) }, Date.now());
+    const created = await apiKeys(c.env).create(
+      c.var.userId,
+      { id, name, prefix: visiblePrefix(key), hash: await hashKey(key) },
+      Date.now(),
+    );
     if (!created) throw new AppError("too_many_keys");
     const body: CreatedApiKey = { id, name, key };
     return c.json(body, 201);

@@ -40,5 +40,7 @@ export async function keyOwner(c: Context<AppEnv>): Promise<Person> {
  */
 async function personOfKeyOwner(env: Env, userId: string): Promise<Person> {
   const account = await accountsStub(env).getAccount(userId);
-  return account ? { kind: "account", accountId: account.userId, name: account.name, owner: account.owner } : { kind: "guest", owner: false };
+  return account
+    ? { kind: "account", accountId: account.userId, name: account.name, owner: account.owner }
+    : { kind: "guest", owner: false };
 }

@@ -10,7 +10,8 @@ import type { ChatCompletionRequest, OpenAiMessage } from "./schemas";
  */
 export function workersAiChatInputs(request: ChatCompletionRequest, model: ChatModel, stream: boolean): Record<string, unknown> {
   const messages = request.messages.map((message, i) => toWorkersAiMessage(message, i, model));
-  if (request.tools?.length && !model.tools) throw new ParamError("tools", `${model.id} does not support function calling. Pick a model with tools, or leave tools out.`);
+  if (request.tools?.length && !model.tools)
+    throw new ParamError("tools", `${model.id} does not support function calling. Pick a model with tools, or leave tools out.`);
   const inputs: Record<string, unknown> = {
     messages,
     // An OpenAI request has no limit but the context window; ours is the app's largest answer.
@@ -36,7 +37,8 @@ function toWorkersAiMessage(message: OpenAiMessage, index: number, model: ChatMo
       if (typeof message.content === "string") return { role: "user", content: message.content };
       const hasImage = message.content.some((part) => part.type === "image_url");
       if (!hasImage) return { role: "user", content: joinText(message.content) };
-      if (!model.vision) throw new ParamError(`messages.${index}.content`, `${model.id} does not read images. Pick a vision model, or send text only.`);
+      if (!model.vision)
+        throw new ParamError(`messages.${index}.content`, `${model.id} does not read images. Pick a vision model, or send text only.`);
       return { role: "user", content: message.content };
     }
     case "assistant":

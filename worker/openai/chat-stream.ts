@@ -31,7 +31,11 @@ const encoder = new TextEncoder();
  * SDKs raise it) and no [DONE], and so does one that goes silent for too long. `onEnd` is called
  * once, however the stream ends.
  */
-export function toChunkStream(upstream: ReadableStream<Uint8Array>, meta: ChunkMeta, onEnd: (outcome: StreamOutcome) => void): ReadableStream<Uint8Array> {
+export function toChunkStream(
+  upstream: ReadableStream<Uint8Array>,
+  meta: ChunkMeta,
+  onEnd: (outcome: StreamOutcome) => void,
+): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
   const decoder = new TextDecoder();
   const sse = new SseReader();

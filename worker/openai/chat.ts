@@ -83,13 +83,23 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
     const settled = deferred();
     c.executionCtx.waitUntil(settled.promise);
     body = toChunkStream(output as ReadableStream<Uint8Array>, meta, (outcome) => {
-      if (outcome.failure) log("v1.chat.error", { model: model.id, code: outcome.failure.code, detail: outcome.failure.message.slice(0, 300) });
+      if (outcome.failure)
+        log("v1.chat.error", { model: model.id, code: outcome.failure.code, detail: outcome.failure.message.slice(0, 300) });
       settle(spend, price, outcome.usage, model.id).finally(settled.resolve);
     });
   } else {
     // A model that does not stream (gpt-oss on /ai/run) answers whole: sent as one burst of chunks.
     const completion = await completionOf(output);
-    const text = chunksOfWhole({ content: completion.content || undefined, reasoning: completion.reasoning || undefined, toolCalls: completion.toolCalls.length ? completion.toolCalls : undefined, finish: completion.finish, usage: completion.usage }, meta);
+    const text = chunksOfWhole(
+      {
+        content: completion.content || undefined,
+        reasoning: completion.reasoning || undefined,
+        toolCalls: completion.toolCalls.length ? completion.toolCalls : undefined,
+        finish: completion.finish,
+        usage: completion.usage,
+      },
+      meta,
+    );
     c.executionCtx.waitUntil(settle(spend, price, completion.usage ?? meta.estimate(completion.content.length), model.id));
     body = text;
   }
@@ -97,7 +107,12 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
 }
 
 /** Recording usage must not fail the answer it follows: a failure is logged. */
-async function settle(spend: Spend, price: TokenPrice, usage: { prompt_tokens: number; completion_tokens: number }, model: string): Promise<void> {
+async function settle(
+  spend: Spend,
+  price: TokenPrice,
+  usage: { prompt_tokens: number; completion_tokens: number },
+  model: string,
+): Promise<void> {
   const neurons = tokenCost(price, usage.prompt_tokens, usage.completion_tokens);
   try {
     await spend.settle(neurons);

@@ -19,7 +19,8 @@ import { tokenCost } from "../../contract/pricing";
 export async function embeddings(c: Context<AppEnv>): Promise<Response> {
   const request = await readOpenAiBody(c, embeddingsSchema, 4_000_000);
   const model = findEmbeddingModel(request.model);
-  if (!model) throw new ParamError("model", `There is no embedding model called ${request.model}. GET /v1/models lists them.`, "unknown_model");
+  if (!model)
+    throw new ParamError("model", `There is no embedding model called ${request.model}. GET /v1/models lists them.`, "unknown_model");
   if (request.dimensions !== undefined && request.dimensions !== model.dimensions) {
     throw new ParamError("dimensions", `${model.id} makes ${model.dimensions}-dimensional embeddings and cannot shorten them.`);
   }
@@ -35,11 +36,17 @@ export async function embeddings(c: Context<AppEnv>): Promise<Response> {
   if (!Array.isArray(vectors) || vectors.length !== inputs.length || !vectors.every((v) => Array.isArray(v))) {
     throw new AppError("upstream", "The embedding model answered without one vector per input.");
   }
-  c.executionCtx.waitUntil(spend.settle(neurons).catch((error) => log("v1.usage.error", { model: model.id, detail: String(error).slice(0, 300) })));
+  c.executionCtx.waitUntil(
+    spend.settle(neurons).catch((error) => log("v1.usage.error", { model: model.id, detail: String(error).slice(0, 300) })),
+  );
   const base64 = request.encoding_format === "base64";
   return c.json({
     object: "list",
-    data: (vectors as number[][]).map((vector, index) => ({ object: "embedding", index, embedding: base64 ? float32Base64(vector) : vector })),
+    data: (vectors as number[][]).map((vector, index) => ({
+      object: "embedding",
+      index,
+      embedding: base64 ? float32Base64(vector) : vector,
+    })),
     model: model.id,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   });

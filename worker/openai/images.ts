@@ -23,7 +23,8 @@ export async function imageGenerations(c: Context<AppEnv>): Promise<Response> {
   const request = await readOpenAiBody(c, imagesSchema, 64_000);
   const model = findImageModel(request.model ?? DEFAULT_IMAGE_MODEL);
   if (!model) throw new ParamError("model", `There is no image model called ${request.model}. GET /v1/models lists them.`, "unknown_model");
-  if (request.prompt.length > model.promptMaxLength) throw new ParamError("prompt", `${model.id} takes prompts of at most ${model.promptMaxLength} characters.`);
+  if (request.prompt.length > model.promptMaxLength)
+    throw new ParamError("prompt", `${model.id} takes prompts of at most ${model.promptMaxLength} characters.`);
   const settings = effectiveSettings(model, sizeSettings(model, request.size));
   const count = request.n ?? 1;
 
@@ -38,7 +39,9 @@ export async function imageGenerations(c: Context<AppEnv>): Promise<Response> {
   );
   const made = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   // Always settled, to 0 when nothing was made: an unsettled reservation counts in full all day.
-  c.executionCtx.waitUntil(spend.settle(made.length * perImage).catch((error) => log("v1.usage.error", { model: model.id, detail: String(error).slice(0, 300) })));
+  c.executionCtx.waitUntil(
+    spend.settle(made.length * perImage).catch((error) => log("v1.usage.error", { model: model.id, detail: String(error).slice(0, 300) })),
+  );
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw imageFailure(failed.reason);
   return c.json({ created: unixSeconds(), data: made.map((image) => ({ b64_json: toBase64(image.bytes) })) });

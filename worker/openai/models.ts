@@ -8,7 +8,12 @@ import { ParamError } from "./errors";
 const CATALOG_CREATED = Math.floor(Date.UTC(2026, 10, 1) / 1000);
 
 /** One list of every model /v1 serves, from the one catalog in contract/. */
-const MODELS = [...CHAT_MODELS, ...EMBEDDING_MODELS, ...IMAGE_MODELS].map((m) => ({ id: m.id, object: "model" as const, created: CATALOG_CREATED, owned_by: m.vendor }));
+const MODELS = [...CHAT_MODELS, ...EMBEDDING_MODELS, ...IMAGE_MODELS].map((m) => ({
+  id: m.id,
+  object: "model" as const,
+  created: CATALOG_CREATED,
+  owned_by: m.vendor,
+}));
 
 export function listModels(c: Context): Response {
   return c.json({ object: "list", data: MODELS });
@@ -19,7 +24,8 @@ export function getModel(c: Context): Response {
   const raw = new URL(c.req.url).pathname.replace(/^\/v1\/models\//, "");
   const id = decoded(raw);
   const model = id === undefined ? undefined : MODELS.find((m) => m.id === id);
-  if (!model) throw new ParamError("model", `There is no model called ${(id ?? raw).slice(0, 200)}. GET /v1/models lists them.`, "unknown_model");
+  if (!model)
+    throw new ParamError("model", `There is no model called ${(id ?? raw).slice(0, 200)}. GET /v1/models lists them.`, "unknown_model");
   return c.json(model);
 }
 

@@ -22,7 +22,13 @@ export const v1 = new Hono<AppEnv>();
 v1.use(
   "*",
   // Allowed request headers are the preflight's own (the SDKs add x-stainless-* headers).
-  cors({ origin: "*", allowMethods: ["GET", "POST", "OPTIONS"], exposeHeaders: ["retry-after", "x-request-id"], maxAge: 86_400, credentials: false }),
+  cors({
+    origin: "*",
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    exposeHeaders: ["retry-after", "x-request-id"],
+    maxAge: 86_400,
+    credentials: false,
+  }),
   securityHeaders,
   apiKeyAuth,
 );
@@ -32,11 +38,19 @@ v1.post("/chat/completions", chatCompletions);
 v1.post("/embeddings", embeddings);
 v1.post("/images/generations", imageGenerations);
 v1.all("*", (c) => {
-  throw new AppError("not_found", `No OpenAI-compatible route ${c.req.method} ${new URL(c.req.url).pathname}. This API has /v1/models, /v1/chat/completions, /v1/embeddings and /v1/images/generations.`);
+  throw new AppError(
+    "not_found",
+    `No OpenAI-compatible route ${c.req.method} ${new URL(c.req.url).pathname}. This API has /v1/models, /v1/chat/completions, /v1/embeddings and /v1/images/generations.`,
+  );
 });
 
 v1.onError((error, c) => {
   const appError = toAppError(error);
-  log("v1.error", { path: new URL(c.req.url).pathname, code: appError.code, status: toOpenAiError(appError).status, ...(appError.code === "internal" ? { detail: String(error) } : {}) });
+  log("v1.error", {
+    path: new URL(c.req.url).pathname,
+    code: appError.code,
+    status: toOpenAiError(appError).status,
+    ...(appError.code === "internal" ? { detail: String(error) } : {}),
+  });
   return openAiErrorResponse(c, appError);
 });

@@ -15,7 +15,9 @@ const textPart = z.object({ type: z.literal("text"), text: z.string().max(MAX_TE
 const imagePart = z.object({
   type: z.literal("image_url"),
   image_url: z.object({
-    url: z.string().regex(/^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/, "Images must be data URLs (data:image/png;base64,...)"),
+    url: z
+      .string()
+      .regex(/^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/, "Images must be data URLs (data:image/png;base64,...)"),
     detail: z.enum(["auto", "low", "high"]).optional(),
   }),
 });
@@ -29,13 +31,26 @@ const toolCall = z.object({
 export const chatMessageSchema = z.discriminatedUnion("role", [
   // "developer" is what newer OpenAI clients call the system message.
   z.object({ role: z.enum(["system", "developer"]), content: z.union([z.string().max(MAX_TEXT), z.array(textPart).max(100)]) }),
-  z.object({ role: z.literal("user"), content: z.union([z.string().max(MAX_TEXT), z.array(z.discriminatedUnion("type", [textPart, imagePart])).min(1).max(100)]) }),
+  z.object({
+    role: z.literal("user"),
+    content: z.union([
+      z.string().max(MAX_TEXT),
+      z
+        .array(z.discriminatedUnion("type", [textPart, imagePart]))
+        .min(1)
+        .max(100),
+    ]),
+  }),
   z.object({
     role: z.literal("assistant"),
     content: z.union([z.string().max(MAX_TEXT), z.array(textPart).max(100), z.null()]).optional(),
     tool_calls: z.array(toolCall).max(128).optional(),
   }),
-  z.object({ role: z.literal("tool"), content: z.union([z.string().max(MAX_TEXT), z.array(textPart).max(100)]), tool_call_id: z.string().max(200) }),
+  z.object({
+    role: z.literal("tool"),
+    content: z.union([z.string().max(MAX_TEXT), z.array(textPart).max(100)]),
+    tool_call_id: z.string().max(200),
+  }),
 ]);
 export type OpenAiMessage = z.infer<typeof chatMessageSchema>;
 
@@ -67,7 +82,10 @@ export const chatCompletionSchema = z.object({
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   tools: z.array(tool).max(128).nullish(),
   tool_choice: z
-    .union([z.enum(["auto", "none", "required"]), z.object({ type: z.literal("function"), function: z.object({ name: z.string().max(64) }) })])
+    .union([
+      z.enum(["auto", "none", "required"]),
+      z.object({ type: z.literal("function"), function: z.object({ name: z.string().max(64) }) }),
+    ])
     .nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionSchema>;
@@ -84,8 +102,11 @@ export const imagesSchema = z.object({
   prompt: z.string().trim().min(1, "Write a prompt").max(4_000),
   model: z.string().min(1).max(200).optional(),
   n: z.number().int().min(1).max(4, "At most 4 images per request").nullish(),
-  size: z.string().regex(/^(auto|\d{2,4}x\d{2,4})$/, "Size is WIDTHxHEIGHT, e.g. 1024x1024").nullish(),
-  response_format: z.literal("b64_json", "Only response_format \"b64_json\" is supported: the API stores no images to link to").nullish(),
+  size: z
+    .string()
+    .regex(/^(auto|\d{2,4}x\d{2,4})$/, "Size is WIDTHxHEIGHT, e.g. 1024x1024")
+    .nullish(),
+  response_format: z.literal("b64_json", 'Only response_format "b64_json" is supported: the API stores no images to link to').nullish(),
   quality: z.string().max(20).nullish(),
   style: z.string().max(20).nullish(),
   user: z.string().max(200).optional(),

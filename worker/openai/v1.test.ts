@@ -64,7 +64,11 @@ describe("API keys", () => {
   it("refuses a nameless key and cross-site key creation", async () => {
     const client = new TestClient();
     expect((await client.json("/api/keys", "POST", { name: "  " })).status).toBe(400);
-    const crossSite = await client.fetch("/api/keys", { method: "POST", headers: { origin: "https://evil.example", "content-type": "application/json" }, body: JSON.stringify({ name: "x" }) });
+    const crossSite = await client.fetch("/api/keys", {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "application/json" },
+      body: JSON.stringify({ name: "x" }),
+    });
     expect(crossSite.status).toBe(403);
   });
 
@@ -138,8 +142,22 @@ describe("/v1 errors in OpenAI's shape", () => {
       ["/chat/completions", { model: CHAT, messages: [] }, "messages"],
       ["/chat/completions", ask("hi", { n: 2 }), "n"],
       ["/chat/completions", ask("hi", { tools: [{ type: "function", function: { name: "f" } }] }), "tools"],
-      ["/chat/completions", { model: CHAT, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BASE64}` } }] }] }, "messages.0.content"],
-      ["/chat/completions", { model: VISION, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/cat.png" } }] }] }, "messages.0.content.0.image_url.url"],
+      [
+        "/chat/completions",
+        {
+          model: CHAT,
+          messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BASE64}` } }] }],
+        },
+        "messages.0.content",
+      ],
+      [
+        "/chat/completions",
+        {
+          model: VISION,
+          messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/cat.png" } }] }],
+        },
+        "messages.0.content.0.image_url.url",
+      ],
       ["/embeddings", { model: EMBED, input: [1, 2, 3] }, "input"],
       ["/images/generations", { prompt: "cat", n: 5 }, "n"],
       ["/images/generations", { prompt: "cat", response_format: "url" }, "response_format"],
@@ -181,7 +199,7 @@ describe("/v1 errors in OpenAI's shape", () => {
     while (!refused && passed <= 60) {
       const result = await v1("/embeddings", key, { body: { model: EMBED, input: "x" } });
       if (result.response.status === 429) refused = result;
-      else (expect(result.response.status).toBe(200), passed++);
+      else expect(result.response.status).toBe(200), passed++;
     }
     // Creating the key took one of the owner's 30 (key creation is limited too).
     expect(passed + 1).toBeGreaterThanOrEqual(30);
@@ -216,7 +234,11 @@ describe("CORS", () => {
   it("answers a browser tool's preflight from any origin, never with credentials, and sets no cookie", async () => {
     const preflight = await v1("/chat/completions", undefined, {
       method: "OPTIONS",
-      headers: { origin: "https://tool.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type, x-stainless-os" },
+      headers: {
+        origin: "https://tool.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type, x-stainless-os",
+      },
     });
     expect(preflight.response.status).toBe(204);
     expect(preflight.response.headers.get("access-control-allow-origin")).toBe("*");
@@ -251,18 +273,47 @@ describe("POST /v1/chat/completions", () => {
     const fake = useAi(() => ({ response: "Hello there", usage: { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 } }));
     const { key, userId } = await personWithKey();
     const { response, json } = await v1("/chat/completions", key, {
-      body: { model: CHAT, messages: [{ role: "developer", content: "Be brief" }, { role: "user", content: [{ type: "text", text: "Hi" }] }], temperature: 0.2, top_p: 0.9, max_completion_tokens: 50, stop: ["\n\n"], seed: 7 },
+      body: {
+        model: CHAT,
+        messages: [
+          { role: "developer", content: "Be brief" },
+          { role: "user", content: [{ type: "text", text: "Hi" }] },
+        ],
+        temperature: 0.2,
+        top_p: 0.9,
+        max_completion_tokens: 50,
+        stop: ["\n\n"],
+        seed: 7,
+      },
     });
     expect(response.status).toBe(200);
-    expect(json).toMatchObject({ object: "chat.completion", model: CHAT, choices: [{ index: 0, message: { role: "assistant", content: "Hello there" }, finish_reason: "stop" }], usage: { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 } });
-    expect(fake.calls[0].inputs).toEqual({ messages: [{ role: "system", content: "Be brief" }, { role: "user", content: "Hi" }], temperature: 0.2, top_p: 0.9, max_tokens: 50, stop: ["\n\n"], seed: 7, stream: false });
+    expect(json).toMatchObject({
+      object: "chat.completion",
+      model: CHAT,
+      choices: [{ index: 0, message: { role: "assistant", content: "Hello there" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 },
+    });
+    expect(fake.calls[0].inputs).toEqual({
+      messages: [
+        { role: "system", content: "Be brief" },
+        { role: "user", content: "Hi" },
+      ],
+      temperature: 0.2,
+      top_p: 0.9,
+      max_tokens: 50,
+      stop: ["\n\n"],
+      seed: 7,
+      stream: false,
+    });
     expect(await usageOf(userId)).toBe(neuronsOf(CHAT, 4, 2));
   });
 
   it("streams chat.completion.chunk events from the legacy format, with a usage chunk and [DONE]", async () => {
     useAi(() => sseStream(legacyChunks(["Hel", "lo", " world"], { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 })));
     const { key, userId } = await personWithKey();
-    const { response, text } = await v1("/chat/completions", key, { body: ask("hi", { stream: true, stream_options: { include_usage: true } }) });
+    const { response, text } = await v1("/chat/completions", key, {
+      body: ask("hi", { stream: true, stream_options: { include_usage: true } }),
+    });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
     const chunks = events(text);
@@ -275,14 +326,20 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("reassembles events split across reads, and skips lines that are not JSON", async () => {
-    const whole = legacyChunks(["é𝄞x", "y"]).join("").replace("data: {\"response\":\"y", ": keep-alive\n\ndata: {not json\n\ndata: {\"response\":\"y");
+    const whole = legacyChunks(["é𝄞x", "y"])
+      .join("")
+      .replace('data: {"response":"y', ': keep-alive\n\ndata: {not json\n\ndata: {"response":"y');
     const bytes = new TextEncoder().encode(whole);
     // Cut every 7 bytes: through JSON, through "data:", through a multi-byte character.
     const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.slice(i * 7, i * 7 + 7));
     useAi(() => new ReadableStream({ start: (controller) => (pieces.forEach((p) => controller.enqueue(p)), controller.close()) }));
     const { key } = await personWithKey();
     const { text } = await v1("/chat/completions", key, { body: ask("hi", { stream: true }) });
-    expect(events(text).map((c) => c.choices[0].delta.content ?? "").join("")).toBe("é𝄞xy");
+    expect(
+      events(text)
+        .map((c) => c.choices[0].delta.content ?? "")
+        .join(""),
+    ).toBe("é𝄞xy");
     expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
   });
 
@@ -308,7 +365,13 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("reads a Responses-shaped whole answer (gpt-oss), streamed or not", async () => {
-    const whole = { output: [{ type: "reasoning", content: [{ type: "reasoning_text", text: "thinking" }] }, { type: "message", content: [{ type: "output_text", text: "Done." }] }], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } };
+    const whole = {
+      output: [
+        { type: "reasoning", content: [{ type: "reasoning_text", text: "thinking" }] },
+        { type: "message", content: [{ type: "output_text", text: "Done." }] },
+      ],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    };
     useAi(() => whole);
     const { key } = await personWithKey();
     const body = { model: "@cf/openai/gpt-oss-20b", messages: [{ role: "user", content: "hi" }] };
@@ -337,7 +400,17 @@ describe("POST /v1/chat/completions", () => {
       // Sends "aaaa", then nothing until released; records whether the Worker let go of it.
       let cancelled = false;
       const reader = held.stream.getReader();
-      useAi(() => new ReadableStream({ pull: async (c) => { const r = await reader.read(); if (r.done) c.close(); else c.enqueue(r.value); }, cancel: () => void (cancelled = true) }));
+      useAi(
+        () =>
+          new ReadableStream({
+            pull: async (c) => {
+              const r = await reader.read();
+              if (r.done) c.close();
+              else c.enqueue(r.value);
+            },
+            cancel: () => void (cancelled = true),
+          }),
+      );
       const { key } = await personWithKey();
       const { text } = await v1("/chat/completions", key, { body: ask("hi", { stream: true }) });
       const out = events(text);
@@ -352,14 +425,27 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it("passes tools through to a model with function calling and returns its calls in OpenAI's shape", async () => {
-    const fake = useAi(() => ({ response: null, tool_calls: [{ name: "get_weather", arguments: { city: "Paris" } }], usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 } }));
+    const fake = useAi(() => ({
+      response: null,
+      tool_calls: [{ name: "get_weather", arguments: { city: "Paris" } }],
+      usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 },
+    }));
     const { key } = await personWithKey();
-    const tools = [{ type: "function", function: { name: "get_weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
-    const { json } = await v1("/chat/completions", key, { body: { model: TOOLS, messages: [{ role: "user", content: "Weather in Paris?" }], tools, tool_choice: "auto" } });
+    const tools = [
+      {
+        type: "function",
+        function: { name: "get_weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+      },
+    ];
+    const { json } = await v1("/chat/completions", key, {
+      body: { model: TOOLS, messages: [{ role: "user", content: "Weather in Paris?" }], tools, tool_choice: "auto" },
+    });
     expect(fake.calls[0].inputs).toMatchObject({ tools, tool_choice: "auto" });
     expect(json.choices[0].finish_reason).toBe("tool_calls");
     expect(json.choices[0].message.content).toBeNull();
-    expect(json.choices[0].message.tool_calls).toEqual([{ id: expect.stringMatching(/^call_/), type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }]);
+    expect(json.choices[0].message.tool_calls).toEqual([
+      { id: expect.stringMatching(/^call_/), type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+    ]);
   });
 
   it("streams tool calls as deltas and finishes with tool_calls", async () => {
@@ -371,7 +457,14 @@ describe("POST /v1/chat/completions", () => {
     ];
     useAi(() => sseStream(chunks));
     const { key } = await personWithKey();
-    const { text } = await v1("/chat/completions", key, { body: { model: TOOLS, messages: [{ role: "user", content: "x" }], tools: [{ type: "function", function: { name: "f" } }], stream: true } });
+    const { text } = await v1("/chat/completions", key, {
+      body: {
+        model: TOOLS,
+        messages: [{ role: "user", content: "x" }],
+        tools: [{ type: "function", function: { name: "f" } }],
+        stream: true,
+      },
+    });
     const out = events(text);
     expect(out[0].choices[0].delta.tool_calls[0]).toMatchObject({ index: 0, id: "call_1", function: { name: "f" } });
     expect(out[1].choices[0].delta.tool_calls[0].function.arguments).toBe('{"a":1}');
@@ -381,7 +474,10 @@ describe("POST /v1/chat/completions", () => {
   it("sends image parts to a vision model as data URLs", async () => {
     const fake = useAi(() => ({ response: "A grey square." }));
     const { key } = await personWithKey();
-    const content = [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BASE64}` } }];
+    const content = [
+      { type: "text", text: "What is this?" },
+      { type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BASE64}` } },
+    ];
     const { response } = await v1("/chat/completions", key, { body: { model: VISION, messages: [{ role: "user", content }] } });
     expect(response.status).toBe(200);
     expect((fake.calls[0].inputs.messages as any)[0].content).toEqual(content);
@@ -390,16 +486,29 @@ describe("POST /v1/chat/completions", () => {
 
 describe("POST /v1/embeddings and /v1/images/generations", () => {
   it("embeds a string or an array, as floats or OpenAI's base64", async () => {
-    const fake = useAi((call) => ({ shape: [(call.inputs.text as string[]).length, 2], data: (call.inputs.text as string[]).map((_, i) => [i + 0.5, -1]) }));
+    const fake = useAi((call) => ({
+      shape: [(call.inputs.text as string[]).length, 2],
+      data: (call.inputs.text as string[]).map((_, i) => [i + 0.5, -1]),
+    }));
     const { key, userId } = await personWithKey();
     const one = await v1("/embeddings", key, { body: { model: EMBED, input: "hello world!" } });
     expect(fake.calls[0].inputs).toEqual({ text: ["hello world!"] });
-    expect(one.json).toMatchObject({ object: "list", model: EMBED, data: [{ object: "embedding", index: 0, embedding: [0.5, -1] }], usage: { prompt_tokens: 3, total_tokens: 3 } });
+    expect(one.json).toMatchObject({
+      object: "list",
+      model: EMBED,
+      data: [{ object: "embedding", index: 0, embedding: [0.5, -1] }],
+      usage: { prompt_tokens: 3, total_tokens: 3 },
+    });
     const two = await v1("/embeddings", key, { body: { model: EMBED, input: ["a", "b"], encoding_format: "base64" } });
     const decoded = two.json.data.map((d: any) => [...new Float32Array(Uint8Array.from(atob(d.embedding), (c) => c.charCodeAt(0)).buffer)]);
-    expect(decoded).toEqual([[0.5, -1], [1.5, -1]]);
+    expect(decoded).toEqual([
+      [0.5, -1],
+      [1.5, -1],
+    ]);
     // Estimated, about 4 characters a token: 12 characters, then 2.
-    expect(await usageOf(userId)).toBe(tokenCost(findEmbeddingModel(EMBED)!.price, 3, 0) + tokenCost(findEmbeddingModel(EMBED)!.price, 1, 0));
+    expect(await usageOf(userId)).toBe(
+      tokenCost(findEmbeddingModel(EMBED)!.price, 3, 0) + tokenCost(findEmbeddingModel(EMBED)!.price, 1, 0),
+    );
   });
 
   it("makes n images as b64_json, from JSON and binary model answers alike", async () => {
@@ -408,12 +517,17 @@ describe("POST /v1/embeddings and /v1/images/generations", () => {
     const flux = await v1("/images/generations", key, { body: { prompt: "a cat", n: 2, response_format: "b64_json" } });
     expect(flux.response.status).toBe(200);
     expect(flux.json.data).toEqual([{ b64_json: PNG_BASE64 }, { b64_json: PNG_BASE64 }]);
-    const sdxl = await v1("/images/generations", key, { body: { prompt: "a dog", model: "@cf/stabilityai/stable-diffusion-xl-base-1.0", size: "512x768" } });
+    const sdxl = await v1("/images/generations", key, {
+      body: { prompt: "a dog", model: "@cf/stabilityai/stable-diffusion-xl-base-1.0", size: "512x768" },
+    });
     expect(sdxl.json.data).toEqual([{ b64_json: PNG_BASE64 }]);
     expect(fake.calls.at(-1)!.inputs).toMatchObject({ prompt: "a dog", width: 512, height: 768 });
     const fluxModel = findImageModel(DEFAULT_IMAGE_MODEL)!;
     const sdxlModel = findImageModel("@cf/stabilityai/stable-diffusion-xl-base-1.0")!;
-    expect(await usageOf(userId)).toBe(2 * imageCost(fluxModel, effectiveSettings(fluxModel, {})) + imageCost(sdxlModel, effectiveSettings(sdxlModel, { width: 512, height: 768 })));
+    expect(await usageOf(userId)).toBe(
+      2 * imageCost(fluxModel, effectiveSettings(fluxModel, {})) +
+        imageCost(sdxlModel, effectiveSettings(sdxlModel, { width: 512, height: 768 })),
+    );
   });
 });
 

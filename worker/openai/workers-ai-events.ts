@@ -38,7 +38,8 @@ export function deltaOf(event: Json, nextToolIndex: () => number): Delta {
     if (typeof part.content === "string" && part.content) delta.content = part.content;
     const reasoning = part.reasoning_content ?? part.reasoning;
     if (typeof reasoning === "string" && reasoning) delta.reasoning = reasoning;
-    if (Array.isArray(part.tool_calls) && part.tool_calls.length) delta.toolCalls = (part.tool_calls as Json[]).map((call, i) => openAiToolCall(call, i));
+    if (Array.isArray(part.tool_calls) && part.tool_calls.length)
+      delta.toolCalls = (part.tool_calls as Json[]).map((call, i) => openAiToolCall(call, i));
     if (typeof choice.finish_reason === "string") delta.finish = choice.finish_reason;
   } else if (Array.isArray(event.output)) {
     // Responses-API-shaped answers (gpt-oss answers whole, in this shape): text and reasoning parts.
@@ -57,7 +58,8 @@ export function deltaOf(event: Json, nextToolIndex: () => number): Delta {
       // JSON-mode answers arrive as an object: the client asked for JSON text.
       delta.content = JSON.stringify(response);
     }
-    if (Array.isArray(event.tool_calls) && event.tool_calls.length) delta.toolCalls = (event.tool_calls as Json[]).map((call) => legacyToolCall(call, nextToolIndex()));
+    if (Array.isArray(event.tool_calls) && event.tool_calls.length)
+      delta.toolCalls = (event.tool_calls as Json[]).map((call) => legacyToolCall(call, nextToolIndex()));
   }
   const usage = event.usage as Partial<Usage> | undefined;
   if (usage && typeof usage === "object") {
@@ -75,7 +77,8 @@ function openAiToolCall(call: Json, position: number): ToolCallDelta {
   if (call.type === "function" || typeof fn.name === "string") out.type = "function";
   const name = typeof fn.name === "string" ? fn.name : undefined;
   const args = typeof fn.arguments === "string" ? fn.arguments : fn.arguments !== undefined ? JSON.stringify(fn.arguments) : undefined;
-  if (name !== undefined || args !== undefined) out.function = { ...(name !== undefined ? { name } : {}), ...(args !== undefined ? { arguments: args } : {}) };
+  if (name !== undefined || args !== undefined)
+    out.function = { ...(name !== undefined ? { name } : {}), ...(args !== undefined ? { arguments: args } : {}) };
   return out;
 }
 

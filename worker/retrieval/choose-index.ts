@@ -13,7 +13,8 @@ export function chooseVectorIndex(env: IndexEnv, sql: SqlStorage, namespace: str
   const setting = (env.VECTOR_INDEX || "sqlite").trim().toLowerCase();
   if (setting === "sqlite") return new SqliteVectorIndex(sql);
   if (setting === "vectorize") {
-    if (!env.VECTORIZE) throw new Error("VECTOR_INDEX is vectorize but the Worker has no VECTORIZE binding: add one in wrangler.jsonc (see README).");
+    if (!env.VECTORIZE)
+      throw new Error("VECTOR_INDEX is vectorize but the Worker has no VECTORIZE binding: add one in wrangler.jsonc (see README).");
     return new VectorizeVectorIndex(env.VECTORIZE, namespace);
   }
   throw new Error(`VECTOR_INDEX must be sqlite or vectorize, not ${setting}.`);

@@ -93,7 +93,10 @@ export class DocumentTables {
   }
 
   /** Saves a read and split document; its passages are keyword-searchable at once, embedded later. */
-  add(record: { id: string; name: string; kind: DocumentKind; bytes: number; pages: number | null; namespace: string }, passages: Passage[]): DocumentRecord {
+  add(
+    record: { id: string; name: string; kind: DocumentKind; bytes: number; pages: number | null; namespace: string },
+    passages: Passage[],
+  ): DocumentRecord {
     this.sql.exec(
       `INSERT INTO documents (id, name, kind, bytes, pages, passages, embedded, status, namespace, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
       record.id,
@@ -108,7 +111,14 @@ export class DocumentTables {
     );
     for (const p of passages) {
       const { rowid } = this.sql
-        .exec<{ rowid: number }>(`INSERT INTO passages (document_id, idx, text, heading, page) VALUES (?, ?, ?, ?, ?) RETURNING rowid`, record.id, p.index, p.text, p.heading ?? null, p.page ?? null)
+        .exec<{ rowid: number }>(
+          `INSERT INTO passages (document_id, idx, text, heading, page) VALUES (?, ?, ?, ?, ?) RETURNING rowid`,
+          record.id,
+          p.index,
+          p.text,
+          p.heading ?? null,
+          p.page ?? null,
+        )
         .one();
       this.sql.exec(`INSERT INTO passages_fts (rowid, text, heading) VALUES (?, ?, ?)`, rowid, p.text, p.heading ?? "");
     }
@@ -125,7 +135,9 @@ export class DocumentTables {
   }
 
   /** The next passages waiting for a vector, oldest document first, with the namespace they go to. */
-  toEmbed(limit: number): { rowid: number; documentId: string; passage: number; text: string; heading: string | null; namespace: string }[] {
+  toEmbed(
+    limit: number,
+  ): { rowid: number; documentId: string; passage: number; text: string; heading: string | null; namespace: string }[] {
     return this.sql
       .exec<{ rowid: number; document_id: string; idx: number; text: string; heading: string | null; namespace: string }>(
         `SELECT p.rowid, p.document_id, p.idx, p.text, p.heading, d.namespace FROM passages p JOIN documents d ON d.id = p.document_id
@@ -133,7 +145,14 @@ export class DocumentTables {
         limit,
       )
       .toArray()
-      .map((r) => ({ rowid: r.rowid, documentId: r.document_id, passage: r.idx, text: r.text, heading: r.heading, namespace: r.namespace }));
+      .map((r) => ({
+        rowid: r.rowid,
+        documentId: r.document_id,
+        passage: r.idx,
+        text: r.text,
+        heading: r.heading,
+        namespace: r.namespace,
+      }));
   }
 
   markEmbedded(rowids: number[]): void {
@@ -151,7 +170,9 @@ export class DocumentTables {
    * vector ids returned (those already handed to the index) are for the caller to delete.
    */
   fail(documentId: string, message: string): string[] {
-    const embedded = this.sql.exec<{ idx: number }>(`SELECT idx FROM passages WHERE document_id = ? AND embedded = 1`, documentId).toArray();
+    const embedded = this.sql
+      .exec<{ idx: number }>(`SELECT idx FROM passages WHERE document_id = ? AND embedded = 1`, documentId)
+      .toArray();
     this.sql.exec(`UPDATE passages SET embedded = 0 WHERE document_id = ? AND embedded = 1`, documentId);
     this.sql.exec(`UPDATE documents SET status = 'failed', error = ?, embedded = 0 WHERE id = ?`, message, documentId);
     return embedded.map((r) => vectorId(documentId, r.idx));
@@ -163,11 +184,17 @@ export class DocumentTables {
    * a guest-to-account merge (worker/store/transfer.ts), so an account never spends as its old guest.
    */
   setPayer(payer: Payer): void {
-    this.sql.exec(`INSERT OR REPLACE INTO ${PAYER_TABLE} (only, user_id, person) VALUES (1, ?, ?)`, payer.userId, JSON.stringify(payer.person));
+    this.sql.exec(
+      `INSERT OR REPLACE INTO ${PAYER_TABLE} (only, user_id, person) VALUES (1, ?, ?)`,
+      payer.userId,
+      JSON.stringify(payer.person),
+    );
   }
 
   payer(): Payer | null {
-    const row = this.sql.exec<{ user_id: string; person: string }>(`SELECT user_id, person FROM ${PAYER_TABLE} WHERE only = 1`).toArray()[0];
+    const row = this.sql
+      .exec<{ user_id: string; person: string }>(`SELECT user_id, person FROM ${PAYER_TABLE} WHERE only = 1`)
+      .toArray()[0];
     return row ? { userId: row.user_id, person: JSON.parse(row.person) as Payer["person"] } : null;
   }
 
@@ -195,12 +222,18 @@ export class DocumentTables {
   }
 
   detach(conversationId: string, documentId: string): boolean {
-    return this.sql.exec(`DELETE FROM conversation_documents WHERE conversation_id = ? AND document_id = ?`, conversationId, documentId).rowsWritten > 0;
+    return (
+      this.sql.exec(`DELETE FROM conversation_documents WHERE conversation_id = ? AND document_id = ?`, conversationId, documentId)
+        .rowsWritten > 0
+    );
   }
 
   attachedTo(conversationId: string): DocumentRecord[] {
     return this.sql
-      .exec<DocumentRow>(`SELECT d.* FROM documents d JOIN conversation_documents c ON c.document_id = d.id WHERE c.conversation_id = ? ORDER BY d.created_at`, conversationId)
+      .exec<DocumentRow>(
+        `SELECT d.* FROM documents d JOIN conversation_documents c ON c.document_id = d.id WHERE c.conversation_id = ? ORDER BY d.created_at`,
+        conversationId,
+      )
       .toArray()
       .map(toRecord);
   }
@@ -257,7 +290,16 @@ export class DocumentTables {
     if (total < PRUNE_FROM_PASSAGES) return words;
     const half = Math.ceil(total / 2);
     const rare = words.filter(
-      (word) => this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)`, `"${word}"`, half).one().n * 2 < total,
+      (word) =>
+        this.sql
+          .exec<{ n: number }>(
+            `SELECT count(*) AS n FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)`,
+            `"${word}"`,
+            half,
+          )
+          .one().n *
+          2 <
+        total,
     );
     return rare.length ? rare : words;
   }
@@ -272,7 +314,15 @@ export class DocumentTables {
           key.passage,
         )
         .toArray()[0];
-      if (row) found.push({ documentId: key.documentId, documentName: row.name, passage: key.passage, page: row.page, heading: row.heading, text: row.text });
+      if (row)
+        found.push({
+          documentId: key.documentId,
+          documentName: row.name,
+          passage: key.passage,
+          page: row.page,
+          heading: row.heading,
+          text: row.text,
+        });
     }
     return found;
   }
@@ -295,7 +345,11 @@ export function queryWords(question: string): string[] {
 /** Below this many passages, scoring every match costs less than finding out which words are common. */
 const PRUNE_FROM_PASSAGES = 2_000;
 
-const STOP_WORDS = new Set("a an and are as at be by can do does did for from has have how i in is it its of on or the this that to was were what when where which who why will with you your me my we our".split(" "));
+const STOP_WORDS = new Set(
+  "a an and are as at be by can do does did for from has have how i in is it its of on or the this that to was were what when where which who why will with you your me my we our".split(
+    " ",
+  ),
+);
 
 function toRecord(row: DocumentRow): DocumentRecord {
   return {

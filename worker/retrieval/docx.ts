@@ -77,7 +77,10 @@ async function inflateLimited(entry: ZipEntry, max: number, name: string): Promi
 }
 
 function tooBig(name: string, max: number): AppError {
-  return new AppError("too_large", `${name} unpacks to more than ${Math.round(max / 1024 / 1024)} MB of text, more than this app reads from one document.`);
+  return new AppError(
+    "too_large",
+    `${name} unpacks to more than ${Math.round(max / 1024 / 1024)} MB of text, more than this app reads from one document.`,
+  );
 }
 
 /** `<w:p>` paragraphs; `Heading1`…`Heading6` and `Title` styles become headings. */

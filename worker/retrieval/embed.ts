@@ -11,16 +11,27 @@ export const EMBED_BATCH = 50;
  * `{ shape: [n, dims], data: number[][] }`; anything else (a wrong count, a wrong width) is refused
  * rather than stored, since one bad vector would silently corrupt every later search.
  */
-export async function embedTexts(binding: AiBinding, model: string, texts: string[], onBatch?: (done: number) => void | Promise<void>): Promise<number[][]> {
+export async function embedTexts(
+  binding: AiBinding,
+  model: string,
+  texts: string[],
+  onBatch?: (done: number) => void | Promise<void>,
+): Promise<number[][]> {
   const spec = findEmbeddingModel(model);
   if (!spec) throw new AppError("unknown_model", `There is no embedding model called ${model}.`);
   const vectors: number[][] = [];
   for (let start = 0; start < texts.length; start += EMBED_BATCH) {
     const batch = texts.slice(start, start + EMBED_BATCH);
-    const answer = (await (binding.run as (m: string, i: unknown) => Promise<unknown>)(model, { text: batch })) as { shape?: number[]; data?: unknown };
+    const answer = (await (binding.run as (m: string, i: unknown) => Promise<unknown>)(model, { text: batch })) as {
+      shape?: number[];
+      data?: unknown;
+    };
     const data = answer?.data;
     if (!Array.isArray(data) || data.length !== batch.length || !data.every((v) => Array.isArray(v) && v.length === spec.dimensions)) {
-      throw new AppError("upstream", `The embedding model answered in an unexpected shape (expected ${batch.length} vectors of ${spec.dimensions} numbers).`);
+      throw new AppError(
+        "upstream",
+        `The embedding model answered in an unexpected shape (expected ${batch.length} vectors of ${spec.dimensions} numbers).`,
+      );
     }
     vectors.push(...(data as number[][]));
     await onBatch?.(vectors.length);

@@ -60,13 +60,19 @@ describe("extractDocument, per type", () => {
   });
 
   it("reads source files as text", async () => {
-    const { kind, blocks } = await extractDocument(encode("export function add(a, b) {\n  return a + b;\n}\n\nexport const one = 1;\n"), "math.ts");
+    const { kind, blocks } = await extractDocument(
+      encode("export function add(a, b) {\n  return a + b;\n}\n\nexport const one = 1;\n"),
+      "math.ts",
+    );
     expect(kind).toBe("source");
     expect(blocks).toHaveLength(2);
   });
 
   it("reads a PDF page by page, numbering the pages", async () => {
-    const pdf = makePdf([["Chapter one", "The lighthouse keeper counts ships."], ["Chapter two", "The ferry leaves at dawn."]]);
+    const pdf = makePdf([
+      ["Chapter one", "The lighthouse keeper counts ships."],
+      ["Chapter two", "The ferry leaves at dawn."],
+    ]);
     const { kind, blocks, pages } = await extractDocument(pdf, "book.pdf");
     expect(kind).toBe("pdf");
     expect(pages).toBe(2);
@@ -84,7 +90,9 @@ describe("extractDocument, per type", () => {
 
 describe("extractDocument refuses hostile files with a clear 4xx", () => {
   it("a malformed PDF", async () => {
-    const error = await refusal(extractDocument(encode("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\ngarbage garbage"), "broken.pdf"));
+    const error = await refusal(
+      extractDocument(encode("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\ngarbage garbage"), "broken.pdf"),
+    );
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/broken\.pdf could not be read as a PDF/);
   });

@@ -7,7 +7,8 @@
 // None of these is a void element, and script and style always have an explicit end tag. Should a
 // hostile page leave one open, only the rest of that page's own text is lost.
 const SKIPPED = "script, style, noscript, template, svg, math, title, iframe, object, canvas, select, button";
-const BLOCKS = "p, div, section, article, main, header, footer, aside, nav, blockquote, pre, ul, ol, table, tr, form, fieldset, figure, figcaption, dl, dt, dd";
+const BLOCKS =
+  "p, div, section, article, main, header, footer, aside, nav, blockquote, pre, ul, ol, table, tr, form, fieldset, figure, figcaption, dl, dt, dd";
 const LINES = "li, br, hr, td, th";
 
 export async function htmlToText(html: string): Promise<string> {
@@ -17,7 +18,11 @@ export async function htmlToText(html: string): Promise<string> {
     .on(SKIPPED, {
       element(el) {
         skipping++;
-        afterEnd(el, () => void skipping--, () => void skipping--);
+        afterEnd(
+          el,
+          () => void skipping--,
+          () => void skipping--,
+        );
       },
     })
     .on("h1, h2, h3, h4, h5, h6", {
@@ -62,7 +67,28 @@ function afterEnd(el: Element, then: () => void, orNow?: () => void): void {
   }
 }
 
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", ndash: "–", mdash: "—", hellip: "…", euro: "€", pound: "£", yen: "¥", times: "×", deg: "°", copy: "©", reg: "®", rsquo: "’", lsquo: "‘", rdquo: "”", ldquo: "“" };
+const NAMED: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  ndash: "–",
+  mdash: "—",
+  hellip: "…",
+  euro: "€",
+  pound: "£",
+  yen: "¥",
+  times: "×",
+  deg: "°",
+  copy: "©",
+  reg: "®",
+  rsquo: "’",
+  lsquo: "‘",
+  rdquo: "”",
+  ldquo: "“",
+};
 
 /** HTMLRewriter hands text over as written, entities included. */
 function decodeEntities(text: string): string {

@@ -64,7 +64,10 @@ export interface RetrievedPassage extends StoredPassage {
  */
 export async function hybridSearch(sources: HybridSources, options: HybridOptions = DEFAULT_HYBRID): Promise<RetrievedPassage[]> {
   const vector = await sources.embedQuestion();
-  const [byVector, byKeyword] = await Promise.all([vector ? sources.vectorSearch(vector, options.perList) : Promise.resolve([]), sources.keywordSearch(options.perList)]);
+  const [byVector, byKeyword] = await Promise.all([
+    vector ? sources.vectorSearch(vector, options.perList) : Promise.resolve([]),
+    sources.keywordSearch(options.perList),
+  ]);
   const fused = reciprocalRankFusion([byVector, byKeyword]).slice(0, options.candidates);
   if (!fused.length) return [];
   const loaded = await sources.load(fused);

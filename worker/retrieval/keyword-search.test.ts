@@ -10,7 +10,10 @@ function withTables<R>(act: (tables: DocumentTables) => R): Promise<R> {
 }
 
 const add = (tables: DocumentTables, id: string, texts: string[]) =>
-  tables.add({ id, name: `${id}.txt`, kind: "text", bytes: 0, pages: null, namespace: "n" }, texts.map((text, index) => ({ index, text })));
+  tables.add(
+    { id, name: `${id}.txt`, kind: "text", bytes: 0, pages: null, namespace: "n" },
+    texts.map((text, index) => ({ index, text })),
+  );
 
 describe("keywordSearch (BM25 over FTS5)", () => {
   it("in a large library, leaves out words in half the passages or more: the rare word decides", () =>
@@ -25,7 +28,11 @@ describe("keywordSearch (BM25 over FTS5)", () => {
 
   it("keeps every word when all of them are that common, and ranks as before", () =>
     withTables((tables) => {
-      add(tables, "big", Array.from({ length: 2_400 }, (_, i) => `The harbour tide rose on day ${i}.`));
+      add(
+        tables,
+        "big",
+        Array.from({ length: 2_400 }, (_, i) => `The harbour tide rose on day ${i}.`),
+      );
       expect(tables.keywordSearch("harbour tide", ["big"], 20)).toHaveLength(20);
     }));
 

@@ -41,7 +41,10 @@ export class DocumentLibrary {
 
   /** Whether this person has ever had a document: without one, search needs no tables at all. */
   private get exists(): boolean {
-    return !!this.made || this.storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_documents'`).toArray().length > 0;
+    return (
+      !!this.made ||
+      this.storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_documents'`).toArray().length > 0
+    );
   }
 
   /** Saves a read and split document and schedules its embedding, which `payer` pays for. */
@@ -77,7 +80,18 @@ export class DocumentLibrary {
         for (const namespace of new Set(live.map((p) => p.namespace))) {
           const index = chooseVectorIndex(this.env, this.storage.sql, namespace);
           await index.upsert(
-            live.flatMap((p) => (p.namespace === namespace ? [{ id: vectorId(p.documentId, p.passage), documentId: p.documentId, passage: p.passage, values: vectors[batch.indexOf(p)] }] : [])),
+            live.flatMap((p) =>
+              p.namespace === namespace
+                ? [
+                    {
+                      id: vectorId(p.documentId, p.passage),
+                      documentId: p.documentId,
+                      passage: p.passage,
+                      values: vectors[batch.indexOf(p)],
+                    },
+                  ]
+                : [],
+            ),
           );
         }
         this.tables.markEmbedded(live.map((p) => p.rowid));
@@ -134,16 +148,26 @@ export class DocumentLibrary {
       }
     };
     const found = await hybridSearch({
-      embedQuestion: () => timed("embedMs", async () => {
-        try {
-          return (await embedPaid(this.env, { userId: payer.userId, person: payer.person }, backend.binding, DOCUMENT_EMBEDDING_MODEL, [question], payer.budgets))[0];
-        } catch (error) {
-          if (error instanceof AppError && error.code === "budget_exhausted") throw error;
-          // Keyword search still answers; the answer is worse, not missing.
-          log("documents.query_embed_failed", { detail: String(error).slice(0, 200) });
-          return undefined;
-        }
-      }),
+      embedQuestion: () =>
+        timed("embedMs", async () => {
+          try {
+            return (
+              await embedPaid(
+                this.env,
+                { userId: payer.userId, person: payer.person },
+                backend.binding,
+                DOCUMENT_EMBEDDING_MODEL,
+                [question],
+                payer.budgets,
+              )
+            )[0];
+          } catch (error) {
+            if (error instanceof AppError && error.code === "budget_exhausted") throw error;
+            // Keyword search still answers; the answer is worse, not missing.
+            log("documents.query_embed_failed", { detail: String(error).slice(0, 200) });
+            return undefined;
+          }
+        }),
       vectorSearch: (vector, topK) => index.query(vector, { topK, documentIds: ids }),
       keywordSearch: (topK) => this.tables.keywordSearch(question, ids, topK),
       load: (keys) => this.tables.passages(keys),
@@ -168,7 +192,8 @@ export async function rerank(backend: AiBackend, question: string, texts: string
     })) as { response?: { id?: number; score?: number }[] };
     if (!Array.isArray(answer?.response)) return undefined;
     const scores = texts.map(() => 0);
-    for (const r of answer.response) if (typeof r.id === "number" && typeof r.score === "number" && r.id >= 0 && r.id < texts.length) scores[r.id] = r.score;
+    for (const r of answer.response)
+      if (typeof r.id === "number" && typeof r.score === "number" && r.id >= 0 && r.id < texts.length) scores[r.id] = r.score;
     return scores;
   } catch (error) {
     log("documents.rerank_failed", { detail: String(error).slice(0, 200) });

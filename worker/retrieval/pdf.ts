@@ -12,7 +12,11 @@ export interface PdfLimits {
  * count comes from the document's page tree before any page is read, so a file claiming 100,000
  * pages is refused at once; text is counted as each page is read.
  */
-export async function pdfBlocks(bytes: Uint8Array, name: string, limits: PdfLimits = DOCUMENT_LIMITS): Promise<{ blocks: Block[]; pages: number }> {
+export async function pdfBlocks(
+  bytes: Uint8Array,
+  name: string,
+  limits: PdfLimits = DOCUMENT_LIMITS,
+): Promise<{ blocks: Block[]; pages: number }> {
   const claimed = claimedPages(bytes);
   if (claimed > limits.maxPages) throw tooManyPages(name, claimed, limits.maxPages);
   const { getDocumentProxy } = await import("unpdf");
@@ -37,7 +41,11 @@ export async function pdfBlocks(bytes: Uint8Array, name: string, limits: PdfLimi
       }
       page.cleanup();
       chars += text.length;
-      if (chars > limits.maxChars) throw new AppError("too_large", `${name} has more text than this app reads from one document (${limits.maxChars.toLocaleString("en-US")} characters).`);
+      if (chars > limits.maxChars)
+        throw new AppError(
+          "too_large",
+          `${name} has more text than this app reads from one document (${limits.maxChars.toLocaleString("en-US")} characters).`,
+        );
       blocks.push(...paragraphBlocks(text, n));
     }
     return { blocks, pages: pdf.numPages };
@@ -50,7 +58,10 @@ export async function pdfBlocks(bytes: Uint8Array, name: string, limits: PdfLimi
 }
 
 function tooManyPages(name: string, pages: number, max: number): AppError {
-  return new AppError("too_large", `${name} has ${pages.toLocaleString("en-US")} pages; the limit is ${max.toLocaleString("en-US")} pages per document.`);
+  return new AppError(
+    "too_large",
+    `${name} has ${pages.toLocaleString("en-US")} pages; the limit is ${max.toLocaleString("en-US")} pages per document.`,
+  );
 }
 
 /**
@@ -69,6 +80,7 @@ function claimedPages(bytes: Uint8Array): number {
 function pdfError(error: unknown, name: string): AppError {
   if (error instanceof AppError) return error;
   const kind = (error as { name?: string })?.name;
-  if (kind === "PasswordException") return new AppError("unreadable_document", `${name} is password-protected. Remove the password and attach it again.`);
+  if (kind === "PasswordException")
+    return new AppError("unreadable_document", `${name} is password-protected. Remove the password and attach it again.`);
   return new AppError("unreadable_document", `${name} could not be read as a PDF: the file is damaged or not a PDF.`);
 }

@@ -27,10 +27,21 @@ export function quotePassages(passages: readonly RetrievedPassage[]): QuotedPass
   if (!passages.length) {
     return { block: `${PASSAGES_OPEN}\nNo passage in the attached documents matched this question.\n${PASSAGES_CLOSE}`, citations: [] };
   }
-  const citations: Citation[] = passages.map((p, i) => ({ n: i + 1, documentId: p.documentId, documentName: p.documentName, page: p.page, quote: p.text }));
+  const citations: Citation[] = passages.map((p, i) => ({
+    n: i + 1,
+    documentId: p.documentId,
+    documentName: p.documentName,
+    page: p.page,
+    quote: p.text,
+  }));
   const body = passages
     .map((p, i) => {
-      const where = [`n="${i + 1}"`, `document="${attr(p.documentName)}"`, ...(p.page ? [`page="${p.page}"`] : []), ...(p.heading ? [`section="${attr(p.heading)}"`] : [])].join(" ");
+      const where = [
+        `n="${i + 1}"`,
+        `document="${attr(p.documentName)}"`,
+        ...(p.page ? [`page="${p.page}"`] : []),
+        ...(p.heading ? [`section="${attr(p.heading)}"`] : []),
+      ].join(" ");
       return `<passage ${where}>\n${defuse(p.text)}\n</passage>`;
     })
     .join("\n");
@@ -43,5 +54,7 @@ function defuse(text: string): string {
 }
 
 function attr(value: string): string {
-  return defuse(value).replace(/["\n\r]/g, " ").slice(0, 200);
+  return defuse(value)
+    .replace(/["\n\r]/g, " ")
+    .slice(0, 200);
 }

@@ -22,7 +22,10 @@ export interface RetrievedForPrompt extends QuotedPassages {
  * the conversation's documents for the question, and returns the quoted data block with its
  * citations, or null when the conversation has no documents (the prompt is then left untouched).
  */
-export async function retrievePassages(store: Pick<UserStoreRpc, "attachDocuments" | "searchDocuments">, request: PassageRequest): Promise<RetrievedForPrompt | null> {
+export async function retrievePassages(
+  store: Pick<UserStoreRpc, "attachDocuments" | "searchDocuments">,
+  request: PassageRequest,
+): Promise<RetrievedForPrompt | null> {
   if (request.documentIds?.length) await store.attachDocuments(request.conversationId, [...request.documentIds]);
   const found = await store.searchDocuments(request.payer, request.conversationId, request.question);
   if (!found) return null;

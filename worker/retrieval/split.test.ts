@@ -50,7 +50,10 @@ describe("splitBlocks", () => {
   });
 
   it("keeps the page a passage starts on", () => {
-    const passages = splitBlocks([...paragraphBlocks("First page text.", 1), ...paragraphBlocks("Second page text.", 2)], { targetChars: 20, overlapChars: 0 });
+    const passages = splitBlocks([...paragraphBlocks("First page text.", 1), ...paragraphBlocks("Second page text.", 2)], {
+      targetChars: 20,
+      overlapChars: 0,
+    });
     expect(passages.map((p) => p.page)).toEqual([1, 2]);
   });
 });

@@ -81,7 +81,9 @@ export class SqliteVectorIndex implements VectorIndex {
   private pack(documentId: string): PackedDocument | undefined {
     const cached = this.options.keepPacked ? this.cache.get(documentId) : undefined;
     if (cached) return cached;
-    const rows = this.sql.exec<{ passage: number; vector: ArrayBuffer }>(`SELECT passage, vector FROM passage_vectors WHERE document_id = ?`, documentId).toArray();
+    const rows = this.sql
+      .exec<{ passage: number; vector: ArrayBuffer }>(`SELECT passage, vector FROM passage_vectors WHERE document_id = ?`, documentId)
+      .toArray();
     if (!rows.length) return undefined;
     const dims = rows[0].vector.byteLength / 4;
     const kept = rows.filter((row) => row.vector.byteLength === dims * 4);

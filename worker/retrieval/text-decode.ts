@@ -20,7 +20,10 @@ export function decodeText(bytes: Uint8Array, name: string): string {
 }
 
 function notText(name: string): AppError {
-  return new AppError("unsupported_document", `${name} is not a text file: its contents are binary. Attach text, Markdown, PDF, HTML, CSV, .docx or source files.`);
+  return new AppError(
+    "unsupported_document",
+    `${name} is not a text file: its contents are binary. Attach text, Markdown, PDF, HTML, CSV, .docx or source files.`,
+  );
 }
 
 /** The share of characters that are control codes other than tab, line feed, carriage return and form feed. */

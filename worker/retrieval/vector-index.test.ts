@@ -19,7 +19,8 @@ const implementations: [string, (run: (h: Harness) => Promise<void>) => Promise<
       // Each person has their own Durable Object; every call runs inside that object, on its database.
       const inObject = (name: string): VectorIndex => {
         const stub = env.USER_STORE.get(env.USER_STORE.idFromName(`${name}-${crypto.randomUUID()}`));
-        const on = <R>(act: (index: SqliteVectorIndex) => Promise<R>) => runInDurableObject(stub, (_instance, state) => act(new SqliteVectorIndex(state.storage.sql)));
+        const on = <R>(act: (index: SqliteVectorIndex) => Promise<R>) =>
+          runInDurableObject(stub, (_instance, state) => act(new SqliteVectorIndex(state.storage.sql)));
         return {
           kind: "sqlite",
           upsert: (vectors) => on((i) => i.upsert(vectors)),
@@ -34,7 +35,11 @@ const implementations: [string, (run: (h: Harness) => Promise<void>) => Promise<
     "Vectorize (through the recorded-format binding double)",
     (run) => {
       const binding = new VectorizeDouble(DIMS);
-      return run({ index: new VectorizeVectorIndex(binding, "person"), settle: () => binding.settle(), forPerson: (p) => new VectorizeVectorIndex(binding, p) });
+      return run({
+        index: new VectorizeVectorIndex(binding, "person"),
+        settle: () => binding.settle(),
+        forPerson: (p) => new VectorizeVectorIndex(binding, p),
+      });
     },
   ],
 ];
@@ -114,13 +119,17 @@ describe.each(implementations)("VectorIndex contract: %s", (_, withHarness) => {
 
 describe("SqliteVectorIndex specifics", () => {
   const inObject = <R>(act: (index: SqliteVectorIndex) => Promise<R>) =>
-    runInDurableObject(env.USER_STORE.get(env.USER_STORE.idFromName(`exact-${crypto.randomUUID()}`)), (_instance, state) => act(new SqliteVectorIndex(state.storage.sql)));
+    runInDurableObject(env.USER_STORE.get(env.USER_STORE.idFromName(`exact-${crypto.randomUUID()}`)), (_instance, state) =>
+      act(new SqliteVectorIndex(state.storage.sql)),
+    );
 
   it("is exact: the top k across documents is a brute-force cosine ranking", () =>
     inObject(async (index) => {
       let seed = 7;
       const random = () => ((seed = Math.imul(seed ^ (seed >>> 13), 0x5bd1e995) >>> 0) / 2 ** 32) * 2 - 1;
-      const vectors = ["docA", "docB", "docC"].flatMap((doc) => Array.from({ length: 40 }, (_, i) => vec(doc, i, Array.from({ length: DIMS }, random))));
+      const vectors = ["docA", "docB", "docC"].flatMap((doc) =>
+        Array.from({ length: 40 }, (_, i) => vec(doc, i, Array.from({ length: DIMS }, random))),
+      );
       await index.upsert(vectors);
       const q = Array.from({ length: DIMS }, random);
       const norm = (v: number[]) => Math.sqrt(v.reduce((n, x) => n + x * x, 0));
@@ -152,9 +161,17 @@ describe("VectorizeVectorIndex specifics", () => {
     const index = new VectorizeVectorIndex(binding, "user-1");
     await index.upsert([vec("docA", 4, unit(0))]);
     binding.settle();
-    expect(binding.calls[0].args[0]).toEqual([{ id: "docA:4", values: unit(0), namespace: "user-1", metadata: { user: "user-1", document: "docA", passage: 4 } }]);
+    expect(binding.calls[0].args[0]).toEqual([
+      { id: "docA:4", values: unit(0), namespace: "user-1", metadata: { user: "user-1", document: "docA", passage: 4 } },
+    ]);
     await index.query(unit(0), { topK: 50, documentIds: ["docA"] });
-    expect(binding.calls[1].args[1]).toEqual({ topK: 20, namespace: "user-1", filter: { document: { $in: ["docA"] } }, returnMetadata: "all", returnValues: false });
+    expect(binding.calls[1].args[1]).toEqual({
+      topK: 20,
+      namespace: "user-1",
+      filter: { document: { $in: ["docA"] } },
+      returnMetadata: "all",
+      returnValues: false,
+    });
   });
 
   it("until Vectorize applies a mutation, the vector is not found (why keyword search runs beside it)", async () => {

@@ -45,7 +45,8 @@ async function switchTo(client: TestClient, id: string, messageId: string): Prom
 
 const texts = (d: ConversationDetail) => d.messages.map((m) => m.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join(""));
 /** What the model was asked in call `n`: role and text of each message. */
-const asked = (fake: ReturnType<typeof useAi>, n: number) => (fake.calls[n].inputs.messages as { role: string; content: string }[]).map((m) => `${m.role}: ${m.content}`);
+const asked = (fake: ReturnType<typeof useAi>, n: number) =>
+  (fake.calls[n].inputs.messages as { role: string; content: string }[]).map((m) => `${m.role}: ${m.content}`);
 
 describe("conversation branches", () => {
   it("regenerate, edit, switch and send on a branch; a reload shows the branch last on screen; the model is sent that branch", async () => {
@@ -92,8 +93,12 @@ describe("conversation branches", () => {
     expect(markdown).toContain("Another\n");
     expect(markdown).not.toContain("Another, edited");
     // So does a share link, read by a stranger with no cookie.
-    const { share } = (await (await client.fetch(`/api/conversations/${id}/share`, { method: "POST" })).json()) as { share: { token: string } };
-    const snapshot = (await (await exports.default.fetch(new Request(`http://app.test/api/shared/${share.token}`))).json()) as { messages: { text: string }[] };
+    const { share } = (await (await client.fetch(`/api/conversations/${id}/share`, { method: "POST" })).json()) as {
+      share: { token: string };
+    };
+    const snapshot = (await (await exports.default.fetch(new Request(`http://app.test/api/shared/${share.token}`))).json()) as {
+      messages: { text: string }[];
+    };
     expect(snapshot.messages.map((m) => m.text)).toEqual(["Pick a letter", "A", "Another", "C"]);
   });
 
@@ -146,7 +151,10 @@ describe("conversation branches", () => {
     await readUiStream(await client.chat({ id, messages: [q1] }));
     const [, a1] = (await detail(client, id)).messages;
 
-    const { reader } = await readUntil(await client.chat({ id, messages: [q1], trigger: "regenerate-message", messageId: a1.id }), "Second ");
+    const { reader } = await readUntil(
+      await client.chat({ id, messages: [q1], trigger: "regenerate-message", messageId: a1.id }),
+      "Second ",
+    );
     // Meanwhile the person goes back to the first answer.
     expect(texts(await switchTo(client, id, a1.id))).toEqual(["Question", "A"]);
     const store = env.USER_STORE.get(env.USER_STORE.idFromName(client.userId!));
@@ -171,7 +179,12 @@ describe("migration 5", () => {
       const sql = state.storage.sql;
       sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('old', 'Old', 0, 0), ('empty', 'Empty', 0, 0)`);
       ["q1", "a1", "q2", "a2"].forEach((id, position) =>
-        sql.exec(`INSERT INTO messages (conversation_id, id, position, body) VALUES ('old', ?, ?, ?)`, id, position * 10, JSON.stringify({ id, role: id.startsWith("q") ? "user" : "assistant", parts: [{ type: "text", text: id }] })),
+        sql.exec(
+          `INSERT INTO messages (conversation_id, id, position, body) VALUES ('old', ?, ?, ?)`,
+          id,
+          position * 10,
+          JSON.stringify({ id, role: id.startsWith("q") ? "user" : "assistant", parts: [{ type: "text", text: id }] }),
+        ),
       );
       // An answer to the last question was being written across the upgrade.
       sql.exec(`INSERT INTO answer_runs (kind, owner_id, message_id, started_at, prompt_chars) VALUES ('chat', 'old', 'a3', 0, 0)`);
@@ -201,7 +214,8 @@ describe("export and import of branches", () => {
     const response = await client.fetch("/api/import", { method: "POST", headers: { "content-type": "application/json" }, body: text });
     return { status: response.status, body: (await response.json()) as ImportResult & { error?: { code: string; message: string } } };
   }
-  const count = async (client: TestClient) => ((await (await client.fetch("/api/conversations")).json()) as { conversations: unknown[] }).conversations.length;
+  const count = async (client: TestClient) =>
+    ((await (await client.fetch("/api/conversations")).json()) as { conversations: unknown[] }).conversations.length;
 
   it("importing what was exported gives the same tree, the same branch on screen", async () => {
     useAi("A", "B", "C");
@@ -231,22 +245,37 @@ describe("export and import of branches", () => {
 
   describe("refuses a hostile tree with a clear error, and imports nothing", () => {
     const m = (id: string, parentId: string | null, role = "user") => ({ id, role, parts: [{ type: "text", text: id }], parentId });
-    const file = (messages: unknown[], activeLeafId: string | null = null) => JSON.stringify({ format: "workers-ai-chat/conversation", version: 2, conversation: { title: "Hostile" }, messages, activeLeafId });
-    const chatGpt = (mapping: Record<string, unknown>, current_node: string | null = null) => JSON.stringify([{ title: "Deep", mapping, current_node }]);
+    const file = (messages: unknown[], activeLeafId: string | null = null) =>
+      JSON.stringify({ format: "workers-ai-chat/conversation", version: 2, conversation: { title: "Hostile" }, messages, activeLeafId });
+    const chatGpt = (mapping: Record<string, unknown>, current_node: string | null = null) =>
+      JSON.stringify([{ title: "Deep", mapping, current_node }]);
     const node = (parent: string | null, message: unknown = null) => ({ parent, children: [], message });
     const text = (role: string, body: string) => ({ author: { role }, content: { content_type: "text", parts: [body] } });
     const cases: [string, () => string, RegExp][] = [
-      ["a parent id that is not in the file", () => file([m("a", null), m("b", "ghost")]), /refers to a message “ghost” that is not in the file/],
+      [
+        "a parent id that is not in the file",
+        () => file([m("a", null), m("b", "ghost")]),
+        /refers to a message “ghost” that is not in the file/,
+      ],
       ["a loop of parents", () => file([m("a", null), m("b", "c"), m("c", "b")]), /loop in its message tree/],
       ["a message that is its own parent", () => file([m("a", "a")]), /loop in its message tree/],
       ["a leaf on screen that is not in the file", () => file([m("a", null)], "elsewhere"), /“elsewhere” that is not in the file/],
       ["a message id used twice", () => file([m("a", null), m("a", null)]), /message id twice/],
       [
         "a ChatGPT tree deeper than a conversation may be long",
-        () => chatGpt(Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`n${i}`, node(i ? `n${i - 1}` : null, text(i % 2 ? "assistant" : "user", `m${i}`))]))),
+        () =>
+          chatGpt(
+            Object.fromEntries(
+              Array.from({ length: 1500 }, (_, i) => [`n${i}`, node(i ? `n${i - 1}` : null, text(i % 2 ? "assistant" : "user", `m${i}`))]),
+            ),
+          ),
         /has 1500 messages; a conversation may have at most 1000/,
       ],
-      ["a ChatGPT loop among messages", () => chatGpt({ x: node("y", text("user", "x")), y: node("x", text("assistant", "y")) }), /loop in its message tree/],
+      [
+        "a ChatGPT loop among messages",
+        () => chatGpt({ x: node("y", text("user", "x")), y: node("x", text("assistant", "y")) }),
+        /loop in its message tree/,
+      ],
     ];
     for (const [name, body, message] of cases) {
       it(name, async () => {

@@ -39,9 +39,14 @@ async function spentToday(client: TestClient): Promise<number> {
 }
 
 /** The default model's price for a usage, as worker/spend/ charges it. */
-const priced = (usage: { inputTokens: number; outputTokens: number }) => tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, usage.inputTokens, usage.outputTokens);
+const priced = (usage: { inputTokens: number; outputTokens: number }) =>
+  tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, usage.inputTokens, usage.outputTokens);
 
-const text = (message: any) => message.parts.filter((p: any) => p.type === "text").map((p: any) => p.text).join("");
+const text = (message: any) =>
+  message.parts
+    .filter((p: any) => p.type === "text")
+    .map((p: any) => p.text)
+    .join("");
 
 /** The person's Durable Object, to look at the state of its running answers (waiting for states, never durations). */
 function personsStore(client: TestClient) {
@@ -70,7 +75,10 @@ describe("answers outlive the request", () => {
     const client = await newClient();
     const id = newConversationId();
     const controller = new AbortController();
-    const { reader } = await readUntil(await client.chat({ id, messages: [userMessage("Long one")] }, { signal: controller.signal }), "First ");
+    const { reader } = await readUntil(
+      await client.chat({ id, messages: [userMessage("Long one")] }, { signal: controller.signal }),
+      "First ",
+    );
     controller.abort();
     await reader.cancel().catch(() => {});
     // One more piece: workerd notices the closed connection when it next has bytes to send; then
@@ -111,7 +119,12 @@ describe("answers outlive the request", () => {
     const answer = (await stored(client, id))[1];
     expect(answer).toEqual(message);
     // No usage report came: the estimate counts, so stopping early is no way around the budget.
-    expect(answer.metadata.usage).toEqual({ inputTokens: Math.ceil("Go on and on".length / 4), outputTokens: 2, totalTokens: 3 + 2, estimated: true });
+    expect(answer.metadata.usage).toEqual({
+      inputTokens: Math.ceil("Go on and on".length / 4),
+      outputTokens: 2,
+      totalTokens: 3 + 2,
+      estimated: true,
+    });
     // Priced from that estimate, saved with the answer, and the reservation settled to it (not left at the worst case).
     expect(answer.metadata.cost).toEqual({ neurons: priced(answer.metadata.usage), estimated: true });
     await vi.waitFor(async () => expect(await spentToday(client)).toBe(answer.metadata.cost.neurons));
@@ -221,7 +234,11 @@ describe("a restart mid-answer", () => {
     // Wait until the batch with the text so far is written (RECORD_BATCH): a state, not a duration.
     await vi.waitFor(() =>
       runInDurableObject(personsStore(client), (_store, state) => {
-        const written = state.storage.sql.exec<{ body: string }>(`SELECT body FROM answer_chunks`).toArray().map((r) => r.body).join("");
+        const written = state.storage.sql
+          .exec<{ body: string }>(`SELECT body FROM answer_chunks`)
+          .toArray()
+          .map((r) => r.body)
+          .join("");
         expect(written).toContain("upon ");
       }),
     );
@@ -232,7 +249,10 @@ describe("a restart mid-answer", () => {
     const messages = await stored(client, id);
     expect(messages).toHaveLength(2);
     expect(text(messages[1])).toBe("Once upon ");
-    expect(messages[1].metadata).toMatchObject({ status: "interrupted", usage: { estimated: true, outputTokens: Math.ceil("Once upon ".length / 4) } });
+    expect(messages[1].metadata).toMatchObject({
+      status: "interrupted",
+      usage: { estimated: true, outputTokens: Math.ceil("Once upon ".length / 4) },
+    });
     expect((await client.fetch(`/api/chat/${id}/stream`)).status).toBe(204);
     // The reservation outlived the object on the answer's run row: recovery settled it to the partial answer's cost.
     expect(messages[1].metadata.cost).toEqual({ neurons: priced(messages[1].metadata.usage), estimated: true });

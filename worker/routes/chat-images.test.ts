@@ -32,13 +32,21 @@ function useAi(answer: Parameters<typeof recordedRun>[0]) {
 }
 
 async function upload(client: TestClient, bytes: Uint8Array = TINY_PNG): Promise<string> {
-  const response = await client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: bytes });
+  const response = await client.fetch("/api/vision/images", {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: bytes,
+  });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
 }
 
 function withImages(text: string, imageIds: string[], id = crypto.randomUUID()) {
-  return { id, role: "user", parts: [{ type: "text", text }, ...imageIds.map((image) => ({ type: "file", mediaType: "image/png", url: chatImageUrl(image) }))] };
+  return {
+    id,
+    role: "user",
+    parts: [{ type: "text", text }, ...imageIds.map((image) => ({ type: "file", mediaType: "image/png", url: chatImageUrl(image) }))],
+  };
 }
 
 function send(client: TestClient, id: string, messages: unknown[], model = SCOUT, extra: Record<string, unknown> = {}) {
@@ -56,7 +64,14 @@ function imagesPerUserTurn(call: RecordedCall): string[][] {
 function userTexts(call: RecordedCall): string[] {
   return (call.inputs.messages as any[])
     .filter((m) => m.role === "user")
-    .map((m) => (Array.isArray(m.content) ? m.content.filter((p: any) => p.type === "text").map((p: any) => p.text).join("\n") : m.content));
+    .map((m) =>
+      Array.isArray(m.content)
+        ? m.content
+            .filter((p: any) => p.type === "text")
+            .map((p: any) => p.text)
+            .join("\n")
+        : m.content,
+    );
 }
 
 async function storedConversation(client: TestClient, id: string) {
@@ -65,7 +80,9 @@ async function storedConversation(client: TestClient, id: string) {
 }
 
 async function objectsOf(imageId: string): Promise<string[]> {
-  const keys = await Promise.all(["uploads/", "pending-uploads/"].map(async (prefix) => (await env.MEDIA.list({ prefix })).objects.map((o) => o.key)));
+  const keys = await Promise.all(
+    ["uploads/", "pending-uploads/"].map(async (prefix) => (await env.MEDIA.list({ prefix })).objects.map((o) => o.key)),
+  );
   return keys.flat().filter((key) => key.endsWith(`/${imageId}`));
 }
 
@@ -133,7 +150,10 @@ describe("POST /api/chat with an image", () => {
     const id = newConversationId();
     const response = await send(client, id, [withImages("What is this?", [await upload(client)])], GLM);
     expect(response.status).toBe(400);
-    expect(((await response.json()) as any).error).toEqual({ code: "cannot_see_images", message: expect.stringMatching(/^GLM 4\.7 Flash cannot see images\. Pick a model labelled "sees images"/) });
+    expect(((await response.json()) as any).error).toEqual({
+      code: "cannot_see_images",
+      message: expect.stringMatching(/^GLM 4\.7 Flash cannot see images\. Pick a model labelled "sees images"/),
+    });
     expect(spy).not.toHaveBeenCalled();
     expect((await storedConversation(client, id)).status).toBe(404);
   });
@@ -144,7 +164,12 @@ describe("POST /api/chat with an image", () => {
     const id = newConversationId();
     await readUiStream(await send(client, id, [withImages("Look at this", [await upload(client)])]));
     const history = (await storedConversation(client, id)).body!.messages;
-    const response = await send(client, id, [...history, { id: "m2", role: "user", parts: [{ type: "text", text: "Now in words only" }] }], GLM);
+    const response = await send(
+      client,
+      id,
+      [...history, { id: "m2", role: "user", parts: [{ type: "text", text: "Now in words only" }] }],
+      GLM,
+    );
     expect(response.status).toBe(200);
     expect(textOf(await readUiStream(response))).toBe("ok");
     expect(fake.calls[1].model).toBe(GLM);
@@ -191,9 +216,17 @@ describe("POST /api/chat with an image", () => {
 
   it("the upload route refuses an oversized or non-image file, so neither can reach a message", async () => {
     const client = new TestClient();
-    const text = await client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: new TextEncoder().encode("not an image at all") });
+    const text = await client.fetch("/api/vision/images", {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: new TextEncoder().encode("not an image at all"),
+    });
     expect(text.status).toBe(415);
-    const huge = await client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: pngHeader(5000, 10) });
+    const huge = await client.fetch("/api/vision/images", {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: pngHeader(5000, 10),
+    });
     expect(huge.status).toBe(413);
   });
 
@@ -216,7 +249,10 @@ describe("POST /api/chat with an image", () => {
     expect(imagesPerUserTurn(fake.calls[2])).toEqual([[TINY_PNG_URI]]);
     expect(textOf(chunks)).toBe("A dot.");
     expect(finalMetadata(chunks)?.note).toBe(LICENCE_ACCEPTED_NOTE);
-    expect((await storedConversation(client, id)).body!.messages[1].metadata).toMatchObject({ note: LICENCE_ACCEPTED_NOTE, status: "complete" });
+    expect((await storedConversation(client, id)).body!.messages[1].metadata).toMatchObject({
+      note: LICENCE_ACCEPTED_NOTE,
+      status: "complete",
+    });
   });
 
   it("does not answer a licence prompt for a model that needs none", async () => {

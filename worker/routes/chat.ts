@@ -28,11 +28,20 @@ export const chat = new Hono<AppEnv>()
     const body = await readJson(c, chatRequestSchema);
     const messages = body.messages as ChatMessage[];
     const settings = pickSettings(body);
-    if (settings.model && !findChatModel(settings.model)) throw new AppError("unknown_model", `There is no chat model called ${settings.model}. Pick one from the list.`);
+    if (settings.model && !findChatModel(settings.model))
+      throw new AppError("unknown_model", `There is no chat model called ${settings.model}. Pick one from the list.`);
     if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's message.");
     if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The last message has no text. Write something to send.");
     return turnResponse(
-      await userStore(c).startChatTurn({ conversationId: body.id, settings, messages, documentIds: body.documentIds, payer: payerOf(c), modelTitle: modelTitlesOn(c.env), requestId: currentRequestId() }),
+      await userStore(c).startChatTurn({
+        conversationId: body.id,
+        settings,
+        messages,
+        documentIds: body.documentIds,
+        payer: payerOf(c),
+        modelTitle: modelTitlesOn(c.env),
+        requestId: currentRequestId(),
+      }),
     );
   })
   .get("/:id/stream", async (c) => {

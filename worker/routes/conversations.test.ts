@@ -20,7 +20,9 @@ describe("conversations", () => {
     const a = await startConversation(client, "Plan a trip to Lisbon");
     const b = await startConversation(client, "Explain 50% of a 100_000 budget");
     const list = async (q?: string) =>
-      ((await (await client.fetch(`/api/conversations${q === undefined ? "" : `?q=${encodeURIComponent(q)}`}`)).json()) as any).conversations.map((c: any) => c.id);
+      (
+        (await (await client.fetch(`/api/conversations${q === undefined ? "" : `?q=${encodeURIComponent(q)}`}`)).json()) as any
+      ).conversations.map((c: any) => c.id);
 
     expect(await list()).toEqual([b, a]);
     expect(await list("lisbon")).toEqual([a]);
@@ -40,7 +42,10 @@ describe("conversations", () => {
 
   it("makes a title from the first message, cut at a word boundary", async () => {
     const client = new TestClient();
-    const id = await startConversation(client, "Could you please explain how the borrow checker in Rust decides when a reference lives long enough?");
+    const id = await startConversation(
+      client,
+      "Could you please explain how the borrow checker in Rust decides when a reference lives long enough?",
+    );
     const { conversation } = (await (await client.fetch(`/api/conversations/${id}`)).json()) as any;
     expect(conversation.title).toBe("Could you please explain how the borrow checker in Rust…");
   });
@@ -48,7 +53,9 @@ describe("conversations", () => {
   it("stores settings changes and refuses a model that is not in the catalog", async () => {
     const client = new TestClient();
     const id = await startConversation(client, "settings");
-    const ok = await client.json(`/api/conversations/${id}`, "PATCH", { settings: { model: "@cf/qwen/qwen3-30b-a3b-fp8", temperature: 1.1 } });
+    const ok = await client.json(`/api/conversations/${id}`, "PATCH", {
+      settings: { model: "@cf/qwen/qwen3-30b-a3b-fp8", temperature: 1.1 },
+    });
     expect(((await ok.json()) as any).conversation.settings).toMatchObject({ model: "@cf/qwen/qwen3-30b-a3b-fp8", temperature: 1.1 });
     const bad = await client.json(`/api/conversations/${id}`, "PATCH", { settings: { model: "@cf/acme/nope" } });
     expect(bad.status).toBe(400);
@@ -98,7 +105,12 @@ describe("PATCH /api/conversations/:id", () => {
         if (pulls === 50) controller.close();
       },
     });
-    const response = await client.fetch(`/api/conversations/${newConversationId()}`, { method: "PATCH", headers: { "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
+    const response = await client.fetch(`/api/conversations/${newConversationId()}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
     expect(response.status).toBe(404);
     expect(((await response.json()) as any).error).toMatchObject({ code: "not_found", message: "That conversation does not exist." });
     // Not parsed (it is not JSON: parsing would have been a 400) and not pulled beyond what the transport buffers.
@@ -114,7 +126,7 @@ describe("PATCH /api/conversations/:id", () => {
     while (!refused && passed <= 60) {
       const response = await client.json(`/api/conversations/${id}`, "PATCH", { title: `Name ${passed}` });
       if (response.status === 429) refused = response;
-      else (expect(response.status).toBe(200), passed++);
+      else expect(response.status).toBe(200), passed++;
     }
     // The chat that made the conversation counted against the same per-person limiter.
     expect(passed + 1).toBeGreaterThanOrEqual(30);

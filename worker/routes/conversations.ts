@@ -28,7 +28,8 @@ export const conversations = new Hono<AppEnv>()
     if (isNewVisitor(c) || !(await userStore(c).hasConversation(id))) throw new AppError("not_found", "That conversation does not exist.");
     const patch = await readJson(c, updateConversationSchema);
     const model = patch.settings?.model;
-    if (model && !findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
+    if (model && !findChatModel(model))
+      throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
     const conversation = await userStore(c).updateConversation(id, patch);
     if (!conversation) throw new AppError("not_found", "That conversation does not exist.");
     return c.json({ conversation });

@@ -15,7 +15,10 @@ import { fakeEmbeddingAnswer, fakeRerankAnswer } from "../test/recorded-embeddin
 
 /** Embeddings and reranks from the recorded-format double; chat turns answer "Noted.". */
 function useAi() {
-  const fake = recordedRun((call) => fakeEmbeddingAnswer(call.model, call.inputs) ?? fakeRerankAnswer(call.model, call.inputs) ?? sseStream(legacyChunks(["Noted."])));
+  const fake = recordedRun(
+    (call) =>
+      fakeEmbeddingAnswer(call.model, call.inputs) ?? fakeRerankAnswer(call.model, call.inputs) ?? sseStream(legacyChunks(["Noted."])),
+  );
   vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
   return fake;
 }
@@ -56,18 +59,32 @@ async function batchesOf(text: string, name: string): Promise<string[][]> {
 function reservationsOf(spenderKey: string) {
   const stub = env.SPEND_LEDGER.get(env.SPEND_LEDGER.idFromName("deployment")) as unknown as DurableObjectStub<SpendLedger>;
   return runInDurableObject(stub, (_ledger, state) =>
-    state.storage.sql.exec<{ reserved: number; settled: number | null }>(`SELECT reserved, settled FROM spend_reservations WHERE who = ? ORDER BY rowid`, spenderKey).toArray(),
+    state.storage.sql
+      .exec<{ reserved: number; settled: number | null }>(
+        `SELECT reserved, settled FROM spend_reservations WHERE who = ? ORDER BY rowid`,
+        spenderKey,
+      )
+      .toArray(),
   );
 }
 
 async function spendToday(client: TestClient, neurons: number) {
-  const spent = await ledger(env).reserve({ spender: spenderOf(guest(client)), neurons, personLimit: budgetsOf(env).guest, globalLimit: 0, now: Date.now() });
+  const spent = await ledger(env).reserve({
+    spender: spenderOf(guest(client)),
+    neurons,
+    personLimit: budgetsOf(env).guest,
+    globalLimit: 0,
+    now: Date.now(),
+  });
   if (!spent.ok) throw new Error("could not record the earlier spend");
   await ledger(env).settle(spent.reservation.id, neurons);
 }
 
 function longText(paragraphs: number): string {
-  return Array.from({ length: paragraphs }, (_, i) => `Section ${i} is about the harbour tides, the ships of season ${i} and their cargo.`).join("\n\n");
+  return Array.from(
+    { length: paragraphs },
+    (_, i) => `Section ${i} is about the harbour tides, the ships of season ${i} and their cargo.`,
+  ).join("\n\n");
 }
 
 describe("documents: embedding is paid for like any model call", () => {
@@ -108,7 +125,9 @@ describe("documents: embedding is paid for like any model call", () => {
 
     const record = await settled(client, (await upload(client, text, "harbour.txt")).id);
     expect(record.status).toBe("failed");
-    expect(record.error).toMatch(/^Embedding stopped after 100 of [\d,]+ passages: today's budget .* has no room for more\. Nothing of this document is searched\./);
+    expect(record.error).toMatch(
+      /^Embedding stopped after 100 of [\d,]+ passages: today's budget .* has no room for more\. Nothing of this document is searched\./,
+    );
     expect(record.embedded).toBe(0);
     // The third call was refused before the model was asked.
     expect(fake.calls.filter((c) => c.model === DOCUMENT_EMBEDDING_MODEL)).toHaveLength(2);
@@ -116,7 +135,9 @@ describe("documents: embedding is paid for like any model call", () => {
     const store = env.USER_STORE.get(env.USER_STORE.idFromName(client.userId!)) as unknown as DurableObjectStub<UserStore>;
     const left = await runInDurableObject(store, (_instance, state) => ({
       vectors: state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM passage_vectors WHERE document_id = ?`, record.id).one().n,
-      embedded: state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM passages WHERE document_id = ? AND embedded = 1`, record.id).one().n,
+      embedded: state.storage.sql
+        .exec<{ n: number }>(`SELECT count(*) AS n FROM passages WHERE document_id = ? AND embedded = 1`, record.id)
+        .one().n,
     }));
     expect(left).toEqual({ vectors: 0, embedded: 0 });
   });
@@ -127,10 +148,17 @@ describe("documents: embedding is paid for like any model call", () => {
     await client.startGuest();
     const record = await settled(client, (await upload(client, "The ferry leaves at 06:40 from pier 3.", "ferry.txt")).id);
     expect(record.status).toBe("ready");
-    await spendToday(client, budgetsOf(env).guest - (await reservationsOf(spenderOf(guest(client)).key)).reduce((n, r) => n + (r.settled ?? r.reserved), 0));
+    await spendToday(
+      client,
+      budgetsOf(env).guest - (await reservationsOf(spenderOf(guest(client)).key)).reduce((n, r) => n + (r.settled ?? r.reserved), 0),
+    );
     fake.calls.length = 0;
 
-    const response = await client.chat({ id: newConversationId(), messages: [userMessage("When does the ferry leave?")], documentIds: [record.id] });
+    const response = await client.chat({
+      id: newConversationId(),
+      messages: [userMessage("When does the ferry leave?")],
+      documentIds: [record.id],
+    });
     expect(response.status).toBe(429);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("budget_exhausted");
     expect(fake.calls).toHaveLength(0);

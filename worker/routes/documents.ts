@@ -30,18 +30,29 @@ export const documents = new Hono<AppEnv>()
     const { file, name, conversationId } = await readUploadForm(c.req.raw);
     const store = userStore(c);
     if ((await store.countDocuments()) >= DOCUMENT_LIMITS.maxDocuments) {
-      throw new AppError("too_many_documents", `You have ${DOCUMENT_LIMITS.maxDocuments} documents, the most one person can keep. Delete some on the Documents page first.`);
+      throw new AppError(
+        "too_many_documents",
+        `You have ${DOCUMENT_LIMITS.maxDocuments} documents, the most one person can keep. Delete some on the Documents page first.`,
+      );
     }
     const extracted = await extractDocument(file, name);
     const passages = splitBlocks(extracted.blocks);
-    if (!passages.length) throw new AppError("unreadable_document", `${name} has no text to search${extracted.kind === "pdf" ? " (a scanned PDF holds pictures of text, which this app cannot read)" : ""}.`);
+    if (!passages.length)
+      throw new AppError(
+        "unreadable_document",
+        `${name} has no text to search${extracted.kind === "pdf" ? " (a scanned PDF holds pictures of text, which this app cannot read)" : ""}.`,
+      );
 
     const id = randomId();
     await c.env.MEDIA.put(documentKey(c.var.userId, id), file, { customMetadata: { name } });
-    const record = await store.addDocument({ id, name, kind: extracted.kind, bytes: file.byteLength, pages: extracted.pages, namespace: c.var.userId }, passages, {
-      userId: c.var.userId,
-      person: c.var.person,
-    });
+    const record = await store.addDocument(
+      { id, name, kind: extracted.kind, bytes: file.byteLength, pages: extracted.pages, namespace: c.var.userId },
+      passages,
+      {
+        userId: c.var.userId,
+        person: c.var.person,
+      },
+    );
     if (conversationId) await store.attachDocuments(conversationId, [id]);
     return c.json(record, 201);
   })
@@ -80,8 +91,14 @@ async function ownDocument(c: Context<AppEnv>) {
 /** One file (multipart field `file`) and an optional `conversationId`, the body capped before parsing. */
 async function readUploadForm(request: Request): Promise<{ file: Uint8Array; name: string; conversationId?: string }> {
   const type = request.headers.get("content-type") ?? "";
-  if (!type.startsWith("multipart/form-data")) throw new AppError("bad_request", "Send the document as multipart/form-data with the file in the `file` field.");
-  const body = await readLimited(request.body, request.headers.get("content-length") ?? undefined, DOCUMENT_LIMITS.maxBytes + MULTIPART_OVERHEAD, TOO_LARGE);
+  if (!type.startsWith("multipart/form-data"))
+    throw new AppError("bad_request", "Send the document as multipart/form-data with the file in the `file` field.");
+  const body = await readLimited(
+    request.body,
+    request.headers.get("content-length") ?? undefined,
+    DOCUMENT_LIMITS.maxBytes + MULTIPART_OVERHEAD,
+    TOO_LARGE,
+  );
   let form: FormData;
   try {
     form = await new Response(body, { headers: { "content-type": type } }).formData();
@@ -100,6 +117,9 @@ async function readUploadForm(request: Request): Promise<{ file: Uint8Array; nam
 /** The file's own name, without any path a browser or client put before it, and without control characters. */
 function displayName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? "";
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, 200);
   return clean || "untitled";
 }

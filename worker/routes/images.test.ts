@@ -102,7 +102,15 @@ describe("POST /api/images: inputs per model", () => {
   it("sends Stable Diffusion its names (num_steps, negative_prompt), the catalog defaults and the seed", async () => {
     const fake = useAi(() => byteStream(PNG));
     const image = await generateOne(new TestClient(), { prompt: "castle", model: SDXL, negativePrompt: " fog ", seed: 42, width: 512 });
-    expect(fake.calls[0].inputs).toEqual({ prompt: "castle", num_steps: 20, width: 512, height: 1024, guidance: 7.5, negative_prompt: "fog", seed: 42 });
+    expect(fake.calls[0].inputs).toEqual({
+      prompt: "castle",
+      num_steps: 20,
+      width: 512,
+      height: 1024,
+      guidance: 7.5,
+      negative_prompt: "fog",
+      seed: 42,
+    });
     expect(image).toMatchObject({ seed: 42, settings: { steps: 20, width: 512, height: 1024, guidance: 7.5, negativePrompt: "fog" } });
   });
 
@@ -242,7 +250,11 @@ describe("POST /api/images over the REST contract", () => {
     });
     const ctx = createExecutionContext();
     const response = await app.fetch(
-      new Request("http://app.test/api/images", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+      new Request("http://app.test/api/images", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
       { ...env, WORKERS_AI_REST_URL: LOCAL_REST },
       ctx,
     );
@@ -252,8 +264,9 @@ describe("POST /api/images over the REST contract", () => {
   }
 
   it("stores a binary PNG answer and says which local model made it", async () => {
-    const { response, json, requests } = await throughRest({ prompt: "a boat", model: SDXL, seed: 5, width: 256, height: 256 }, () =>
-      new Response(PNG, { headers: { "content-type": "image/png", "x-local-engine-model": "sd-tiny" } }),
+    const { response, json, requests } = await throughRest(
+      { prompt: "a boat", model: SDXL, seed: 5, width: 256, height: 256 },
+      () => new Response(PNG, { headers: { "content-type": "image/png", "x-local-engine-model": "sd-tiny" } }),
     );
     expect(response.status).toBe(200);
     expect(json.results[0].image).toMatchObject({ contentType: "image/png", seed: 5, servedBy: "Local engine · sd-tiny" });
@@ -305,7 +318,11 @@ describe("POST /api/images: what images cost", () => {
     const price = imageCost(findImageModel(SCHNELL)!, { steps: 4 });
     const ctx = createExecutionContext();
     const response = await app.fetch(
-      new Request("http://app.test/api/images", { method: "POST", headers: { cookie: client.cookie!, "content-type": "application/json" }, body: JSON.stringify({ prompt: "a fox", model: SCHNELL, count: 2 }) }),
+      new Request("http://app.test/api/images", {
+        method: "POST",
+        headers: { cookie: client.cookie!, "content-type": "application/json" },
+        body: JSON.stringify({ prompt: "a fox", model: SCHNELL, count: 2 }),
+      }),
       { ...env, GUEST_DAILY_NEURONS: String(2 * price - 1) },
       ctx,
     );

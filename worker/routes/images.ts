@@ -1,5 +1,10 @@
 import { Hono } from "hono";
-import { imageModelChoiceSchema, imageRequestSchemaFor, listImagesQuerySchema, type GenerateImagesResponse } from "../../contract/images-api";
+import {
+  imageModelChoiceSchema,
+  imageRequestSchemaFor,
+  listImagesQuerySchema,
+  type GenerateImagesResponse,
+} from "../../contract/images-api";
 import { AppError } from "../../contract/errors";
 import { DEFAULT_IMAGE_MODEL, findImageModel, imageCost } from "../../contract/image-models";
 import { resolveAiBackend } from "../ai/backend";
@@ -35,7 +40,9 @@ export const images = new Hono<AppEnv>()
     const ctx = { backend, media: c.env.MEDIA, store: userStore(c), userId: c.var.userId, signal: c.req.raw.signal, cost };
     // Consecutive seeds: a batch with a locked seed is still that many different images.
     const seedOf = (i: number) => (firstSeed === null || !model.seed ? null : (firstSeed + i) % (model.seed.max + 1));
-    const results = await Promise.all(Array.from({ length: request.count }, (_, i) => generateImage(ctx, model, request.prompt, settings, seedOf(i))));
+    const results = await Promise.all(
+      Array.from({ length: request.count }, (_, i) => generateImage(ctx, model, request.prompt, settings, seedOf(i))),
+    );
     // generateImage turns every failure into a result, so this always runs. A model that answered
     // with an error made nothing to bill; every image that arrived is paid for.
     await settle(c.env, reservation, cost.neurons * results.filter((r) => "image" in r).length);

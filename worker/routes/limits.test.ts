@@ -22,13 +22,17 @@ describe("rate limits", () => {
     while (!refused && passed <= 60) {
       const response = await client.json("/api/chat", "POST", { nope: true });
       if (response.status === 429) refused = response;
-      else (expect(response.status).toBe(400), passed++);
+      else expect(response.status).toBe(400), passed++;
     }
     expect(passed).toBeGreaterThanOrEqual(30);
     expect(passed).toBeLessThanOrEqual(60);
     if (!refused) throw new Error("never limited");
     expect(refused.headers.get("retry-after")).toBe("60");
-    expect(((await refused.json()) as any).error).toMatchObject({ code: "rate_limited", retryAfter: 60, message: "Too many requests. Try again in 60 seconds." });
+    expect(((await refused.json()) as any).error).toMatchObject({
+      code: "rate_limited",
+      retryAfter: 60,
+      message: "Too many requests. Try again in 60 seconds.",
+    });
     expect(spy).not.toHaveBeenCalled();
     // Another user is not affected, and reading is never limited.
     expect((await new TestClient().json("/api/chat", "POST", { nope: true })).status).toBe(400);
@@ -46,7 +50,12 @@ describe("rate limits", () => {
       keys.push(key);
       return { success: !addressSpent };
     });
-    const post = () => new TestClient().fetch("/api/images", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "203.0.113.9" }, body: "{}" });
+    const post = () =>
+      new TestClient().fetch("/api/images", {
+        method: "POST",
+        headers: { "content-type": "application/json", "cf-connecting-ip": "203.0.113.9" },
+        body: "{}",
+      });
     expect((await post()).status).toBe(400);
     expect((await post()).status).toBe(400);
     expect(keys).toEqual(["ip:203.0.113.9", "ip:203.0.113.9"]);
@@ -67,7 +76,11 @@ describe("daily budget", () => {
     const client = new TestClient();
     await client.startGuest();
     const maxTokens = 100;
-    const worst = worstCaseAnswer(DEFAULT_CHAT_MODEL, { messages: await convertToModelMessages([userMessage("hi")] as UIMessage[]) }, maxTokens);
+    const worst = worstCaseAnswer(
+      DEFAULT_CHAT_MODEL,
+      { messages: await convertToModelMessages([userMessage("hi")] as UIMessage[]) },
+      maxTokens,
+    );
     const actual = tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, 5, 3);
     // The answers are reserved inside the person's Durable Object, with the deployment's own
     // budgets (wrangler.jsonc): the guest has already spent all but room for one worst case plus
@@ -83,7 +96,12 @@ describe("daily budget", () => {
     const status = async () => ((await (await client.fetch("/api/status")).json()) as { budget: { limit: number; used: number } }).budget;
     const ask = async () => {
       const response = await client.chat({ id: newConversationId(), messages: [userMessage("hi")], maxTokens });
-      return { response, body: (response.headers.get("content-type")?.includes("event-stream") ? await readUiStream(response) : await response.json()) as any };
+      return {
+        response,
+        body: (response.headers.get("content-type")?.includes("event-stream")
+          ? await readUiStream(response)
+          : await response.json()) as any,
+      };
     };
 
     expect((await ask()).response.status).toBe(200); // settled to `actual`

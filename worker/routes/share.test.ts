@@ -14,7 +14,14 @@ afterEach(() => vi.restoreAllMocks());
 
 async function startConversation(client: TestClient, text: string) {
   const id = newConversationId();
-  await readUiStream(await client.chat({ id, model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", system: "secret system prompt", messages: [userMessage(text)] }));
+  await readUiStream(
+    await client.chat({
+      id,
+      model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+      system: "secret system prompt",
+      messages: [userMessage(text)],
+    }),
+  );
   return id;
 }
 

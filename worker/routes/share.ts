@@ -22,9 +22,18 @@ export const share = new Hono<AppEnv>()
     if (await store.isAnswering("chat", detail.conversation.id)) throw new AppError("share_busy");
     const snapshot = JSON.stringify(snapshotOf(detail, Date.now()));
     if (new TextEncoder().encode(snapshot).length > SHARE_LIMITS.maxSnapshotBytes) {
-      throw new AppError("too_large", `This conversation is too long to share (a link holds at most ${SHARE_LIMITS.maxSnapshotBytes / 1_000_000} MB of text).`);
+      throw new AppError(
+        "too_large",
+        `This conversation is too long to share (a link holds at most ${SHARE_LIMITS.maxSnapshotBytes / 1_000_000} MB of text).`,
+      );
     }
-    const result = await sharesStore(c.env).share(c.var.userId, detail.conversation.id, detail.conversation.title, snapshot, SHARE_LIMITS.maxLinksPerPerson);
+    const result = await sharesStore(c.env).share(
+      c.var.userId,
+      detail.conversation.id,
+      detail.conversation.title,
+      snapshot,
+      SHARE_LIMITS.maxLinksPerPerson,
+    );
     if (result === "limit") throw new AppError("share_limit");
     return c.json({ share: result.link }, result.created ? 201 : 200);
   })

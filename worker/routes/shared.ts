@@ -16,11 +16,9 @@ const noindex: MiddlewareHandler = async (c, next) => {
  * owner's store is never touched. Never cached (the app-wide securityHeaders sets no-store), so Stop sharing
  * takes effect at once.
  */
-export const shared = new Hono<AppEnv>()
-  .use("*", noindex)
-  .get("/:token", async (c) => {
-    const token = shareTokenSchema.safeParse(c.req.param("token"));
-    const snapshot = token.success ? await sharesStore(c.env).read(token.data) : null;
-    if (!snapshot) throw new AppError("not_found", "This link does not exist, or its owner stopped sharing it.");
-    return c.body(snapshot, 200, { "content-type": "application/json; charset=utf-8" });
-  });
+export const shared = new Hono<AppEnv>().use("*", noindex).get("/:token", async (c) => {
+  const token = shareTokenSchema.safeParse(c.req.param("token"));
+  const snapshot = token.success ? await sharesStore(c.env).read(token.data) : null;
+  if (!snapshot) throw new AppError("not_found", "This link does not exist, or its owner stopped sharing it.");
+  return c.body(snapshot, 200, { "content-type": "application/json; charset=utf-8" });
+});

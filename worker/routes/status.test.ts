@@ -13,7 +13,12 @@ async function status(vars: Partial<Env>) {
 
 describe("GET /api/status", () => {
   it("says Workers AI when the binding answers", async () => {
-    expect(await status({ WORKERS_AI_REST_URL: "" })).toMatchObject({ kind: "binding", label: "Workers AI", budget: { limit: Number(env.GUEST_DAILY_NEURONS), used: 0 }, owner: false });
+    expect(await status({ WORKERS_AI_REST_URL: "" })).toMatchObject({
+      kind: "binding",
+      label: "Workers AI",
+      budget: { limit: Number(env.GUEST_DAILY_NEURONS), used: 0 },
+      owner: false,
+    });
   });
 
   // TEST DOUBLE: the local engine's status answer, with the header it names itself by.
@@ -55,8 +60,14 @@ describe("GET /api/status", () => {
 
   it("labels another REST server by its host, and Cloudflare's own as Workers AI without asking it", async () => {
     const spy = vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response("not found", { status: 404 }));
-    expect(await status({ WORKERS_AI_REST_URL: "https://ai.example.net/v1/ai" })).toMatchObject({ kind: "rest", label: "Workers AI-compatible server at ai.example.net" });
-    expect(await status({ WORKERS_AI_REST_URL: "https://api.cloudflare.com/client/v4/accounts/a/ai" })).toMatchObject({ kind: "rest", label: "Workers AI (REST)" });
+    expect(await status({ WORKERS_AI_REST_URL: "https://ai.example.net/v1/ai" })).toMatchObject({
+      kind: "rest",
+      label: "Workers AI-compatible server at ai.example.net",
+    });
+    expect(await status({ WORKERS_AI_REST_URL: "https://api.cloudflare.com/client/v4/accounts/a/ai" })).toMatchObject({
+      kind: "rest",
+      label: "Workers AI (REST)",
+    });
     expect(spy).toHaveBeenCalledTimes(1);
   });
 });

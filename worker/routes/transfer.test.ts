@@ -13,7 +13,11 @@ const SCHNELL = "@cf/black-forest-labs/flux-1-schnell";
 
 beforeEach(() => {
   vi.spyOn(env.AI, "run").mockImplementation(
-    recordedRun((call) => (call.model === SCHNELL ? { image: JPEG_BASE64 } : sseStream(legacyChunks(["An **answer**", " in parts."], { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 })))).run as never,
+    recordedRun((call) =>
+      call.model === SCHNELL
+        ? { image: JPEG_BASE64 }
+        : sseStream(legacyChunks(["An **answer**", " in parts."], { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 })),
+    ).run as never,
   );
 });
 afterEach(() => vi.restoreAllMocks());
@@ -39,7 +43,6 @@ async function conversationCount(client: TestClient): Promise<number> {
   return ((await (await client.fetch("/api/conversations")).json()) as { conversations: unknown[] }).conversations.length;
 }
 
-
 describe("export", () => {
   it("downloads a conversation as versioned JSON with every message's metadata, and as Markdown", async () => {
     const client = new TestClient();
@@ -49,9 +52,17 @@ describe("export", () => {
     expect(json.status).toBe(200);
     expect(json.headers.get("content-disposition")).toBe('attachment; filename="export-me-please.json"');
     const file = (await json.json()) as ConversationExport;
-    expect(file).toMatchObject({ format: "workers-ai-chat/conversation", version: 2, conversation: { id, title: "Export me please", settings: { model: "@cf/qwen/qwen3-30b-a3b-fp8", temperature: 0.3 } } });
+    expect(file).toMatchObject({
+      format: "workers-ai-chat/conversation",
+      version: 2,
+      conversation: { id, title: "Export me please", settings: { model: "@cf/qwen/qwen3-30b-a3b-fp8", temperature: 0.3 } },
+    });
     expect(file.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
-    expect(file.messages[1].metadata).toMatchObject({ model: "@cf/qwen/qwen3-30b-a3b-fp8", status: "complete", usage: { inputTokens: 7, outputTokens: 3 } });
+    expect(file.messages[1].metadata).toMatchObject({
+      model: "@cf/qwen/qwen3-30b-a3b-fp8",
+      status: "complete",
+      usage: { inputTokens: 7, outputTokens: 3 },
+    });
     // One branch here: each message follows the one before it, and the last is the leaf on screen.
     expect(file.messages.map((m) => m.parentId)).toEqual([null, ...file.messages.slice(0, -1).map((m) => m.id)]);
     expect(file.activeLeafId).toBe(file.messages[3].id);
@@ -151,15 +162,26 @@ describe("import", () => {
     expect(lisbon.messages[3]!.metadata?.servedBy).toBe("ChatGPT · gpt-4o-mini");
     // The regenerated answer and the edited question are versions beside those on screen.
     expect(lisbon.siblings).toEqual({ a1: ["a1", "a1b"], u2: ["u2", "u2-edit"] });
-    const other = (await (await client.json(`/api/conversations/${lisbon.conversation.id}/branch`, "POST", { messageId: "u2-edit" })).json()) as ConversationDetail;
-    expect(other.messages.map((m) => (m.parts[0] as { text: string }).text)).toEqual(["Plan three days in Lisbon", "Day 1: Alfama and the castle.", "Add two day trips"]);
+    const other = (await (
+      await client.json(`/api/conversations/${lisbon.conversation.id}/branch`, "POST", { messageId: "u2-edit" })
+    ).json()) as ConversationDetail;
+    expect(other.messages.map((m) => (m.parts[0] as { text: string }).text)).toEqual([
+      "Plan three days in Lisbon",
+      "Day 1: Alfama and the castle.",
+      "Add two day trips",
+    ]);
 
     const second = await detail(client, body.conversations[1]!.id);
     expect(second.messages.map((m) => (m.parts[0] as { text: string }).text)).toEqual(["What is 2 + 2?", "4"]);
   });
 
   describe("refuses malformed and hostile files with a clear error, and imports nothing", () => {
-    const valid = () => ({ format: "workers-ai-chat/conversation", version: 1, conversation: { title: "ok" }, messages: [userMessage("hi")] });
+    const valid = () => ({
+      format: "workers-ai-chat/conversation",
+      version: 1,
+      conversation: { title: "ok" },
+      messages: [userMessage("hi")],
+    });
     const lisbon = () => structuredClone(CHATGPT_EXPORT[0]) as any;
     const cases: [string, () => string, string, RegExp][] = [
       ["not JSON", () => "{ nope", "import_invalid", /not valid JSON/],
@@ -167,15 +189,67 @@ describe("import", () => {
       ["an unknown format", () => JSON.stringify({ ...valid(), format: "someone-else/v9" }), "import_invalid", /format “someone-else\/v9”/],
       ["a newer version", () => JSON.stringify({ ...valid(), version: 3 }), "import_invalid", /version: is not a version this app reads/],
       ["messages of the wrong type", () => JSON.stringify({ ...valid(), messages: "hi" }), "import_invalid", /messages:/],
-      ["a part of an unknown type", () => JSON.stringify({ ...valid(), messages: [{ id: "m1", role: "user", parts: [{ type: "tool-call", text: "x" }] }] }), "import_invalid", /messages\.0\.parts\.0/],
-      ["an object where the page renders text", () => JSON.stringify({ ...valid(), messages: [{ ...userMessage("hi"), metadata: { error: { html: "<b>" } } }] }), "import_invalid", /metadata\.error/],
-      ["a message id used twice", () => JSON.stringify({ ...valid(), messages: [userMessage("a", "same"), userMessage("b", "same")] }), "import_invalid", /message id twice/],
+      [
+        "a part of an unknown type",
+        () => JSON.stringify({ ...valid(), messages: [{ id: "m1", role: "user", parts: [{ type: "tool-call", text: "x" }] }] }),
+        "import_invalid",
+        /messages\.0\.parts\.0/,
+      ],
+      [
+        "an object where the page renders text",
+        () => JSON.stringify({ ...valid(), messages: [{ ...userMessage("hi"), metadata: { error: { html: "<b>" } } }] }),
+        "import_invalid",
+        /metadata\.error/,
+      ],
+      [
+        "a message id used twice",
+        () => JSON.stringify({ ...valid(), messages: [userMessage("a", "same"), userMessage("b", "same")] }),
+        "import_invalid",
+        /message id twice/,
+      ],
       ["nesting 100 levels deep", () => `${"[".repeat(100)}${"]".repeat(100)}`, "import_invalid", /nested more than 64 levels/],
-      ["a tree with a loop", () => JSON.stringify([{ ...lisbon(), mapping: { ...lisbon().mapping, "root-1": { ...lisbon().mapping["root-1"], parent: "a2" } } }]), "import_invalid", /loop/],
-      ["a parent missing from the tree", () => JSON.stringify([{ ...lisbon(), current_node: "nowhere" }]), "import_invalid", /“nowhere” that is not in the file/],
-      ["a tree too large", () => JSON.stringify([{ ...lisbon(), mapping: Object.fromEntries(Array.from({ length: 20_001 }, (_, i) => [`n${i}`, { parent: null, children: [], message: null }])) }]), "import_invalid", /20001 nodes/],
+      [
+        "a tree with a loop",
+        () =>
+          JSON.stringify([{ ...lisbon(), mapping: { ...lisbon().mapping, "root-1": { ...lisbon().mapping["root-1"], parent: "a2" } } }]),
+        "import_invalid",
+        /loop/,
+      ],
+      [
+        "a parent missing from the tree",
+        () => JSON.stringify([{ ...lisbon(), current_node: "nowhere" }]),
+        "import_invalid",
+        /“nowhere” that is not in the file/,
+      ],
+      [
+        "a tree too large",
+        () =>
+          JSON.stringify([
+            {
+              ...lisbon(),
+              mapping: Object.fromEntries(
+                Array.from({ length: 20_001 }, (_, i) => [`n${i}`, { parent: null, children: [], message: null }]),
+              ),
+            },
+          ]),
+        "import_invalid",
+        /20001 nodes/,
+      ],
       ["a mapping of the wrong type", () => JSON.stringify([{ ...lisbon(), mapping: ["x"] }]), "import_invalid", /mapping/],
-      ["too many messages in all", () => JSON.stringify({ format: "workers-ai-chat/conversations", version: 1, conversations: Array.from({ length: 6 }, (_, c) => ({ conversation: { title: `c${c}` }, messages: Array.from({ length: 1000 }, (_, i) => userMessage("x", `m${i}`)) })) }), "import_invalid", /6000 messages; one import takes at most 5000/],
+      [
+        "too many messages in all",
+        () =>
+          JSON.stringify({
+            format: "workers-ai-chat/conversations",
+            version: 1,
+            conversations: Array.from({ length: 6 }, (_, c) => ({
+              conversation: { title: `c${c}` },
+              messages: Array.from({ length: 1000 }, (_, i) => userMessage("x", `m${i}`)),
+            })),
+          }),
+        "import_invalid",
+        /6000 messages; one import takes at most 5000/,
+      ],
       ["an empty ChatGPT export", () => "[]", "import_invalid", /neither/],
       ["a file over 20 MB", () => JSON.stringify({ ...valid(), padding: "x".repeat(20_000_001) }), "too_large", /at most 20 MB/],
     ];
@@ -195,7 +269,10 @@ describe("import", () => {
       const client = new TestClient();
       const good = { conversation: { title: "good" }, messages: [userMessage("fine")] };
       const bad = { conversation: { title: "bad" }, messages: [{ id: "x", role: "robot", parts: [] }] };
-      const { status, body } = await importText(client, JSON.stringify({ format: "workers-ai-chat/conversations", version: 1, conversations: [good, good, bad] }));
+      const { status, body } = await importText(
+        client,
+        JSON.stringify({ format: "workers-ai-chat/conversations", version: 1, conversations: [good, good, bad] }),
+      );
       expect(status).toBe(400);
       expect(body.error?.message).toMatch(/conversations\.2\.messages\.0\.role/);
       expect(body.error?.message).toMatch(/Nothing was imported\.$/);

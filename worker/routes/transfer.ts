@@ -24,8 +24,11 @@ export const transfer = new Hono<AppEnv>()
     const found = format === "markdown" ? await store.getConversation(id) : await store.conversationTree(id);
     if (!found) throw new AppError("not_found", "That conversation does not exist.");
     c.header("content-disposition", `attachment; filename="${fileSlug(found.conversation.title)}.${format === "json" ? "json" : "md"}"`);
-    if (format === "markdown") return c.body(conversationMarkdown(found as ConversationDetail), 200, { "content-type": "text/markdown; charset=utf-8" });
-    return c.body(JSON.stringify(conversationExport(found as ConversationTreeDump, Date.now()), null, 2), 200, { "content-type": "application/json; charset=utf-8" });
+    if (format === "markdown")
+      return c.body(conversationMarkdown(found as ConversationDetail), 200, { "content-type": "text/markdown; charset=utf-8" });
+    return c.body(JSON.stringify(conversationExport(found as ConversationTreeDump, Date.now()), null, 2), 200, {
+      "content-type": "application/json; charset=utf-8",
+    });
   })
   // Reads everything the person has (and their images from R2): limited like the generating routes.
   .get("/export", rateLimit, (c) => {
@@ -46,9 +49,12 @@ export const transfer = new Hono<AppEnv>()
 
 /** The file as JSON, within the size and nesting limits, or the sentence saying what is wrong. */
 async function readImportFile(request: Request): Promise<unknown> {
-  if (!isJsonMediaType(request.headers.get("content-type") ?? undefined)) throw new AppError("bad_request", "Send the file as JSON (content-type: application/json).");
+  if (!isJsonMediaType(request.headers.get("content-type") ?? undefined))
+    throw new AppError("bad_request", "Send the file as JSON (content-type: application/json).");
   const tooLarge = `That file is too large: an import may be at most ${IMPORT_LIMITS.maxBytes / 1_000_000} MB.`;
-  const text = new TextDecoder().decode(await readLimited(request.body, request.headers.get("content-length") ?? undefined, IMPORT_LIMITS.maxBytes, tooLarge));
+  const text = new TextDecoder().decode(
+    await readLimited(request.body, request.headers.get("content-length") ?? undefined, IMPORT_LIMITS.maxBytes, tooLarge),
+  );
   if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new ImportRefused(`it is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   try {
     return JSON.parse(text);

@@ -33,7 +33,10 @@ async function get(person: Person) {
 
 describe("GET /api/usage", () => {
   it("is refused with 403 to everyone but the owner", async () => {
-    for (const person of [{ kind: "guest", owner: false }, { kind: "account", accountId: "a", name: "Bo", owner: false }] as Person[]) {
+    for (const person of [
+      { kind: "guest", owner: false },
+      { kind: "account", accountId: "a", name: "Bo", owner: false },
+    ] as Person[]) {
       const response = await get(person);
       expect(response.status).toBe(403);
       expect(((await response.json()) as any).error.code).toBe("owner_only");
@@ -53,7 +56,11 @@ describe("GET /api/usage", () => {
     expect(response.status).toBe(200);
     const report = (await response.json()) as UsageReport;
     expect(report.days).toHaveLength(30);
-    expect(report.budgets).toEqual({ guest: Number(env.GUEST_DAILY_NEURONS), account: Number(env.ACCOUNT_DAILY_NEURONS), global: Number(env.GLOBAL_DAILY_NEURONS) });
+    expect(report.budgets).toEqual({
+      guest: Number(env.GUEST_DAILY_NEURONS),
+      account: Number(env.ACCOUNT_DAILY_NEURONS),
+      global: Number(env.GLOBAL_DAILY_NEURONS),
+    });
     const [today] = report.days;
     expect(today.total - before.days[0].total).toBe(30 + 20 + 70);
     expect(today.guests - before.days[0].guests).toBe(30 + 20);

@@ -38,7 +38,11 @@ function ask(client: TestClient, body: Record<string, unknown>) {
 async function storedThread(client: TestClient, id: string) {
   const response = await client.fetch(`/api/vision/threads/${id}`);
   expect(response.status).toBe(200);
-  return (await response.json()) as { thread: { title: string; imageId: string; model: string }; image: { id: string; mediaType: string }; messages: any[] };
+  return (await response.json()) as {
+    thread: { title: string; imageId: string; model: string };
+    image: { id: string; mediaType: string };
+    messages: any[];
+  };
 }
 
 /** The user messages the model was sent, as workers-ai-provider shaped them for the binding. */
@@ -70,7 +74,11 @@ describe("POST /api/vision/images", () => {
 
   it("accepts the image as the raw request body too", async () => {
     const client = new TestClient();
-    const response = await client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: TINY_PNG });
+    const response = await client.fetch("/api/vision/images", {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: TINY_PNG,
+    });
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ mediaType: "image/png", width: 1, height: 1 });
   });
@@ -116,17 +124,32 @@ describe("POST /api/vision/images", () => {
   it("refuses an image over the dimension limit, read from its header", async () => {
     const response = await uploadFile(new TestClient(), pngHeader(VISION_LIMITS.maxSide + 1, 300), "wide.png", "image/png");
     expect(response.status).toBe(413);
-    expect(((await response.json()) as any).error.message).toBe(`The image is ${VISION_LIMITS.maxSide + 1}×300 pixels; the limit is ${VISION_LIMITS.maxSide} pixels on the longest side.`);
+    expect(((await response.json()) as any).error.message).toBe(
+      `The image is ${VISION_LIMITS.maxSide + 1}×300 pixels; the limit is ${VISION_LIMITS.maxSide} pixels on the longest side.`,
+    );
     const ok = await uploadFile(new TestClient(), pngHeader(VISION_LIMITS.maxSide, 300), "edge.png", "image/png");
     expect(ok.status).toBe(201);
   });
 
   it("refuses a GIF whose small screen hides an oversized frame, and takes one whose frames fit", async () => {
-    const hidden = gif({ width: 1, height: 1 }, [{ width: 1, height: 1 }, { width: VISION_LIMITS.maxSide + 1, height: 1 }]);
+    const hidden = gif({ width: 1, height: 1 }, [
+      { width: 1, height: 1 },
+      { width: VISION_LIMITS.maxSide + 1, height: 1 },
+    ]);
     const refused = await uploadFile(new TestClient(), hidden, "tiny.gif", "image/gif");
     expect(refused.status).toBe(413);
-    expect(((await refused.json()) as any).error.message).toBe(`The image is ${VISION_LIMITS.maxSide + 1}×1 pixels; the limit is ${VISION_LIMITS.maxSide} pixels on the longest side.`);
-    const fits = await uploadFile(new TestClient(), gif({ width: 64, height: 48 }, [{ width: 64, height: 48 }, { left: 8, top: 8, width: 16, height: 16 }]), "ok.gif", "image/gif");
+    expect(((await refused.json()) as any).error.message).toBe(
+      `The image is ${VISION_LIMITS.maxSide + 1}×1 pixels; the limit is ${VISION_LIMITS.maxSide} pixels on the longest side.`,
+    );
+    const fits = await uploadFile(
+      new TestClient(),
+      gif({ width: 64, height: 48 }, [
+        { width: 64, height: 48 },
+        { left: 8, top: 8, width: 16, height: 16 },
+      ]),
+      "ok.gif",
+      "image/gif",
+    );
     expect(fits.status).toBe(201);
     expect(await fits.json()).toMatchObject({ mediaType: "image/gif", width: 64, height: 48 });
   });
@@ -143,11 +166,19 @@ describe("POST /api/vision", () => {
     expect(response.status).toBe(200);
     const chunks = await readUiStream(response);
     expect(textOf(chunks)).toBe("A single dot.");
-    expect(finalMetadata(chunks)).toMatchObject({ model: DEFAULT_VISION_MODEL, servedBy: "Workers AI", status: "complete", usage: { outputTokens: 3 } });
+    expect(finalMetadata(chunks)).toMatchObject({
+      model: DEFAULT_VISION_MODEL,
+      servedBy: "Workers AI",
+      status: "complete",
+      usage: { outputTokens: 3 },
+    });
     expect(fake.calls).toHaveLength(1);
     expect(fake.calls[0].model).toBe(DEFAULT_VISION_MODEL);
     const [question] = userTurns(fake.calls[0]);
-    expect(question.content).toEqual([{ type: "text", text: "Describe this image" }, { type: "image_url", image_url: { url: TINY_PNG_URI } }]);
+    expect(question.content).toEqual([
+      { type: "text", text: "Describe this image" },
+      { type: "image_url", image_url: { url: TINY_PNG_URI } },
+    ]);
 
     const stored = await storedThread(client, id);
     expect(stored.thread).toMatchObject({ title: "Describe this image", imageId, model: DEFAULT_VISION_MODEL });
@@ -190,7 +221,9 @@ describe("POST /api/vision", () => {
 
   it("a vision answer interrupted by a restart is kept, and Continue carries it on with the image attached again", async () => {
     const fake = useAi((call) =>
-      fake.calls.length === 1 ? heldSseStream(legacyChunks(["A red ", "square ", "on"]), 2, call.options?.signal as AbortSignal).stream : sseStream(legacyChunks([" a white page."])),
+      fake.calls.length === 1
+        ? heldSseStream(legacyChunks(["A red ", "square ", "on"]), 2, call.options?.signal as AbortSignal).stream
+        : sseStream(legacyChunks([" a white page."])),
     );
     const client = new TestClient();
     const imageId = await uploadedImageId(client);
@@ -198,7 +231,17 @@ describe("POST /api/vision", () => {
     const { reader } = await readUntil(await ask(client, { id, imageId, messages: [userMessage("Describe this image")] }), "square ");
     const userId = client.userId!;
     const store = env.USER_STORE.get(env.USER_STORE.idFromName(userId));
-    await vi.waitFor(() => runInDurableObject(store, (_s, state) => expect(state.storage.sql.exec(`SELECT body FROM answer_chunks`).toArray().map((r) => r.body).join("")).toContain("square ")));
+    await vi.waitFor(() =>
+      runInDurableObject(store, (_s, state) =>
+        expect(
+          state.storage.sql
+            .exec(`SELECT body FROM answer_chunks`)
+            .toArray()
+            .map((r) => r.body)
+            .join(""),
+        ).toContain("square "),
+      ),
+    );
     await abortAllDurableObjects();
     await reader.cancel().catch(() => {});
 
@@ -210,14 +253,24 @@ describe("POST /api/vision", () => {
     expect(textOf(chunks)).toBe("A red square  a white page.");
     expect(imageUrlsIn(userTurns(fake.calls[1])[0].content)).toEqual([TINY_PNG_URI]);
     const after = (await storedThread(client, id)).messages;
-    expect(after.map((m) => [m.id, m.metadata.status])).toEqual([[after[0].id, undefined], [interrupted.id, "complete"]]);
+    expect(after.map((m) => [m.id, m.metadata.status])).toEqual([
+      [after[0].id, undefined],
+      [interrupted.id, "complete"],
+    ]);
   });
 
   it("streams an OpenAI-format answer from the chosen vision model", async () => {
     const fake = useAi(() => sseStream(openAiChunks(["Two ", "cats"])));
     const client = new TestClient();
     const imageId = await uploadedImageId(client);
-    const chunks = await readUiStream(await ask(client, { id: newConversationId(), imageId, model: "@cf/google/gemma-4-26b-a4b-it", messages: [userMessage("Count the objects")] }));
+    const chunks = await readUiStream(
+      await ask(client, {
+        id: newConversationId(),
+        imageId,
+        model: "@cf/google/gemma-4-26b-a4b-it",
+        messages: [userMessage("Count the objects")],
+      }),
+    );
     expect(textOf(chunks)).toBe("Two cats");
     expect(fake.calls[0].model).toBe("@cf/google/gemma-4-26b-a4b-it");
     expect(imageUrlsIn(userTurns(fake.calls[0])[0].content)).toEqual([TINY_PNG_URI]);
@@ -254,7 +307,9 @@ describe("POST /api/vision", () => {
     const client = new TestClient();
     const imageId = await uploadedImageId(client);
     const id = newConversationId();
-    const chunks = await readUiStream(await ask(client, { id, imageId, model: LLAMA_VISION, messages: [userMessage("Describe this image")] }));
+    const chunks = await readUiStream(
+      await ask(client, { id, imageId, model: LLAMA_VISION, messages: [userMessage("Describe this image")] }),
+    );
 
     expect(fake.calls.map((c) => c.model)).toEqual([LLAMA_VISION, LLAMA_VISION, LLAMA_VISION]);
     expect(fake.calls[1].inputs).toEqual({ prompt: "agree" });
@@ -271,7 +326,9 @@ describe("POST /api/vision", () => {
     });
     const client = new TestClient();
     const imageId = await uploadedImageId(client);
-    const chunks = await readUiStream(await ask(client, { id: newConversationId(), imageId, model: LLAMA_VISION, messages: [userMessage("Hi")] }));
+    const chunks = await readUiStream(
+      await ask(client, { id: newConversationId(), imageId, model: LLAMA_VISION, messages: [userMessage("Hi")] }),
+    );
     expect(fake.calls.filter((c) => c.inputs.prompt === "agree")).toHaveLength(1);
     expect(fake.calls).toHaveLength(3);
     expect(chunks.find((c) => c.type === "error")?.errorText).toBe(ERRORS.model_agreement.message);
@@ -314,9 +371,17 @@ describe("POST /api/vision", () => {
     const spy = vi.spyOn(env.AI, "run");
     const client = new TestClient();
     const imageId = await uploadedImageId(client);
-    const response = await ask(client, { id: newConversationId(), imageId, model: "@cf/zai-org/glm-4.7-flash", messages: [userMessage("Hi")] });
+    const response = await ask(client, {
+      id: newConversationId(),
+      imageId,
+      model: "@cf/zai-org/glm-4.7-flash",
+      messages: [userMessage("Hi")],
+    });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as any).error).toMatchObject({ code: "unknown_model", message: expect.stringContaining("cannot read images") });
+    expect(((await response.json()) as any).error).toMatchObject({
+      code: "unknown_model",
+      message: expect.stringContaining("cannot read images"),
+    });
     expect(spy).not.toHaveBeenCalled();
   });
 
@@ -342,7 +407,10 @@ describe("POST /api/vision: budget", () => {
     expect(worst).toBeGreaterThan(Number(env.GUEST_DAILY_NEURONS));
     const response = await ask(client, { id, imageId, model, maxTokens: 8192, messages: [userMessage("What is this?")] });
     expect(response.status).toBe(429);
-    expect(((await response.json()) as any).error).toMatchObject({ code: "budget_exhausted", message: expect.stringContaining("Lower Max tokens") });
+    expect(((await response.json()) as any).error).toMatchObject({
+      code: "budget_exhausted",
+      message: expect.stringContaining("Lower Max tokens"),
+    });
     expect(spy).not.toHaveBeenCalled();
     expect((await client.fetch(`/api/vision/threads/${id}`)).status).toBe(404);
   });
@@ -397,6 +465,8 @@ describe("vision ownership", () => {
 
 /** Every R2 key holding this upload's bytes, pending or kept. */
 async function objectsOf(imageId: string): Promise<string[]> {
-  const keys = await Promise.all(["uploads/", "pending-uploads/"].map(async (prefix) => (await env.MEDIA.list({ prefix })).objects.map((o) => o.key)));
+  const keys = await Promise.all(
+    ["uploads/", "pending-uploads/"].map(async (prefix) => (await env.MEDIA.list({ prefix })).objects.map((o) => o.key)),
+  );
   return keys.flat().filter((key) => key.endsWith(`/${imageId}`));
 }

@@ -67,7 +67,11 @@ export const vision = new Hono<AppEnv>()
     if (!isVisionModel(model)) throw new AppError("unknown_model", `${model} cannot read images. Pick a vision model from the list.`);
     if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's question.");
     if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The question has no text. Write something to ask.");
-    if (messages.some((m) => m.parts.some((p) => p.type === "file"))) throw new AppError("bad_request", "A vision thread is about its one image. To show a model more images, use the chat with a model that sees images.");
+    if (messages.some((m) => m.parts.some((p) => p.type === "file")))
+      throw new AppError(
+        "bad_request",
+        "A vision thread is about its one image. To show a model more images, use the chat with a model that sees images.",
+      );
     // The Durable Object loads the image (another person's id is simply not found there), saves the
     // question, and answers it with the image attached.
     return turnResponse(

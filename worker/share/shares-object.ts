@@ -29,10 +29,18 @@ export class Shares extends DurableObject<Env> {
   }
 
   /** Makes the conversation's link, or re-snapshots the one it has. "limit": the owner has too many. */
-  share(owner: string, conversationId: string, title: string, snapshot: string, maxPerOwner: number): { link: ShareLink; created: boolean } | "limit" {
+  share(
+    owner: string,
+    conversationId: string,
+    title: string,
+    snapshot: string,
+    maxPerOwner: number,
+  ): { link: ShareLink; created: boolean } | "limit" {
     return this.ctx.storage.transactionSync(() => {
       const now = Date.now();
-      const existing = this.sql.exec<Row>(`SELECT * FROM shares WHERE owner = ? AND conversation_id = ?`, owner, conversationId).toArray()[0];
+      const existing = this.sql
+        .exec<Row>(`SELECT * FROM shares WHERE owner = ? AND conversation_id = ?`, owner, conversationId)
+        .toArray()[0];
       if (existing) {
         this.sql.exec(`UPDATE shares SET title = ?, snapshot = ?, updated_at = ? WHERE token = ?`, title, snapshot, now, existing.token);
         return { link: toLink({ ...existing, title, updated_at: now }), created: false };

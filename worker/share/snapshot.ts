@@ -10,7 +10,11 @@ import type { SharedConversation, SharedMessage } from "../../contract/share-api
  * nothing for an "include images" choice to cover; when they do, images join only by that choice.
  */
 export function snapshotOf(detail: ConversationDetail, now: number): SharedConversation {
-  return { title: detail.conversation.title, sharedAt: now, messages: detail.messages.filter((m) => m.role !== "system").map(sharedMessage) };
+  return {
+    title: detail.conversation.title,
+    sharedAt: now,
+    messages: detail.messages.filter((m) => m.role !== "system").map(sharedMessage),
+  };
 }
 
 function sharedMessage(message: ChatMessage): SharedMessage {

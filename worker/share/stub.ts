@@ -3,7 +3,13 @@ import type { ShareLink } from "../../contract/share-api";
 
 /** The shares object's RPC surface with plain types (see store/stub.ts for why). */
 export interface SharesRpc {
-  share(owner: string, conversationId: string, title: string, snapshot: string, maxPerOwner: number): Promise<{ link: ShareLink; created: boolean } | "limit">;
+  share(
+    owner: string,
+    conversationId: string,
+    title: string,
+    snapshot: string,
+    maxPerOwner: number,
+  ): Promise<{ link: ShareLink; created: boolean } | "limit">;
   read(token: string): Promise<string | null>;
   list(owner: string): Promise<ShareLink[]>;
   revoke(owner: string, token: string): Promise<boolean>;

@@ -15,7 +15,12 @@ export const IMAGE_INPUT_TOKENS = 6_404;
  * The most an answer can cost: its prompt (about four characters a token) plus `maxTokens` of output,
  * at the model's prices. Reserved before the call, so a burst of requests cannot spend past a budget.
  */
-export function worstCaseAnswer(modelId: string, prompt: { instructions?: string; messages: ModelMessage[] }, maxTokens: number, extraInputTokens = 0): number {
+export function worstCaseAnswer(
+  modelId: string,
+  prompt: { instructions?: string; messages: ModelMessage[] },
+  maxTokens: number,
+  extraInputTokens = 0,
+): number {
   const model = findChatModel(modelId);
   if (!model) throw new Error(`No price for ${modelId}`);
   return tokenCost(model.price, estimateTokens(prompt) + extraInputTokens, maxTokens);

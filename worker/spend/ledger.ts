@@ -109,7 +109,12 @@ export class SpendLedger extends DurableObject<Env> {
   settle(id: string, actualNeurons: number): void {
     const actual = Math.max(0, Math.ceil(actualNeurons));
     this.ctx.storage.transactionSync(() => {
-      const row = this.sql.exec<{ day: string; who: string; reserved: number; settled: number | null }>(`SELECT day, who, reserved, settled FROM spend_reservations WHERE id = ?`, id).toArray()[0];
+      const row = this.sql
+        .exec<{ day: string; who: string; reserved: number; settled: number | null }>(
+          `SELECT day, who, reserved, settled FROM spend_reservations WHERE id = ?`,
+          id,
+        )
+        .toArray()[0];
       if (!row || row.settled !== null) return;
       const delta = actual - row.reserved;
       this.sql.exec(`UPDATE spend_days SET neurons = MAX(0, neurons + ?) WHERE day = ? AND who IN (?, ?)`, delta, row.day, row.who, ALL);
@@ -149,7 +154,12 @@ export class SpendLedger extends DurableObject<Env> {
   /** The last `days` UTC days, newest first, each with its total, all guests together, and each account. */
   usage(now: number, days = 30): UsageDay[] {
     return lastDays(now, days).map((day) => {
-      const rows = this.sql.exec<{ who: string; kind: string; label: string; neurons: number }>(`SELECT who, kind, label, neurons FROM spend_days WHERE day = ? ORDER BY neurons DESC`, day).toArray();
+      const rows = this.sql
+        .exec<{ who: string; kind: string; label: string; neurons: number }>(
+          `SELECT who, kind, label, neurons FROM spend_days WHERE day = ? ORDER BY neurons DESC`,
+          day,
+        )
+        .toArray();
       return {
         day,
         total: rows.find((r) => r.who === ALL)?.neurons ?? 0,
@@ -162,7 +172,9 @@ export class SpendLedger extends DurableObject<Env> {
   }
 
   private spent(day: string, who: string): number {
-    return this.sql.exec<{ neurons: number }>(`SELECT neurons FROM spend_days WHERE day = ? AND who = ?`, day, who).toArray()[0]?.neurons ?? 0;
+    return (
+      this.sql.exec<{ neurons: number }>(`SELECT neurons FROM spend_days WHERE day = ? AND who = ?`, day, who).toArray()[0]?.neurons ?? 0
+    );
   }
 
   private add(day: string, spender: Spender, neurons: number): void {

@@ -37,7 +37,9 @@ describe("prices", () => {
 
   it("prices Stable Diffusion by its own steps", () => {
     const sdxl = model("@cf/stabilityai/stable-diffusion-xl-base-1.0");
-    expect(imageCost(sdxl, { width: 1024, height: 1024, steps: 20 })).toBeGreaterThan(imageCost(sdxl, { width: 1024, height: 1024, steps: 5 }));
+    expect(imageCost(sdxl, { width: 1024, height: 1024, steps: 20 })).toBeGreaterThan(
+      imageCost(sdxl, { width: 1024, height: 1024, steps: 5 }),
+    );
   });
 
   it("shows neurons and dollars, and says when it is an estimate", () => {

@@ -18,7 +18,10 @@ const HOUR = 3_600_000;
 const dayOf = (n: number) => Date.parse("2030-01-01T12:00:00Z") + n * 24 * HOUR;
 
 const guest = (): Payer => ({ userId: crypto.randomUUID(), person: { kind: "guest", owner: false } });
-const account = (): Payer => ({ userId: crypto.randomUUID(), person: { kind: "account", accountId: crypto.randomUUID(), name: "Ada", owner: false } });
+const account = (): Payer => ({
+  userId: crypto.randomUUID(),
+  person: { kind: "account", accountId: crypto.randomUUID(), name: "Ada", owner: false },
+});
 const budgets = (b: { guest?: number; account?: number; global?: number }) => ({
   ...env,
   GUEST_DAILY_NEURONS: String(b.guest ?? 0),

@@ -43,7 +43,9 @@ export function ledger(env: Env): LedgerRpc {
 }
 
 type LedgerRpc = {
-  [K in "reserve" | "settle" | "today" | "usage" | "moveToday"]: (...args: Parameters<SpendLedger[K]>) => Promise<ReturnType<SpendLedger[K]>>;
+  [K in "reserve" | "settle" | "today" | "usage" | "moveToday"]: (
+    ...args: Parameters<SpendLedger[K]>
+  ) => Promise<ReturnType<SpendLedger[K]>>;
 };
 
 /**
@@ -51,7 +53,13 @@ type LedgerRpc = {
  * the deployment's, or refuses with a 429 that says which ran out and when it resets.
  */
 export async function reserve(env: Env, payer: Payer, neurons: number, now = Date.now(), budgets = budgetsOf(env)): Promise<Reservation> {
-  const result = await ledger(env).reserve({ spender: spenderOf(payer), neurons, personLimit: personalLimit(budgets, payer.person), globalLimit: budgets.global, now });
+  const result = await ledger(env).reserve({
+    spender: spenderOf(payer),
+    neurons,
+    personLimit: personalLimit(budgets, payer.person),
+    globalLimit: budgets.global,
+    now,
+  });
   if (result.ok) return result.reservation;
   const left = Math.max(0, result.limit - result.used);
   const cost = Math.ceil(neurons).toLocaleString("en-US");
@@ -101,6 +109,9 @@ function nonNegative(value: string | undefined): number {
 // A guest who signs in to an account brings today's spend along (worker/auth/user-data.ts).
 onGuestMerged.push(async (env, guestId, accountId) => {
   const account = await accountsStub(env).getAccount(accountId);
-  const to = spenderOf({ userId: accountId, person: { kind: "account", accountId, name: account?.name ?? "", owner: account?.owner ?? false } });
+  const to = spenderOf({
+    userId: accountId,
+    person: { kind: "account", accountId, name: account?.name ?? "", owner: account?.owner ?? false },
+  });
   await ledger(env).moveToday(spenderOf({ userId: guestId, person: { kind: "guest", owner: false } }).key, to, Date.now());
 });

@@ -70,7 +70,13 @@ export interface UserStoreApi {
   /** Shows another version of a message and the branch last on screen below it; null when either is missing. */
   switchBranch(id: string, messageId: string): ConversationDetail | null;
   /** Writes a whole conversation at once (an import), messages as they are, in tree order (parents first). */
-  importConversation(id: string, title: string, settings: ChatSettings, messages: TreeMessage[], activeLeafId?: string | null): Conversation;
+  importConversation(
+    id: string,
+    title: string,
+    settings: ChatSettings,
+    messages: TreeMessage[],
+    activeLeafId?: string | null,
+  ): Conversation;
   updateConversation(id: string, patch: { title?: string; settings?: ChatSettings }): Conversation | null;
   deleteConversation(id: string): boolean;
 

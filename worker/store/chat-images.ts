@@ -9,7 +9,8 @@ export class ChatImageLinks {
 
   /** Called inside the transaction that saves the question, so a saved message never points at an unkept image. */
   link(conversationId: string, imageIds: readonly string[]): void {
-    for (const id of imageIds) this.sql.exec(`INSERT OR IGNORE INTO chat_images (conversation_id, image_id) VALUES (?, ?)`, conversationId, id);
+    for (const id of imageIds)
+      this.sql.exec(`INSERT OR IGNORE INTO chat_images (conversation_id, image_id) VALUES (?, ?)`, conversationId, id);
   }
 
   /**
@@ -30,8 +31,13 @@ export class ChatImageLinks {
   /** Whether any conversation or vision thread still refers to the image. */
   inUse(imageId: string): boolean {
     return (
-      this.sql.exec(`SELECT 1 FROM chat_images WHERE image_id = ? UNION ALL SELECT 1 FROM vision_threads WHERE image_id = ? LIMIT 1`, imageId, imageId).toArray()
-        .length > 0
+      this.sql
+        .exec(
+          `SELECT 1 FROM chat_images WHERE image_id = ? UNION ALL SELECT 1 FROM vision_threads WHERE image_id = ? LIMIT 1`,
+          imageId,
+          imageId,
+        )
+        .toArray().length > 0
     );
   }
 }

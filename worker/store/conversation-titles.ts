@@ -31,7 +31,8 @@ export class ConversationTitles {
   turnStarted(conversationId: string, messages: ChatMessage[], payer: TurnPayer | null): void {
     const question = messages.at(-1);
     const first = question?.role === "user" && !messages.some((m) => m.role === "assistant");
-    if (payer && first && this.titleBy(conversationId) !== "model" && this.titleBy(conversationId) !== "person") this.wanted.set(conversationId, { payer, question });
+    if (payer && first && this.titleBy(conversationId) !== "model" && this.titleBy(conversationId) !== "person")
+      this.wanted.set(conversationId, { payer, question });
     else this.wanted.delete(conversationId);
   }
 
@@ -54,7 +55,8 @@ export class ConversationTitles {
   }
 
   titleBy(conversationId: string): TitleBy | undefined {
-    return this.ctx.storage.sql.exec<{ title_by: TitleBy }>(`SELECT title_by FROM conversations WHERE id = ?`, conversationId).toArray()[0]?.title_by;
+    return this.ctx.storage.sql.exec<{ title_by: TitleBy }>(`SELECT title_by FROM conversations WHERE id = ?`, conversationId).toArray()[0]
+      ?.title_by;
   }
 
   private async write(conversationId: string, payer: TurnPayer, question: ChatMessage, answer: ChatMessage): Promise<void> {
@@ -62,6 +64,10 @@ export class ConversationTitles {
     const title = await modelTitle({ env: this.env, binding: resolveAiBackend(this.env).binding, payer }, question, answer);
     if (!title) return;
     // Only over the first words: a rename made while the model was thinking wins.
-    this.ctx.storage.sql.exec(`UPDATE conversations SET title = ?, title_by = 'model' WHERE id = ? AND title_by = 'words'`, title, conversationId);
+    this.ctx.storage.sql.exec(
+      `UPDATE conversations SET title = ?, title_by = 'model' WHERE id = ? AND title_by = 'words'`,
+      title,
+      conversationId,
+    );
   }
 }

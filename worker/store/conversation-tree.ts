@@ -90,17 +90,23 @@ export class ConversationTree {
     for (; i < path.length; i++) {
       const node = nodes.get(path[i].id);
       if (!node) break;
-      if (node.parentId !== parentId) throw new AppError("branch_conflict", "That is not a branch of this conversation. Reload it and try again.");
+      if (node.parentId !== parentId)
+        throw new AppError("branch_conflict", "That is not a branch of this conversation. Reload it and try again.");
       const message = parse(node);
       if (message.role !== path[i].role || (message.role === "user" && textOf(message) !== textOf(path[i]))) {
-        throw new AppError("branch_conflict", "A message of this conversation was changed. An edit is sent as a new version; reload and try again.");
+        throw new AppError(
+          "branch_conflict",
+          "A message of this conversation was changed. An edit is sent as a new version; reload and try again.",
+        );
       }
       stored.push(message);
       parentId = node.id;
     }
     const fresh = path.slice(i);
-    if (fresh.some((m) => nodes.has(m.id))) throw new AppError("branch_conflict", "That is not a branch of this conversation. Reload it and try again.");
-    if (new Set(fresh.map((m) => m.id)).size !== fresh.length) throw new AppError("bad_request", "The conversation uses a message id twice.");
+    if (fresh.some((m) => nodes.has(m.id)))
+      throw new AppError("branch_conflict", "That is not a branch of this conversation. Reload it and try again.");
+    if (new Set(fresh.map((m) => m.id)).size !== fresh.length)
+      throw new AppError("bad_request", "The conversation uses a message id twice.");
     return { stored, fresh };
   }
 
@@ -126,13 +132,24 @@ export class ConversationTree {
    * not switch away meanwhile). A deleted conversation stays deleted.
    */
   saveAnswer(conversationId: string, message: ChatMessage, parentId: string | null, now = Date.now()): void {
-    const active = this.sql.exec<{ active_leaf: string | null }>(`SELECT active_leaf FROM conversations WHERE id = ?`, conversationId).toArray()[0];
+    const active = this.sql
+      .exec<{ active_leaf: string | null }>(`SELECT active_leaf FROM conversations WHERE id = ?`, conversationId)
+      .toArray()[0];
     if (!active) return; // deleted while the answer streamed: do not resurrect it
-    const replaced = this.sql.exec(`UPDATE messages SET body = ? WHERE conversation_id = ? AND id = ?`, JSON.stringify(message), conversationId, message.id).rowsWritten > 0;
+    const replaced =
+      this.sql.exec(
+        `UPDATE messages SET body = ? WHERE conversation_id = ? AND id = ?`,
+        JSON.stringify(message),
+        conversationId,
+        message.id,
+      ).rowsWritten > 0;
     if (!replaced) {
       // A parent deleted meanwhile cannot be: a conversation's messages go only with it. Still, an
       // answer never hangs under a message that is not there.
-      const parent = parentId && this.sql.exec(`SELECT 1 FROM messages WHERE conversation_id = ? AND id = ?`, conversationId, parentId).toArray().length ? parentId : null;
+      const parent =
+        parentId && this.sql.exec(`SELECT 1 FROM messages WHERE conversation_id = ? AND id = ?`, conversationId, parentId).toArray().length
+          ? parentId
+          : null;
       this.insert(conversationId, message, parent, this.nextPosition(conversationId));
       if (active.active_leaf === parentId) this.setActive(conversationId, message.id);
     }
@@ -149,7 +166,8 @@ export class ConversationTree {
     if (!node) return false;
     const children = childrenOf(nodes);
     // At most one step per message, so even a damaged tree with a loop ends.
-    for (let steps = 0, next = latest(children.get(node.id)); next && steps < nodes.size; steps++, next = latest(children.get(node.id))) node = next;
+    for (let steps = 0, next = latest(children.get(node.id)); next && steps < nodes.size; steps++, next = latest(children.get(node.id)))
+      node = next;
     this.setActive(conversationId, node.id);
     return true;
   }
@@ -158,7 +176,8 @@ export class ConversationTree {
   importAll(conversationId: string, messages: TreeMessage[], activeLeafId: string | null): void {
     const seen = new Set<string>();
     messages.forEach(({ message, parentId }, position) => {
-      if (seen.has(message.id) || (parentId !== null && !seen.has(parentId))) throw new AppError("import_invalid", "That file cannot be imported: its message tree is broken. Nothing was imported.");
+      if (seen.has(message.id) || (parentId !== null && !seen.has(parentId)))
+        throw new AppError("import_invalid", "That file cannot be imported: its message tree is broken. Nothing was imported.");
       seen.add(message.id);
       this.insert(conversationId, message, parentId, position);
     });
@@ -172,7 +191,9 @@ export class ConversationTree {
 
   /** Marks the path to `leafId` as the one on screen now: the leaf, and every message above it. */
   private setActive(conversationId: string, leafId: string): void {
-    const turn = this.sql.exec<{ n: number }>(`SELECT COALESCE(MAX(visited_at), 0) + 1 AS n FROM messages WHERE conversation_id = ?`, conversationId).one().n;
+    const turn = this.sql
+      .exec<{ n: number }>(`SELECT COALESCE(MAX(visited_at), 0) + 1 AS n FROM messages WHERE conversation_id = ?`, conversationId)
+      .one().n;
     // UNION (not UNION ALL) drops rows already seen, so even a damaged tree with a loop ends.
     this.sql.exec(
       `WITH RECURSIVE up(id, parent_id) AS (
@@ -190,7 +211,9 @@ export class ConversationTree {
   }
 
   private activeLeaf(conversationId: string, nodes: Map<string, Node>): Node | undefined {
-    const row = this.sql.exec<{ active_leaf: string | null }>(`SELECT active_leaf FROM conversations WHERE id = ?`, conversationId).toArray()[0];
+    const row = this.sql
+      .exec<{ active_leaf: string | null }>(`SELECT active_leaf FROM conversations WHERE id = ?`, conversationId)
+      .toArray()[0];
     const chosen = row?.active_leaf ? nodes.get(row.active_leaf) : undefined;
     // None recorded (or gone): the newest message, as a linear conversation showed.
     return chosen ?? [...nodes.values()].at(-1);
@@ -198,13 +221,20 @@ export class ConversationTree {
 
   private nodes(conversationId: string): Map<string, Node> {
     const rows = this.sql
-      .exec<Row>(`SELECT id, parent_id, position, visited_at, body FROM messages WHERE conversation_id = ? ORDER BY position`, conversationId)
+      .exec<Row>(
+        `SELECT id, parent_id, position, visited_at, body FROM messages WHERE conversation_id = ? ORDER BY position`,
+        conversationId,
+      )
       .toArray();
-    return new Map(rows.map((r) => [r.id, { id: r.id, parentId: r.parent_id, position: r.position, visitedAt: r.visited_at, body: r.body }]));
+    return new Map(
+      rows.map((r) => [r.id, { id: r.id, parentId: r.parent_id, position: r.position, visitedAt: r.visited_at, body: r.body }]),
+    );
   }
 
   private nextPosition(conversationId: string): number {
-    return this.sql.exec<{ n: number }>(`SELECT COALESCE(MAX(position) + 1, 0) AS n FROM messages WHERE conversation_id = ?`, conversationId).one().n;
+    return this.sql
+      .exec<{ n: number }>(`SELECT COALESCE(MAX(position) + 1, 0) AS n FROM messages WHERE conversation_id = ?`, conversationId)
+      .one().n;
   }
 
   private insert(conversationId: string, message: ChatMessage, parentId: string | null, position: number): void {
@@ -244,7 +274,8 @@ function childrenOf(nodes: Map<string, Node>): Map<string | null, Node[]> {
 /** The child last on screen; the newest among those never shown. */
 function latest(children: Node[] | undefined): Node | undefined {
   let best: Node | undefined;
-  for (const node of children ?? []) if (!best || node.visitedAt > best.visitedAt || (node.visitedAt === best.visitedAt && node.position > best.position)) best = node;
+  for (const node of children ?? [])
+    if (!best || node.visitedAt > best.visitedAt || (node.visitedAt === best.visitedAt && node.position > best.position)) best = node;
   return best;
 }
 

@@ -28,8 +28,16 @@ describe("MessageLog", () => {
       log.saveHistory("c1", [msg("q1", "user", "Hi")], 1_000);
       log.saveAnswer("c1", msg("a1", "assistant", "Hello", { status: "stopped" }));
       // The client echoes the answer back claiming it completed, and edits nothing else.
-      log.saveHistory("c1", [msg("q1", "user", "Hi"), msg("a1", "assistant", "Hello", { status: "complete" }), msg("q2", "user", "And?")], 2_000);
-      expect(log.read("c1").map((m) => [m.id, m.metadata?.status])).toEqual([["q1", undefined], ["a1", "stopped"], ["q2", undefined]]);
+      log.saveHistory(
+        "c1",
+        [msg("q1", "user", "Hi"), msg("a1", "assistant", "Hello", { status: "complete" }), msg("q2", "user", "And?")],
+        2_000,
+      );
+      expect(log.read("c1").map((m) => [m.id, m.metadata?.status])).toEqual([
+        ["q1", undefined],
+        ["a1", "stopped"],
+        ["q2", undefined],
+      ]);
 
       log.saveHistory("c1", [msg("q1", "user", "Hi, edited")], 3_000);
       expect(log.read("c1").map((m) => m.id)).toEqual(["q1"]);

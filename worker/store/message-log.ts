@@ -38,7 +38,8 @@ export class MessageLog {
     while (same < stored.length && same < messages.length && sameMessage(stored[same], messages[same])) same++;
     this.sql.exec(`DELETE FROM ${this.t.messages} WHERE ${this.t.ownerColumn} = ? AND position >= ?`, ownerId, same);
     const storedById = new Map(stored.map((m) => [m.id, m]));
-    for (let i = same; i < messages.length; i++) this.insert(ownerId, i, withServerMetadata(messages[i], storedById.get(messages[i].id), now));
+    for (let i = same; i < messages.length; i++)
+      this.insert(ownerId, i, withServerMetadata(messages[i], storedById.get(messages[i].id), now));
   }
 
   /** Saves (or replaces) the answer at the end; a deleted owner stays deleted. */

@@ -21,7 +21,11 @@ const MAX_TITLE_WORDS = 10;
  * against the payer's budget first and settled at what it cost. Returns null when there is no title
  * to use: the budget is spent (no call is made), the call failed, or the reply was not a title.
  */
-export async function modelTitle(deps: { env: Env; binding: AiBinding; payer: TurnPayer }, question: ChatMessage, answer: ChatMessage): Promise<string | null> {
+export async function modelTitle(
+  deps: { env: Env; binding: AiBinding; payer: TurnPayer },
+  question: ChatMessage,
+  answer: ChatMessage,
+): Promise<string | null> {
   const messages: ModelMessage[] = [{ role: "user", content: `Question: ${excerpt(question)}\n\nAnswer: ${excerpt(answer)}` }];
   const worstCase = worstCaseAnswer(TITLE_MODEL, { instructions: TITLE_INSTRUCTIONS, messages }, MAX_TITLE_TOKENS);
   let reservation;
@@ -41,7 +45,9 @@ export async function modelTitle(deps: { env: Env; binding: AiBinding; payer: Tu
       stream: false,
     });
     spent = costOf(result) ?? worstCase;
-    const title = cleanTitle(typeof (result as { response?: unknown })?.response === "string" ? (result as { response: string }).response : "");
+    const title = cleanTitle(
+      typeof (result as { response?: unknown })?.response === "string" ? (result as { response: string }).response : "",
+    );
     if (!title) log("title.rejected", { reply: String((result as { response?: unknown })?.response ?? typeof result).slice(0, 200) });
     return title;
   } catch (error) {
@@ -95,6 +101,9 @@ function costOf(result: unknown): number | undefined {
 }
 
 function excerpt(message: ChatMessage): string {
-  const text = message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n").trim();
+  const text = message.parts
+    .flatMap((p) => (p.type === "text" ? [p.text] : []))
+    .join("\n")
+    .trim();
   return text.length > MAX_EXCERPT_CHARS ? `${text.slice(0, MAX_EXCERPT_CHARS)}…` : text;
 }

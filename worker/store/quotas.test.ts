@@ -33,7 +33,15 @@ async function errorOf(response: Response) {
 describe("quota settings", () => {
   it("reads each limit from vars, falls back to its default when unset or unreadable, and takes 0 as off", () => {
     expect(quotaLimits({})).toEqual(DEFAULT_QUOTAS);
-    expect(quotaLimits({ QUOTA_CONVERSATIONS: "12", QUOTA_UPLOAD_MB: "2", QUOTA_IMAGES: "0", QUOTA_UPLOADS: "many", QUOTA_MESSAGES_PER_CONVERSATION: "-3" })).toEqual({
+    expect(
+      quotaLimits({
+        QUOTA_CONVERSATIONS: "12",
+        QUOTA_UPLOAD_MB: "2",
+        QUOTA_IMAGES: "0",
+        QUOTA_UPLOADS: "many",
+        QUOTA_MESSAGES_PER_CONVERSATION: "-3",
+      }),
+    ).toEqual({
       ...DEFAULT_QUOTAS,
       conversations: 12,
       uploadBytes: 2 * 1024 * 1024,
@@ -64,7 +72,9 @@ describe("quota settings", () => {
 
       sql.exec(`INSERT INTO images (id, created_at, body) VALUES ('g1', 0, '{}'), ('g2', 0, '{}')`);
       expect(() => quotas.checkImages(1)).not.toThrow();
-      expect(() => quotas.checkImages(2)).toThrow("[quota_exceeded] You have 2 images, and one person can keep 3. There is room for 1 more.");
+      expect(() => quotas.checkImages(2)).toThrow(
+        "[quota_exceeded] You have 2 images, and one person can keep 3. There is room for 1 more.",
+      );
 
       const off = new Quotas(sql, { conversations: 0, messagesPerConversation: 0, uploads: 0, uploadBytes: 0, images: 0 });
       expect(() => (off.checkConversation("c9", 10_000), off.checkUpload(10 ** 9), off.checkImages(10 ** 6))).not.toThrow();
@@ -79,7 +89,9 @@ describe("quotas at the routes", () => {
     const first = newConversationId();
     expect((await client.chat({ id: first, messages: [userMessage("first")] })).status).toBe(200);
     const fillers = Array.from({ length: limits.conversations - 1 }, () => newConversationId());
-    await fill(client, `INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, 'old', 0, 0)`, fillers.length, (i) => [fillers[i]]);
+    await fill(client, `INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, 'old', 0, 0)`, fillers.length, (i) => [
+      fillers[i],
+    ]);
     const calls = fake.calls.length;
 
     const refused = await client.chat({ id: newConversationId(), messages: [userMessage("one too many")] });
@@ -90,7 +102,10 @@ describe("quotas at the routes", () => {
     });
     expect(fake.calls.length).toBe(calls);
 
-    const again = await client.chat({ id: first, messages: [userMessage("first"), { id: "a1", role: "assistant", parts: [{ type: "text", text: "fine" }] }, userMessage("more")] });
+    const again = await client.chat({
+      id: first,
+      messages: [userMessage("first"), { id: "a1", role: "assistant", parts: [{ type: "text", text: "fine" }] }, userMessage("more")],
+    });
     expect(again.status).toBe(200);
     await readUiStream(again);
     expect((await client.fetch(`/api/conversations/${fillers[0]}`, { method: "DELETE" })).status).toBe(204);
@@ -102,7 +117,11 @@ describe("quotas at the routes", () => {
     const client = new TestClient();
     const history = Array.from({ length: limits.messagesPerConversation }, (_, i) => userMessage(`message ${i}`));
     const refused = await client.chat({ id: newConversationId(), messages: history });
-    expect(await errorOf(refused)).toMatchObject({ status: 413, code: "conversation_full", message: expect.stringContaining("Start a new conversation") });
+    expect(await errorOf(refused)).toMatchObject({
+      status: 413,
+      code: "conversation_full",
+      message: expect.stringContaining("Start a new conversation"),
+    });
     expect(fake.calls).toHaveLength(0);
     const fits = await client.chat({ id: newConversationId(), messages: history.slice(1) });
     expect(fits.status).toBe(200);
@@ -125,19 +144,28 @@ describe("quotas at the routes", () => {
 
   it("refuses an upload past the photo count or byte total, and leaves no R2 object behind", async () => {
     const client = new TestClient();
-    const upload = () => client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: TINY_PNG });
+    const upload = () =>
+      client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: TINY_PNG });
     expect((await upload()).status).toBe(201);
     const objects = async () => (await env.MEDIA.list({ prefix: `pending-uploads/${userIdOf(client)}/` })).objects.length;
     expect(await objects()).toBe(1);
 
     const insert = `INSERT INTO vision_images (id, media_type, width, height, bytes, created_at) VALUES (?, 'image/png', 1, 1, ?, ?)`;
     await fill(client, insert, 1, () => ["big", limits.uploadBytes - TINY_PNG.byteLength, Date.now()]);
-    expect(await errorOf(await upload())).toMatchObject({ status: 409, code: "quota_exceeded", message: expect.stringMatching(/^Your uploaded photos take 250 MB of the 250 MB one person can keep\./) });
+    expect(await errorOf(await upload())).toMatchObject({
+      status: 409,
+      code: "quota_exceeded",
+      message: expect.stringMatching(/^Your uploaded photos take 250 MB of the 250 MB one person can keep\./),
+    });
     expect(await objects()).toBe(1);
 
     await fill(client, `DELETE FROM vision_images WHERE id = ?`, 1, () => ["big"]);
     await fill(client, insert, limits.uploads - 1, (i) => [`photo${i}`, 1, Date.now()]);
-    expect(await errorOf(await upload())).toMatchObject({ status: 409, code: "quota_exceeded", message: expect.stringContaining(`You have ${limits.uploads} uploaded photos`) });
+    expect(await errorOf(await upload())).toMatchObject({
+      status: 409,
+      code: "quota_exceeded",
+      message: expect.stringContaining(`You have ${limits.uploads} uploaded photos`),
+    });
     expect(await objects()).toBe(1);
   });
 });

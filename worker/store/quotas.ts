@@ -28,7 +28,9 @@ export const DEFAULT_QUOTAS: QuotaLimits = {
   images: 500,
 };
 
-type QuotaVars = Partial<Record<"QUOTA_CONVERSATIONS" | "QUOTA_MESSAGES_PER_CONVERSATION" | "QUOTA_UPLOADS" | "QUOTA_UPLOAD_MB" | "QUOTA_IMAGES", string>>;
+type QuotaVars = Partial<
+  Record<"QUOTA_CONVERSATIONS" | "QUOTA_MESSAGES_PER_CONVERSATION" | "QUOTA_UPLOADS" | "QUOTA_UPLOAD_MB" | "QUOTA_IMAGES", string>
+>;
 
 export function quotaLimits(vars: QuotaVars): QuotaLimits {
   const read = (value: string | undefined, fallback: number) => {
@@ -67,10 +69,20 @@ export class Quotas {
 
   /** Before recording an uploaded photo of `bytes` bytes. */
   checkUpload(bytes: number): void {
-    const { count, total } = this.sql.exec<{ count: number; total: number }>(`SELECT COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS total FROM vision_images`).one();
+    const { count, total } = this.sql
+      .exec<{ count: number; total: number }>(`SELECT COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS total FROM vision_images`)
+      .one();
     const { uploads, uploadBytes } = this.limits;
-    if (over(uploads, count + 1)) throw new QuotaRefusal("quota_exceeded", `You have ${n(count)} uploaded photos, the most one person can keep. Delete vision threads you no longer need to make room.`);
-    if (over(uploadBytes, total + bytes)) throw new QuotaRefusal("quota_exceeded", `Your uploaded photos take ${mb(total)} of the ${mb(uploadBytes)} one person can keep. Delete vision threads you no longer need to make room.`);
+    if (over(uploads, count + 1))
+      throw new QuotaRefusal(
+        "quota_exceeded",
+        `You have ${n(count)} uploaded photos, the most one person can keep. Delete vision threads you no longer need to make room.`,
+      );
+    if (over(uploadBytes, total + bytes))
+      throw new QuotaRefusal(
+        "quota_exceeded",
+        `Your uploaded photos take ${mb(total)} of the ${mb(uploadBytes)} one person can keep. Delete vision threads you no longer need to make room.`,
+      );
   }
 
   /** Before generating or saving `adding` images. */
@@ -79,19 +91,28 @@ export class Quotas {
     if (over(this.limits.images, count + adding)) {
       const room = Math.max(0, this.limits.images - count);
       const ask = room > 0 ? ` There is room for ${n(room)} more.` : "";
-      throw new QuotaRefusal("quota_exceeded", `You have ${n(count)} images, and one person can keep ${n(this.limits.images)}.${ask} Delete images you no longer need to make room.`);
+      throw new QuotaRefusal(
+        "quota_exceeded",
+        `You have ${n(count)} images, and one person can keep ${n(this.limits.images)}.${ask} Delete images you no longer need to make room.`,
+      );
     }
   }
 
   private checkThread(table: "conversations" | "vision_threads", id: string, messages: number, plural: string, singular: string): void {
     if (over(this.limits.messagesPerConversation, messages + 1)) {
-      throw new QuotaRefusal("conversation_full", `This ${singular} has reached ${n(this.limits.messagesPerConversation)} messages, the most one can hold. Start a new ${singular} to go on.`);
+      throw new QuotaRefusal(
+        "conversation_full",
+        `This ${singular} has reached ${n(this.limits.messagesPerConversation)} messages, the most one can hold. Start a new ${singular} to go on.`,
+      );
     }
     const exists = this.sql.exec(`SELECT 1 FROM ${table} WHERE id = ?`, id).toArray().length > 0;
     if (exists) return;
     const count = this.sql.exec<{ count: number }>(`SELECT COUNT(*) AS count FROM ${table}`).one().count;
     if (over(this.limits.conversations, count + 1)) {
-      throw new QuotaRefusal("quota_exceeded", `You have ${n(count)} ${plural}, the most one person can keep. Delete some you no longer need to start a new one.`);
+      throw new QuotaRefusal(
+        "quota_exceeded",
+        `You have ${n(count)} ${plural}, the most one person can keep. Delete some you no longer need to start a new one.`,
+      );
     }
   }
 }

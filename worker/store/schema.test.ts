@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "./schema";
 
 const freshObject = () => env.USER_STORE.get(env.USER_STORE.idFromName(`schema-${crypto.randomUUID()}`));
-const versions = (sql: SqlStorage) => sql.exec<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`).toArray().map((r) => r.version);
+const versions = (sql: SqlStorage) =>
+  sql
+    .exec<{ version: number }>(`SELECT version FROM schema_migrations ORDER BY version`)
+    .toArray()
+    .map((r) => r.version);
 
 describe("migrate", () => {
   it("a started store has run every migration once; running them again changes nothing", async () => {
@@ -22,7 +26,12 @@ describe("migrate", () => {
       const next = [...MIGRATIONS, `CREATE TABLE later_a (id TEXT)`, `ALTER TABLE later_a ADD COLUMN added INTEGER`];
       migrate(state.storage, next);
       expect(versions(sql)).toEqual(next.map((_, i) => i + 1));
-      expect(sql.exec(`PRAGMA table_info(later_a)`).toArray().map((c) => c.name)).toEqual(["id", "added"]);
+      expect(
+        sql
+          .exec(`PRAGMA table_info(later_a)`)
+          .toArray()
+          .map((c) => c.name),
+      ).toEqual(["id", "added"]);
       expect(sql.exec(`SELECT title FROM conversations WHERE id = 'kept'`).one().title).toBe("Kept");
     });
   });

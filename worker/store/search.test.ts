@@ -19,7 +19,9 @@ let answers: string[] = [];
 beforeEach(() => {
   answers = ["An answer."];
   let next = 0;
-  vi.spyOn(env.AI, "run").mockImplementation(recordedRun(() => sseStream(legacyChunks([answers[Math.min(next++, answers.length - 1)]]))).run as never);
+  vi.spyOn(env.AI, "run").mockImplementation(
+    recordedRun(() => sseStream(legacyChunks([answers[Math.min(next++, answers.length - 1)]]))).run as never,
+  );
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -35,7 +37,10 @@ async function ask(client: TestClient, question: string, answer: string, id = ne
   return id;
 }
 
-async function searchFor(client: TestClient, q: string): Promise<{ status: number; hits: SearchHit[]; error?: { code: string; message: string } }> {
+async function searchFor(
+  client: TestClient,
+  q: string,
+): Promise<{ status: number; hits: SearchHit[]; error?: { code: string; message: string } }> {
   const response = await client.fetch(`/api/search?q=${encodeURIComponent(q)}`);
   const body = (await response.json()) as { hits: SearchHit[]; error?: { code: string; message: string } };
   return { status: response.status, hits: body.hits, error: body.error };
@@ -45,7 +50,10 @@ async function messagesOf(client: TestClient, id: string): Promise<ChatMessage[]
   return ((await (await client.fetch(`/api/conversations/${id}`)).json()) as { messages: ChatMessage[] }).messages;
 }
 
-const highlighted = (hit: SearchHit) => snippetSegments(hit.snippet).filter((s) => s.highlighted).map((s) => s.text.toLowerCase());
+const highlighted = (hit: SearchHit) =>
+  snippetSegments(hit.snippet)
+    .filter((s) => s.highlighted)
+    .map((s) => s.text.toLowerCase());
 
 describe("search over messages", () => {
   it("finds a word that appears only in an answer, with a highlighted snippet and the answer's id", async () => {
@@ -56,7 +64,12 @@ describe("search over messages", () => {
     const { status, hits } = await searchFor(client, "CAPYBARA");
     expect(status).toBe(200);
     expect(hits).toHaveLength(1);
-    expect(hits[0]).toMatchObject({ conversationId: id, conversationTitle: "Which rodent is the largest?", messageId: answerId, role: "assistant" });
+    expect(hits[0]).toMatchObject({
+      conversationId: id,
+      conversationTitle: "Which rodent is the largest?",
+      messageId: answerId,
+      role: "assistant",
+    });
     expect(hits[0].snippet).toContain(`${HIGHLIGHT_START}capybara${HIGHLIGHT_END}`);
     expect(highlighted(hits[0])).toEqual(["capybara"]);
 
@@ -69,7 +82,8 @@ describe("search over messages", () => {
     const client = await newClient();
     await ask(client, "Say something", "Plain words here.");
     // Keys and values of the stored JSON: status "complete", part types, the role.
-    for (const noise of ["complete", "step", "parts", "metadata", "assistant"]) expect((await searchFor(client, noise)).hits, noise).toEqual([]);
+    for (const noise of ["complete", "step", "parts", "metadata", "assistant"])
+      expect((await searchFor(client, noise)).hits, noise).toEqual([]);
   });
 
   it("finds titles, including a renamed one, as hits with no message", async () => {
@@ -77,7 +91,9 @@ describe("search over messages", () => {
     const id = await ask(client, "hello there", "Hi.");
     expect((await client.json(`/api/conversations/${id}`, "PATCH", { title: "Zanzibar itinerary" })).status).toBe(200);
     const { hits } = await searchFor(client, "zanzibar");
-    expect(hits).toEqual([expect.objectContaining({ conversationId: id, messageId: null, role: null, conversationTitle: "Zanzibar itinerary" })]);
+    expect(hits).toEqual([
+      expect.objectContaining({ conversationId: id, messageId: null, role: null, conversationTitle: "Zanzibar itinerary" }),
+    ]);
     // The old title's words no longer find the title (the question still holds them).
     expect((await searchFor(client, "hello")).hits.every((h) => h.messageId !== null)).toBe(true);
   });
@@ -95,7 +111,24 @@ describe("search over messages", () => {
   it("survives hostile queries: FTS5 syntax is plain text, punctuation finds nothing, and a long query is a clear 400", async () => {
     const client = await newClient();
     await ask(client, "Quote me", 'She said "near" the river, NEAR the sea, or not * at all.');
-    for (const q of ['"', "*", "NEAR(", 'near"', "NEAR(river sea, 2)", "OR", "river OR", "text:river", "^river", "-river", "(", "'", "\\", "\u0000", "🙂", "a AND"]) {
+    for (const q of [
+      '"',
+      "*",
+      "NEAR(",
+      'near"',
+      "NEAR(river sea, 2)",
+      "OR",
+      "river OR",
+      "text:river",
+      "^river",
+      "-river",
+      "(",
+      "'",
+      "\\",
+      "\u0000",
+      "🙂",
+      "a AND",
+    ]) {
       const result = await searchFor(client, q);
       expect(result.status, q).toBe(200);
       expect(Array.isArray(result.hits), q).toBe(true);
@@ -155,15 +188,26 @@ describe("the search migration", () => {
     await runInDurableObject(stub, (_store: UserStore, state) => {
       const sql = state.storage.sql;
       // Back to the schema before the search migration, with rows written then.
-      for (const { name } of sql.exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'`).toArray()) sql.exec(`DROP TRIGGER ${name}`);
+      for (const { name } of sql
+        .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'`)
+        .toArray())
+        sql.exec(`DROP TRIGGER ${name}`);
       sql.exec(`DROP TABLE search_index; DROP TABLE search_rows; ALTER TABLE conversations DROP COLUMN title_by`);
       sql.exec(`DELETE FROM schema_migrations WHERE version > ?`, index);
       sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'Sourdough starter', 1, 1)`);
       const body = (role: string, parts: unknown[]) => JSON.stringify({ id: `${role}-1`, role, parts });
-      sql.exec(`INSERT INTO messages (conversation_id, id, position, body) VALUES ('c1', 'user-1', 0, ?)`, body("user", [{ type: "text", text: "How often to feed it?" }]));
+      sql.exec(
+        `INSERT INTO messages (conversation_id, id, position, body) VALUES ('c1', 'user-1', 0, ?)`,
+        body("user", [{ type: "text", text: "How often to feed it?" }]),
+      );
       sql.exec(
         `INSERT INTO messages (conversation_id, id, position, body) VALUES ('c1', 'assistant-1', 1, ?)`,
-        body("assistant", [{ type: "step-start" }, { type: "reasoning", text: "hydration thoughts" }, { type: "text", text: "Feed it twice daily" }, { type: "text", text: "with rye flour." }]),
+        body("assistant", [
+          { type: "step-start" },
+          { type: "reasoning", text: "hydration thoughts" },
+          { type: "text", text: "Feed it twice daily" },
+          { type: "text", text: "with rye flour." },
+        ]),
       );
       sql.exec(`INSERT INTO messages (conversation_id, id, position, body) VALUES ('c1', 'broken', 2, 'not json')`);
 

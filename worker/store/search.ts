@@ -14,7 +14,10 @@ const MAX_TERMS = 12;
  * Returns null when there is no word at all (only punctuation): nothing to search for.
  */
 export function ftsQuery(text: string): string | null {
-  const words = text.normalize("NFKC").match(/[\p{L}\p{N}\p{M}]+/gu)?.slice(0, MAX_TERMS);
+  const words = text
+    .normalize("NFKC")
+    .match(/[\p{L}\p{N}\p{M}]+/gu)
+    ?.slice(0, MAX_TERMS);
   if (!words?.length) return null;
   return words.map((word, i) => `"${word}"${i === words.length - 1 ? "*" : ""}`).join(" ");
 }

@@ -24,7 +24,9 @@ const ANSWER_USAGE = { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 
 
 /** Chat answers stream a fixed text; the title model answers with `title(call)`. */
 function useAi(title: (call: RecordedCall) => unknown) {
-  const fake = recordedRun((call) => (call.model === TITLE_MODEL ? title(call) : sseStream(legacyChunks(["Capybaras are the largest rodents."], ANSWER_USAGE))));
+  const fake = recordedRun((call) =>
+    call.model === TITLE_MODEL ? title(call) : sseStream(legacyChunks(["Capybaras are the largest rodents."], ANSWER_USAGE)),
+  );
   vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
   return fake;
 }
@@ -55,7 +57,8 @@ async function messagesOf(client: TestClient, id: string): Promise<ChatMessage[]
   return ((await (await client.fetch(`/api/conversations/${id}`)).json()) as { messages: ChatMessage[] }).messages;
 }
 
-const spent = async (client: TestClient) => ((await (await client.fetch("/api/status")).json()) as { budget: { used: number } }).budget.used;
+const spent = async (client: TestClient) =>
+  ((await (await client.fetch("/api/status")).json()) as { budget: { used: number } }).budget.used;
 const titlePrice = findChatModel(TITLE_MODEL)!.price;
 
 describe("model-written titles", () => {
@@ -74,7 +77,9 @@ describe("model-written titles", () => {
     // The list shows it, search finds it, and the person paid for the answer and the title.
     const list = ((await (await client.fetch("/api/conversations")).json()) as { conversations: Conversation[] }).conversations;
     expect(list.map((c) => c.title)).toEqual(["Capybara Facts"]);
-    expect(((await (await client.fetch("/api/search?q=facts")).json()) as { hits: unknown[] }).hits).toEqual([expect.objectContaining({ conversationId: id, messageId: null })]);
+    expect(((await (await client.fetch("/api/search?q=facts")).json()) as { hits: unknown[] }).hits).toEqual([
+      expect.objectContaining({ conversationId: id, messageId: null }),
+    ]);
     const answerCost = (await messagesOf(client, id)).find((m) => m.role === "assistant")!.metadata!.cost!.neurons;
     const titleCost = tokenCost(titlePrice, 900, 40);
     expect(titleCost).toBeGreaterThan(0);
@@ -100,7 +105,12 @@ describe("model-written titles", () => {
   });
 
   it("keeps the first words when the reply is not a title", async () => {
-    for (const reply of [{ response: "" }, { response: "  \n ..." }, { response: "Sure! Here is a short title for this conversation about the largest rodents in the whole wide world" }, { nothing: true }]) {
+    for (const reply of [
+      { response: "" },
+      { response: "  \n ..." },
+      { response: "Sure! Here is a short title for this conversation about the largest rodents in the whole wide world" },
+      { nothing: true },
+    ]) {
       useAi(() => reply);
       const client = await newClient();
       const id = await firstTurn(client, "Largest rodent please");
@@ -117,7 +127,9 @@ describe("model-written titles", () => {
     await vi.waitFor(() => expect(titleCalls(fake)).toHaveLength(1));
     expect((await client.json(`/api/conversations/${id}`, "PATCH", { title: "My rodents" })).status).toBe(200);
     // From the object's own context: workerd ties the waiting call to it.
-    await runInDurableObject(storeOf(client), () => reply({ response: "Capybara Facts", usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 } }));
+    await runInDurableObject(storeOf(client), () =>
+      reply({ response: "Capybara Facts", usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 } }),
+    );
     expect((await titled(client, id)).title).toBe("My rodents");
 
     // Regenerating the first answer of a renamed conversation asks for no title.
@@ -139,7 +151,11 @@ describe("model-written titles", () => {
 describe("modelTitle", () => {
   const question: ChatMessage = { id: "q", role: "user", parts: [{ type: "text", text: "Largest rodent?" }] };
   const answer: ChatMessage = { id: "a", role: "assistant", parts: [{ type: "text", text: "The capybara." }] };
-  const payerWith = (guestBudget: number): TurnPayer => ({ userId: crypto.randomUUID(), person: { kind: "guest", owner: false }, budgets: { guest: guestBudget, account: 0, global: 0 } });
+  const payerWith = (guestBudget: number): TurnPayer => ({
+    userId: crypto.randomUUID(),
+    person: { kind: "guest", owner: false },
+    budgets: { guest: guestBudget, account: 0, global: 0 },
+  });
 
   it("with the budget spent, makes no model call and gives no title", async () => {
     const payer = payerWith(50);
@@ -154,7 +170,10 @@ describe("modelTitle", () => {
   it("reserves first and settles at the reported usage", async () => {
     const payer = payerWith(10_000);
     const budgets = { ...env, GUEST_DAILY_NEURONS: "10000", GLOBAL_DAILY_NEURONS: "0" };
-    const fake = recordedRun(() => ({ response: "Capybara Facts", usage: { prompt_tokens: 2_000, completion_tokens: 20, total_tokens: 2_020 } }));
+    const fake = recordedRun(() => ({
+      response: "Capybara Facts",
+      usage: { prompt_tokens: 2_000, completion_tokens: 20, total_tokens: 2_020 },
+    }));
     expect(await modelTitle({ env, binding: { run: fake.run } as never, payer }, question, answer)).toBe("Capybara Facts");
     expect(fake.calls.map((c) => c.model)).toEqual([TITLE_MODEL]);
     expect((await budgetStatus(budgets, payer)).used).toBe(tokenCost(titlePrice, 2_000, 20));

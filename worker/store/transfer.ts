@@ -42,14 +42,20 @@ export function exportTables(sql: SqlStorage): StoreDump {
  */
 export function importTables(sql: SqlStorage, fromUserId: string, dump: StoreDump, now = Date.now()): { added: number; skipped: number } {
   sql.exec(`CREATE TABLE IF NOT EXISTS ${MERGED} (user_id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
-  if (sql.exec(`INSERT OR IGNORE INTO ${MERGED} (user_id, at) VALUES (?, ?)`, fromUserId, now).rowsWritten === 0) return { added: 0, skipped: 0 };
+  if (sql.exec(`INSERT OR IGNORE INTO ${MERGED} (user_id, at) VALUES (?, ?)`, fromUserId, now).rowsWritten === 0)
+    return { added: 0, skipped: 0 };
   const here = new Set(userTables(sql));
   let added = 0;
   let skipped = 0;
   for (const table of dump.tables) {
     // Names come from our own export, but are still checked against this database, never trusted.
     if (!here.has(table.name) || LOCAL.has(table.name) || derived(table.name)) continue;
-    const known = new Set(sql.exec<{ name: string }>(`PRAGMA table_info("${table.name}")`).toArray().map((c) => c.name));
+    const known = new Set(
+      sql
+        .exec<{ name: string }>(`PRAGMA table_info("${table.name}")`)
+        .toArray()
+        .map((c) => c.name),
+    );
     const keep = table.columns.flatMap((column, index) => (known.has(column) ? [index] : []));
     const columns = keep.map((i) => `"${table.columns[i]}"`);
     const statement = `INSERT OR IGNORE INTO "${table.name}" (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
@@ -64,12 +70,16 @@ export function importTables(sql: SqlStorage, fromUserId: string, dump: StoreDum
 
 /** Rows in every table but the migration log and the search index: for the tests that check a deleted account left nothing behind. */
 export function countRows(sql: SqlStorage): number {
-  return userTables(sql).filter((name) => name !== "schema_migrations" && !derived(name)).reduce((sum, name) => sum + sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`).one().n, 0);
+  return userTables(sql)
+    .filter((name) => name !== "schema_migrations" && !derived(name))
+    .reduce((sum, name) => sum + sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`).one().n, 0);
 }
 
 function userTables(sql: SqlStorage): string[] {
   return sql
-    .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY rowid`)
+    .exec<{ name: string }>(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY rowid`,
+    )
     .toArray()
     .map((row) => row.name);
 }

@@ -10,7 +10,11 @@ const HOUR = 60 * 60 * 1000;
 const ttl = uploadTtlHours(env.UPLOAD_TTL_HOURS) * HOUR;
 
 async function upload(client: TestClient): Promise<string> {
-  const response = await client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: TINY_PNG });
+  const response = await client.fetch("/api/vision/images", {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: TINY_PNG,
+  });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
 }
@@ -21,10 +25,15 @@ async function setClock(client: TestClient, at: number) {
 }
 
 async function state(client: TestClient) {
-  const listed = await Promise.all(["uploads/", "pending-uploads/"].map((prefix) => env.MEDIA.list({ prefix: `${prefix}${userIdOf(client)}/` })));
+  const listed = await Promise.all(
+    ["uploads/", "pending-uploads/"].map((prefix) => env.MEDIA.list({ prefix: `${prefix}${userIdOf(client)}/` })),
+  );
   const keys = listed.flatMap((l) => l.objects.map((o) => o.key.split("/").at(-1)!));
   return runInDurableObject(storeOf(client), async (_store, s) => ({
-    records: s.storage.sql.exec<{ id: string }>(`SELECT id FROM vision_images ORDER BY id`).toArray().map((r) => r.id),
+    records: s.storage.sql
+      .exec<{ id: string }>(`SELECT id FROM vision_images ORDER BY id`)
+      .toArray()
+      .map((r) => r.id),
     objects: keys.sort(),
     alarm: await s.storage.getAlarm(),
   }));
@@ -40,7 +49,10 @@ describe("uploads never asked about expire", () => {
     const after = Date.now();
     // A thread about `asked` (written directly: no model is needed to refer to an image).
     await runInDurableObject(storeOf(client), (_store, s) => {
-      s.storage.sql.exec(`INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at) VALUES ('thread1', ?, 't', 'm', 0, 0)`, asked);
+      s.storage.sql.exec(
+        `INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at) VALUES ('thread1', ?, 't', 'm', 0, 0)`,
+        asked,
+      );
     });
 
     const scheduled = await state(client);

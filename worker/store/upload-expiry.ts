@@ -41,7 +41,10 @@ export class UploadExpiry {
     const sql = this.storage.sql;
     const expired = this.storage.transactionSync(() => {
       const ids = sql
-        .exec<{ id: string }>(`SELECT id FROM vision_images i WHERE created_at <= ? AND ${UNASKED} ORDER BY created_at LIMIT 1000`, now - this.ttlMs)
+        .exec<{ id: string }>(
+          `SELECT id FROM vision_images i WHERE created_at <= ? AND ${UNASKED} ORDER BY created_at LIMIT 1000`,
+          now - this.ttlMs,
+        )
         .toArray()
         .map((row) => row.id);
       for (const id of ids) sql.exec(`DELETE FROM vision_images WHERE id = ?`, id);
@@ -54,7 +57,9 @@ export class UploadExpiry {
 
   private nextDue(): number | null {
     if (this.ttlMs <= 0) return null;
-    const oldest = this.storage.sql.exec<{ oldest: number | null }>(`SELECT MIN(created_at) AS oldest FROM vision_images i WHERE ${UNASKED}`).one().oldest;
+    const oldest = this.storage.sql
+      .exec<{ oldest: number | null }>(`SELECT MIN(created_at) AS oldest FROM vision_images i WHERE ${UNASKED}`)
+      .one().oldest;
     return oldest === null ? null : oldest + this.ttlMs;
   }
 }

@@ -116,12 +116,18 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
 
   /** Every conversation's id, newest first, for the export archive (listConversations stops at 200). */
   conversationIds(): string[] {
-    return this.sql.exec<{ id: string }>(`SELECT id FROM conversations ORDER BY updated_at DESC`).toArray().map((row) => row.id);
+    return this.sql
+      .exec<{ id: string }>(`SELECT id FROM conversations ORDER BY updated_at DESC`)
+      .toArray()
+      .map((row) => row.id);
   }
 
   /** Every vision thread's id, newest first, for the export archive. */
   visionThreadIds(): string[] {
-    return this.sql.exec<{ id: string }>(`SELECT id FROM vision_threads ORDER BY updated_at DESC`).toArray().map((row) => row.id);
+    return this.sql
+      .exec<{ id: string }>(`SELECT id FROM vision_threads ORDER BY updated_at DESC`)
+      .toArray()
+      .map((row) => row.id);
   }
 
   getConversation(id: string): ConversationDetail | null {
@@ -155,7 +161,14 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     const settings = patch.settings ? { ...parseSettings(row.settings), ...patch.settings } : parseSettings(row.settings);
     // A title the person wrote is theirs: the title model never replaces it.
     const titleBy = patch.title === undefined ? row.title_by : "person";
-    this.sql.exec(`UPDATE conversations SET title = ?, title_by = ?, settings = ?, updated_at = ? WHERE id = ?`, title, titleBy, JSON.stringify(settings), Date.now(), id);
+    this.sql.exec(
+      `UPDATE conversations SET title = ?, title_by = ?, settings = ?, updated_at = ? WHERE id = ?`,
+      title,
+      titleBy,
+      JSON.stringify(settings),
+      Date.now(),
+      id,
+    );
     return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).one());
   }
 
@@ -168,7 +181,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
       return { deleted: this.sql.exec(`DELETE FROM conversations WHERE id = ?`, id).rowsWritten > 0, orphanedImages };
     });
     // The images only this conversation used go with it; their records already went above.
-    if (orphanedImages.length && this.ctx.id.name) this.ctx.waitUntil(deleteUploadObjects(this.env.MEDIA, this.ctx.id.name, orphanedImages));
+    if (orphanedImages.length && this.ctx.id.name)
+      this.ctx.waitUntil(deleteUploadObjects(this.env.MEDIA, this.ctx.id.name, orphanedImages));
     return deleted;
   }
 
@@ -176,12 +190,25 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    * A whole conversation written at once (an import, worker/transfer/write.ts): a new id, its
    * messages as they are, metadata and branches included, under the same quota as a live chat.
    */
-  importConversation(id: string, title: string, settings: ChatSettings, messages: TreeMessage[], activeLeafId: string | null = null): Conversation {
+  importConversation(
+    id: string,
+    title: string,
+    settings: ChatSettings,
+    messages: TreeMessage[],
+    activeLeafId: string | null = null,
+  ): Conversation {
     const now = Date.now();
     return this.ctx.storage.transactionSync(() => {
       if (this.conversationRow(id)) throw new AppError("bad_request", "That conversation already exists.");
       this.quotas.checkConversation(id, messages.length);
-      this.sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`, id, title, now, now, JSON.stringify(settings));
+      this.sql.exec(
+        `INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`,
+        id,
+        title,
+        now,
+        now,
+        JSON.stringify(settings),
+      );
       this.chatTree.importAll(id, messages, activeLeafId);
       return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).one());
     });
@@ -203,8 +230,14 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         // Refused before anything is spent or saved: a conversation with no room left (every branch counts).
         this.quotas.checkConversation(turn.conversationId, this.chatTree.count(turn.conversationId) + resolved.fresh.length);
 
-        const question = history.at(-1)!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
-        const library = { attachDocuments: async (id: string, ids: string[]) => this.attachDocuments(id, ids), searchDocuments: this.searchDocuments.bind(this) };
+        const question = history
+          .at(-1)!
+          .parts.flatMap((p) => (p.type === "text" ? [p.text] : []))
+          .join("\n");
+        const library = {
+          attachDocuments: async (id: string, ids: string[]) => this.attachDocuments(id, ids),
+          searchDocuments: this.searchDocuments.bind(this),
+        };
         const passages = await retrievePassages(library, {
           payer: turn.payer,
           conversationId: turn.conversationId,
@@ -212,7 +245,10 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
           documentIds: turn.documentIds,
         });
         const images = await this.chatTurnImages(model, turn.payer.userId, history);
-        const modelMessages = withPassages(withChatImages(history, await convertToModelMessages(withoutImageParts(history)), images.loaded), passages);
+        const modelMessages = withPassages(
+          withChatImages(history, await convertToModelMessages(withoutImageParts(history)), images.loaded),
+          passages,
+        );
         const instructions = withPassageRules(settings.system, passages);
         // Always sent, so the reservation is a true upper bound (a model's own default can be larger).
         const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
@@ -250,7 +286,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     return withRequestId(turn.requestId, () =>
       refusing(async () => {
         const existing = this.vision.threadImage(turn.threadId);
-        if (existing && existing !== turn.imageId) throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
+        if (existing && existing !== turn.imageId)
+          throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
         this.quotas.checkVisionThread(turn.threadId, turn.messages.length);
         const image = await this.loadVisionImage(turn.payer.userId, turn.imageId);
         if (!image) throw new AppError("not_found", "That image does not exist.");
@@ -287,14 +324,20 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   continueAnswer(kind: ThreadKind, ownerId: string, payer: TurnPayer, requestId?: string): Promise<TurnStart> {
     return withRequestId(requestId, () =>
       refusing(async () => {
-        if (this.answers.running(kind, ownerId)) throw new AppError("bad_request", "An answer is still being written here. Wait for it or stop it first.");
+        if (this.answers.running(kind, ownerId))
+          throw new AppError("bad_request", "An answer is still being written here. Wait for it or stop it first.");
         const found = kind === "chat" ? this.getConversation(ownerId) : this.vision.getThread(ownerId);
         const answer = found?.messages.at(-1);
-        if (!found || !answer) throw new AppError("not_found", kind === "chat" ? "That conversation does not exist." : "That vision thread does not exist.");
-        if (answer.role !== "assistant" || answer.metadata?.status !== "interrupted") throw new AppError("bad_request", "Only an interrupted answer can be continued.");
+        if (!found || !answer)
+          throw new AppError("not_found", kind === "chat" ? "That conversation does not exist." : "That vision thread does not exist.");
+        if (answer.role !== "assistant" || answer.metadata?.status !== "interrupted")
+          throw new AppError("bad_request", "Only an interrupted answer can be continued.");
 
         const earlier = found.messages.slice(0, -1);
-        let modelMessages: ModelMessage[] = [...(await convertToModelMessages(withoutImageParts(found.messages))), { role: "user", content: CONTINUE_PROMPT }];
+        let modelMessages: ModelMessage[] = [
+          ...(await convertToModelMessages(withoutImageParts(found.messages))),
+          { role: "user", content: CONTINUE_PROMPT },
+        ];
         const settings: ChatSettings = "thread" in found ? { model: found.thread.model } : found.conversation.settings;
         const model = settings.model ?? DEFAULT_CHAT_MODEL;
         if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
@@ -328,7 +371,12 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
           prefix: chunksOf({ ...answer, metadata: { ...answer.metadata, status: undefined } }),
         };
         // The answer keeps its place in the tree: under the message it followed.
-        return this.begin(plan, payer, worstCaseAnswer(model, { instructions: settings.system, messages: modelMessages }, maxTokens, imageTokens), () => earlier.at(-1)?.id ?? null);
+        return this.begin(
+          plan,
+          payer,
+          worstCaseAnswer(model, { instructions: settings.system, messages: modelMessages }, maxTokens, imageTokens),
+          () => earlier.at(-1)?.id ?? null,
+        );
       }),
     );
   }
@@ -407,7 +455,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   }
 
   async deleteEverything(): Promise<void> {
-    for (const kind of ["chat", "vision"] as const) for (const row of this.runs.all().filter((r) => r.kind === kind)) await this.answers.stopAll(kind, row.owner_id);
+    for (const kind of ["chat", "vision"] as const)
+      for (const row of this.runs.all().filter((r) => r.kind === kind)) await this.answers.stopAll(kind, row.owner_id);
     await this.ctx.storage.deleteAll();
     // This instance may be called again: it needs its (empty) tables back.
     migrate(this.ctx.storage);
@@ -474,7 +523,10 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     const cost = model ? answerCost(model, message, servedLocally(message.metadata?.servedBy)) : { neurons: 0, estimated: true };
     // A continued answer already paid for its first part (settled then): the saved cost is the sum.
     const earlier = message.metadata?.cost;
-    const saved = withCost(message, earlier ? { neurons: earlier.neurons + cost.neurons, estimated: earlier.estimated || cost.estimated } : cost);
+    const saved = withCost(
+      message,
+      earlier ? { neurons: earlier.neurons + cost.neurons, estimated: earlier.estimated || cost.estimated } : cost,
+    );
     const reservationId = this.ctx.storage.transactionSync(() => {
       if (kind === "chat") this.chatTree.saveAnswer(ownerId, saved, this.runs.parentOf(kind, ownerId));
       else this.vision.log.saveAnswer(ownerId, saved);
@@ -517,13 +569,20 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    */
   private async chatTurnImages(model: string, userId: string, messages: ChatMessage[]) {
     const ids = imageIdsIn(messages);
-    const empty = { loaded: new Map<string, LoadedImage>(), linked: [] as string[], pending: [] as { record: VisionImage; bytes: Uint8Array }[] };
+    const empty = {
+      loaded: new Map<string, LoadedImage>(),
+      linked: [] as string[],
+      pending: [] as { record: VisionImage; bytes: Uint8Array }[],
+    };
     if (!ids.length) return empty;
     const last = messages.at(-1);
     const required = new Set(last?.role === "user" ? imageIdsOf(last) : []);
     const chatModel = findChatModel(model);
     if (!chatModel?.vision && required.size) {
-      throw new AppError("cannot_see_images", `${chatModel?.label ?? model} cannot see images. Pick a model labelled "sees images", or send the message without the image.`);
+      throw new AppError(
+        "cannot_see_images",
+        `${chatModel?.label ?? model} cannot see images. Pick a model labelled "sees images", or send the message without the image.`,
+      );
     }
     const linked = ids.filter((id) => this.vision.getImage(id) !== null);
     if ([...required].some((id) => !linked.includes(id))) throw new AppError("not_found", "That image does not exist. Attach it again.");

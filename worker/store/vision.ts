@@ -60,7 +60,15 @@ export class VisionTables {
     if (this.threadImage(threadId)) this.sql.exec(`UPDATE vision_threads SET model = ?, updated_at = ? WHERE id = ?`, model, now, threadId);
     else {
       const title = titleFrom(messages.find((m) => m.role === "user"));
-      this.sql.exec(`INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, threadId, imageId, title, model, now, now);
+      this.sql.exec(
+        `INSERT INTO vision_threads (id, image_id, title, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+        threadId,
+        imageId,
+        title,
+        model,
+        now,
+        now,
+      );
     }
     this.log.saveHistory(threadId, messages, now);
   }

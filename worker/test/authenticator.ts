@@ -14,8 +14,22 @@ export class SoftAuthenticator {
     const keys = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const jwk = (await crypto.subtle.exportKey("jwk", keys.publicKey)) as JsonWebKey;
     const id = crypto.getRandomValues(new Uint8Array(16));
-    const credential: SoftCredential = { id: b64url(id), rpId: options.rp.id, userHandle: options.user.id, privateKey: keys.privateKey, counter: 0 };
-    const cose = cbor(new Map<number, unknown>([[1, 2], [3, -7], [-1, 1], [-2, unb64(jwk.x!)], [-3, unb64(jwk.y!)]]));
+    const credential: SoftCredential = {
+      id: b64url(id),
+      rpId: options.rp.id,
+      userHandle: options.user.id,
+      privateKey: keys.privateKey,
+      counter: 0,
+    };
+    const cose = cbor(
+      new Map<number, unknown>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, unb64(jwk.x!)],
+        [-3, unb64(jwk.y!)],
+      ]),
+    );
     const attested = concat(new Uint8Array(16), new Uint8Array([id.length >> 8, id.length & 0xff]), id, cose);
     const authData = concat(await sha256(credential.rpId), new Uint8Array([FLAG_UP | FLAG_UV | FLAG_AT]), counterBytes(0), attested);
     const clientDataJSON = this.clientData("webauthn.create", options.challenge);
@@ -25,7 +39,19 @@ export class SoftAuthenticator {
       rawId: credential.id,
       type: "public-key",
       clientExtensionResults: {},
-      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(cbor(new Map<string, unknown>([["fmt", "none"], ["attStmt", new Map()], ["authData", authData]]))), transports: ["internal"] },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        attestationObject: b64url(
+          cbor(
+            new Map<string, unknown>([
+              ["fmt", "none"],
+              ["attStmt", new Map()],
+              ["authData", authData],
+            ]),
+          ),
+        ),
+        transports: ["internal"],
+      },
     };
   }
 
@@ -34,7 +60,11 @@ export class SoftAuthenticator {
     const credential = credentialId ? this.credentials.find((c) => c.id === credentialId) : this.credentials.at(-1);
     if (!credential) throw new Error("no credential");
     credential.counter++;
-    const authData = concat(await sha256(options.rpId ?? credential.rpId), new Uint8Array([FLAG_UP | FLAG_UV]), counterBytes(credential.counter));
+    const authData = concat(
+      await sha256(options.rpId ?? credential.rpId),
+      new Uint8Array([FLAG_UP | FLAG_UV]),
+      counterBytes(credential.counter),
+    );
     const clientDataJSON = this.clientData("webauthn.get", options.challenge);
     const signed = concat(authData, new Uint8Array(await crypto.subtle.digest("SHA-256", clientDataJSON)));
     const raw = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, credential.privateKey, signed));
@@ -43,7 +73,12 @@ export class SoftAuthenticator {
       rawId: credential.id,
       type: "public-key",
       clientExtensionResults: {},
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(derSignature(raw)), userHandle: credential.userHandle },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authData),
+        signature: b64url(derSignature(raw)),
+        userHandle: credential.userHandle,
+      },
     };
   }
 
@@ -80,7 +115,7 @@ async function sha256(text: string): Promise<Uint8Array> {
 function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const part of parts) (out.set(part, at), (at += part.length));
+  for (const part of parts) out.set(part, at), (at += part.length);
   return out;
 }
 
@@ -100,7 +135,11 @@ function derSignature(raw: Uint8Array): Uint8Array {
 /** The CBOR subset attestation needs: small ints, negative ints, byte and text strings, maps. */
 export function cbor(value: unknown): Uint8Array {
   const head = (major: number, n: number) =>
-    n < 24 ? new Uint8Array([(major << 5) | n]) : n < 256 ? new Uint8Array([(major << 5) | 24, n]) : new Uint8Array([(major << 5) | 25, n >> 8, n & 0xff]);
+    n < 24
+      ? new Uint8Array([(major << 5) | n])
+      : n < 256
+        ? new Uint8Array([(major << 5) | 24, n])
+        : new Uint8Array([(major << 5) | 25, n >> 8, n & 0xff]);
   if (typeof value === "number") return value >= 0 ? head(0, value) : head(1, -1 - value);
   if (typeof value === "string") {
     const bytes = new TextEncoder().encode(value);

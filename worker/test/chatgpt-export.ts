@@ -8,7 +8,12 @@
  * was edited (u2-edit); the branch on screen ends at a2. On it: a hidden system message, a tool
  * message, and an answer with an image pointer beside its text.
  */
-const node = (id: string, parent: string | null, children: string[], message: Record<string, unknown> | null) => ({ id, parent, children, message: message && { id, ...message } });
+const node = (id: string, parent: string | null, children: string[], message: Record<string, unknown> | null) => ({
+  id,
+  parent,
+  children,
+  message: message && { id, ...message },
+});
 const text = (role: string, parts: unknown[], extra: Record<string, unknown> = {}) => ({
   author: { role, name: null, metadata: {} },
   create_time: 1_700_000_000.25,
@@ -36,7 +41,13 @@ export const CHATGPT_EXPORT = [
       t1: node("t1", "u2", ["a2"], text("tool", ["search results"], { author: { role: "tool", name: "browser" } })),
       a2: node("a2", "t1", [], {
         ...text("assistant", []),
-        content: { content_type: "multimodal_text", parts: ["Sintra is a good day trip.", { content_type: "image_asset_pointer", asset_pointer: "file-service://file-abc", width: 512, height: 512 }] },
+        content: {
+          content_type: "multimodal_text",
+          parts: [
+            "Sintra is a good day trip.",
+            { content_type: "image_asset_pointer", asset_pointer: "file-service://file-abc", width: 512, height: 512 },
+          ],
+        },
         metadata: { model_slug: "gpt-4o-mini" },
       }),
     },

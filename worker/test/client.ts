@@ -56,7 +56,12 @@ export class TestClient {
   }
 
   chat(body: Record<string, unknown>, init: RequestInit = {}): Promise<Response> {
-    return this.fetch("/api/chat", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), ...init });
+    return this.fetch("/api/chat", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      ...init,
+    });
   }
 
   /** Becomes a guest now (as the first write would), so later requests can come from any address. */
@@ -100,7 +105,10 @@ export async function readUntil(response: Response, text: string) {
 }
 
 export function textOf(chunks: Record<string, any>[]): string {
-  return chunks.filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
+  return chunks
+    .filter((c) => c.type === "text-delta")
+    .map((c) => c.delta)
+    .join("");
 }
 
 export function userMessage(text: string, id = crypto.randomUUID()) {

@@ -10,5 +10,7 @@ export function failingStore(error = new Error("the store is unavailable")): Use
     attempts.push(name);
     throw error;
   };
-  return { attempts, saveImage: fail("saveImage"), addVisionImage: fail("addVisionImage") } as unknown as UserStoreRpc & { attempts: string[] };
+  return { attempts, saveImage: fail("saveImage"), addVisionImage: fail("addVisionImage") } as unknown as UserStoreRpc & {
+    attempts: string[];
+  };
 }

@@ -19,12 +19,21 @@ export async function personWithKey(name = "test key"): Promise<{ client: TestCl
  * A /v1 call with a key, run to its end (the usage is recorded after the response, in waitUntil).
  * `envPatch` changes variables for this call only (a small budget).
  */
-export async function v1(path: string, key: string | undefined, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}, envPatch: Partial<Env> = {}) {
+export async function v1(
+  path: string,
+  key: string | undefined,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  envPatch: Partial<Env> = {},
+) {
   const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...init.headers };
   if (init.body !== undefined) headers["content-type"] ??= "application/json";
   const ctx = createExecutionContext();
   const response = await app.fetch(
-    new Request(`http://app.test/v1${path}`, { method: init.method ?? (init.body === undefined ? "GET" : "POST"), headers, body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
+    new Request(`http://app.test/v1${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers,
+      body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+    }),
     { ...env, ...envPatch },
     ctx,
   );

@@ -2,7 +2,11 @@ import type { SoftAuthenticator } from "./authenticator";
 import type { TestClient } from "./client";
 
 /** The page's "Create a passkey": options, the authenticator's answer, verify. */
-export async function createPasskey(client: TestClient, authenticator: SoftAuthenticator, body: Record<string, unknown> = { name: "Ada" }): Promise<Response> {
+export async function createPasskey(
+  client: TestClient,
+  authenticator: SoftAuthenticator,
+  body: Record<string, unknown> = { name: "Ada" },
+): Promise<Response> {
   const options = await client.json("/api/auth/registration/options", "POST", body);
   if (options.status !== 200) return options;
   const response = await authenticator.create(await options.json());

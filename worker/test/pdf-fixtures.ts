@@ -12,7 +12,7 @@ export interface PdfOptions {
 
 export function makePdf(pages: string[][], options: PdfOptions = {}): Uint8Array {
   const objects: string[] = [];
-  const add = (body: string) => objects.push(body) ;
+  const add = (body: string) => objects.push(body);
   const fontId = 3;
   const firstPageId = 4;
   const kids = pages.map((_, i) => `${firstPageId + i * 2} 0 R`).join(" ");
@@ -21,7 +21,9 @@ export function makePdf(pages: string[][], options: PdfOptions = {}): Uint8Array
   add(`<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>`);
   pages.forEach((lines, i) => {
     const contentId = firstPageId + i * 2 + 1;
-    add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${contentId} 0 R /Resources << /Font << /F1 ${fontId} 0 R >> >> >>`);
+    add(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${contentId} 0 R /Resources << /Font << /F1 ${fontId} 0 R >> >> >>`,
+    );
     const ops = ["BT", "/F1 11 Tf", "14 TL", "72 740 Td", ...lines.map((line) => `(${escape(line)}) Tj T*`), "ET"].join("\n");
     add(`<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`);
   });

@@ -5,7 +5,10 @@
  */
 const encoder = new TextEncoder();
 
-export function legacyChunks(pieces: string[], usage = { prompt_tokens: 5, completion_tokens: pieces.length, total_tokens: 5 + pieces.length }): string[] {
+export function legacyChunks(
+  pieces: string[],
+  usage = { prompt_tokens: 5, completion_tokens: pieces.length, total_tokens: 5 + pieces.length },
+): string[] {
   return [
     ...pieces.map((p, i) => `data: ${JSON.stringify(i === 0 ? { response: p } : { response: p, p: "abcdef".slice(0, i % 6) })}\n\n`),
     `data: ${JSON.stringify({ response: "", usage })}\n\n`,
@@ -13,7 +16,10 @@ export function legacyChunks(pieces: string[], usage = { prompt_tokens: 5, compl
   ];
 }
 
-export function openAiChunks(pieces: string[], usage = { prompt_tokens: 147, completion_tokens: pieces.length, total_tokens: 147 + pieces.length }): string[] {
+export function openAiChunks(
+  pieces: string[],
+  usage = { prompt_tokens: 147, completion_tokens: pieces.length, total_tokens: 147 + pieces.length },
+): string[] {
   return [
     ...pieces.map((p) => `data: ${JSON.stringify({ choices: [{ delta: { content: p }, finish_reason: null }] })}\n\n`),
     `data: ${JSON.stringify({ choices: [{ delta: {}, finish_reason: "stop" }] })}\n\n`,
@@ -23,7 +29,10 @@ export function openAiChunks(pieces: string[], usage = { prompt_tokens: 147, com
 }
 
 /** A byte stream of SSE lines; `failAfter` breaks it mid-way like a dropped upstream connection. */
-export function sseStream(chunks: string[], options: { failAfter?: number; delayMs?: number; signal?: AbortSignal } = {}): ReadableStream<Uint8Array> {
+export function sseStream(
+  chunks: string[],
+  options: { failAfter?: number; delayMs?: number; signal?: AbortSignal } = {},
+): ReadableStream<Uint8Array> {
   let i = 0;
   return new ReadableStream({
     async pull(controller) {

@@ -26,7 +26,10 @@ export function fakeEmbeddingAnswer(model: string, inputs: Record<string, unknow
 }
 
 /** The reranker double scores the share of the query's words each context contains. */
-export function fakeRerankAnswer(model: string, inputs: Record<string, unknown>): { response: { id: number; score: number }[] } | undefined {
+export function fakeRerankAnswer(
+  model: string,
+  inputs: Record<string, unknown>,
+): { response: { id: number; score: number }[] } | undefined {
   if (model !== RERANKER_MODEL) return undefined;
   const query = new Set(words(String(inputs.query)));
   const contexts = inputs.contexts as { text: string }[];

@@ -29,10 +29,18 @@ export class VectorizeDouble {
   async upsert(vectors: VectorizeVector[]): Promise<VectorizeAsyncMutation> {
     this.calls.push({ method: "upsert", args: [vectors] });
     for (const v of vectors) {
-      if (v.values.length !== this.dimensions) throw new Error(`VECTOR_UPSERT_ERROR (code = 40012): invalid vector for id="${v.id}", expected ${this.dimensions} dimensions, and got ${v.values.length} dimensions`);
+      if (v.values.length !== this.dimensions)
+        throw new Error(
+          `VECTOR_UPSERT_ERROR (code = 40012): invalid vector for id="${v.id}", expected ${this.dimensions} dimensions, and got ${v.values.length} dimensions`,
+        );
       if (new TextEncoder().encode(v.id).length > 64) throw new Error(`VECTOR_UPSERT_ERROR (code = 40008): id too long`);
     }
-    const copies = vectors.map((v) => ({ id: v.id, namespace: v.namespace ?? "", values: Float32Array.from(v.values), metadata: v.metadata }));
+    const copies = vectors.map((v) => ({
+      id: v.id,
+      namespace: v.namespace ?? "",
+      values: Float32Array.from(v.values),
+      metadata: v.metadata,
+    }));
     this.pending.push(() => copies.forEach((c) => this.vectors.set(c.id, c)));
     return { mutationId: this.nextMutation() };
   }
@@ -59,14 +67,23 @@ export class VectorizeDouble {
     this.calls.push({ method: "query", args: [vector, options] });
     const topK = options.topK ?? 5;
     const withMetadata = options.returnMetadata === true || options.returnMetadata === "all";
-    if (topK > (withMetadata || options.returnValues ? 20 : 100)) throw new Error("VECTOR_QUERY_ERROR (code = 40025): topK too large for the requested return fields");
+    if (topK > (withMetadata || options.returnValues ? 20 : 100))
+      throw new Error("VECTOR_QUERY_ERROR (code = 40025): topK too large for the requested return fields");
     const q = Float32Array.from(vector);
     const matches = [...this.vectors.values()]
       .filter((v) => (options.namespace === undefined || v.namespace === options.namespace) && matchesFilter(v.metadata, options.filter))
       .map((v) => ({ v, score: cosine(q, v.values) }))
       .sort((a, b) => b.score - a.score)
       .slice(0, topK)
-      .map(({ v, score }): VectorizeMatch => ({ id: v.id, score, namespace: v.namespace, ...(withMetadata ? { metadata: v.metadata } : {}), ...(options.returnValues ? { values: [...v.values] } : {}) }));
+      .map(
+        ({ v, score }): VectorizeMatch => ({
+          id: v.id,
+          score,
+          namespace: v.namespace,
+          ...(withMetadata ? { metadata: v.metadata } : {}),
+          ...(options.returnValues ? { values: [...v.values] } : {}),
+        }),
+      );
     return { matches, count: matches.length };
   }
 

@@ -4,7 +4,10 @@
  */
 
 /** A real 1×1 PNG. */
-export const TINY_PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), (ch) => ch.charCodeAt(0));
+export const TINY_PNG = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="),
+  (ch) => ch.charCodeAt(0),
+);
 
 /** The start of a PNG claiming these dimensions; the Worker reads sizes from the header alone. */
 export function pngHeader(width: number, height: number): Uint8Array {
@@ -39,7 +42,14 @@ export function gif(screen: { width: number; height: number }, frames: GifFrame[
     bytes.push(0x21, 0xf9, 4, 0, 0, 0, 0, 0); // graphic control extension
     bytes.push(0x21, 0xfe, 3, 0x61, 0x62, 0x63, 2, 0x64, 0x65, 0); // comment in two sub-blocks
     const local = frame.localColours;
-    bytes.push(0x2c, ...u16(frame.left ?? 0), ...u16(frame.top ?? 0), ...u16(frame.width), ...u16(frame.height), local === undefined ? 0 : 0x80 | local);
+    bytes.push(
+      0x2c,
+      ...u16(frame.left ?? 0),
+      ...u16(frame.top ?? 0),
+      ...u16(frame.width),
+      ...u16(frame.height),
+      local === undefined ? 0 : 0x80 | local,
+    );
     if (local !== undefined) bytes.push(...new Array(3 * 2 ** (local + 1)).fill(0));
     bytes.push(2, 2, 0x44, 0x01, 0); // LZW minimum code size, one data sub-block, terminator
   }

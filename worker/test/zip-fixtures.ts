@@ -52,12 +52,18 @@ export async function makeZip(entries: { name: string; data: Uint8Array; store?:
 /** A minimal .docx: paragraphs, the ones given a level styled as headings. */
 export function makeDocx(paragraphs: { text: string; heading?: number }[]): Promise<Uint8Array> {
   const body = paragraphs
-    .map((p) => `<w:p>${p.heading ? `<w:pPr><w:pStyle w:val="Heading${p.heading}"/></w:pPr>` : ""}<w:r><w:t xml:space="preserve">${p.text.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</w:t></w:r></w:p>`)
+    .map(
+      (p) =>
+        `<w:p>${p.heading ? `<w:pPr><w:pStyle w:val="Heading${p.heading}"/></w:pPr>` : ""}<w:r><w:t xml:space="preserve">${p.text.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</w:t></w:r></w:p>`,
+    )
     .join("");
   const xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`;
   const encoder = new TextEncoder();
   return makeZip([
-    { name: "[Content_Types].xml", data: encoder.encode(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`) },
+    {
+      name: "[Content_Types].xml",
+      data: encoder.encode(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`),
+    },
     { name: "word/document.xml", data: encoder.encode(xml) },
   ]);
 }

@@ -110,7 +110,11 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
       const detail = await store.getVisionThread(id);
       if (!detail) continue;
       const { image } = detail;
-      if (!uploads.has(image.id)) uploads.set(image.id, await file(`vision/uploads/${image.id}.${EXTENSIONS[image.mediaType] ?? "bin"}`, uploadKey(userId, image.id), image.bytes));
+      if (!uploads.has(image.id))
+        uploads.set(
+          image.id,
+          await file(`vision/uploads/${image.id}.${EXTENSIONS[image.mediaType] ?? "bin"}`, uploadKey(userId, image.id), image.bytes),
+        );
       threads.push({ ...detail, file: uploads.get(image.id) ?? null });
     }
     await text("vision/threads.json", JSON.stringify(threads, null, 2));
@@ -124,7 +128,9 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
           exportedAt: now,
           counts: { conversations, images: images.length, visionThreads: threads.length, mediaFiles: mediaBudget.files },
           ...(mediaBudget.leftOut
-            ? { leftOut: `${mediaBudget.leftOut} image files were left out: one archive holds at most ${ARCHIVE_LIMITS.maxMediaFiles} files (${ARCHIVE_LIMITS.maxMediaBytes / 1e9} GB). Their records are in images/images.json and vision/threads.json with "file": null; download them from the image studio.` }
+            ? {
+                leftOut: `${mediaBudget.leftOut} image files were left out: one archive holds at most ${ARCHIVE_LIMITS.maxMediaFiles} files (${ARCHIVE_LIMITS.maxMediaBytes / 1e9} GB). Their records are in images/images.json and vision/threads.json with "file": null; download them from the image studio.`,
+              }
             : {}),
           import: "conversations.json can be imported on the app's “Shared links, export and import” page.",
         },

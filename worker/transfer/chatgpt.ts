@@ -20,7 +20,9 @@ const nodeSchema = z.looseObject({
       author: z.looseObject({ role: z.string().max(50) }),
       create_time: z.number().nullish(),
       content: z.looseObject({ content_type: z.string().max(100).optional(), parts: z.array(z.unknown()).max(1000).optional() }),
-      metadata: z.looseObject({ model_slug: z.string().max(100).nullish(), is_visually_hidden_from_conversation: z.boolean().nullish() }).nullish(),
+      metadata: z
+        .looseObject({ model_slug: z.string().max(100).nullish(), is_visually_hidden_from_conversation: z.boolean().nullish() })
+        .nullish(),
     })
     .nullish(),
 });
@@ -52,7 +54,8 @@ export function planChatGpt(conversations: ChatGptConversation[]): ChatGptPlan {
     const where = `conversation ${index + 1} (“${title.slice(0, 60)}”)`;
     const { mapping } = conversation;
     const nodes = Object.keys(mapping).length;
-    if (nodes > IMPORT_LIMITS.maxTreeNodes) throw new ImportRefused(`${where} has ${nodes} nodes; at most ${IMPORT_LIMITS.maxTreeNodes} are read.`);
+    if (nodes > IMPORT_LIMITS.maxTreeNodes)
+      throw new ImportRefused(`${where} has ${nodes} nodes; at most ${IMPORT_LIMITS.maxTreeNodes} are read.`);
 
     // Every node with text becomes a message; the others (the empty root, system, tools) are left
     // out and their children hang from the nearest message above them.
@@ -60,10 +63,13 @@ export function planChatGpt(conversations: ChatGptConversation[]): ChatGptPlan {
     for (const [key, node] of Object.entries(mapping)) {
       const message = toMessage(node, kept.size);
       if (message) kept.set(key, message);
-      else if (node.message && node.message.author.role !== "system" && !node.message.metadata?.is_visually_hidden_from_conversation) plan.messagesSkipped++;
+      else if (node.message && node.message.author.role !== "system" && !node.message.metadata?.is_visually_hidden_from_conversation)
+        plan.messagesSkipped++;
     }
     if (kept.size > IMPORT_LIMITS.maxMessagesPerConversation) {
-      throw new ImportRefused(`${where} has ${kept.size} messages; a conversation may have at most ${IMPORT_LIMITS.maxMessagesPerConversation}.`);
+      throw new ImportRefused(
+        `${where} has ${kept.size} messages; a conversation may have at most ${IMPORT_LIMITS.maxMessagesPerConversation}.`,
+      );
     }
     const above = keptAncestors(mapping, kept, where);
     const tree = [...kept].map(([key, message]) => ({ message, parentId: above(mapping[key].parent) }));
@@ -79,7 +85,11 @@ export function planChatGpt(conversations: ChatGptConversation[]): ChatGptPlan {
  * missing or a loop is refused: a hostile file cannot make this walk run forever. Each node is
  * walked once (answers are remembered), so a long chain costs its length, not its square.
  */
-function keptAncestors(mapping: Record<string, Node>, kept: Map<string, ChatMessage>, where: string): (key: string | null | undefined) => string | null {
+function keptAncestors(
+  mapping: Record<string, Node>,
+  kept: Map<string, ChatMessage>,
+  where: string,
+): (key: string | null | undefined) => string | null {
   const known = new Map<string, string | null>();
   return (start) => {
     const walked = new Set<string>();
@@ -124,7 +134,10 @@ function toMessage(node: Node, position: number): ChatMessage | null {
   if (role !== "user" && role !== "assistant") return null;
   const type = message.content.content_type ?? "text";
   if (type !== "text" && type !== "multimodal_text") return null;
-  const text = (message.content.parts ?? []).filter((p): p is string => typeof p === "string").join("\n\n").trim();
+  const text = (message.content.parts ?? [])
+    .filter((p): p is string => typeof p === "string")
+    .join("\n\n")
+    .trim();
   if (!text) return null;
   const createdAt = typeof message.create_time === "number" && message.create_time > 0 ? Math.round(message.create_time * 1000) : undefined;
   const slug = message.metadata?.model_slug;

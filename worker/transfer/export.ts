@@ -17,12 +17,21 @@ export function conversationExport(tree: ConversationTreeDump, now: number): Con
 }
 
 export function exported(tree: ConversationTreeDump): ExportedConversation {
-  return { conversation: tree.conversation, messages: tree.messages.map(({ message, parentId }) => ({ ...message, parentId })), activeLeafId: tree.activeLeafId };
+  return {
+    conversation: tree.conversation,
+    messages: tree.messages.map(({ message, parentId }) => ({ ...message, parentId })),
+    activeLeafId: tree.activeLeafId,
+  };
 }
 
 /** For people: the title, then each message of the branch on screen under who wrote it; answers name their model. */
 export function conversationMarkdown(detail: ConversationDetail): string {
-  const lines = [`# ${oneLine(detail.conversation.title)}`, "", `_Exported from Workers AI Chat, ${new Date(detail.conversation.updatedAt).toISOString()}_`, ""];
+  const lines = [
+    `# ${oneLine(detail.conversation.title)}`,
+    "",
+    `_Exported from Workers AI Chat, ${new Date(detail.conversation.updatedAt).toISOString()}_`,
+    "",
+  ];
   for (const message of detail.messages) {
     lines.push(`## ${heading(message)}`, "", textOf(message) || "_(no text)_", "");
     const status = message.metadata?.status;

@@ -1,7 +1,14 @@
 import type { z } from "zod";
 import type { ChatMessage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
-import { BUNDLE_FORMAT, CONVERSATION_FORMAT, conversationExportSchema, conversationsBundleSchema, IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
+import {
+  BUNDLE_FORMAT,
+  CONVERSATION_FORMAT,
+  conversationExportSchema,
+  conversationsBundleSchema,
+  IMPORT_LIMITS,
+  type ImportResult,
+} from "../../contract/transfer";
 import { chatGptExportSchema, looksLikeChatGpt, planChatGpt } from "./chatgpt";
 import { ImportRefused, type PlannedConversation } from "./refused";
 import { chain, orderTree } from "./tree";
@@ -23,20 +30,33 @@ export function planImport(data: unknown): ImportPlan {
   } else if (isObject(data) && data.format === CONVERSATION_FORMAT) {
     plan = { conversations: [fromExport(parse(conversationExportSchema, data), 0)], alternativesSkipped: 0, messagesSkipped: 0 };
   } else if (isObject(data) && data.format === BUNDLE_FORMAT) {
-    plan = { conversations: parse(conversationsBundleSchema, data).conversations.map((c, i) => fromExport(c, i)), alternativesSkipped: 0, messagesSkipped: 0 };
+    plan = {
+      conversations: parse(conversationsBundleSchema, data).conversations.map((c, i) => fromExport(c, i)),
+      alternativesSkipped: 0,
+      messagesSkipped: 0,
+    };
   } else if (isObject(data) && typeof data.format === "string") {
     throw new ImportRefused(`its format “${data.format.slice(0, 60)}” is not one this app reads.`);
   } else {
     throw new ImportRefused("it is neither a JSON export of this app nor ChatGPT's conversations.json.");
   }
   if (plan.conversations.length === 0) throw new ImportRefused("it holds no conversations.");
-  if (plan.conversations.length > IMPORT_LIMITS.maxConversations) throw new ImportRefused(`it holds ${plan.conversations.length} conversations; one import takes at most ${IMPORT_LIMITS.maxConversations}.`);
+  if (plan.conversations.length > IMPORT_LIMITS.maxConversations)
+    throw new ImportRefused(
+      `it holds ${plan.conversations.length} conversations; one import takes at most ${IMPORT_LIMITS.maxConversations}.`,
+    );
   const total = plan.conversations.reduce((n, c) => n + c.messages.length, 0);
-  if (total > IMPORT_LIMITS.maxMessages) throw new ImportRefused(`it holds ${total} messages; one import takes at most ${IMPORT_LIMITS.maxMessages}. Split the file and import the parts.`);
+  if (total > IMPORT_LIMITS.maxMessages)
+    throw new ImportRefused(
+      `it holds ${total} messages; one import takes at most ${IMPORT_LIMITS.maxMessages}. Split the file and import the parts.`,
+    );
   return plan;
 }
 
-function fromExport(item: z.infer<typeof conversationExportSchema> | z.infer<typeof conversationsBundleSchema>["conversations"][number], index: number): PlannedConversation {
+function fromExport(
+  item: z.infer<typeof conversationExportSchema> | z.infer<typeof conversationsBundleSchema>["conversations"][number],
+  index: number,
+): PlannedConversation {
   const settings = { ...item.conversation.settings };
   // A model the catalog no longer has would be refused at the next message: start from the default.
   if (settings.model && !findChatModel(settings.model)) delete settings.model;
@@ -66,6 +86,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function summarize(result: Omit<ImportResult, "summary">): string {
   const n = result.conversations.length;
   const parts = [`Imported ${n} conversation${n === 1 ? "" : "s"}.`];
-  if (result.messagesSkipped) parts.push(`${result.messagesSkipped} message${result.messagesSkipped === 1 ? "" : "s"} without text (tools, images, system) ${result.messagesSkipped === 1 ? "was" : "were"} left out.`);
+  if (result.messagesSkipped)
+    parts.push(
+      `${result.messagesSkipped} message${result.messagesSkipped === 1 ? "" : "s"} without text (tools, images, system) ${result.messagesSkipped === 1 ? "was" : "were"} left out.`,
+    );
   return parts.join(" ");
 }

@@ -7,7 +7,11 @@ import { ImportRefused } from "./refused";
  * why: a message id used twice, a parent that is not in the file, a loop, a leaf on screen that is
  * not there. Iterative throughout: a tree as deep as the file allows cannot exhaust the stack.
  */
-export function orderTree(where: string, messages: TreeMessage[], activeLeafId: string | null | undefined): { messages: TreeMessage[]; activeLeafId: string | null } {
+export function orderTree(
+  where: string,
+  messages: TreeMessage[],
+  activeLeafId: string | null | undefined,
+): { messages: TreeMessage[]; activeLeafId: string | null } {
   const byId = new Map<string, TreeMessage>();
   for (const item of messages) {
     if (byId.has(item.message.id)) throw new ImportRefused(`${where} uses a message id twice.`);
@@ -15,7 +19,8 @@ export function orderTree(where: string, messages: TreeMessage[], activeLeafId: 
   }
   const children = new Map<string | null, TreeMessage[]>();
   for (const item of messages) {
-    if (item.parentId !== null && !byId.has(item.parentId)) throw new ImportRefused(`${where} refers to a message “${item.parentId.slice(0, 40)}” that is not in the file.`);
+    if (item.parentId !== null && !byId.has(item.parentId))
+      throw new ImportRefused(`${where} refers to a message “${item.parentId.slice(0, 40)}” that is not in the file.`);
     const list = children.get(item.parentId);
     if (list) list.push(item);
     else children.set(item.parentId, [item]);
@@ -28,7 +33,8 @@ export function orderTree(where: string, messages: TreeMessage[], activeLeafId: 
     queue.push(...(children.get(queue[i].message.id) ?? []));
   }
   if (ordered.length !== messages.length) throw new ImportRefused(`${where} has a loop in its message tree.`);
-  if (activeLeafId != null && !byId.has(activeLeafId)) throw new ImportRefused(`${where} refers to a message “${activeLeafId.slice(0, 40)}” that is not in the file.`);
+  if (activeLeafId != null && !byId.has(activeLeafId))
+    throw new ImportRefused(`${where} refers to a message “${activeLeafId.slice(0, 40)}” that is not in the file.`);
   return { messages: ordered, activeLeafId: activeLeafId ?? null };
 }
 

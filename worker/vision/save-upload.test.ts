@@ -20,7 +20,9 @@ describe("saveUpload", () => {
 
 describe("the bucket's lifecycle rule (deploy/r2-lifecycle.json)", () => {
   it("expires only the pending prefix, and later than the app's own cleanup", () => {
-    const { rules } = JSON.parse(lifecycle) as { rules: { conditions: { prefix: string }; deleteObjectsTransition: { condition: { type: string; maxAge: number } } }[] };
+    const { rules } = JSON.parse(lifecycle) as {
+      rules: { conditions: { prefix: string }; deleteObjectsTransition: { condition: { type: string; maxAge: number } } }[];
+    };
     expect(rules).toHaveLength(1);
     expect(rules[0].conditions.prefix).toBe(PENDING_UPLOADS_PREFIX);
     expect(rules[0].deleteObjectsTransition.condition.type).toBe("Age");

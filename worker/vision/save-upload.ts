@@ -11,7 +11,13 @@ import { pendingUploadKey, uploadKey } from "./uploads";
  * The object is written first and removed again if the record cannot be saved (a quota refusal, a
  * store failure), so a failed upload leaves no bytes behind to pay for.
  */
-export async function saveUpload(media: R2Bucket, store: UserStoreRpc, userId: string, image: VisionImage, data: Uint8Array): Promise<void> {
+export async function saveUpload(
+  media: R2Bucket,
+  store: UserStoreRpc,
+  userId: string,
+  image: VisionImage,
+  data: Uint8Array,
+): Promise<void> {
   const key = pendingUploadKey(userId, image.id);
   await media.put(key, data, { httpMetadata: { contentType: image.mediaType } });
   try {
@@ -23,7 +29,11 @@ export async function saveUpload(media: R2Bucket, store: UserStoreRpc, userId: s
 }
 
 /** The upload's bytes wherever they are; `pending` when no question has kept them yet. */
-export async function readUploadObject(media: R2Bucket, userId: string, imageId: string): Promise<{ object: R2ObjectBody; pending: boolean } | null> {
+export async function readUploadObject(
+  media: R2Bucket,
+  userId: string,
+  imageId: string,
+): Promise<{ object: R2ObjectBody; pending: boolean } | null> {
   const kept = await media.get(uploadKey(userId, imageId));
   if (kept) return { object: kept, pending: false };
   const pending = await media.get(pendingUploadKey(userId, imageId));

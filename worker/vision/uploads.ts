@@ -35,11 +35,15 @@ export async function readUpload(request: Request): Promise<{ image: VisionImage
   if (data.byteLength === 0) throw new AppError("bad_request", "The upload is empty: send one image.");
 
   const sniffed = sniffImage(data);
-  if (!sniffed) throw new AppError("unsupported_image", "That file is not a JPEG, PNG, WebP or GIF image (judged by its contents, not its name).");
+  if (!sniffed)
+    throw new AppError("unsupported_image", "That file is not a JPEG, PNG, WebP or GIF image (judged by its contents, not its name).");
   const { width, height } = sniffed;
   if (!width || !height) throw new AppError("unsupported_image", "The image's size could not be read: the file looks damaged.");
   if (Math.max(width, height) > VISION_LIMITS.maxSide) {
-    throw new AppError("too_large", `The image is ${width}×${height} pixels; the limit is ${VISION_LIMITS.maxSide} pixels on the longest side.`);
+    throw new AppError(
+      "too_large",
+      `The image is ${width}×${height} pixels; the limit is ${VISION_LIMITS.maxSide} pixels on the longest side.`,
+    );
   }
   return { image: { id: randomId(), ...sniffed, bytes: data.byteLength }, data };
 }

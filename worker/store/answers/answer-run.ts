@@ -94,7 +94,9 @@ export class AnswerRun {
     );
   }
 
-  private async run(source: (signal: AbortSignal) => { chunks: ReadableStream<UIMessageChunk>; outcome: () => AnswerOutcome }): Promise<ChatMessage> {
+  private async run(
+    source: (signal: AbortSignal) => { chunks: ReadableStream<UIMessageChunk>; outcome: () => AnswerOutcome },
+  ): Promise<ChatMessage> {
     let broke: unknown;
     let outcome: AnswerOutcome = {};
     try {

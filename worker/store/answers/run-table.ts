@@ -22,7 +22,15 @@ export interface RunRow extends Record<string, SqlStorageValue> {
 export class RunTable {
   constructor(private readonly sql: SqlStorage) {}
 
-  begin(kind: ThreadKind, ownerId: string, messageId: string, promptChars: number, reservationId: string | null, now = Date.now(), parentId: string | null = null): void {
+  begin(
+    kind: ThreadKind,
+    ownerId: string,
+    messageId: string,
+    promptChars: number,
+    reservationId: string | null,
+    now = Date.now(),
+    parentId: string | null = null,
+  ): void {
     this.sql.exec(`DELETE FROM answer_chunks WHERE kind = ? AND owner_id = ?`, kind, ownerId);
     this.sql.exec(
       `INSERT OR REPLACE INTO answer_runs (kind, owner_id, message_id, started_at, prompt_chars, reservation_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -38,7 +46,11 @@ export class RunTable {
 
   /** The message the running answer follows (see RunRow.parent_id). */
   parentOf(kind: ThreadKind, ownerId: string): string | null {
-    return this.sql.exec<{ parent_id: string | null }>(`SELECT parent_id FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId).toArray()[0]?.parent_id ?? null;
+    return (
+      this.sql
+        .exec<{ parent_id: string | null }>(`SELECT parent_id FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId)
+        .toArray()[0]?.parent_id ?? null
+    );
   }
 
   /** Appends a batch of chunks, each already JSON, as one row. */
@@ -55,7 +67,9 @@ export class RunTable {
 
   /** Ends the run; returns the reservation it was begun with, for the caller to settle. */
   end(kind: ThreadKind, ownerId: string): string | null {
-    const row = this.sql.exec<{ reservation_id: string | null }>(`SELECT reservation_id FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId).toArray()[0];
+    const row = this.sql
+      .exec<{ reservation_id: string | null }>(`SELECT reservation_id FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId)
+      .toArray()[0];
     this.sql.exec(`DELETE FROM answer_chunks WHERE kind = ? AND owner_id = ?`, kind, ownerId);
     this.sql.exec(`DELETE FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId);
     return row?.reservation_id ?? null;

@@ -18,14 +18,21 @@ function chatWithNestedMetadata(id: string, levels: number): string {
 
 describe("found by fuzzing", () => {
   // Was a 200: the content-type check looked for "application/json" anywhere in the header.
-  it.each(["application/jsonp", "text/plain; x=application/json", "application/json-seq"])("a body sent as %s is a 400, and the model is not called", async (type) => {
-    const fake = recordedRun(() => sseStream(legacyChunks(["ok"])));
-    vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
-    const response = await new TestClient().fetch("/api/chat", { method: "POST", headers: { "content-type": type }, body: chatWithNestedMetadata(newConversationId(), 1) });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: "bad_request", message: expect.stringContaining("must be JSON") } });
-    expect(fake.calls).toHaveLength(0);
-  });
+  it.each(["application/jsonp", "text/plain; x=application/json", "application/json-seq"])(
+    "a body sent as %s is a 400, and the model is not called",
+    async (type) => {
+      const fake = recordedRun(() => sseStream(legacyChunks(["ok"])));
+      vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
+      const response = await new TestClient().fetch("/api/chat", {
+        method: "POST",
+        headers: { "content-type": type },
+        body: chatWithNestedMetadata(newConversationId(), 1),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: "bad_request", message: expect.stringContaining("must be JSON") } });
+      expect(fake.calls).toHaveLength(0);
+    },
+  );
 
   it.each(["application/json", "Application/JSON; charset=utf-8", " application/json ;charset=UTF-8"])("%s is JSON", (type) => {
     expect(isJsonMediaType(type)).toBe(true);
@@ -33,23 +40,34 @@ describe("found by fuzzing", () => {
 
   // Was a 500 (RangeError: Maximum call stack size exceeded) from 5,000 levels up: the schema lets
   // message metadata be any JSON, and saving it overflowed the stack.
-  it.each([5_000, 10_000, 100])("a chat message with metadata nested %i levels deep is a 400, and the model is not called", async (levels) => {
-    const fake = recordedRun(() => sseStream(legacyChunks(["ok"])));
-    vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
-    const client = new TestClient();
-    const id = newConversationId();
-    const response = await client.fetch("/api/chat", { method: "POST", headers: { "content-type": "application/json" }, body: chatWithNestedMetadata(id, levels) });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: "bad_request", message: expect.stringContaining("nested") } });
-    expect(fake.calls).toHaveLength(0);
-    expect((await client.fetch(`/api/conversations/${id}`)).status).toBe(404);
-  });
+  it.each([5_000, 10_000, 100])(
+    "a chat message with metadata nested %i levels deep is a 400, and the model is not called",
+    async (levels) => {
+      const fake = recordedRun(() => sseStream(legacyChunks(["ok"])));
+      vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
+      const client = new TestClient();
+      const id = newConversationId();
+      const response = await client.fetch("/api/chat", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: chatWithNestedMetadata(id, levels),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: "bad_request", message: expect.stringContaining("nested") } });
+      expect(fake.calls).toHaveLength(0);
+      expect((await client.fetch(`/api/conversations/${id}`)).status).toBe(404);
+    },
+  );
 
   it("ordinary nesting still passes", async () => {
     const fake = recordedRun(() => sseStream(legacyChunks(["fine"])));
     vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
     const client = new TestClient();
-    const response = await client.fetch("/api/chat", { method: "POST", headers: { "content-type": "application/json" }, body: chatWithNestedMetadata(newConversationId(), 20) });
+    const response = await client.fetch("/api/chat", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: chatWithNestedMetadata(newConversationId(), 20),
+    });
     expect(response.status).toBe(200);
     expect(textOf(await readUiStream(response))).toBe("fine");
     expect(fake.calls).toHaveLength(1);
@@ -82,7 +100,11 @@ describe("found by fuzzing", () => {
     const fake = recordedRun(() => sseStream(legacyChunks(["ok"])));
     vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
     const client = new TestClient();
-    const response = await client.json("/api/vision", "POST", { id: newConversationId(), imageId: newConversationId(), messages: [{ id: "m1", role: "user", parts: [] }] });
+    const response = await client.json("/api/vision", "POST", {
+      id: newConversationId(),
+      imageId: newConversationId(),
+      messages: [{ id: "m1", role: "user", parts: [] }],
+    });
     expect(response.status).toBe(400);
     expect(fake.calls).toHaveLength(0);
   });
@@ -102,7 +124,9 @@ describe("found by fault injection (e2e/faults.spec.ts)", () => {
     vi.spyOn(env.AI, "run").mockImplementation((async () => sseStream(chunks)) as never);
     const client = new TestClient();
     const id = newConversationId();
-    const parts = await readUiStream(await client.chat({ id, messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "Tell me" }] }] }));
+    const parts = await readUiStream(
+      await client.chat({ id, messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "Tell me" }] }] }),
+    );
     expect(textOf(parts)).toBe("Half an answer");
     expect(parts.find((p) => p.type === "error")?.errorText).toMatch(/broke off/);
     const messages = await stored(client, id);
@@ -135,7 +159,9 @@ describe("found by fault injection (e2e/faults.spec.ts)", () => {
       const client = new TestClient();
       const id = newConversationId();
       // A guard that never fired would hang here until the test's timeout: no wall-clock assertion needed.
-      const parts = await readUiStream(await client.chat({ id, messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "Go" }] }] }));
+      const parts = await readUiStream(
+        await client.chat({ id, messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "Go" }] }] }),
+      );
       expect(textOf(parts)).toBe("Begin");
       expect(parts.find((p) => p.type === "error")?.errorText).toMatch(/stopped answering/);
       expect(signal?.aborted).toBe(true);

@@ -16,12 +16,18 @@ it("conversations, answers, settings and titles survive aborting every Durable O
   const id = newConversationId();
   await readUiStream(await client.chat({ id, messages: [userMessage("Survive this", "u1")], temperature: 0.3 }));
   expect((await client.json(`/api/conversations/${id}`, "PATCH", { title: "Renamed" })).status).toBe(200);
-  const read = async () => ({ list: await (await client.fetch("/api/conversations")).json(), one: await (await client.fetch(`/api/conversations/${id}`)).json() });
+  const read = async () => ({
+    list: await (await client.fetch("/api/conversations")).json(),
+    one: await (await client.fetch(`/api/conversations/${id}`)).json(),
+  });
   const before = await read();
   expect((before.one as { messages: unknown[] }).messages).toHaveLength(2);
 
   await abortAllDurableObjects();
 
   expect(await read()).toEqual(before);
-  expect(before.one).toMatchObject({ conversation: { title: "Renamed", settings: { temperature: 0.3 } }, messages: [{ role: "user" }, { role: "assistant", metadata: { status: "complete" } }] });
+  expect(before.one).toMatchObject({
+    conversation: { title: "Renamed", settings: { temperature: 0.3 } },
+    messages: [{ role: "user" }, { role: "assistant", metadata: { status: "complete" } }],
+  });
 });
