@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
-import { useLocation } from "wouter";
+import { useLocation, useSearch } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
 import { conversationWithTitle, updateConversation } from "../api";
@@ -19,6 +19,7 @@ import { initialSettings, toApiSettings, type EditableSettings } from "./setting
 import { SettingsPanel } from "./SettingsPanel";
 import { useStickToBottom } from "./useStickToBottom";
 import { useBranches } from "./useBranches";
+import { FOUND_MESSAGE_PARAM } from "../search/messagePath";
 import { AttachImageButton, PendingImages } from "./ImageAttach";
 import { isImageFile, useChatImages } from "./useChatImages";
 
@@ -63,6 +64,15 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
   });
   const { messages, status, error } = chat;
   const branches = useBranches(id, initialSiblings, chat.setMessages);
+
+  // A search result can name a version that is not on screen: show its branch once, then scroll to it.
+  const foundId = new URLSearchParams(useSearch()).get(FOUND_MESSAGE_PARAM);
+  const shownFoundRef = useRef<string | null>(null);
+  useEffect(() => {
+    if (!foundId || chat.busy || shownFoundRef.current === foundId || messages.some((m) => m.id === foundId)) return;
+    shownFoundRef.current = foundId;
+    void branches.show(foundId);
+  }, [foundId, chat.busy, messages, branches]);
 
   // Whether the server has this conversation, so settings changes can be saved to it.
   const existsRef = useRef(conversation !== null);

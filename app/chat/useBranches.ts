@@ -34,15 +34,13 @@ export function useBranches(id: string, initial: Record<string, string[]> | unde
     );
   }, [id]);
 
-  const switchVersion = useCallback(
-    async (messageId: string, delta: -1 | 1) => {
-      const list = siblings[messageId];
-      const target = list?.[list.indexOf(messageId) + delta];
-      if (!target) return;
+  /** Puts the branch holding this message on screen (as the server picks it: the last one seen below it). */
+  const show = useCallback(
+    async (messageId: string) => {
       try {
         const detail = await request<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}/branch`, {
           method: "POST",
-          body: JSON.stringify({ messageId: target }),
+          body: JSON.stringify({ messageId }),
         });
         setMessages(detail.messages);
         setSiblings(detail.siblings ?? {});
@@ -51,8 +49,17 @@ export function useBranches(id: string, initial: Record<string, string[]> | unde
         setProblem(`That version could not be shown: ${(error as Error).message}`);
       }
     },
-    [id, siblings, setMessages],
+    [id, setMessages],
   );
 
-  return { versionsOf, refresh, switchVersion, problem };
+  const switchVersion = useCallback(
+    async (messageId: string, delta: -1 | 1) => {
+      const list = siblings[messageId];
+      const target = list?.[list.indexOf(messageId) + delta];
+      if (target) await show(target);
+    },
+    [siblings, show],
+  );
+
+  return { versionsOf, refresh, switchVersion, show, problem };
 }

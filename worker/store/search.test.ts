@@ -145,14 +145,16 @@ describe("search over messages", () => {
     expect((await searchFor(client, "river ".repeat(33).slice(0, MAX_SEARCH_CHARS))).status).toBe(200);
   });
 
-  it("stays in step when an answer is regenerated and when a conversation is deleted", async () => {
+  it("finds every version of a regenerated answer, and nothing once the conversation is deleted", async () => {
     const client = await newClient();
     const id = await ask(client, "Name a fruit", "Quince.");
     const question = (await messagesOf(client, id))[0];
     answers = ["Persimmon."];
     await readUiStream(await client.chat({ id, messages: [question], trigger: "regenerate-message" }));
-    expect((await searchFor(client, "quince")).hits).toEqual([]);
-    expect((await searchFor(client, "persimmon")).hits).toHaveLength(1);
+    // Regenerate keeps the earlier answer as another version (a branch): both are the person's text.
+    const versions = [(await searchFor(client, "quince")).hits, (await searchFor(client, "persimmon")).hits];
+    expect(versions.map((hits) => hits.length)).toEqual([1, 1]);
+    expect(versions[0][0].messageId).not.toBe(versions[1][0].messageId);
 
     expect((await client.fetch(`/api/conversations/${id}`, { method: "DELETE" })).status).toBe(204);
     expect((await searchFor(client, "persimmon")).hits).toEqual([]);
