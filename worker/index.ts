@@ -8,6 +8,7 @@ import { errorResponse, toAppError } from "./http/errors";
 import { identity } from "./http/identity";
 import { randomId } from "../contract/ids";
 import { log, withRequestId } from "./log";
+import { drainUnreadBody } from "./http/drain-body";
 import { rateLimit } from "./http/rate-limit";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
@@ -33,6 +34,8 @@ export { Accounts } from "./auth/accounts";
 export { Shares } from "./share/shares-object";
 
 const app = new Hono<AppEnv>();
+
+app.use("*", drainUnreadBody);
 
 app.use("*", async (c, next) => {
   const id = c.req.header("cf-ray") ?? randomId();
