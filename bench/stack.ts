@@ -21,7 +21,8 @@ export async function startStack(options: { port: number; enginePort: number; en
     },
   });
   const base = `http://localhost:${options.port}`;
-  await waitUntilUp(base, child);
+  // Another upstream (a fake) is not the local engine, so the status never reports one as ready.
+  await waitUntilUp(base, child, !options.env?.WORKERS_AI_REST_URL);
   return {
     app: base,
     engine: `http://127.0.0.1:${options.enginePort}/client/v4/accounts/local/ai`,
@@ -61,7 +62,7 @@ export async function startPreviewStack(options: { port: number; env?: Record<st
       },
     },
   );
-  await waitUntilUp(`http://localhost:${options.port}`, child);
+  await waitUntilUp(`http://localhost:${options.port}`, child, !options.env?.WORKERS_AI_REST_URL);
   return { app: `http://localhost:${options.port}`, pid: child.pid!, stop: () => child.kill("SIGTERM") };
 }
 
@@ -85,12 +86,13 @@ function buildOnce(outDir: string) {
   built = true;
 }
 
-async function waitUntilUp(base: string, child: ChildProcess) {
+async function waitUntilUp(base: string, child: ChildProcess, engineAnswers = true) {
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {
-      const status = (await (await fetch(`${base}/api/status`)).json()) as { engine?: { ready: boolean } };
-      if (status.engine?.ready) return;
+      const response = await fetch(`${base}/api/status`);
+      const status = (await response.json()) as { engine?: { ready: boolean } };
+      if (engineAnswers ? status.engine?.ready : response.ok) return;
     } catch {
       // not up yet
     }
