@@ -5,6 +5,7 @@ import { ConversationLoader } from "./ConversationLoader";
 import { ConversationList } from "./ConversationList";
 import { newConversationId } from "./ids";
 import { useConversations } from "./useConversations";
+import { StrokeIcon } from "../ui/StrokeIcon";
 
 /**
  * The chat page: the conversation list beside the open conversation. "/" and "/c/:id" share it. A
@@ -41,17 +42,9 @@ export default function ChatPage({ routeId }: { routeId: string | undefined }) {
       aria-controls="conversations"
       onClick={() => setDrawerOpen(true)}
     >
-      <svg
-        aria-hidden="true"
-        viewBox="0 0 24 24"
-        className="size-5"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-      >
+      <StrokeIcon>
         <path d="M4 6h16M4 12h16M4 18h16" />
-      </svg>
+      </StrokeIcon>
     </button>
   );
 
@@ -72,17 +65,9 @@ export default function ChatPage({ routeId }: { routeId: string | undefined }) {
           </Link>
           {drawerOpen && (
             <button type="button" className={`${iconButton} md:hidden`} aria-label="Close menu" onClick={() => setDrawerOpen(false)}>
-              <svg
-                aria-hidden="true"
-                viewBox="0 0 24 24"
-                className="size-5"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="2"
-                strokeLinecap="round"
-              >
+              <StrokeIcon>
                 <path d="M6 6l12 12M18 6L6 18" />
-              </svg>
+              </StrokeIcon>
             </button>
           )}
         </div>

@@ -5,6 +5,7 @@ import { deleteConversation, updateConversation } from "../api";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { input, smallButton } from "../ui/styles";
 import { conversationPath } from "./ids";
+import { StrokeIcon } from "../ui/StrokeIcon";
 
 // Sharing, export and search results are not part of the chat page's first paint.
 const ShareAndExportDialog = lazy(() => import("../share/ShareAndExportDialog"));
@@ -188,51 +189,24 @@ function RenameInput({
 
 function PencilIcon() {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 24 24"
-      className="size-4"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="2"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
+    <StrokeIcon className="size-4">
       <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />
-    </svg>
+    </StrokeIcon>
   );
 }
 
 function ShareIcon() {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 24 24"
-      className="size-4"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="2"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
+    <StrokeIcon className="size-4">
       <path d="M12 3v12M7 8l5-5 5 5M5 14v6h14v-6" />
-    </svg>
+    </StrokeIcon>
   );
 }
 
 function TrashIcon() {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 24 24"
-      className="size-4"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="2"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
+    <StrokeIcon className="size-4">
       <path d="M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6" />
-    </svg>
+    </StrokeIcon>
   );
 }

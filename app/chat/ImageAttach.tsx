@@ -1,6 +1,6 @@
-import { useRef } from "react";
 import { VISION_MEDIA_TYPES } from "../../contract/vision-api";
-import { iconButton, smallButton } from "../ui/styles";
+import { FilePickButton } from "../ui/FilePickButton";
+import { smallButton } from "../ui/styles";
 import type { ChatImages } from "./useChatImages";
 import { imageUrl } from "../vision/api";
 
@@ -9,52 +9,28 @@ import { imageUrl } from "../vision/api";
  * disabled, and its description says why (a disabled button shows no tooltip to a keyboard).
  */
 export function AttachImageButton({ images }: { images: ChatImages }) {
-  const input = useRef<HTMLInputElement>(null);
   const explanation =
     images.refusal ?? "Attach images for the model to see (JPEG, PNG, WebP or GIF; shrunk to 1024 px). You can also paste or drop them.";
   return (
     <>
-      <button
-        type="button"
-        className={`${iconButton} h-11 shrink-0 disabled:cursor-not-allowed disabled:opacity-40`}
-        aria-label="Attach image"
-        aria-describedby="attach-image-explanation"
+      <FilePickButton
+        label="Attach image"
+        accept={VISION_MEDIA_TYPES.join(",")}
+        onFiles={images.add}
         title={explanation}
         disabled={!!images.refusal}
-        onClick={() => input.current?.click()}
-      >
-        <svg
-          aria-hidden="true"
-          viewBox="0 0 24 24"
-          className="size-5"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-          strokeLinecap="round"
-          strokeLinejoin="round"
-        >
-          <rect x="3" y="3" width="18" height="18" rx="2" />
-          <circle cx="9" cy="9" r="2" />
-          <path d="m21 15-3.1-3.1a2 2 0 0 0-2.8 0L6 21" />
-        </svg>
-      </button>
+        describedBy="attach-image-explanation"
+        icon={
+          <>
+            <rect x="3" y="3" width="18" height="18" rx="2" />
+            <circle cx="9" cy="9" r="2" />
+            <path d="m21 15-3.1-3.1a2 2 0 0 0-2.8 0L6 21" />
+          </>
+        }
+      />
       <span id="attach-image-explanation" className="sr-only">
         {explanation}
       </span>
-      <input
-        ref={input}
-        type="file"
-        multiple
-        hidden
-        aria-label="Choose images"
-        accept={VISION_MEDIA_TYPES.join(",")}
-        tabIndex={-1}
-        onChange={(e) => {
-          const files = [...(e.target.files ?? [])];
-          e.target.value = "";
-          if (files.length) images.add(files);
-        }}
-      />
     </>
   );
 }
