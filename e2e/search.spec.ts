@@ -55,3 +55,22 @@ test("the conversation list shows the title the model wrote after the first answ
   await chat.rename(title, mine);
   await expect(chat.conversationLink(mine)).toBeVisible();
 });
+
+test("a hit on an earlier version of an answer opens the conversation on that version's branch", async ({ page }) => {
+  const chat = new ChatPage(page);
+  const first = `wombat${runId()}`;
+  await setScript({ text: `The first version names the ${first}.` });
+  await chat.startConversation(`Name an animal ${runId()}`);
+  await setScript({ text: `The second version names a different animal entirely.` });
+  await chat.lastAnswer().getByRole("button", { name: "Regenerate" }).click();
+  await chat.waitForAnswer();
+  await expect(chat.lastAnswer()).not.toContainText(first);
+
+  await chat.sidebar.getByRole("link", { name: "New chat" }).click();
+  await chat.search.fill(first);
+  await chat.sidebar.getByRole("list", { name: "Search results" }).getByRole("link").filter({ hasText: "Answer" }).click();
+  // Not on screen when the hit was opened: the page switches to its branch, then marks it.
+  const found = chat.log.locator("[aria-current=true]");
+  await expect(found.getByRole("article", { name: "Assistant" })).toContainText(first);
+  await expect(found).toContainText("1 / 2");
+});
