@@ -182,3 +182,5 @@ export const DOCUMENT_EMBEDDING_MODEL = "@cf/baai/bge-base-en-v1.5";
 
 /** Cross-encoder that re-scores retrieved passages against the question. */
 export const RERANKER_MODEL = "@cf/baai/bge-reranker-base";
+/** Its model page (developers.cloudflare.com/workers-ai/models/bge-reranker-base): $0.0031 per million input tokens. */
+export const RERANKER_PRICE: TokenPrice = { inputPerM: neuronsPerMillion(0.0031), outputPerM: 0, source: "published" };

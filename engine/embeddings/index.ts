@@ -48,7 +48,7 @@ export interface EmbeddingOptions {
  * A configured folder serves every BGE id (it must have the id's dimensions). Without one, the
  * first request for an id downloads its real model into the cache (progress on the terminal and in
  * GET /local/status) and waits for it; later requests and later starts use the cached folder.
- * There is no local reranker: the Worker skips reranking on the local engine and says so in its logs.
+ * There is no local reranker: the Worker's reranker call fails here, is logged and charged nothing, and passages keep their fused order.
  */
 export function createEmbeddingCapability(options: EmbeddingOptions) {
   const configured = options.modelDir ?? process.env.LOCAL_EMBEDDING_MODEL_DIR;

@@ -6,9 +6,9 @@ import { log } from "../log";
 import { chooseVectorIndex, type IndexEnv } from "./choose-index";
 import { DocumentTables } from "./document-tables";
 import { EMBED_BATCH } from "./embed";
-import { embedPaid } from "./paid-embedding";
+import { embedPaid, rerankPaid } from "./paid-calls";
 import { AppError } from "../../contract/errors";
-import type { Budgets, Payer } from "../spend/spend";
+import { budgetsOf, type Budgets, type Payer } from "../spend/spend";
 import { hybridSearch, type RetrievedPassage } from "./hybrid";
 import type { Passage } from "./split";
 import { vectorId } from "./vector-index";
@@ -171,7 +171,19 @@ export class DocumentLibrary {
       vectorSearch: (vector, topK) => index.query(vector, { topK, documentIds: ids }),
       keywordSearch: (topK) => this.tables.keywordSearch(question, ids, topK),
       load: (keys) => this.tables.passages(keys),
-      rerank: (texts) => timed("rerankMs", () => rerank(backend, question, texts)),
+      rerank: (texts) =>
+        timed("rerankMs", () =>
+          texts.length
+            ? rerankPaid(
+                this.env,
+                { userId: payer.userId, person: payer.person },
+                question,
+                texts,
+                payer.budgets ?? budgetsOf(this.env),
+                () => rerank(backend, question, texts),
+              )
+            : Promise.resolve(undefined),
+        ),
     });
     log("documents.search", { documents: ids.length, found: found.length, ...took });
     return found;

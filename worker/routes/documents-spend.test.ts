@@ -2,9 +2,10 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DocumentRecord } from "../../contract/documents";
-import { DOCUMENT_EMBEDDING_MODEL } from "../../contract/models";
+import { DOCUMENT_EMBEDDING_MODEL, RERANKER_MODEL } from "../../contract/models";
 import { extractDocument } from "../retrieval/extract";
 import { EMBED_BATCH, embeddingNeurons } from "../retrieval/embed";
+import { rerankNeurons } from "../retrieval/paid-calls";
 import { splitBlocks } from "../retrieval/split";
 import { budgetsOf, ledger, spenderOf } from "../spend/spend";
 import type { SpendLedger } from "../spend/ledger";
@@ -13,12 +14,12 @@ import { newConversationId, readUiStream, TestClient, userMessage } from "../tes
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 import { fakeEmbeddingAnswer, fakeRerankAnswer } from "../test/recorded-embeddings";
 
-/** Embeddings and reranks from the recorded-format double; chat turns answer "Noted.". */
-function useAi() {
-  const fake = recordedRun(
-    (call) =>
-      fakeEmbeddingAnswer(call.model, call.inputs) ?? fakeRerankAnswer(call.model, call.inputs) ?? sseStream(legacyChunks(["Noted."])),
-  );
+/** Embeddings and reranks from the recorded-format double (or a reranker that fails); chat turns answer "Noted.". */
+function useAi({ rerankFails = false } = {}) {
+  const fake = recordedRun((call) => {
+    if (rerankFails && call.model === RERANKER_MODEL) throw new Error("AiError: 5007: No such model @cf/baai/bge-reranker-base.");
+    return fakeEmbeddingAnswer(call.model, call.inputs) ?? fakeRerankAnswer(call.model, call.inputs) ?? sseStream(legacyChunks(["Noted."]));
+  });
   vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
   return fake;
 }
@@ -105,11 +106,52 @@ describe("documents: embedding is paid for like any model call", () => {
     const question = "Which ships came in season 150?";
     await readUiStream(await client.chat({ id: newConversationId(), messages: [userMessage(question)], documentIds: [record.id] }));
     const after = await reservationsOf(key);
-    // The question's embedding, then the answer (whose own price the chat tests check).
+    // The question's embedding, the reranker's scoring, then the answer (whose own price the chat tests check).
     const asked = embeddingNeurons(DOCUMENT_EMBEDDING_MODEL, [question]);
     expect(after[ingestion.length]).toEqual({ reserved: asked, settled: asked });
-    expect(after).toHaveLength(ingestion.length + 2);
+    const reranks = fake.calls.filter((c) => c.model === RERANKER_MODEL);
+    expect(reranks).toHaveLength(1);
+    const scored = (reranks[0].inputs.contexts as { text: string }[]).map((c) => c.text);
+    const reranked = rerankNeurons(question, scored);
+    expect(reranked).toBeGreaterThan(0);
+    expect(after[ingestion.length + 1]).toEqual({ reserved: reranked, settled: reranked });
+    expect(after).toHaveLength(ingestion.length + 3);
     expect(fake.calls.filter((c) => c.model === DOCUMENT_EMBEDDING_MODEL)).toHaveLength(batches.length + 1);
+  });
+
+  it("charges nothing for a reranker that gave no scores (the local engine has none), and still answers", async () => {
+    const fake = useAi({ rerankFails: true });
+    const client = new TestClient();
+    await client.startGuest();
+    const record = await settled(client, (await upload(client, "The ferry leaves at 06:40 from pier 3.", "ferry.txt")).id);
+    const key = spenderOf(guest(client)).key;
+    const before = (await reservationsOf(key)).length;
+
+    const question = "When does the ferry leave?";
+    const chunks = await readUiStream(await client.chat({ id: newConversationId(), messages: [userMessage(question)], documentIds: [record.id] }));
+    expect(chunks.filter((c) => c.type === "text-delta").map((c) => c.delta)).toEqual(["Noted."]);
+    expect(fake.calls.filter((c) => c.model === RERANKER_MODEL).length).toBeGreaterThan(0);
+    const [embedding, rerank] = (await reservationsOf(key)).slice(before);
+    expect(embedding.settled).toBe(embeddingNeurons(DOCUMENT_EMBEDDING_MODEL, [question]));
+    expect(rerank.reserved).toBeGreaterThan(0);
+    expect(rerank.settled).toBe(0);
+  });
+
+  it("refuses a question whose reranking the budget has no room for, before the reranker or the answer is called", async () => {
+    const fake = useAi();
+    const client = new TestClient();
+    await client.startGuest();
+    const record = await settled(client, (await upload(client, "The ferry leaves at 06:40 from pier 3.", "ferry.txt")).id);
+    const question = "When does the ferry leave?";
+    const spent = (await reservationsOf(spenderOf(guest(client)).key)).reduce((n, r) => n + (r.settled ?? r.reserved), 0);
+    // Room for the question's embedding and nothing more.
+    await spendToday(client, budgetsOf(env).guest - spent - embeddingNeurons(DOCUMENT_EMBEDDING_MODEL, [question]));
+    fake.calls.length = 0;
+
+    const response = await client.chat({ id: newConversationId(), messages: [userMessage(question)], documentIds: [record.id] });
+    expect(response.status).toBe(429);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("budget_exhausted");
+    expect(fake.calls.map((c) => c.model)).toEqual([DOCUMENT_EMBEDDING_MODEL]);
   });
 
   it("stops ingestion when the budget runs out mid-document: a failed status that says why, and no vectors left", async () => {
