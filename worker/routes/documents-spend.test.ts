@@ -128,7 +128,9 @@ describe("documents: embedding is paid for like any model call", () => {
     const before = (await reservationsOf(key)).length;
 
     const question = "When does the ferry leave?";
-    const chunks = await readUiStream(await client.chat({ id: newConversationId(), messages: [userMessage(question)], documentIds: [record.id] }));
+    const chunks = await readUiStream(
+      await client.chat({ id: newConversationId(), messages: [userMessage(question)], documentIds: [record.id] }),
+    );
     expect(chunks.filter((c) => c.type === "text-delta").map((c) => c.delta)).toEqual(["Noted."]);
     expect(fake.calls.filter((c) => c.model === RERANKER_MODEL).length).toBeGreaterThan(0);
     const [embedding, rerank] = (await reservationsOf(key)).slice(before);
