@@ -1,14 +1,9 @@
+import "./zod-jitless";
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
-import { config as zodConfig } from "zod";
 import { App } from "./App";
 import { preloadPageFor } from "./pages";
 import "./index.css";
-
-// Zod probes whether it may compile validators with `new Function`; the page's CSP forbids eval, so
-// every load logged a CSP violation (seen by bench/first-paint.ts). Interpreted validators are fast
-// enough for the few schemas the browser checks.
-zodConfig({ jitless: true });
 
 // A shared link (/s/<token>) is a page of its own, without the app around it: the app would ask
 // the API for status and so give the visitor an identity cookie. Loaded on demand.
