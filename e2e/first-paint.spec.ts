@@ -126,11 +126,20 @@ for (const viewport of [
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       await page.addInitScript(() => {
-        const shifts: number[] = [];
-        (window as unknown as { __shifts: number[] }).__shifts = shifts;
+        const w = window as unknown as { __shifts: number[]; __largest: { at: number; size: number }[]; __shellGone: number | null };
+        w.__shifts = [];
+        w.__largest = [];
+        w.__shellGone = null;
         new PerformanceObserver((list) =>
-          list.getEntries().forEach((e) => shifts.push((e as PerformanceEntry & { value: number }).value)),
+          list.getEntries().forEach((e) => w.__shifts.push((e as PerformanceEntry & { value: number }).value)),
         ).observe({ type: "layout-shift", buffered: true });
+        new PerformanceObserver((list) =>
+          list.getEntries().forEach((e) => w.__largest.push({ at: e.startTime, size: (e as PerformanceEntry & { size: number }).size })),
+        ).observe({ type: "largest-contentful-paint", buffered: true });
+        new MutationObserver(() => {
+          if (w.__shellGone === null && document.readyState !== "loading" && !document.querySelector(".shell"))
+            w.__shellGone = performance.now();
+        }).observe(document, { childList: true, subtree: true });
       });
       await page.goto(path);
       for (const part of parts) await expect(part.app(page)).toBeVisible();
@@ -150,6 +159,20 @@ for (const viewport of [
 
       const cls = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts.reduce((sum, v) => sum + v, 0));
       expect(cls).toBeLessThan(0.1);
+      // The page's largest paint is the shell's: nothing the app draws in its place is larger, so the
+      // browser's "largest contentful paint" does not wait for the app (a span standing in for the
+      // composer's placeholder once made Chrome count the app's composer, seconds later on a phone).
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+      const { largest, shellGone } = await page.evaluate(() => {
+        const w = window as unknown as { __largest: { at: number; size: number }[]; __shellGone: number | null };
+        return { largest: w.__largest, shellGone: w.__shellGone };
+      });
+      expect(shellGone, `${path}: the shell was replaced`).not.toBeNull();
+      expect(largest.length, `${path}: a largest paint was recorded`).toBeGreaterThan(0);
+      expect(
+        largest.filter((e) => e.at > shellGone!),
+        `${path}: largest paints after the app replaced the shell (at ${shellGone} ms)`,
+      ).toEqual([]);
       // Once the app runs there is one header navigation, one heading and one of each control.
       await expect(mainNav(page)).toHaveCount(1);
       await expect(page.getByRole("heading", { name: heading })).toHaveCount(1);
