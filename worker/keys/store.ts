@@ -1,14 +1,13 @@
 import { onAccountDeleted, onGuestMerged } from "../auth/user-data";
+import { namedStub, type PlainRpc } from "../rpc";
 import type { ApiKeyInfo, ApiKeys } from "./api-keys";
 
-type Methods = Pick<ApiKeys, "create" | "list" | "revoke" | "authenticate" | "deleteAllOf" | "moveAll">;
-/** The RPC surface with plain types (as worker/store/stub.ts does for UserStore). */
-export type ApiKeysRpc = { [K in keyof Methods]: (...args: Parameters<Methods[K]>) => Promise<ReturnType<Methods[K]>> };
+export type ApiKeysRpc = PlainRpc<Pick<ApiKeys, "create" | "list" | "revoke" | "authenticate" | "deleteAllOf" | "moveAll">>;
 export type { ApiKeyInfo };
 
 /** The deployment's one key registry. */
 export function apiKeys(env: Pick<Env, "API_KEYS">): ApiKeysRpc {
-  return env.API_KEYS.get(env.API_KEYS.idFromName("registry")) as unknown as ApiKeysRpc;
+  return namedStub<ApiKeysRpc>(env.API_KEYS, "registry");
 }
 
 /** Hook for account deletion (the accounts branch's `onAccountDeleted(env, userId)` list). */

@@ -8,7 +8,7 @@ import { DocumentTables } from "./document-tables";
 import { EMBED_BATCH } from "./embed";
 import { embedPaid, rerankPaid } from "./paid-calls";
 import { AppError } from "../../contract/errors";
-import { budgetsOf, type Budgets, type Payer } from "../spend/spend";
+import type { Budgets, Payer } from "../spend/spend";
 import { hybridSearch, type RetrievedPassage } from "./hybrid";
 import type { Passage } from "./split";
 import { vectorId } from "./vector-index";
@@ -173,16 +173,14 @@ export class DocumentLibrary {
       load: (keys) => this.tables.passages(keys),
       rerank: (texts) =>
         timed("rerankMs", () =>
-          texts.length
-            ? rerankPaid(
-                this.env,
-                { userId: payer.userId, person: payer.person },
-                question,
-                texts,
-                payer.budgets ?? budgetsOf(this.env),
-                () => rerank(backend, question, texts),
-              )
-            : Promise.resolve(undefined),
+          rerankPaid(
+            this.env,
+            { userId: payer.userId, person: payer.person },
+            question,
+            texts,
+            () => rerank(backend, question, texts),
+            payer.budgets,
+          ),
         ),
     });
     log("documents.search", { documents: ids.length, found: found.length, ...took });

@@ -53,14 +53,15 @@ export function rerankNeurons(question: string, texts: readonly string[]): numbe
  * is settled at zero, since such an answer comes instead of any scoring, and the passages keep their
  * fused order. At worst this undercounts one failed call of about a neuron.
  */
-export function rerankPaid(
+export async function rerankPaid(
   env: Env,
   payer: Payer,
   question: string,
   texts: readonly string[],
-  budgets: Budgets,
   call: () => Promise<number[] | undefined>,
+  budgets: Budgets = budgetsOf(env),
 ): Promise<number[] | undefined> {
+  if (!texts.length) return undefined; // nothing to score, nothing to pay for
   const neurons = rerankNeurons(question, texts);
   return paidCall(env, payer, neurons, budgets, call, (scores) => (scores ? neurons : 0));
 }

@@ -2,6 +2,7 @@ import { AppError } from "../../contract/errors";
 import { accountsStub } from "../auth/accounts";
 import { onGuestMerged } from "../auth/user-data";
 import type { Person } from "../http/app-types";
+import { namedStub, type PlainRpc } from "../rpc";
 import { secondsUntilReset } from "./day";
 import type { Reservation, SpendLedger, Spender, SpendToday, UsageDay } from "./ledger";
 
@@ -39,14 +40,10 @@ export function spenderOf({ userId, person }: Payer): Spender {
 
 /** The deployment's one ledger: a singleton, so every request's reservation meets every other's. */
 export function ledger(env: Env): LedgerRpc {
-  return env.SPEND_LEDGER.get(env.SPEND_LEDGER.idFromName("deployment")) as unknown as LedgerRpc;
+  return namedStub<LedgerRpc>(env.SPEND_LEDGER, "deployment");
 }
 
-type LedgerRpc = {
-  [K in "reserve" | "settle" | "today" | "usage" | "moveToday"]: (
-    ...args: Parameters<SpendLedger[K]>
-  ) => Promise<ReturnType<SpendLedger[K]>>;
-};
+type LedgerRpc = PlainRpc<Pick<SpendLedger, "reserve" | "settle" | "today" | "usage" | "moveToday">>;
 
 /**
  * Reserves the worst case of a model call before it is made, against the person's daily budget and
