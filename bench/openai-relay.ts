@@ -10,91 +10,38 @@
  */
 import { startPacedUpstream } from "./paced-upstream";
 import {
-  fakeTokens,
   fmt,
-  uiFakeTokens,
-  isWorkersAiToken,
   median,
-  newIdentity,
   percentile,
+  personWithKey,
   startPreviewStack,
   startStack,
-  timeStream,
+  streamChatAnswer,
+  streamFromUpstream,
+  streamV1Answer,
   type StreamSample,
 } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const TOKENS = Number(process.env.TOKENS ?? 2000);
 const RATE = Number(process.env.RATE ?? 5000);
-const MODEL = "@cf/meta/llama-3.2-1b-instruct";
 const WARMUP = 3;
 /** Ports move with E2E_PORT_BASE, so checkouts benchmarking side by side do not collide. */
 const PORT = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 50 : 5196;
 
-/** A chat.completion.chunk carrying text (the first one also names the role). */
-const isOpenAiContent = (line: string) =>
-  line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') ? fakeTokens(line) : 0;
-
-/** A person (cookie) and an API key of theirs: each has their own rate-limit bucket and budget. */
-async function person(app: string) {
-  const cookie = await newIdentity(app);
-  const response = await fetch(`${app}/api/keys`, {
-    method: "POST",
-    headers: { cookie, "content-type": "application/json" },
-    body: JSON.stringify({ name: "bench" }),
-  });
-  if (response.status !== 201) throw new Error(`Could not create a key: HTTP ${response.status} ${await response.text()}`);
-  return { cookie, key: ((await response.json()) as { key: string }).key };
-}
-
-let conversation = 0;
-const direct = (url: string) =>
-  timeStream(
-    `${url}/run/${MODEL}`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
-    },
-    isWorkersAiToken,
-  );
-const viaV1 = (app: string, key: string) =>
-  timeStream(
-    `${app}/v1/chat/completions`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
-    },
-    isOpenAiContent,
-  );
-const viaChat = (app: string, cookie: string) => {
-  const i = conversation++;
-  return timeStream(
-    `${app}/api/chat`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie },
-      body: JSON.stringify({
-        id: `oairelay${String(i).padStart(4, "0")}xxxxxxxxxx`,
-        messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }],
-        model: MODEL,
-        maxTokens: TOKENS,
-      }),
-    },
-    uiFakeTokens,
-  );
-};
+const direct = (url: string) => streamFromUpstream(url, TOKENS);
+const viaV1 = (app: string, key: string) => streamV1Answer(app, key, TOKENS);
+const viaChat = (app: string, cookie: string) => streamChatAnswer(app, cookie, TOKENS);
 const tps = (s: StreamSample) => s.tokens / ((s.totalMs - s.ttftMs) / 1000);
 
 async function measure(app: string, upstreamUrl: string) {
-  let who = await person(app);
+  let who = await personWithKey(app);
   const d: StreamSample[] = [];
   const v: StreamSample[] = [];
   const ch: StreamSample[] = [];
   for (let i = 0; i < RUNS + WARMUP; i++) {
     // Two generating requests per round: a new person before the 30-a-minute limit.
-    if (i > 0 && i % 12 === 0) who = await person(app);
+    if (i > 0 && i % 12 === 0) who = await personWithKey(app);
     const a = await direct(upstreamUrl);
     const b = await viaV1(app, who.key);
     const c = await viaChat(app, who.cookie);

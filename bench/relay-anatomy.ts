@@ -15,14 +15,13 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { startFakeWorkersAi } from "../e2e/support/fake-workers-ai";
 import { startPacedUpstream } from "./paced-upstream";
 import { drain, layer, memorySource } from "./relay-anatomy.worker";
-import { fmt, median, timeStream, type StreamSample } from "./stack";
+import { fakeTokens, fmt, median, streamFromUpstream, timeStream, type StreamSample } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 8);
 const REPEATS = Number(process.env.REPEATS ?? 3);
 const TOKENS = Number(process.env.TOKENS ?? 2000);
 const RATE = Number(process.env.RATE ?? 5000);
 const WARMUP = 2;
-const MODEL = "@cf/meta/llama-3.2-1b-instruct";
 const PORTS = { worker: 8893, paced: 8894, burst: 8895 };
 
 const LAYERS = [
@@ -36,19 +35,7 @@ const LAYERS = [
   ["7", "the product's streamAnswer (metadata, onEnd, signal)"],
 ] as const;
 
-/** The fake's tokens ("w<n> ") in a line, whatever the stream format; several when events merged. */
-const fakeTokens = (line: string) => line.match(/w\d+ /g)?.length ?? 0;
-
-const direct = (upstream: string) =>
-  timeStream(
-    `${upstream}/run/${MODEL}`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
-    },
-    fakeTokens,
-  );
+const direct = (upstream: string) => streamFromUpstream(upstream, TOKENS, fakeTokens);
 const tps = (s: StreamSample) => s.tokens / ((s.totalMs - s.ttftMs) / 1000);
 const load = () =>
   execSync("uptime")

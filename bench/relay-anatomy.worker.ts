@@ -109,9 +109,16 @@ export async function layer(route: string, source: Source, maxTokens: number, re
     }
     case "7": {
       const backend = resolveAiBackend({ WORKERS_AI_REST_URL: source.url }, source.fetch);
-      // streamAnswer reads only c.executionCtx and c.req.raw from its Hono context.
-      const c = { executionCtx: ctx, req: { raw: request } } as unknown as Parameters<typeof streamAnswer>[0];
-      return streamAnswer(c, { backend, model: MODEL, history, modelMessages: messages, maxTokens, save: async () => {} });
+      const { chunks } = streamAnswer({
+        backend,
+        model: MODEL,
+        history,
+        modelMessages: messages,
+        messageId: "bench-answer",
+        maxTokens,
+        signal: request.signal,
+      });
+      return createUIMessageStreamResponse({ stream: chunks });
     }
     default:
       return new Response("no such layer", { status: 404 });

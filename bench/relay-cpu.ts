@@ -17,13 +17,15 @@ import { readFileSync } from "node:fs";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { startPacedUpstream } from "./paced-upstream";
 import {
-  fakeTokens,
+  BENCH_MODEL,
   fmt,
-  uiFakeTokens,
   isWorkersAiToken,
   median,
-  newIdentity,
+  personWithKey,
   startPreviewStack,
+  streamChatAnswer,
+  streamFromUpstream,
+  streamV1Answer,
   timeStream,
   type StreamSample,
 } from "./stack";
@@ -33,7 +35,6 @@ const ANSWERS = Number(process.env.ANSWERS ?? 10);
 const TOKENS = Number(process.env.TOKENS ?? 1000);
 const RATE = Number(process.env.RATE ?? 5000);
 const WARMUP = 3;
-const MODEL = "@cf/meta/llama-3.2-1b-instruct";
 const BASE_PORT = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 60 : 5260;
 const load = () =>
   execSync("uptime")
@@ -71,12 +72,7 @@ function workerdUnder(root: number): number[] {
 
 const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RATE });
 const runBody = JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS });
-const direct = () =>
-  timeStream(
-    `${upstream.url}/run/${MODEL}`,
-    { method: "POST", headers: { "content-type": "application/json" }, body: runBody },
-    isWorkersAiToken,
-  );
+const direct = () => streamFromUpstream(upstream.url, TOKENS);
 
 // The raw pass-through: a Worker that only fetches the upstream and returns its body.
 const passThrough = new Miniflare(
@@ -91,7 +87,7 @@ const passThrough = new Miniflare(
             type: "ESModule",
             path: "worker.mjs",
             contents: `export default { async fetch(request, env) {
-              const upstream = await fetch(env.UPSTREAM + "/run/${MODEL}", { method: "POST", headers: { "content-type": "application/json" }, body: await request.text() });
+              const upstream = await fetch(env.UPSTREAM + "/run/${BENCH_MODEL}", { method: "POST", headers: { "content-type": "application/json" }, body: await request.text() });
               return new Response(upstream.body, { headers: { "content-type": "text/event-stream" } });
             } };`,
           },
@@ -114,16 +110,7 @@ interface Variant {
 }
 
 /** A person with an API key; a fresh one before the 30-a-minute rate limit. */
-async function person(app: string) {
-  const cookie = await newIdentity(app);
-  const response = await fetch(`${app}/api/keys`, {
-    method: "POST",
-    headers: { cookie, "content-type": "application/json" },
-    body: JSON.stringify({ name: "bench" }),
-  });
-  if (response.status !== 201) throw new Error(`Could not create a key: HTTP ${response.status} ${await response.text()}`);
-  return { cookie, key: ((await response.json()) as { key: string }).key, used: 0 };
-}
+const person = async (app: string) => ({ ...(await personWithKey(app)), used: 0 });
 
 // Every budget off and guests unlimited: the bench makes many people and answers; the ledger still reserves and settles each.
 const stackEnv = {
@@ -141,36 +128,11 @@ async function startVariant(name: string, port: number, cwd?: string): Promise<V
   return { name, app: stack.app, workerd, stop: stack.stop, person: await person(stack.app) };
 }
 
-let conversation = 0;
 async function answer(variant: Variant, route: "chat" | "v1"): Promise<StreamSample> {
   if (variant.person.used++ >= 25) variant.person = await person(variant.app);
-  const i = conversation++;
-  const sample =
-    route === "chat"
-      ? await timeStream(
-          `${variant.app}/api/chat`,
-          {
-            method: "POST",
-            headers: { "content-type": "application/json", cookie: variant.person.cookie },
-            body: JSON.stringify({
-              id: `cpu${String(i).padStart(5, "0")}xxxxxxxxxxxxxx`,
-              messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }],
-              model: MODEL,
-              maxTokens: TOKENS,
-            }),
-          },
-          uiFakeTokens,
-        )
-      : await timeStream(
-          `${variant.app}/v1/chat/completions`,
-          {
-            method: "POST",
-            headers: { "content-type": "application/json", authorization: `Bearer ${variant.person.key}` },
-            body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
-          },
-          (line) => (line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') ? fakeTokens(line) : 0),
-        );
-  return sample;
+  return route === "chat"
+    ? streamChatAnswer(variant.app, variant.person.cookie, TOKENS)
+    : streamV1Answer(variant.app, variant.person.key, TOKENS);
 }
 
 /** Tokens in a UI text delta or a chat.completion.chunk that merged several upstream events. */

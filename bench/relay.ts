@@ -13,54 +13,31 @@ import { startFakeWorkersAi } from "../e2e/support/fake-workers-ai";
 import { startPacedUpstream } from "./paced-upstream";
 import {
   fmt,
-  uiFakeTokens,
-  isWorkersAiToken,
   median,
   newIdentity,
   percentile,
   startPreviewStack,
   startStack,
-  timeStream,
+  streamChatAnswer,
+  streamFromUpstream,
   type StreamSample,
 } from "./stack";
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const TOKENS = Number(process.env.TOKENS ?? 2000);
 const RATE = Number(process.env.RATE ?? 5000);
-const MODEL = "@cf/meta/llama-3.2-1b-instruct";
 const WARMUP = 3;
 /** Moves the stacks' ports (E2E_PORT_BASE=6400: 6470…; or BENCH_PORT_OFFSET=1000: 6182…), so two checkouts can run this at once. */
 const OFFSET = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 70 - 5182 : Number(process.env.BENCH_PORT_OFFSET ?? 0);
 
 type Stack = { app: string; stop: () => void };
-let conversation = 0;
-
-const direct = (url: string) =>
-  timeStream(
-    `${url}/run/${MODEL}`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS }),
-    },
-    isWorkersAiToken,
-  );
-const viaWorker = (app: string, cookie: string) => {
-  const i = conversation++;
-  return timeStream(
-    `${app}/api/chat`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie },
-      body: JSON.stringify({
-        id: `relay${String(i).padStart(4, "0")}xxxxxxxxxxxx`,
-        messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }],
-        model: MODEL,
-        maxTokens: Math.min(TOKENS, 8192),
-      }),
-    },
-    uiFakeTokens,
-  );
+const direct = (url: string) => streamFromUpstream(url, TOKENS);
+/** The last conversation a chat answer went to: the Durable Object read probe opens it. */
+let lastConversation = "";
+const viaWorker = async (app: string, cookie: string) => {
+  const sample = await streamChatAnswer(app, cookie, Math.min(TOKENS, 8192));
+  lastConversation = sample.conversationId;
+  return sample;
 };
 const timed = async (url: string, init?: RequestInit) => {
   const start = performance.now();
@@ -89,7 +66,7 @@ async function relay(stack: Stack, upstreamUrl: string) {
 
   // Where the first-token overhead goes: the same path with less and less of the Worker behind it.
   const probes = { asset: [] as number[], worker: [] as number[], durableObject: [] as number[] };
-  const seeded = `relay${String(conversation - 1).padStart(4, "0")}xxxxxxxxxxxx`;
+  const seeded = lastConversation;
   for (let i = 0; i < RUNS + WARMUP; i++) {
     const asset = await timed(`${stack.app}/favicon.svg`); // a static file: no Worker code
     const worker = await timed(`${stack.app}/api/no-such-route`, { headers: { cookie } }); // + the Worker: Hono, identity HMAC

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { randomId } from "../contract/ids";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 /**
@@ -173,3 +174,68 @@ export async function newIdentity(app: string): Promise<string> {
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** The model every relay bench asks: cheap, and each fake upstream answers it. */
+export const BENCH_MODEL = "@cf/meta/llama-3.2-1b-instruct";
+
+/** A chat.completion.chunk carrying text, with the bench upstreams' tokens in it. */
+export const openAiFakeTokens = (line: string) =>
+  line.startsWith('data: {"id":"chatcmpl-') && line.includes('"content":"') ? fakeTokens(line) : 0;
+
+/** An answer of `maxTokens` to "Hi", read straight from a Workers AI-shaped upstream. */
+export const streamFromUpstream = (upstream: string, maxTokens: number, tokensIn: (line: string) => number | boolean = isWorkersAiToken) =>
+  timeStream(
+    `${upstream}/run/${BENCH_MODEL}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: maxTokens }),
+    },
+    tokensIn,
+  );
+
+let conversations = 0;
+/** The same answer through `POST /api/chat` (the UI message stream), each in a new conversation (its id comes back). */
+export const streamChatAnswer = async (app: string, cookie: string, maxTokens: number) => {
+  const i = conversations++;
+  const conversationId = randomId();
+  const sample = await timeStream(
+    `${app}/api/chat`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({
+        id: conversationId,
+        messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }],
+        model: BENCH_MODEL,
+        maxTokens,
+      }),
+    },
+    uiFakeTokens,
+  );
+  return { ...sample, conversationId };
+};
+
+/** The same answer through `POST /v1/chat/completions`, streamed, with an API key. */
+export const streamV1Answer = (app: string, key: string, maxTokens: number) =>
+  timeStream(
+    `${app}/v1/chat/completions`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: BENCH_MODEL, messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: maxTokens }),
+    },
+    openAiFakeTokens,
+  );
+
+/** A new guest (cookie) with an API key of theirs: their own rate-limit bucket and budget. */
+export async function personWithKey(app: string): Promise<{ cookie: string; key: string }> {
+  const cookie = await newIdentity(app);
+  const response = await fetch(`${app}/api/keys`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench" }),
+  });
+  if (response.status !== 201) throw new Error(`Could not create a key: HTTP ${response.status} ${await response.text()}`);
+  return { cookie, key: ((await response.json()) as { key: string }).key };
+}
