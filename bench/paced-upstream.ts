@@ -9,7 +9,11 @@ import type { AddressInfo } from "node:net";
  * frame (legacy format, as the fake and Workers AI send), so a 5,000 tokens/s stream really is one.
  */
 export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond: number; port?: number }) {
+  // When the latest requests arrived (performance.now(), this process's clock, which the client shares).
+  const arrivals: number[] = [];
   const server = createServer((req, res) => {
+    arrivals.push(performance.now());
+    if (arrivals.length > 32) arrivals.shift();
     req.resume();
     req.on("end", () => {
       if (req.method !== "POST" || !/\/ai\/run\//.test(req.url ?? "")) {
@@ -35,6 +39,8 @@ export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
+    /** When the first request since `since` reached it (NaN if none): how long a relay took to call the model. */
+    firstRequestSince: (since: number) => arrivals.find((t) => t >= since) ?? Number.NaN,
     url: `http://127.0.0.1:${port}/client/v4/accounts/paced/ai`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { randomId } from "../contract/ids";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 
 /**
  * Starts the app stack (Vite + Worker + local engine) on its own ports for a benchmark. The local
@@ -65,6 +66,103 @@ export async function startPreviewStack(options: { port: number; env?: Record<st
   );
   await waitUntilUp(`http://localhost:${options.port}`, child, !options.env?.WORKERS_AI_REST_URL);
   return { app: `http://localhost:${options.port}`, pid: child.pid!, stop: () => child.kill("SIGTERM") };
+}
+
+/**
+ * The same build served by workerd itself: Miniflare runs the Worker, its static assets and its
+ * Durable Objects from the build's own `wrangler.json`, as `wrangler dev` would (without its proxy
+ * Worker), and the client talks to workerd directly. This is the topology Cloudflare has (the
+ * request arrives at the Worker's runtime), without `vite preview`'s Node front end, which reads
+ * every request and every streamed chunk once more (5-6 ms a request here, on both ways).
+ * The AI and Vectorize bindings are remote-only and left out: the Worker's local seams stand in
+ * (`WORKERS_AI_REST_URL`, `VECTOR_INDEX=sqlite`), as under `vite preview`.
+ */
+export async function startBuiltWorker(options: { port: number; vars?: Record<string, string> }) {
+  const outDir = ".cache/bench-relay-build";
+  buildOnce(outDir);
+  const dir = resolve(outDir, "workers_ai_chat");
+  const stateDir = `.cache/bench-state-${options.port}`;
+  rmSync(stateDir, { recursive: true, force: true });
+  const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
+  const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(`${dir}/wrangler.json`);
+  // Remote-only bindings, and a v4 option the v5 converter refuses (the build is one ES module anyway).
+  const { ai: _ai, vectorize: _vectorize, modulesRules: _rules, ...worker } = workerOptions as typeof workerOptions & Record<string, unknown>;
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: options.port,
+      ...(process.env.BENCH_INSPECTOR_PORT ? { inspectorPort: Number(process.env.BENCH_INSPECTOR_PORT) } : {}),
+      defaultPersistRoot: stateDir,
+      // The Worker's own log lines (refused keys, say) would fill the bench's report.
+      ...(process.env.BENCH_STACK_LOGS ? {} : { handleStructuredLogs: () => {} }),
+      workers: [
+        {
+          ...worker,
+          name: "workers-ai-chat",
+          modules: true,
+          scriptPath: `${dir}/index.js`,
+          modulesRoot: dir,
+          bindings: {
+            ...(worker.bindings as Record<string, string>),
+            // A throwaway identity secret: the bench's cookies live one run.
+            SESSION_SECRET: randomBytes(32).toString("base64url"),
+            ...options.vars,
+          },
+        },
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  const app = String(await mf.ready).replace(/\/$/, "");
+  return { app, stop: () => mf.dispose() };
+}
+
+/**
+ * The floor under any Worker on this machine: a Worker that only fetches the upstream and returns its
+ * body, on workerd (Miniflare) as `startBuiltWorker` runs the app. With `limiters`, it first calls
+ * two Rate Limiting bindings at once, as the app's model routes do (per person and per address), so
+ * the difference between the two is what Miniflare's local limiter costs a request: it is a fetch to
+ * a Durable Object per call here, where Cloudflare's keeps its counters in the Worker's location.
+ */
+export async function startPassThrough(options: { port: number; upstream: string; limiters: boolean }) {
+  const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
+  const limit = options.limiters
+    ? `await Promise.all([env.USER_RATE_LIMITER.limit({ key: "user:bench" }), env.IP_RATE_LIMITER.limit({ key: "ip:bench" })]);`
+    : "";
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: options.port,
+      workers: [
+        {
+          name: options.limiters ? "pass-through-limited" : "pass-through",
+          modules: [
+            {
+              type: "ESModule",
+              path: "worker.mjs",
+              contents: `export default { async fetch(request, env) {
+                ${limit}
+                const upstream = await fetch(env.UPSTREAM + "/run/${BENCH_MODEL}", { method: "POST", headers: { "content-type": "application/json" }, body: await request.text() });
+                return new Response(upstream.body, { headers: { "content-type": "text/event-stream" } });
+              } };`,
+            },
+          ],
+          compatibilityDate: "2026-10-19",
+          bindings: { UPSTREAM: options.upstream },
+          ...(options.limiters
+            ? {
+                ratelimits: {
+                  USER_RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 as const } },
+                  IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 as const } },
+                },
+              }
+            : {}),
+        },
+      ],
+    }),
+  );
+  const url = String(await mf.ready).replace(/\/$/, "");
+  return { url, stop: () => mf.dispose() };
 }
 
 let built = false;
