@@ -37,6 +37,10 @@ const vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), 
     GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR,
     MODEL_TITLES: process.env.MODEL_TITLES ?? TEST_MODEL_TITLES,
     WORKERS_AI_REST_URL: process.env.WORKERS_AI_REST_URL?.trim() || "",
+    // Wrangler's local observability (on by default) runs a trace collector in the same workerd thread
+    // as the Worker; nothing here reads its traces, and it doubled the CPU of a streamed request
+    // (bench/notes/relay.md). The browser tests run on a busy 2-core machine: less work, fewer timeouts.
+    X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
   },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => vite.kill(signal));
