@@ -118,7 +118,9 @@ function report(title: string, r: Awaited<ReturnType<typeof measure>>) {
     ["/api/chat", r.ch],
   ] as const) {
     const called = median(s.map((x) => x.modelCalledMs));
-    console.log(`  ${name.padEnd(22)} model request reached the upstream after ${fmt(called, 2)} ms; first token out ${fmt(median(s.map((x) => x.ttftMs)) - called, 2)} ms after that (p50s)`);
+    console.log(
+      `  ${name.padEnd(22)} model request reached the upstream after ${fmt(called, 2)} ms; first token out ${fmt(median(s.map((x) => x.ttftMs)) - called, 2)} ms after that (p50s)`,
+    );
   }
   console.log(row("POST /v1/chat/completions (stream)", r.v));
   console.log(row("POST /api/chat (UI message stream)", r.ch));
@@ -138,7 +140,9 @@ function report(title: string, r: Awaited<ReturnType<typeof measure>>) {
     const ttft = (s: StreamSample[]) => median(s.map((x) => x.ttftMs));
     const floor = ttft(r.pass.bare) - base.ttft;
     const limiter = ttft(r.pass.limited) - ttft(r.pass.bare);
-    console.log(`  Of each first-token overhead: ${fmt(floor, 2)} ms is the floor (a Worker that only passes the body on), ${fmt(limiter, 2)} ms Miniflare's local limiter (two limit() calls).`);
+    console.log(
+      `  Of each first-token overhead: ${fmt(floor, 2)} ms is the floor (a Worker that only passes the body on), ${fmt(limiter, 2)} ms Miniflare's local limiter (two limit() calls).`,
+    );
     for (const [name, s] of [
       ["/v1/chat/completions", r.v],
       ["/api/chat", r.ch],

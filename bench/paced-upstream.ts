@@ -8,7 +8,8 @@ import type { AddressInfo } from "node:net";
  * This one wakes every millisecond and writes every token that is due by then, each in its own SSE
  * frame (legacy format, as the fake and Workers AI send), so a 5,000 tokens/s stream really is one.
  */
-export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond: number; port?: number }) {
+/** `delayMs`: how long it thinks before answering (a model's own time to first token). */
+export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond: number; port?: number; delayMs?: number }) {
   // When the latest requests arrived (performance.now(), this process's clock, which the client shares).
   const arrivals: number[] = [];
   const server = createServer((req, res) => {
@@ -21,6 +22,10 @@ export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond
           return res.writeHead(200, { "content-type": "application/json" }).end('{"ready":true,"textModel":"paced-upstream"}');
         return res.writeHead(404).end();
       }
+      if (opts.delayMs) return void setTimeout(answer, opts.delayMs);
+      answer();
+    });
+    function answer() {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       const start = performance.now();
       let sent = 0;
@@ -33,7 +38,7 @@ export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond
         res.end(`data: ${JSON.stringify({ response: "", usage })}\n\ndata: [DONE]\n\n`);
       };
       tick();
-    });
+    }
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));

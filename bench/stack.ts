@@ -87,7 +87,12 @@ export async function startBuiltWorker(options: { port: number; vars?: Record<st
   const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
   const { workerOptions } = unstable_getMiniflareWorkerOptions(`${dir}/wrangler.json`);
   // Remote-only bindings, and a v4 option the v5 converter refuses (the build is one ES module anyway).
-  const { ai: _ai, vectorize: _vectorize, modulesRules: _rules, ...worker } = workerOptions as typeof workerOptions & Record<string, unknown>;
+  const {
+    ai: _ai,
+    vectorize: _vectorize,
+    modulesRules: _rules,
+    ...worker
+  } = workerOptions as typeof workerOptions & Record<string, unknown>;
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",

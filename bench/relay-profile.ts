@@ -1,0 +1,161 @@
+/**
+ * Where a relay's CPU goes before its first token: a V8 CPU profile of the app's isolate (the
+ * Worker and its Durable Objects share one in workerd) over N one-token answers through the built
+ * Worker on workerd (`startBuiltWorker`), taken through Miniflare's inspector. The upstream thinks
+ * THINK_MS before it answers and the client pauses PAUSE_MS between requests, so each request's CPU
+ * falls into separate bursts: the first runs from the request's arrival until the model call has
+ * gone out (with whatever the Worker does to send its response meanwhile), and is the one after the
+ * client's pause, the longest silence (a timer in the answer run can fire while the model thinks).
+ * Only those bursts are summed. On this machine every isolate shares workerd's one thread, so this CPU
+ * is time the first token waits (bench/notes/relay.md).
+ *   npm run bench:relay-profile        ROUTE=chat|v1 N=60 THINK_MS=120
+ * The whole profile is written to .cache/relay-profile-<route>.cpuprofile (open it in DevTools).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { startPacedUpstream } from "./paced-upstream";
+import { fmt, personWithKey, startBuiltWorker, streamChatAnswer, streamV1Answer } from "./stack";
+
+const ROUTE = process.env.ROUTE === "v1" ? "v1" : "chat";
+const N = Number(process.env.N ?? 60);
+const THINK_MS = Number(process.env.THINK_MS ?? 120);
+const PAUSE_MS = 200;
+const SAMPLE_US = 100;
+const base = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) : 5100;
+const INSPECTOR_PORT = base + 133;
+/** A burst ends after this long without a sample (the client's pause and the upstream's thinking are longer). */
+const GAP_US = 30_000;
+// The start burst must stay apart from the answer's: the model thinks longer than GAP_US.
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const upstream = await startPacedUpstream({ tokens: 1, tokensPerSecond: 5000, delayMs: THINK_MS });
+process.env.BENCH_INSPECTOR_PORT = String(INSPECTOR_PORT);
+const app = await startBuiltWorker({
+  port: base + 134,
+  vars: { WORKERS_AI_REST_URL: upstream.url, MODEL_TITLES: "off", GUESTS_PER_ADDRESS_PER_HOUR: "100000" },
+});
+try {
+  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const target = targets.find((t) => t.webSocketDebuggerUrl.endsWith("/core:user:workers-ai-chat"));
+  if (!target) throw new Error(`No inspector target for the app among ${targets.map((t) => t.webSocketDebuggerUrl).join(", ")}.`);
+  const devtools = await connect(target.webSocketDebuggerUrl);
+
+  let who = await personWithKey(app.app);
+  let asked = 0;
+  const answer = async () => {
+    // A new person before the 30-a-minute rate limit.
+    if (++asked % 25 === 0) who = await personWithKey(app.app);
+    const sample = ROUTE === "v1" ? await streamV1Answer(app.app, who.key, 1) : await streamChatAnswer(app.app, who.cookie, 1);
+    if (sample.tokens !== 1) throw new Error(`${ROUTE} relayed ${sample.tokens} tokens, not 1.`);
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+  };
+  for (let i = 0; i < 10; i++) await answer();
+  await devtools.send("Profiler.enable");
+  await devtools.send("Profiler.setSamplingInterval", { interval: SAMPLE_US });
+  await devtools.send("Profiler.start");
+  for (let i = 0; i < N; i++) await answer();
+  const { profile } = (await devtools.send("Profiler.stop")) as { profile: Profile };
+  devtools.close();
+
+  mkdirSync(".cache", { recursive: true });
+  writeFileSync(`.cache/relay-profile-${ROUTE}.cpuprofile`, JSON.stringify(profile));
+  report(profile);
+} finally {
+  await app.stop();
+  await upstream.close();
+}
+
+function report(profile: Profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const label = (node: ProfileNode) =>
+    `${node.callFrame.functionName || "(anonymous)"} ${node.callFrame.url.split("/").at(-1) ?? ""}:${node.callFrame.lineNumber + 1}`;
+  const stacks = new Map<number, string[]>();
+  const stackOf = (id: number) => {
+    let stack = stacks.get(id);
+    if (!stack) {
+      stack = [];
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(label(byId.get(at)!));
+      stacks.set(id, stack);
+    }
+    return stack;
+  };
+
+  // Bursts of samples, split where the isolate idled longer than GAP_US; a burst after the client's
+  // pause is a request's start. Each sample counts as one interval: a sample's own
+  // delta also holds the idle time before it.
+  const bursts: { stacks: string[][]; end: number; silenceBefore: number }[] = [];
+  let now = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    now += profile.timeDeltas[i] ?? 0;
+    const stack = stackOf(profile.samples[i]);
+    if (stack[0].startsWith("(idle)")) continue;
+    const last = bursts.at(-1);
+    if (last && now - last.end <= GAP_US) {
+      last.stacks.push(stack);
+      last.end = now;
+    } else bursts.push({ stacks: [stack], end: now, silenceBefore: last ? now - last.end : 0 });
+  }
+  const starts = bursts.filter((burst) => burst.silenceBefore >= (PAUSE_MS - 40) * 1000).map((burst) => burst.stacks);
+  const ms = (samples: number) => fmt((samples * SAMPLE_US) / 1000 / starts.length, 3).padStart(7);
+  const inclusive = new Map<string, number>();
+  const self = new Map<string, number>();
+  for (const burst of starts)
+    for (const stack of burst) {
+      self.set(stack[0], (self.get(stack[0]) ?? 0) + 1);
+      for (const frame of new Set(stack)) inclusive.set(frame, (inclusive.get(frame) ?? 0) + 1);
+    }
+  const top = (counts: Map<string, number>, n: number) =>
+    [...counts]
+      .filter(([frame]) => !frame.startsWith("(root)"))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n);
+
+  console.log(
+    `\n${ROUTE === "v1" ? "POST /v1/chat/completions" : "POST /api/chat"}: ${starts.length} request bursts of ${N} answers (${bursts.length} bursts in all), sampled every ${SAMPLE_US} µs`,
+  );
+  console.log(
+    `  JavaScript CPU in the app's isolate from the request's arrival until the model call left: ${ms(starts.flat().length)} ms a request`,
+  );
+  console.log("  Inclusive (the function and what it called), ms a request:");
+  for (const [frame, count] of top(inclusive, 30)) console.log(`  ${ms(count)}  ${frame}`);
+  console.log("  Self, ms a request:");
+  for (const [frame, count] of top(self, 15)) console.log(`  ${ms(count)}  ${frame}`);
+  console.log(`  Whole profile: .cache/relay-profile-${ROUTE}.cpuprofile`);
+}
+
+/** A DevTools protocol session over the inspector's WebSocket (Node's own: `--experimental-websocket` on Node 20). */
+async function connect(url: string) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let id = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  socket.onmessage = (event) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+    if (message.id === undefined) return;
+    if (message.error) throw new Error(`DevTools: ${message.error.message}`);
+    waiting.get(message.id)?.(message.result);
+    waiting.delete(message.id);
+  };
+  return {
+    send: (method: string, params: object = {}) =>
+      new Promise<unknown>((resolve) => {
+        waiting.set(++id, resolve);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => socket.close(),
+  };
+}
