@@ -10,7 +10,7 @@ import { IMAGE_NOT_RESENT } from "../ai/chat-images";
 import { IMAGE_INPUT_TOKENS } from "../spend/answer-cost";
 import { uploadTtlHours } from "../store/upload-expiry";
 import { finalMetadata, newConversationId, readUiStream, TestClient, textOf } from "../test/client";
-import { bindingError, legacyChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
+import { licencePromptError, licenceOnceThen, legacyChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
 import { storeOf } from "../test/store-of";
 import { pngHeader, TINY_PNG } from "../test/vision-images";
 
@@ -231,15 +231,7 @@ describe("POST /api/chat with an image", () => {
   });
 
   it("accepts the Llama 3.2 Vision licence once on 5016 in chat too, retries, and tells the person", async () => {
-    let first = true;
-    const fake = useAi((call) => {
-      if (call.inputs.prompt === "agree") return { response: "Thank you for agreeing." };
-      if (first) {
-        first = false;
-        throw bindingError(5016, "Prior to using this model, you must submit the prompt 'agree'");
-      }
-      return sseStream(legacyChunks(["A dot."]));
-    });
+    const fake = useAi(licenceOnceThen(["A dot."]));
     const client = new TestClient();
     const id = newConversationId();
     const chunks = await readUiStream(await send(client, id, [withImages("Describe this image", [await upload(client)])], LLAMA_VISION));
@@ -257,7 +249,7 @@ describe("POST /api/chat with an image", () => {
 
   it("does not answer a licence prompt for a model that needs none", async () => {
     const fake = useAi(() => {
-      throw bindingError(5016, "Prior to using this model, you must submit the prompt 'agree'");
+      throw licencePromptError();
     });
     const client = new TestClient();
     const chunks = await readUiStream(await send(client, newConversationId(), [withImages("Hi", [await upload(client)])]));

@@ -7,7 +7,17 @@ import { tokenCost } from "../../contract/pricing";
 import { IMAGE_INPUT_TOKENS } from "../spend/answer-cost";
 import { DEFAULT_VISION_MODEL, LICENCE_ACCEPTED_NOTE, VISION_LIMITS } from "../../contract/vision-api";
 import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, textOf, userMessage } from "../test/client";
-import { bindingError, heldSseStream, legacyChunks, openAiChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
+import {
+  bindingError,
+  licencePromptError,
+  licenceOnceThen,
+  heldSseStream,
+  legacyChunks,
+  openAiChunks,
+  recordedRun,
+  sseStream,
+  type RecordedCall,
+} from "../test/recorded-ai";
 import { countedUpload, gif, pngHeader, TINY_PNG } from "../test/vision-images";
 
 const LLAMA_VISION = "@cf/meta/llama-3.2-11b-vision-instruct";
@@ -295,15 +305,7 @@ describe("POST /api/vision", () => {
   });
 
   it("accepts the Llama 3.2 Vision licence once on 5016, retries, and tells the person", async () => {
-    let first = true;
-    const fake = useAi((call) => {
-      if (call.inputs.prompt === "agree") return { response: "Thank you for agreeing." };
-      if (first) {
-        first = false;
-        throw bindingError(5016, "Prior to using this model, you must submit the prompt 'agree'");
-      }
-      return sseStream(legacyChunks(["A dot."]));
-    });
+    const fake = useAi(licenceOnceThen(["A dot."]));
     const client = new TestClient();
     const imageId = await uploadedImageId(client);
     const id = newConversationId();
@@ -322,7 +324,7 @@ describe("POST /api/vision", () => {
   it("does not loop when the licence still is not accepted after agreeing", async () => {
     const fake = useAi((call) => {
       if (call.inputs.prompt === "agree") return { response: "ok" };
-      throw bindingError(5016, "Prior to using this model, you must submit the prompt 'agree'");
+      throw licencePromptError();
     });
     const client = new TestClient();
     const imageId = await uploadedImageId(client);

@@ -92,3 +92,22 @@ export function recordedRun(answer: (call: RecordedCall) => unknown | Promise<un
   };
   return { run, calls };
 }
+
+/** What Workers AI says to a model's first call until its licence is accepted (Llama 3.2 Vision). */
+export const licencePromptError = (): Error => bindingError(5016, "Prior to using this model, you must submit the prompt 'agree'");
+
+/**
+ * An answer script for a model whose licence is not yet accepted: the first call is refused with
+ * 5016, the prompt "agree" is thanked, and every call after that streams `text`.
+ */
+export function licenceOnceThen(text: string[]) {
+  let refused = false;
+  return (call: RecordedCall) => {
+    if (call.inputs.prompt === "agree") return { response: "Thank you for agreeing." };
+    if (!refused) {
+      refused = true;
+      throw licencePromptError();
+    }
+    return sseStream(legacyChunks(text));
+  };
+}
