@@ -10,8 +10,14 @@ export function secondsUntilReset(now: number): number {
   return Math.max(1, Math.ceil((midnight.getTime() - now) / 1000));
 }
 
+const DAY_MS = 86_400_000;
+
 /** The `count` UTC days ending with today's, newest first. */
 export function lastDays(now: number, count: number): string[] {
-  const DAY = 86_400_000;
-  return Array.from({ length: count }, (_, i) => utcDay(now - i * DAY));
+  return Array.from({ length: count }, (_, i) => utcDay(now - i * DAY_MS));
+}
+
+/** The oldest of those days, without formatting the others (the ledger asks on every reservation). */
+export function oldestOfLastDays(now: number, count: number): string {
+  return utcDay(now - (count - 1) * DAY_MS);
 }

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { lastDays, utcDay } from "./day";
+import { lastDays, oldestOfLastDays, utcDay } from "./day";
 
 /** Who spends: a key per person ("guest:<id>", "account:<id>", "access:<email>") with its kind and name. */
 export interface Spender {
@@ -191,8 +191,8 @@ export class SpendLedger extends DurableObject<Env> {
 
   /** Old rows go as new ones come: an indexed delete per reservation, usually of nothing. */
   private prune(today: string): void {
-    const [keepReservationsFrom] = lastDays(Date.parse(today), KEEP_RESERVATIONS_DAYS).slice(-1);
-    const [keepDaysFrom] = lastDays(Date.parse(today), KEEP_DAYS).slice(-1);
+    const keepReservationsFrom = oldestOfLastDays(Date.parse(today), KEEP_RESERVATIONS_DAYS);
+    const keepDaysFrom = oldestOfLastDays(Date.parse(today), KEEP_DAYS);
     this.sql.exec(`DELETE FROM spend_reservations WHERE day < ?`, keepReservationsFrom);
     this.sql.exec(`DELETE FROM spend_days WHERE day < ?`, keepDaysFrom);
   }
