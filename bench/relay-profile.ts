@@ -128,7 +128,7 @@ function report(profile: Profile) {
     `  JavaScript CPU in the app's isolate from the request's arrival until the model call left: ${ms(starts.flat().length)} ms a request`,
   );
   console.log("  Inclusive (the function and what it called), ms a request:");
-  for (const [frame, count] of top(inclusive, 30)) console.log(`  ${ms(count)}  ${frame}`);
+  for (const [frame, count] of top(inclusive, Number(process.env.TOP ?? 30))) console.log(`  ${ms(count)}  ${frame}`);
   console.log("  Self, ms a request:");
   for (const [frame, count] of top(self, 15)) console.log(`  ${ms(count)}  ${frame}`);
   console.log(`  Whole profile: .cache/relay-profile-${ROUTE}.cpuprofile`);
