@@ -17,7 +17,7 @@ import { startPacedUpstream } from "./paced-upstream";
 import {
   fmt,
   startBuiltWorker,
-  startPassThrough,
+  startFloors,
   median,
   percentile,
   personWithKey,
@@ -48,22 +48,23 @@ const viaV1 = (app: string, key: string) => relayed(() => streamV1Answer(app, ke
 const viaChat = (app: string, cookie: string) => relayed(() => streamChatAnswer(app, cookie, TOKENS));
 const tps = (s: StreamSample) => s.tokens / ((s.totalMs - s.ttftMs) / 1000);
 
-/** Floors read in the same rounds: Workers that only pass the upstream's body on, without and with the limiters. */
-type Floors = { bare: string; limited: string };
+/** Floors read in the same rounds (bench/stack.ts startFloors). */
+type Floors = { bare: string; limited: string; durableObject: string };
 
 async function measure(app: string, upstreamUrl: string, floors?: Floors) {
   let who = await personWithKey(app);
   const d: StreamSample[] = [];
   const v: RelaySample[] = [];
   const ch: RelaySample[] = [];
-  const pass = { bare: [] as StreamSample[], limited: [] as StreamSample[] };
+  const pass = { bare: [] as StreamSample[], limited: [] as StreamSample[], durableObject: [] as StreamSample[] };
   for (let i = 0; i < RUNS + WARMUP; i++) {
     // Two generating requests per round: a new person before the 30-a-minute limit.
     if (i > 0 && i % 12 === 0) who = await personWithKey(app);
     if (floors) {
       const bare = await direct(floors.bare);
       const limited = await direct(floors.limited);
-      if (i >= WARMUP) pass.bare.push(bare), pass.limited.push(limited);
+      const durableObject = await direct(floors.durableObject);
+      if (i >= WARMUP) pass.bare.push(bare), pass.limited.push(limited), pass.durableObject.push(durableObject);
     }
     const a = await direct(upstreamUrl);
     const b = await viaV1(app, who.key);
@@ -112,6 +113,7 @@ function report(title: string, r: Awaited<ReturnType<typeof measure>>) {
   if (r.pass.bare.length) {
     console.log(row("pass-through Worker (the floor)", r.pass.bare));
     console.log(row("pass-through + two limit() calls", r.pass.limited));
+    console.log(row("+ a Durable Object: one row, the call", r.pass.durableObject));
   }
   for (const [name, s] of [
     ["/v1/chat/completions", r.v],
@@ -140,14 +142,14 @@ function report(title: string, r: Awaited<ReturnType<typeof measure>>) {
     const ttft = (s: StreamSample[]) => median(s.map((x) => x.ttftMs));
     const floor = ttft(r.pass.bare) - base.ttft;
     const limiter = ttft(r.pass.limited) - ttft(r.pass.bare);
+    const durableObject = ttft(r.pass.durableObject) - ttft(r.pass.limited);
     console.log(
-      `  Of each first-token overhead: ${fmt(floor, 2)} ms is the floor (a Worker that only passes the body on), ${fmt(limiter, 2)} ms Miniflare's local limiter (two limit() calls).`,
+      `  Floors: ${fmt(floor, 2)} ms under any Worker (it only passes the body on), ${fmt(limiter, 2)} ms more for Miniflare's local limiter (two limit() calls), ${fmt(durableObject, 2)} ms more for a Durable Object that saves a row and makes the call.`,
     );
-    for (const [name, s] of [
-      ["/v1/chat/completions", r.v],
-      ["/api/chat", r.ch],
-    ] as const)
-      console.log(`    ${name.padEnd(22)} the route's own: ${fmt(ttft(s) - base.ttft - floor - limiter, 2)} ms`);
+    console.log(`    /v1/chat/completions   the route's own (less the first two): ${fmt(ttft(r.v) - base.ttft - floor - limiter, 2)} ms`);
+    console.log(
+      `    /api/chat              the route's own (less all three):     ${fmt(ttft(r.ch) - base.ttft - floor - limiter - durableObject, 2)} ms`,
+    );
   }
   const [a, w, k] = [median(r.probes.asset), median(r.probes.worker), median(r.probes.key)];
   const first = median(r.v.map((x) => x.ttftMs));
@@ -167,11 +169,8 @@ const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RAT
 const stackVars = { WORKERS_AI_REST_URL: upstream.url, GUESTS_PER_ADDRESS_PER_HOUR: "100000", MODEL_TITLES: "off" };
 try {
   const worker = await startBuiltWorker({ port: PORT + 3, vars: stackVars });
-  const bare = await startPassThrough({ port: PORT + 4, upstream: upstream.url, limiters: false });
-  const limited = await startPassThrough({ port: PORT + 5, upstream: upstream.url, limiters: true });
-  const onWorkerd = await measure(worker.app, upstream.url, { bare: bare.url, limited: limited.url }).finally(() =>
-    Promise.all([worker.stop(), bare.stop(), limited.stop()]),
-  );
+  const floors = await startFloors({ port: PORT + 4, upstream: upstream.url });
+  const onWorkerd = await measure(worker.app, upstream.url, floors).finally(() => Promise.all([worker.stop(), floors.stop()]));
   report("Built Worker on workerd (Miniflare from the build's wrangler.json; no front end)", onWorkerd);
   const preview = await startPreviewStack({ port: PORT, env: { ...stackVars, X_LOCAL_OBSERVABILITY: "false" } });
   const built = await measure(preview.app, upstream.url).finally(() => preview.stop());

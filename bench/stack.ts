@@ -123,51 +123,67 @@ export async function startBuiltWorker(options: { port: number; vars?: Record<st
 }
 
 /**
- * The floor under any Worker on this machine: a Worker that only fetches the upstream and returns its
- * body, on workerd (Miniflare) as `startBuiltWorker` runs the app. With `limiters`, it first calls
- * two Rate Limiting bindings at once, as the app's model routes do (per person and per address), so
- * the difference between the two is what Miniflare's local limiter costs a request: it is a fetch to
- * a Durable Object per call here, where Cloudflare's keeps its counters in the Worker's location.
+ * Floors under the app on this machine, one Worker on workerd (Miniflare), as `startBuiltWorker`
+ * runs the app, each at its own path:
+ *   - `bare`: fetches the upstream and returns its body: the floor under any Worker here;
+ *   - `limited`: first calls two Rate Limiting bindings at once, as the app's model routes do (per
+ *     person and per address). Its difference from `bare` is what Miniflare's local limiter costs: a
+ *     fetch to a Durable Object per call here, where Cloudflare's counts in the Worker's location;
+ *   - `durableObject`: the limiters, then a Durable Object that writes one row to its SQLite and
+ *     makes the model call, its body streamed back over RPC: the least a chat answer written in the
+ *     person's Durable Object can cost here.
  */
-export async function startPassThrough(options: { port: number; upstream: string; limiters: boolean }) {
+export async function startFloors(options: { port: number; upstream: string }) {
   const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
-  const limit = options.limiters
-    ? `await Promise.all([env.USER_RATE_LIMITER.limit({ key: "user:bench" }), env.IP_RATE_LIMITER.limit({ key: "ip:bench" })]);`
-    : "";
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: options.port,
       workers: [
         {
-          name: options.limiters ? "pass-through-limited" : "pass-through",
+          name: "floors",
           modules: [
             {
               type: "ESModule",
               path: "worker.mjs",
-              contents: `export default { async fetch(request, env) {
-                ${limit}
-                const upstream = await fetch(env.UPSTREAM + "/run/${BENCH_MODEL}", { method: "POST", headers: { "content-type": "application/json" }, body: await request.text() });
-                return new Response(upstream.body, { headers: { "content-type": "text/event-stream" } });
+              contents: `import { DurableObject } from "cloudflare:workers";
+              const call = (url, body) => fetch(url + "/run/${BENCH_MODEL}", { method: "POST", headers: { "content-type": "application/json" }, body });
+              const sse = (body) => new Response(body, { headers: { "content-type": "text/event-stream" } });
+              export class Relay extends DurableObject {
+                async answer(url, body) {
+                  this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS questions (body TEXT)");
+                  this.ctx.storage.sql.exec("INSERT INTO questions VALUES (?)", body);
+                  return (await call(url, body)).body;
+                }
+              }
+              export default { async fetch(request, env) {
+                const floor = new URL(request.url).pathname.split("/")[1];
+                const body = await request.text();
+                if (floor !== "bare") await Promise.all([env.USER_RATE_LIMITER.limit({ key: "user:bench" }), env.IP_RATE_LIMITER.limit({ key: "ip:bench" })]);
+                if (floor === "durableObject") return sse(await env.RELAY.get(env.RELAY.idFromName("bench")).answer(env.UPSTREAM, body));
+                return sse((await call(env.UPSTREAM, body)).body);
               } };`,
             },
           ],
           compatibilityDate: "2026-10-19",
           bindings: { UPSTREAM: options.upstream },
-          ...(options.limiters
-            ? {
-                ratelimits: {
-                  USER_RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 as const } },
-                  IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 as const } },
-                },
-              }
-            : {}),
+          durableObjects: { RELAY: { className: "Relay", useSQLite: true } },
+          ratelimits: {
+            USER_RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 as const } },
+            IP_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 as const } },
+          },
         },
       ],
     }),
   );
   const url = String(await mf.ready).replace(/\/$/, "");
-  return { url, stop: () => mf.dispose() };
+  return {
+    /** Base URLs that answer as a Workers AI upstream does (`<base>/run/<model>`). */
+    bare: `${url}/bare`,
+    limited: `${url}/limited`,
+    durableObject: `${url}/durableObject`,
+    stop: () => mf.dispose(),
+  };
 }
 
 let built = false;
