@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { CODES, EngineError } from "./errors";
 import type { PromptMessage, GenerateRequest } from "./text/protocol";
@@ -52,7 +53,9 @@ export function parseRunInput(body: unknown): ParsedRun {
       maxTokens: input.max_tokens ?? DEFAULT_MAX_TOKENS,
       temperature: input.temperature ?? DEFAULT_TEMPERATURE,
       topP: input.top_p,
-      seed: input.seed,
+      // Without a seed every call samples anew, as on Workers AI. node-llama-cpp's own default seed is
+      // the current second, so a Regenerate within the same second repeated the answer word for word.
+      seed: input.seed ?? randomInt(2 ** 31),
     },
   };
 }

@@ -68,6 +68,13 @@ describe("text generation", () => {
     expect(await answer({ temperature: 0 })).toBe(await answer({ temperature: 0 }));
   });
 
+  it("samples anew without a seed, as Workers AI does, even for calls within the same second", async () => {
+    // node-llama-cpp's own default seed is the current second: these four would all be the same.
+    const answer = async () => (await json(post(runUrl(engine.url), { ...hello, max_tokens: 30, temperature: 1.5 }))).result.response;
+    const unseeded = await Promise.all([1, 2, 3, 4].map(() => answer()));
+    expect(new Set(unseeded).size).toBeGreaterThan(1);
+  });
+
   it("streams legacy chunks: text pieces, then usage, then [DONE]", async () => {
     const res = await post(runUrl(engine.url), { ...hello, max_tokens: 8, stream: true });
     expect(res.status).toBe(200);
