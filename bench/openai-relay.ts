@@ -166,17 +166,18 @@ function report(title: string, r: Awaited<ReturnType<typeof measure>>) {
 
 const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RATE });
 // No model titles: each would be one more answer of TOKENS streamed beside the next round's requests.
+// (`vite preview` passes on only the variables wrangler.jsonc declares, so its stack still writes them.)
 const stackVars = { WORKERS_AI_REST_URL: upstream.url, GUESTS_PER_ADDRESS_PER_HOUR: "100000", MODEL_TITLES: "off" };
 try {
   const worker = await startBuiltWorker({ port: PORT + 3, vars: stackVars });
   const floors = await startFloors({ port: PORT + 4, upstream: upstream.url });
   const onWorkerd = await measure(worker.app, upstream.url, floors).finally(() => Promise.all([worker.stop(), floors.stop()]));
   report("Built Worker on workerd (Miniflare from the build's wrangler.json; no front end)", onWorkerd);
-  const preview = await startPreviewStack({ port: PORT, env: { ...stackVars, X_LOCAL_OBSERVABILITY: "false" } });
+  const preview = await startPreviewStack({ port: PORT, env: stackVars });
   const built = await measure(preview.app, upstream.url).finally(() => preview.stop());
   report("Built Worker behind vite preview (its Node front end before workerd)", built);
   if (process.env.DEV === "1") {
-    const devStack = await startStack({ port: PORT + 1, enginePort: PORT + 2, env: { ...stackVars, X_LOCAL_OBSERVABILITY: "false" } });
+    const devStack = await startStack({ port: PORT + 1, enginePort: PORT + 2, env: stackVars });
     const dev = await measure(devStack.app, upstream.url).finally(() => devStack.stop());
     report("Dev runtime (npm run dev: workerd behind Vite's dev server)", dev);
   }

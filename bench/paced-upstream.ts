@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
  * 1 ms, so it cannot pace above ~1,000 tokens/s; unpaced it writes the whole answer in one burst.
  * This one wakes every millisecond and writes every token that is due by then, each in its own SSE
  * frame (legacy format, as the fake and Workers AI send), so a 5,000 tokens/s stream really is one.
+ * `delayMs`: how long it thinks before answering (a model's own time to first token).
  */
-/** `delayMs`: how long it thinks before answering (a model's own time to first token). */
 export async function startPacedUpstream(opts: { tokens: number; tokensPerSecond: number; port?: number; delayMs?: number }) {
   // When the latest requests arrived (performance.now(), this process's clock, which the client shares).
   const arrivals: number[] = [];

@@ -14,19 +14,16 @@
  */
 import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { startPacedUpstream } from "./paced-upstream";
 import {
-  BENCH_MODEL,
   fmt,
-  isWorkersAiToken,
   median,
   personWithKey,
+  startFloors,
   startPreviewStack,
   streamChatAnswer,
   streamFromUpstream,
   streamV1Answer,
-  timeStream,
   type StreamSample,
 } from "./stack";
 
@@ -71,34 +68,12 @@ function workerdUnder(root: number): number[] {
 }
 
 const upstream = await startPacedUpstream({ tokens: TOKENS, tokensPerSecond: RATE });
-const runBody = JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true, max_tokens: TOKENS });
 const direct = () => streamFromUpstream(upstream.url, TOKENS);
 
-// The raw pass-through: a Worker that only fetches the upstream and returns its body.
-const passThrough = new Miniflare(
-  convertV4MiniflareOptions({
-    host: "127.0.0.1",
-    port: BASE_PORT,
-    workers: [
-      {
-        name: "pass-through",
-        modules: [
-          {
-            type: "ESModule",
-            path: "worker.mjs",
-            contents: `export default { async fetch(request, env) {
-              const upstream = await fetch(env.UPSTREAM + "/run/${BENCH_MODEL}", { method: "POST", headers: { "content-type": "application/json" }, body: await request.text() });
-              return new Response(upstream.body, { headers: { "content-type": "text/event-stream" } });
-            } };`,
-          },
-        ],
-        compatibilityDate: "2026-10-12",
-        bindings: { UPSTREAM: upstream.url },
-      },
-    ],
-  }),
-);
-const passUrl = (await passThrough.ready).toString().replace(/\/$/, "");
+// The raw pass-through: a Worker that only fetches the upstream and returns its body (the floors'
+// `bare`; their limiters and Durable Object idle here).
+const floors = await startFloors({ port: BASE_PORT, upstream: upstream.url });
+const passThrough = () => streamFromUpstream(floors.bare, TOKENS);
 const [passPid] = workerdUnder(process.pid);
 
 interface Variant {
@@ -167,10 +142,10 @@ try {
   variants.push(await startVariant("this build", BASE_PORT + 1));
   if (process.env.BASELINE_DIR) variants.push(await startVariant("baseline", BASE_PORT + 2, process.env.BASELINE_DIR));
   for (const v of variants) for (let i = 0; i < WARMUP; i++) await answer(v, "chat"), await answer(v, "v1");
-  for (let i = 0; i < WARMUP; i++) await timeStream(`${passUrl}/`, { method: "POST", body: runBody }, isWorkersAiToken);
+  for (let i = 0; i < WARMUP; i++) await passThrough();
   for (let round = 0; round < ROUNDS; round++) {
     await measure("upstream read directly", passPid, direct); // the pass-through workerd idles: its CPU here is its floor
-    await measure("raw pass-through Worker", passPid, () => timeStream(`${passUrl}/`, { method: "POST", body: runBody }, isWorkersAiToken));
+    await measure("raw pass-through Worker", passPid, passThrough);
     for (const v of variants) {
       await measure(`${v.name}: POST /api/chat`, v.workerd, () => answer(v, "chat"));
       await measure(`${v.name}: POST /v1/chat/completions`, v.workerd, () => answer(v, "v1"));
@@ -179,7 +154,7 @@ try {
   }
 } finally {
   for (const v of variants) v.stop();
-  await passThrough.dispose();
+  await floors.stop();
   await upstream.close();
 }
 

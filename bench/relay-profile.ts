@@ -22,9 +22,13 @@ const PAUSE_MS = 200;
 const SAMPLE_US = 100;
 const base = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) : 5100;
 const INSPECTOR_PORT = base + 133;
-/** A burst ends after this long without a sample (the client's pause and the upstream's thinking are longer). */
+/**
+ * A burst ends after this long without a sample. The upstream's thinking must be longer, or a
+ * request's start and its answer merge into one burst; the client's pause longer still.
+ */
 const GAP_US = 30_000;
-// The start burst must stay apart from the answer's: the model thinks longer than GAP_US.
+if (THINK_MS * 1000 <= GAP_US)
+  throw new Error(`THINK_MS must be over ${GAP_US / 1000}, or a request's start and its answer cannot be told apart.`);
 
 interface ProfileNode {
   id: number;
@@ -38,9 +42,9 @@ interface Profile {
 }
 
 const upstream = await startPacedUpstream({ tokens: 1, tokensPerSecond: 5000, delayMs: THINK_MS });
-process.env.BENCH_INSPECTOR_PORT = String(INSPECTOR_PORT);
 const app = await startBuiltWorker({
   port: base + 134,
+  inspectorPort: INSPECTOR_PORT,
   vars: { WORKERS_AI_REST_URL: upstream.url, MODEL_TITLES: "off", GUESTS_PER_ADDRESS_PER_HOUR: "100000" },
 });
 try {
@@ -106,7 +110,10 @@ function report(profile: Profile) {
       last.end = now;
     } else bursts.push({ stacks: [stack], end: now, silenceBefore: last ? now - last.end : 0 });
   }
+  // The client's pause, less some slack for the client's own work between requests.
   const starts = bursts.filter((burst) => burst.silenceBefore >= (PAUSE_MS - 40) * 1000).map((burst) => burst.stacks);
+  if (!starts.length)
+    throw new Error(`No request's start found among ${bursts.length} bursts: was the machine too busy to keep them apart?`);
   const ms = (samples: number) => fmt((samples * SAMPLE_US) / 1000 / starts.length, 3).padStart(7);
   const inclusive = new Map<string, number>();
   const self = new Map<string, number>();
@@ -142,18 +149,19 @@ async function connect(url: string) {
     socket.onerror = reject;
   });
   let id = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
+  const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   socket.onmessage = (event) => {
     const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
-    if (message.id === undefined) return;
-    if (message.error) throw new Error(`DevTools: ${message.error.message}`);
-    waiting.get(message.id)?.(message.result);
-    waiting.delete(message.id);
+    const call = message.id === undefined ? undefined : waiting.get(message.id);
+    if (!call) return;
+    waiting.delete(message.id!);
+    if (message.error) call.reject(new Error(`DevTools: ${message.error.message}`));
+    else call.resolve(message.result);
   };
   return {
     send: (method: string, params: object = {}) =>
-      new Promise<unknown>((resolve) => {
-        waiting.set(++id, resolve);
+      new Promise<unknown>((resolve, reject) => {
+        waiting.set(++id, { resolve, reject });
         socket.send(JSON.stringify({ id, method, params }));
       }),
     close: () => socket.close(),

@@ -60,6 +60,9 @@ export async function startPreviewStack(options: { port: number; env?: Record<st
         // does (engine/dev-vars.ts). A throwaway identity secret: the bench's cookies live one run.
         CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
         SESSION_SECRET: randomBytes(32).toString("base64url"),
+        // Wrangler's local trace collector shares workerd's thread and doubled a request's CPU
+        // (bench/notes/relay.md); e2e/stack.ts turns it off for the dev stacks the same way.
+        X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
         ...options.env,
       },
     },
@@ -77,7 +80,7 @@ export async function startPreviewStack(options: { port: number; env?: Record<st
  * The AI and Vectorize bindings are remote-only and left out: the Worker's local seams stand in
  * (`WORKERS_AI_REST_URL`, `VECTOR_INDEX=sqlite`), as under `vite preview`.
  */
-export async function startBuiltWorker(options: { port: number; vars?: Record<string, string> }) {
+export async function startBuiltWorker(options: { port: number; vars?: Record<string, string>; inspectorPort?: number }) {
   const outDir = ".cache/bench-relay-build";
   buildOnce(outDir);
   const dir = resolve(outDir, "workers_ai_chat");
@@ -97,7 +100,8 @@ export async function startBuiltWorker(options: { port: number; vars?: Record<st
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: options.port,
-      ...(process.env.BENCH_INSPECTOR_PORT ? { inspectorPort: Number(process.env.BENCH_INSPECTOR_PORT) } : {}),
+      // For a profiler (bench/relay-profile.ts).
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       defaultPersistRoot: stateDir,
       // The Worker's own log lines (refused keys, say) would fill the bench's report.
       ...(process.env.BENCH_STACK_LOGS ? {} : { handleStructuredLogs: () => {} }),
