@@ -6,7 +6,11 @@ import type { IdentityVars } from "./identity";
  */
 export type Person =
   | { kind: "guest"; owner: false }
-  | { kind: "account"; accountId: string; name: string; owner: boolean }
+  /**
+   * approved: made with an invite, or the owner: such an account gets the account budget; one made by
+   * open sign-up spends the guest budget (worker/spend/), since a script can make those for free.
+   */
+  | { kind: "account"; accountId: string; name: string; owner: boolean; approved: boolean }
   | { kind: "access"; email: string; owner: boolean };
 
 /** The Hono environment every route shares: generated bindings plus the caller's identity. */

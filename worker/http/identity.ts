@@ -61,7 +61,7 @@ export function identity(): MiddlewareHandler<AppEnv> {
     let person: Person | null = null;
     if (session?.kind === "account") {
       const account = await accountsStub(c.env).getAccount(session.userId);
-      if (account) person = { kind: "account", accountId: account.userId, name: account.name, owner: account.owner };
+      if (account) person = { kind: "account", accountId: account.userId, name: account.name, owner: account.owner, approved: true };
       else [session, stale] = [null, true]; // the account was deleted
     } else if (session?.kind === "guest") {
       if (config.guests) person = { kind: "guest", owner: false };

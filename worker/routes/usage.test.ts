@@ -35,7 +35,7 @@ describe("GET /api/usage", () => {
   it("is refused with 403 to everyone but the owner", async () => {
     for (const person of [
       { kind: "guest", owner: false },
-      { kind: "account", accountId: "a", name: "Bo", owner: false },
+      { kind: "account", accountId: "a", name: "Bo", owner: false, approved: true },
     ] as Person[]) {
       const response = await get(person);
       expect(response.status).toBe(403);
@@ -46,13 +46,13 @@ describe("GET /api/usage", () => {
   });
 
   it("shows the owner today's and 30 days' spend, per account and for all guests together, with the budgets", async () => {
-    const ada = { kind: "account", accountId: crypto.randomUUID(), name: "Ada", owner: false } as const;
-    const before = (await (await get({ kind: "account", accountId: "o", name: "Owner", owner: true })).json()) as UsageReport;
+    const ada = { kind: "account", accountId: crypto.randomUUID(), name: "Ada", owner: false, approved: true } as const;
+    const before = (await (await get({ kind: "account", accountId: "o", name: "Owner", owner: true, approved: true })).json()) as UsageReport;
     await settle(env, await reserve(env, { userId: "g1", person: { kind: "guest", owner: false } }, 50), 30);
     await reserve(env, { userId: "g2", person: { kind: "guest", owner: false } }, 20);
     await settle(env, await reserve(env, { userId: "a", person: ada }, 80), 70);
 
-    const response = await get({ kind: "account", accountId: "o", name: "Owner", owner: true });
+    const response = await get({ kind: "account", accountId: "o", name: "Owner", owner: true, approved: true });
     expect(response.status).toBe(200);
     const report = (await response.json()) as UsageReport;
     expect(report.days).toHaveLength(30);

@@ -20,7 +20,7 @@ const dayOf = (n: number) => Date.parse("2030-01-01T12:00:00Z") + n * 24 * HOUR;
 const guest = (): Payer => ({ userId: crypto.randomUUID(), person: { kind: "guest", owner: false } });
 const account = (): Payer => ({
   userId: crypto.randomUUID(),
-  person: { kind: "account", accountId: crypto.randomUUID(), name: "Ada", owner: false },
+  person: { kind: "account", accountId: crypto.randomUUID(), name: "Ada", owner: false, approved: true },
 });
 const budgets = (b: { guest?: number; account?: number; global?: number }) => ({
   ...env,
@@ -185,7 +185,7 @@ describe("who spends", () => {
   it("keys a person by what they are, so a guest and an account never share a budget", () => {
     const people: Person[] = [
       { kind: "guest", owner: false },
-      { kind: "account", accountId: "a1", name: "Ada", owner: true },
+      { kind: "account", accountId: "a1", name: "Ada", owner: true, approved: true },
       { kind: "access", email: "ada@example.com", owner: false },
     ];
     expect(people.map((person) => spenderOf({ userId: "u1", person }))).toEqual([

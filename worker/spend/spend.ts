@@ -108,7 +108,7 @@ onGuestMerged.push(async (env, guestId, accountId) => {
   const account = await accountsStub(env).getAccount(accountId);
   const to = spenderOf({
     userId: accountId,
-    person: { kind: "account", accountId, name: account?.name ?? "", owner: account?.owner ?? false },
+    person: { kind: "account", accountId, name: account?.name ?? "", owner: account?.owner ?? false, approved: true },
   });
   await ledger(env).moveToday(spenderOf({ userId: guestId, person: { kind: "guest", owner: false } }).key, to, Date.now());
 });
