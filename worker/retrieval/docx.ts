@@ -83,25 +83,79 @@ function tooBig(name: string, max: number): AppError {
   );
 }
 
-/** `<w:p>` paragraphs; `Heading1`…`Heading6` and `Title` styles become headings. */
+/**
+ * `<w:p>` paragraphs; `Heading1`…`Heading6` and `Title` styles become headings. One pass over the
+ * tags with indexOf, never a regex spanning tags: a lazy `<w:p>…</w:p>` pattern rescans to the end
+ * of the file from every unclosed `<w:p>`, so a few MB of them took minutes. A paragraph nested in
+ * another (a text box) splits its parent where it starts and ends, keeping document order; an
+ * unclosed one ends where the next starts.
+ */
 function paragraphs(xml: string): Block[] {
   const blocks: Block[] = [];
-  for (const p of xml.matchAll(/<w:p[\s>][\s\S]*?<\/w:p>/g)) {
-    const body = p[0];
-    const text = decodeXml(
-      body
-        .replace(/<w:tab\/>/g, "\t")
-        .replace(/<w:br[^>]*\/>/g, "\n")
-        .match(/<w:t(?:\s[^>]*)?>[^<]*<\/w:t>|\t|\n/g)
-        ?.map((t) => (t.startsWith("<") ? t.replace(/<[^>]+>/g, "") : t))
-        .join("") ?? "",
-    ).trim();
-    if (!text) continue;
-    const style = /<w:pStyle w:val="([^"]+)"/.exec(body)?.[1] ?? "";
+  const styles: string[] = []; // one per open paragraph, innermost last
+  let text = "";
+  let inText = false; // inside <w:t>
+  let inTabStops = false; // inside <w:tabs>, whose <w:tab> elements are tab stops, not tabs
+  const flush = () => {
+    const body = decodeXml(text).trim();
+    text = "";
+    if (!body || styles.length === 0) return;
+    const style = styles[styles.length - 1];
     const level = /^Heading([1-6])$/i.exec(style)?.[1] ?? (style === "Title" ? "1" : undefined);
-    blocks.push(level ? { text, heading: Number(level) } : { text });
+    blocks.push(level ? { text: body, heading: Number(level) } : { text: body });
+  };
+  let at = 0;
+  while (at < xml.length) {
+    const open = xml.indexOf("<", at);
+    if (open < 0) break;
+    if (inText && open > at) text += xml.slice(at, open);
+    if (xml.startsWith("<!--", open)) {
+      const end = xml.indexOf("-->", open + 4);
+      if (end < 0) break;
+      at = end + 3;
+      continue;
+    }
+    const close = xml.indexOf(">", open + 1);
+    if (close < 0) break; // no tag can follow: nothing is rescanned
+    at = close + 1;
+    const tag = xml.slice(open + 1, close);
+    const selfClosing = tag.endsWith("/");
+    const ending = tag.startsWith("/");
+    const name = tagName(tag, ending ? 1 : 0);
+    if (name === "w:p") {
+      if (selfClosing) continue;
+      flush();
+      if (ending) styles.pop();
+      else styles.push("");
+      inText = false;
+    } else if (name === "w:t") {
+      inText = !ending && !selfClosing;
+    } else if (name === "w:pStyle" && styles.length > 0) {
+      styles[styles.length - 1] = attribute(tag, "w:val");
+    } else if (name === "w:tabs") {
+      inTabStops = !ending && !selfClosing;
+    } else if (name === "w:tab" && !inTabStops && !ending && styles.length > 0) {
+      text += "\t";
+    } else if (name === "w:br" && !ending && styles.length > 0) {
+      text += "\n";
+    }
   }
+  flush();
   return blocks;
+}
+
+function tagName(tag: string, from: number): string {
+  let end = from;
+  while (end < tag.length && !" \t\r\n/".includes(tag[end])) end++;
+  return tag.slice(from, end);
+}
+
+/** The first `name="value"` in a tag, found with indexOf so a tag full of open quotes stays linear. */
+function attribute(tag: string, name: string): string {
+  const start = tag.indexOf(`${name}="`);
+  if (start < 0) return "";
+  const end = tag.indexOf('"', start + name.length + 2);
+  return end < 0 ? "" : tag.slice(start + name.length + 2, end);
 }
 
 function decodeXml(text: string): string {

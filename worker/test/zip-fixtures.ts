@@ -68,6 +68,12 @@ export function makeDocx(paragraphs: { text: string; heading?: number }[]): Prom
   ]);
 }
 
+/** A .docx whose `<w:body>` is the XML given, well-formed or not: for hostile markup. */
+export function makeDocxFromBody(body: string): Promise<Uint8Array> {
+  const xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`;
+  return makeZip([{ name: "word/document.xml", data: new TextEncoder().encode(xml) }]);
+}
+
 /** `inflated` bytes of one repeated character as word/document.xml: a few KB on the wire. */
 export function makeZipBomb(inflated: number): Promise<Uint8Array> {
   return makeZip([{ name: "word/document.xml", data: new Uint8Array(inflated).fill(0x41) }]);
