@@ -35,11 +35,19 @@ export const accountNameSchema = z
 /** An invite link's code: 128-bit random, base64url. */
 export const inviteCodeSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, "is not an invite code");
 
+/** OWNER_SETUP_TOKEN as the operator pasted it (`npm run owner-token` makes 43 base64url characters). */
+export const ownerTokenSchema = z.string().trim().min(1, "cannot be empty").max(256, "is too long");
+
 export const registrationOptionsRequestSchema = z.strictObject({
   /** Needed when the caller has no account yet (a new account); ignored when adding a passkey. */
   name: accountNameSchema.optional(),
   invite: inviteCodeSchema.optional(),
+  /** The owner setup token: the new account becomes the owner (whatever SIGNUP says). */
+  ownerToken: ownerTokenSchema.optional(),
 });
+
+/** POST /api/account/owner: an existing account becomes owner with the setup token. */
+export const ownerRequestSchema = z.strictObject({ token: ownerTokenSchema });
 export type RegistrationOptionsRequest = z.infer<typeof registrationOptionsRequestSchema>;
 
 const base64url = z

@@ -125,6 +125,23 @@ export const ERRORS = {
     message:
       "This is your only passkey: without it nobody can sign in to this account again. Add another passkey first, or confirm that you mean it.",
   },
+  passkey_check_required: {
+    status: 403,
+    retry: false,
+    message: "Confirm with your passkey first: this change needs a passkey check from the last few minutes.",
+  },
+  owner_setup_refused: {
+    status: 403,
+    retry: false,
+    message:
+      "That owner setup token is not the one set for this deployment, or it was already used. Make a new one with npm run owner-token.",
+  },
+  api_key_refused: {
+    status: 403,
+    retry: false,
+    message:
+      "This key's owner cannot use the app here any more (guests are off, or Cloudflare Access guards it). Make a key from an account that can sign in.",
+  },
   access_denied: {
     status: 401,
     retry: false,

@@ -19,6 +19,8 @@ export interface AuthEnv {
   ACCESS_AUD?: string;
   ACCESS_CERTS_URL?: string;
   ACCESS_OWNER_EMAILS?: string;
+  /** One-time token that makes its holder owner (./owner-setup.ts). */
+  OWNER_SETUP_TOKEN?: string;
 }
 
 export interface AuthConfig {

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { appWith, newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
-import { accountsStub } from "./accounts";
+import { addressShard } from "./account-store";
 import { addressBucket, expandIpv6 } from "./address";
 
 let fake: ReturnType<typeof recordedRun>;
@@ -19,7 +19,7 @@ function cookielessChat(address: string | null) {
 }
 async function mintsCounted(bucket: string): Promise<number> {
   return runInDurableObject(
-    accountsStub(env),
+    addressShard(env, bucket),
     (_o, state) => state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM identity_mints WHERE bucket = ?`, bucket).one().n,
   );
 }

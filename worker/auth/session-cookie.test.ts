@@ -23,7 +23,7 @@ describe("session cookie", () => {
     const client = new TestClient();
     const first = await client.json("/api/session/guest", "POST", {});
     const [line] = first.headers.getSetCookie();
-    expect(line).toMatch(/^__Host-session=v1\.g\.[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43};/);
+    expect(line).toMatch(/^__Host-session=v2\.g\.[A-Za-z0-9_-]{22}\.\d+\.0\.0\.[A-Za-z0-9_-]{43};/);
     expect(line).toContain("HttpOnly");
     expect(line).toContain("SameSite=Lax");
     expect(line).toContain("Secure");
@@ -37,7 +37,7 @@ describe("session cookie", () => {
   it("is unprefixed and not Secure only on plain-http localhost, where browsers refuse __Host- without https", async () => {
     const local = new TestClient(null, "http://localhost:5173");
     const [line] = (await local.json("/api/session/guest", "POST", {})).headers.getSetCookie();
-    expect(line).toMatch(/^session=v1\.g\./);
+    expect(line).toMatch(/^session=v2\.g\./);
     expect(line).not.toContain("Secure");
     const https = new TestClient(undefined, "https://localhost");
     expect((await https.json("/api/session/guest", "POST", {})).headers.getSetCookie()[0]).toMatch(/^__Host-session=.*Secure/);
@@ -48,7 +48,7 @@ describe("session cookie", () => {
     const id = await startConversation(alice, "mine");
     const value = alice.jar.get("__Host-session")!;
     const forger = new TestClient();
-    for (const forged of [`${value.slice(0, -2)}AA`, value.replace(".g.", ".a."), value.split(".").slice(0, 4).join("."), alice.userId!]) {
+    for (const forged of [`${value.slice(0, -2)}AA`, value.replace(".g.", ".a."), value.split(".").slice(0, 6).join("."), alice.userId!]) {
       forger.cookie = `__Host-session=${forged}`;
       expect((await forger.fetch(`/api/conversations/${id}`)).status).toBe(404);
     }
@@ -56,6 +56,8 @@ describe("session cookie", () => {
       kind: "guest",
       userId: alice.userId!,
       expiresAt: Math.floor(Date.now() / 1000) - 1,
+      generation: 0,
+      verifiedAt: 0,
     });
     forger.cookie = `__Host-session=${expired}`;
     expect((await forger.fetch(`/api/conversations/${id}`)).status).toBe(404);
@@ -77,6 +79,8 @@ describe("session cookie", () => {
       kind: "guest",
       userId: alice.userId!,
       expiresAt: Number(reissued.split(".")[3]),
+      generation: 0,
+      verifiedAt: 0,
     });
     expect(reissued).toBe(expected);
     // Once the previous secret is dropped, the re-signed cookie still works; an unknown secret's does not.
@@ -87,7 +91,7 @@ describe("session cookie", () => {
     expect((await onlyNew.fetch(`/api/conversations/${id}`)).status).toBe(404);
   });
 
-  it("an old `uid` cookie is accepted once, replaced by a v1 cookie, and keeps its data", async () => {
+  it("an old `uid` cookie is accepted once, replaced by a v2 cookie, and keeps its data", async () => {
     const old = new TestClient();
     const id = await startConversation(old, "from an older deployment");
     const userId = old.userId!;

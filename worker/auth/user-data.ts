@@ -1,5 +1,5 @@
 import type { UserStore } from "../store/user-store";
-import { accountsStub } from "./accounts";
+import { accountRecord, deleteAccountRecords } from "./account-store";
 
 /**
  * R2 prefixes that hold a user's objects, each as `<prefix>/<userId>/<id>` (worker/images/media.ts,
@@ -29,6 +29,8 @@ function store(env: Env, userId: string): DurableObjectStub<UserStore> {
  * and the import records which guest it took in).
  */
 export async function moveGuestInto(env: Env, guestId: string, accountId: string): Promise<{ rows: number; objects: number }> {
+  // Never an account as the source: that would hand one person's account to whoever signs in.
+  if (await accountRecord(env, guestId)) throw new Error(`moveGuestInto: ${guestId} is an account, not a guest`);
   const keys = await listUserObjects(env.MEDIA, guestId);
   for (const key of keys) {
     const object = await env.MEDIA.get(key);
@@ -52,7 +54,7 @@ export async function deleteAccountData(env: Env, userId: string): Promise<void>
   for (const cleanup of onAccountDeleted) await cleanup(env, userId);
   await deleteObjects(env.MEDIA, await listUserObjects(env.MEDIA, userId));
   await store(env, userId).deleteEverything();
-  await accountsStub(env).deleteAccount(userId);
+  await deleteAccountRecords(env, userId);
 }
 
 export async function listUserObjects(media: R2Bucket, userId: string): Promise<string[]> {

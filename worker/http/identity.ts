@@ -1,14 +1,23 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../../contract/errors";
 import { accessPerson } from "../auth/access";
-import { accountsStub } from "../auth/accounts";
+import { accountStub } from "../auth/account-store";
 import { authConfig, sessionSecrets } from "../auth/config";
 import { mintGuest } from "../auth/guests";
-import { clearSession, readSession, wantsRenewal, writeSession, type SessionKind } from "../auth/session-cookie";
+import {
+  clearSession,
+  GUEST_STAMP,
+  readSession,
+  wantsRenewal,
+  writeSession,
+  type ReadSession,
+  type SessionKind,
+  type SessionStamp,
+} from "../auth/session-cookie";
 import type { AppEnv, Person } from "./app-types";
 
 /** Who holds this browser's session cookie; null for a visitor who has not written anything yet. */
-export type SignedIn = { kind: SessionKind; userId: string };
+export type SignedIn = { kind: SessionKind; userId: string } & SessionStamp;
 
 export type IdentityVars = {
   userId: string;
@@ -35,6 +44,7 @@ const OPEN_PATHS = new Set([
   "/api/auth/authentication/options",
   "/api/auth/authentication/verify",
   "/api/auth/sign-out",
+  "/api/auth/sign-out-everywhere",
 ]);
 
 /**
@@ -53,18 +63,18 @@ export function identity(): MiddlewareHandler<AppEnv> {
 
     const secrets = sessionSecrets(c.env);
     const now = Date.now();
-    let session = await readSession(c, secrets, now);
+    let session: ReadSession | null = await readSession(c, secrets, now);
     let stale = false;
-    // An old-format cookie (no expiry inside) is honoured once and replaced, so it cannot live on.
-    if (session?.legacy && !(await accountsStub(c.env).claimLegacyId(session.userId))) session = null;
-
     let person: Person | null = null;
     if (session?.kind === "account") {
-      const account = await accountsStub(c.env).getAccount(session.userId);
-      if (account) person = { kind: "account", accountId: account.userId, name: account.name, owner: account.owner, approved: true };
-      else [session, stale] = [null, true]; // the account was deleted
+      // The person's own account object, on each of their requests: a deleted account or an older
+      // generation (signed out everywhere, a passkey removed) ends this cookie.
+      const account = await accountStub(c.env, session.userId).getAccount(session.userId);
+      if (account && account.generation === session.generation)
+        person = { kind: "account", accountId: account.userId, name: account.name, owner: account.owner, approved: account.approved };
+      else [session, stale] = [null, true];
     } else if (session?.kind === "guest") {
-      if (config.guests) person = { kind: "guest", owner: false };
+      if (config.guests && (await trustedGuest(c.env, session))) person = { kind: "guest", owner: false };
       else [session, stale] = [null, true];
     }
 
@@ -76,12 +86,18 @@ export function identity(): MiddlewareHandler<AppEnv> {
         setIdentity(c, VISITOR_ID, { kind: "guest", owner: false }, null);
       } else {
         const userId = await mintGuest(c, config, c.req.header("x-turnstile-token"));
-        session = { kind: "guest", userId, expiresAt: 0, reissue: true, legacy: false };
+        session = { kind: "guest", userId, expiresAt: 0, ...GUEST_STAMP, reissue: true, legacy: false, v1: false };
         person = { kind: "guest", owner: false };
         minted = true;
       }
     }
-    if (session && person) setIdentity(c, session.userId, person, { kind: session.kind, userId: session.userId });
+    if (session && person)
+      setIdentity(c, session.userId, person, {
+        kind: session.kind,
+        userId: session.userId,
+        generation: session.generation,
+        verifiedAt: session.verifiedAt,
+      });
     // Made by this very request: nothing of theirs is stored yet either.
     if (minted) c.set("newVisitor", true);
 
@@ -91,9 +107,25 @@ export function identity(): MiddlewareHandler<AppEnv> {
     // set before it.
     if (c.var.sessionHandled) return;
     if (session && (minted || session.reissue || wantsRenewal(session, now)))
-      await writeSession(c, secrets.current, session.kind, session.userId, now);
+      await writeSession(c, secrets.current, session.kind, session.userId, session, now);
     else if (stale) clearSession(c);
   };
+}
+
+/**
+ * A v2 guest cookie names an id that is no account: since issue 22 a new account gets a fresh id. An
+ * older cookie may name a guest id that later became an account (sign-up kept the id then), so it is
+ * checked once against that id's account object and re-issued as v2 only if it is no account. The
+ * pre-v1 `uid` cookie is honoured once as well (then replaced), so a copy of it cannot live on.
+ */
+async function trustedGuest(env: Env, session: ReadSession): Promise<boolean> {
+  if (!session.v1 && !session.legacy) return true;
+  const account = accountStub(env, session.userId);
+  if (session.legacy) {
+    const claim = await account.claimLegacyGuest(session.userId);
+    return !claim.account && claim.first;
+  }
+  return (await account.getAccount(session.userId)) === null;
 }
 
 function setIdentity(c: Context<AppEnv>, userId: string, person: Person, signedIn: SignedIn | null) {
@@ -104,9 +136,17 @@ function setIdentity(c: Context<AppEnv>, userId: string, person: Person, signedI
   c.set("newVisitor", userId === VISITOR_ID);
 }
 
-/** A route that signs someone in (or makes them an account) issues the new cookie through this. */
-export async function startSession(c: Context<AppEnv>, kind: SessionKind, userId: string): Promise<void> {
-  await writeSession(c, sessionSecrets(c.env).current, kind, userId, Date.now());
+/**
+ * A route that signs someone in (or makes them an account, or moves their generation) issues the new
+ * cookie through this; `stamp` is the account's generation and when a passkey was last checked.
+ */
+export async function startSession(
+  c: Context<AppEnv>,
+  kind: SessionKind,
+  userId: string,
+  stamp: SessionStamp = GUEST_STAMP,
+): Promise<void> {
+  await writeSession(c, sessionSecrets(c.env).current, kind, userId, stamp, Date.now());
   c.set("sessionHandled", true);
 }
 
