@@ -1,5 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import { MAX_API_KEYS } from "../../contract/keys-api";
+import { namedStub, type PlainRpc } from "../rpc";
+import { ImportOnce } from "../shared-state/import-once";
+import { SHARD_COUNTS, shardIndex, shardStub } from "../shared-state/shard";
+import {
+  exportLegacySlice,
+  LEGACY_REGISTRY,
+  LEGACY_REGISTRY_SCHEMA,
+  type KeyRecord,
+  type LegacySlice,
+  type OwnedKey,
+} from "./legacy-registry";
 
 /** What the owner sees of a key: never the key, never its hash. */
 export interface ApiKeyInfo {
@@ -16,51 +27,174 @@ export const MAX_KEYS_PER_PERSON = MAX_API_KEYS;
 /** `last used` is rewritten at most this often: a write per API call would cost more than the call's lookup. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
-interface KeyRow extends Record<string, SqlStorageValue> {
-  id: string;
-  owner: string;
-  name: string;
-  prefix: string;
-  created_at: number;
-  last_used_at: number | null;
-}
+type Peer = PlainRpc<Pick<ApiKeys, "exportLegacySlice" | "legacyKeysOf" | "dropLegacyKeysOf">>;
 
 /**
- * Every API key of the deployment, in one SQLite Durable Object (a singleton, `apiKeys(env)`): the
- * key → owner lookup must be strongly consistent, so a revoked key fails on the very next request,
- * which a cache or an eventually consistent store (KV) cannot promise. Keys are stored as SHA-256
- * hashes; `owner` is the person's user id (their UserStore's name).
- *
- * Clocks come from the caller, so tests can say what time it is.
+ * API keys, in SQLite Durable Objects whose role comes from their name (worker/keys/store.ts calls them):
+ * - `keys:N` (shardStub by the key's SHA-256 hash): the lookup record hash → owner, key id, last used.
+ *   Authentication reads only this, so a /v1 call touches one of SHARD_COUNTS.keys objects, never
+ *   one for the whole deployment, and a revoked key (its record deleted here first) fails at once:
+ *   strongly consistent, which a cache or KV could not promise.
+ * - `owner:<userId>`: that person's list of keys (id, name, prefix, hash, created) and its limit.
+ * - "registry": the legacy singleton, read once per shard (worker/keys/legacy-registry.ts).
+ * Every instance creates every table; the ones of other roles stay empty. Clocks come from the
+ * caller, so tests can say what time it is.
  */
 export class ApiKeys extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly imports: ImportOnce;
+  /** The shard index or owner this instance serves, from its first call: a call for another is a bug. */
+  private role: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS api_keys (
-        id TEXT PRIMARY KEY,
+      ${LEGACY_REGISTRY_SCHEMA}
+      CREATE TABLE IF NOT EXISTS key_records (
+        hash TEXT PRIMARY KEY,
         owner TEXT NOT NULL,
+        id TEXT NOT NULL,
+        last_used_at INTEGER
+      );
+      CREATE TABLE IF NOT EXISTS legacy_owned_keys (
+        owner TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (owner, id)
+      );
+      CREATE TABLE IF NOT EXISTS owned_keys (
+        id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
         prefix TEXT NOT NULL,
         hash TEXT NOT NULL UNIQUE,
-        created_at INTEGER NOT NULL,
-        last_used_at INTEGER
+        created_at INTEGER NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS api_keys_by_owner ON api_keys (owner, created_at);
     `);
+    this.imports = new ImportOnce(this.sql);
   }
 
-  /** Adds a key, unless the owner already holds the most allowed (then null). */
-  create(owner: string, key: { id: string; name: string; prefix: string; hash: string }, now: number): ApiKeyInfo | null {
-    return this.ctx.storage.transactionSync(() => {
-      if (this.count(owner) >= MAX_KEYS_PER_PERSON) return null;
-      this.sql.exec(
-        `INSERT INTO api_keys (id, owner, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-        key.id,
+  // keys:N ----------------------------------------------------------------------------------------
+
+  /**
+   * The owner of the key with this hash, or null. Marks the key used, writing only when the stored
+   * time is older than LAST_USED_RESOLUTION_MS.
+   */
+  async authenticate(hash: string, now: number): Promise<string | null> {
+    await this.shardReady(hash);
+    const row = this.sql
+      .exec<{ owner: string; last_used_at: number | null }>(`SELECT owner, last_used_at FROM key_records WHERE hash = ?`, hash)
+      .toArray()[0];
+    if (!row) return null;
+    if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_MS) {
+      this.sql.exec(`UPDATE key_records SET last_used_at = ? WHERE hash = ?`, now, hash);
+    }
+    return row.owner;
+  }
+
+  async addRecord(record: KeyRecord): Promise<void> {
+    await this.shardReady(record.hash);
+    this.sql.exec(
+      `INSERT INTO key_records (hash, owner, id, last_used_at) VALUES (?, ?, ?, ?)`,
+      record.hash,
+      record.owner,
+      record.id,
+      record.lastUsedAt,
+    );
+  }
+
+  /** Only the owner's own records: another person's hash is left alone. */
+  async removeRecords(owner: string, hashes: string[]): Promise<number> {
+    if (!hashes.length) return 0;
+    await this.shardReady(hashes[0]);
+    let removed = 0;
+    for (const hash of hashes)
+      if (this.sql.exec(`DELETE FROM key_records WHERE hash = ? AND owner = ?`, hash, owner).rowsWritten) removed++;
+    return removed;
+  }
+
+  async moveRecords(from: string, to: string, hashes: string[]): Promise<number> {
+    if (!hashes.length) return 0;
+    await this.shardReady(hashes[0]);
+    let moved = 0;
+    for (const hash of hashes)
+      if (this.sql.exec(`UPDATE key_records SET owner = ? WHERE hash = ? AND owner = ?`, to, hash, from).rowsWritten) moved++;
+    return moved;
+  }
+
+  /** When each key was last used, for its owner's list. */
+  async lastUsed(hashes: string[]): Promise<Record<string, number | null>> {
+    if (!hashes.length) return {};
+    await this.shardReady(hashes[0]);
+    const used: Record<string, number | null> = {};
+    for (const hash of hashes) {
+      used[hash] =
+        this.sql.exec<{ at: number | null }>(`SELECT last_used_at AS at FROM key_records WHERE hash = ?`, hash).toArray()[0]?.at ?? null;
+    }
+    return used;
+  }
+
+  /** The legacy list entries of an owner whose id falls in this shard, for their `owner:` object to take once. */
+  async legacyKeysOf(owner: string): Promise<OwnedKey[]> {
+    await this.shardReady(owner);
+    return this.sql
+      .exec<{ id: string; name: string; prefix: string; hash: string; created_at: number }>(
+        `SELECT id, name, prefix, hash, created_at FROM legacy_owned_keys WHERE owner = ?`,
         owner,
+      )
+      .toArray()
+      .map((row) => ({ id: row.id, name: row.name, prefix: row.prefix, hash: row.hash, createdAt: row.created_at }));
+  }
+
+  async dropLegacyKeysOf(owner: string): Promise<void> {
+    await this.shardReady(owner);
+    this.sql.exec(`DELETE FROM legacy_owned_keys WHERE owner = ?`, owner);
+  }
+
+  /** A shard's first call takes its slice of the legacy registry (records by hash, list entries by owner). */
+  private async shardReady(key: string): Promise<void> {
+    const index = shardIndex(key, SHARD_COUNTS.keys);
+    this.claim(`keys:${index}`);
+    await this.imports.ensure(LEGACY_REGISTRY, async () => {
+      const slice = await namedStub<Peer>(this.env.API_KEYS, LEGACY_REGISTRY).exportLegacySlice(index, SHARD_COUNTS.keys);
+      this.ctx.storage.transactionSync(() => {
+        for (const r of slice.records) {
+          this.sql.exec(
+            `INSERT OR IGNORE INTO key_records (hash, owner, id, last_used_at) VALUES (?, ?, ?, ?)`,
+            r.hash,
+            r.owner,
+            r.id,
+            r.lastUsedAt,
+          );
+        }
+        for (const k of slice.owned) {
+          this.sql.exec(
+            `INSERT OR IGNORE INTO legacy_owned_keys (owner, id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+            k.owner,
+            k.id,
+            k.name,
+            k.prefix,
+            k.hash,
+            k.createdAt,
+          );
+        }
+      });
+    });
+  }
+
+  // owner:<userId> --------------------------------------------------------------------------------
+
+  /** Adds a key to the owner's list, unless they already hold `max` (then null). Atomic: two parallel creations cannot both take the last place. */
+  async reserveKey(owner: string, key: Omit<OwnedKey, "createdAt">, now: number, max = MAX_KEYS_PER_PERSON): Promise<ApiKeyInfo | null> {
+    await this.ownerReady(owner);
+    return this.ctx.storage.transactionSync(() => {
+      if (this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM owned_keys`).one().n >= max) return null;
+      this.sql.exec(
+        `INSERT INTO owned_keys (id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+        key.id,
         key.name,
         key.prefix,
         key.hash,
@@ -70,57 +204,74 @@ export class ApiKeys extends DurableObject<Env> {
     });
   }
 
-  list(owner: string): ApiKeyInfo[] {
+  async ownKeys(owner: string): Promise<OwnedKey[]> {
+    await this.ownerReady(owner);
     return this.sql
-      .exec<KeyRow>(`SELECT id, owner, name, prefix, created_at, last_used_at FROM api_keys WHERE owner = ? ORDER BY created_at, id`, owner)
+      .exec<{ id: string; name: string; prefix: string; hash: string; created_at: number }>(
+        `SELECT id, name, prefix, hash, created_at FROM owned_keys ORDER BY created_at, id`,
+      )
       .toArray()
-      .map(toInfo);
+      .map((row) => ({ id: row.id, name: row.name, prefix: row.prefix, hash: row.hash, createdAt: row.created_at }));
   }
 
-  /** Only the owner's own key: another person's id is as unknown as a made-up one. */
-  revoke(owner: string, id: string): boolean {
-    return this.sql.exec(`DELETE FROM api_keys WHERE id = ? AND owner = ?`, id, owner).rowsWritten > 0;
-  }
-
-  /**
-   * The owner of the key with this hash, or null. Marks the key used, writing only when the stored
-   * time is older than LAST_USED_RESOLUTION_MS.
-   */
-  authenticate(hash: string, now: number): string | null {
-    const row = this.sql
-      .exec<{ id: string; owner: string; last_used_at: number | null }>(`SELECT id, owner, last_used_at FROM api_keys WHERE hash = ?`, hash)
-      .toArray()[0];
-    if (!row) return null;
-    if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_MS) {
-      this.sql.exec(`UPDATE api_keys SET last_used_at = ? WHERE id = ?`, now, row.id);
-    }
-    return row.owner;
-  }
-
-  /** For account deletion: the person's keys stop working with their data. */
-  deleteAllOf(owner: string): number {
-    // Counted first: rowsWritten also counts the index's rows.
-    const count = this.count(owner);
-    this.sql.exec(`DELETE FROM api_keys WHERE owner = ?`, owner);
-    return count;
+  async forgetKeys(owner: string, ids: string[]): Promise<number> {
+    await this.ownerReady(owner);
+    let removed = 0;
+    for (const id of ids) if (this.sql.exec(`DELETE FROM owned_keys WHERE id = ?`, id).rowsWritten) removed++;
+    return removed;
   }
 
   /**
-   * For a guest who signs in (their data moves to the account's user id): the keys follow. All of
-   * them move even past the limit: silently dropping keys that tools rely on would be worse than
-   * one person briefly holding more than ten; they cannot create more until they revoke some.
+   * For a guest who signs in: their keys join the account's list, even past the limit. Silently
+   * dropping keys that tools rely on would be worse than one person briefly holding more than ten;
+   * they cannot create more until they revoke some.
    */
-  moveAll(from: string, to: string): number {
-    const count = this.count(from);
-    this.sql.exec(`UPDATE api_keys SET owner = ? WHERE owner = ?`, to, from);
-    return count;
+  async adoptKeys(owner: string, keys: OwnedKey[]): Promise<number> {
+    await this.ownerReady(owner);
+    return this.insertOwned(keys);
   }
 
-  private count(owner: string): number {
-    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM api_keys WHERE owner = ?`, owner).one().n;
+  /**
+   * An owner's first call takes their legacy list from the shard their id falls in (which took it
+   * from the registry), then lets the shard drop it: a deleted account's names leave nothing behind.
+   */
+  private async ownerReady(owner: string): Promise<void> {
+    this.claim(`owner:${owner}`);
+    await this.imports.ensure("legacy-owner", async () => {
+      const shard = shardStub<Peer>(this.env.API_KEYS, "keys", owner);
+      const legacy = await shard.legacyKeysOf(owner);
+      this.insertOwned(legacy);
+      if (legacy.length) await shard.dropLegacyKeysOf(owner);
+    });
   }
-}
 
-function toInfo(row: KeyRow): ApiKeyInfo {
-  return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+  private insertOwned(keys: OwnedKey[]): number {
+    return this.ctx.storage.transactionSync(() => {
+      let added = 0;
+      for (const k of keys) {
+        const { rowsWritten } = this.sql.exec(
+          `INSERT OR IGNORE INTO owned_keys (id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+          k.id,
+          k.name,
+          k.prefix,
+          k.hash,
+          k.createdAt,
+        );
+        // One statement adds at most one key (rowsWritten also counts index rows).
+        if (rowsWritten) added++;
+      }
+      return added;
+    });
+  }
+
+  // registry (legacy) -----------------------------------------------------------------------------
+
+  exportLegacySlice(index: number, count: number): LegacySlice {
+    return exportLegacySlice(this.sql, index, count);
+  }
+
+  private claim(role: string): void {
+    this.role ??= role;
+    if (this.role !== role) throw new Error(`This ApiKeys object serves ${this.role}, not ${role}.`);
+  }
 }

@@ -3,8 +3,9 @@ import { AppError } from "../../contract/errors";
 import type { AppEnv, Person } from "../http/app-types";
 import { hashKey, looksLikeKey } from "../keys/key-format";
 import { apiKeys } from "../keys/store";
-import { accessPerson } from "../auth/access";
+import { limitAddress } from "../auth/address-limit";
 import { accountRecord } from "../auth/account-store";
+import { accessPerson } from "../auth/access";
 import { authConfig } from "../auth/config";
 
 /**
@@ -13,6 +14,9 @@ import { authConfig } from "../auth/config";
  * (their store, rate-limit bucket and budget).
  */
 export const apiKeyAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  // Before anything else, malformed and wrong tokens included: the key's lookup shard is shared by
+  // everyone whose key hashes there, so one address must not be able to keep it busy (429 past the limit).
+  await limitAddress(c, "api-key");
   const key = /^Bearer +(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   // Not even shaped like a key: refused without a lookup.
   const owner = key && looksLikeKey(key) ? await apiKeys(c.env).authenticate(await hashKey(key), Date.now()) : null;

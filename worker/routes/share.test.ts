@@ -4,6 +4,7 @@ import type { SharedConversation, ShareLink } from "../../contract/share-api";
 import { SHARE_LIMITS } from "../../contract/share-api";
 import { newConversationId, readUiStream, TestClient, userMessage, appWith } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
+import { sharesStore } from "../share/stub";
 
 let answer = "The answer, **in markdown**.";
 beforeEach(() => {
@@ -141,10 +142,10 @@ describe("share links", () => {
     const id = await startConversation(owner, "One too many");
     const first = await shareOf(owner, id);
     expect(first.status).toBe(201);
-    // Fill the rest of the allowance straight in the shares object: making a hundred conversations
+    // Fill the rest of the allowance straight in the store: making a hundred conversations
     // through the chat route would meet its rate limit first.
     const userId = owner.userId!;
-    const shares = env.SHARES.get(env.SHARES.idFromName("shares"));
+    const shares = sharesStore(env);
     for (let i = 1; i < SHARE_LIMITS.maxLinksPerPerson; i++) {
       expect(await shares.share(userId, `filler-conversation-${i}`, `filler ${i}`, "{}", SHARE_LIMITS.maxLinksPerPerson)).not.toBe("limit");
     }

@@ -1,60 +1,164 @@
 import { DurableObject } from "cloudflare:workers";
 import { randomBase64Url } from "../../contract/ids";
 import type { ShareLink } from "../../contract/share-api";
+import { namedStub, type PlainRpc } from "../rpc";
+import { ImportOnce } from "../shared-state/import-once";
+import { SHARD_COUNTS, shardIndex, shardStub } from "../shared-state/shard";
+import {
+  exportLegacyOwned,
+  exportLegacySnapshots,
+  LEGACY_PAGE_BYTES,
+  LEGACY_SHARES,
+  LEGACY_SHARES_SCHEMA,
+  type LegacySnapshotPage,
+  type OwnedLink,
+} from "./legacy-shares";
+
+type Peer = PlainRpc<Pick<Shares, "exportLegacySnapshots" | "exportLegacyOwned" | "legacyLinksOf" | "dropLegacyLinksOf">>;
 
 /**
- * Every share link, in one SQLite Durable Object of its own: a visitor's read touches only this
- * object, never the owner's store, and needs no identity. One object serves all reads (small rows,
- * read by primary key); if it ever runs hot, tokens can be spread over several objects by prefix.
- * A conversation has at most one link: sharing it again re-snapshots under the same token.
+ * Share links, in SQLite Durable Objects whose role comes from their name (worker/share/stub.ts calls them):
+ * - `shares:N` (shardStub by the token): token → snapshot. A visitor's read touches only this one
+ *   of SHARD_COUNTS.shares objects, never the owner's store nor an object for the whole deployment,
+ *   and needs no identity.
+ * - `owner:<userId>`: that person's links (token, conversation, title, dates) and their limit. A
+ *   conversation has at most one link: sharing it again re-snapshots under the same token.
+ * - "shares": the legacy singleton, read once per shard (worker/share/legacy-shares.ts).
+ * Every instance creates every table; the ones of other roles stay empty.
  */
 export class Shares extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly imports: ImportOnce;
+  /** The shard index or owner this instance serves, from its first call: a call for another is a bug. */
+  private role: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS shares (
+      ${LEGACY_SHARES_SCHEMA}
+      CREATE TABLE IF NOT EXISTS snapshots (
         token TEXT PRIMARY KEY,
+        snapshot TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS legacy_owned_links (
         owner TEXT NOT NULL,
+        token TEXT NOT NULL,
         conversation_id TEXT NOT NULL,
         title TEXT NOT NULL,
-        snapshot TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL,
-        UNIQUE (owner, conversation_id)
+        PRIMARY KEY (owner, token)
+      );
+      CREATE TABLE IF NOT EXISTS owned_links (
+        token TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
       );
     `);
+    this.imports = new ImportOnce(this.sql);
   }
 
-  /** Makes the conversation's link, or re-snapshots the one it has. "limit": the owner has too many. */
-  share(
+  // shares:N --------------------------------------------------------------------------------------
+
+  /** The snapshot JSON behind a token, or null once revoked (or never made). */
+  async read(token: string): Promise<string | null> {
+    await this.shardReady(token);
+    return this.sql.exec<{ snapshot: string }>(`SELECT snapshot FROM snapshots WHERE token = ?`, token).toArray()[0]?.snapshot ?? null;
+  }
+
+  async putSnapshot(token: string, snapshot: string, now: number): Promise<void> {
+    await this.shardReady(token);
+    this.sql.exec(`INSERT OR REPLACE INTO snapshots (token, snapshot, updated_at) VALUES (?, ?, ?)`, token, snapshot, now);
+  }
+
+  async removeSnapshots(tokens: string[]): Promise<number> {
+    if (!tokens.length) return 0;
+    await this.shardReady(tokens[0]);
+    let removed = 0;
+    for (const token of tokens) if (this.sql.exec(`DELETE FROM snapshots WHERE token = ?`, token).rowsWritten) removed++;
+    return removed;
+  }
+
+  /** The legacy list entries of an owner whose id falls in this shard, for their `owner:` object to take once. */
+  async legacyLinksOf(owner: string): Promise<OwnedLink[]> {
+    await this.shardReady(owner);
+    return this.sql.exec<LinkRow>(`SELECT * FROM legacy_owned_links WHERE owner = ?`, owner).toArray().map(toLink);
+  }
+
+  async dropLegacyLinksOf(owner: string): Promise<void> {
+    await this.shardReady(owner);
+    this.sql.exec(`DELETE FROM legacy_owned_links WHERE owner = ?`, owner);
+  }
+
+  /** A shard's first call takes its slice of the legacy object: snapshots by token (in pages), list entries by owner. */
+  private async shardReady(key: string): Promise<void> {
+    const index = shardIndex(key, SHARD_COUNTS.shares);
+    this.claim(`shares:${index}`);
+    await this.imports.ensure(LEGACY_SHARES, async () => {
+      const legacy = namedStub<Peer>(this.env.SHARES, LEGACY_SHARES);
+      let after: string | null = "";
+      while (after !== null) {
+        const page: LegacySnapshotPage = await legacy.exportLegacySnapshots(index, SHARD_COUNTS.shares, after, LEGACY_PAGE_BYTES);
+        this.ctx.storage.transactionSync(() => {
+          for (const s of page.snapshots) {
+            this.sql.exec(
+              `INSERT OR IGNORE INTO snapshots (token, snapshot, updated_at) VALUES (?, ?, ?)`,
+              s.token,
+              s.snapshot,
+              s.updatedAt,
+            );
+          }
+        });
+        after = page.next;
+      }
+      const owned = await legacy.exportLegacyOwned(index, SHARD_COUNTS.shares);
+      this.ctx.storage.transactionSync(() => {
+        for (const l of owned) {
+          this.sql.exec(
+            `INSERT OR IGNORE INTO legacy_owned_links (owner, token, conversation_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+            l.owner,
+            l.token,
+            l.conversationId,
+            l.title,
+            l.createdAt,
+            l.updatedAt,
+          );
+        }
+      });
+    });
+  }
+
+  // owner:<userId> --------------------------------------------------------------------------------
+
+  /**
+   * The conversation's link: its existing one (title and date updated, same token), or a new one
+   * unless the owner already has `maxPerOwner` ("limit"). The caller then writes the snapshot to the token's shard.
+   */
+  async reserveLink(
     owner: string,
     conversationId: string,
     title: string,
-    snapshot: string,
+    now: number,
     maxPerOwner: number,
-  ): { link: ShareLink; created: boolean } | "limit" {
+  ): Promise<{ link: ShareLink; created: boolean } | "limit"> {
+    await this.ownerReady(owner);
     return this.ctx.storage.transactionSync(() => {
-      const now = Date.now();
-      const existing = this.sql
-        .exec<Row>(`SELECT * FROM shares WHERE owner = ? AND conversation_id = ?`, owner, conversationId)
-        .toArray()[0];
+      const existing = this.sql.exec<LinkRow>(`SELECT * FROM owned_links WHERE conversation_id = ?`, conversationId).toArray()[0];
       if (existing) {
-        this.sql.exec(`UPDATE shares SET title = ?, snapshot = ?, updated_at = ? WHERE token = ?`, title, snapshot, now, existing.token);
+        this.sql.exec(`UPDATE owned_links SET title = ?, updated_at = ? WHERE token = ?`, title, now, existing.token);
         return { link: toLink({ ...existing, title, updated_at: now }), created: false };
       }
-      const count = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM shares WHERE owner = ?`, owner).one().n;
-      if (count >= maxPerOwner) return "limit";
+      if (this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM owned_links`).one().n >= maxPerOwner) return "limit";
       const token = newToken();
       this.sql.exec(
-        `INSERT INTO shares (token, owner, conversation_id, title, snapshot, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO owned_links (token, conversation_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
         token,
-        owner,
         conversationId,
         title,
-        snapshot,
         now,
         now,
       );
@@ -62,47 +166,92 @@ export class Shares extends DurableObject<Env> {
     });
   }
 
-  /** A deleted account's links stop working at once. */
-  revokeAll(owner: string): number {
-    return this.sql.exec(`DELETE FROM shares WHERE owner = ?`, owner).rowsWritten;
+  async ownLinks(owner: string): Promise<ShareLink[]> {
+    await this.ownerReady(owner);
+    return this.sql.exec<LinkRow>(`SELECT * FROM owned_links ORDER BY created_at DESC, token`).toArray().map(toLink);
   }
 
-  /** A guest signed in to an account: their links keep working, now as the account's. */
-  moveOwner(from: string, to: string): void {
-    this.sql.exec(`UPDATE OR IGNORE shares SET owner = ? WHERE owner = ?`, to, from);
+  /** The owner's link with this token or for this conversation, or null (someone else's token is not found). */
+  async findLink(owner: string, by: { token: string } | { conversationId: string }): Promise<ShareLink | null> {
+    await this.ownerReady(owner);
+    const row =
+      "token" in by
+        ? this.sql.exec<LinkRow>(`SELECT * FROM owned_links WHERE token = ?`, by.token).toArray()[0]
+        : this.sql.exec<LinkRow>(`SELECT * FROM owned_links WHERE conversation_id = ?`, by.conversationId).toArray()[0];
+    return row ? toLink(row) : null;
   }
 
-  /** The snapshot JSON behind a token, or null once revoked (or never made). */
-  read(token: string): string | null {
-    return this.sql.exec<{ snapshot: string }>(`SELECT snapshot FROM shares WHERE token = ?`, token).toArray()[0]?.snapshot ?? null;
+  async forgetLinks(owner: string, tokens: string[]): Promise<number> {
+    await this.ownerReady(owner);
+    let removed = 0;
+    for (const token of tokens) if (this.sql.exec(`DELETE FROM owned_links WHERE token = ?`, token).rowsWritten) removed++;
+    return removed;
   }
 
-  list(owner: string): ShareLink[] {
-    return this.sql.exec<Row>(`SELECT * FROM shares WHERE owner = ? ORDER BY created_at DESC`, owner).toArray().map(toLink);
+  /**
+   * A guest's links joining the account's list (even past the limit, like keys). Returns the tokens
+   * not taken: a conversation the account already shares keeps the account's link.
+   */
+  async adoptLinks(owner: string, links: ShareLink[]): Promise<string[]> {
+    await this.ownerReady(owner);
+    return this.insertOwned(links);
   }
 
-  /** Only the owner's own token is removed: someone else's token is "not found" for them. */
-  revoke(owner: string, token: string): boolean {
-    return this.sql.exec(`DELETE FROM shares WHERE token = ? AND owner = ?`, token, owner).rowsWritten > 0;
+  /** An owner's first call takes their legacy list from the shard their id falls in, then lets the shard drop it. */
+  private async ownerReady(owner: string): Promise<void> {
+    this.claim(`owner:${owner}`);
+    await this.imports.ensure("legacy-owner", async () => {
+      const shard = shardStub<Peer>(this.env.SHARES, "shares", owner);
+      const legacy = await shard.legacyLinksOf(owner);
+      this.insertOwned(legacy);
+      if (legacy.length) await shard.dropLegacyLinksOf(owner);
+    });
   }
 
-  /** A deleted conversation takes its link with it. */
-  revokeConversation(owner: string, conversationId: string): boolean {
-    return this.sql.exec(`DELETE FROM shares WHERE owner = ? AND conversation_id = ?`, owner, conversationId).rowsWritten > 0;
+  private insertOwned(links: ShareLink[]): string[] {
+    return this.ctx.storage.transactionSync(() => {
+      const refused: string[] = [];
+      for (const l of links) {
+        this.sql.exec(
+          `INSERT OR IGNORE INTO owned_links (token, conversation_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+          l.token,
+          l.conversationId,
+          l.title,
+          l.createdAt,
+          l.updatedAt,
+        );
+        // Ignored either as already taken (a retried merge: fine) or for a conversation that has a link here (refused).
+        if (!this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM owned_links WHERE token = ?`, l.token).one().n) refused.push(l.token);
+      }
+      return refused;
+    });
+  }
+
+  // shares (legacy) -------------------------------------------------------------------------------
+
+  exportLegacySnapshots(index: number, count: number, after: string, maxBytes: number): LegacySnapshotPage {
+    return exportLegacySnapshots(this.sql, index, count, after, maxBytes);
+  }
+
+  exportLegacyOwned(index: number, count: number): (OwnedLink & { owner: string })[] {
+    return exportLegacyOwned(this.sql, index, count);
+  }
+
+  private claim(role: string): void {
+    this.role ??= role;
+    if (this.role !== role) throw new Error(`This Shares object serves ${this.role}, not ${role}.`);
   }
 }
 
-interface Row extends Record<string, SqlStorageValue> {
+interface LinkRow extends Record<string, SqlStorageValue> {
   token: string;
-  owner: string;
   conversation_id: string;
   title: string;
-  snapshot: string;
   created_at: number;
   updated_at: number;
 }
 
-function toLink(row: Row): ShareLink {
+function toLink(row: LinkRow): ShareLink {
   return { token: row.token, conversationId: row.conversation_id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 

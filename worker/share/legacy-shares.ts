@@ -1,0 +1,83 @@
+import type { ShareLink } from "../../contract/share-api";
+import { shardIndex } from "../shared-state/shard";
+
+/**
+ * Before issue 22 every link lived in one Shares object named "shares" (table `shares`, snapshot
+ * included). Each `shares:N` shard takes its slice of it the first time it starts, page by page
+ * (snapshots are up to a megabyte each, and an RPC answer is bounded), so this object is read once
+ * per shard, ever, and nothing writes to it any more.
+ */
+export const LEGACY_SHARES = "shares";
+
+/** What one page of a legacy export may carry: well under the 32 MiB an RPC answer may be. */
+export const LEGACY_PAGE_BYTES = 8_000_000;
+
+export interface StoredSnapshot {
+  token: string;
+  snapshot: string;
+  updatedAt: number;
+}
+
+/** A link as its owner's list holds it. */
+export type OwnedLink = ShareLink;
+
+/** One page of a shard's snapshots (by token), then `next` to ask from; null when done. */
+export interface LegacySnapshotPage {
+  snapshots: StoredSnapshot[];
+  next: string | null;
+}
+
+/** The legacy table, created in every instance so that a deployment that never had one reads it as empty. */
+export const LEGACY_SHARES_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS shares (
+    token TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (owner, conversation_id)
+  );
+`;
+
+/** Runs in the legacy object: the snapshots whose token falls in shard `index`, after `after`, up to about `maxBytes`. */
+export function exportLegacySnapshots(sql: SqlStorage, index: number, count: number, after: string, maxBytes: number): LegacySnapshotPage {
+  const snapshots: StoredSnapshot[] = [];
+  let bytes = 0;
+  const rows = sql
+    .exec<{ token: string; size: number }>(
+      `SELECT token, length(CAST(snapshot AS BLOB)) AS size FROM shares WHERE token > ? ORDER BY token`,
+      after,
+    )
+    .toArray()
+    .filter((row) => shardIndex(row.token, count) === index);
+  for (const row of rows) {
+    // At least one per page, so a page always moves on.
+    if (snapshots.length && bytes + row.size > maxBytes) return { snapshots, next: snapshots[snapshots.length - 1].token };
+    const full = sql
+      .exec<{ snapshot: string; updated_at: number }>(`SELECT snapshot, updated_at FROM shares WHERE token = ?`, row.token)
+      .one();
+    snapshots.push({ token: row.token, snapshot: full.snapshot, updatedAt: full.updated_at });
+    bytes += row.size;
+  }
+  return { snapshots, next: null };
+}
+
+/** Runs in the legacy object: the list entries of owners whose id falls in shard `index` (held there until each owner takes theirs). */
+export function exportLegacyOwned(sql: SqlStorage, index: number, count: number): (OwnedLink & { owner: string })[] {
+  return sql
+    .exec<{ token: string; owner: string; conversation_id: string; title: string; created_at: number; updated_at: number }>(
+      `SELECT token, owner, conversation_id, title, created_at, updated_at FROM shares`,
+    )
+    .toArray()
+    .filter((row) => shardIndex(row.owner, count) === index)
+    .map((row) => ({
+      owner: row.owner,
+      token: row.token,
+      conversationId: row.conversation_id,
+      title: row.title,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
+}
