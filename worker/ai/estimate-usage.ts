@@ -1,33 +1,30 @@
 import type { ModelMessage } from "ai";
 import type { ChatMessage, MessageUsage } from "../../contract/messages";
+import { findChatModel } from "../../contract/models";
+import { modelPromptSize, outputTokensOf } from "../spend/estimate";
 
-/** About four characters a token: the usual rule of thumb for English with Llama-family tokenizers. */
-const CHARS_PER_TOKEN = 4;
-
-/** The prompt's size in characters: instructions and the text of every message (an image's cost is not knowable from its bytes). */
-export function promptChars(prompt: { instructions?: string; messages: ModelMessage[] }): number {
-  return (prompt.instructions?.length ?? 0) + prompt.messages.reduce((sum, m) => sum + textLength(m.content), 0);
+/**
+ * The prompt's worst-case input tokens (worker/spend/estimate.ts), before any context window cap:
+ * the number a running answer keeps with it (its run row's `prompt_chars`, named when this was a
+ * character count) for the estimate below.
+ */
+export function promptTokens(prompt: { instructions?: string; messages: ModelMessage[] }): number {
+  return modelPromptSize(prompt).tokens();
 }
+
+/** The name the Durable Object and its run rows know `promptTokens` by. */
+export const promptChars = promptTokens;
 
 /**
  * Workers AI reports usage only in a stream's last event, so an answer stopped, broken or
  * interrupted before its end has none, yet the prompt was read and the partial answer generated.
- * Estimating both keeps the daily budget honest: stopping every answer early must not be a way
- * around it. The prompt is given by its size (promptChars), which a running answer keeps with it.
+ * Both are counted at their most (the prompt's worst case within the model's context window, a
+ * token for each byte of the answer so far), as the reservation was: stopping every answer early
+ * must not be a way around the budget, nor an answer in a script that takes more tokens a byte.
  */
-export function estimateUsage(promptCharCount: number, answer: ChatMessage): MessageUsage {
-  const outputChars = answer.parts.reduce((sum, p) => sum + (p.type === "text" || p.type === "reasoning" ? p.text.length : 0), 0);
-  const inputTokens = Math.ceil(promptCharCount / CHARS_PER_TOKEN);
-  const outputTokens = Math.ceil(outputChars / CHARS_PER_TOKEN);
+export function estimateUsage(promptTokenCount: number, answer: ChatMessage): MessageUsage {
+  const contextWindow = findChatModel(answer.metadata?.model ?? "")?.contextWindow ?? Number.POSITIVE_INFINITY;
+  const inputTokens = Math.min(promptTokenCount, contextWindow);
+  const outputTokens = answer.parts.reduce((sum, p) => sum + (p.type === "text" || p.type === "reasoning" ? outputTokensOf(p.text) : 0), 0);
   return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
-}
-
-/** The prompt's tokens, estimated the same way before a call (its reservation) and after (a partial answer). */
-export function estimateTokens(prompt: { instructions?: string; messages: ModelMessage[] }): number {
-  return Math.ceil(promptChars(prompt) / CHARS_PER_TOKEN);
-}
-
-function textLength(content: ModelMessage["content"]): number {
-  if (typeof content === "string") return content.length;
-  return content.reduce((sum, part) => sum + ("text" in part && typeof part.text === "string" ? part.text.length : 0), 0);
 }

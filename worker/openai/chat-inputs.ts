@@ -1,5 +1,6 @@
 import type { ChatModel } from "../../contract/models";
 import { CHAT_SETTINGS_LIMITS } from "../../contract/models";
+import { PromptSize } from "../spend/estimate";
 import { ParamError } from "./errors";
 import type { ChatCompletionRequest, OpenAiMessage } from "./schemas";
 
@@ -57,16 +58,47 @@ function joinText(content: string | { type: string; text?: string }[]): string {
   return typeof content === "string" ? content : content.map((part) => part.text ?? "").join("\n");
 }
 
-/** Characters of prompt text, for the usage estimate when the model reports none. */
-export function promptChars(request: ChatCompletionRequest): number {
-  let chars = 0;
+/**
+ * The request's worst-case input tokens (worker/spend/estimate.ts), within the model's context
+ * window: every message's text, each image at its price, tool definitions, the assistant's tool
+ * calls and the tools' results, and tool_choice. Reserved before the call, and the prompt's usage
+ * when the model reports none.
+ */
+export function promptTokens(request: ChatCompletionRequest, model: ChatModel): number {
+  const size = new PromptSize(model.contextWindow);
   for (const message of request.messages) {
-    const content = "content" in message ? message.content : undefined;
-    if (typeof content === "string") chars += content.length;
-    else if (Array.isArray(content)) for (const part of content) if (part.type === "text") chars += part.text.length;
+    size.item();
+    if (message.role === "tool") size.text(message.tool_call_id);
+    const content = message.content;
+    if (typeof content === "string") size.text(content);
+    else if (Array.isArray(content))
+      for (const part of content) {
+        if (part.type === "text") size.text(part.text);
+        else size.image();
+      }
+    if (message.role === "assistant") for (const call of message.tool_calls ?? []) addToolCall(size, call);
   }
-  return chars;
+  // Sent to the model only with tools (workersAiChatInputs).
+  if (request.tools?.length) {
+    for (const tool of request.tools) size.item().json(tool);
+    if (request.tool_choice) size.json(request.tool_choice);
+  }
+  return size.tokens();
 }
 
-/** About four characters a token, as worker/ai/estimate-usage.ts assumes for the chat pages. */
-export const estimateTokens = (chars: number) => Math.ceil(chars / 4);
+/**
+ * A tool call's arguments arrive as a JSON string; a template may write them as that string (quoted
+ * and escaped) or parse them and write the object out again, so the longer of the two is counted.
+ */
+function addToolCall(size: PromptSize, call: NonNullable<Extract<OpenAiMessage, { role: "assistant" }>["tool_calls"]>[number]): void {
+  size.item().text(call.id).text(call.function.name);
+  const quoted = new PromptSize().json(call.function.arguments).tokens();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(call.function.arguments);
+  } catch {
+    parsed = undefined;
+  }
+  const rewritten = parsed === undefined ? 0 : new PromptSize().json(parsed).tokens();
+  size.json(quoted >= rewritten ? call.function.arguments : parsed);
+}

@@ -5,14 +5,15 @@ import { toAppError } from "../http/errors";
 import { randomId } from "../../contract/ids";
 import { log } from "../log";
 import { readOpenAiBody, unixSeconds } from "./body";
-import { estimateTokens, promptChars, workersAiChatInputs } from "./chat-inputs";
-import { completionOf } from "./chat-result";
+import { promptTokens, workersAiChatInputs } from "./chat-inputs";
+import { completionOf, type Completion } from "./chat-result";
 import { chunksOfWhole, toChunkStream, type ChunkMeta } from "./chat-stream";
 import { ParamError } from "./errors";
 import { runModel } from "./run";
 import { chatCompletionSchema } from "./schemas";
 import { admitSpend, type Spend } from "./spend";
 import { tokenCost, type TokenPrice } from "../../contract/pricing";
+import { outputTokensOfChars, worstCaseNeurons } from "../spend/estimate";
 
 /** Room for a few images as data URLs; text alone never comes close. */
 const MAX_BODY_BYTES = 8_000_000;
@@ -29,17 +30,21 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   const stream = request.stream === true;
   const inputs = workersAiChatInputs(request, model, stream);
 
-  const inputChars = promptChars(request);
+  // Everything sent counts (tools, tool calls and results, images), a token a byte: a request whose
+  // worst case alone is more than the budget left is refused here, before the model is called.
+  const prompt = promptTokens(request, model);
+  const maxTokens = Number(inputs.max_tokens);
   const price = model.price;
-  const spend = await admitSpend(c, tokenCost(price, estimateTokens(inputChars), Number(inputs.max_tokens)));
+  const spend = await admitSpend(c, worstCaseNeurons(price, prompt, maxTokens));
   const meta: ChunkMeta = {
     id: `chatcmpl-${randomId()}`,
     model: model.id,
     created: unixSeconds(),
     includeUsage: request.stream_options?.include_usage === true,
+    // Without a usage report, counted at its most, as the reservation was: the streamed text is
+    // known only by its UTF-16 length, so three bytes (tokens) a code unit, within max_tokens.
     estimate: (outputChars) => {
-      const prompt = estimateTokens(inputChars);
-      const completion = estimateTokens(outputChars);
+      const completion = Math.min(maxTokens, outputTokensOfChars(outputChars));
       return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
     },
   };
@@ -52,7 +57,7 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
       // Anything unrecognised while reading the answer came from the model side (a reset connection).
       throw toAppError(error, "upstream");
     });
-    const usage = completion.usage ?? meta.estimate(completion.content.length + completion.reasoning.length);
+    const usage = completion.usage ?? meta.estimate(outputChars(completion));
     c.executionCtx.waitUntil(settle(spend, price, usage, model.id));
     const toolCalls = completion.toolCalls.map(({ index: _index, ...call }) => call);
     const finish = toolCalls.length && (!completion.finish || completion.finish === "stop") ? "tool_calls" : (completion.finish ?? "stop");
@@ -100,7 +105,7 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
       },
       meta,
     );
-    c.executionCtx.waitUntil(settle(spend, price, completion.usage ?? meta.estimate(completion.content.length), model.id));
+    c.executionCtx.waitUntil(settle(spend, price, completion.usage ?? meta.estimate(outputChars(completion)), model.id));
     body = text;
   }
   return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
@@ -119,6 +124,15 @@ async function settle(
   } catch (error) {
     log("v1.usage.error", { model, neurons, detail: String(error).slice(0, 300) });
   }
+}
+
+/** What a whole answer generated, in UTF-16 code units, as chat-stream.ts counts a streamed one: text, reasoning and tool calls. */
+function outputChars(completion: Completion): number {
+  return (
+    completion.content.length +
+    completion.reasoning.length +
+    (completion.toolCalls.length ? JSON.stringify(completion.toolCalls).length : 0)
+  );
 }
 
 function deferred() {

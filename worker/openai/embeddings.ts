@@ -4,12 +4,12 @@ import { AppError } from "../../contract/errors";
 import type { AppEnv } from "../http/app-types";
 import { log } from "../log";
 import { readOpenAiBody } from "./body";
-import { estimateTokens } from "./chat-inputs";
 import { ParamError } from "./errors";
 import { runModel } from "./run";
 import { embeddingsSchema } from "./schemas";
 import { admitSpend } from "./spend";
 import { tokenCost } from "../../contract/pricing";
+import { embeddingTokens } from "../spend/estimate";
 
 /**
  * POST /v1/embeddings: string or array input for the BGE models, `{ text }` in and
@@ -27,8 +27,9 @@ export async function embeddings(c: Context<AppEnv>): Promise<Response> {
   const inputs = typeof request.input === "string" ? [request.input] : request.input;
   if (inputs.some((text) => !text)) throw new ParamError("input", "Every input must be a non-empty string.");
 
-  // Embedding models report no usage: the text's estimate is both the worst case and the charge.
-  const tokens = estimateTokens(inputs.reduce((sum, text) => sum + text.length, 0));
+  // Embedding models report no usage: the worst case (a token a byte, each input cut where the model
+  // stops reading) is both the reservation and the charge.
+  const tokens = embeddingTokens(inputs, model.maxInputTokens);
   const neurons = tokenCost(model.price, tokens, 0);
   const spend = await admitSpend(c, neurons);
   const output = (await runModel(c, model.id, { text: inputs })) as { data?: unknown } | null;

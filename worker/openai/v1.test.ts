@@ -10,7 +10,8 @@ import { DEFAULT_IMAGE_MODEL, findImageModel, imageCost } from "../../contract/i
 import { findEmbeddingModel } from "../../contract/embedding-models";
 import { tokenCost } from "../../contract/pricing";
 import { effectiveSettings } from "../images/inputs";
-import { estimateTokens, promptChars } from "./chat-inputs";
+import { promptTokens } from "./chat-inputs";
+import { embeddingTokens } from "../spend/estimate";
 import { chatCompletionSchema } from "./schemas";
 
 const CHAT = "@cf/meta/llama-3.2-1b-instruct"; // no tools, no vision
@@ -26,8 +27,25 @@ function useAi(answer: (call: RecordedCall) => unknown | Promise<unknown>) {
 /** What a chat call costs at the catalog's prices (whole neurons, rounded up as the ledger counts). */
 const neuronsOf = (model: string, input: number, output: number) => tokenCost(findChatModel(model)!.price, input, output);
 const ask = (content = "hi", extra: Record<string, unknown> = {}) => ({ model: CHAT, messages: [{ role: "user", content }], ...extra });
+/** A request's worst-case prompt tokens, as the Worker reserves them. */
+const promptOf = (request: Record<string, unknown>) =>
+  promptTokens(chatCompletionSchema.parse(request), findChatModel(String(request.model))!);
 
 afterEach(() => vi.restoreAllMocks());
+
+/** About `bytes` of tool definitions: 128 functions (the most a request may name) with large JSON schemas, as agent frameworks send. */
+function largeTools(bytes: number) {
+  const field = { type: "string", description: "The value of this field as the caller knows it; leave it out when it is unknown." };
+  const fields = Math.ceil(bytes / 128 / (JSON.stringify(field).length + 12));
+  return Array.from({ length: 128 }, (_, i) => ({
+    type: "function",
+    function: {
+      name: `lookup_${i}`,
+      description: "Looks a record up by any of its fields.",
+      parameters: { type: "object", properties: Object.fromEntries(Array.from({ length: fields }, (_, j) => [`field_${j}`, field])) },
+    },
+  }));
+}
 
 describe("API keys", () => {
   it("creates a key shown once, lists it by name and prefix only, and a revoked key fails at once", async () => {
@@ -179,7 +197,7 @@ describe("/v1 errors in OpenAI's shape", () => {
     const { key, userId } = await personWithKey();
     // A budget that fits exactly one call's worst case (its prompt estimate plus max_tokens of output).
     const request = ask("hi", { max_tokens: 100 });
-    const worst = neuronsOf(CHAT, estimateTokens(promptChars(chatCompletionSchema.parse(request))), 100);
+    const worst = neuronsOf(CHAT, promptTokens(chatCompletionSchema.parse(request), findChatModel(CHAT)!), 100);
     const small = { GUEST_DAILY_NEURONS: String(worst) };
     expect((await v1("/chat/completions", key, { body: request }, small)).response.status).toBe(200);
     expect(await usageOf(userId)).toBe(neuronsOf(CHAT, 5, 7));
@@ -188,6 +206,68 @@ describe("/v1 errors in OpenAI's shape", () => {
     expect(refused.json.error).toMatchObject({ code: "insufficient_quota", type: "insufficient_quota" });
     expect(Number(refused.response.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(fake.calls).toHaveLength(1);
+  });
+
+  it("refuses a burst of 30 requests with max_tokens 1 and ~250k tokens of tools before any reaches the model", async () => {
+    // The finding: only message text counted, so each of these reserved about a neuron and cost thousands when settled.
+    const fake = useAi(() => ({ response: "ok", usage: { prompt_tokens: 250_000, completion_tokens: 1, total_tokens: 250_001 } }));
+    const { key, userId } = await personWithKey();
+    const tools = largeTools(1_000_000);
+    expect(JSON.stringify(tools).length).toBeGreaterThan(1_000_000); // about 250k tokens at four bytes a token
+    const body = { model: VISION, max_tokens: 1, messages: [{ role: "user", content: "Which tool fits?" }], tools };
+    // Every request reaches the budget check: this is about the reservation, not the per-minute limit.
+    const unlimited = { USER_RATE_LIMITER: { limit: async () => ({ success: true }) } } as unknown as Partial<Env>;
+    const results = await Promise.all(Array.from({ length: 30 }, () => v1("/chat/completions", key, { body }, unlimited)));
+    for (const { response, json } of results) {
+      expect(response.status).toBe(429);
+      expect(json.error).toMatchObject({ code: "insufficient_quota", type: "insufficient_quota" });
+      expect(json.error.message).toMatch(/could cost up to [\d,]+ neurons, more than the 2,000 left in your budget/);
+    }
+    expect(fake.calls).toHaveLength(0);
+    expect(await usageOf(userId)).toBe(0);
+    // One request alone reserves its prompt up to the model's context window: more than a guest's day.
+    expect(neuronsOf(VISION, promptOf(body), 1)).toBe(neuronsOf(VISION, findChatModel(VISION)!.contextWindow, 1));
+  });
+
+  it("reserves tool definitions, tool calls, tool results and images, not only the messages' text", async () => {
+    const text = { model: VISION, max_tokens: 10, messages: [{ role: "user", content: "Weather in Paris?" }] };
+    const call = {
+      id: "call_1",
+      type: "function",
+      function: { name: "get_weather", arguments: JSON.stringify({ city: "Paris".repeat(400) }) },
+    };
+    const additions: Record<string, Record<string, unknown>> = {
+      tools: { tools: largeTools(4_000) },
+      "tool calls and results": {
+        messages: [
+          ...text.messages,
+          { role: "assistant", content: null, tool_calls: [call] },
+          { role: "tool", tool_call_id: "call_1", content: "Sunny. ".repeat(300) },
+        ],
+      },
+      images: {
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "Weather in Paris?" },
+              ...Array.from({ length: 3 }, () => ({ type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BASE64}` } })),
+            ],
+          },
+        ],
+      },
+    };
+    const fake = useAi(() => ({ response: "ok", usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }));
+    for (const [what, extra] of Object.entries(additions)) {
+      const { key } = await personWithKey();
+      // A budget that fits the text alone (and a little more): the addition must not fit in it.
+      const budget = { GUEST_DAILY_NEURONS: String(neuronsOf(VISION, promptOf(text), 10) + 5) };
+      const refused = await v1("/chat/completions", key, { body: { ...text, ...extra } }, budget);
+      expect(refused.response.status, what).toBe(429);
+      expect(refused.json.error.code, what).toBe("insufficient_quota");
+      expect((await v1("/chat/completions", key, { body: text }, budget)).response.status, what).toBe(200);
+    }
+    expect(fake.calls).toHaveLength(Object.keys(additions).length);
   });
 
   it("429 rate_limit_exceeded with Retry-After past the owner's per-minute limit", async () => {
@@ -360,8 +440,8 @@ describe("POST /v1/chat/completions", () => {
     expect(text).not.toContain("[DONE]");
     const last = events(text).at(-1);
     expect(last.error).toMatchObject({ type: "server_error", code: "upstream" });
-    // Estimated: 8 prompt characters and 8 streamed ones, about 4 characters a token.
-    expect(await usageOf(userId)).toBe(neuronsOf(CHAT, 2, 2));
+    // No usage came: counted at its most, the prompt as reserved and three tokens for each of the 8 streamed characters.
+    expect(await usageOf(userId)).toBe(neuronsOf(CHAT, promptOf(ask("12345678")), 3 * 8));
   });
 
   it("reads a Responses-shaped whole answer (gpt-oss), streamed or not", async () => {
@@ -389,7 +469,7 @@ describe("POST /v1/chat/completions", () => {
     const { response, json } = await v1("/chat/completions", key, { body: ask("12345678") });
     expect(response.status).toBe(502);
     expect(json.error).toMatchObject({ type: "server_error", code: "upstream" });
-    expect(await usageOf(userId)).toBe(neuronsOf(CHAT, 2, 0));
+    expect(await usageOf(userId)).toBe(neuronsOf(CHAT, promptOf(ask("12345678")), 0));
   });
 
   it("gives up on an upstream that goes silent mid-answer: a timeout error event, and the upstream is let go", async () => {
@@ -497,7 +577,7 @@ describe("POST /v1/embeddings and /v1/images/generations", () => {
       object: "list",
       model: EMBED,
       data: [{ object: "embedding", index: 0, embedding: [0.5, -1] }],
-      usage: { prompt_tokens: 3, total_tokens: 3 },
+      usage: { prompt_tokens: embeddingTokens(["hello world!"]), total_tokens: embeddingTokens(["hello world!"]) },
     });
     const two = await v1("/embeddings", key, { body: { model: EMBED, input: ["a", "b"], encoding_format: "base64" } });
     const decoded = two.json.data.map((d: any) => [...new Float32Array(Uint8Array.from(atob(d.embedding), (c) => c.charCodeAt(0)).buffer)]);
@@ -505,9 +585,10 @@ describe("POST /v1/embeddings and /v1/images/generations", () => {
       [0.5, -1],
       [1.5, -1],
     ]);
-    // Estimated, about 4 characters a token: 12 characters, then 2.
+    // At most a token a byte, with the encoder's own tokens: no usage is reported.
     expect(await usageOf(userId)).toBe(
-      tokenCost(findEmbeddingModel(EMBED)!.price, 3, 0) + tokenCost(findEmbeddingModel(EMBED)!.price, 1, 0),
+      tokenCost(findEmbeddingModel(EMBED)!.price, embeddingTokens(["hello world!"]), 0) +
+        tokenCost(findEmbeddingModel(EMBED)!.price, embeddingTokens(["a", "b"]), 0),
     );
   });
 

@@ -2,6 +2,7 @@ import { AppError } from "../../contract/errors";
 import { findEmbeddingModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
 import type { AiBinding } from "../ai/backend";
+import { embeddingTokens } from "../spend/estimate";
 
 /** Texts per Workers AI call: the BGE models take up to 100; 50 keeps each request well under the size limit. */
 export const EMBED_BATCH = 50;
@@ -43,11 +44,10 @@ export async function embedTexts(
  * What embedding these texts costs, in Workers AI neurons, at the catalog's price (the one place
  * embedding spend is priced, so ingestion and questions reserve and settle it like any model call).
  * Workers AI bills BGE models per input token and reports no usage; the Worker has no tokenizer, so
- * tokens are estimated at four characters each, as /v1/embeddings and the chat's worst case do.
+ * tokens are counted at their most (worker/spend/estimate.ts), as /v1/embeddings does.
  */
 export function embeddingNeurons(model: string, texts: readonly string[]): number {
   const spec = findEmbeddingModel(model);
   if (!spec) throw new AppError("unknown_model", `There is no embedding model called ${model}.`);
-  const chars = texts.reduce((n, t) => n + t.length, 0);
-  return tokenCost(spec.price, Math.ceil(chars / 4), 0);
+  return tokenCost(spec.price, embeddingTokens(texts, spec.maxInputTokens), 0);
 }

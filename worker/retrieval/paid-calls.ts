@@ -1,6 +1,7 @@
 import { RERANKER_PRICE } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
 import type { AiBinding } from "../ai/backend";
+import { rerankTokens } from "../spend/estimate";
 import { budgetsOf, reserve, settle, type Budgets, type Payer } from "../spend/spend";
 import { embeddingNeurons, embedTexts } from "./embed";
 
@@ -40,11 +41,10 @@ export function embedPaid(
 
 /**
  * What one reranker call costs: the cross-encoder reads the question beside each passage, so every
- * pair is input (four characters a token, as for embeddings; it has no output tokens).
+ * pair is input, counted at its most (worker/spend/estimate.ts: a token a byte); it has no output tokens.
  */
 export function rerankNeurons(question: string, texts: readonly string[]): number {
-  const chars = texts.reduce((n, text) => n + question.length + text.length, 0);
-  return tokenCost(RERANKER_PRICE, Math.ceil(chars / 4), 0);
+  return tokenCost(RERANKER_PRICE, rerankTokens(question, texts), 0);
 }
 
 /**

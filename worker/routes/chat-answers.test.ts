@@ -7,6 +7,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
+import { convertToModelMessages, type UIMessage } from "ai";
+import { promptTokens } from "../ai/estimate-usage";
 import type { UserStore } from "../store/user-store";
 import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, textOf, userMessage } from "../test/client";
 import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
@@ -118,11 +120,13 @@ describe("answers outlive the request", () => {
     expect(rest).toContain('"status":"stopped"');
     const answer = (await stored(client, id))[1];
     expect(answer).toEqual(message);
-    // No usage report came: the estimate counts, so stopping early is no way around the budget.
+    // No usage report came: the estimate counts at its most (the prompt as reserved, a token a byte
+    // of the answer so far), so stopping early is no way around the budget.
+    const prompt = promptTokens({ messages: await convertToModelMessages([userMessage("Go on and on")] as UIMessage[]) });
     expect(answer.metadata.usage).toEqual({
-      inputTokens: Math.ceil("Go on and on".length / 4),
-      outputTokens: 2,
-      totalTokens: 3 + 2,
+      inputTokens: prompt,
+      outputTokens: "w0 w1 ".length,
+      totalTokens: prompt + "w0 w1 ".length,
       estimated: true,
     });
     // Priced from that estimate, saved with the answer, and the reservation settled to it (not left at the worst case).
@@ -251,7 +255,7 @@ describe("a restart mid-answer", () => {
     expect(text(messages[1])).toBe("Once upon ");
     expect(messages[1].metadata).toMatchObject({
       status: "interrupted",
-      usage: { estimated: true, outputTokens: Math.ceil("Once upon ".length / 4) },
+      usage: { estimated: true, outputTokens: "Once upon ".length },
     });
     expect((await client.fetch(`/api/chat/${id}/stream`)).status).toBe(204);
     // The reservation outlived the object on the answer's run row: recovery settled it to the partial answer's cost.

@@ -2,18 +2,17 @@ import type { ModelMessage } from "ai";
 import type { ChatMessage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
 import { answerCost as priceOf } from "../../contract/answer-cost";
-import { tokenCost, type Cost } from "../../contract/pricing";
-import { estimateTokens } from "../ai/estimate-usage";
+import type { Cost } from "../../contract/pricing";
+import { modelPromptSize, worstCaseNeurons } from "./estimate";
+
+export { IMAGE_INPUT_TOKENS } from "./estimate";
 
 /**
- * Vision models bill an attached image as input tokens; Cloudflare has stated "between 1,601 and
- * 6,404 tokens" per image (its earlier pricing page), so the worst case takes the top of that range.
- */
-export const IMAGE_INPUT_TOKENS = 6_404;
-
-/**
- * The most an answer can cost: its prompt (about four characters a token) plus `maxTokens` of output,
- * at the model's prices. Reserved before the call, so a burst of requests cannot spend past a budget.
+ * The most an answer can cost: its prompt's worst-case input tokens (worker/spend/estimate.ts: a
+ * token a UTF-8 byte, images at their price, capped by the model's context window) plus
+ * `maxTokens` of output, at the model's prices. Reserved before the call, so a burst of requests
+ * cannot spend past a budget. `extraInputTokens` is input the caller counted beside the messages
+ * (the images it attached); images already among the messages' parts are not counted twice.
  */
 export function worstCaseAnswer(
   modelId: string,
@@ -23,7 +22,9 @@ export function worstCaseAnswer(
 ): number {
   const model = findChatModel(modelId);
   if (!model) throw new Error(`No price for ${modelId}`);
-  return tokenCost(model.price, estimateTokens(prompt) + extraInputTokens, maxTokens);
+  const size = modelPromptSize(prompt);
+  const input = size.tokens() + Math.max(0, extraInputTokens - size.imageTokens());
+  return worstCaseNeurons(model.price, Math.min(input, model.contextWindow), maxTokens);
 }
 
 /** What an answer cost, to save with it; nothing is known without usage or a catalog model. */
