@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../contract/errors";
 import { DOCUMENT_LIMITS } from "../../contract/documents";
-import { makePdf } from "../test/pdf-fixtures";
+import { makeFlateBombPdf, makeOnePagePdf, makePdf } from "../test/pdf-fixtures";
 import { makeDocx, makeDocxFromBody, makeZip, makeZipBomb } from "../test/zip-fixtures";
 import { detectKind, extractDocument } from "./extract";
 
@@ -80,6 +80,13 @@ describe("extractDocument, per type", () => {
     expect(blocks.find((b) => b.text.includes("ferry"))?.page).toBe(2);
   });
 
+  it("reads a PDF whose pages are FlateDecode-compressed, as most are", async () => {
+    const pdf = makePdf([["Compressed page one"], ["Compressed page two"]], { deflate: true });
+    const { blocks, pages } = await extractDocument(pdf, "packed.pdf");
+    expect(pages).toBe(2);
+    expect(blocks.map((b) => b.text)).toEqual(["Compressed page one", "Compressed page two"]);
+  });
+
   it("reads a .docx, its heading styles as headings", async () => {
     const docx = await makeDocx([{ text: "Report", heading: 1 }, { text: "Sales grew by 12 % & more." }]);
     const { kind, blocks } = await extractDocument(docx, "report.docx");
@@ -129,6 +136,29 @@ describe("extractDocument refuses hostile files with a clear 4xx", () => {
     const error = await refusal(extractDocument(makePdf([["one real page"]], { claimedPages: 100_000 }), "huge.pdf"));
     expect(error.status).toBe(413);
     expect(error.message).toContain("100,000 pages");
+  });
+
+  it("a PDF whose content inflates to 1 GB, refused before pdf.js inflates it", async () => {
+    const bomb = makeFlateBombPdf(1024 ** 3);
+    expect(bomb.byteLength).toBeLessThan(DOCUMENT_LIMITS.maxBytes);
+    const started = Date.now();
+    // A hang detector, not a speed test: the check counts as it inflates and stops at 64 MB, where
+    // pdf.js would have held the whole gigabyte (and more, as its buffer doubles).
+    const error = await refusal(extractDocument(bomb, "bomb.pdf"));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error.status).toBe(413);
+    expect(error.message).toBe(
+      "bomb.pdf unpacks to more than 64 MB of text, fonts and images, more than this app reads from one document.",
+    );
+  });
+
+  it("a PDF whose run-length content unpacks to 128 MB, and one whose bomb has stray bytes after its end", async () => {
+    const runs = new Uint8Array(2 * 1024 * 1024).map((_, i) => (i % 2 === 0 ? 0x81 : 0x20)); // each pair: 128 spaces
+    expect((await refusal(extractDocument(makeOnePagePdf(runs, "RunLengthDecode"), "runs.pdf"))).status).toBe(413);
+    const bomb = makeFlateBombPdf(256 * 1024 * 1024);
+    const at = new TextDecoder("latin1").decode(bomb).indexOf("\nendstream");
+    const stray = new Uint8Array([...bomb.subarray(0, at), 0x0a, 0x41, 0x42, ...bomb.subarray(at)]); // pdf.js reads past them
+    expect((await refusal(extractDocument(stray, "stray.pdf"))).status).toBe(413);
   });
 
   it("a zip bomb posing as .docx, stopped mid-inflate", async () => {

@@ -1,11 +1,20 @@
 import { AppError } from "../../contract/errors";
 import { DOCUMENT_LIMITS } from "../../contract/documents";
 import { paragraphBlocks, type Block } from "./blocks";
+import { decodedStreamBytes } from "./pdf-stream-sizes";
 
 export interface PdfLimits {
   maxPages: number;
   maxChars: number;
+  /** What all the file's streams may unpack to together (text, fonts, images). */
+  maxDecodedBytes?: number;
 }
+
+/**
+ * pdf.js holds a stream whole while it reads it, in a buffer that doubles as it grows, and a Worker
+ * has 128 MB: 64 MB for everything the file unpacks to keeps one document well inside that.
+ */
+export const PDF_MAX_DECODED_BYTES = 64 * 1024 * 1024;
 
 /**
  * PDF text with unpdf (Mozilla's pdf.js, built for serverless runtimes), page by page. The page
@@ -19,6 +28,12 @@ export async function pdfBlocks(
 ): Promise<{ blocks: Block[]; pages: number }> {
   const claimed = claimedPages(bytes);
   if (claimed > limits.maxPages) throw tooManyPages(name, claimed, limits.maxPages);
+  const maxDecoded = limits.maxDecodedBytes ?? PDF_MAX_DECODED_BYTES;
+  if (decodedStreamBytes(bytes, maxDecoded).overBudget)
+    throw new AppError(
+      "too_large",
+      `${name} unpacks to more than ${Math.round(maxDecoded / 1024 / 1024)} MB of text, fonts and images, more than this app reads from one document.`,
+    );
   const { getDocumentProxy } = await import("unpdf");
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {

@@ -1,3 +1,5 @@
+import { zlibSync } from "fflate";
+
 /**
  * Writes small, valid PDF files for tests and benchmarks (Worker and Node alike): pages of
  * Helvetica text with a correct cross-reference table, and the hostile variants the upload must
@@ -8,6 +10,8 @@ export interface PdfOptions {
   claimedPages?: number;
   /** Adds a Standard security handler whose user password is not empty: readers must ask for it. */
   encrypted?: boolean;
+  /** Compresses each page's content with FlateDecode, as most real PDFs do. */
+  deflate?: boolean;
 }
 
 export function makePdf(pages: string[][], options: PdfOptions = {}): Uint8Array {
@@ -25,7 +29,8 @@ export function makePdf(pages: string[][], options: PdfOptions = {}): Uint8Array
       `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${contentId} 0 R /Resources << /Font << /F1 ${fontId} 0 R >> >> >>`,
     );
     const ops = ["BT", "/F1 11 Tf", "14 TL", "72 740 Td", ...lines.map((line) => `(${escape(line)}) Tj T*`), "ET"].join("\n");
-    add(`<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`);
+    const data = options.deflate ? latin1(zlibSync(new TextEncoder().encode(ops))) : ops;
+    add(`<< /Length ${data.length}${options.deflate ? " /Filter /FlateDecode" : ""} >>\nstream\n${data}\nendstream`);
   });
   let encryptRef = "";
   if (options.encrypted) {
@@ -44,7 +49,88 @@ export function makePdf(pages: string[][], options: PdfOptions = {}): Uint8Array
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   for (const offset of offsets) out += `${String(offset).padStart(10, "0")} 00000 n \n`;
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encryptRef} >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new TextEncoder().encode(out);
+  return bytesOf(out);
+}
+
+/**
+ * One page whose content stream inflates to `inflated` spaces (gigabytes, if asked) from a few MB: one
+ * fixed-Huffman deflate block of a space and then copies of 258 bytes at distance 1, 13 bits each.
+ */
+export function makeFlateBombPdf(inflated: number): Uint8Array {
+  const bits = new BitWriter(Math.ceil((18 + 13 * Math.ceil(inflated / 258)) / 8));
+  bits.write(1, 1); // final block
+  bits.write(1, 2); // fixed Huffman codes
+  bits.code(0x30 + 0x20, 8); // literal " "
+  for (let left = inflated - 1; left > 0; left -= 258) {
+    bits.code(0xc5, 8); // length 258 (symbol 285)
+    bits.code(0, 5); // distance 1
+  }
+  bits.code(0, 7); // end of block
+  return makeOnePagePdf(new Uint8Array([0x78, 0x01, ...bits.bytes()]), "FlateDecode");
+}
+
+/** One page whose content stream is `data` under `filter`, e.g. a run-length bomb. */
+export function makeOnePagePdf(data: Uint8Array, filter: string): Uint8Array {
+  const stream = latin1(data);
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+    `<< /Length ${stream.length} /Filter /${filter} >>\nstream\n${stream}\nendstream`,
+  ];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) out += `${String(offset).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return bytesOf(out);
+}
+
+/** Deflate's bit order: values least significant bit first, Huffman codes most significant bit first. */
+class BitWriter {
+  private readonly out: Uint8Array;
+  private at = 0;
+  private buffer = 0;
+  private count = 0;
+  constructor(capacity: number) {
+    this.out = new Uint8Array(capacity + 1);
+  }
+  write(value: number, n: number): void {
+    for (let i = 0; i < n; i++) this.bit((value >>> i) & 1);
+  }
+  code(value: number, n: number): void {
+    for (let i = n - 1; i >= 0; i--) this.bit((value >>> i) & 1);
+  }
+  bytes(): Uint8Array {
+    if (this.count > 0) this.out[this.at] = this.buffer;
+    return this.out.subarray(0, this.at + (this.count > 0 ? 1 : 0));
+  }
+  private bit(b: number): void {
+    this.buffer |= b << this.count;
+    if (++this.count === 8) {
+      this.out[this.at++] = this.buffer;
+      this.buffer = 0;
+      this.count = 0;
+    }
+  }
+}
+
+/** Bytes as a string of the same length (PDF syntax is bytes; stream data may be binary). */
+function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
+function bytesOf(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }
 
 /** PDF strings: only ASCII here, with the three characters PDF syntax reserves escaped. */
