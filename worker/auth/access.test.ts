@@ -2,18 +2,20 @@ import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey as JoseKey } from "jose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { appWith, newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
+import { personWithKey, v1 } from "../test/openai-client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
 const TEAM = "acme.cloudflareaccess.com";
 const AUD = "a".repeat(64);
 // Only tests point ACCESS_CERTS_URL elsewhere; here the test itself serves the team's certs.
 const CERTS_URL = "https://certs.test/cdn-cgi/access/certs";
-const access = appWith({
+const ACCESS_VARS = {
   ACCESS_TEAM_DOMAIN: TEAM,
   ACCESS_AUD: AUD,
   ACCESS_CERTS_URL: CERTS_URL,
   ACCESS_OWNER_EMAILS: "boss@acme.test, Other@acme.test",
-});
+};
+const access = appWith(ACCESS_VARS);
 
 let teamKey: JoseKey;
 let strangerKey: JoseKey;
@@ -118,5 +120,29 @@ describe("Cloudflare Access", () => {
     });
     expect(passkeys.status).toBe(404);
     expect(((await passkeys.json()) as any).error.code).toBe("passkeys_off");
+  });
+
+  it("an API key works only with an Access token too, and only an Access identity's key", async () => {
+    const made = await client().fetch("/api/keys", {
+      method: "POST",
+      headers: { "cf-access-jwt-assertion": await token({ sub: "key-maker" }), "content-type": "application/json" },
+      body: JSON.stringify({ name: "script" }),
+    });
+    expect(made.status, await made.clone().text()).toBe(201);
+    const { key } = (await made.json()) as { key: string };
+    const ask = { model: "@cf/meta/llama-3.2-1b-instruct", messages: [{ role: "user", content: "hi" }] };
+    const call = async (apiKey: string, jwt?: string) =>
+      v1("/chat/completions", apiKey, { body: ask, headers: jwt ? { "cf-access-jwt-assertion": jwt } : {} }, ACCESS_VARS as Partial<Env>);
+
+    // The key alone is not a way past Access.
+    const bare = await call(key);
+    expect(bare.response.status).toBe(401);
+    expect(bare.json.error.code).toBe("access_denied");
+    expect((await call(key, await token({ sub: "a-service" }))).response.status).toBe(200);
+    // A key made before Access was turned on (a guest's) is refused even with a valid Access token.
+    const before = await personWithKey("from before Access");
+    const old = await call(before.key, await token());
+    expect(old.response.status).toBe(403);
+    expect(old.json.error.code).toBe("api_key_refused");
   });
 });

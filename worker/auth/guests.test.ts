@@ -3,6 +3,9 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { appWith, newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
+import { personWithKey, v1 } from "../test/openai-client";
+import { SoftAuthenticator } from "../test/authenticator";
+import { createPasskey } from "../test/passkeys";
 import { addressShard } from "./account-store";
 import { addressBucket, expandIpv6 } from "./address";
 
@@ -139,6 +142,23 @@ describe("GUESTS=off", () => {
     expect(fake.calls).toHaveLength(0);
     expect((await (await client.fetch("/api/session")).json()) as any).toMatchObject({ person: null, guests: false });
     expect((await client.json("/api/session/guest", "POST", {})).status).toBe(401);
+  });
+
+  it("a guest's API key is refused once guests are off; an account's key still works", async () => {
+    const guest = await personWithKey("guest script");
+    const account = new TestClient();
+    expect((await createPasskey(account, new SoftAuthenticator(), { name: "Ada" })).status).toBe(200);
+    const made = await account.json("/api/keys", "POST", { name: "account script" });
+    expect(made.status).toBe(201);
+    const accountKey = ((await made.json()) as any).key as string;
+    const ask = { model: "@cf/meta/llama-3.2-1b-instruct", messages: [{ role: "user", content: "hi" }] };
+
+    const refused = await v1("/chat/completions", guest.key, { body: ask }, { GUESTS: "off" });
+    expect(refused.response.status).toBe(403);
+    expect(refused.json.error.code).toBe("api_key_refused");
+    expect(fake.calls).toHaveLength(0);
+    expect((await v1("/chat/completions", accountKey, { body: ask }, { GUESTS: "off" })).response.status).toBe(200);
+    expect((await v1("/chat/completions", guest.key, { body: ask })).response.status).toBe(200); // guests on again
   });
 
   it("a guest cookie from when guests were on no longer gets in", async () => {

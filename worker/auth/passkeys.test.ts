@@ -496,6 +496,19 @@ describe("sessions", () => {
     expect((await session(laptop)).person).toBeNull();
   });
 
+  it("passkey ceremonies and new guests pass the address's rate limit before reaching a shared object", async () => {
+    const limit = vi.spyOn(env.IP_RATE_LIMITER, "limit").mockResolvedValue({ success: false });
+    const refused = await new TestClient().json("/api/auth/authentication/options", "POST", {});
+    expect(refused.status).toBe(429);
+    expect(await errorCode(refused)).toBe("rate_limited");
+    const guest = await new TestClient().json("/api/session/guest", "POST", {});
+    expect(guest.status).toBe(429);
+    expect(limit.mock.calls.map(([options]) => options.key)).toEqual([
+      expect.stringMatching(/^passkey:v4:/),
+      expect.stringMatching(/^new-identity:v4:/),
+    ]);
+  });
+
   it("a guest cannot sign out everywhere", async () => {
     const guest = new TestClient();
     await chat(guest, "mine");
