@@ -1,3 +1,6 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
@@ -13,7 +16,7 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 export default defineConfig(async ({ command }) => {
   // Dev only: which Workers AI answers (the local engine unless the shell names another) and the dev
   // identity secret. Built output never carries these: production uses the AI binding and secrets.
-  const vars = command === "serve" ? await devWorkerVars() : undefined;
+  const vars = command === "serve" ? { ...(await devWorkerVars()), OWNER_SETUP_TOKEN: devOwnerToken() } : undefined;
   return {
     plugins: [
       react(),
@@ -50,6 +53,24 @@ export default defineConfig(async ({ command }) => {
     worker: { format: "es" as const },
   };
 });
+
+/**
+ * The owner setup token under `npm run dev` (worker/auth/owner-setup.ts): the shell's OWNER_SETUP_TOKEN,
+ * else a new one per start, kept in process.env so Vite re-reading its config agrees. Printed, and
+ * written beside the Worker's local state for the browser tests (e2e/accounts.spec.ts) to read.
+ */
+function devOwnerToken(): string {
+  const fresh = !process.env.OWNER_SETUP_TOKEN;
+  const token = (process.env.OWNER_SETUP_TOKEN ||= randomBytes(32).toString("base64url"));
+  const dir = resolve(process.env.WORKER_STATE_DIR || ".wrangler/state");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(resolve(dir, "owner-setup-token"), token, { mode: 0o600 });
+  if (fresh)
+    console.log(
+      `\n  Owner setup token (this start only): ${token}\n  Paste it on /account under "Owner setup token" to become the owner.\n`,
+    );
+  return token;
+}
 
 /**
  * The Cloudflare plugin copies declared secrets it finds in the shell or a .dev.vars file into the

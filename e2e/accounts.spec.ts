@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { ChatPage } from "./pages/ChatPage";
 
@@ -18,6 +20,11 @@ async function virtualAuthenticator(page: Page) {
   return { cdp, authenticatorId };
 }
 
+/** The owner setup token the test stack's dev server made at start (vite.config.ts writes it beside the Worker's state). */
+function ownerSetupToken(): string {
+  return readFileSync(resolve(process.env.STACK_STATE_DIR ?? ".cache/e2e-worker-state", "owner-setup-token"), "utf8").trim();
+}
+
 async function newPage(context: BrowserContext) {
   const page = await context.newPage();
   const chat = new ChatPage(page);
@@ -25,7 +32,9 @@ async function newPage(context: BrowserContext) {
   return { page, chat };
 }
 
-test("sign up with a passkey, sign in on a second browser (its guest chat moves in), sign out", async ({ browser }) => {
+test("sign up as owner with a passkey, sign in on a second browser (its guest chat moves in), sign out, sign out everywhere", async ({
+  browser,
+}) => {
   // Two browsers and two model answers in one story: more than the default minute on a busy machine.
   test.setTimeout(240_000);
   const first = await browser.newContext();
@@ -39,6 +48,7 @@ test("sign up with a passkey, sign in on a second browser (its guest chat moves 
     await header.getByRole("button", { name: "Sign in" }).click();
     const name = unique("Ada");
     await page.getByLabel("Account name").fill(name);
+    await page.getByLabel("Owner setup token").fill(ownerSetupToken());
     await page.getByRole("button", { name: "Create a passkey" }).click();
     await expect(header.getByRole("link", { name: `Account: ${name}` })).toBeVisible();
     await expect(header.getByRole("button", { name: "Sign out" })).toBeVisible();
@@ -50,7 +60,7 @@ test("sign up with a passkey, sign in on a second browser (its guest chat moves 
     await chat.waitForAnswer();
     await expect(chat.conversationLink(accountQuestion)).toBeVisible();
 
-    // The first account of a deployment is its owner: the Usage page is theirs, with this account's
+    // The owner setup token made this account the owner: the Usage page is theirs, with this account's
     // spend today listed by name (a guest is refused it: e2e/usage.spec.ts).
     await header.getByRole("link", { name: "Usage", exact: true }).click();
     await expect(page.getByRole("heading", { name: "Usage", exact: true })).toBeVisible();
@@ -90,6 +100,18 @@ test("sign up with a passkey, sign in on a second browser (its guest chat moves 
     await expect(other.chat.composer).toBeVisible();
     await expect(other.chat.conversationLink(accountQuestion)).toHaveCount(0);
     await expect(other.chat.conversationLink(guestQuestion)).toHaveCount(0);
+
+    // Signed in again on the second browser, then "Sign out everywhere" on the first ends both.
+    await otherHeader.getByRole("button", { name: "Sign in" }).click();
+    await other.page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await expect(otherHeader.getByRole("link", { name: `Account: ${name}` })).toBeVisible();
+    await header.getByRole("link", { name: `Account: ${name}` }).click();
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await expect(header.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await other.page.reload();
+    await expect(otherHeader.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(otherHeader.getByRole("link", { name: `Account: ${name}` })).toHaveCount(0);
+    await expect(other.chat.conversationLink(accountQuestion)).toHaveCount(0);
   } finally {
     await first.close();
     await second.close();

@@ -7,8 +7,10 @@ import * as api from "./passkeys";
 import { setSession, useSession } from "./session";
 
 /**
- * /account (loaded on demand): sign in or create a passkey; for an account, its passkeys, invite
- * links (SIGNUP=invite) and deleting it.
+ * /account (loaded on demand): sign in or create a passkey (with the owner setup token, the new
+ * account is the owner); for an account, its passkeys, invite links (SIGNUP=invite), signing out
+ * everywhere, becoming owner and deleting it. Changes that need a recent passkey check ask for the
+ * passkey first when the last check is old (./passkeys.ts).
  */
 export default function AccountPage() {
   const session = useSession();
@@ -42,7 +44,7 @@ export default function AccountPage() {
           {person?.kind === "access" ? `Signed in through Cloudflare Access as ${person.email}.` : "Passkeys are not used here."}
         </p>
       ) : person?.kind === "account" ? (
-        <SignedIn name={person.name} inviteLinks={session.signup === "invite"} busy={busy} run={run} />
+        <SignedIn name={person.name} owner={person.owner} inviteLinks={session.signup === "invite"} busy={busy} run={run} />
       ) : (
         <SignedOut signup={session.signup} isGuest={person?.kind === "guest"} busy={busy} run={run} />
       )}
@@ -55,13 +57,16 @@ type Run = (action: () => Promise<void>) => Promise<void>;
 function SignedOut({ signup, isGuest, busy, run }: { signup: string; isGuest: boolean; busy: boolean; run: Run }) {
   const invite = new URLSearchParams(window.location.search).get("invite") ?? undefined;
   const [name, setName] = useState("");
-  const canCreate = signup === "open" || (signup === "invite" && Boolean(invite));
+  const [ownerToken, setOwnerToken] = useState("");
+  // Without open sign-up or an invite, only the owner setup token makes an account.
+  const openToAll = signup === "open" || (signup === "invite" && Boolean(invite));
+  const token = ownerToken.trim();
 
   function create(event: FormEvent) {
     event.preventDefault();
     void run(async () => {
       // On success the session turns into the account and this page shows it.
-      await api.createPasskey({ name: name.trim(), invite });
+      await api.createPasskey({ name: name.trim(), ...(token ? { ownerToken: token } : { invite }) });
     });
   }
 
@@ -78,44 +83,63 @@ function SignedOut({ signup, isGuest, busy, run }: { signup: string; isGuest: bo
           Sign in with a passkey
         </button>
       </section>
-      {canCreate ? (
-        <form onSubmit={create} aria-labelledby="create-heading" className="space-y-2">
-          <h2 id="create-heading" className="font-medium">
-            New here?
-          </h2>
-          <p className="text-sm text-muted-foreground">
-            {isGuest
+      <form onSubmit={create} aria-labelledby="create-heading" className="space-y-2">
+        <h2 id="create-heading" className="font-medium">
+          New here?
+        </h2>
+        <p className="text-sm text-muted-foreground">
+          {!openToAll
+            ? signup === "invite"
+              ? "New accounts need an invite link from someone who has an account."
+              : "This app is not taking new accounts."
+            : isGuest
               ? "Keep everything you did as a guest, on every device: create a passkey."
               : "Create an account with a passkey: no password."}
-          </p>
-          <label className="block text-sm">
-            Account name
-            <input
-              className={`${input} mt-1`}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              required
-              maxLength={ACCOUNT_NAME_MAX}
-              autoComplete="nickname"
-            />
-          </label>
-          <button type="submit" className={button} disabled={busy || !name.trim()}>
-            Create a passkey
-          </button>
-        </form>
-      ) : (
-        <p className="text-sm text-muted-foreground">
-          {signup === "invite"
-            ? "New accounts need an invite link from someone who has an account."
-            : "This app is not taking new accounts."}
         </p>
-      )}
+        <label className="block text-sm">
+          Account name
+          <input
+            className={`${input} mt-1`}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={ACCOUNT_NAME_MAX}
+            autoComplete="nickname"
+          />
+        </label>
+        <label className="block text-sm">
+          Owner setup token <span className="text-muted-foreground">(only when setting up this app as its owner)</span>
+          <input
+            className={`${input} mt-1`}
+            value={ownerToken}
+            onChange={(e) => setOwnerToken(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </label>
+        <button type="submit" className={button} disabled={busy || !name.trim() || (!openToAll && !token)}>
+          Create a passkey
+        </button>
+      </form>
     </div>
   );
 }
 
-function SignedIn({ name, inviteLinks, busy, run }: { name: string; inviteLinks: boolean; busy: boolean; run: Run }) {
+function SignedIn({
+  name,
+  owner,
+  inviteLinks,
+  busy,
+  run,
+}: {
+  name: string;
+  owner: boolean;
+  inviteLinks: boolean;
+  busy: boolean;
+  run: Run;
+}) {
   const [passkeys, setPasskeys] = useState<Passkey[] | null>(null);
+  const [ownerToken, setOwnerToken] = useState("");
   const [invites, setInvites] = useState<Invite[]>([]);
   const [confirm, setConfirm] = useState<{ kind: "passkey"; id: string } | { kind: "account" } | null>(null);
 
@@ -162,7 +186,7 @@ function SignedIn({ name, inviteLinks, busy, run }: { name: string; inviteLinks:
           type="button"
           className={button}
           disabled={busy}
-          onClick={() => void run(async () => (await api.createPasskey({}), await reload()))}
+          onClick={() => void run(async () => (await api.addPasskey(), await reload()))}
         >
           Add a passkey
         </button>
@@ -197,6 +221,56 @@ function SignedIn({ name, inviteLinks, busy, run }: { name: string; inviteLinks:
             Make an invite link
           </button>
         </section>
+      )}
+      <section aria-labelledby="everywhere-heading" className="space-y-2">
+        <h2 id="everywhere-heading" className="font-medium">
+          Sessions
+        </h2>
+        <p className="text-sm text-muted-foreground">
+          Lost a device, or signed in on a computer that is not yours? Sign out on every device and browser, this one included.
+        </p>
+        <button
+          type="button"
+          className={button}
+          disabled={busy}
+          onClick={() =>
+            void run(async () => {
+              await api.signOutEverywhere();
+              // A full load: every page's state belonged to the account.
+              window.location.assign("/");
+            })
+          }
+        >
+          Sign out everywhere
+        </button>
+      </section>
+      {!owner && (
+        <form
+          aria-labelledby="owner-heading"
+          className="space-y-2"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void run(async () => (await api.becomeOwner(ownerToken.trim()), setOwnerToken("")));
+          }}
+        >
+          <h2 id="owner-heading" className="font-medium">
+            Owner
+          </h2>
+          <p className="text-sm text-muted-foreground">Set this app up and become its owner with the owner setup token.</p>
+          <label className="block text-sm">
+            Owner setup token
+            <input
+              className={`${input} mt-1`}
+              value={ownerToken}
+              onChange={(e) => setOwnerToken(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </label>
+          <button type="submit" className={button} disabled={busy || !ownerToken.trim()}>
+            Become owner
+          </button>
+        </form>
       )}
       <section aria-labelledby="danger-heading" className="space-y-2">
         <h2 id="danger-heading" className="font-medium">

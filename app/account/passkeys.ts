@@ -21,8 +21,22 @@ function ceremonyError(error: unknown): never {
   throw new ApiError(`The browser could not use a passkey: ${(error as Error)?.message ?? String(error)}`, 0);
 }
 
+/**
+ * Runs `action`; when the Worker says it needs a recent passkey check (adding a passkey, deleting the
+ * account, becoming owner), asks for the passkey once ("Confirm with your passkey") and runs it again.
+ */
+async function withFreshPasskey<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "passkey_check_required") throw error;
+    await signInWithPasskey();
+    return action();
+  }
+}
+
 /** Makes this browser an account (or adds a passkey to the account it already is). */
-export async function createPasskey(input: { name?: string; invite?: string }): Promise<void> {
+export async function createPasskey(input: { name?: string; invite?: string; ownerToken?: string }): Promise<void> {
   try {
     const options = await request<PublicKeyCredentialCreationOptionsJSON>("/api/auth/registration/options", post(input));
     const response = await startRegistration({ optionsJSON: options });
@@ -33,6 +47,12 @@ export async function createPasskey(input: { name?: string; invite?: string }): 
   }
 }
 
+/** Another passkey for the account this browser is (after a passkey check when the last one is old). */
+export function addPasskey(): Promise<void> {
+  return withFreshPasskey(() => createPasskey({}));
+}
+
+/** Signs in, or confirms the account's passkey (the same ceremony; the session's check time is renewed). */
 export async function signInWithPasskey(): Promise<void> {
   try {
     const options = await request<PublicKeyCredentialRequestOptionsJSON>("/api/auth/authentication/options", post({}));
@@ -64,5 +84,15 @@ export function withdrawInvite(code: string): Promise<void> {
 }
 
 export function deleteAccount(): Promise<void> {
-  return request("/api/account", { method: "DELETE" });
+  return withFreshPasskey(() => request("/api/account", { method: "DELETE" }));
+}
+
+/** This account becomes the deployment's owner with the owner setup token. */
+export async function becomeOwner(token: string): Promise<void> {
+  setSession(await withFreshPasskey(() => request<SessionInfo>("/api/account/owner", post({ token }))));
+}
+
+/** Ends the account's session in every browser, this one included. */
+export function signOutEverywhere(): Promise<void> {
+  return request("/api/auth/sign-out-everywhere", post({}));
 }
