@@ -91,7 +91,8 @@ export interface BackendStatus {
   label: string;
   /**
    * The caller's daily budget in neurons (limit 0: none), what they have spent or reserved today,
-   * and the same for the whole deployment.
+   * and the whole deployment's: its `used` is its `limit` once the caller's ledger found it spent, else 0
+   * (the deployment's spend is not tallied on anyone's request path).
    */
   budget: { limit: number; used: number; global: { limit: number; used: number }; resetsInSeconds: number };
   /** The deployment's owner: may open the usage page. */
@@ -109,11 +110,17 @@ export interface CapabilityStatus {
 
 /** `GET /api/usage` (owner only): neurons spent per UTC day, newest first, and the budgets that apply. */
 export interface UsageReport {
-  budgets: { guest: number; account: number; global: number };
+  /** Per IPv4 address or IPv6 /64 (`address`) and per IPv6 /48 (`addressBlock`) too; 0 = none. */
+  budgets: { guest: number; account: number; global: number; address: number; addressBlock: number };
   days: {
     day: string;
+    /** People's spend as their ledgers last reported it (see `asOf`). */
     total: number;
     guests: number;
     people: { key: string; kind: "account" | "access"; label: string; neurons: number }[];
+    /** Neurons of the global budget lent to people's ledgers (what counts against it); unused loans lapse at midnight. */
+    leased: number;
   }[];
+  /** A sentence saying how current the people's figures are. */
+  asOf: string;
 }

@@ -31,7 +31,7 @@ export default function UsagePage() {
       </p>
     );
 
-  const { budgets, days } = loaded.report;
+  const { budgets, days, asOf } = loaded.report;
   const [today] = days;
   const month = days.reduce((sum, d) => sum + d.total, 0);
   return (
@@ -52,6 +52,10 @@ export default function UsagePage() {
           <dd>{budget(budgets.account)}</dd>
           <dt>Everybody together</dt>
           <dd>{budget(budgets.global)}</dd>
+          <dt>Each address (IPv4, or IPv6 /64)</dt>
+          <dd>{budget(budgets.address)}</dd>
+          <dt>Each IPv6 /48</dt>
+          <dd>{budget(budgets.addressBlock)}</dd>
         </dl>
       </section>
 
@@ -59,6 +63,7 @@ export default function UsagePage() {
         <h2 id="today" className="font-medium">
           Today
         </h2>
+        <p className="mt-1 text-sm text-muted-foreground">{asOf}</p>
         <table className="mt-1 w-full text-sm">
           <caption className="sr-only">Spend today by who spent it</caption>
           <thead>
@@ -75,6 +80,12 @@ export default function UsagePage() {
                 Overall
               </th>
               <td className="text-right">{formatCost({ neurons: today.total, estimated: false })}</td>
+            </tr>
+            <tr>
+              <th scope="row" className="text-left font-normal">
+                Lent from the daily budget (counts against it)
+              </th>
+              <td className="text-right">{formatCost({ neurons: today.leased, estimated: false })}</td>
             </tr>
             <tr>
               <th scope="row" className="text-left font-normal">

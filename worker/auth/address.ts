@@ -11,6 +11,17 @@ export function addressBucket(connectingIp: string | undefined): string {
   return groups ? `v6:${groups.slice(0, 4).join(":")}::/64` : `raw:${ip.slice(0, 64)}`;
 }
 
+/**
+ * The wider bucket an IPv6 client also counts in: its /48, a whole site's allocation, which one
+ * subscriber can get for little and fill with /64s. Null for IPv4 and for "local" (no wider bucket).
+ */
+export function addressBlock(connectingIp: string | undefined): string | null {
+  const ip = connectingIp?.trim();
+  if (!ip?.includes(":")) return null;
+  const groups = expandIpv6(ip);
+  return groups ? `v6:${groups.slice(0, 3).join(":")}::/48` : null;
+}
+
 /** Eight 4-digit lowercase groups, or null when it is not an IPv6 address. An embedded IPv4 tail is converted. */
 export function expandIpv6(ip: string): string[] | null {
   let text = ip.toLowerCase().replace(/%.*$/, "");

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-types";
 import { checkRateLimit } from "../http/rate-limit";
+import { requestPayer } from "../spend/request-payer";
 import { reserve, settle } from "../spend/spend";
 import { keyOwner } from "./auth";
 
@@ -18,6 +19,6 @@ export interface Spend {
 export async function admitSpend(c: Context<AppEnv>, worstCaseNeurons: number): Promise<Spend> {
   const [limited, person] = await Promise.all([checkRateLimit(c), keyOwner(c)]);
   if (limited) throw limited;
-  const reservation = await reserve(c.env, { userId: c.var.userId, person }, worstCaseNeurons);
+  const reservation = await reserve(c.env, requestPayer(c, person), worstCaseNeurons);
   return { settle: (neurons) => settle(c.env, reservation, neurons) };
 }

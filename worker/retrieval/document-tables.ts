@@ -1,6 +1,7 @@
 import type { DocumentKind, DocumentRecord, DocumentStatus } from "../../contract/documents";
 import type { Passage } from "./split";
 import type { Payer } from "../spend/spend";
+import { LOCAL_ADDRESS } from "../spend/pools";
 import { vectorId } from "./vector-index";
 
 /** The one-row table naming who pays for embedding (see `setPayer`). */
@@ -184,10 +185,11 @@ export class DocumentTables {
    * a guest-to-account merge (worker/store/transfer.ts), so an account never spends as its old guest.
    */
   setPayer(payer: Payer): void {
+    // The address rides in the person's JSON rather than a column of its own: no schema change for one field.
     this.sql.exec(
       `INSERT OR REPLACE INTO ${PAYER_TABLE} (only, user_id, person) VALUES (1, ?, ?)`,
       payer.userId,
-      JSON.stringify(payer.person),
+      JSON.stringify({ ...payer.person, address: payer.address }),
     );
   }
 
@@ -195,7 +197,10 @@ export class DocumentTables {
     const row = this.sql
       .exec<{ user_id: string; person: string }>(`SELECT user_id, person FROM ${PAYER_TABLE} WHERE only = 1`)
       .toArray()[0];
-    return row ? { userId: row.user_id, person: JSON.parse(row.person) as Payer["person"] } : null;
+    if (!row) return null;
+    // A payer stored before addresses were recorded counts as "local", as a request without one does.
+    const { address = LOCAL_ADDRESS, ...person } = JSON.parse(row.person) as Payer["person"] & { address?: string };
+    return { userId: row.user_id, person: person as Payer["person"], address };
   }
 
   /** Removes the record, every passage and keyword entry, and its attachments; returns the vector ids to delete. */

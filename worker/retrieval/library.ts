@@ -154,7 +154,7 @@ export class DocumentLibrary {
             return (
               await embedPaid(
                 this.env,
-                { userId: payer.userId, person: payer.person },
+                { userId: payer.userId, person: payer.person, address: payer.address },
                 backend.binding,
                 DOCUMENT_EMBEDDING_MODEL,
                 [question],
@@ -175,7 +175,7 @@ export class DocumentLibrary {
         timed("rerankMs", () =>
           rerankPaid(
             this.env,
-            { userId: payer.userId, person: payer.person },
+            { userId: payer.userId, person: payer.person, address: payer.address },
             question,
             texts,
             () => rerank(backend, question, texts),

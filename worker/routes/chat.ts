@@ -8,6 +8,7 @@ import { rejoinResponse, turnResponse } from "../http/answer-response";
 import { currentRequestId } from "../log";
 import { isNewVisitor } from "../http/new-visitor";
 import { idParam, readJson } from "../http/validate";
+import { requestPayer } from "../spend/request-payer";
 import { budgetsOf } from "../spend/spend";
 import { modelTitlesOn } from "../store/model-title";
 import type { TurnPayer } from "../store/api";
@@ -59,7 +60,7 @@ export const chat = new Hono<AppEnv>()
 
 /** Who pays for an answer, and this Worker's budgets: passed into the Durable Object, which reserves and settles. */
 export function payerOf(c: Context<AppEnv>): TurnPayer {
-  return { userId: c.var.userId, person: c.var.person, budgets: budgetsOf(c.env) };
+  return { ...requestPayer(c), budgets: budgetsOf(c.env) };
 }
 
 /** Only the settings this request names: an omitted one keeps the conversation's stored value. */

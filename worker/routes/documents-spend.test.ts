@@ -7,7 +7,7 @@ import { extractDocument } from "../retrieval/extract";
 import { EMBED_BATCH, embeddingNeurons } from "../retrieval/embed";
 import { rerankNeurons } from "../retrieval/paid-calls";
 import { splitBlocks } from "../retrieval/split";
-import { budgetsOf, ledger, spenderOf } from "../spend/spend";
+import { budgetsOf, personLedgerName, reserve, settle, spenderOf } from "../spend/spend";
 import type { SpendLedger } from "../spend/ledger";
 import type { UserStore } from "../store/user-store";
 import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
@@ -58,27 +58,16 @@ async function batchesOf(text: string, name: string): Promise<string[][]> {
 
 /** Today's reservations of one spender, oldest first, as the ledger holds them. */
 function reservationsOf(spenderKey: string) {
-  const stub = env.SPEND_LEDGER.get(env.SPEND_LEDGER.idFromName("deployment")) as unknown as DurableObjectStub<SpendLedger>;
+  const stub = env.SPEND_LEDGER.get(env.SPEND_LEDGER.idFromName(personLedgerName(spenderKey))) as unknown as DurableObjectStub<SpendLedger>;
   return runInDurableObject(stub, (_ledger, state) =>
     state.storage.sql
-      .exec<{ reserved: number; settled: number | null }>(
-        `SELECT reserved, settled FROM spend_reservations WHERE who = ? ORDER BY rowid`,
-        spenderKey,
-      )
+      .exec<{ reserved: number; settled: number | null }>(`SELECT reserved, settled FROM person_reservations ORDER BY seq`)
       .toArray(),
   );
 }
 
 async function spendToday(client: TestClient, neurons: number) {
-  const spent = await ledger(env).reserve({
-    spender: spenderOf(guest(client)),
-    neurons,
-    personLimit: budgetsOf(env).guest,
-    globalLimit: 0,
-    now: Date.now(),
-  });
-  if (!spent.ok) throw new Error("could not record the earlier spend");
-  await ledger(env).settle(spent.reservation.id, neurons);
+  await settle(env, await reserve(env, { ...guest(client), address: "local" }, neurons), neurons);
 }
 
 function longText(paragraphs: number): string {

@@ -9,6 +9,7 @@ import { extractDocument } from "../retrieval/extract";
 import { splitBlocks } from "../retrieval/split";
 import { userStore } from "../store/stub";
 import { readLimited } from "../http/read-limited";
+import { requestPayer } from "../spend/request-payer";
 
 /** Room for multipart boundaries and part headers around the file itself. */
 const MULTIPART_OVERHEAD = 16 * 1024;
@@ -48,10 +49,7 @@ export const documents = new Hono<AppEnv>()
     const record = await store.addDocument(
       { id, name, kind: extracted.kind, bytes: file.byteLength, pages: extracted.pages, namespace: c.var.userId },
       passages,
-      {
-        userId: c.var.userId,
-        person: c.var.person,
-      },
+      requestPayer(c),
     );
     if (conversationId) await store.attachDocuments(conversationId, [id]);
     return c.json(record, 201);

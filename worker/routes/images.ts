@@ -15,6 +15,7 @@ import { downloadName } from "../images/filename";
 import { generateImage } from "../images/generate";
 import { effectiveSettings, randomSeed } from "../images/inputs";
 import { deleteImage, mediaKey } from "../images/media";
+import { requestPayer } from "../spend/request-payer";
 import { reserve, settle } from "../spend/spend";
 import { userStore } from "../store/stub";
 
@@ -36,7 +37,7 @@ export const images = new Hono<AppEnv>()
     const firstSeed = model.seed ? (request.seed ?? randomSeed(model.seed.max)) : null;
     const backend = resolveAiBackend(c.env);
     const cost = { neurons: imageCost(model, settings), estimated: model.price.source !== "published" };
-    const reservation = await reserve(c.env, c.var, cost.neurons * request.count);
+    const reservation = await reserve(c.env, requestPayer(c), cost.neurons * request.count);
     const ctx = { backend, media: c.env.MEDIA, store: userStore(c), userId: c.var.userId, signal: c.req.raw.signal, cost };
     // Consecutive seeds: a batch with a locked seed is still that many different images.
     const seedOf = (i: number) => (firstSeed === null || !model.seed ? null : (firstSeed + i) % (model.seed.max + 1));

@@ -4,7 +4,7 @@ import { convertToModelMessages, type UIMessage } from "ai";
 import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
 import { worstCaseAnswer } from "../spend/answer-cost";
-import { budgetsOf, ledger, spenderOf } from "../spend/spend";
+import { budgetsOf, reserve, settle } from "../spend/spend";
 import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
@@ -88,11 +88,8 @@ describe("daily budget", () => {
     const limit = budgetsOf(env).guest;
     const earlier = limit - (worst + actual);
     expect(earlier).toBeGreaterThan(0);
-    const payer = { userId: client.userId!, person: { kind: "guest", owner: false } as const };
-    const now = Date.now();
-    const spent = await ledger(env).reserve({ spender: spenderOf(payer), neurons: earlier, personLimit: limit, globalLimit: 0, now });
-    if (!spent.ok) throw new Error("could not record the earlier spend");
-    await ledger(env).settle(spent.reservation.id, earlier);
+    const payer = { userId: client.userId!, person: { kind: "guest", owner: false } as const, address: "local" };
+    await settle(env, await reserve(env, payer, earlier), earlier);
     const status = async () => ((await (await client.fetch("/api/status")).json()) as { budget: { limit: number; used: number } }).budget;
     const ask = async () => {
       const response = await client.chat({ id: newConversationId(), messages: [userMessage("hi")], maxTokens });

@@ -1,199 +1,235 @@
 import { DurableObject } from "cloudflare:workers";
-import { lastDays, oldestOfLastDays, utcDay } from "./day";
+import { namedStub, type PlainRpc } from "../rpc";
+import { SHARD_COUNTS, shardName } from "../shared-state/shard";
+import { utcDay } from "./day";
+import { DRY_MS, IDLE_MS, leaseWant, type Pool } from "./leases";
+import { type Giveback, PERSON_TABLES, PersonBook, type Spender } from "./person-book";
+import { type DayReport, type DrawRequest, SHARD_TABLES, ShardCounters } from "./shard-counters";
 
-/** Who spends: a key per person ("guest:<id>", "account:<id>", "access:<email>") with its kind and name. */
-export interface Spender {
-  key: string;
-  kind: "guest" | "account" | "access";
-  /** For the owner's usage page: the account's name or email; "" for a guest. */
-  label: string;
-}
+export type { Spender } from "./person-book";
 
 export interface ReserveRequest {
+  /** This instance's own name (`person:<spenderKey>`): reservation ids carry it, so a settlement finds its way back. */
+  ledger: string;
   spender: Spender;
   neurons: number;
-  /** Daily limits in neurons; 0 = none. Passed in, so the Worker's configuration decides them. */
+  /** The person's daily limit in neurons; 0 = none. Passed in, so the Worker's configuration decides it. */
   personLimit: number;
-  globalLimit: number;
+  /** The shared budgets the reservation must also fit in (worker/spend/pools.ts). */
+  pools: Pool[];
   now: number;
 }
 
+/** A granted reservation. Its id is `<ledger name>|<uuid>`: everything a settlement needs, even from a stored id. */
 export interface Reservation {
   id: string;
   neurons: number;
 }
 
-export type ReserveResult =
-  | { ok: true; reservation: Reservation }
-  | { ok: false; budget: "person" | "global"; limit: number; used: number };
+export type Refusal = { ok: false; budget: "person" | "global" | "address"; limit: number; used: number };
+export type ReserveResult = { ok: true; reservation: Reservation } | Refusal;
 
-export interface SpendToday {
-  person: number;
-  global: number;
+export interface PersonToday {
+  used: number;
+  /** Every budget shard has told this person it has nothing left today (so the global budget is spent, as far as they can tell). */
+  globalSpent: boolean;
 }
 
-export interface UsageDay {
-  day: string;
-  total: number;
-  guests: number;
-  /** Accounts and Access identities, dearest first. */
-  people: { key: string; kind: "account" | "access"; label: string; neurons: number }[];
-}
-
-/** The deployment's total per day, under a key no person can have (person keys carry a prefix). */
-const ALL = "*";
-/** Reservation rows are needed only until they are settled or their day is over. */
-const KEEP_RESERVATIONS_DAYS = 2;
-/** Day totals are the usage page's history. */
-const KEEP_DAYS = 90;
+type ShardRpc = PlainRpc<Pick<SpendLedger, "draw" | "giveBack" | "report">>;
 
 /**
- * The one ledger of what the deployment spends, in neurons: a singleton SQLite Durable Object with a
- * counter per person per UTC day and one for everybody. Every reservation is one synchronous
- * transaction, and a Durable Object runs one such call at a time, so parallel requests can never
- * both see room that only one of them fits in, whichever Worker isolate they come from.
+ * The spend ledger, in neurons, as many Durable Objects of one class; an instance's name says its role
+ * (docs: naming after issue 22):
  *
- * A reservation counts its worst case until it is settled to the actual cost. One never settled
- * (the Worker died mid-answer) keeps counting its full reserved amount until its day ends: the
- * model may well have run to the end, so releasing it early could let the owner's bill pass the
- * budget, while holding it costs at worst some unused room until 00:00 UTC.
+ * - `person:<spenderKey>`: one person's day total, their open reservations and their leases. Every
+ *   reservation and settlement happens here, so one person's burst touches nobody else's object.
+ * - `budget:N`: a slice of the deployment's daily budget, lent to people's ledgers, and their day
+ *   totals as last reported (the owner's usage page).
+ * - `addresses:N`: the daily budgets of the client-address buckets hashed there, lent the same way.
+ *
+ * A reservation counts its worst case until settled. One never settled (the Worker died mid-answer)
+ * keeps counting in full until its day ends: the model may have run to the end.
+ *
+ * Concurrency: a person's reservation is checked and counted (on the person and on every pool) in
+ * one synchronous step before any await; only then does it draw what its pools lack from shards.
+ * While it awaits, other calls may run in this object, but they see its amount already counted, so
+ * two reservations can never both use the same room. A refused one is rolled back.
  */
 export class SpendLedger extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+  private readonly book: PersonBook;
+  private readonly counters: ShardCounters;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS spend_days (
-        day TEXT NOT NULL,
-        who TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        label TEXT NOT NULL,
-        neurons INTEGER NOT NULL,
-        PRIMARY KEY (day, who)
-      );
-      CREATE TABLE IF NOT EXISTS spend_reservations (
-        id TEXT PRIMARY KEY,
-        day TEXT NOT NULL,
-        who TEXT NOT NULL,
-        reserved INTEGER NOT NULL,
-        settled INTEGER
-      );
-      CREATE INDEX IF NOT EXISTS spend_reservations_by_day ON spend_reservations (day);
-    `);
+    // Each instance has every role's tables; those of other roles stay empty.
+    ctx.storage.sql.exec(`${PERSON_TABLES}${SHARD_TABLES}
+      CREATE TABLE IF NOT EXISTS person_meta (only INTEGER PRIMARY KEY CHECK (only = 1), spender TEXT NOT NULL);`);
+    this.book = new PersonBook(ctx.storage.sql);
+    this.counters = new ShardCounters(ctx.storage.sql);
   }
 
-  reserve({ spender, neurons, personLimit, globalLimit, now }: ReserveRequest): ReserveResult {
-    const amount = Math.max(0, Math.ceil(neurons));
-    const day = utcDay(now);
-    return this.ctx.storage.transactionSync((): ReserveResult => {
-      const mine = this.spent(day, spender.key);
-      if (personLimit > 0 && mine + amount > personLimit) return { ok: false, budget: "person", limit: personLimit, used: mine };
-      const all = this.spent(day, ALL);
-      if (globalLimit > 0 && all + amount > globalLimit) return { ok: false, budget: "global", limit: globalLimit, used: all };
+  // ---- person:<spenderKey> ----
 
-      this.add(day, spender, amount);
-      this.add(day, { key: ALL, kind: "guest", label: "" }, amount);
-      const id = crypto.randomUUID();
-      this.sql.exec(`INSERT INTO spend_reservations (id, day, who, reserved) VALUES (?, ?, ?, ?)`, id, day, spender.key, amount);
-      this.prune(day);
-      return { ok: true, reservation: { id, neurons: amount } };
+  async reserve(req: ReserveRequest): Promise<ReserveResult> {
+    const amount = Math.max(0, Math.ceil(req.neurons));
+    const day = utcDay(req.now);
+    const mine = this.book.spent(day);
+    if (req.personLimit > 0 && mine + amount > req.personLimit) return { ok: false, budget: "person", limit: req.personLimit, used: mine };
+
+    const id = `${req.ledger}|${crypto.randomUUID()}`;
+    this.ctx.storage.transactionSync(() => {
+      this.book.deduct(id, day, req.now, req.spender, amount, req.pools);
+      this.remember(req.spender);
     });
+    this.idleLater();
+    const personRoom = req.personLimit > 0 ? Math.max(0, req.personLimit - mine - amount) : Number.POSITIVE_INFINITY;
+    let refusals: (Refusal | null)[];
+    try {
+      refusals = await Promise.all(req.pools.map((pool) => this.cover(day, pool, personRoom, amount, req)));
+    } catch (error) {
+      this.ctx.storage.transactionSync(() => this.book.rollback(id, req.spender));
+      throw error;
+    }
+    const refusal = refusals.find((r) => r?.budget === "address") ?? refusals.find((r) => r !== null);
+    if (refusal) {
+      this.ctx.storage.transactionSync(() => this.book.rollback(id, req.spender));
+      return refusal;
+    }
+    return { ok: true, reservation: { id, neurons: amount } };
   }
 
-  /**
-   * Replaces a reservation's worst case with what was actually spent, on the day it was reserved.
-   * Settling twice, or a reservation already pruned, changes nothing.
-   */
-  settle(id: string, actualNeurons: number): void {
+  /** Settles here; when a merge moved this person's day to an account, says where the change belongs. */
+  settle(id: string, actualNeurons: number): { day: string; delta: number; movedTo: string | null } | null {
     const actual = Math.max(0, Math.ceil(actualNeurons));
-    this.ctx.storage.transactionSync(() => {
-      const row = this.sql
-        .exec<{ day: string; who: string; reserved: number; settled: number | null }>(
-          `SELECT day, who, reserved, settled FROM spend_reservations WHERE id = ?`,
-          id,
-        )
-        .toArray()[0];
-      if (!row || row.settled !== null) return;
-      const delta = actual - row.reserved;
-      this.sql.exec(`UPDATE spend_days SET neurons = MAX(0, neurons + ?) WHERE day = ? AND who IN (?, ?)`, delta, row.day, row.who, ALL);
-      this.sql.exec(`UPDATE spend_reservations SET settled = ? WHERE id = ?`, actual, id);
-    });
+    const settled = this.ctx.storage.transactionSync(() => this.book.settle(id, actual));
+    if (settled) this.idleLater();
+    return settled;
+  }
+
+  /** Adds to (or takes from) the person's day: a guest's day moving in, or a moved reservation's settlement. */
+  adjust(day: string, delta: number, spender: Spender | null): void {
+    if (spender) {
+      this.book.addSpent(day, spender, delta);
+      this.remember(spender);
+    } else this.book.addSpent(day, { kind: this.remembered()?.kind ?? "account", label: "" }, delta);
+  }
+
+  today(now: number): PersonToday {
+    const day = utcDay(now);
+    return { used: this.book.spent(day), globalSpent: this.book.dryShards(day, "global", now) >= SHARD_COUNTS.budget };
+  }
+
+  /** What a merge would move: today's total so far and the last reservation it includes. */
+  peekToday(now: number): { day: string; neurons: number; seq: number } {
+    const day = utcDay(now);
+    return { day, neurons: this.book.spent(day), seq: this.book.lastSeq() };
+  }
+
+  moveOut(day: string, neurons: number, upToSeq: number, to: string): void {
+    this.ctx.storage.transactionSync(() => this.book.moveOut(day, neurons, upToSeq, to));
   }
 
   /**
-   * A guest signed in to an account: what the guest spent today (and any answer still running) is
-   * counted on the account from now on, so signing in is never a way to a fresh budget.
+   * Idle for IDLE_MS: gives the leases' unused room back to their shards and reports the day to the
+   * person's home budget shard. Taken out of the leases first, so a reservation arriving meanwhile
+   * draws anew; a give-back that fails loses its room (the cap errs on the safe side).
    */
-  moveToday(fromKey: string, to: Spender, now: number): void {
+  override async alarm(): Promise<void> {
+    const now = Date.now();
     const day = utcDay(now);
+    const back = this.ctx.storage.transactionSync(() => {
+      const taken = this.book.takeUnused(day);
+      this.book.prune(day);
+      return taken;
+    });
+    const spender = this.remembered();
+    const home = spender ? shardName("budget", spender.key) : null;
+    const report = spender ? this.dayReport(day, spender) : undefined;
+    const byShard = new Map<string, Giveback[]>();
+    for (const item of back) byShard.set(item.shard, [...(byShard.get(item.shard) ?? []), item]);
+    if (home && !byShard.has(home)) byShard.set(home, []);
+    await Promise.all([...byShard].map(([shard, items]) => this.shard(shard).giveBack(day, items, shard === home ? report : undefined)));
+  }
+
+  // ---- budget:N and addresses:N ----
+
+  draw(req: DrawRequest, report?: DayReport): { granted: number; left: number } {
+    return this.ctx.storage.transactionSync(() => {
+      const drawn = this.counters.draw(req);
+      if (report) this.counters.report(report);
+      this.counters.prune(req.day);
+      return drawn;
+    });
+  }
+
+  giveBack(day: string, items: Giveback[], report?: DayReport): void {
     this.ctx.storage.transactionSync(() => {
-      const moved = this.spent(day, fromKey);
-      if (moved > 0) {
-        this.sql.exec(
-          `INSERT INTO spend_days (day, who, kind, label, neurons) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT(day, who) DO UPDATE SET neurons = neurons + excluded.neurons`,
-          day,
-          to.key,
-          to.kind,
-          to.label,
-          moved,
-        );
-        this.sql.exec(`DELETE FROM spend_days WHERE day = ? AND who = ?`, day, fromKey);
+      for (const item of items) this.counters.giveBack(day, item.bucket, item.neurons);
+      if (report) this.counters.report(report);
+    });
+  }
+
+  report(report: DayReport): void {
+    this.counters.report(report);
+  }
+
+  usage(now: number, days: number) {
+    return this.counters.usage(now, days);
+  }
+
+  /** What this shard has lent under `bucket` today and in how many draws (tests, and the usage page). */
+  lent(day: string, bucket: string): { lent: number; draws: number } {
+    return { lent: this.counters.lent(day, bucket), draws: this.counters.drawsOn(day, bucket) };
+  }
+
+  // ---- inside ----
+
+  /** Draws from the pool's shards, home first, until its leases cover every reservation counted on it. */
+  private async cover(day: string, pool: Pool, personRoom: number, amount: number, req: ReserveRequest): Promise<Refusal | null> {
+    for (;;) {
+      const short = this.book.shortfall(day, pool.name);
+      if (short <= 0) return null;
+      const shard = this.book.nextShard(day, pool, req.now);
+      if (!shard) {
+        const left = Math.max(0, this.book.room(day, pool.name) + amount);
+        return { ok: false, budget: pool.kind, limit: pool.limit, used: Math.max(0, pool.limit - left) };
       }
-      this.sql.exec(`UPDATE spend_reservations SET who = ? WHERE day = ? AND who = ?`, to.key, day, fromKey);
-    });
+      const want = leaseWant(short, this.book.draws(day, pool.name), personRoom, shard.limit);
+      const report = pool.kind === "global" && shard === pool.shards[0] ? this.dayReport(day, req.spender) : undefined;
+      const got = await this.shard(shard.name).draw({ day, bucket: pool.bucket, limit: shard.limit, want }, report);
+      this.book.drew(day, pool, shard, got.granted, got.left > 0 ? 0 : req.now + DRY_MS);
+    }
   }
 
-  today(key: string, now: number): SpendToday {
-    const day = utcDay(now);
-    return { person: this.spent(day, key), global: this.spent(day, ALL) };
+  private dayReport(day: string, spender: Spender): DayReport {
+    return { ...spender, day, neurons: this.book.spent(day) };
   }
 
-  /** The last `days` UTC days, newest first, each with its total, all guests together, and each account. */
-  usage(now: number, days = 30): UsageDay[] {
-    return lastDays(now, days).map((day) => {
-      const rows = this.sql
-        .exec<{ who: string; kind: string; label: string; neurons: number }>(
-          `SELECT who, kind, label, neurons FROM spend_days WHERE day = ? ORDER BY neurons DESC`,
-          day,
-        )
-        .toArray();
-      return {
-        day,
-        total: rows.find((r) => r.who === ALL)?.neurons ?? 0,
-        guests: rows.filter((r) => r.kind === "guest" && r.who !== ALL).reduce((sum, r) => sum + r.neurons, 0),
-        people: rows
-          .filter((r) => r.kind === "account" || r.kind === "access")
-          .map((r) => ({ key: r.who, kind: r.kind as "account" | "access", label: r.label, neurons: r.neurons })),
-      };
-    });
+  private shard(name: string): ShardRpc {
+    return namedStub<ShardRpc>(this.env.SPEND_LEDGER, name);
   }
 
-  private spent(day: string, who: string): number {
-    return (
-      this.sql.exec<{ neurons: number }>(`SELECT neurons FROM spend_days WHERE day = ? AND who = ?`, day, who).toArray()[0]?.neurons ?? 0
-    );
+  /** Each call pushes the idle alarm back: it fires once the person has been quiet for IDLE_MS. */
+  private idleLater(): void {
+    void this.ctx.storage.setAlarm(Date.now() + IDLE_MS);
   }
 
-  private add(day: string, spender: Spender, neurons: number): void {
-    this.sql.exec(
-      `INSERT INTO spend_days (day, who, kind, label, neurons) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(day, who) DO UPDATE SET neurons = neurons + excluded.neurons, label = excluded.label`,
-      day,
-      spender.key,
-      spender.kind,
-      spender.label,
-      neurons,
-    );
+  private known: string | undefined;
+
+  /** Who this ledger belongs to, for the idle report (kept when it changes: an account's name may). */
+  private remember(spender: Spender): void {
+    const text = JSON.stringify(spender);
+    if (text === (this.known ??= this.rememberedText())) return;
+    this.ctx.storage.sql.exec(`INSERT OR REPLACE INTO person_meta (only, spender) VALUES (1, ?)`, text);
+    this.known = text;
   }
 
-  /** Old rows go as new ones come: an indexed delete per reservation, usually of nothing. */
-  private prune(today: string): void {
-    const keepReservationsFrom = oldestOfLastDays(Date.parse(today), KEEP_RESERVATIONS_DAYS);
-    const keepDaysFrom = oldestOfLastDays(Date.parse(today), KEEP_DAYS);
-    this.sql.exec(`DELETE FROM spend_reservations WHERE day < ?`, keepReservationsFrom);
-    this.sql.exec(`DELETE FROM spend_days WHERE day < ?`, keepDaysFrom);
+  private remembered(): Spender | undefined {
+    const text = (this.known ??= this.rememberedText());
+    return text ? (JSON.parse(text) as Spender) : undefined;
+  }
+
+  private rememberedText(): string {
+    return this.ctx.storage.sql.exec<{ spender: string }>(`SELECT spender FROM person_meta`).toArray()[0]?.spender ?? "";
   }
 }

@@ -1,15 +1,21 @@
 import { AppError } from "../../contract/errors";
-import { accountsStub } from "../auth/accounts";
 import { onGuestMerged } from "../auth/user-data";
 import type { Person } from "../http/app-types";
 import { namedStub, type PlainRpc } from "../rpc";
+import { allShardNames } from "../shared-state/shard";
 import { secondsUntilReset } from "./day";
-import type { Reservation, SpendLedger, Spender, SpendToday, UsageDay } from "./ledger";
+import type { PersonToday, Reservation, SpendLedger, Spender } from "./ledger";
+import { LOCAL_ADDRESS, poolsOf } from "./pools";
+import type { ShardDay } from "./shard-counters";
 
-/** Who is spending, as the routes know them: the signed user id and what kind of person that is. */
+export { LOCAL_ADDRESS } from "./pools";
+
+/** Who is spending, as the routes know them: the signed user id, what kind of person that is, and where they are. */
 export interface Payer {
   userId: string;
   person: Person;
+  /** The client's address (CF-Connecting-IP), or "local" without one (dev, tests): its budgets apply too. */
+  address: string;
 }
 
 /** The daily budgets in neurons from the Worker's configuration; 0 = none. */
@@ -17,6 +23,9 @@ export interface Budgets {
   guest: number;
   account: number;
   global: number;
+  /** Per IPv4 address or IPv6 /64, and per IPv6 /48: whoever spends from there. */
+  address: number;
+  addressBlock: number;
 }
 
 export function budgetsOf(env: Env): Budgets {
@@ -24,37 +33,56 @@ export function budgetsOf(env: Env): Budgets {
     guest: nonNegative(env.GUEST_DAILY_NEURONS),
     account: nonNegative(env.ACCOUNT_DAILY_NEURONS),
     global: nonNegative(env.GLOBAL_DAILY_NEURONS),
+    address: nonNegative(env.ADDRESS_DAILY_NEURONS),
+    addressBlock: nonNegative(env.ADDRESS_BLOCK_DAILY_NEURONS),
   };
 }
 
-/** Accounts and Access identities were let in by the owner: they get the account budget. */
+/**
+ * Accounts made from an invite, the owner and Access identities were let in by the owner: they get
+ * the account budget. A guest, and an account made by open sign-up until the owner approves it, get
+ * the guest budget: a script can make those for free.
+ */
 export function personalLimit(budgets: Budgets, person: Person): number {
-  return person.kind === "guest" ? budgets.guest : budgets.account;
+  if (person.kind === "guest") return budgets.guest;
+  if (person.kind === "account" && !person.approved) return budgets.guest;
+  return budgets.account;
 }
 
-export function spenderOf({ userId, person }: Payer): Spender {
+export function spenderOf({ userId, person }: Pick<Payer, "userId" | "person">): Spender {
   if (person.kind === "account") return { key: `account:${person.accountId}`, kind: "account", label: person.name };
   if (person.kind === "access") return { key: `access:${person.email}`, kind: "access", label: person.email };
   return { key: `guest:${userId}`, kind: "guest", label: "" };
 }
 
-/** The deployment's one ledger: a singleton, so every request's reservation meets every other's. */
-export function ledger(env: Env): LedgerRpc {
-  return namedStub<LedgerRpc>(env.SPEND_LEDGER, "deployment");
+/** The name of a person's own ledger (docs: naming after issue 22). */
+export function personLedgerName(spenderKey: string): string {
+  return `person:${spenderKey}`;
 }
 
-type LedgerRpc = PlainRpc<Pick<SpendLedger, "reserve" | "settle" | "today" | "usage" | "moveToday">>;
+type LedgerRpc = PlainRpc<
+  Pick<SpendLedger, "reserve" | "settle" | "adjust" | "today" | "peekToday" | "moveOut" | "usage" | "lent" | "draw" | "giveBack">
+>;
+
+/** A SpendLedger instance by name: `person:<key>`, `budget:N` or `addresses:N`. */
+export function ledgerNamed(env: Env, name: string): LedgerRpc {
+  return namedStub<LedgerRpc>(env.SPEND_LEDGER, name);
+}
 
 /**
- * Reserves the worst case of a model call before it is made, against the person's daily budget and
- * the deployment's, or refuses with a 429 that says which ran out and when it resets.
+ * Reserves the worst case of a model call before it is made, against the person's daily budget,
+ * their address's and the deployment's, or refuses with a 429 that says which ran out and when it
+ * resets. Only the person's own ledger is called; it draws from shared counters rarely (leases).
  */
 export async function reserve(env: Env, payer: Payer, neurons: number, now = Date.now(), budgets = budgetsOf(env)): Promise<Reservation> {
-  const result = await ledger(env).reserve({
-    spender: spenderOf(payer),
+  const spender = spenderOf(payer);
+  const ledger = personLedgerName(spender.key);
+  const result = await ledgerNamed(env, ledger).reserve({
+    ledger,
+    spender,
     neurons,
     personLimit: personalLimit(budgets, payer.person),
-    globalLimit: budgets.global,
+    pools: poolsOf(spender.key, payer.address ?? LOCAL_ADDRESS, budgets),
     now,
   });
   if (result.ok) return result.reservation;
@@ -63,39 +91,98 @@ export async function reserve(env: Env, payer: Payer, neurons: number, now = Dat
   const message =
     result.budget === "global"
       ? `This app has used its budget for today${left > 0 ? ` (this request could cost up to ${cost} neurons; ${left.toLocaleString("en-US")} are left)` : ""}. It resets at 00:00 UTC.`
-      : left > 0
-        ? `This request could cost up to ${cost} neurons, more than the ${left.toLocaleString("en-US")} left in your budget for today. Lower Max tokens, pick a cheaper model, or wait until 00:00 UTC.`
-        : "You have used your budget on this app for today. It resets at 00:00 UTC.";
+      : result.budget === "address"
+        ? `So much has been spent from your network today that this request (up to ${cost} neurons) cannot be made; each network has ${result.limit.toLocaleString("en-US")} neurons a day. It resets at 00:00 UTC.`
+        : left > 0
+          ? `This request could cost up to ${cost} neurons, more than the ${left.toLocaleString("en-US")} left in your budget for today. Lower Max tokens, pick a cheaper model, or wait until 00:00 UTC.`
+          : "You have used your budget on this app for today. It resets at 00:00 UTC.";
   throw new AppError("budget_exhausted", message, undefined, secondsUntilReset(now));
 }
 
-/** The call ended: count what it actually cost instead of its worst case. */
+/**
+ * The call ended: count what it actually cost instead of its worst case, in the ledger the
+ * reservation's id names. An id from before per-person ledgers (no name in it) settled against the
+ * old deployment-wide ledger, whose counters no longer decide anything: there is nothing to correct.
+ */
 export async function settle(env: Env, reservation: Reservation, actualNeurons: number): Promise<void> {
-  await ledger(env).settle(reservation.id, actualNeurons);
+  const cut = reservation.id.lastIndexOf("|");
+  if (cut < 0) return;
+  const settled = await ledgerNamed(env, reservation.id.slice(0, cut)).settle(reservation.id, actualNeurons);
+  if (settled?.movedTo && settled.delta !== 0) await ledgerNamed(env, settled.movedTo).adjust(settled.day, settled.delta, null);
 }
 
 export interface BudgetStatus {
   /** The person's daily budget in neurons (0: none) and what they have spent or reserved today. */
   limit: number;
   used: number;
-  /** The deployment's. */
+  /**
+   * The deployment's. Its spend is not tallied on anyone's request path (people lease slices of it),
+   * so `used` is `limit` once this person's ledger has found every slice spent today, and 0 until then.
+   */
   global: { limit: number; used: number };
   resetsInSeconds: number;
 }
 
-export async function budgetStatus(env: Env, payer: Payer, now = Date.now()): Promise<BudgetStatus> {
+/** Read from the person's own ledger only. */
+export async function budgetStatus(env: Env, payer: Pick<Payer, "userId" | "person">, now = Date.now()): Promise<BudgetStatus> {
   const budgets = budgetsOf(env);
-  const spent: SpendToday = await ledger(env).today(spenderOf(payer).key, now);
+  const today: PersonToday = await ledgerNamed(env, personLedgerName(spenderOf(payer).key)).today(now);
   return {
     limit: personalLimit(budgets, payer.person),
-    used: spent.person,
-    global: { limit: budgets.global, used: spent.global },
+    used: today.used,
+    global: { limit: budgets.global, used: budgets.global > 0 && today.globalSpent ? budgets.global : 0 },
     resetsInSeconds: secondsUntilReset(now),
   };
 }
 
-export async function usageReport(env: Env, now = Date.now()): Promise<{ budgets: Budgets; days: UsageDay[] }> {
-  return { budgets: budgetsOf(env), days: await ledger(env).usage(now, 30) };
+export interface UsageDay {
+  day: string;
+  /** What people reported: each person's day as of their last lease draw or idle report. */
+  total: number;
+  guests: number;
+  /** Accounts and Access identities, dearest first. */
+  people: { key: string; kind: "account" | "access"; label: string; neurons: number }[];
+  /** Neurons of the global budget lent to people's ledgers and not given back: what counts against the cap. */
+  leased: number;
+}
+
+/**
+ * The owner's usage page: visits every `budget:N` shard (owner-only, never on a request path).
+ * People's figures are as of their last lease draw or their ledger's last idle report (IDLE_MS).
+ */
+export async function usageReport(env: Env, now = Date.now()): Promise<{ budgets: Budgets; days: UsageDay[]; asOf: string }> {
+  const shards: ShardDay[][] = await Promise.all(allShardNames("budget").map((name) => ledgerNamed(env, name).usage(now, 30)));
+  const days = shards[0].map(({ day }, i) => {
+    const reported = shards.flatMap((shard) => shard[i].reported);
+    return {
+      day,
+      total: reported.reduce((sum, r) => sum + r.neurons, 0),
+      guests: reported.filter((r) => r.kind === "guest").reduce((sum, r) => sum + r.neurons, 0),
+      people: reported
+        .filter((r): r is typeof r & { kind: "account" | "access" } => r.kind !== "guest")
+        .map((r) => ({ key: r.key, kind: r.kind, label: r.label, neurons: r.neurons }))
+        .sort((a, b) => b.neurons - a.neurons),
+      leased: shards.reduce((sum, shard) => sum + shard[i].leased, 0),
+    };
+  });
+  return {
+    budgets: budgetsOf(env),
+    days,
+    asOf: "Each person's spend as their ledger last reported it: when it last drew from the global budget, or after 5 quiet minutes.",
+  };
+}
+
+/**
+ * A guest signed in to an account: what the guest spent today (and any answer still running) is
+ * counted on the account from now on, so signing in is never a way to a fresh budget. Added to the
+ * account before it leaves the guest, so a failure in between counts it twice, never not at all.
+ */
+export async function moveToday(env: Env, guestId: string, accountId: string, now = Date.now()): Promise<void> {
+  const from = ledgerNamed(env, personLedgerName(`guest:${guestId}`));
+  const to = personLedgerName(`account:${accountId}`);
+  const { day, neurons, seq } = await from.peekToday(now);
+  if (neurons > 0) await ledgerNamed(env, to).adjust(day, neurons, { key: `account:${accountId}`, kind: "account", label: "" });
+  await from.moveOut(day, neurons, seq, to);
 }
 
 function nonNegative(value: string | undefined): number {
@@ -104,11 +191,4 @@ function nonNegative(value: string | undefined): number {
 }
 
 // A guest who signs in to an account brings today's spend along (worker/auth/user-data.ts).
-onGuestMerged.push(async (env, guestId, accountId) => {
-  const account = await accountsStub(env).getAccount(accountId);
-  const to = spenderOf({
-    userId: accountId,
-    person: { kind: "account", accountId, name: account?.name ?? "", owner: account?.owner ?? false, approved: true },
-  });
-  await ledger(env).moveToday(spenderOf({ userId: guestId, person: { kind: "guest", owner: false } }).key, to, Date.now());
-});
+onGuestMerged.push((env, guestId, accountId) => moveToday(env, guestId, accountId));

@@ -154,7 +154,8 @@ describe("modelTitle", () => {
   const payerWith = (guestBudget: number): TurnPayer => ({
     userId: crypto.randomUUID(),
     person: { kind: "guest", owner: false },
-    budgets: { guest: guestBudget, account: 0, global: 0 },
+    address: "local",
+    budgets: { guest: guestBudget, account: 0, global: 0, address: 0, addressBlock: 0 },
   });
 
   it("with the budget spent, makes no model call and gives no title", async () => {

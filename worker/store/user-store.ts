@@ -498,7 +498,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    * the reservation releases it: no model was called.
    */
   private async begin(plan: AnswerPlan, payer: TurnPayer, worstCase: number, saveQuestion: () => string | null | void): Promise<TurnStart> {
-    const reservation = await reserve(this.env, { userId: payer.userId, person: payer.person }, worstCase, Date.now(), payer.budgets);
+    const reservation = await reserve(this.env, payer, worstCase, Date.now(), payer.budgets);
     try {
       // A new question replaces whatever still runs on the thread.
       await this.answers.stopAll(plan.kind, plan.ownerId);
