@@ -5,6 +5,8 @@ import { ImportOnce } from "../shared-state/import-once";
 import { SHARD_COUNTS, shardIndex, shardStub } from "../shared-state/shard";
 import {
   exportLegacySlice,
+  HANDED_OVER,
+  handOver,
   LEGACY_REGISTRY,
   LEGACY_REGISTRY_SCHEMA,
   type KeyRecord,
@@ -27,7 +29,7 @@ export const MAX_KEYS_PER_PERSON = MAX_API_KEYS;
 /** `last used` is rewritten at most this often: a write per API call would cost more than the call's lookup. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
-type Peer = PlainRpc<Pick<ApiKeys, "exportLegacySlice" | "legacyKeysOf" | "dropLegacyKeysOf">>;
+type Peer = PlainRpc<Pick<ApiKeys, "exportLegacySlice" | "handOverLegacy" | "legacyKeysOf" | "dropLegacyKeysOf">>;
 
 /**
  * API keys, in SQLite Durable Objects whose role comes from their name (worker/keys/store.ts calls them):
@@ -159,7 +161,8 @@ export class ApiKeys extends DurableObject<Env> {
     const index = shardIndex(key, SHARD_COUNTS.keys);
     this.claim(`keys:${index}`);
     await this.imports.ensure(LEGACY_REGISTRY, async () => {
-      const slice = await namedStub<Peer>(this.env.API_KEYS, LEGACY_REGISTRY).exportLegacySlice(index, SHARD_COUNTS.keys);
+      const legacy = namedStub<Peer>(this.env.API_KEYS, LEGACY_REGISTRY);
+      const slice = await legacy.exportLegacySlice(index, SHARD_COUNTS.keys);
       this.ctx.storage.transactionSync(() => {
         for (const r of slice.records) {
           this.sql.exec(
@@ -182,6 +185,11 @@ export class ApiKeys extends DurableObject<Env> {
           );
         }
       });
+      // Only once stored here: a failure before this leaves the legacy rows for the retry.
+      await legacy.handOverLegacy(
+        slice.records.map((r) => r.hash),
+        slice.owned.map((k) => k.hash),
+      );
     });
   }
 
@@ -268,6 +276,13 @@ export class ApiKeys extends DurableObject<Env> {
 
   exportLegacySlice(index: number, count: number): LegacySlice {
     return exportLegacySlice(this.sql, index, count);
+  }
+
+  handOverLegacy(records: string[], listEntries: string[]): void {
+    this.ctx.storage.transactionSync(() => {
+      handOver(this.sql, records, HANDED_OVER.record);
+      handOver(this.sql, listEntries, HANDED_OVER.listEntry);
+    });
   }
 
   private claim(role: string): void {

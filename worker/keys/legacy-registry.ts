@@ -4,7 +4,9 @@ import { shardIndex } from "../shared-state/shard";
  * Before issue 22 every key lived in one ApiKeys object named "registry" (table `api_keys`). Its
  * data moves out lazily: each `keys:N` shard, the first time it starts, takes its slice from here
  * (worker/shared-state/import-once.ts), so this object is asked once per shard, ever, and nothing
- * writes to it any more.
+ * else writes to it. A key's row is deleted here once both its parts have a new home (its record in
+ * the shard of its hash, its list entry in the shard of its owner's id), so the object empties itself
+ * as the shards start and a later account deletion leaves nothing of the account here.
  */
 export const LEGACY_REGISTRY = "registry";
 
@@ -66,4 +68,25 @@ export const LEGACY_REGISTRY_SCHEMA = `
     last_used_at INTEGER
   );
   CREATE INDEX IF NOT EXISTS api_keys_by_owner ON api_keys (owner, created_at);
+  CREATE TABLE IF NOT EXISTS api_keys_handed_over (hash TEXT PRIMARY KEY, parts INTEGER NOT NULL);
 `;
+
+/** Which part of a legacy row a shard has stored: its lookup record, or its owner's list entry. */
+export const HANDED_OVER = { record: 1, listEntry: 2 } as const;
+
+/** Runs in the legacy object, after a shard has stored its slice: a row both of whose parts are stored elsewhere is deleted. */
+export function handOver(sql: SqlStorage, hashes: string[], part: number): void {
+  for (const hash of hashes) {
+    const { parts } = sql
+      .exec<{ parts: number }>(
+        `INSERT INTO api_keys_handed_over (hash, parts) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET parts = parts | excluded.parts RETURNING parts`,
+        hash,
+        part,
+      )
+      .one();
+    if (parts === (HANDED_OVER.record | HANDED_OVER.listEntry)) {
+      sql.exec(`DELETE FROM api_keys WHERE hash = ?`, hash);
+      sql.exec(`DELETE FROM api_keys_handed_over WHERE hash = ?`, hash);
+    }
+  }
+}

@@ -5,7 +5,10 @@ import { shardIndex } from "../shared-state/shard";
  * Before issue 22 every link lived in one Shares object named "shares" (table `shares`, snapshot
  * included). Each `shares:N` shard takes its slice of it the first time it starts, page by page
  * (snapshots are up to a megabyte each, and an RPC answer is bounded), so this object is read once
- * per shard, ever, and nothing writes to it any more.
+ * per shard, ever, and nothing else writes to it. A link's row is deleted here once both its parts
+ * have a new home (its snapshot in the shard of its token, its list entry in the shard of its
+ * owner's id), so the object empties itself as the shards start, and a later account deletion leaves
+ * nothing of the account here.
  */
 export const LEGACY_SHARES = "shares";
 
@@ -39,7 +42,28 @@ export const LEGACY_SHARES_SCHEMA = `
     updated_at INTEGER NOT NULL,
     UNIQUE (owner, conversation_id)
   );
+  CREATE TABLE IF NOT EXISTS shares_handed_over (token TEXT PRIMARY KEY, parts INTEGER NOT NULL);
 `;
+
+/** Which part of a legacy row a shard has stored: its snapshot, or its owner's list entry. */
+export const HANDED_OVER = { snapshot: 1, listEntry: 2 } as const;
+
+/** Runs in the legacy object, after a shard has stored part of its slice: a row both of whose parts are stored elsewhere is deleted. */
+export function handOver(sql: SqlStorage, tokens: string[], part: number): void {
+  for (const token of tokens) {
+    const { parts } = sql
+      .exec<{ parts: number }>(
+        `INSERT INTO shares_handed_over (token, parts) VALUES (?, ?) ON CONFLICT (token) DO UPDATE SET parts = parts | excluded.parts RETURNING parts`,
+        token,
+        part,
+      )
+      .one();
+    if (parts === (HANDED_OVER.snapshot | HANDED_OVER.listEntry)) {
+      sql.exec(`DELETE FROM shares WHERE token = ?`, token);
+      sql.exec(`DELETE FROM shares_handed_over WHERE token = ?`, token);
+    }
+  }
+}
 
 /** Runs in the legacy object: the snapshots whose token falls in shard `index`, after `after`, up to about `maxBytes`. */
 export function exportLegacySnapshots(sql: SqlStorage, index: number, count: number, after: string, maxBytes: number): LegacySnapshotPage {

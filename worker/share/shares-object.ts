@@ -7,6 +7,8 @@ import { SHARD_COUNTS, shardIndex, shardStub } from "../shared-state/shard";
 import {
   exportLegacyOwned,
   exportLegacySnapshots,
+  HANDED_OVER,
+  handOver,
   LEGACY_PAGE_BYTES,
   LEGACY_SHARES,
   LEGACY_SHARES_SCHEMA,
@@ -14,7 +16,9 @@ import {
   type OwnedLink,
 } from "./legacy-shares";
 
-type Peer = PlainRpc<Pick<Shares, "exportLegacySnapshots" | "exportLegacyOwned" | "legacyLinksOf" | "dropLegacyLinksOf">>;
+type Peer = PlainRpc<
+  Pick<Shares, "exportLegacySnapshots" | "exportLegacyOwned" | "handOverLegacy" | "legacyLinksOf" | "dropLegacyLinksOf">
+>;
 
 /**
  * Share links, in SQLite Durable Objects whose role comes from their name (worker/share/stub.ts calls them):
@@ -113,6 +117,11 @@ export class Shares extends DurableObject<Env> {
             );
           }
         });
+        // Only once stored here: a failure before this leaves the legacy rows for the retry.
+        await legacy.handOverLegacy(
+          page.snapshots.map((p) => p.token),
+          HANDED_OVER.snapshot,
+        );
         after = page.next;
       }
       const owned = await legacy.exportLegacyOwned(index, SHARD_COUNTS.shares);
@@ -129,6 +138,10 @@ export class Shares extends DurableObject<Env> {
           );
         }
       });
+      await legacy.handOverLegacy(
+        owned.map((l) => l.token),
+        HANDED_OVER.listEntry,
+      );
     });
   }
 
@@ -235,6 +248,10 @@ export class Shares extends DurableObject<Env> {
 
   exportLegacyOwned(index: number, count: number): (OwnedLink & { owner: string })[] {
     return exportLegacyOwned(this.sql, index, count);
+  }
+
+  handOverLegacy(tokens: string[], part: number): void {
+    this.ctx.storage.transactionSync(() => handOver(this.sql, tokens, part));
   }
 
   private claim(role: string): void {
