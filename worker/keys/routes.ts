@@ -13,7 +13,7 @@ import { apiKeys } from "./store";
  * every /api route. The key is returned once, at creation; only its hash is kept.
  */
 export const keys = new Hono<AppEnv>()
-  // Creating keys calls no model but fills the shared registry: limited per user and IP like uploads.
+  // Creating keys calls no model but writes to a shared `keys:N` shard: limited per user and IP like uploads.
   .post("/", rateLimit, async (c) => {
     const { name } = await readJson(c, createKeySchema, 4_096);
     const key = newKey();
