@@ -95,6 +95,13 @@ export const ERRORS = {
     retry: false,
     message: "You have reached the storage limit for one person. Delete something you no longer need to make room.",
   },
+  // The byte budget (worker/store/byte-budget.ts): 413 like too_large, since waiting frees nothing (429
+  // would tell clients to retry later); only deleting makes room. The Worker's message names the sizes.
+  storage_full: {
+    status: 413,
+    retry: false,
+    message: "You keep as much as one person can store. Delete conversations, documents or images you no longer need to make room.",
+  },
   // Conversation branches (worker/store/conversation-tree.ts): the path a client sent is not one the store holds.
   branch_conflict: { status: 409, retry: false, message: "This conversation changed elsewhere. Reload it and try again." },
   conversation_full: {

@@ -3,10 +3,10 @@ import { accountRecord, deleteAccountRecords } from "./account-store";
 
 /**
  * R2 prefixes that hold a user's objects, each as `<prefix>/<userId>/<id>` (worker/images/media.ts,
- * worker/vision/uploads.ts). A feature that stores objects per user adds its prefix here, so a merge
- * moves them and a deleted account leaves none behind.
+ * worker/vision/uploads.ts, worker/retrieval/library.ts). A feature that stores objects per user adds
+ * its prefix here, so a merge moves them and a deleted account leaves none behind.
  */
-export const USER_MEDIA_PREFIXES = ["images", "uploads", "pending-uploads"];
+export const USER_MEDIA_PREFIXES = ["images", "uploads", "pending-uploads", "documents"];
 
 /**
  * Cleanups other features need when an account is deleted (their records outside UserStore and R2,
@@ -44,12 +44,13 @@ export async function moveGuestInto(env: Env, guestId: string, accountId: string
   const dump = await guest.exportData();
   const { added } = await store(env, accountId).importData(guestId, dump);
   for (const move of onGuestMerged) await move(env, guestId, accountId);
-  await guest.deleteEverything();
+  // The import moved the guest's vectors to the account (same ids): deleting them here would take the account's.
+  await guest.deleteEverything({ vectorsMoved: true });
   await deleteObjects(env.MEDIA, keys);
   return { rows: added, objects: keys.length };
 }
 
-/** An account and everything it has: other features' records, R2 objects, its store, its passkeys. */
+/** An account and everything it has: other features' records, R2 objects, its store and its vectors, its passkeys. */
 export async function deleteAccountData(env: Env, userId: string): Promise<void> {
   for (const cleanup of onAccountDeleted) await cleanup(env, userId);
   await deleteObjects(env.MEDIA, await listUserObjects(env.MEDIA, userId));

@@ -203,6 +203,60 @@ export class DocumentTables {
     return { userId: row.user_id, person: person as Payer["person"], address };
   }
 
+  /**
+   * Keeps only the record of a document whose embedding the budget refused, as failed with the
+   * sentence a person reads (so the page can say why), and removes its content: every passage and
+   * keyword entry, and its bytes from the byte budget. Returns every vector id it may have had.
+   */
+  strip(documentId: string, message: string): string[] {
+    const indexes = this.sql.exec<{ idx: number }>(`SELECT idx FROM passages WHERE document_id = ?`, documentId).toArray();
+    this.sql.exec(`DELETE FROM passages_fts WHERE rowid IN (SELECT rowid FROM passages WHERE document_id = ?)`, documentId);
+    this.sql.exec(`DELETE FROM passages WHERE document_id = ?`, documentId);
+    this.sql.exec(
+      `UPDATE documents SET status = 'failed', error = ?, bytes = 0, passages = 0, embedded = 0 WHERE id = ?`,
+      message,
+      documentId,
+    );
+    return indexes.map((r) => vectorId(documentId, r.idx));
+  }
+
+  /** Every vector id any document here may have in an index, with its namespace (account deletion). */
+  allVectorIds(): { namespace: string; ids: string[] }[] {
+    const rows = this.sql
+      .exec<{ namespace: string; document_id: string; idx: number }>(
+        `SELECT d.namespace, p.document_id, p.idx FROM passages p JOIN documents d ON d.id = p.document_id`,
+      )
+      .toArray();
+    const by = new Map<string, string[]>();
+    for (const r of rows) {
+      const ids = by.get(r.namespace) ?? [];
+      ids.push(vectorId(r.document_id, r.idx));
+      by.set(r.namespace, ids);
+    }
+    return [...by].map(([namespace, ids]) => ({ namespace, ids }));
+  }
+
+  /** Documents merged in from another person become this one's: returns the vector ids embedded under the old namespace. */
+  adopt(from: string, to: string): string[] {
+    const ids = this.sql
+      .exec<{ document_id: string; idx: number }>(
+        `SELECT p.document_id, p.idx FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.namespace = ? AND p.embedded = 1`,
+        from,
+      )
+      .toArray()
+      .map((r) => vectorId(r.document_id, r.idx));
+    this.sql.exec(`UPDATE documents SET namespace = ? WHERE namespace = ?`, to, from);
+    return ids;
+  }
+
+  /** Keyword entries for passages that have none (rows imported from a guest: the index is never copied). */
+  indexMissing(): void {
+    this.sql.exec(
+      `INSERT INTO passages_fts (rowid, text, heading) SELECT p.rowid, p.text, COALESCE(p.heading, '') FROM passages p
+       WHERE NOT EXISTS (SELECT 1 FROM passages_fts f WHERE f.rowid = p.rowid)`,
+    );
+  }
+
   /** Removes the record, every passage and keyword entry, and its attachments; returns the vector ids to delete. */
   delete(id: string): { vectorIds: string[]; namespace: string } | null {
     const row = this.sql.exec<DocumentRow>(`SELECT * FROM documents WHERE id = ?`, id).toArray()[0];

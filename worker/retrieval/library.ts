@@ -12,8 +12,17 @@ import type { Budgets, Payer } from "../spend/spend";
 import { hybridSearch, type RetrievedPassage } from "./hybrid";
 import type { Passage } from "./split";
 import { vectorId } from "./vector-index";
+import { VectorizeVectorIndex } from "./vectorize-index";
 
 export type LibraryEnv = Env & AiEnv & IndexEnv;
+
+/** R2 key of a document's original: per person (the document's namespace), so ownership is visible in the key. */
+export function documentKey(userId: string, documentId: string): string {
+  return `documents/${userId}/${documentId}`;
+}
+
+/** A write wrapped in the byte budget's check (worker/store/byte-budget.ts), inside the write's transaction. */
+export type WithinBudget = <T>(write: () => T) => T;
 
 /**
  * The documents feature inside the person's Durable Object: the tables, the background embedding
@@ -47,11 +56,19 @@ export class DocumentLibrary {
     );
   }
 
-  /** Saves a read and split document and schedules its embedding, which `payer` pays for. */
-  async add(record: Parameters<DocumentTables["add"]>[0], passages: Passage[], payer: Payer) {
+  /** The tables as the store was before deleteAll: made again on next use. */
+  forget(): void {
+    this.made = undefined;
+  }
+
+  /**
+   * Saves a read and split document and schedules its embedding, which `payer` pays for. `within`
+   * refuses it, writing nothing, when its original and passages do not fit the byte budget.
+   */
+  async add(record: Parameters<DocumentTables["add"]>[0], passages: Passage[], payer: Payer, within: WithinBudget = (write) => write()) {
     const saved = this.storage.transactionSync(() => {
       this.tables.setPayer(payer);
-      return this.tables.add(record, passages);
+      return within(() => this.tables.add(record, passages));
     });
     if (saved.status === "embedding") await alarmNoLaterThan(this.storage, Date.now());
     return saved;
@@ -93,6 +110,9 @@ export class DocumentLibrary {
                 : [],
             ),
           );
+          // Deleted (or the account deleted) while the upsert was on its way: its deletion did not see these.
+          const dropped = live.filter((p) => p.namespace === namespace && this.tables.get(p.documentId)?.status !== "embedding");
+          if (dropped.length) await index.deleteByIds(dropped.map((p) => vectorId(p.documentId, p.passage)));
         }
         this.tables.markEmbedded(live.map((p) => p.rowid));
       } catch (error) {
@@ -103,17 +123,52 @@ export class DocumentLibrary {
     }
   }
 
-  /** Fails a document with a sentence and deletes the vectors it already had: nothing half-indexed stays. */
+  /**
+   * Fails a document with a sentence and deletes the vectors it already had: nothing half-indexed
+   * stays. One the spend budget refused keeps nothing but its record (the sentence saying why):
+   * its original in R2 and its passages go, so refused documents cannot pile up bytes.
+   */
   private async fail(id: string, error: AppError): Promise<void> {
     const record = this.tables.get(id);
     if (!record || record.status !== "embedding") return;
-    const message =
-      error.code === "budget_exhausted"
-        ? `Embedding stopped after ${record.embedded.toLocaleString("en-US")} of ${record.passages.toLocaleString("en-US")} passages: today's budget (yours, or the app's) has no room for more. Nothing of this document is searched. Delete it and attach it again after 00:00 UTC.`
-        : `Embedding failed: ${error.message}`;
     const namespace = this.tables.namespaceOf(id);
-    const vectorIds = this.storage.transactionSync(() => this.tables.fail(id, message));
-    if (vectorIds.length && namespace !== null) await chooseVectorIndex(this.env, this.storage.sql, namespace).deleteByIds(vectorIds);
+    if (namespace === null) return;
+    let vectorIds: string[];
+    if (error.code === "budget_exhausted") {
+      const message = `Embedding stopped after ${record.embedded.toLocaleString("en-US")} of ${record.passages.toLocaleString("en-US")} passages: today's budget (yours, or the app's) has no room for more. Nothing of this document is searched. Its file and text were not kept: delete this entry and attach the file again after 00:00 UTC.`;
+      await this.env.MEDIA.delete(documentKey(namespace, id));
+      vectorIds = this.storage.transactionSync(() => this.tables.strip(id, message));
+    } else {
+      vectorIds = this.storage.transactionSync(() => this.tables.fail(id, `Embedding failed: ${error.message}`));
+    }
+    if (vectorIds.length) await chooseVectorIndex(this.env, this.storage.sql, namespace).deleteByIds(vectorIds);
+  }
+
+  /**
+   * Before the store's deleteAll: the person's vectors in Vectorize, which lives outside the store
+   * (the SQLite index goes with the store). Every passage's id is deleted, embedded or not, so a
+   * vector whose upsert was still being applied goes too.
+   */
+  async deleteAllVectors(): Promise<void> {
+    if (!this.usesVectorize()) return;
+    for (const { namespace, ids } of this.tables.allVectorIds())
+      await chooseVectorIndex(this.env, this.storage.sql, namespace).deleteByIds(ids);
+  }
+
+  /**
+   * After a guest's rows were imported here (worker/auth/user-data.ts): their documents become this
+   * person's, and in Vectorize their vectors move to this person's namespace (same ids, so none stays
+   * under the guest's). The SQLite index came with the rows.
+   */
+  async adopt(from: string, to: string): Promise<void> {
+    if (from === to) return;
+    const ids = this.storage.transactionSync(() => this.tables.adopt(from, to));
+    const index = chooseVectorIndex(this.env, this.storage.sql, to);
+    if (ids.length && index instanceof VectorizeVectorIndex) await index.adopt(ids);
+  }
+
+  private usesVectorize(): boolean {
+    return (this.env.VECTOR_INDEX || "sqlite").trim().toLowerCase() === "vectorize";
   }
 
   async delete(id: string): Promise<boolean> {

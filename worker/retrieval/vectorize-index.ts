@@ -1,11 +1,13 @@
 import type { IndexedVector, VectorIndex, VectorMatch, VectorQuery } from "./vector-index";
 
 /** The part of the Vectorize binding this index uses. */
-export type VectorizeBinding = Pick<Vectorize, "upsert" | "query" | "deleteByIds">;
+export type VectorizeBinding = Pick<Vectorize, "upsert" | "query" | "deleteByIds" | "getByIds">;
 
 /** Vectorize's own limits: topK is at most 20 when metadata is returned; 1,000 vectors per upsert call. */
 const MAX_TOP_K = 20;
 const UPSERT_BATCH = 1000;
+/** Ids read back per getByIds call: Vectorize documents no limit, so a small batch keeps each answer small. */
+const GET_BATCH = 20;
 
 /**
  * The Vectorize index. Each person's vectors sit in a namespace named by their user id, so a query
@@ -47,6 +49,26 @@ export class VectorizeVectorIndex implements VectorIndex {
     return matches
       .filter((m) => m.metadata?.user === this.userId && documentIds.includes(String(m.metadata?.document)))
       .map((m) => ({ id: m.id, documentId: String(m.metadata!.document), passage: Number(m.metadata!.passage), score: m.score }));
+  }
+
+  /**
+   * Vectors another person's namespace holds under these ids become this person's (a guest merged
+   * into an account): upserting the same id replaces the vector whole, namespace and metadata
+   * included, so none stays behind under the old name. Ids not (yet) in the index are skipped.
+   */
+  async adopt(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += GET_BATCH) {
+      const found = await this.binding.getByIds(ids.slice(i, i + GET_BATCH));
+      if (!found.length) continue;
+      await this.binding.upsert(
+        found.map((v) => ({
+          id: v.id,
+          values: v.values,
+          namespace: this.userId,
+          metadata: { ...v.metadata, user: this.userId },
+        })),
+      );
+    }
   }
 
   async deleteByIds(ids: string[]): Promise<void> {

@@ -6,6 +6,7 @@ import type { AppEnv } from "../http/app-types";
 import { randomId } from "../../contract/ids";
 import { idParam, parseWith, readJson } from "../http/validate";
 import { extractDocument } from "../retrieval/extract";
+import { documentKey } from "../retrieval/library";
 import { splitBlocks } from "../retrieval/split";
 import { userStore } from "../store/stub";
 import { readLimited } from "../http/read-limited";
@@ -15,10 +16,7 @@ import { requestPayer } from "../spend/request-payer";
 const MULTIPART_OVERHEAD = 16 * 1024;
 const TOO_LARGE = `The file is larger than ${DOCUMENT_LIMITS.maxBytes / 1024 / 1024} MB. Attach a smaller one.`;
 
-/** R2 key of a document's original: per person, so ownership is visible in the key. */
-export function documentKey(userId: string, documentId: string): string {
-  return `documents/${userId}/${documentId}`;
-}
+export { documentKey };
 
 /**
  * Documents: upload (read and split at once, so a bad file is a clear 4xx; embedded in the
@@ -36,6 +34,8 @@ export const documents = new Hono<AppEnv>()
         `You have ${DOCUMENT_LIMITS.maxDocuments} documents, the most one person can keep. Delete some on the Documents page first.`,
       );
     }
+    // Before the work of reading it: the file alone must fit the byte budget (its passages add more, counted below).
+    await store.checkStorageRoom("This document", file.byteLength);
     const extracted = await extractDocument(file, name);
     const passages = splitBlocks(extracted.blocks);
     if (!passages.length)
@@ -45,12 +45,25 @@ export const documents = new Hono<AppEnv>()
       );
 
     const id = randomId();
-    await c.env.MEDIA.put(documentKey(c.var.userId, id), file, { customMetadata: { name } });
+    // The rows first, counted against the byte budget in the store's transaction: a document that
+    // does not fit is refused there, before anything of it is stored. Then the original; should that
+    // write fail, the rows go again, so a document is never half kept.
     const record = await store.addDocument(
       { id, name, kind: extracted.kind, bytes: file.byteLength, pages: extracted.pages, namespace: c.var.userId },
       passages,
       requestPayer(c),
     );
+    const key = documentKey(c.var.userId, id);
+    try {
+      await c.env.MEDIA.put(key, file, { customMetadata: { name } });
+    } catch (error) {
+      await store.deleteDocument(id);
+      throw error;
+    }
+    // Embedding starts at once: a document deleted, or refused by the spend budget (which keeps only
+    // its record), while the original was on its way had nothing in R2 to remove then.
+    const kept = await store.getDocument(id);
+    if (!kept || (kept.status === "failed" && kept.passages === 0)) await c.env.MEDIA.delete(key);
     if (conversationId) await store.attachDocuments(conversationId, [id]);
     return c.json(record, 201);
   })

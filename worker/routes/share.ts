@@ -21,12 +21,15 @@ export const share = new Hono<AppEnv>()
     // A snapshot taken mid-answer would share half an answer.
     if (await store.isAnswering("chat", detail.conversation.id)) throw new AppError("share_busy");
     const snapshot = JSON.stringify(snapshotOf(detail, Date.now()));
-    if (new TextEncoder().encode(snapshot).length > SHARE_LIMITS.maxSnapshotBytes) {
+    const bytes = new TextEncoder().encode(snapshot).length;
+    if (bytes > SHARE_LIMITS.maxSnapshotBytes) {
       throw new AppError(
         "too_large",
         `This conversation is too long to share (a link holds at most ${SHARE_LIMITS.maxSnapshotBytes / 1_000_000} MB of text).`,
       );
     }
+    // Counted in the person's byte budget before it is written (refused there when it does not fit).
+    await store.holdShareBytes(detail.conversation.id, bytes);
     const result = await sharesStore(c.env).share(
       c.var.userId,
       detail.conversation.id,
@@ -34,7 +37,11 @@ export const share = new Hono<AppEnv>()
       snapshot,
       SHARE_LIMITS.maxLinksPerPerson,
     );
-    if (result === "limit") throw new AppError("share_limit");
+    if (result === "limit") {
+      await store.releaseShare({ conversationId: detail.conversation.id });
+      throw new AppError("share_limit");
+    }
+    await store.shareSaved(detail.conversation.id, result.link.token);
     return c.json({ share: result.link }, result.created ? 201 : 200);
   })
   .get("/shares", async (c) => c.json({ shares: await sharesStore(c.env).list(c.var.userId) }))
@@ -42,5 +49,6 @@ export const share = new Hono<AppEnv>()
     const token = shareTokenSchema.safeParse(c.req.param("token"));
     const revoked = token.success && (await sharesStore(c.env).revoke(c.var.userId, token.data));
     if (!revoked) throw new AppError("not_found", "That link does not exist, or it is not yours.");
+    await userStore(c).releaseShare({ token: token.data });
     return c.body(null, 204);
   });

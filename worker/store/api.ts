@@ -102,4 +102,13 @@ export interface UserStoreApi {
   listVisionThreads(): VisionThread[];
   getVisionThread(id: string): VisionThreadDetail | null;
   deleteVisionThread(id: string): { orphanedImageId: string | null } | undefined;
+
+  /** The byte budget over everything the person keeps (worker/store/byte-budget.ts). */
+  storageUsage(): { used: number; limit: number };
+  /** Refuses (storage_full, or too_large for one thing bigger than the whole budget) when `bytes` would not fit. */
+  checkStorageRoom(what: string, bytes: number): void;
+  /** A share link's snapshot: counted (or refused) before it is written, named once made, given back when revoked. */
+  holdShareBytes(conversationId: string, bytes: number): void;
+  shareSaved(conversationId: string, token: string): void;
+  releaseShare(by: { token: string } | { conversationId: string }): void;
 }

@@ -5,8 +5,8 @@ import { AppError } from "../../contract/errors";
  * with only the message kept (no class, no own properties), so the code travels in the message and
  * `fromQuotaRefusal` turns it back into the AppError a person reads.
  */
-type QuotaCode = "quota_exceeded" | "conversation_full";
-const MARK = /^\[(quota_exceeded|conversation_full)\] ([\s\S]+)$/;
+type QuotaCode = "quota_exceeded" | "conversation_full" | "storage_full" | "too_large";
+const MARK = /^\[(quota_exceeded|conversation_full|storage_full|too_large)\] ([\s\S]+)$/;
 
 export class QuotaRefusal extends Error {
   constructor(code: QuotaCode, sentence: string) {

@@ -55,7 +55,14 @@ describe("quota settings", () => {
     const stub = env.USER_STORE.get(env.USER_STORE.idFromName(`quota-${crypto.randomUUID()}`));
     await runInDurableObject(stub, (_store, state) => {
       const sql = state.storage.sql;
-      const quotas = new Quotas(sql, { conversations: 2, messagesPerConversation: 3, uploads: 2, uploadBytes: 1000, images: 3 });
+      const quotas = new Quotas(sql, {
+        conversations: 2,
+        messagesPerConversation: 3,
+        uploads: 2,
+        uploadBytes: 1000,
+        images: 3,
+        storageBytes: 0,
+      });
       sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 't', 0, 0), ('c2', 't', 0, 0)`);
       expect(() => quotas.checkConversation("c1", 2)).not.toThrow(); // an existing one, with room for the answer
       expect(() => quotas.checkConversation("c1", 3)).toThrow("[conversation_full] This conversation has reached 3 messages");
@@ -76,7 +83,7 @@ describe("quota settings", () => {
         "[quota_exceeded] You have 2 images, and one person can keep 3. There is room for 1 more.",
       );
 
-      const off = new Quotas(sql, { conversations: 0, messagesPerConversation: 0, uploads: 0, uploadBytes: 0, images: 0 });
+      const off = new Quotas(sql, { conversations: 0, messagesPerConversation: 0, uploads: 0, uploadBytes: 0, images: 0, storageBytes: 0 });
       expect(() => (off.checkConversation("c9", 10_000), off.checkUpload(10 ** 9), off.checkImages(10 ** 6))).not.toThrow();
     });
   });

@@ -17,6 +17,8 @@ export interface QuotaLimits {
   uploadBytes: number;
   /** Generated images kept in the image studio. */
   images: number;
+  /** Bytes of everything one person keeps (./byte-budget.ts): messages, documents, photos, images, shares. */
+  storageBytes: number;
 }
 
 export const DEFAULT_QUOTAS: QuotaLimits = {
@@ -26,10 +28,14 @@ export const DEFAULT_QUOTAS: QuotaLimits = {
   uploads: 200,
   uploadBytes: 250 * 1024 * 1024,
   images: 500,
+  storageBytes: 500 * 1024 * 1024,
 };
 
 type QuotaVars = Partial<
-  Record<"QUOTA_CONVERSATIONS" | "QUOTA_MESSAGES_PER_CONVERSATION" | "QUOTA_UPLOADS" | "QUOTA_UPLOAD_MB" | "QUOTA_IMAGES", string>
+  Record<
+    "QUOTA_CONVERSATIONS" | "QUOTA_MESSAGES_PER_CONVERSATION" | "QUOTA_UPLOADS" | "QUOTA_UPLOAD_MB" | "QUOTA_IMAGES" | "QUOTA_STORAGE_MB",
+    string
+  >
 >;
 
 export function quotaLimits(vars: QuotaVars): QuotaLimits {
@@ -43,6 +49,7 @@ export function quotaLimits(vars: QuotaVars): QuotaLimits {
     uploads: read(vars.QUOTA_UPLOADS, DEFAULT_QUOTAS.uploads),
     uploadBytes: read(vars.QUOTA_UPLOAD_MB, DEFAULT_QUOTAS.uploadBytes / 1024 / 1024) * 1024 * 1024,
     images: read(vars.QUOTA_IMAGES, DEFAULT_QUOTAS.images),
+    storageBytes: read(vars.QUOTA_STORAGE_MB, DEFAULT_QUOTAS.storageBytes / 1024 / 1024) * 1024 * 1024,
   };
 }
 

@@ -154,6 +154,60 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO search_index (rowid, text)
     SELECT r.id, ${messageText("m.body")} FROM search_rows r JOIN messages m ON m.conversation_id = r.conversation_id AND m.id = r.message_id;
   `,
+  // 8: the byte budget (worker/store/byte-budget.ts). storage_usage holds the bytes the person keeps,
+  // kept in step by triggers, so every write (a turn, an answer, an import, a merge, a delete, a
+  // cascade) changes it in its own transaction and no write path can forget it. Counted: message
+  // bodies, generated images (their R2 bytes and record), photos (their R2 bytes), documents (the
+  // original in R2 and the passages' text) and shared snapshots (share_bytes, one row per shared
+  // conversation). The documents tables are made here, not only on first use, so their triggers
+  // have something to hang on. A database from before starts with the total of what it holds; the
+  // statements may run again over their own result (a test rolling back an earlier migration) and
+  // count the same.
+  `
+  CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    pages INTEGER,
+    passages INTEGER NOT NULL,
+    embedded INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    error TEXT,
+    namespace TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS passages (
+    rowid INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    heading TEXT,
+    page INTEGER,
+    embedded INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (document_id, idx)
+  );
+  CREATE INDEX IF NOT EXISTS passages_to_embed ON passages (embedded, rowid);
+  CREATE TABLE IF NOT EXISTS share_bytes (conversation_id TEXT PRIMARY KEY, token TEXT, bytes INTEGER NOT NULL);
+  CREATE INDEX IF NOT EXISTS share_bytes_by_token ON share_bytes (token);
+  CREATE TABLE IF NOT EXISTS storage_usage (only INTEGER PRIMARY KEY CHECK (only = 1), bytes INTEGER NOT NULL);
+  DELETE FROM storage_usage;
+  INSERT INTO storage_usage (only, bytes) SELECT 1, total FROM (SELECT
+    (SELECT COALESCE(SUM(${textBytes("body")}), 0) FROM messages) +
+    (SELECT COALESCE(SUM(${textBytes("body")}), 0) FROM vision_messages) +
+    (SELECT COALESCE(SUM(${imageBytes("body")}), 0) FROM images) +
+    (SELECT COALESCE(SUM(bytes), 0) FROM vision_images) +
+    (SELECT COALESCE(SUM(bytes), 0) FROM documents) +
+    (SELECT COALESCE(SUM(${passageBytes("")}), 0) FROM passages) +
+    (SELECT COALESCE(SUM(bytes), 0) FROM share_bytes) AS total) WHERE total > 0;
+  ${counted("messages", "body", (row) => textBytes(`${row}body`))}
+  ${counted("vision_messages", "body", (row) => textBytes(`${row}body`))}
+  ${counted("images", "body", (row) => imageBytes(`${row}body`))}
+  ${counted("vision_images", "bytes", (row) => `${row}bytes`)}
+  ${counted("documents", "bytes", (row) => `${row}bytes`)}
+  ${counted("passages", "text, heading", passageBytes)}
+  ${counted("share_bytes", "bytes", (row) => `${row}bytes`)}
+  `,
 ];
 
 // The three helpers below write part of the search migration's SQL: like a shipped migration, they
@@ -183,6 +237,34 @@ function unindexRow(conversationId: string, messageId: string, when: string): st
     DELETE FROM search_index WHERE rowid = (SELECT id FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId});
     DELETE FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId};
   END;`;
+}
+
+/** A text column's size in bytes (UTF-8), as stored. */
+function textBytes(column: string): string {
+  return `length(CAST(${column} AS BLOB))`;
+}
+
+/** A generated image: its record, and the R2 object's bytes the record names. */
+function imageBytes(body: string): string {
+  return `(${textBytes(body)} + CASE WHEN json_valid(${body}) THEN COALESCE(json_extract(${body}, '$.bytes'), 0) ELSE 0 END)`;
+}
+
+/** A passage's text and heading; `row` is "new.", "old." or "" (the table itself). */
+function passageBytes(row: "new." | "old." | ""): string {
+  return `(${textBytes(`${row}text`)} + COALESCE(${textBytes(`${row}heading`)}, 0))`;
+}
+
+/**
+ * Three triggers that add a row's bytes to storage_usage when it is inserted, take them back when
+ * it is deleted, and add the difference when one of `columns` changes. `size` is the row's bytes
+ * in SQL, given the row's prefix ("new." or "old.").
+ */
+function counted(table: string, columns: string, size: (row: "new." | "old.") => string): string {
+  const add = (delta: string) =>
+    `INSERT INTO storage_usage (only, bytes) VALUES (1, ${delta}) ON CONFLICT (only) DO UPDATE SET bytes = bytes + excluded.bytes;`;
+  return `CREATE TRIGGER IF NOT EXISTS storage_${table}_insert AFTER INSERT ON ${table} BEGIN ${add(size("new."))} END;
+  CREATE TRIGGER IF NOT EXISTS storage_${table}_delete AFTER DELETE ON ${table} BEGIN ${add(`-${size("old.")}`)} END;
+  CREATE TRIGGER IF NOT EXISTS storage_${table}_update AFTER UPDATE OF ${columns} ON ${table} BEGIN ${add(`${size("new.")} - ${size("old.")}`)} END;`;
 }
 
 /** Brings the database up to the latest migration, each in its own transaction. */

@@ -19,10 +19,19 @@ const LOCAL = new Set([MERGED, "schema_migrations", "answer_runs", "answer_chunk
 
 /**
  * The search index (./search.ts) and its FTS5 shadow tables are derived from the
- * messages and titles: never copied, rebuilt by the triggers as the rows they index arrive.
+ * messages and titles, and the byte budget's total (./byte-budget.ts) from every counted row:
+ * never copied, kept by the triggers as the rows they follow arrive.
  */
 function derived(name: string): boolean {
-  return name === "search_rows" || name === "search_index" || name.startsWith("search_index_");
+  return (
+    name === "search_rows" ||
+    name === "search_index" ||
+    name.startsWith("search_index_") ||
+    name === "storage_usage" ||
+    // The documents' keyword index, rebuilt from the passages after an import (worker/retrieval/document-tables.ts).
+    name === "passages_fts" ||
+    name.startsWith("passages_fts_")
+  );
 }
 
 export function exportTables(sql: SqlStorage): StoreDump {
@@ -56,7 +65,8 @@ export function importTables(sql: SqlStorage, fromUserId: string, dump: StoreDum
         .toArray()
         .map((c) => c.name),
     );
-    const keep = table.columns.flatMap((column, index) => (known.has(column) ? [index] : []));
+    // A column named rowid is this database's own row number (passages): the import gets new ones, or it would collide.
+    const keep = table.columns.flatMap((column, index) => (known.has(column) && column !== "rowid" ? [index] : []));
     const columns = keep.map((i) => `"${table.columns[i]}"`);
     const statement = `INSERT OR IGNORE INTO "${table.name}" (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
     for (const row of table.rows) {

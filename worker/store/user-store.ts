@@ -16,7 +16,7 @@ import { withRequestId } from "../log";
 import { retrievePassages, withPassageRules, withPassages } from "../retrieval/retrieve-passages";
 import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
 import { answerCost, IMAGE_INPUT_TOKENS, withCost, worstCaseAnswer } from "../spend/answer-cost";
-import { reserve, settle } from "../spend/spend";
+import { reserve, settle, type Payer } from "../spend/spend";
 import { visionBinding } from "../vision/binding";
 import { deleteUploadObjects, keepUpload, readUploadObject } from "../vision/save-upload";
 import { imageIdsIn, imagesToSend, withChatImages, withoutImageParts, type LoadedImage } from "../ai/chat-images";
@@ -29,6 +29,8 @@ import { RunTable } from "./answers/run-table";
 import { ImageTable } from "./images";
 import { ConversationTree, type ResolvedPath, type TreeMessage } from "./conversation-tree";
 import { Quotas, quotaLimits } from "./quotas";
+import { ByteBudget, IMAGE_BYTES_ESTIMATE, jsonBytes } from "./byte-budget";
+import { SqliteVectorIndex } from "../retrieval/sqlite-index";
 import { migrate } from "./schema";
 import { ConversationTitles } from "./conversation-titles";
 import { searchMessages } from "./search";
@@ -54,6 +56,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private readonly runs: RunTable;
   private readonly answers: Answers;
   private readonly quotas: Quotas;
+  private readonly budget: ByteBudget;
   private readonly uploadExpiry: UploadExpiry;
   private readonly documents: DocumentLibrary;
   private readonly chatImages: ChatImageLinks;
@@ -70,7 +73,9 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     this.images = new ImageTable(this.sql);
     this.chatImages = new ChatImageLinks(this.sql);
     this.runs = new RunTable(this.sql);
-    this.quotas = new Quotas(this.sql, quotaLimits(env));
+    const limits = quotaLimits(env);
+    this.quotas = new Quotas(this.sql, limits);
+    this.budget = new ByteBudget(this.sql, limits.storageBytes);
     this.uploadExpiry = new UploadExpiry(ctx.storage, env.MEDIA, ctx.id.name, uploadTtlHours(env.UPLOAD_TTL_HOURS));
     // VECTOR_INDEX and VECTORIZE are optional settings the generated Env does not name.
     this.documents = new DocumentLibrary(ctx.storage, env as Env & LibraryEnv);
@@ -178,6 +183,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     const { deleted, orphanedImages } = this.ctx.storage.transactionSync(() => {
       this.chatTree.deleteAll(id);
       const orphanedImages = this.chatImages.forgetConversation(id);
+      // Its link is revoked by the route (worker/routes/conversations.ts): its snapshot's bytes come back here.
+      this.sql.exec(`DELETE FROM share_bytes WHERE conversation_id = ?`, id);
       return { deleted: this.sql.exec(`DELETE FROM conversations WHERE id = ?`, id).rowsWritten > 0, orphanedImages };
     });
     // The images only this conversation used go with it; their records already went above.
@@ -201,15 +208,17 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     return this.ctx.storage.transactionSync(() => {
       if (this.conversationRow(id)) throw new AppError("bad_request", "That conversation already exists.");
       this.quotas.checkConversation(id, messages.length);
-      this.sql.exec(
-        `INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`,
-        id,
-        title,
-        now,
-        now,
-        JSON.stringify(settings),
-      );
-      this.chatTree.importAll(id, messages, activeLeafId);
+      this.budget.within("This conversation", () => {
+        this.sql.exec(
+          `INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`,
+          id,
+          title,
+          now,
+          now,
+          JSON.stringify(settings),
+        );
+        this.chatTree.importAll(id, messages, activeLeafId);
+      });
       return toConversation(this.sql.exec<ConversationRow>(`SELECT * FROM conversations WHERE id = ?`, id).one());
     });
   }
@@ -229,6 +238,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         const history = [...resolved.stored, ...resolved.fresh];
         // Refused before anything is spent or saved: a conversation with no room left (every branch counts).
         this.quotas.checkConversation(turn.conversationId, this.chatTree.count(turn.conversationId) + resolved.fresh.length);
+        this.budget.checkRoom("This message", jsonBytes(resolved.fresh));
 
         const question = history
           .at(-1)!
@@ -271,7 +281,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
           const now = this.chatTree.resolvePath(turn.conversationId, turn.messages);
           this.quotas.checkConversation(turn.conversationId, this.chatTree.count(turn.conversationId) + now.fresh.length);
           this.titles.turnStarted(turn.conversationId, history, turn.modelTitle ? turn.payer : null);
-          const saved = this.saveConversation(turn.conversationId, turn.settings, now);
+          // The question must fit the byte budget; the answer to it is kept whatever its size (it is paid for).
+          const saved = this.budget.within("This message", () => this.saveConversation(turn.conversationId, turn.settings, now));
           this.chatImages.link(turn.conversationId, images.linked);
           return saved;
         });
@@ -289,6 +300,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         if (existing && existing !== turn.imageId)
           throw new AppError("bad_request", "This thread is about another image. Start a new thread for a new image.");
         this.quotas.checkVisionThread(turn.threadId, turn.messages.length);
+        this.budget.checkRoom("This message", jsonBytes(turn.messages.at(-1) ?? null));
         const image = await this.loadVisionImage(turn.payer.userId, turn.imageId);
         if (!image) throw new AppError("not_found", "That image does not exist.");
         const modelMessages = withImage(await convertToModelMessages(turn.messages), image.bytes, image.record.mediaType);
@@ -308,7 +320,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         const worst = worstCaseAnswer(turn.model, { instructions: turn.system, messages: modelMessages }, maxTokens, IMAGE_INPUT_TOKENS);
         const start = await this.begin(plan, turn.payer, worst, () => {
           this.quotas.checkVisionThread(turn.threadId, turn.messages.length);
-          this.vision.saveHistory(turn.threadId, turn.imageId, turn.model, turn.messages);
+          this.budget.within("This message", () => this.vision.saveHistory(turn.threadId, turn.imageId, turn.model, turn.messages));
         });
         // Asked about now: out of the prefix that expires (once per image, on its first question).
         if (image.pending) await keepUpload(this.env.MEDIA, turn.payer.userId, image.record, image.bytes);
@@ -398,13 +410,14 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   saveImage(record: ImageRecord): void {
     this.ctx.storage.transactionSync(() => {
       this.quotas.checkImages(1);
-      this.images.save(record);
+      this.budget.within("This image", () => this.images.save(record));
     });
   }
 
-  /** Before generating: refuses a batch the person has no room left to keep. */
+  /** Before generating: refuses a batch the person has no room left to keep (by count, and by bytes at about a megabyte each). */
   checkRoomForImages(count: number): void {
     this.quotas.checkImages(count);
+    this.budget.checkRoom(count === 1 ? "This image" : `These ${count} images`, count * IMAGE_BYTES_ESTIMATE);
   }
 
   listImages(cursor: string | undefined, limit: number): ImagePage {
@@ -422,8 +435,10 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   // Vision Q&A (./vision.ts).
 
   async addVisionImage(image: VisionImage): Promise<void> {
-    this.quotas.checkUpload(image.bytes);
-    this.vision.addImage(image);
+    this.ctx.storage.transactionSync(() => {
+      this.quotas.checkUpload(image.bytes);
+      this.budget.within("This photo", () => this.vision.addImage(image));
+    });
     await this.uploadExpiry.schedule();
   }
 
@@ -450,16 +465,77 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     return exportTables(this.sql);
   }
 
-  importData(fromUserId: string, dump: StoreDump) {
-    return this.ctx.storage.transactionSync(() => importTables(this.sql, fromUserId, dump));
+  /**
+   * Takes in a guest's rows (their bytes count here at once, by the triggers; a merge is never refused
+   * for the byte budget, the next write is), then makes their documents this person's, moving their
+   * vectors to this person's namespace in Vectorize.
+   */
+  async importData(fromUserId: string, dump: StoreDump) {
+    // Tables made on first use must exist here, or the import would skip the guest's rows in them.
+    void this.documents.tables;
+    new SqliteVectorIndex(this.sql);
+    const result = this.ctx.storage.transactionSync(() => {
+      const imported = importTables(this.sql, fromUserId, dump);
+      this.documents.tables.indexMissing();
+      return imported;
+    });
+    const self = this.ctx.id.name;
+    if (!self) throw new Error("A user store without a name cannot take in another's documents.");
+    await this.documents.adopt(fromUserId, self);
+    return result;
   }
 
-  async deleteEverything(): Promise<void> {
+  /**
+   * Everything this person has here, and their vectors in Vectorize (outside the store). After a
+   * merge (`vectorsMoved`) the vectors are the account's now, under the same ids: they stay.
+   */
+  async deleteEverything(options: { vectorsMoved?: boolean } = {}): Promise<void> {
     for (const kind of ["chat", "vision"] as const)
       for (const row of this.runs.all().filter((r) => r.kind === kind)) await this.answers.stopAll(kind, row.owner_id);
+    if (!options.vectorsMoved) await this.documents.deleteAllVectors();
     await this.ctx.storage.deleteAll();
+    this.documents.forget();
     // This instance may be called again: it needs its (empty) tables back.
     migrate(this.ctx.storage);
+  }
+
+  // The byte budget (./byte-budget.ts).
+
+  /** Bytes this person keeps, and the most they may (0: no limit). */
+  storageUsage(): { used: number; limit: number } {
+    return { used: this.budget.used(), limit: this.budget.limit };
+  }
+
+  /** Refuses early (a document before it is read, an import before it is written) when `bytes` would not fit. */
+  checkStorageRoom(what: string, bytes: number): void {
+    this.budget.checkRoom(what, bytes);
+  }
+
+  /**
+   * A conversation's shared snapshot (worker/routes/share.ts), counted before it is written to the
+   * shares store: sharing again replaces the bytes counted for it. Refused when it does not fit.
+   */
+  holdShareBytes(conversationId: string, bytes: number): void {
+    this.ctx.storage.transactionSync(() =>
+      this.budget.within("This shared link", () =>
+        this.sql.exec(
+          `INSERT INTO share_bytes (conversation_id, bytes) VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET bytes = excluded.bytes`,
+          conversationId,
+          bytes,
+        ),
+      ),
+    );
+  }
+
+  /** The link's token, once made, so revoking it by token gives its bytes back. */
+  shareSaved(conversationId: string, token: string): void {
+    this.sql.exec(`UPDATE share_bytes SET token = ? WHERE conversation_id = ?`, token, conversationId);
+  }
+
+  /** A link revoked (by its token) or never made (by its conversation): its bytes come back. */
+  releaseShare(by: { token: string } | { conversationId: string }): void {
+    if ("token" in by) this.sql.exec(`DELETE FROM share_bytes WHERE token = ?`, by.token);
+    else this.sql.exec(`DELETE FROM share_bytes WHERE conversation_id = ? AND token IS NULL`, by.conversationId);
   }
 
   // Documents (worker/retrieval/library.ts).
@@ -467,8 +543,9 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   countDocuments() {
     return this.documents.tables.count();
   }
-  addDocument(...args: Parameters<DocumentLibrary["add"]>) {
-    return this.documents.add(...args);
+  /** Refused, writing nothing, when the original and its passages do not fit the byte budget. */
+  addDocument(record: Parameters<DocumentLibrary["add"]>[0], passages: Parameters<DocumentLibrary["add"]>[1], payer: Payer) {
+    return this.documents.add(record, passages, payer, (write) => this.budget.within("This document", write));
   }
   listDocuments() {
     return this.documents.tables.list();

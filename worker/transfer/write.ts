@@ -1,5 +1,6 @@
 import { randomId } from "../../contract/ids";
 import type { UserStoreRpc } from "../store/stub";
+import { jsonBytes } from "../store/byte-budget";
 import type { PlannedConversation } from "./refused";
 
 /**
@@ -9,6 +10,9 @@ import type { PlannedConversation } from "./refused";
  * the server's). If a write fails, the conversations this import made are deleted again: all or nothing.
  */
 export async function writeImport(store: UserStoreRpc, conversations: PlannedConversation[]): Promise<{ id: string; title: string }[]> {
+  // Counted in bytes like every message: refused whole, before the first write, when it cannot fit
+  // (each conversation's write checks the byte budget again, in the store's transaction).
+  await store.checkStorageRoom("This import", importBytes(conversations));
   const written: { id: string; title: string }[] = [];
   try {
     for (const conversation of conversations) {
@@ -21,4 +25,9 @@ export async function writeImport(store: UserStoreRpc, conversations: PlannedCon
     throw error;
   }
   return written;
+}
+
+/** The message bodies the import would store, as the store counts them (JSON, UTF-8). */
+export function importBytes(conversations: PlannedConversation[]): number {
+  return conversations.reduce((sum, c) => sum + c.messages.reduce((n, m) => n + jsonBytes(m.message), 0), 0);
 }
