@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DocumentRecord } from "../../contract/documents";
 import { DOCUMENT_EMBEDDING_MODEL } from "../../contract/models";
+import type { ImageRecord } from "../../contract/images-api";
 import type { ShareLink } from "../../contract/share-api";
 import { documentKey } from "../retrieval/library";
 import { budgetsOf, reserve, settle } from "../spend/spend";
@@ -10,6 +11,7 @@ import { newConversationId, readUiStream, TestClient, userMessage } from "../tes
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 import { fakeEmbeddingAnswer } from "../test/recorded-embeddings";
 import { storeOf, userIdOf } from "../test/store-of";
+import { TINY_PNG } from "../test/vision-images";
 import { quotaLimits } from "./quotas";
 
 afterEach(() => vi.restoreAllMocks());
@@ -253,6 +255,37 @@ describe("byte budget: messages, imports, shares", () => {
     expect(String(rejected.reason)).toContain("[storage_full]");
     expect(await used(client)).toBeLessThanOrEqual(LIMIT);
     expect(await used(client)).toBe(LIMIT - 1500 + (await messageBytes(client)));
+  });
+
+  it("counts photos and generated images by their R2 bytes: one that does not fit is refused (no object left), deleting gives bytes back", async () => {
+    const client = new TestClient();
+    await client.startGuest();
+    const upload = () =>
+      client.fetch("/api/vision/images", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: TINY_PNG });
+    expect((await upload()).status).toBe(201);
+    expect(await used(client)).toBe(TINY_PNG.byteLength);
+
+    const store = storeOf(client);
+    const record = { id: "img1", prompt: "a kite", bytes: 300_000, createdAt: Date.now() } as ImageRecord;
+    await store.saveImage(record);
+    const withImage = await used(client);
+    expect(withImage - TINY_PNG.byteLength).toBe(300_000 + new TextEncoder().encode(JSON.stringify(record)).byteLength);
+    expect(await store.deleteImage("img1")).toBe(true);
+    expect(await used(client)).toBe(TINY_PNG.byteLength);
+
+    await setUsed(client, LIMIT - 10);
+    expect(await errorOf(await upload())).toMatchObject({
+      status: 413,
+      code: "storage_full",
+      message: expect.stringContaining("this photo needs"),
+    });
+    expect((await env.MEDIA.list({ prefix: `pending-uploads/${userIdOf(client)}/` })).objects).toHaveLength(1);
+    const refused = await store.saveImage({ ...record, id: "img2" }).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/^\[storage_full\] .* and this image needs 294 KB more\./);
+    expect(await store.getImage("img2")).toBeNull();
   });
 
   it("says what is too big when one thing alone is larger than the whole budget", async () => {
