@@ -42,14 +42,6 @@ export async function accountRecord(env: Env, userId: string): Promise<AccountRe
   return accountStub(env, userId).getAccount(userId);
 }
 
-/**
- * The shape callers outside worker/auth used before the singleton was split (`accountsStub(env).getAccount(id)`),
- * now asking that person's own account object. New code calls accountRecord.
- */
-export function accountsStub(env: Env): { getAccount(userId: string): Promise<AccountRecord | null> } {
-  return { getAccount: (userId) => accountRecord(env, userId) };
-}
-
 /** An account's records: its own object, and its passkeys' and invites' entries in the shards. */
 export async function deleteAccountRecords(env: Env, userId: string): Promise<void> {
   const { passkeys, invites } = await accountStub(env, userId).deleteAccount(userId);

@@ -502,6 +502,3 @@ function toCredential(row: PasskeyRow): StoredCredential {
     transports: JSON.parse(row.transports) as string[],
   };
 }
-
-/** Kept for callers outside worker/auth written against the singleton; see ./account-store.ts. */
-export { accountsStub } from "./account-store";
