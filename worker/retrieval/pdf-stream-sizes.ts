@@ -18,6 +18,8 @@ export function decodedStreamBytes(bytes: Uint8Array, budget: number): { total: 
   let total = 0;
   let at = 0;
   let floor = 0; // where the previous stream's data ended: nothing before it is searched again
+  let integers: Map<string, number> | undefined; // "N G" → the integer object N G holds, for /Length N G R
+  const lengths = (ref: string) => (integers ??= integerObjects(text)).get(ref);
   while (total <= budget) {
     const keyword = text.indexOf("stream", at);
     if (keyword < 0) break;
@@ -29,7 +31,7 @@ export function decodedStreamBytes(bytes: Uint8Array, budget: number): { total: 
     if (start === at) continue; // "stream" must end its line to start stream data
     const dict = dictionaryBefore(text, keyword, floor);
     if (dict === null) continue;
-    const end = dataEnd(text, dict, start);
+    const end = dataEnd(text, dict, start, lengths);
     const data = bytes.subarray(start, end < 0 ? bytes.length : end);
     at = end < 0 ? bytes.length : end + 9;
     floor = at;
@@ -38,14 +40,31 @@ export function decodedStreamBytes(bytes: Uint8Array, budget: number): { total: 
   return { total, overBudget: total > budget };
 }
 
-/** Where pdf.js ends the data: at /Length when `endstream` follows it there, else at the next `endstream`. */
-function dataEnd(text: string, dict: string, start: number): number {
-  const length = /^\/Length\s+(\d{1,10})(\s+\d+\s+R)?/.exec(dict.slice(dict.lastIndexOf("/Length")));
-  if (length && !length[2]) {
-    const end = start + Number(length[1]);
+/**
+ * Where pdf.js ends the data: at /Length (given or by reference) when `endstream` follows it there,
+ * else at the next `endstream`. Not just the next `endstream`: the data can hold those bytes itself,
+ * and a bomb after them would go unmeasured.
+ */
+function dataEnd(text: string, dict: string, start: number, lengths: (ref: string) => number | undefined): number {
+  const length = /^\/Length\s+(\d{1,10})(?:\s+(\d{1,5})\s+R)?/.exec(dict.slice(Math.max(0, dict.lastIndexOf("/Length"))));
+  const value = length?.[2] === undefined ? Number(length?.[1] ?? Number.NaN) : lengths(`${length[1]} ${length[2]}`);
+  if (value !== undefined && Number.isSafeInteger(value)) {
+    const end = start + value;
     if (/^\s*endstream/.test(text.slice(end, end + 64))) return end;
   }
   return text.indexOf("endstream", start);
+}
+
+/** Every `N G obj <integer> endobj` in the file, in one pass (a /Length in a compressed object stream is not found). */
+function integerObjects(text: string): Map<string, number> {
+  const found = new Map<string, number>();
+  for (let at = text.indexOf("obj"); at >= 0; at = text.indexOf("obj", at + 3)) {
+    const value = /^\s*(\d{1,10})\s*endobj/.exec(text.slice(at + 3, at + 40));
+    if (!value) continue;
+    const id = /(\d{1,10})\s+(\d{1,5})\s+$/.exec(text.slice(Math.max(0, at - 24), at));
+    if (id) found.set(`${id[1]} ${id[2]}`, Number(value[1]));
+  }
+  return found;
 }
 
 /**
