@@ -30,6 +30,9 @@ describe("decodedStreamBytes", () => {
     const pdf = makeOnePagePdf(ascii85(packed), "[/ASCII85Decode /FlateDecode]");
     expect(decodedStreamBytes(pdf, 2 * MB).overBudget).toBe(true);
     expect(decodedStreamBytes(pdf, 4 * MB)).toEqual({ total: 3 * MB, overBudget: false });
+    // An image codec after Flate ends the measuring there: the Flate part still counts.
+    const image = makeOnePagePdf(packed, "[/FlateDecode /DCTDecode]");
+    expect(decodedStreamBytes(image, 4 * MB)).toEqual({ total: 3 * MB, overBudget: false });
   });
 });
 

@@ -112,12 +112,18 @@ function looksLikeZlib(data: Uint8Array): boolean {
 
 /** The bytes the chain produces, at most `room + 1`: past that the count stops. */
 function decodedSize(data: Uint8Array, filters: Filter[], room: number): number {
+  // Images' own codecs (DCT, JPX, JBIG2, CCITT) and crypt filters end what is measured: pdf.js does
+  // not decode images to read text, and what came before them is counted.
+  const other = filters.indexOf("other");
+  const chain = other < 0 ? filters : filters.slice(0, other);
   let current = data;
-  for (let i = 0; i < filters.length; i++) {
-    const last = i === filters.length - 1;
-    const filter = filters[i];
-    if (filter === "other") return 0; // images (DCT, JPX, JBIG2, CCITT) and crypt filters: pdf.js does not decode them for text
+  for (let i = 0; i < chain.length; i++) {
+    const last = i === chain.length - 1;
+    const filter = chain[i];
     if (filter === "hex" || filter === "a85") {
+      // These shrink the data, except ASCII85's "z" (4 bytes): its size is known before anything is kept.
+      const size = filter === "a85" ? ascii85Size(current) : current.length / 2;
+      if (size > room) return size;
       current = filter === "hex" ? fromHex(current) : fromAscii85(current);
       continue;
     }
@@ -127,7 +133,7 @@ function decodedSize(data: Uint8Array, filters: Filter[], room: number): number 
     if (last || size > room) return size;
     current = join(out ?? [], size);
   }
-  return filters.length > 0 ? current.length : 0;
+  return chain.length > 0 ? current.length : 0;
 }
 
 /**
@@ -243,10 +249,15 @@ function fromHex(data: Uint8Array): Uint8Array {
   return out.subarray(0, n);
 }
 
-function fromAscii85(data: Uint8Array): Uint8Array {
+/** At most what fromAscii85 makes of the data: 4 bytes per 5 characters, and 4 per "z". */
+function ascii85Size(data: Uint8Array): number {
   let zeros = 0;
   for (const byte of data) if (byte === 0x7a) zeros++;
-  const out = new Uint8Array(Math.ceil((data.length * 4) / 5) + 4 * zeros);
+  return Math.ceil(((data.length - zeros) * 4) / 5) + 4 * zeros;
+}
+
+function fromAscii85(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(ascii85Size(data));
   let n = 0;
   let group = 0;
   let count = 0;
