@@ -10,7 +10,8 @@
  *     Proxy that counts each method call (RPC or `fetch`) under the name.
  * Counts live in this module's memory: the Worker and its Durable Objects share one isolate in
  * workerd (one script), so one Map sees them all. `GET /api/__bench/do-calls` answers them as JSON and
- * `POST /api/__bench/do-calls` empties them; every other request goes to the app untouched.
+ * `POST /api/__bench/do-calls` empties them; every other request goes to the app untouched. Objects
+ * woken without a counted call are listed too (`uncounted`), so a call that bypassed the wrapper shows.
  * The Worker is written against plain `env.X.get(env.X.idFromName(name))`: nothing reaches a
  * namespace any other way (checked: no `cloudflare:workers` env import, no `ctx.exports`).
  */
@@ -25,6 +26,12 @@ export const COUNTS_PATH = "/api/__bench/do-calls";
 /** `${class}\n${name}` → calls, and per method, for the hottest object's breakdown. */
 const calls = new Map<string, { calls: number; methods: Map<string, number> }>();
 const namesById = new Map<string, string>();
+/**
+ * Objects constructed, by the name the runtime gives the object itself (`ctx.id.name`): one woken
+ * without any counted call was reached some other way (a global env import, `ctx.exports`, an alarm),
+ * and the bench says so rather than report a share that misses calls.
+ */
+const woken = new Set<string>();
 
 function count(className: string, name: string, method: string) {
   const key = `${className}\n${name}`;
@@ -101,13 +108,15 @@ export function instrument(app: Record<string, unknown>, bindings: Record<string
   handler.fetch = (request: unknown, env: unknown, ctx: unknown) => {
     const url = new URL((request as Request).url);
     if (url.pathname !== COUNTS_PATH) return appFetch(request, env, ctx);
-    if ((request as Request).method === "POST") calls.clear();
-    return Response.json(
-      [...calls].map(([key, entry]) => {
-        const [className, name] = key.split("\n");
-        return { className, name, calls: entry.calls, methods: Object.fromEntries(entry.methods) };
-      }),
-    );
+    if ((request as Request).method === "POST") calls.clear(), woken.clear();
+    const split = (key: string) => {
+      const [className, name] = key.split("\n");
+      return { className, name };
+    };
+    return Response.json({
+      objects: [...calls].map(([key, entry]) => ({ ...split(key), calls: entry.calls, methods: Object.fromEntries(entry.methods) })),
+      uncounted: [...woken].filter((key) => !calls.has(key)).map(split),
+    });
   };
 
   const classes: Record<string, DurableObjectClass> = {};
@@ -116,6 +125,7 @@ export function instrument(app: Record<string, unknown>, bindings: Record<string
     classes[className] = class extends Base {
       constructor(ctx: unknown, env: Record<string, unknown>) {
         super(ctx, wrapEnv(env));
+        woken.add(`${className}\n${nameOf((ctx as { id: unknown }).id)}`);
       }
     };
     // workerd finds Durable Object classes by export name; the class's own name only shows in traces.

@@ -89,8 +89,9 @@ export async function startCountedWorker(options: { port: number; vars: Record<s
   const app = String(await mf.ready).replace(/\/$/, "");
   return {
     app,
-    /** Every object called since the start (or the last reset). */
-    counts: async () => (await (await fetch(`${app}${COUNTS_PATH}`)).json()) as ObjectCalls[],
+    /** Every object called since the start (or the last reset), and any woken without a counted call. */
+    counts: async () =>
+      (await (await fetch(`${app}${COUNTS_PATH}`)).json()) as { objects: ObjectCalls[]; uncounted: { className: string; name: string }[] },
     reset: async () => void (await fetch(`${app}${COUNTS_PATH}`, { method: "POST" })),
     stop: () => mf.dispose(),
   };

@@ -14,25 +14,27 @@
  *
  * Classified by name (issue 22's layout; worker/shared-state/shard.ts names the shards): an object is one person's own when it is a
  * UserStore, or its name is `account:…`, `owner:…` or `person:…`; everything else is shared (the
- * shards `<namespace>:<n>`, and the singletons `accounts`, `registry`, `shares`, `deployment`).
+ * shards `<namespace>:<n>`, and the singletons `accounts`, `registry`, `shares`, `deployment`), and
+ * so is any object named for `visitor`, the one id all cookieless visitors share.
  * N in the last line is the busiest shared object's calls as a share of every request the bench sent,
  * setup included (key creation, passkey registration and sharing are traffic the deployment sees too).
  *
- * Traffic: one queue of people, CONCURRENCY at a time, each person's requests in sequence (SHARERS
- * first, since readers need links; the rest shuffled, so a run cut short keeps the mix):
+ * Traffic: one queue of people, CONCURRENCY at a time, each person's requests in sequence, in random
+ * order so that a run cut short keeps the mix:
  *   chatters     a cookieless first visit (`GET /api/session`, `GET /api/status`), then 6 chats, the
  *                first of which makes the guest (counted per address);
- *   key holders  `POST /api/keys` cookieless (the write makes the guest), then 13 `/v1/chat/completions`;
- *   sharers      one chat, then `POST /api/conversations/:id/share`;
+ *   key holders  `POST /api/keys` cookieless (the write makes the guest), then 14 `/v1/chat/completions`;
+ *   sharers      one chat, then `POST /api/conversations/:id/share` (a tenth of them first, the rest shuffled in);
  *   readers      strangers (own address, no cookie) opening a link made so far: `GET /api/shared/:token`;
  *   accounts     passkey registration from a cookieless browser (options, verify: a new identity of
  *                its address), then 3 sign-ins on new browsers (options, verify; the scripted
  *                authenticator of worker/test/authenticator.ts), each followed by a chat as the account.
  * Setup requests (key creation, registration, sharing) are counted like the rest: the deployment sees them too.
  *   SCALE=1 (default) is about 24,000 requests from 2,500 people and 2,800 link readers.
- *   npm run bench:scale          SCALE=1 CONCURRENCY=12 DEADLINE_S=240 REQUESTS_PER_USER_DAY=50 PEAK=3
- * Past DEADLINE_S of traffic no new person starts (the build and two workerd starts come on top, so
- * the whole run stays under five minutes); the figures are over what was sent, and it says so.
+ *   npm run bench:scale          SCALE=1 CONCURRENCY=12 BUDGET_S=260 REQUESTS_PER_USER_DAY=50 PEAK=3
+ * BUDGET_S after the bench's start (the build and workerd's starts included) no new person starts,
+ * so the whole run stays under five minutes on a busy machine; the figures are over what was sent,
+ * and it says so.
  */
 import { SoftAuthenticator } from "../worker/test/authenticator";
 import { startPacedUpstream } from "./paced-upstream";
@@ -41,7 +43,8 @@ import { BENCH_MODEL, fmt, percentile } from "./stack";
 
 const SCALE = Number(process.env.SCALE ?? 1);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 12);
-const DEADLINE_S = Number(process.env.DEADLINE_S ?? 240);
+/** Seconds from the process's start after which no new person starts (the build and workerd's starts come first). */
+const BUDGET_S = Number(process.env.BUDGET_S ?? 260);
 const PORT = process.env.E2E_PORT_BASE ? Number(process.env.E2E_PORT_BASE) + 60 : 5206;
 /** For the paper estimate: requests one daily user sends a day, and the peak hour over the day's mean. */
 const DAILY_USERS = 1_000_000;
@@ -56,7 +59,7 @@ const PLAN = {
   accounts: n(100),
   signInsPerAccount: 3,
   keyHolders: n(400),
-  v1PerKey: 13,
+  v1PerKey: 14,
   sharers: n(200),
   readsPerLink: 14,
   chatters: n(1800),
@@ -80,25 +83,33 @@ class Client {
     const headers: Record<string, string> = { "cf-connecting-ip": this.ip, ...init.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     if (init.body !== undefined) Object.assign(headers, { "content-type": "application/json", origin: app });
-    const response = await fetch(`${app}${path}`, {
-      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+    const fail = (why: string) => {
+      const what = `${kind} ${path.replace(/[A-Za-z0-9_-]{20,}/g, ":id")}: ${why.slice(0, 200)}`;
+      failures.set(what, (failures.get(what) ?? 0) + 1);
+      return undefined;
+    };
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${app}${path}`, {
+        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      text = await response.text();
+    } catch (error) {
+      // Counted as sent and failed, never retried (a POST may have arrived): the person goes on.
+      return fail(`${(error as Error).message} (${(error as Error).cause ?? ""})`);
+    }
+    latencies.get(kind)!.push(performance.now() - begin);
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(";");
       const at = pair.indexOf("=");
       this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
     }
-    const text = await response.text();
-    latencies.get(kind)!.push(performance.now() - begin);
+    if (!response.ok) return fail(`HTTP ${response.status} ${text}`);
     // A chat answer fails inside a 200 stream: its error event says so.
-    const streamError = response.ok && text.includes('"type":"error"') ? text.slice(text.indexOf('"type":"error"'), 200) : "";
-    if (!response.ok || streamError) {
-      const what = `${kind} ${path.replace(/[A-Za-z0-9_-]{20,}/g, ":id")}: HTTP ${response.status} ${(streamError || text).slice(0, 160)}`;
-      failures.set(what, (failures.get(what) ?? 0) + 1);
-      return undefined;
-    }
+    if (text.includes('"type":"error"')) return fail(`HTTP 200, then ${text.slice(text.indexOf('"type":"error"'))}`);
     return text;
   }
 
@@ -205,13 +216,19 @@ async function chatter() {
   for (let i = 0; i < PLAN.chatsPerChatter; i++) await client.chat();
 }
 
-const isOwn = (o: ObjectCalls) => o.className === "UserStore" || /^(account|owner|person):/.test(o.name);
+/**
+ * `visitor` is the id every cookieless visitor reads as (worker/http/identity.ts, VISITOR_ID): an
+ * object named for it is everybody's without a cookie, so it counts as shared whatever its prefix.
+ */
+const VISITOR_ID = "visitor";
+const isOwn = (o: ObjectCalls) =>
+  !o.name.split(":").includes(VISITOR_ID) && (o.className === "UserStore" || /^(account|owner|person):/.test(o.name));
 const pct = (part: number, whole: number) => `${fmt((100 * part) / whole, 1)}%`;
 
-function report(objects: ObjectCalls[], wallS: number) {
+function report({ objects, uncounted }: Awaited<ReturnType<typeof worker.counts>>, wallS: number, trafficStartS: number) {
   const requests = [...sent.values()].reduce((a, b) => a + b, 0);
   console.log(
-    `\nscale: ${requests.toLocaleString("en")} requests from ${started.people.toLocaleString("en")} people (cookies or keys) and ${started.readers.toLocaleString("en")} link readers, ${CONCURRENCY} at a time, in ${fmt(wallS, 0)} s (${fmt(requests / wallS, 0)} requests/s); built Worker on workerd, 3-token answers`,
+    `\nscale: ${requests.toLocaleString("en")} requests from ${started.people.toLocaleString("en")} people (cookies or keys) and ${started.readers.toLocaleString("en")} link readers, ${CONCURRENCY} at a time, in ${fmt(wallS, 0)} s (${fmt(requests / wallS, 0)} requests/s); built Worker on workerd (built and started in ${fmt(trafficStartS, 0)} s), 3-token answers`,
   );
   console.log(`  ${"requests".padEnd(12)} ${"sent".padStart(7)} ${"share".padStart(7)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)}`);
   for (const k of KINDS) {
@@ -224,6 +241,13 @@ function report(objects: ObjectCalls[], wallS: number) {
   console.log(`  failed: ${failed}${failed ? "" : " (every request answered as expected)"}`);
   for (const [what, count] of [...failures].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${count}× ${what}`);
 
+  if (uncounted.length)
+    console.log(
+      `  WARNING: ${uncounted.length} objects were woken without a counted call (reached around the counting wrapper), e.g. ${uncounted
+        .slice(0, 3)
+        .map((o) => `${o.className} "${o.name}"`)
+        .join(", ")}: the figures below miss their calls`,
+    );
   const sorted = [...objects].sort((a, b) => b.calls - a.calls);
   const totalCalls = sorted.reduce((a, o) => a + o.calls, 0);
   console.log(`\n  Durable Object calls: ${totalCalls.toLocaleString("en")} on ${sorted.length.toLocaleString("en")} objects`);
@@ -268,24 +292,26 @@ const app = worker.app;
 try {
   await worker.reset(); // only the bench's own requests from here
   const start = performance.now();
-  // One queue, so a run cut short by the deadline keeps the mix: the sharers first (readers need
-  // links), then everyone else in random order, each person's requests in sequence.
+  // One queue, so a run cut short keeps the mix: a few sharers first (readers need links), then
+  // everyone else in random order, the other sharers among them; each person's requests in sequence.
+  const early = Math.ceil(PLAN.sharers / 10);
   const queue = [
-    ...Array.from({ length: PLAN.sharers }, () => sharer),
+    ...Array.from({ length: early }, () => sharer),
     ...shuffle([
+      ...Array.from({ length: PLAN.sharers - early }, () => sharer),
       ...Array.from({ length: PLAN.sharers * PLAN.readsPerLink }, () => reader),
       ...Array.from({ length: PLAN.keyHolders }, () => keyHolder),
       ...Array.from({ length: PLAN.chatters }, () => chatter),
       ...Array.from({ length: PLAN.accounts }, (_, i) => () => account(i)),
     ]),
   ];
-  const ran = await runAll(queue, start + DEADLINE_S * 1000);
+  const ran = await runAll(queue, BUDGET_S * 1000);
   const wallS = (performance.now() - start) / 1000;
   if (ran < queue.length)
     console.log(
-      `\ndeadline: ${ran} of ${queue.length} people and readers started within ${DEADLINE_S} s; the figures are over what was sent`,
+      `\nbudget: ${ran} of ${queue.length} people and readers started within ${BUDGET_S} s of the bench's start; the figures are over what was sent`,
     );
-  report(await worker.counts(), wallS);
+  report(await worker.counts(), wallS, start / 1000);
 } finally {
   await worker.stop();
   await upstream.close();
