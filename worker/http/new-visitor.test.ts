@@ -9,6 +9,11 @@ function watchNamespace() {
   return { idFromName: vi.spyOn(env.USER_STORE, "idFromName"), get: vi.spyOn(env.USER_STORE, "get") };
 }
 
+/** Every Durable Object namespace: a visitor's page load must reach none of them, shared or not. */
+function watchEveryNamespace() {
+  return [env.USER_STORE, env.SPEND_LEDGER, env.ACCOUNTS, env.API_KEYS, env.SHARES].map((namespace) => vi.spyOn(namespace, "idFromName"));
+}
+
 const READS: [string, number, unknown][] = [
   ["/api/conversations", 200, { conversations: [] }],
   ["/api/conversations?q=trip", 200, { conversations: [] }],
@@ -23,6 +28,7 @@ const READS: [string, number, unknown][] = [
 describe("a visitor with no identity yet", () => {
   it("reads empty lists, 404s and a full budget without touching the Durable Object namespace", async () => {
     const spies = watchNamespace();
+    const everyNamespace = watchEveryNamespace();
     for (const [path, status, body] of READS) {
       const response = await new TestClient().fetch(path);
       expect(response.status, path).toBe(status);
@@ -33,6 +39,8 @@ describe("a visitor with no identity yet", () => {
     expect(status.budget.used).toBe(0);
     expect(spies.idFromName).not.toHaveBeenCalled();
     expect(spies.get).not.toHaveBeenCalled();
+    // Not even the spend ledger: every cookieless status read once met one ledger named for the visitor id.
+    for (const spy of everyNamespace) expect(spy).not.toHaveBeenCalled();
   });
 
   it("also changes and deletes nothing without a store: PATCH and DELETE are 404", async () => {

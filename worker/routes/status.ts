@@ -3,7 +3,8 @@ import type { BackendStatus } from "../../contract/api";
 import { LOCAL_ENGINE_HEADER, LOCAL_ENGINE_LABEL } from "../../contract/local-engine";
 import { resolveAiBackend, type AiEnv } from "../ai/backend";
 import type { AppEnv } from "../http/app-types";
-import { budgetStatus } from "../spend/spend";
+import { isNewVisitor } from "../http/new-visitor";
+import { budgetStatus, unspentBudgetStatus } from "../spend/spend";
 
 type EngineStatus = NonNullable<BackendStatus["engine"]>;
 
@@ -13,7 +14,7 @@ type EngineStatus = NonNullable<BackendStatus["engine"]>;
  */
 export const status = new Hono<AppEnv>().get("/", async (c) => {
   const backend = resolveAiBackend(c.env);
-  const budget = await budgetStatus(c.env, c.var);
+  const budget = isNewVisitor(c) ? unspentBudgetStatus(c.env, c.var.person) : await budgetStatus(c.env, c.var);
   const owner = c.var.person.owner;
   const { WORKERS_AI_REST_URL: restUrl, WORKERS_AI_TOKEN: token }: AiEnv = c.env;
   const engine = restUrl && backend.transport === "rest" ? await localEngineStatus(restUrl, token) : undefined;
