@@ -1,7 +1,7 @@
 import { createWorkersAI } from "workers-ai-provider";
 import { LOCAL_ENGINE_LABEL } from "../../contract/local-engine";
 import { mergeArrivedTextEvents } from "./merge-arrived";
-import { createRestBinding } from "./rest-binding";
+import { aiGatewayIdOf, createRestBinding } from "./rest-binding";
 import { withRetries } from "./retry";
 
 /**
@@ -13,6 +13,8 @@ import { withRetries } from "./retry";
 /** Options every caller may pass to `run()`: Stop, and whether the answer may come from a cache. */
 export interface AiRunOptions extends CacheHint {
   signal?: AbortSignal;
+  /** Set by the backend from its configuration (throughGateway), not by callers. */
+  gateway?: GatewayOptions;
 }
 
 /**
@@ -45,7 +47,7 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
   const restUrl = env.WORKERS_AI_REST_URL?.trim();
   if (!restUrl) {
     if (!env.AI) throw new Error("No Workers AI: the AI binding is missing and WORKERS_AI_REST_URL is not set.");
-    const binding = withRetries(fromAiBinding(env.AI, env.AI_GATEWAY_ID || undefined));
+    const binding = withRetries(throughGateway(fromAiBinding(env.AI), env.AI_GATEWAY_ID || undefined));
     return { transport: "binding", label: "Workers AI", binding, servedBy: () => "Workers AI" };
   }
   const label = restLabel(restUrl);
@@ -58,7 +60,8 @@ export function resolveAiBackend(env: AiEnv, fetcher: typeof fetch = fetch): AiB
       servedBy = `${LOCAL_ENGINE_LABEL} · ${model}`;
     },
   });
-  return { transport: "rest", label, binding: withRetries(rest), servedBy: () => servedBy };
+  // Over REST the address names the gateway (…/{gateway}/workers-ai), so AI_GATEWAY_ID has no say here.
+  return { transport: "rest", label, binding: withRetries(throughGateway(rest, aiGatewayIdOf(restUrl))), servedBy: () => servedBy };
 }
 
 /**
@@ -95,19 +98,24 @@ export interface CacheHint {
 /** How long AI Gateway may keep a deterministic answer. */
 const DETERMINISTIC_CACHE_SECONDS = 7 * 24 * 3600;
 
-/**
- * The `AI` binding called the app's way. With AI_GATEWAY_ID every call (chat, images, vision) goes
- * through AI Gateway, and only deterministic answers are cached: a chat turn is never asked twice,
- * and an image without a seed must come out different each time. The cache hint itself is ours and
- * never reaches the binding.
- */
-function fromAiBinding(ai: Ai, gatewayId: string | undefined): AiBinding {
+/** The `AI` binding called the app's way (its per-model overloads cover neither multipart nor every model). */
+function fromAiBinding(ai: Ai): AiBinding {
   const run = ai.run as (model: string, inputs: unknown, options?: Record<string, unknown>) => Promise<unknown>;
+  return { run: (model, inputs, options) => run.call(ai, model, inputs, options as Record<string, unknown> | undefined) };
+}
+
+/**
+ * With a gateway every call (chat, images, vision) goes through AI Gateway, and only deterministic
+ * answers are cached: a chat turn is never asked twice, and an image without a seed must come out
+ * different each time. The same `gateway` option reaches the `AI` binding as it is and the REST
+ * binding as `cf-aig-*` headers. The cache hint itself is ours and never reaches either.
+ */
+export function throughGateway(binding: AiBinding, gatewayId: string | undefined): AiBinding {
   return {
     run: (model, inputs, { deterministic, ...options }: AiRunOptions = {}) => {
-      if (!gatewayId) return run.call(ai, model, inputs, options);
+      if (!gatewayId) return binding.run(model, inputs, options);
       const gateway = deterministic ? { id: gatewayId, cacheTtl: DETERMINISTIC_CACHE_SECONDS } : { id: gatewayId, skipCache: true };
-      return run.call(ai, model, inputs, { ...options, gateway });
+      return binding.run(model, inputs, { ...options, gateway });
     },
   };
 }

@@ -8,6 +8,10 @@ import type { AiBinding } from "./backend";
  * or binary out. Point `baseUrl` at `https://api.cloudflare.com/client/v4/accounts/{id}/ai` for real
  * Workers AI, at the local engine offline, or at anything else that speaks the contract.
  *
+ * Through AI Gateway (`baseUrl` = `https://gateway.ai.cloudflare.com/v1/{account}/{gateway}/workers-ai`)
+ * the address is `{base}/{model}`, with no `/run`, and the binding's `gateway` run option travels as
+ * the gateway's `cf-aig-*` headers.
+ *
  * Failures are thrown the way the binding throws them (`Error("AiError: <code>: <message>")` with a
  * numeric `code`), so everything downstream handles both transports with one code path.
  */
@@ -51,15 +55,21 @@ interface Envelope {
 export function createRestBinding(options: RestBindingOptions): AiBinding {
   const base = options.baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? fetch;
+  // AI Gateway's Workers AI endpoint names the model right after `workers-ai/`; `/run/` there is a 404.
+  const modelPath = aiGatewayIdOf(base) ? "" : "/run";
 
   async function run(model: string, inputs: unknown, runOptions: RunOptions = {}): Promise<unknown> {
-    // The gateway and the cache hint are the binding's business; everything else is a query parameter.
-    const { signal, gateway: _gateway, deterministic: _deterministic, extraHeaders, ...query } = runOptions;
-    const url = new URL(`${base}/run/${model}`);
+    // The cache hint is the backend's business (it becomes `gateway`); everything else is a query parameter.
+    const { signal, gateway, deterministic: _deterministic, extraHeaders, ...query } = runOptions;
+    const url = new URL(`${base}${modelPath}/${model}`);
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, String(value));
     }
-    const headers: Record<string, string> = { ...options.headers, ...(extraHeaders as Record<string, string> | undefined) };
+    const headers: Record<string, string> = {
+      ...options.headers,
+      ...gatewayHeaders(gateway as Partial<GatewayOptions> | undefined),
+      ...(extraHeaders as Record<string, string> | undefined),
+    };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: BodyInit;
     if (isMultipart(inputs)) {
@@ -94,6 +104,42 @@ export function createRestBinding(options: RestBindingOptions): AiBinding {
   }
 
   return { run };
+}
+
+/**
+ * The gateway named by an AI Gateway Workers AI address (`/v1/{account}/{gateway}/workers-ai`), else
+ * undefined. The path decides, not the host, so a stand-in or a proxy of the gateway is called alike.
+ */
+export function aiGatewayIdOf(baseUrl: string): string | undefined {
+  let path: string;
+  try {
+    path = new URL(baseUrl).pathname;
+  } catch {
+    return undefined;
+  }
+  const match = /^\/v1\/[^/]+\/([^/]+)\/workers-ai\/?$/.exec(path);
+  return match ? decodeURIComponent(match[1]) : undefined;
+}
+
+/**
+ * The binding's gateway options as AI Gateway's request headers (developers.cloudflare.com/ai-gateway/
+ * glossary). The id is not among them: over REST the address names the gateway.
+ */
+export function gatewayHeaders(gateway: Partial<GatewayOptions> | undefined): Record<string, string> {
+  if (!gateway) return {};
+  const headers: Record<string, string> = {};
+  if (gateway.cacheTtl !== undefined) headers["cf-aig-cache-ttl"] = String(gateway.cacheTtl);
+  if (gateway.skipCache !== undefined) headers["cf-aig-skip-cache"] = String(gateway.skipCache);
+  if (gateway.cacheKey !== undefined) headers["cf-aig-cache-key"] = gateway.cacheKey;
+  if (gateway.collectLog !== undefined) headers["cf-aig-collect-log"] = String(gateway.collectLog);
+  if (gateway.eventId !== undefined) headers["cf-aig-event-id"] = gateway.eventId;
+  if (gateway.requestTimeoutMs !== undefined) headers["cf-aig-request-timeout"] = String(gateway.requestTimeoutMs);
+  if (gateway.retries?.maxAttempts !== undefined) headers["cf-aig-max-attempts"] = String(gateway.retries.maxAttempts);
+  if (gateway.retries?.retryDelayMs !== undefined) headers["cf-aig-retry-delay"] = String(gateway.retries.retryDelayMs);
+  if (gateway.retries?.backoff !== undefined) headers["cf-aig-backoff"] = gateway.retries.backoff;
+  if (gateway.metadata !== undefined)
+    headers["cf-aig-metadata"] = JSON.stringify(gateway.metadata, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+  return headers;
 }
 
 function isMultipart(inputs: unknown): inputs is MultipartInput {
