@@ -115,3 +115,13 @@ test("export downloads the conversation as JSON and Markdown, and the JSON impor
   await expect(chat.userMessages.first()).toContainText(question);
   await expect(chat.assistantMessages).toHaveCount(1);
 });
+
+test("a link that does not exist says so and leaves no request open", async ({ page }) => {
+  // An unread 404 body kept the request open: Chromium reports it finished only once its body is read.
+  const token = "x".repeat(43);
+  const finished = page.waitForEvent("requestfinished", { predicate: (r) => r.url().includes(`/api/shared/${token}`), timeout: 10_000 });
+  await page.goto(`/s/${token}`);
+  await expect(page.getByRole("heading", { name: "This link does not exist" })).toBeVisible();
+  expect((await (await finished).response())?.status()).toBe(404);
+  await page.waitForLoadState("networkidle", { timeout: 10_000 });
+});

@@ -22,13 +22,15 @@ export type SharedLoad = { state: "ready"; conversation: SharedConversation } | 
 export async function readShared(token: string): Promise<SharedLoad> {
   try {
     const response = await fetch(`/api/shared/${encodeURIComponent(token)}`, { credentials: "omit" });
+    // Every body is read, the 404's too: Chromium keeps a request whose body nobody reads open.
+    const body = await response.text();
     if (response.status === 404) return { state: "missing" };
     if (!response.ok)
       return {
         state: "failed",
-        message: apiErrorFrom(await response.text(), response.status, `The link could not be loaded (${response.status}).`).message,
+        message: apiErrorFrom(body, response.status, `The link could not be loaded (${response.status}).`).message,
       };
-    return { state: "ready", conversation: (await response.json()) as SharedConversation };
+    return { state: "ready", conversation: JSON.parse(body) as SharedConversation };
   } catch {
     return { state: "failed", message: UNREACHABLE };
   }
