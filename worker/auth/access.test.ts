@@ -107,6 +107,16 @@ describe("Cloudflare Access", () => {
     }
   });
 
+  it("a *.workers.dev or preview address is no way around Access: the Worker checks the token whatever the host", async () => {
+    for (const origin of ["https://workers-ai-chat.acme.workers.dev", "https://3f2a1b9c-workers-ai-chat.acme.workers.dev"]) {
+      const stranger = new TestClient(undefined, origin, access);
+      for (const path of ["/api/conversations", "/api/status", "/v1/models"]) {
+        const response = await stranger.fetch(path);
+        expect(response.status, `${origin}${path}`).toBe(401);
+      }
+    }
+  });
+
   it("guests and passkeys are off: a guest cookie does not get past Access, passkey routes are gone", async () => {
     const guest = new TestClient();
     await guest.startGuest();
