@@ -10,6 +10,8 @@ import { completionOf, type Completion } from "./chat-result";
 import { chunksOfWhole, toChunkStream, type ChunkMeta } from "./chat-stream";
 import { ParamError } from "./errors";
 import { runModel } from "./run";
+import { resolveAiBackend } from "../ai/backend";
+import { visionBinding } from "../vision/binding";
 import { chatCompletionSchema } from "./schemas";
 import { admitSpend, type Spend } from "./spend";
 import { tokenCost, type TokenPrice } from "../../contract/pricing";
@@ -48,7 +50,7 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
       return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
     },
   };
-  const output = await runModel(c, model.id, inputs);
+  const output = await (model.needsAgreement ? runAgreeing(c, model.id, inputs) : runModel(c, model.id, inputs));
 
   if (!stream) {
     const completion = await completionOf(output).catch((error: unknown) => {
@@ -109,6 +111,16 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
     body = text;
   }
   return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
+}
+
+/**
+ * A model whose licence must be accepted per account (Llama 3.2 Vision answers 5016 until then) is
+ * agreed to once and asked again, as the chat and vision pages do (worker/vision/binding.ts); the
+ * pages note it on the answer, /v1 has nowhere to say it but the log.
+ */
+function runAgreeing(c: Context<AppEnv>, model: string, inputs: unknown): Promise<unknown> {
+  const binding = visionBinding(resolveAiBackend(c.env).binding, () => log("v1.licence.accepted", { model }));
+  return binding.run(model, inputs, { signal: c.req.raw.signal });
 }
 
 /** Recording usage must not fail the answer it follows: a failure is logged. */

@@ -3,7 +3,17 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { TestClient } from "../test/client";
 import { events, personWithKey, usageOf, v1 } from "../test/openai-client";
 import { MODEL_SILENCE_LIMITS } from "../ai/stream-guard";
-import { bindingError, heldSseStream, legacyChunks, openAiChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
+import {
+  bindingError,
+  heldSseStream,
+  legacyChunks,
+  licenceOnceThen,
+  licencePromptError,
+  openAiChunks,
+  recordedRun,
+  sseStream,
+  type RecordedCall,
+} from "../test/recorded-ai";
 import { PNG, PNG_BASE64, byteStream } from "../test/recorded-images";
 import { findChatModel } from "../../contract/models";
 import { DEFAULT_IMAGE_MODEL, findImageModel, imageCost } from "../../contract/image-models";
@@ -17,6 +27,7 @@ import { chatCompletionSchema } from "./schemas";
 const CHAT = "@cf/meta/llama-3.2-1b-instruct"; // no tools, no vision
 const TOOLS = "@cf/meta/llama-3.3-70b-instruct-fp8-fast"; // tools, no vision
 const VISION = "@cf/meta/llama-4-scout-17b-16e-instruct";
+const LLAMA_VISION = "@cf/meta/llama-3.2-11b-vision-instruct"; // sees images, licence first, JSON mode
 const EMBED = "@cf/baai/bge-small-en-v1.5";
 
 function useAi(answer: (call: RecordedCall) => unknown | Promise<unknown>) {
@@ -561,6 +572,53 @@ describe("POST /v1/chat/completions", () => {
     const { response } = await v1("/chat/completions", key, { body: { model: VISION, messages: [{ role: "user", content }] } });
     expect(response.status).toBe(200);
     expect((fake.calls[0].inputs.messages as any)[0].content).toEqual(content);
+  });
+});
+
+describe("POST /v1/chat/completions with Llama 3.2 Vision (licence first)", () => {
+  const photo = [
+    { type: "text", text: "What is this?" },
+    { type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BASE64}` } },
+  ];
+
+  it("agrees to the licence once on 5016, as the pages do, then answers", async () => {
+    const fake = useAi(licenceOnceThen(["A grey ", "square."]));
+    const { key } = await personWithKey();
+    const { response, json } = await v1("/chat/completions", key, {
+      body: { model: LLAMA_VISION, messages: [{ role: "user", content: photo }] },
+    });
+    expect(response.status).toBe(200);
+    expect(json.choices[0].message.content).toBe("A grey square.");
+    expect(fake.calls.map((c) => c.model)).toEqual([LLAMA_VISION, LLAMA_VISION, LLAMA_VISION]);
+    expect(fake.calls[1].inputs).toEqual({ prompt: "agree" });
+    expect(fake.calls[2].inputs).toEqual(fake.calls[0].inputs);
+
+    // Accepted for the account: the next request, streamed this time, is answered at once.
+    const again = await v1("/chat/completions", key, {
+      body: { model: LLAMA_VISION, messages: [{ role: "user", content: "Hi" }], stream: true },
+    });
+    expect(again.response.status).toBe(200);
+    expect(
+      events(again.text)
+        .map((c) => c.choices[0]?.delta?.content ?? "")
+        .join(""),
+    ).toBe("A grey square.");
+    expect(fake.calls.filter((c) => c.inputs.prompt === "agree")).toHaveLength(1);
+  });
+
+  it("agrees only once: a licence that cannot be accepted is a 403, not a loop; other models never agree", async () => {
+    const fake = useAi((call) => {
+      if (call.inputs.prompt === "agree") return { response: "Thank you for agreeing." };
+      throw licencePromptError();
+    });
+    const { key } = await personWithKey();
+    const refused = await v1("/chat/completions", key, { body: { model: LLAMA_VISION, messages: [{ role: "user", content: "Hi" }] } });
+    expect(refused.response.status).toBe(403);
+    expect(fake.calls.map((c) => c.inputs.prompt ?? "ask")).toEqual(["ask", "agree", "ask"]);
+
+    fake.calls.length = 0;
+    expect((await v1("/chat/completions", key, { body: ask() })).response.status).toBe(403);
+    expect(fake.calls.filter((c) => c.inputs.prompt === "agree")).toHaveLength(0);
   });
 });
 
