@@ -8,11 +8,13 @@
  * client's pause, the longest silence (a timer in the answer run can fire while the model thinks).
  * Only those bursts are summed. On this machine every isolate shares workerd's one thread, so this CPU
  * is time the first token waits (bench/notes/relay.md).
- *   npm run bench:relay-profile        ROUTE=chat|v1 N=60 THINK_MS=120
+ *   npm run bench:relay-profile        ROUTE=chat|v1 N=60 THINK_MS=120 SQL_LIST=1
  * The whole profile is written to .cache/relay-profile-<route>.cpuprofile (open it in DevTools).
+ * Then 5 more requests count the SQL statements run before the model call (`countStatements`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { startPacedUpstream } from "./paced-upstream";
+import { writeSqlPrototypeEntry } from "./sql-prototype-entry";
 import { fmt, personWithKey, startBuiltWorker, streamChatAnswer, streamV1Answer } from "./stack";
 
 const ROUTE = process.env.ROUTE === "v1" ? "v1" : "chat";
@@ -45,6 +47,7 @@ const upstream = await startPacedUpstream({ tokens: 1, tokensPerSecond: 5000, de
 const app = await startBuiltWorker({
   port: base + 134,
   inspectorPort: INSPECTOR_PORT,
+  entry: writeSqlPrototypeEntry,
   vars: { WORKERS_AI_REST_URL: upstream.url, MODEL_TITLES: "off", GUESTS_PER_ADDRESS_PER_HOUR: "100000" },
 });
 try {
@@ -56,10 +59,11 @@ try {
   let who = await personWithKey(app.app);
   let asked = 0;
   const answer = async () => {
-    // A new person before the 30-a-minute rate limit.
-    if (++asked % 25 === 0) who = await personWithKey(app.app);
     const sample = ROUTE === "v1" ? await streamV1Answer(app.app, who.key, 1) : await streamChatAnswer(app.app, who.cookie, 1);
     if (sample.tokens !== 1) throw new Error(`${ROUTE} relayed ${sample.tokens} tokens, not 1.`);
+    // A new person before the 30-a-minute rate limit, made before the pause: a burst after the pause
+    // is a request's start, and making a person is not a request's work.
+    if (++asked % 25 === 0) who = await personWithKey(app.app);
     await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
   };
   for (let i = 0; i < 10; i++) await answer();
@@ -68,11 +72,12 @@ try {
   await devtools.send("Profiler.start");
   for (let i = 0; i < N; i++) await answer();
   const { profile } = (await devtools.send("Profiler.stop")) as { profile: Profile };
-  devtools.close();
 
   mkdirSync(".cache", { recursive: true });
   writeFileSync(`.cache/relay-profile-${ROUTE}.cpuprofile`, JSON.stringify(profile));
   report(profile);
+  await countStatements(devtools, upstream.url, answer);
+  devtools.close();
 } finally {
   await app.stop();
   await upstream.close();
@@ -141,6 +146,73 @@ function report(profile: Profile) {
   console.log(`  Whole profile: .cache/relay-profile-${ROUTE}.cpuprofile`);
 }
 
+/**
+ * SQL statements a request runs before the model call, counted after the profile (the counting is not
+ * in it): `SqlStorage.prototype.exec` (reached through bench/sql-prototype-entry.ts) and the global
+ * `fetch` are wrapped from the inspector, in the app's isolate only for this run (nothing of it is in
+ * the build). Every Durable Object of the app
+ * shares that isolate, so the person's ledger counts too. The count stops when `fetch` is first called
+ * for the upstream: the model call. `SQL_LIST=1` prints the statements of the last request.
+ */
+async function countStatements(devtools: Awaited<ReturnType<typeof connect>>, upstreamUrl: string, answer: () => Promise<void>) {
+  // The isolate's context is known to the session only once the Runtime domain is on: it is announced then.
+  await devtools.send("Runtime.enable");
+  const context = devtools.events.find((event) => event.method === "Runtime.executionContextCreated")?.params as
+    | { context: { id: number } }
+    | undefined;
+  if (!context) {
+    console.log("  SQL statements: not counted (the inspector named no execution context).");
+    return;
+  }
+  const evaluate = async <T>(expression: string) => {
+    const { result, exceptionDetails } = (await devtools.send("Runtime.evaluate", {
+      expression,
+      returnByValue: true,
+      contextId: context.context.id,
+    })) as {
+      result: { value: T };
+      exceptionDetails?: { text: string; exception?: { description?: string } };
+    };
+    if (exceptionDetails) throw new Error(`In the isolate: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    return result.value;
+  };
+  const installed = await evaluate<string>(`(() => {
+    const proto = globalThis.__benchSqlPrototype;
+    if (!proto) return "no SqlStorage prototype kept by bench/sql-prototype-entry.ts";
+    if (globalThis.__benchSql) return "ok";
+    const state = (globalThis.__benchSql = { n: 0, atModel: -1, list: [] });
+    const exec = proto.exec;
+    proto.exec = function (query, ...bindings) {
+      state.n++;
+      if (state.atModel < 0) state.list.push(String(query).replace(/\\s+/g, " ").slice(0, 110));
+      return exec.call(this, query, ...bindings);
+    };
+    const upstreamFetch = globalThis.fetch;
+    globalThis.fetch = function (input, init) {
+      const url = String(typeof input === "string" || input instanceof URL ? input : input.url);
+      if (state.atModel < 0 && url.startsWith(${JSON.stringify(upstreamUrl)})) state.atModel = state.n;
+      return upstreamFetch.call(this, input, init);
+    };
+    return "ok";
+  })()`);
+  if (installed !== "ok") {
+    console.log(`  SQL statements: not counted (${installed}).`);
+    return;
+  }
+  const counts: number[] = [];
+  let list: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    await evaluate("(globalThis.__benchSql.n = 0, globalThis.__benchSql.atModel = -1, globalThis.__benchSql.list = [], 0)");
+    await answer();
+    const state = await evaluate<{ atModel: number; list: string[] }>("globalThis.__benchSql");
+    if (state.atModel < 0) throw new Error("The model call was not seen through the global fetch: statements not counted.");
+    counts.push(state.atModel);
+    list = state.list;
+  }
+  console.log(`  SQL statements before the model call (5 requests): ${counts.join(", ")}`);
+  if (process.env.SQL_LIST) for (const query of list) console.log(`    ${query}`);
+}
+
 /** A DevTools protocol session over the inspector's WebSocket (Node's own: `--experimental-websocket` on Node 20). */
 async function connect(url: string) {
   const socket = new WebSocket(url);
@@ -149,9 +221,12 @@ async function connect(url: string) {
     socket.onerror = reject;
   });
   let id = 0;
+  /** Notifications (Runtime.executionContextCreated, say), in order. */
+  const events: { method: string; params: unknown }[] = [];
   const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   socket.onmessage = (event) => {
     const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+    if (message.id === undefined) events.push(message as { method: string; params: unknown });
     const call = message.id === undefined ? undefined : waiting.get(message.id);
     if (!call) return;
     waiting.delete(message.id!);
@@ -164,6 +239,7 @@ async function connect(url: string) {
         waiting.set(++id, { resolve, reject });
         socket.send(JSON.stringify({ id, method, params }));
       }),
+    events,
     close: () => socket.close(),
   };
 }

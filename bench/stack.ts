@@ -80,10 +80,17 @@ export async function startPreviewStack(options: { port: number; env?: Record<st
  * The AI and Vectorize bindings are remote-only and left out: the Worker's local seams stand in
  * (`WORKERS_AI_REST_URL`, `VECTOR_INDEX=sqlite`), as under `vite preview`.
  */
-export async function startBuiltWorker(options: { port: number; vars?: Record<string, string>; inspectorPort?: number }) {
+export async function startBuiltWorker(options: {
+  port: number;
+  vars?: Record<string, string>;
+  inspectorPort?: number;
+  /** A bench-only module in front of the build (it imports `./index.js`): given the build's directory, writes it there and returns its path. */
+  entry?: (dir: string) => string;
+}) {
   const outDir = ".cache/bench-relay-build";
   buildOnce(outDir);
   const dir = resolve(outDir, "workers_ai_chat");
+  const entry = options.entry?.(dir);
   const stateDir = `.cache/bench-state-${options.port}`;
   rmSync(stateDir, { recursive: true, force: true });
   const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
@@ -109,8 +116,14 @@ export async function startBuiltWorker(options: { port: number; vars?: Record<st
         {
           ...worker,
           name: "workers-ai-chat",
-          modules: true,
-          scriptPath: `${dir}/index.js`,
+          ...(entry
+            ? {
+                modules: [
+                  { type: "ESModule", path: entry },
+                  { type: "ESModule", path: `${dir}/index.js` },
+                ],
+              }
+            : { modules: true, scriptPath: `${dir}/index.js` }),
           modulesRoot: dir,
           bindings: {
             ...(worker.bindings as Record<string, string>),
