@@ -24,6 +24,11 @@ export interface ChatModel {
   plan: Plan;
   /** Needs a one-time licence acceptance per account (error 5016 until then). */
   needsAgreement?: boolean;
+  /**
+   * Takes Workers AI's JSON mode (`response_format` json_object / json_schema): only the models
+   * developers.cloudflare.com/workers-ai/json-mode lists (read 2026-12-07), not streamed there.
+   */
+  jsonMode?: boolean;
   note?: string;
   /** What Workers AI bills for it, in neurons per million input and output tokens. */
   price: TokenPrice;
@@ -114,6 +119,7 @@ export const CHAT_MODELS: readonly ChatModel[] = [
     tools: true,
     reasoning: false,
     plan: "free",
+    jsonMode: true,
     price: { inputPerM: 26_668, outputPerM: 204_805, source: "published" },
   },
   {
@@ -126,6 +132,7 @@ export const CHAT_MODELS: readonly ChatModel[] = [
     reasoning: false,
     plan: "free",
     needsAgreement: true,
+    jsonMode: true,
     price: { inputPerM: 4_410, outputPerM: 61_493, source: "published" },
   },
   {

@@ -2,12 +2,13 @@ import type { ChatModel } from "../../contract/models";
 import { CHAT_SETTINGS_LIMITS } from "../../contract/models";
 import { PromptSize } from "../spend/estimate";
 import { ParamError } from "./errors";
-import type { ChatCompletionRequest, OpenAiMessage } from "./schemas";
+import type { ChatCompletionRequest, OpenAiMessage, ResponseFormat } from "./schemas";
 
 /**
  * An OpenAI chat request as Workers AI's chat inputs (`{messages, max_tokens, temperature, top_p,
- * tools?, tool_choice?, stream}`, the same names), refusing what this model cannot do: images for a
- * model without vision, tools for one without function calling (catalog flags).
+ * tools?, tool_choice?, response_format?, stream}`, the same names), refusing what this model cannot
+ * do: images for a model without vision, tools for one without function calling, JSON mode for one
+ * without it (catalog flags).
  */
 export function workersAiChatInputs(request: ChatCompletionRequest, model: ChatModel, stream: boolean): Record<string, unknown> {
   const messages = request.messages.map((message, i) => toWorkersAiMessage(message, i, model));
@@ -26,7 +27,30 @@ export function workersAiChatInputs(request: ChatCompletionRequest, model: ChatM
     inputs.tools = request.tools;
     if (request.tool_choice) inputs.tool_choice = request.tool_choice;
   }
+  const format = jsonModeFormat(request.response_format, model);
+  if (format) {
+    inputs.response_format = format;
+    // JSON mode does not stream on Workers AI: the whole answer is asked for, and a streaming client
+    // gets it as one burst of chunks (chat.ts), as with the models that never stream.
+    inputs.stream = false;
+  }
   return inputs;
+}
+
+/**
+ * OpenAI's `response_format` as Workers AI's JSON mode takes it, or undefined for plain text. Workers
+ * AI wants the JSON Schema itself under `json_schema`, where OpenAI wraps it in `{name, schema, strict}`.
+ * A model without JSON mode is refused: ignoring the field would hand back prose to a client parsing JSON.
+ */
+function jsonModeFormat(format: ResponseFormat | null | undefined, model: ChatModel): Record<string, unknown> | undefined {
+  if (!format || format.type === "text") return undefined;
+  if (!model.jsonMode)
+    throw new ParamError(
+      "response_format",
+      `${model.id} does not support JSON mode (response_format ${format.type}). Pick a model with JSON mode, or leave response_format out.`,
+    );
+  if (format.type === "json_schema" && format.json_schema.schema) return { type: "json_schema", json_schema: format.json_schema.schema };
+  return { type: "json_object" };
 }
 
 function toWorkersAiMessage(message: OpenAiMessage, index: number, model: ChatModel): Record<string, unknown> {
@@ -83,6 +107,8 @@ export function promptTokens(request: ChatCompletionRequest, model: ChatModel): 
     for (const tool of request.tools) size.item().json(tool);
     if (request.tool_choice) size.json(request.tool_choice);
   }
+  // Sent to the model in JSON mode: the schema, where there is one, is as much input as a message.
+  if (request.response_format && request.response_format.type !== "text") size.json(request.response_format);
   return size.tokens();
 }
 

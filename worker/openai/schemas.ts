@@ -64,6 +64,25 @@ const tool = z.object({
   }),
 });
 
+/**
+ * OpenAI's `response_format`. "text" is the default and asks nothing; the JSON forms go to models
+ * with Workers AI's JSON mode (chat-inputs.ts), the rest are refused rather than silently ignored.
+ */
+const responseFormat = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text") }),
+  z.object({ type: z.literal("json_object") }),
+  z.object({
+    type: z.literal("json_schema"),
+    json_schema: z.object({
+      name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Schema names are 1 to 64 letters, digits, _ or -"),
+      description: z.string().max(10_000).optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
+export type ResponseFormat = z.infer<typeof responseFormat>;
+
 const maxTokens = z.number().int().min(CHAT_SETTINGS_LIMITS.maxTokens.min).max(CHAT_SETTINGS_LIMITS.maxTokens.max);
 
 export const chatCompletionSchema = z.object({
@@ -87,6 +106,7 @@ export const chatCompletionSchema = z.object({
       z.object({ type: z.literal("function"), function: z.object({ name: z.string().max(64) }) }),
     ])
     .nullish(),
+  response_format: responseFormat.nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionSchema>;
 

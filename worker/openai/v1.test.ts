@@ -622,6 +622,70 @@ describe("POST /v1/chat/completions with Llama 3.2 Vision (licence first)", () =
   });
 });
 
+describe("POST /v1/chat/completions with response_format (Workers AI JSON mode)", () => {
+  const country = {
+    type: "object",
+    properties: { name: { type: "string" }, capital: { type: "string" } },
+    required: ["name", "capital"],
+  };
+  const structured = { type: "json_schema", json_schema: { name: "country", schema: country, strict: true } };
+
+  it("passes a json_schema on to a model with JSON mode as Workers AI takes it, and answers the JSON as text", async () => {
+    // Workers AI answers JSON mode with the object itself under `response`.
+    const fake = useAi(() => ({
+      response: { name: "India", capital: "New Delhi" },
+      usage: { prompt_tokens: 9, completion_tokens: 12, total_tokens: 21 },
+    }));
+    const { key } = await personWithKey();
+    const body = { model: TOOLS, messages: [{ role: "user", content: "Tell me about India." }], response_format: structured };
+    const { response, json } = await v1("/chat/completions", key, { body });
+    expect(response.status).toBe(200);
+    expect(fake.calls[0].inputs).toMatchObject({ response_format: { type: "json_schema", json_schema: country }, stream: false });
+    expect(JSON.parse(json.choices[0].message.content)).toEqual({ name: "India", capital: "New Delhi" });
+    // The schema is sent to the model, so it is reserved as input too.
+    expect(promptOf(body)).toBeGreaterThan(promptOf({ ...body, response_format: undefined }));
+  });
+
+  it("sends json_object unstreamed (JSON mode does not stream) and gives a streaming client the whole answer as chunks", async () => {
+    const fake = useAi(() => ({ response: { ok: true } }));
+    const { key } = await personWithKey();
+    const { response, text } = await v1("/chat/completions", key, {
+      body: {
+        model: LLAMA_VISION,
+        messages: [{ role: "user", content: "Answer in JSON" }],
+        response_format: { type: "json_object" },
+        stream: true,
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(fake.calls.at(-1)!.inputs).toMatchObject({ response_format: { type: "json_object" }, stream: false });
+    expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
+    expect(
+      JSON.parse(
+        events(text)
+          .map((c) => c.choices[0]?.delta?.content ?? "")
+          .join(""),
+      ),
+    ).toEqual({ ok: true });
+  });
+
+  it("refuses JSON mode with a 400 naming response_format for a model without it, before calling the model", async () => {
+    const fake = useAi(() => ({ response: "prose, not JSON" }));
+    const { key } = await personWithKey();
+    for (const format of [{ type: "json_object" }, structured]) {
+      const { response, json } = await v1("/chat/completions", key, { body: ask("hi", { response_format: format }) });
+      expect(response.status).toBe(400);
+      expect(json.error).toMatchObject({ type: "invalid_request_error", code: "invalid_request_error", param: "response_format" });
+      expect(json.error.message).toContain(`${CHAT} does not support JSON mode`);
+    }
+    expect(fake.calls).toHaveLength(0);
+
+    // Plain text is every model's default: asked for, it is simply not sent on.
+    expect((await v1("/chat/completions", key, { body: ask("hi", { response_format: { type: "text" } }) })).response.status).toBe(200);
+    expect(fake.calls[0].inputs).not.toHaveProperty("response_format");
+  });
+});
+
 describe("POST /v1/embeddings and /v1/images/generations", () => {
   it("embeds a string or an array, as floats or OpenAI's base64", async () => {
     const fake = useAi((call) => ({
