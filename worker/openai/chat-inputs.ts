@@ -1,5 +1,5 @@
 import type { ChatModel } from "../../contract/models";
-import { CHAT_SETTINGS_LIMITS } from "../../contract/models";
+import { CHAT_MODELS, CHAT_SETTINGS_LIMITS } from "../../contract/models";
 import { PromptSize } from "../spend/estimate";
 import { ParamError } from "./errors";
 import type { ChatCompletionRequest, OpenAiMessage, ResponseFormat } from "./schemas";
@@ -37,6 +37,10 @@ export function workersAiChatInputs(request: ChatCompletionRequest, model: ChatM
   return inputs;
 }
 
+const JSON_MODE_MODELS = CHAT_MODELS.filter((m) => m.jsonMode)
+  .map((m) => m.id)
+  .join(", ");
+
 /**
  * OpenAI's `response_format` as Workers AI's JSON mode takes it, or undefined for plain text. Workers
  * AI wants the JSON Schema itself under `json_schema`, where OpenAI wraps it in `{name, schema, strict}`.
@@ -47,7 +51,7 @@ function jsonModeFormat(format: ResponseFormat | null | undefined, model: ChatMo
   if (!model.jsonMode)
     throw new ParamError(
       "response_format",
-      `${model.id} does not support JSON mode (response_format ${format.type}). Pick a model with JSON mode, or leave response_format out.`,
+      `${model.id} does not support JSON mode (response_format ${format.type}). Models with JSON mode: ${JSON_MODE_MODELS}; or leave response_format out.`,
     );
   if (format.type === "json_schema" && format.json_schema.schema) return { type: "json_schema", json_schema: format.json_schema.schema };
   return { type: "json_object" };

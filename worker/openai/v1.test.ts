@@ -677,6 +677,7 @@ describe("POST /v1/chat/completions with response_format (Workers AI JSON mode)"
       expect(response.status).toBe(400);
       expect(json.error).toMatchObject({ type: "invalid_request_error", code: "invalid_request_error", param: "response_format" });
       expect(json.error.message).toContain(`${CHAT} does not support JSON mode`);
+      expect(json.error.message).toContain(TOOLS);
     }
     expect(fake.calls).toHaveLength(0);
 
