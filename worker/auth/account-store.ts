@@ -16,6 +16,11 @@ export function accountStub(env: Env, userId: string): DurableObjectStub<Account
   return named(env.ACCOUNTS, `account:${userId}`);
 }
 
+/** True when the id was minted after the move off the singletons, so nothing of it is in a legacy object (asks only its own object). */
+export function bornAfterMigration(env: Env, userId: string): Promise<boolean> {
+  return accountStub(env, userId).bornAfterMigration();
+}
+
 export function credentialShard(env: Env, credentialId: string): DurableObjectStub<Accounts> {
   return named(env.ACCOUNTS, shardName("credentials", credentialId));
 }

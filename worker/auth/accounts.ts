@@ -57,6 +57,15 @@ export class Accounts extends DurableObject<Env> {
    */
   born(): void {
     this.setMeta("imported", "1");
+    this.setMeta("born", "1");
+  }
+
+  /**
+   * Whether this id was minted after the move off the singletons (born(), or a new account's fresh id):
+   * then no legacy object holds anything of it, and the person's key and link lists need not ask.
+   */
+  bornAfterMigration(): boolean {
+    return this.getMeta("born") !== null;
   }
 
   getAccount(userId: string): Promise<AccountRecord | null> {
@@ -79,6 +88,8 @@ export class Accounts extends DurableObject<Env> {
     now = Date.now(),
   ) {
     return this.ctx.storage.transactionSync((): AccountRecord | null => {
+      // Only a fresh object is a fresh id; one that imported or was born already keeps its marks.
+      if (this.getMeta("imported") === null) this.setMeta("born", "1");
       this.setMeta("imported", "1");
       if (this.readAccount()) return null;
       this.sql.exec(

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { MAX_API_KEYS } from "../../contract/keys-api";
+import { bornAfterMigration } from "../auth/account-store";
 import { namedStub, type PlainRpc } from "../rpc";
 import { ImportOnce } from "../shared-state/import-once";
 import { SHARD_COUNTS, shardIndex, shardStub } from "../shared-state/shard";
@@ -38,7 +39,7 @@ type Peer = PlainRpc<Pick<ApiKeys, "exportLegacySlice" | "handOverLegacy" | "leg
  *   one for the whole deployment, and a revoked key (its record deleted here first) fails at once:
  *   strongly consistent, which a cache or KV could not promise.
  * - `owner:<userId>`: that person's list of keys (id, name, prefix, hash, created) and its limit.
- * - "registry": the legacy singleton, read once per shard (worker/keys/legacy-registry.ts).
+ * - "registry": the legacy singleton, read at most once per shard, and only on a miss (worker/keys/legacy-registry.ts).
  * Every instance creates every table; the ones of other roles stay empty. Clocks come from the
  * caller, so tests can say what time it is.
  */
@@ -86,10 +87,16 @@ export class ApiKeys extends DurableObject<Env> {
    * time is older than LAST_USED_RESOLUTION_MS.
    */
   async authenticate(hash: string, now: number): Promise<string | null> {
-    await this.shardReady(hash);
-    const row = this.sql
-      .exec<{ owner: string; last_used_at: number | null }>(`SELECT owner, last_used_at FROM key_records WHERE hash = ?`, hash)
-      .toArray()[0];
+    const index = this.shard(hash);
+    const find = () =>
+      this.sql
+        .exec<{ owner: string; last_used_at: number | null }>(`SELECT owner, last_used_at FROM key_records WHERE hash = ?`, hash)
+        .toArray()[0];
+    let row = find();
+    if (!row && !this.imported()) {
+      await this.importSlice(index);
+      row = find();
+    }
     if (!row) return null;
     if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_MS) {
       this.sql.exec(`UPDATE key_records SET last_used_at = ? WHERE hash = ?`, now, hash);
@@ -97,8 +104,9 @@ export class ApiKeys extends DurableObject<Env> {
     return row.owner;
   }
 
+  /** A new key's hash is in no legacy slice, and the import's INSERT OR IGNORE leaves the record alone: no import needed first. */
   async addRecord(record: KeyRecord): Promise<void> {
-    await this.shardReady(record.hash);
+    this.shard(record.hash);
     this.sql.exec(
       `INSERT INTO key_records (hash, owner, id, last_used_at) VALUES (?, ?, ?, ?)`,
       record.hash,
@@ -111,7 +119,7 @@ export class ApiKeys extends DurableObject<Env> {
   /** Only the owner's own records: another person's hash is left alone. */
   async removeRecords(owner: string, hashes: string[]): Promise<number> {
     if (!hashes.length) return 0;
-    await this.shardReady(hashes[0]);
+    await this.readyFor(hashes);
     let removed = 0;
     for (const hash of hashes)
       if (this.sql.exec(`DELETE FROM key_records WHERE hash = ? AND owner = ?`, hash, owner).rowsWritten) removed++;
@@ -120,7 +128,7 @@ export class ApiKeys extends DurableObject<Env> {
 
   async moveRecords(from: string, to: string, hashes: string[]): Promise<number> {
     if (!hashes.length) return 0;
-    await this.shardReady(hashes[0]);
+    await this.readyFor(hashes);
     let moved = 0;
     for (const hash of hashes)
       if (this.sql.exec(`UPDATE key_records SET owner = ? WHERE hash = ? AND owner = ?`, to, hash, from).rowsWritten) moved++;
@@ -130,7 +138,7 @@ export class ApiKeys extends DurableObject<Env> {
   /** When each key was last used, for its owner's list. */
   async lastUsed(hashes: string[]): Promise<Record<string, number | null>> {
     if (!hashes.length) return {};
-    await this.shardReady(hashes[0]);
+    await this.readyFor(hashes);
     const used: Record<string, number | null> = {};
     for (const hash of hashes) {
       used[hash] =
@@ -141,7 +149,7 @@ export class ApiKeys extends DurableObject<Env> {
 
   /** The legacy list entries of an owner whose id falls in this shard, for their `owner:` object to take once. */
   async legacyKeysOf(owner: string): Promise<OwnedKey[]> {
-    await this.shardReady(owner);
+    await this.importSlice(this.shard(owner));
     return this.sql
       .exec<{ id: string; name: string; prefix: string; hash: string; created_at: number }>(
         `SELECT id, name, prefix, hash, created_at FROM legacy_owned_keys WHERE owner = ?`,
@@ -152,14 +160,38 @@ export class ApiKeys extends DurableObject<Env> {
   }
 
   async dropLegacyKeysOf(owner: string): Promise<void> {
-    await this.shardReady(owner);
+    await this.importSlice(this.shard(owner));
     this.sql.exec(`DELETE FROM legacy_owned_keys WHERE owner = ?`, owner);
   }
 
-  /** A shard's first call takes its slice of the legacy registry (records by hash, list entries by owner). */
-  private async shardReady(key: string): Promise<void> {
+  /** The shard index of this key, claimed as this instance's role. */
+  private shard(key: string): number {
     const index = shardIndex(key, SHARD_COUNTS.keys);
     this.claim(`keys:${index}`);
+    return index;
+  }
+
+  private imported(): boolean {
+    return this.imports.isDone(LEGACY_REGISTRY);
+  }
+
+  /**
+   * Before acting on records: a hash missing here may be a key of an older deployment this shard has
+   * not taken yet (deleting or moving nothing would let the import bring it back later). A record
+   * present before the import is a new key's, which no legacy slice holds.
+   */
+  private async readyFor(hashes: string[]): Promise<void> {
+    const index = this.shard(hashes[0]);
+    if (this.imported()) return;
+    const missing = hashes.some((hash) => !this.sql.exec(`SELECT 1 FROM key_records WHERE hash = ?`, hash).toArray().length);
+    if (missing) await this.importSlice(index);
+  }
+
+  /**
+   * The shard's slice of the legacy registry (records by hash, list entries by owner), taken once and
+   * only on a miss: a deployment without legacy keys never asks, and one with them asks once per shard.
+   */
+  private async importSlice(index: number): Promise<void> {
     await this.imports.ensure(LEGACY_REGISTRY, async () => {
       const legacy = namedStub<Peer>(this.env.API_KEYS, LEGACY_REGISTRY);
       const slice = await legacy.exportLegacySlice(index, SHARD_COUNTS.keys);
@@ -185,6 +217,7 @@ export class ApiKeys extends DurableObject<Env> {
           );
         }
       });
+      if (!slice.records.length && !slice.owned.length) return;
       // Only once stored here: a failure before this leaves the legacy rows for the retry.
       await legacy.handOverLegacy(
         slice.records.map((r) => r.hash),
@@ -242,10 +275,13 @@ export class ApiKeys extends DurableObject<Env> {
   /**
    * An owner's first call takes their legacy list from the shard their id falls in (which took it
    * from the registry), then lets the shard drop it: a deleted account's names leave nothing behind.
+   * A person whose id was minted after the move has no legacy list: their own account object says
+   * so, and no shard (nor the registry behind it) is asked.
    */
   private async ownerReady(owner: string): Promise<void> {
     this.claim(`owner:${owner}`);
     await this.imports.ensure("legacy-owner", async () => {
+      if (await bornAfterMigration(this.env, owner)) return;
       const shard = shardStub<Peer>(this.env.API_KEYS, "keys", owner);
       const legacy = await shard.legacyKeysOf(owner);
       this.insertOwned(legacy);

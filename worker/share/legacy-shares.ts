@@ -3,9 +3,9 @@ import { shardIndex } from "../shared-state/shard";
 
 /**
  * Before issue 22 every link lived in one Shares object named "shares" (table `shares`, snapshot
- * included). Each `shares:N` shard takes its slice of it the first time it starts, page by page
- * (snapshots are up to a megabyte each, and an RPC answer is bounded), so this object is read once
- * per shard, ever, and nothing else writes to it. A link's row is deleted here once both its parts
+ * included). Each `shares:N` shard takes its slice of it the first time it misses a token or is asked
+ * for an owner's legacy list, page by page (snapshots are up to a megabyte each, and an RPC answer is
+ * bounded), so this object is read at most once per shard, ever, and nothing else writes to it. A link's row is deleted here once both its parts
  * have a new home (its snapshot in the shard of its token, its list entry in the shard of its
  * owner's id), so the object empties itself as the shards start, and a later account deletion leaves
  * nothing of the account here.
@@ -23,6 +23,11 @@ export interface StoredSnapshot {
 
 /** A link as its owner's list holds it. */
 export type OwnedLink = ShareLink;
+
+/** One page of a shard's slice: snapshots (by token), list entries (by owner; on the first page only), then `next` to ask from; null when done. */
+export interface LegacyPage extends LegacySnapshotPage {
+  owned: (OwnedLink & { owner: string })[];
+}
 
 /** One page of a shard's snapshots (by token), then `next` to ask from; null when done. */
 export interface LegacySnapshotPage {
@@ -65,10 +70,28 @@ export function handOver(sql: SqlStorage, tokens: string[], part: number): void 
   }
 }
 
-/** Runs in the legacy object: the snapshots whose token falls in shard `index`, after `after`, up to about `maxBytes`. */
-export function exportLegacySnapshots(sql: SqlStorage, index: number, count: number, after: string, maxBytes: number): LegacySnapshotPage {
+/**
+ * Runs in the legacy object: one page of shard `index`'s slice, so a shard asks once per page and
+ * not once more for its list entries. Those come on the first page (`after` empty) and count toward
+ * its bytes: they are small (no snapshot), and the snapshots then fill what is left.
+ */
+export function exportLegacyPage(sql: SqlStorage, index: number, count: number, after: string, maxBytes: number): LegacyPage {
+  const owned = after === "" ? exportLegacyOwned(sql, index, count) : [];
+  const ownedBytes = owned.reduce((n, l) => n + 200 + l.title.length * 3 + l.conversationId.length + l.owner.length, 0);
+  return { owned, ...exportLegacySnapshots(sql, index, count, after, maxBytes, ownedBytes) };
+}
+
+/** Runs in the legacy object: the snapshots whose token falls in shard `index`, after `after`, up to about `maxBytes` (`used` of them already taken). */
+export function exportLegacySnapshots(
+  sql: SqlStorage,
+  index: number,
+  count: number,
+  after: string,
+  maxBytes: number,
+  used = 0,
+): LegacySnapshotPage {
   const snapshots: StoredSnapshot[] = [];
-  let bytes = 0;
+  let bytes = used;
   const rows = sql
     .exec<{ token: string; size: number }>(
       `SELECT token, length(CAST(snapshot AS BLOB)) AS size FROM shares WHERE token > ? ORDER BY token`,

@@ -1,24 +1,24 @@
 import { DurableObject } from "cloudflare:workers";
 import { randomBase64Url } from "../../contract/ids";
 import type { ShareLink } from "../../contract/share-api";
+import { bornAfterMigration } from "../auth/account-store";
 import { namedStub, type PlainRpc } from "../rpc";
 import { ImportOnce } from "../shared-state/import-once";
 import { SHARD_COUNTS, shardIndex, shardStub } from "../shared-state/shard";
 import {
-  exportLegacyOwned,
+  exportLegacyPage,
   exportLegacySnapshots,
   HANDED_OVER,
   handOver,
   LEGACY_PAGE_BYTES,
   LEGACY_SHARES,
   LEGACY_SHARES_SCHEMA,
+  type LegacyPage,
   type LegacySnapshotPage,
   type OwnedLink,
 } from "./legacy-shares";
 
-type Peer = PlainRpc<
-  Pick<Shares, "exportLegacySnapshots" | "exportLegacyOwned" | "handOverLegacy" | "legacyLinksOf" | "dropLegacyLinksOf">
->;
+type Peer = PlainRpc<Pick<Shares, "exportLegacyPage" | "handOverLegacy" | "legacyLinksOf" | "dropLegacyLinksOf">>;
 
 /**
  * Share links, in SQLite Durable Objects whose role comes from their name (worker/share/stub.ts calls them):
@@ -27,7 +27,7 @@ type Peer = PlainRpc<
  *   and needs no identity.
  * - `owner:<userId>`: that person's links (token, conversation, title, dates) and their limit. A
  *   conversation has at most one link: sharing it again re-snapshots under the same token.
- * - "shares": the legacy singleton, read once per shard (worker/share/legacy-shares.ts).
+ * - "shares": the legacy singleton, read at most once per shard, and only on a miss (worker/share/legacy-shares.ts).
  * Every instance creates every table; the ones of other roles stay empty.
  */
 export class Shares extends DurableObject<Env> {
@@ -70,18 +70,30 @@ export class Shares extends DurableObject<Env> {
 
   /** The snapshot JSON behind a token, or null once revoked (or never made). */
   async read(token: string): Promise<string | null> {
-    await this.shardReady(token);
-    return this.sql.exec<{ snapshot: string }>(`SELECT snapshot FROM snapshots WHERE token = ?`, token).toArray()[0]?.snapshot ?? null;
+    const index = this.shard(token);
+    const find = () => this.sql.exec<{ snapshot: string }>(`SELECT snapshot FROM snapshots WHERE token = ?`, token).toArray()[0]?.snapshot;
+    let snapshot = find();
+    if (snapshot === undefined && !this.imported()) {
+      await this.importSlice(index);
+      snapshot = find();
+    }
+    return snapshot ?? null;
   }
 
-  async putSnapshot(token: string, snapshot: string, now: number): Promise<void> {
-    await this.shardReady(token);
+  /**
+   * `fresh`: the token was minted just now, so no legacy slice holds it and no import is needed
+   * first. A re-share of an older token takes the slice first (if it misses here), so that a later
+   * revoke finds the token here and no import can bring its snapshot back.
+   */
+  async putSnapshot(token: string, snapshot: string, now: number, fresh = false): Promise<void> {
+    if (fresh) this.shard(token);
+    else await this.readyFor([token]);
     this.sql.exec(`INSERT OR REPLACE INTO snapshots (token, snapshot, updated_at) VALUES (?, ?, ?)`, token, snapshot, now);
   }
 
   async removeSnapshots(tokens: string[]): Promise<number> {
     if (!tokens.length) return 0;
-    await this.shardReady(tokens[0]);
+    await this.readyFor(tokens);
     let removed = 0;
     for (const token of tokens) if (this.sql.exec(`DELETE FROM snapshots WHERE token = ?`, token).rowsWritten) removed++;
     return removed;
@@ -89,24 +101,49 @@ export class Shares extends DurableObject<Env> {
 
   /** The legacy list entries of an owner whose id falls in this shard, for their `owner:` object to take once. */
   async legacyLinksOf(owner: string): Promise<OwnedLink[]> {
-    await this.shardReady(owner);
+    await this.importSlice(this.shard(owner));
     return this.sql.exec<LinkRow>(`SELECT * FROM legacy_owned_links WHERE owner = ?`, owner).toArray().map(toLink);
   }
 
   async dropLegacyLinksOf(owner: string): Promise<void> {
-    await this.shardReady(owner);
+    await this.importSlice(this.shard(owner));
     this.sql.exec(`DELETE FROM legacy_owned_links WHERE owner = ?`, owner);
   }
 
-  /** A shard's first call takes its slice of the legacy object: snapshots by token (in pages), list entries by owner. */
-  private async shardReady(key: string): Promise<void> {
+  /** The shard index of this token (or owner id), claimed as this instance's role. */
+  private shard(key: string): number {
     const index = shardIndex(key, SHARD_COUNTS.shares);
     this.claim(`shares:${index}`);
+    return index;
+  }
+
+  private imported(): boolean {
+    return this.imports.isDone(LEGACY_SHARES);
+  }
+
+  /**
+   * Before writing or removing snapshots: a token missing here may be an older deployment's that this
+   * shard has not taken yet (removing nothing would let the import bring it back later). A token
+   * present before the import was minted after the move (or its slice was taken), so needs none.
+   */
+  private async readyFor(tokens: string[]): Promise<void> {
+    const index = this.shard(tokens[0]);
+    if (this.imported()) return;
+    const missing = tokens.some((token) => !this.sql.exec(`SELECT 1 FROM snapshots WHERE token = ?`, token).toArray().length);
+    if (missing) await this.importSlice(index);
+  }
+
+  /**
+   * The shard's slice of the legacy object (snapshots by token, list entries by owner), in pages,
+   * taken once and only on a miss: a deployment without legacy links never asks, one with them asks
+   * once per page per shard. Rows already here win (INSERT OR IGNORE): a re-shared snapshot is newer.
+   */
+  private async importSlice(index: number): Promise<void> {
     await this.imports.ensure(LEGACY_SHARES, async () => {
       const legacy = namedStub<Peer>(this.env.SHARES, LEGACY_SHARES);
       let after: string | null = "";
       while (after !== null) {
-        const page: LegacySnapshotPage = await legacy.exportLegacySnapshots(index, SHARD_COUNTS.shares, after, LEGACY_PAGE_BYTES);
+        const page: LegacyPage = await legacy.exportLegacyPage(index, SHARD_COUNTS.shares, after, LEGACY_PAGE_BYTES);
         this.ctx.storage.transactionSync(() => {
           for (const s of page.snapshots) {
             this.sql.exec(
@@ -116,32 +153,26 @@ export class Shares extends DurableObject<Env> {
               s.updatedAt,
             );
           }
+          for (const l of page.owned) {
+            this.sql.exec(
+              `INSERT OR IGNORE INTO legacy_owned_links (owner, token, conversation_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+              l.owner,
+              l.token,
+              l.conversationId,
+              l.title,
+              l.createdAt,
+              l.updatedAt,
+            );
+          }
         });
         // Only once stored here: a failure before this leaves the legacy rows for the retry.
-        await legacy.handOverLegacy(
-          page.snapshots.map((p) => p.token),
-          HANDED_OVER.snapshot,
-        );
+        if (page.snapshots.length || page.owned.length)
+          await legacy.handOverLegacy(
+            page.snapshots.map((p) => p.token),
+            page.owned.map((l) => l.token),
+          );
         after = page.next;
       }
-      const owned = await legacy.exportLegacyOwned(index, SHARD_COUNTS.shares);
-      this.ctx.storage.transactionSync(() => {
-        for (const l of owned) {
-          this.sql.exec(
-            `INSERT OR IGNORE INTO legacy_owned_links (owner, token, conversation_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-            l.owner,
-            l.token,
-            l.conversationId,
-            l.title,
-            l.createdAt,
-            l.updatedAt,
-          );
-        }
-      });
-      await legacy.handOverLegacy(
-        owned.map((l) => l.token),
-        HANDED_OVER.listEntry,
-      );
     });
   }
 
@@ -214,6 +245,8 @@ export class Shares extends DurableObject<Env> {
   private async ownerReady(owner: string): Promise<void> {
     this.claim(`owner:${owner}`);
     await this.imports.ensure("legacy-owner", async () => {
+      // Minted after the move (their own account object says so): no legacy list, no shard asked.
+      if (await bornAfterMigration(this.env, owner)) return;
       const shard = shardStub<Peer>(this.env.SHARES, "shares", owner);
       const legacy = await shard.legacyLinksOf(owner);
       this.insertOwned(legacy);
@@ -246,12 +279,15 @@ export class Shares extends DurableObject<Env> {
     return exportLegacySnapshots(this.sql, index, count, after, maxBytes);
   }
 
-  exportLegacyOwned(index: number, count: number): (OwnedLink & { owner: string })[] {
-    return exportLegacyOwned(this.sql, index, count);
+  exportLegacyPage(index: number, count: number, after: string, maxBytes: number): LegacyPage {
+    return exportLegacyPage(this.sql, index, count, after, maxBytes);
   }
 
-  handOverLegacy(tokens: string[], part: number): void {
-    this.ctx.storage.transactionSync(() => handOver(this.sql, tokens, part));
+  handOverLegacy(snapshots: string[], listEntries: string[]): void {
+    this.ctx.storage.transactionSync(() => {
+      handOver(this.sql, snapshots, HANDED_OVER.snapshot);
+      handOver(this.sql, listEntries, HANDED_OVER.listEntry);
+    });
   }
 
   private claim(role: string): void {

@@ -51,7 +51,7 @@ async function share(env: Pick<Env, "SHARES">, owner: string, conversationId: st
   if (result === "limit") return result;
   const { token } = result.link;
   try {
-    await shard(env, token).putSnapshot(token, snapshot, now);
+    await shard(env, token).putSnapshot(token, snapshot, now, result.created);
   } catch (error) {
     if (result.created) await list.forgetLinks(owner, [token]).catch(() => {});
     throw error;

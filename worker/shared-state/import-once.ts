@@ -3,6 +3,9 @@
  * person's list), recorded in its own storage so the singleton is asked once per object, ever, and
  * never on a request's path after that.
  *
+ * A caller may ask only on a miss (isDone first): a deployment with no legacy data then never asks
+ * for anything its objects can find themselves.
+ *
  * Concurrent callers wait for the same run: a request that arrives while the import awaits the
  * legacy object must not read the half-filled tables (a legacy key would fail as unknown). A failed
  * run is not recorded, so the next call tries again; jobs therefore write with INSERT OR IGNORE.
@@ -14,6 +17,10 @@ export class ImportOnce {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS legacy_imports (name TEXT PRIMARY KEY, done_at INTEGER NOT NULL)`);
     for (const row of sql.exec<{ name: string }>(`SELECT name FROM legacy_imports`)) this.done.add(row.name);
+  }
+
+  isDone(name: string): boolean {
+    return this.done.has(name);
   }
 
   async ensure(name: string, job: () => Promise<void>): Promise<void> {
