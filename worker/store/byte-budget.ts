@@ -1,5 +1,8 @@
 import { QuotaRefusal } from "./quota-refusal";
 
+/** The bytes this person keeps, as an SQL expression: to read with other values in one statement. */
+export const USED_BYTES = "COALESCE((SELECT bytes FROM storage_usage WHERE only = 1), 0)";
+
 /** A generated image's size before it exists: PNGs from the image models run to about a megabyte. */
 export const IMAGE_BYTES_ESTIMATE = 1024 * 1024;
 
@@ -18,27 +21,29 @@ export class ByteBudget {
   ) {}
 
   used(): number {
-    return this.sql.exec<{ bytes: number }>(`SELECT COALESCE((SELECT bytes FROM storage_usage WHERE only = 1), 0) AS bytes`).one().bytes;
+    return this.sql.exec<{ bytes: number }>(`SELECT ${USED_BYTES} AS bytes`).one().bytes;
   }
 
   /**
    * Runs a write and refuses it when it took the total past the limit. Call it inside the write's
    * transactionSync: the refusal thrown here rolls the write back. A write that adds nothing (or
-   * frees bytes) always passes, so someone over the limit can still delete and rename.
+   * frees bytes) always passes, so someone over the limit can still delete and rename. `before`:
+   * the total, when the caller read it (USED_BYTES) in the same transaction with nothing written since.
    */
-  within<T>(what: string, write: () => T): T {
+  within<T>(what: string, write: () => T, before = this.limit > 0 ? this.used() : 0): T {
     if (this.limit <= 0) return write();
-    const before = this.used();
     const result = write();
     const after = this.used();
     if (after > before && after > this.limit) throw this.refusal(what, before, after - before);
     return result;
   }
 
-  /** Refuses early, before work or spending, when `adding` bytes would not fit (the write itself checks again). */
-  checkRoom(what: string, adding: number): void {
+  /**
+   * Refuses early, before work or spending, when `adding` bytes would not fit (the write itself checks
+   * again). `used`: the total, when the caller read it (USED_BYTES) with other things it needed.
+   */
+  checkRoom(what: string, adding: number, used = this.limit > 0 ? this.used() : 0): void {
     if (this.limit <= 0) return;
-    const used = this.used();
     if (used + adding > this.limit) throw this.refusal(what, used, adding);
   }
 

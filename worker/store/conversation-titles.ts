@@ -28,11 +28,16 @@ export class ConversationTitles {
    * A turn is starting: if it asks the conversation's first question and nobody named it yet, its
    * answer will be titled, paid by `payer` (null: model titles are off).
    */
-  turnStarted(conversationId: string, messages: ChatMessage[], payer: TurnPayer | null): void {
+  turnStarted(
+    conversationId: string,
+    messages: ChatMessage[],
+    payer: TurnPayer | null,
+    titleBy: () => TitleBy | undefined = () => this.titleBy(conversationId),
+  ): void {
     const question = messages.at(-1);
     const first = question?.role === "user" && !messages.some((m) => m.role === "assistant");
-    if (payer && first && this.titleBy(conversationId) !== "model" && this.titleBy(conversationId) !== "person")
-      this.wanted.set(conversationId, { payer, question });
+    const by = payer && first ? titleBy() : undefined;
+    if (payer && first && by !== "model" && by !== "person") this.wanted.set(conversationId, { payer, question });
     else this.wanted.delete(conversationId);
   }
 

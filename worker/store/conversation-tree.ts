@@ -22,6 +22,11 @@ export interface ResolvedPath {
   stored: ChatMessage[];
   /** Messages not stored yet, in order: each follows the one before it. */
   fresh: ChatMessage[];
+  /** What the tree held when the path was checked (the caller's transaction keeps it so until saveTurn). */
+  count: number;
+  nextPosition: number;
+  /** The turn number the next branch on screen gets (visited_at). */
+  nextVisit: number;
 }
 
 interface Row extends Record<string, SqlStorageValue> {
@@ -107,23 +112,39 @@ export class ConversationTree {
       throw new AppError("branch_conflict", "That is not a branch of this conversation. Reload it and try again.");
     if (new Set(fresh.map((m) => m.id)).size !== fresh.length)
       throw new AppError("bad_request", "The conversation uses a message id twice.");
-    return { stored, fresh };
+    let lastPosition = -1;
+    let lastVisit = 0;
+    for (const node of nodes.values()) {
+      lastPosition = Math.max(lastPosition, node.position);
+      lastVisit = Math.max(lastVisit, node.visitedAt);
+    }
+    return { stored, fresh, count: nodes.size, nextPosition: lastPosition + 1, nextVisit: lastVisit + 1 };
+  }
+
+  /** The message a resolved path ends with once saved: the leaf on screen, and the one the answer follows. */
+  leafOf(resolved: ResolvedPath): string {
+    const leaf = resolved.fresh.at(-1)?.id ?? resolved.stored.at(-1)?.id;
+    if (!leaf) throw new AppError("bad_request", "There is no message to answer.");
+    return leaf;
   }
 
   /**
-   * Saves a turn before generation: the new messages after the stored path, and that branch as the
-   * one on screen. Returns the id the answer will follow (the question).
+   * Saves a turn before generation: the new messages after the stored path, in the same transaction
+   * as `resolvePath` gave `resolved` (its counts are used as they are), and marks that branch as
+   * visited now. The caller records `leafOf(resolved)` as the conversation's leaf on screen in the
+   * conversation's row, which it writes anyway (and first: messages refer to it). Returns the id the
+   * answer will follow (the question).
    */
   saveTurn(conversationId: string, resolved: ResolvedPath, now: number): string {
+    const leaf = this.leafOf(resolved);
     let parentId = resolved.stored.at(-1)?.id ?? null;
-    let position = this.nextPosition(conversationId);
+    let position = resolved.nextPosition;
     for (const message of resolved.fresh) {
       this.insert(conversationId, withServerMetadata(message, undefined, now), parentId, position++);
       parentId = message.id;
     }
-    if (!parentId) throw new AppError("bad_request", "There is no message to answer.");
-    this.setActive(conversationId, parentId);
-    return parentId;
+    this.markVisited(conversationId, leaf, resolved.nextVisit);
+    return leaf;
   }
 
   /**
@@ -194,6 +215,12 @@ export class ConversationTree {
     const turn = this.sql
       .exec<{ n: number }>(`SELECT COALESCE(MAX(visited_at), 0) + 1 AS n FROM messages WHERE conversation_id = ?`, conversationId)
       .one().n;
+    this.markVisited(conversationId, leafId, turn);
+    this.sql.exec(`UPDATE conversations SET active_leaf = ? WHERE id = ?`, leafId, conversationId);
+  }
+
+  /** The leaf and every message above it were on screen at `turn`. */
+  private markVisited(conversationId: string, leafId: string, turn: number): void {
     // UNION (not UNION ALL) drops rows already seen, so even a damaged tree with a loop ends.
     this.sql.exec(
       `WITH RECURSIVE up(id, parent_id) AS (
@@ -207,7 +234,6 @@ export class ConversationTree {
       turn,
       conversationId,
     );
-    this.sql.exec(`UPDATE conversations SET active_leaf = ? WHERE id = ?`, leafId, conversationId);
   }
 
   private activeLeaf(conversationId: string, nodes: Map<string, Node>): Node | undefined {

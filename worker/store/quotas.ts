@@ -105,16 +105,36 @@ export class Quotas {
     }
   }
 
+  /**
+   * The same check as `checkConversation` with what it reads already read (in the caller's transaction):
+   * `conversations` is how many there are when this one is new, null when it exists.
+   */
+  checkConversationCounted(messages: number, conversations: number | null): void {
+    this.checkThreadCounted(messages, conversations, "conversations", "conversation");
+  }
+
   private checkThread(table: "conversations" | "vision_threads", id: string, messages: number, plural: string, singular: string): void {
+    this.checkThreadCounted(
+      messages,
+      () => {
+        const exists = this.sql.exec(`SELECT 1 FROM ${table} WHERE id = ?`, id).toArray().length > 0;
+        return exists ? null : this.sql.exec<{ count: number }>(`SELECT COUNT(*) AS count FROM ${table}`).one().count;
+      },
+      plural,
+      singular,
+    );
+  }
+
+  /** `threads`: how many there are when this one is new, null when it exists (read only once the length passed). */
+  private checkThreadCounted(messages: number, threads: number | null | (() => number | null), plural: string, singular: string): void {
     if (over(this.limits.messagesPerConversation, messages + 1)) {
       throw new QuotaRefusal(
         "conversation_full",
         `This ${singular} has reached ${n(this.limits.messagesPerConversation)} messages, the most one can hold. Start a new ${singular} to go on.`,
       );
     }
-    const exists = this.sql.exec(`SELECT 1 FROM ${table} WHERE id = ?`, id).toArray().length > 0;
-    if (exists) return;
-    const count = this.sql.exec<{ count: number }>(`SELECT COUNT(*) AS count FROM ${table}`).one().count;
+    const count = typeof threads === "function" ? threads() : threads;
+    if (count === null) return;
     if (over(this.limits.conversations, count + 1)) {
       throw new QuotaRefusal(
         "quota_exceeded",

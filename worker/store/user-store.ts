@@ -29,10 +29,10 @@ import { RunTable } from "./answers/run-table";
 import { ImageTable } from "./images";
 import { ConversationTree, type ResolvedPath, type TreeMessage } from "./conversation-tree";
 import { Quotas, quotaLimits } from "./quotas";
-import { ByteBudget, IMAGE_BYTES_ESTIMATE, jsonBytes } from "./byte-budget";
+import { ByteBudget, IMAGE_BYTES_ESTIMATE, jsonBytes, USED_BYTES } from "./byte-budget";
 import { SqliteVectorIndex } from "../retrieval/sqlite-index";
 import { migrate } from "./schema";
-import { ConversationTitles } from "./conversation-titles";
+import { ConversationTitles, type TitleBy } from "./conversation-titles";
 import { searchMessages } from "./search";
 import { titleFrom } from "./title";
 import { exportTables, importTables, type StoreDump } from "./transfer";
@@ -228,8 +228,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   startChatTurn(turn: ChatTurn): Promise<TurnStart> {
     return withRequestId(turn.requestId, () =>
       refusing(async () => {
-        const row = this.conversationRow(turn.conversationId);
-        const settings: ChatSettings = { ...(row ? parseSettings(row.settings) : {}), ...turn.settings };
+        const state = this.chatTurnState(turn.conversationId);
+        const settings: ChatSettings = { ...(state.settings !== null ? parseSettings(state.settings) : {}), ...turn.settings };
         const model = settings.model ?? DEFAULT_CHAT_MODEL;
         // A stored model the catalog has since dropped (the Worker checked the request's own).
         if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
@@ -237,8 +237,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         const resolved = this.chatTree.resolvePath(turn.conversationId, turn.messages);
         const history = [...resolved.stored, ...resolved.fresh];
         // Refused before anything is spent or saved: a conversation with no room left (every branch counts).
-        this.quotas.checkConversation(turn.conversationId, this.chatTree.count(turn.conversationId) + resolved.fresh.length);
-        this.budget.checkRoom("This message", jsonBytes(resolved.fresh));
+        this.quotas.checkConversationCounted(resolved.count + resolved.fresh.length, state.conversations);
+        this.budget.checkRoom("This message", jsonBytes(resolved.fresh), state.used);
 
         const question = history
           .at(-1)!
@@ -278,11 +278,17 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         const start = await this.begin(plan, turn.payer, worst, () => {
           // The question is saved before the model is called: it is never lost to a failed answer.
           // Checked again here: the tree may have changed while passages were searched.
+          // What is read here holds until the writes below: the transaction is synchronous.
+          const state = this.chatTurnState(turn.conversationId);
           const now = this.chatTree.resolvePath(turn.conversationId, turn.messages);
-          this.quotas.checkConversation(turn.conversationId, this.chatTree.count(turn.conversationId) + now.fresh.length);
-          this.titles.turnStarted(turn.conversationId, history, turn.modelTitle ? turn.payer : null);
+          this.quotas.checkConversationCounted(now.count + now.fresh.length, state.conversations);
+          this.titles.turnStarted(turn.conversationId, history, turn.modelTitle ? turn.payer : null, () => state.titleBy ?? undefined);
           // The question must fit the byte budget; the answer to it is kept whatever its size (it is paid for).
-          const saved = this.budget.within("This message", () => this.saveConversation(turn.conversationId, turn.settings, now));
+          const saved = this.budget.within(
+            "This message",
+            () => this.saveConversation(turn.conversationId, turn.settings, now, state),
+            state.used,
+          );
           this.chatImages.link(turn.conversationId, images.linked);
           return saved;
         });
@@ -689,24 +695,52 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    * The conversation's settings (the request's over the stored) and the turn's new messages, before
    * generation (see ConversationTree.saveTurn). Returns the question the answer follows.
    */
-  private saveConversation(conversationId: string, settings: ChatSettings, resolved: ResolvedPath): string {
+  private saveConversation(conversationId: string, settings: ChatSettings, resolved: ResolvedPath, state: ChatTurnState): string {
     const messages = [...resolved.stored, ...resolved.fresh];
     const now = Date.now();
-    const existing = this.conversationRow(conversationId);
-    if (existing) {
-      const merged = { ...parseSettings(existing.settings), ...settings };
-      this.sql.exec(`UPDATE conversations SET settings = ?, updated_at = ? WHERE id = ?`, JSON.stringify(merged), now, conversationId);
+    // The conversation's row first (its messages refer to it), with the leaf the turn puts on screen.
+    const leaf = this.chatTree.leafOf(resolved);
+    if (state.settings !== null) {
+      // Stored settings are rewritten only when the request changes them.
+      const changed = Object.keys(settings).length > 0;
+      const merged = changed ? JSON.stringify({ ...parseSettings(state.settings), ...settings }) : state.settings;
+      this.sql.exec(
+        `UPDATE conversations SET settings = ?, updated_at = ?, active_leaf = ? WHERE id = ?`,
+        merged,
+        now,
+        leaf,
+        conversationId,
+      );
     } else {
       this.sql.exec(
-        `INSERT INTO conversations (id, title, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?)`,
+        `INSERT INTO conversations (id, title, created_at, updated_at, settings, active_leaf) VALUES (?, ?, ?, ?, ?, ?)`,
         conversationId,
         titleFrom(messages.find((m) => m.role === "user")),
         now,
         now,
         JSON.stringify(settings),
+        leaf,
       );
     }
     return this.chatTree.saveTurn(conversationId, resolved, now);
+  }
+
+  /**
+   * What a chat turn reads of the conversation and the person in one statement: the stored settings
+   * (null: a new conversation) and title's author, how many conversations there are when this one is
+   * new (null when it exists), and the bytes kept (./byte-budget.ts).
+   */
+  private chatTurnState(conversationId: string): ChatTurnState {
+    const row = this.sql
+      .exec<{ settings: string | null; title_by: string | null; conversations: number | null; used: number }>(
+        `SELECT c.settings, c.title_by,
+           CASE WHEN c.id IS NULL THEN (SELECT COUNT(*) FROM conversations) END AS conversations,
+           ${USED_BYTES} AS used
+         FROM (SELECT 1) LEFT JOIN conversations c ON c.id = ?`,
+        conversationId,
+      )
+      .one();
+    return { settings: row.settings, titleBy: row.title_by as TitleBy | null, conversations: row.conversations, used: row.used };
   }
 }
 
@@ -729,6 +763,13 @@ function withImage(messages: ModelMessage[], data: Uint8Array, mediaType: string
     const parts = typeof m.content === "string" ? [{ type: "text" as const, text: m.content }] : m.content;
     return { ...m, content: [...parts, { type: "file" as const, data, mediaType }] };
   });
+}
+
+interface ChatTurnState {
+  settings: string | null;
+  titleBy: TitleBy | null;
+  conversations: number | null;
+  used: number;
 }
 
 interface ConversationRow extends Record<string, SqlStorageValue> {
