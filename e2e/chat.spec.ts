@@ -168,6 +168,28 @@ test("rename, search and delete conversations", async ({ page }) => {
   await expect(chat.conversationLink(second)).toHaveCount(0);
 });
 
+test("rename keeps a typed title when the field loses focus, and Escape still cancels", async ({ page }) => {
+  const chat = new ChatPage(page);
+  const question = unique("Blur rename");
+  await chat.startConversation(question);
+
+  const typed = unique("Kept on blur");
+  await chat.sidebar.getByRole("button", { name: `Rename ${question}` }).click();
+  await chat.sidebar.getByRole("textbox", { name: `New title for ${question}` }).fill(typed);
+  await chat.composer.click();
+  await expect(chat.conversationLink(typed)).toBeVisible();
+
+  await chat.sidebar.getByRole("button", { name: `Rename ${typed}` }).click();
+  const input = chat.sidebar.getByRole("textbox", { name: `New title for ${typed}` });
+  await input.fill("Not this");
+  await input.press("Escape");
+  await chat.composer.click();
+  await expect(chat.conversationLink(typed)).toBeVisible();
+  await page.reload();
+  await expect(chat.conversationLink(typed)).toBeVisible();
+  await expect(chat.conversationLink("Not this")).toHaveCount(0);
+});
+
 test("another browser sees none of the first one's conversations", async ({ page, browser }) => {
   const chat = new ChatPage(page);
   const question = unique("Private");

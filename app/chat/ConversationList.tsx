@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useRef, useState } from "react";
 import { Link } from "wouter";
 import type { Conversation } from "../../contract/api";
 import { deleteConversation, updateConversation } from "../api";
@@ -169,6 +169,15 @@ function RenameInput({
   onCancel: () => void;
 }) {
   const [title, setTitle] = useState(conversation.title);
+  // Leaving the field keeps what was typed; Escape is the one way to drop it. The flag stops the blur
+  // that follows Enter or Escape (the field is removed while focused) from acting a second time.
+  const done = useRef(false);
+  const finish = (save: boolean) => {
+    if (done.current) return;
+    done.current = true;
+    if (save) onSave(title);
+    else onCancel();
+  };
   return (
     <input
       className={`${input} m-0.5`}
@@ -179,10 +188,10 @@ function RenameInput({
       onFocus={(e) => e.target.select()}
       onChange={(e) => setTitle(e.target.value)}
       onKeyDown={(e) => {
-        if (e.key === "Enter" && !e.nativeEvent.isComposing) onSave(title);
-        if (e.key === "Escape") onCancel();
+        if (e.key === "Enter" && !e.nativeEvent.isComposing) finish(true);
+        if (e.key === "Escape") finish(false);
       }}
-      onBlur={onCancel}
+      onBlur={() => finish(true)}
     />
   );
 }
