@@ -137,13 +137,15 @@ export class ConversationTree {
    */
   saveTurn(conversationId: string, resolved: ResolvedPath, now: number): string {
     const leaf = this.leafOf(resolved);
-    let parentId = resolved.stored.at(-1)?.id ?? null;
+    const storedLeaf = resolved.stored.at(-1)?.id ?? null;
+    let parentId = storedLeaf;
     let position = resolved.nextPosition;
+    // The new messages are on the branch on screen from the start; only the stored path above them is marked.
     for (const message of resolved.fresh) {
-      this.insert(conversationId, withServerMetadata(message, undefined, now), parentId, position++);
+      this.insert(conversationId, withServerMetadata(message, undefined, now), parentId, position++, resolved.nextVisit);
       parentId = message.id;
     }
-    this.markVisited(conversationId, leaf, resolved.nextVisit);
+    if (storedLeaf) this.markVisited(conversationId, storedLeaf, resolved.nextVisit);
     return leaf;
   }
 
@@ -263,14 +265,15 @@ export class ConversationTree {
       .one().n;
   }
 
-  private insert(conversationId: string, message: ChatMessage, parentId: string | null, position: number): void {
+  private insert(conversationId: string, message: ChatMessage, parentId: string | null, position: number, visitedAt = 0): void {
     this.sql.exec(
-      `INSERT INTO messages (conversation_id, id, position, body, parent_id) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (conversation_id, id, position, body, parent_id, visited_at) VALUES (?, ?, ?, ?, ?, ?)`,
       conversationId,
       message.id,
       position,
       JSON.stringify(message),
       parentId,
+      visitedAt,
     );
   }
 }
