@@ -77,15 +77,16 @@ export class SpendLedger extends DurableObject<Env> {
     if (req.personLimit > 0 && mine + amount > req.personLimit) return { ok: false, budget: "person", limit: req.personLimit, used: mine };
 
     const id = `${req.ledger}|${crypto.randomUUID()}`;
-    this.ctx.storage.transactionSync(() => {
-      this.book.deduct(id, day, req.now, req.spender, amount, req.pools);
+    const shorts = this.ctx.storage.transactionSync(() => {
+      const shorts = this.book.deduct(id, day, req.now, req.spender, amount, req.pools);
       this.remember(req.spender);
+      return shorts;
     });
     this.idleLater();
     const personRoom = req.personLimit > 0 ? Math.max(0, req.personLimit - mine - amount) : Number.POSITIVE_INFINITY;
     let refusals: (Refusal | null)[];
     try {
-      refusals = await Promise.all(req.pools.map((pool) => this.cover(day, pool, personRoom, amount, req)));
+      refusals = await Promise.all(req.pools.map((pool) => this.cover(day, pool, personRoom, amount, req, shorts.get(pool.name))));
     } catch (error) {
       this.ctx.storage.transactionSync(() => this.book.rollback(id, req.spender));
       throw error;
@@ -185,9 +186,17 @@ export class SpendLedger extends DurableObject<Env> {
   // ---- inside ----
 
   /** Draws from the pool's shards, home first, until its leases cover every reservation counted on it. */
-  private async cover(day: string, pool: Pool, personRoom: number, amount: number, req: ReserveRequest): Promise<Refusal | null> {
-    for (;;) {
-      const short = this.book.shortfall(day, pool.name);
+  /** `knownShort`: the pool's shortfall as `deduct` left it, when nothing can have changed it since (the first turn of the loop). */
+  private async cover(
+    day: string,
+    pool: Pool,
+    personRoom: number,
+    amount: number,
+    req: ReserveRequest,
+    knownShort?: number,
+  ): Promise<Refusal | null> {
+    for (let first = true; ; first = false) {
+      const short = first && knownShort !== undefined ? knownShort : this.book.shortfall(day, pool.name);
       if (short <= 0) return null;
       const shard = this.book.nextShard(day, pool, req.now);
       if (!shard) {

@@ -88,10 +88,25 @@ export class PersonBook {
     );
   }
 
-  /** Counts a new reservation on the person and on every pool it must fit in, before any room is known to be there. */
-  deduct(id: string, day: string, now: number, spender: Spender, amount: number, pools: readonly Pool[]): void {
+  /**
+   * Counts a new reservation on the person and on every pool it must fit in, before any room is known
+   * to be there. Returns each pool's shortfall after it (as `shortfall` would read it), by pool name.
+   */
+  deduct(id: string, day: string, now: number, spender: Spender, amount: number, pools: readonly Pool[]): Map<string, number> {
     this.addSpent(day, spender, amount);
-    for (const pool of pools) this.addUsed(day, pool.name, amount);
+    const shorts = new Map<string, number>();
+    for (const pool of pools) {
+      const { short } = this.sql
+        .exec<{ short: number }>(
+          `INSERT INTO lease_pools (day, pool, used) VALUES (?, ?, ?)
+           ON CONFLICT(day, pool) DO UPDATE SET used = used + excluded.used RETURNING used - granted AS short`,
+          day,
+          pool.name,
+          amount,
+        )
+        .one();
+      shorts.set(pool.name, Math.max(0, short));
+    }
     this.sql.exec(
       `INSERT INTO person_reservations (id, day, at, reserved, pools) VALUES (?, ?, ?, ?, ?)`,
       id,
@@ -100,6 +115,7 @@ export class PersonBook {
       amount,
       JSON.stringify(pools.map((p) => p.name)),
     );
+    return shorts;
   }
 
   /** Undoes `deduct` for a refused reservation. What was drawn for it stays leased, for the next one. */
