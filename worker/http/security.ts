@@ -21,9 +21,20 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
   const api = new URL(c.req.url).pathname.startsWith("/api/");
-  for (const [name, value] of PAGE_HEADERS) c.header(name, name === "content-security-policy" && api ? API_CSP : value);
-  if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store");
+  const set = (name: string, value: string) => c.res.headers.set(name, value);
+  try {
+    writeSecurityHeaders(set, api, c.res.headers.has("cache-control"));
+  } catch {
+    // A response whose headers cannot change (one fetched, a static asset): `c.header` copies it
+    // first. Not every time: it copies the response, stream and all, on each call.
+    writeSecurityHeaders((name, value) => c.header(name, value), api, c.res.headers.has("cache-control"));
+  }
 };
+
+function writeSecurityHeaders(set: (name: string, value: string) => void, api: boolean, hasCacheControl: boolean) {
+  for (const [name, value] of PAGE_HEADERS) set(name, name === "content-security-policy" && api ? API_CSP : value);
+  if (!hasCacheControl) set("cache-control", "no-store");
+}
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
