@@ -1,4 +1,5 @@
-import { useState, type KeyboardEvent, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
+import { useEnterSends } from "../ui/useEnterSends";
 import { button, input, primaryButton } from "../ui/styles";
 
 interface Props {
@@ -45,12 +46,7 @@ export function Composer({
     setText("");
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    // Enter while an IME is composing confirms the candidate (Japanese, Chinese, Korean input); it must not send.
-    if (e.key !== "Enter" || e.shiftKey || e.nativeEvent.isComposing || e.keyCode === 229) return;
-    e.preventDefault();
-    send();
-  };
+  const enterSends = useEnterSends<HTMLTextAreaElement>(send);
 
   const action = busy ? (
     <button type="button" className={`${button} ${extra ? "" : "h-11"}`} onClick={onStop} disabled={stopping}>
@@ -79,7 +75,7 @@ export function Composer({
         rows={extra ? undefined : 1}
         value={text}
         onChange={(e) => setText(e.target.value)}
-        onKeyDown={onKeyDown}
+        {...enterSends}
         placeholder={placeholder ?? "Message the model (Enter sends, Shift+Enter adds a line)"}
         className={
           extra

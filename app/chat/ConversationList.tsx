@@ -6,6 +6,7 @@ import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { input, smallButton } from "../ui/styles";
 import { conversationPath } from "./ids";
 import { StrokeIcon } from "../ui/StrokeIcon";
+import { useEnterSends } from "../ui/useEnterSends";
 
 // Sharing, export and search results are not part of the chat page's first paint.
 const ShareAndExportDialog = lazy(() => import("../share/ShareAndExportDialog"));
@@ -178,6 +179,7 @@ function RenameInput({
     if (save) onSave(title);
     else onCancel();
   };
+  const enterSaves = useEnterSends<HTMLInputElement>(() => finish(true));
   return (
     <input
       className={`${input} m-0.5`}
@@ -187,9 +189,10 @@ function RenameInput({
       autoFocus
       onFocus={(e) => e.target.select()}
       onChange={(e) => setTitle(e.target.value)}
+      {...enterSaves}
       onKeyDown={(e) => {
-        if (e.key === "Enter" && !e.nativeEvent.isComposing) finish(true);
         if (e.key === "Escape") finish(false);
+        else enterSaves.onKeyDown(e);
       }}
       onBlur={() => finish(true)}
     />

@@ -3,6 +3,7 @@ import type { ChatMessage } from "../../contract/messages";
 import { CopyButton } from "../ui/CopyButton";
 import { LazyMarkdown } from "../ui/LazyMarkdown";
 import { button, input, primaryButton, smallButton } from "../ui/styles";
+import { useEnterSends } from "../ui/useEnterSends";
 import { answerDetails, messageText } from "./messageText";
 import { Citations } from "../documents/Citations";
 import type { Versions } from "./useBranches";
@@ -41,6 +42,12 @@ export function Message({
   const isUser = message.role === "user";
   const text = messageText(message);
   const meta = message.metadata;
+  const saveEdit = () => {
+    if (busy || !draft?.trim()) return;
+    onEdit?.(message.id, draft);
+    setDraft(undefined);
+  };
+  const editKeys = useEnterSends<HTMLTextAreaElement>(saveEdit);
 
   if (isUser && draft !== undefined) {
     return (
@@ -54,20 +61,18 @@ export function Message({
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
           autoFocus
+          {...editKeys}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") setDraft(undefined);
+            else editKeys.onKeyDown(e);
+          }}
         />
-        <div className="flex justify-end gap-2">
+        <div className="flex items-center justify-end gap-2">
+          <span className="mr-auto text-xs text-muted-foreground">Enter resends, Shift+Enter adds a line, Esc cancels</span>
           <button type="button" className={button} onClick={() => setDraft(undefined)}>
             Cancel
           </button>
-          <button
-            type="button"
-            className={primaryButton}
-            disabled={busy || !draft.trim()}
-            onClick={() => {
-              onEdit?.(message.id, draft);
-              setDraft(undefined);
-            }}
-          >
+          <button type="button" className={primaryButton} disabled={busy || !draft.trim()} onClick={saveEdit}>
             Save and resend
           </button>
         </div>

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { MAX_BATCH } from "../../contract/images-api";
 import { IMAGE_MODELS, type NumberRange } from "../../contract/image-models";
 import { input, primaryButton } from "../ui/styles";
+import { useEnterSends } from "../ui/useEnterSends";
 import { defaultsFor, modelOf, randomSeed, type FormState } from "./form";
 
 interface Props {
@@ -15,6 +16,8 @@ interface Props {
 export function ImageForm({ form, onChange, onGenerate, busy }: Props) {
   const model = modelOf(form);
   const set = (patch: Partial<FormState>) => onChange({ ...form, ...patch });
+  // requestSubmit, not onGenerate: the form checks its fields (ranges, required) first, as the button does.
+  const enterSends = useEnterSends<HTMLTextAreaElement>((prompt) => prompt.form?.requestSubmit());
   const number = (key: "steps" | "width" | "height" | "guidance", label: string, range: NumberRange | undefined) =>
     range && (
       <Field id={`image-${key}`} label={label} hint={`${range.min}–${range.max}`}>
@@ -42,7 +45,7 @@ export function ImageForm({ form, onChange, onGenerate, busy }: Props) {
         onGenerate();
       }}
     >
-      <Field id="image-prompt" label="Prompt">
+      <Field id="image-prompt" label="Prompt" hint="Enter generates, Shift+Enter adds a line">
         <textarea
           id="image-prompt"
           className={`${input} min-h-24 resize-y`}
@@ -51,9 +54,7 @@ export function ImageForm({ form, onChange, onGenerate, busy }: Props) {
           value={form.prompt}
           placeholder="A lighthouse on a cliff at dawn, oil painting"
           onChange={(e) => set({ prompt: e.target.value })}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) e.currentTarget.form?.requestSubmit();
-          }}
+          {...enterSends}
         />
       </Field>
       <Field id="image-model" label="Model" hint={model.note}>
