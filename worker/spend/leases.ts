@@ -49,3 +49,36 @@ export function leaseWant(short: number, drawsToday: number, personRoom: number,
 export function sliceOf(limit: number, index: number, count: number): number {
   return Math.floor(limit / count) + (index < limit % count ? 1 : 0);
 }
+
+/**
+ * Shards this isolate has seen empty, shared by every ledger it runs: a ledger remembers its own dry
+ * shards (DRY_MS), but a new person's ledger knows none, so once the global budget was spent every new
+ * identity asked all 16 `budget:N` shards before being refused (bench:scale: each shard took 9% of all
+ * requests). Kept briefly, since an idle ledger's give-back refills a shard: within a minute this
+ * isolate asks an empty shard once, whoever is asking.
+ */
+export const ISOLATE_DRY_MS = 60_000;
+const seenDry = new Map<string, number>();
+
+/** The shard's slice is part of the key: a changed budget is a different shard as far as this memory goes. */
+const dryKey = (day: string, bucket: string, shard: PoolShard) => `${day}|${bucket}|${shard.name}|${shard.limit}`;
+
+export function seenDryUntil(day: string, bucket: string, shard: PoolShard, now: number): boolean {
+  const key = dryKey(day, bucket, shard);
+  const until = seenDry.get(key);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  seenDry.delete(key);
+  return false;
+}
+
+export function sawDry(day: string, bucket: string, shard: PoolShard, now: number): void {
+  // Bounded: one entry per shard and bucket seen empty, and an address bucket has one shard.
+  if (seenDry.size > 10_000) seenDry.clear();
+  seenDry.set(dryKey(day, bucket, shard), now + ISOLATE_DRY_MS);
+}
+
+/** For tests: forget what this isolate has seen. */
+export function forgetSeenDry(): void {
+  seenDry.clear();
+}

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { namedStub, type PlainRpc } from "../rpc";
 import { SHARD_COUNTS, shardName } from "../shared-state/shard";
 import { utcDay } from "./day";
-import { DRY_MS, IDLE_MS, leaseWant, type Pool } from "./leases";
+import { DRY_MS, IDLE_MS, leaseWant, sawDry, type Pool } from "./leases";
 import { type Giveback, PERSON_TABLES, PersonBook, type Spender } from "./person-book";
 import { type DayReport, type DrawRequest, SHARD_TABLES, ShardCounters } from "./shard-counters";
 
@@ -207,6 +207,7 @@ export class SpendLedger extends DurableObject<Env> {
       const report = pool.kind === "global" && shard === pool.shards[0] ? this.dayReport(day, req.spender) : undefined;
       const got = await this.shard(shard.name).draw({ day, bucket: pool.bucket, limit: shard.limit, want }, report);
       this.book.drew(day, pool, shard, got.granted, got.left > 0 ? 0 : req.now + DRY_MS);
+      if (got.left <= 0) sawDry(day, pool.bucket, shard, req.now);
     }
   }
 

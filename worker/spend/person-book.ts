@@ -1,4 +1,4 @@
-import type { Pool, PoolShard } from "./leases";
+import { type Pool, type PoolShard, seenDryUntil } from "./leases";
 
 /** Who spends: a key per person ("guest:<id>", "account:<id>", "access:<email>") with its kind and name. */
 export interface Spender {
@@ -176,7 +176,7 @@ export class PersonBook {
         .toArray()
         .map((r) => r.shard),
     );
-    return pool.shards.find((s) => !dry.has(s.name));
+    return pool.shards.find((s) => !dry.has(s.name) && !seenDryUntil(day, pool.bucket, s, now));
   }
 
   /** How many of the pool's shards are known to be empty now. */

@@ -149,6 +149,20 @@ describe("leases of the global budget", () => {
     expect((await ledgerNamed(e, shardName("addresses", bucket)).lent(utcDay(now), bucket)).draws).toBeLessThanOrEqual(5);
   });
 
+  it("once the global budget is spent, new people are refused without each asking every budget shard", async () => {
+    const now = dayOf(15);
+    const e = budgets({ guest: 1000, global: 160 });
+    // Spent: ten neurons a shard, taken by people whose home shards cover all sixteen.
+    while ((await attempts([reserve(e, guest(), 10, now)])).granted > 0);
+    const before = (await globalLent(e, now)).draws;
+    const late = await attempts(Array.from({ length: 50 }, () => reserve(e, guest(), 10, now)));
+    expect(late.granted).toBe(0);
+    expect(late.refusals.every((m) => m.startsWith("This app has used its budget for today"))).toBe(true);
+    // Without the isolate's memory of empty shards each of the 50 asked all 16 (800 draws): a flood of
+    // new identities after the budget is spent would hammer every shard.
+    expect((await globalLent(e, now)).draws - before).toBeLessThanOrEqual(16);
+  });
+
   it("a settlement gives the unused part of its reservation back to the person's lease", async () => {
     const now = dayOf(7);
     // 600 per shard: a person's first lease for 500 takes 500 and no headroom (at most a quarter of a slice).
