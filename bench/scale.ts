@@ -303,7 +303,14 @@ function report({ objects, uncounted }: Awaited<ReturnType<typeof worker.counts>
 
 const links: string[] = [];
 const upstream = await startPacedUpstream({ tokens: ANSWER_TOKENS, tokensPerSecond: 5000 });
-const worker = await startCountedWorker({ port: PORT, vars: { WORKERS_AI_REST_URL: upstream.url, MODEL_TITLES: "off" } });
+// The deployment's daily budget is raised to what a million-user deployment would set: at the default
+// 100,000 neurons the run spends it part-way (each chat reserves its honest worst case) and the rest
+// measures refusals. Leases are still drawn from the budget shards, which is what this bench counts;
+// what happens once the budget is spent is a test (worker/spend/spend.test.ts, "once the global budget is spent").
+const worker = await startCountedWorker({
+  port: PORT,
+  vars: { WORKERS_AI_REST_URL: upstream.url, MODEL_TITLES: "off", GLOBAL_DAILY_NEURONS: "1000000000" },
+});
 const app = worker.app;
 try {
   await worker.reset(); // only the bench's own requests from here
