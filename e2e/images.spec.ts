@@ -83,8 +83,14 @@ test("says why an image failed instead of showing one", async ({ page }) => {
   await expect(page.getByRole("region", { name: "Results" }).getByRole("img")).toHaveCount(0);
 });
 
-test("a rate-limited image says so and counts down", async ({ page }) => {
+test("a rate-limited image says so, counts down, and ends with a Retry that works", async ({ page }) => {
+  // The countdown is the limiter's real minute: the test waits it out.
+  test.setTimeout(180_000);
   await page.goto("/images");
+  await page.getByLabel("Model", { exact: true }).selectOption({ label: "DreamShaper 8 LCM — Lykon" });
+  await page.getByLabel("Steps", { exact: true }).fill("1");
+  await page.getByLabel("Width", { exact: true }).fill("256");
+  await page.getByLabel("Height", { exact: true }).fill("256");
   await spendRateAllowance(page, "/api/images", { prompt: "" }, 400);
   await page.getByLabel("Prompt", { exact: true }).fill("one too many");
   await page.getByRole("button", { name: "Generate" }).click();
@@ -94,6 +100,16 @@ test("a rate-limited image says so and counts down", async ({ page }) => {
   const countdown = alert.getByText(/^Try again in \d+ s$/);
   const first = Number((await countdown.innerText()).match(/\d+/)![0]);
   await expect.poll(async () => Number((await countdown.innerText()).match(/\d+/)![0]), { timeout: 5_000 }).toBeLessThan(first);
+  const retry = alert.getByRole("button", { name: "Retry" });
+  await expect(retry).toBeDisabled();
+
+  await expect(retry).toBeEnabled({ timeout: 75_000 });
+  await expect(countdown).toHaveCount(0);
+  await retry.click();
+  await expect(page.getByRole("region", { name: "Results" }).getByRole("article", { name: "one too many" })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(alert).toHaveCount(0);
 });
 
 test("the viewer opens an image large and moves through the list with the keyboard", async ({ page }) => {

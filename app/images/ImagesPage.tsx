@@ -26,21 +26,28 @@ export default function ImagesPage() {
 
   const settle = (key: string, slot: Slot) => setSlots((current) => current.map((s) => (s.key === key ? slot : s)));
 
+  const run = (key: string, body: Record<string, unknown>) =>
+    generateImage(body).then(
+      (image) => {
+        settle(key, { key, state: "done", image });
+        gallery.add(image);
+        notifyUsageChanged();
+      },
+      (error: Error) =>
+        settle(key, { key, state: "failed", message: error.message, retryAfter: error instanceof ApiError ? error.retryAfter : 0, body }),
+    );
+
   const generate = () => {
     const batch = Array.from({ length: form.count }, (_, i) => ({ key: `${Date.now()}-${i}`, body: requestBody(form, i) }));
     setSlots(batch.map(({ key }) => ({ key, state: "pending" })));
     // One request per image, in parallel, so each shows as soon as it is ready.
-    for (const { key, body } of batch) {
-      generateImage(body).then(
-        (image) => {
-          settle(key, { key, state: "done", image });
-          gallery.add(image);
-          notifyUsageChanged();
-        },
-        (error: Error) =>
-          settle(key, { key, state: "failed", message: error.message, retryAfter: error instanceof ApiError ? error.retryAfter : 0 }),
-      );
-    }
+    for (const { key, body } of batch) void run(key, body);
+  };
+
+  // Retry asks again for the one image that failed, with the request it was made with.
+  const retry = (slot: Extract<Slot, { state: "failed" }>) => {
+    settle(slot.key, { key: slot.key, state: "pending" });
+    void run(slot.key, slot.body);
   };
 
   const results = slots.flatMap((s) => (s.state === "done" ? [s.image] : []));
@@ -103,7 +110,7 @@ export default function ImagesPage() {
           <ImageForm form={form} onChange={setForm} onGenerate={generate} busy={busy} />
         </div>
         <div className="min-w-0">
-          <Results slots={slots} {...actionsFor("results")} />
+          <Results slots={slots} onRetry={retry} {...actionsFor("results")} />
           {deleteError && (
             <p role="alert" className="mt-3 text-sm text-destructive">
               {deleteError}
