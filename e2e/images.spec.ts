@@ -161,3 +161,38 @@ test("the viewer opens an image large and moves through the list with the keyboa
   // Focus comes back to the thumbnail of the image last shown.
   await expect(thumbnails.nth(1)).toBeFocused();
 });
+
+test("an unlocked seed reads 'random', is not sent, and the seed used is shown after and kept by Lock seed", async ({ page }) => {
+  const prompt = `A random seed ${Math.random().toString(36).slice(2, 8)}`;
+  const bodies: Record<string, unknown>[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/api/images") bodies.push(r.postDataJSON());
+  });
+  await page.goto("/images");
+  await page.getByLabel("Prompt", { exact: true }).fill(prompt);
+  await page.getByLabel("Model", { exact: true }).selectOption({ label: "DreamShaper 8 LCM — Lykon" });
+  await page.getByLabel("Steps", { exact: true }).fill("1");
+  await page.getByLabel("Width", { exact: true }).fill("256");
+  await page.getByLabel("Height", { exact: true }).fill("256");
+  const seed = page.getByLabel("Seed", { exact: true });
+  await expect(page.getByLabel("Lock seed", { exact: true })).not.toBeChecked();
+  await expect(seed).toHaveValue("");
+  await expect(seed).toHaveAttribute("placeholder", "random");
+
+  await page.getByRole("button", { name: "Generate" }).click();
+  const card = page.getByRole("region", { name: "Results" }).getByRole("article", { name: prompt });
+  await expect(card).toBeVisible({ timeout: 60_000 });
+  expect(bodies).toHaveLength(1);
+  expect(bodies[0]).not.toHaveProperty("seed");
+  const used = (await card.textContent())?.match(/seed (\d+)/)?.[1];
+  expect(used).toMatch(/^\d+$/);
+
+  // Locking keeps the seed the image was made with, and that is what is sent.
+  await page.getByLabel("Lock seed", { exact: true }).check();
+  await expect(seed).toHaveValue(used!);
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(card).toHaveCount(1, { timeout: 60_000 });
+  await expect(page.getByRole("region", { name: "Results" }).getByRole("status")).toHaveCount(0, { timeout: 60_000 });
+  expect(bodies[1]).toMatchObject({ seed: Number(used) });
+  await expect(card).toContainText(`seed ${used}`);
+});

@@ -3,7 +3,7 @@ import { MAX_BATCH } from "../../contract/images-api";
 import { IMAGE_MODELS, type NumberRange } from "../../contract/image-models";
 import { input, primaryButton } from "../ui/styles";
 import { useEnterSends } from "../ui/useEnterSends";
-import { defaultsFor, modelOf, randomSeed, type FormState } from "./form";
+import { defaultsFor, modelOf, type FormState } from "./form";
 
 interface Props {
   form: FormState;
@@ -102,6 +102,8 @@ export function ImageForm({ form, onChange, onGenerate, busy }: Props) {
       {model.seed ? (
         <div className="grid grid-cols-[1fr_auto] items-end gap-3">
           <Field id="image-seed" label="Seed">
+            {/* Unlocked, the Worker picks the seed: the field says so rather than show a number never sent.
+                Each result shows the seed it got, and locking keeps the last one used. */}
             <input
               id="image-seed"
               type="number"
@@ -110,7 +112,8 @@ export function ImageForm({ form, onChange, onGenerate, busy }: Props) {
               min={0}
               max={model.seed.max}
               step={1}
-              value={form.seed}
+              value={form.lockSeed ? form.seed : ""}
+              placeholder="random"
               disabled={!form.lockSeed}
               onChange={(e) => set({ seed: e.target.valueAsNumber })}
             />
@@ -120,7 +123,7 @@ export function ImageForm({ form, onChange, onGenerate, busy }: Props) {
               type="checkbox"
               className="size-4 accent-primary"
               checked={form.lockSeed}
-              onChange={(e) => set({ lockSeed: e.target.checked, seed: e.target.checked ? form.seed : randomSeed() })}
+              onChange={(e) => set({ lockSeed: e.target.checked })}
             />
             Lock seed
           </label>

@@ -30,6 +30,9 @@ export default function ImagesPage() {
     generateImage(body).then(
       (image) => {
         settle(key, { key, state: "done", image });
+        // A seed the Worker picked becomes the one "Lock seed" keeps, so the image just made can be made again.
+        const { seed } = image;
+        if (seed !== null && body.seed === undefined) setForm((f) => (f.lockSeed ? f : { ...f, seed }));
         gallery.add(image);
         notifyUsageChanged();
       },
