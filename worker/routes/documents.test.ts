@@ -192,6 +192,31 @@ describe("documents: isolation and delete", () => {
   });
 });
 
+describe("documents: attach from the library", () => {
+  it("attaches only to a conversation that exists, and says why otherwise", async () => {
+    useAi();
+    const client = new TestClient();
+    const record = await uploaded(client, "The ferry leaves at nine.", "ferry.txt");
+
+    // The id of a new chat nobody has sent anything in yet.
+    const refused = await client.json(`/api/documents/${record.id}/attach`, "POST", { conversationId: newConversationId() });
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toEqual({
+      error: {
+        code: "not_found",
+        message: "ferry.txt was not attached: that conversation does not exist (a new chat exists once its first message is sent).",
+      },
+    });
+    expect(await rowsFor(client, record.id)).toMatchObject({ attachments: 0 });
+
+    const conversationId = newConversationId();
+    await readUiStream(await client.chat({ id: conversationId, messages: [userMessage("Hello")] }));
+    expect((await client.json(`/api/documents/${record.id}/attach`, "POST", { conversationId })).status).toBe(204);
+    const listed = (await (await client.fetch(`/api/documents?conversation=${conversationId}`)).json()) as { documents: DocumentRecord[] };
+    expect(listed.documents.map((d) => d.id)).toEqual([record.id]);
+  });
+});
+
 describe("chat with documents", () => {
   it("finds a fact buried in a long document, quotes it as data and returns numbered citations", async () => {
     const fake = useAi("The vault code is 4471 [1].");

@@ -84,7 +84,15 @@ export const documents = new Hono<AppEnv>()
   .post("/:id/attach", async (c) => {
     const { conversationId } = await readJson(c, attachDocumentSchema, 10_000);
     const document = await ownDocument(c);
-    await userStore(c).attachDocuments(conversationId, [document.id]);
+    const store = userStore(c);
+    // Only a conversation that exists: the id of a "New chat" not yet sent names nothing anyone will
+    // see again. (An upload from the chat may name one: that chat sends its first message next.)
+    if (!(await store.hasConversation(conversationId)))
+      throw new AppError(
+        "not_found",
+        `${document.name} was not attached: that conversation does not exist (a new chat exists once its first message is sent).`,
+      );
+    await store.attachDocuments(conversationId, [document.id]);
     return c.body(null, 204);
   })
   .delete("/:id/attach/:conversationId", async (c) => {
