@@ -65,3 +65,52 @@ test("a file the Worker cannot read shows its error on the chip", async ({ page 
     /locked\.pdf could not be read as a PDF/,
   );
 });
+
+test("the Documents page attaches only to a conversation that exists, and starts a chat with a document", async ({ page }) => {
+  await setScript({ citePassages: true });
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+  // A file attached in a new chat nobody sends: that draft is the last conversation of this tab.
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Attach files" }).click();
+  await (await chooser).setFiles({ name: "vault-notes.txt", mimeType: "text/plain", buffer: Buffer.from(longDocument()) });
+  await expect(page.getByRole("list", { name: "Attached documents" }).getByRole("status")).toHaveText("Ready", { timeout: 30_000 });
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Documents" }).click();
+  const row = page.getByRole("row", { name: /vault-notes\.txt/ });
+  await expect(row).toContainText("Ready");
+  // Nothing to attach to: the draft does not exist.
+  await expect(row.getByRole("button", { name: /^Attach vault-notes\.txt/ })).toHaveCount(0);
+
+  await row.getByRole("link", { name: "Start a chat with vault-notes.txt" }).click();
+  await expect(page.getByRole("list", { name: "Attached documents" }).getByText("vault-notes.txt")).toBeVisible();
+  await chat.send("What code opens the vault under the harbour office?");
+  await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);
+  await chat.waitForAnswer();
+  await expect(chat.lastAnswer()).toContainText("code 4471");
+  await expect(
+    chat
+      .lastAnswer()
+      .getByRole("list", { name: "Sources" })
+      .getByRole("button", { name: /\[1\] vault-notes\.txt/ }),
+  ).toBeVisible();
+  const conversation = page.url();
+  await page.reload();
+  await expect(page.getByRole("list", { name: "Attached documents" }).getByText("vault-notes.txt")).toBeVisible();
+
+  // A conversation that exists: the page names it, and attaching says where it went.
+  const chooser2 = page.waitForEvent("filechooser");
+  await chat.goto("/");
+  await page.getByRole("button", { name: "Attach files" }).click();
+  await (await chooser2).setFiles({ name: "second.txt", mimeType: "text/plain", buffer: Buffer.from("The ferry leaves at nine.") });
+  await expect(page.getByRole("list", { name: "Attached documents" }).getByRole("status")).toHaveText("Ready", { timeout: 30_000 });
+  await chat.goto(conversation);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Documents" }).click();
+  await page
+    .getByRole("row", { name: /second\.txt/ })
+    .getByRole("button", { name: /^Attach second\.txt to “.+”$/ })
+    .click();
+  await expect(page.getByRole("status").filter({ hasText: /^Attached second\.txt to “.+”\.$/ })).toBeVisible();
+  await chat.goto(conversation);
+  await expect(page.getByRole("list", { name: "Attached documents" }).getByText("second.txt")).toBeVisible();
+});

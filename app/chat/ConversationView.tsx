@@ -12,7 +12,7 @@ import { Composer } from "./Composer";
 import { AttachButton } from "../documents/AttachButton";
 import { DocumentChips } from "../documents/DocumentChips";
 import { useConversationDocuments } from "../documents/useConversationDocuments";
-import { conversationPath } from "./ids";
+import { conversationPath, START_DOCUMENT_PARAM } from "./ids";
 import { MessageList } from "./MessageList";
 import { ModelPicker } from "./ModelPicker";
 import { initialSettings, toApiSettings, type EditableSettings } from "./settings";
@@ -44,8 +44,15 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
   const [saveError, setSaveError] = useState<string>();
   const stick = useStickToBottom();
   useEffect(preloadMarkdown, []);
+  const search = useSearch();
 
-  const requestBody = useCallback(() => toApiSettings(settings), [settings]);
+  // A new chat started from the Documents page (/?document=<id>) chats with that document.
+  const docs = useConversationDocuments(id, conversation === null ? new URLSearchParams(search).getAll(START_DOCUMENT_PARAM) : []);
+  const unsentDocuments = docs.unsent.join(",");
+  const requestBody = useCallback(
+    () => ({ ...toApiSettings(settings), ...(unsentDocuments ? { documentIds: unsentDocuments.split(",") } : {}) }),
+    [settings, unsentDocuments],
+  );
   const chat = useAnswerStream({
     id,
     api: "/api/chat",
@@ -59,6 +66,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
       conversationWithTitle(id).then(onConversationsChanged, () => {});
       notifyUsageChanged();
       branches.refresh(); // A regenerate or an edit made a new version.
+      void docs.refresh(); // Documents sent with the message are attached now.
     },
     onError: onConversationsChanged,
   });
@@ -66,7 +74,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
   const branches = useBranches(id, initialSiblings, chat.setMessages);
 
   // A search result can name a version that is not on screen: show its branch once, then scroll to it.
-  const foundId = new URLSearchParams(useSearch()).get(FOUND_MESSAGE_PARAM);
+  const foundId = new URLSearchParams(search).get(FOUND_MESSAGE_PARAM);
   const shownFoundRef = useRef<string | null>(null);
   useEffect(() => {
     if (!foundId || chat.busy || shownFoundRef.current === foundId || messages.some((m) => m.id === foundId)) return;
@@ -101,7 +109,6 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
     return () => clearTimeout(timer);
   }, [id, settings]);
 
-  const docs = useConversationDocuments(id);
   const images = useChatImages(settings.model);
   // Files dropped on the conversation or pasted anywhere in it are attached like picked ones.
   const filesFrom = (data: DataTransfer | null) => [...(data?.files ?? [])];

@@ -11,3 +11,9 @@ export function newConversationId(): string {
 export function conversationPath(id: string): string {
   return `/c/${id}`;
 }
+
+/** "Start a chat with this document": a new chat whose first message attaches the document. */
+export const START_DOCUMENT_PARAM = "document";
+export function chatWithDocumentPath(documentId: string): string {
+  return `/?${START_DOCUMENT_PARAM}=${encodeURIComponent(documentId)}`;
+}

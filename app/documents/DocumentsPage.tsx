@@ -1,12 +1,17 @@
 import { useCallback, useEffect, useState } from "react";
+import { Link } from "wouter";
+import type { Conversation } from "../../contract/api";
 import type { DocumentRecord } from "../../contract/documents";
+import { listConversations } from "../api";
+import { chatWithDocumentPath } from "../chat/ids";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { button, smallButton } from "../ui/styles";
 import { attachDocument, currentConversation, deleteDocument, formatBytes, listDocuments, statusText } from "./api";
 
 /**
  * /documents: every document of the person with size, pages, passages and status; delete (the
- * original, every passage and every vector); attach to the conversation they were last in.
+ * original, every passage and every vector); attach to the conversation they were last in, when
+ * it exists (the last one can be a "New chat" never sent); or start a new chat with a document.
  * Loaded on demand: the chat page does not carry it.
  */
 export default function DocumentsPage() {
@@ -14,7 +19,20 @@ export default function DocumentsPage() {
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [confirming, setConfirming] = useState<DocumentRecord | null>(null);
-  const conversation = currentConversation();
+  const [conversation, setConversation] = useState<Conversation>();
+  useEffect(() => {
+    const id = currentConversation();
+    if (!id) return;
+    let live = true;
+    // Errors leave Attach out: the list below still loads and says what went wrong.
+    listConversations("").then(
+      (all) => live && setConversation(all.find((c) => c.id === id)),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const refresh = useCallback(() => {
     listDocuments().then(setDocuments, (e: Error) => setError(e.message));
@@ -43,8 +61,8 @@ export default function DocumentsPage() {
   const attach = async (doc: DocumentRecord) => {
     if (!conversation) return;
     try {
-      await attachDocument(doc.id, conversation);
-      setNotice(`Attached ${doc.name} to the current conversation.`);
+      await attachDocument(doc.id, conversation.id);
+      setNotice(`Attached ${doc.name} to “${conversation.title}”.`);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -99,11 +117,16 @@ export default function DocumentsPage() {
                     <button
                       type="button"
                       className={smallButton}
-                      aria-label={`Attach ${d.name} to the current conversation`}
+                      aria-label={`Attach ${d.name} to “${conversation.title}”`}
                       onClick={() => void attach(d)}
                     >
                       Attach
                     </button>
+                  )}
+                  {d.status !== "failed" && (
+                    <Link href={chatWithDocumentPath(d.id)} className={smallButton} aria-label={`Start a chat with ${d.name}`}>
+                      Start a chat
+                    </Link>
                   )}
                   <button type="button" className={smallButton} aria-label={`Delete ${d.name}`} onClick={() => setConfirming(d)}>
                     Delete

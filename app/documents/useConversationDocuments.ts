@@ -15,12 +15,19 @@ const POLL_MS = [500, 1000, 2000, 4000];
 /**
  * The conversation's documents and uploads in flight. Files are attached at upload (the
  * conversation id is the browser's own, so this works before the first message), and the list is
- * polled while any document is still embedding.
+ * polled while any document is still embedding. `startWith` names documents of the library to chat
+ * with ("Start a chat with this document"): they go with the next message as `documentIds`, which the
+ * Worker attaches then, since attaching from the library needs a conversation that exists.
  */
-export function useConversationDocuments(conversationId: string) {
-  const [documents, setDocuments] = useState<DocumentRecord[]>([]);
+export function useConversationDocuments(conversationId: string, startWith: readonly string[] = []) {
+  const [attached, setDocuments] = useState<DocumentRecord[]>([]);
+  const [chosen, setChosen] = useState<DocumentRecord[]>([]);
   const [uploads, setUploads] = useState<PendingUpload[]>([]);
   const polls = useRef(0);
+  const startKey = startWith.join(",");
+  const documents = [...attached, ...chosen.filter((c) => !attached.some((d) => d.id === c.id))];
+  /** The chosen documents the Worker has not attached yet: sent with the next message. */
+  const unsent = chosen.filter((c) => !attached.some((d) => d.id === c.id)).map((d) => d.id);
 
   const refresh = useCallback(async () => {
     try {
@@ -33,11 +40,27 @@ export function useConversationDocuments(conversationId: string) {
   useEffect(() => {
     rememberCurrentConversation(conversationId);
     setDocuments([]);
+    setChosen([]);
     setUploads([]);
     void refresh();
   }, [conversationId, refresh]);
 
-  const embedding = documents.some((d) => d.status === "embedding");
+  // Not cleared when the address loses its ?document= (the first message moves it to /c/<id>): the
+  // message may still be on its way, and the chips stay until the Worker lists them as attached.
+  useEffect(() => {
+    if (!startKey) return;
+    let live = true;
+    const ids = new Set(startKey.split(","));
+    listDocuments().then(
+      (all) => live && setChosen(all.filter((d) => ids.has(d.id))),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [startKey]);
+
+  const embedding = attached.some((d) => d.status === "embedding");
   useEffect(() => {
     if (!embedding) {
       polls.current = 0;
@@ -51,7 +74,7 @@ export function useConversationDocuments(conversationId: string) {
       POLL_MS[Math.min(polls.current, POLL_MS.length - 1)],
     );
     return () => clearTimeout(timer);
-  }, [embedding, documents, refresh]);
+  }, [embedding, attached, refresh]);
 
   const attach = useCallback(
     async (files: File[]) => {
@@ -75,6 +98,7 @@ export function useConversationDocuments(conversationId: string) {
   const detach = useCallback(
     async (id: string) => {
       setDocuments((all) => all.filter((d) => d.id !== id));
+      setChosen((all) => all.filter((d) => d.id !== id));
       await detachDocument(id, conversationId).catch(() => refresh());
     },
     [conversationId, refresh],
@@ -82,7 +106,7 @@ export function useConversationDocuments(conversationId: string) {
 
   const dismiss = useCallback((key: string) => setUploads((all) => all.filter((u) => u.key !== key)), []);
 
-  return { documents, uploads, attach, detach, dismiss };
+  return { documents, uploads, unsent, attach, detach, dismiss, refresh };
 }
 
 export type ConversationDocuments = ReturnType<typeof useConversationDocuments>;
