@@ -42,6 +42,12 @@ export const visionRequestSchema = chatRequestSchema.omit({ model: true }).exten
   model: modelIdSchema.optional(),
 });
 
+/** `PATCH /api/vision/threads/:id`: a new title, as conversations are renamed. */
+export const renameVisionThreadSchema = z.object({ title: z.string().trim().min(1).max(200) });
+
+/** `GET /api/vision/threads?q=`: threads whose title or questions and answers hold the words. */
+export const listVisionThreadsQuerySchema = z.object({ q: z.string().max(200).optional() });
+
 export interface VisionThread {
   id: string;
   title: string;

@@ -418,6 +418,47 @@ describe("POST /api/vision: budget", () => {
   });
 });
 
+describe("vision threads: rename and search", () => {
+  async function thread(client: TestClient, question: string, answer: string): Promise<string> {
+    useAi(() => sseStream(legacyChunks([answer])));
+    const id = newConversationId();
+    await readUiStream(await ask(client, { id, imageId: await uploadedImageId(client), messages: [userMessage(question)] }));
+    return id;
+  }
+  const titles = async (client: TestClient, q: string) =>
+    ((await (await client.fetch(`/api/vision/threads?q=${encodeURIComponent(q)}`)).json()) as { threads: { title: string }[] }).threads.map(
+      (t) => t.title,
+    );
+
+  it("renames a thread, and another person cannot", async () => {
+    const client = new TestClient();
+    const id = await thread(client, "Describe this image", "A red square.");
+    const renamed = await client.json(`/api/vision/threads/${id}`, "PATCH", { title: "  Red square  " });
+    expect(renamed.status).toBe(200);
+    expect(((await renamed.json()) as { thread: { title: string } }).thread.title).toBe("Red square");
+    expect((await storedThread(client, id)).thread.title).toBe("Red square");
+
+    expect((await client.json(`/api/vision/threads/${id}`, "PATCH", { title: "  " })).status).toBe(400);
+    expect((await client.json(`/api/vision/threads/${newConversationId()}`, "PATCH", { title: "Nothing" })).status).toBe(404);
+    expect((await new TestClient().json(`/api/vision/threads/${id}`, "PATCH", { title: "Stolen" })).status).toBe(404);
+    expect((await storedThread(client, id)).thread.title).toBe("Red square");
+  });
+
+  it("finds threads by title and by the words of their questions and answers, and no one else's", async () => {
+    const client = new TestClient();
+    await thread(client, "What breed is this dog?", "A border collie.");
+    await thread(client, "Read the sign", "It says 50% off_today.");
+    expect(await titles(client, "breed")).toEqual(["What breed is this dog?"]);
+    expect(await titles(client, "COLLIE")).toEqual(["What breed is this dog?"]);
+    // Wildcards are plain text: "%" matches only a percent sign.
+    expect(await titles(client, "50%")).toEqual(["Read the sign"]);
+    expect(await titles(client, "%")).toEqual(["Read the sign"]);
+    expect(await titles(client, "text")).toEqual([]);
+    expect(await titles(client, "")).toHaveLength(2);
+    expect(await titles(new TestClient(), "collie")).toEqual([]);
+  });
+});
+
 describe("vision ownership", () => {
   it("keeps one person's image and thread from everyone else", async () => {
     useAi(() => sseStream(legacyChunks(["Mine."])));

@@ -1,11 +1,19 @@
 import { Hono, type Context } from "hono";
 import { AppError } from "../../contract/errors";
-import { DEFAULT_VISION_MODEL, isVisionModel, visionRequestSchema, type VisionMessage } from "../../contract/vision-api";
+import {
+  DEFAULT_VISION_MODEL,
+  isVisionModel,
+  listVisionThreadsQuerySchema,
+  renameVisionThreadSchema,
+  visionRequestSchema,
+  type VisionMessage,
+} from "../../contract/vision-api";
 import type { AppEnv } from "../http/app-types";
 import { rejoinResponse, turnResponse } from "../http/answer-response";
 import { currentRequestId } from "../log";
-import { idParam, readJson } from "../http/validate";
+import { idParam, parseWith, readJson } from "../http/validate";
 import { isNewVisitor } from "../http/new-visitor";
+import { rateLimit } from "../http/rate-limit";
 import { hasText, payerOf } from "./chat";
 import { userStore } from "../store/stub";
 import { deleteUploadObjects, readUploadObject, saveUpload } from "../vision/save-upload";
@@ -35,7 +43,18 @@ export const vision = new Hono<AppEnv>()
       },
     });
   })
-  .get("/threads", async (c) => c.json({ threads: isNewVisitor(c) ? [] : await userStore(c).listVisionThreads() }))
+  .get("/threads", async (c) => {
+    const { q } = parseWith(listVisionThreadsQuerySchema, { q: c.req.query("q") });
+    return c.json({ threads: isNewVisitor(c) ? [] : await userStore(c).listVisionThreads(q) });
+  })
+  // Limited as renaming a conversation is: a write anyone can repeat.
+  .patch("/threads/:id", rateLimit, async (c) => {
+    const id = idParam(c.req.param("id"), "vision thread");
+    const { title } = await readJson(c, renameVisionThreadSchema, 10_000);
+    const thread = isNewVisitor(c) ? null : await userStore(c).renameVisionThread(id, title);
+    if (!thread) throw new AppError("not_found", "That vision thread does not exist.");
+    return c.json({ thread });
+  })
   .get("/threads/:id", async (c) => {
     const id = idParam(c.req.param("id"), "vision thread");
     const found = isNewVisitor(c) ? null : await userStore(c).getVisionThread(id);

@@ -99,7 +99,8 @@ export interface UserStoreApi {
 
   addVisionImage(image: VisionImage): Promise<void>;
   getVisionImage(id: string): VisionImage | null;
-  listVisionThreads(): VisionThread[];
+  listVisionThreads(query?: string): VisionThread[];
+  renameVisionThread(id: string, title: string): VisionThread | null;
   getVisionThread(id: string): VisionThreadDetail | null;
   deleteVisionThread(id: string): { orphanedImageId: string | null } | undefined;
 

@@ -452,8 +452,12 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     return this.vision.getImage(id);
   }
 
-  listVisionThreads() {
-    return this.vision.listThreads();
+  listVisionThreads(query?: string) {
+    return this.vision.listThreads(query);
+  }
+
+  renameVisionThread(id: string, title: string) {
+    return this.vision.renameThread(id, title);
   }
 
   getVisionThread(id: string) {

@@ -35,8 +35,33 @@ export class VisionTables {
     return row ? toImage(row) : null;
   }
 
-  listThreads(): VisionThread[] {
-    return this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads ORDER BY updated_at DESC LIMIT 200`).toArray().map(toThread);
+  /**
+   * Newest first. With a query: the threads whose title, or the text of a question or answer, holds
+   * it (as typed, case-insensitive for ASCII, like the conversation list's title filter).
+   */
+  listThreads(query?: string): VisionThread[] {
+    const text = query?.trim();
+    if (!text) return this.sql.exec<ThreadRow>(`SELECT * FROM vision_threads ORDER BY updated_at DESC LIMIT 200`).toArray().map(toThread);
+    const like = `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    return this.sql
+      .exec<ThreadRow>(
+        `SELECT t.* FROM vision_threads t
+         WHERE t.title LIKE ? ESCAPE '\\'
+            OR EXISTS (SELECT 1 FROM vision_messages m, json_each(m.body, '$.parts') p
+                       WHERE m.thread_id = t.id AND json_extract(p.value, '$.type') = 'text'
+                         AND json_extract(p.value, '$.text') LIKE ? ESCAPE '\\')
+         ORDER BY t.updated_at DESC LIMIT 200`,
+        like,
+        like,
+      )
+      .toArray()
+      .map(toThread);
+  }
+
+  /** A new title; null when there is no such thread. */
+  renameThread(id: string, title: string): VisionThread | null {
+    const row = this.sql.exec<ThreadRow>(`UPDATE vision_threads SET title = ? WHERE id = ? RETURNING *`, title, id).toArray()[0];
+    return row ? toThread(row) : null;
   }
 
   getThread(id: string): VisionThreadDetail | null {
