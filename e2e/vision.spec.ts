@@ -62,3 +62,39 @@ test("the file picker and keyboard reach the same upload", async ({ page }) => {
   await expect(page.getByRole("img", { name: "The image you are asking about" })).toBeVisible();
   await expect(page.getByText(/Sent 1×1 px/)).toBeVisible();
 });
+
+test("vision threads are renamed and searched as conversations are", async ({ page }) => {
+  await page.goto("/vision");
+  await dropFile(page, { kind: "red-png" });
+  const question = `What is this ${Math.random().toString(36).slice(2, 8)}?`;
+  await page.getByRole("textbox", { name: "Question" }).fill(question);
+  await page.getByRole("button", { name: "Ask" }).click();
+  await expect(page.getByRole("article", { name: "Assistant" }).first()).toContainText("a red picture");
+  const threads = page.getByRole("navigation", { name: "Vision threads" });
+  await expect(threads.getByRole("link", { name: question })).toBeVisible();
+
+  // Enter saves; leaving the field saves too; Escape drops.
+  const renamed = `Red square ${Math.random().toString(36).slice(2, 8)}`;
+  await threads.getByRole("button", { name: `Rename ${question}` }).click();
+  await threads.getByRole("textbox", { name: `New title for ${question}` }).fill(renamed);
+  await threads.getByRole("textbox", { name: `New title for ${question}` }).press("Enter");
+  await expect(threads.getByRole("link", { name: renamed })).toBeVisible();
+  await threads.getByRole("button", { name: `Rename ${renamed}` }).click();
+  await threads.getByRole("textbox", { name: `New title for ${renamed}` }).fill("Not this");
+  await threads.getByRole("textbox", { name: `New title for ${renamed}` }).press("Escape");
+  await page.reload();
+  await expect(threads.getByRole("link", { name: renamed })).toBeVisible();
+  await expect(threads.getByRole("link", { name: "Not this" })).toHaveCount(0);
+
+  // Search finds it by its new title and by the words of its answer, and says when nothing matches.
+  const search = threads.getByRole("searchbox", { name: "Search vision threads" });
+  await search.fill(renamed.split(" ")[2]);
+  await expect(threads.getByRole("link")).toHaveText([/New image/, renamed]);
+  await search.fill("red picture");
+  await expect(threads.getByRole("link", { name: renamed })).toBeVisible();
+  await search.fill("no such words zzzz");
+  await expect(threads.getByRole("link", { name: renamed })).toHaveCount(0);
+  await expect(threads).toContainText("No thread matches.");
+  await search.fill("");
+  await expect(threads.getByRole("link", { name: renamed })).toBeVisible();
+});

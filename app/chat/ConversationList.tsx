@@ -1,4 +1,4 @@
-import { lazy, Suspense, useRef, useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link } from "wouter";
 import type { Conversation } from "../../contract/api";
 import { deleteConversation, updateConversation } from "../api";
@@ -6,7 +6,7 @@ import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { input, smallButton } from "../ui/styles";
 import { conversationPath } from "./ids";
 import { StrokeIcon } from "../ui/StrokeIcon";
-import { useEnterSends } from "../ui/useEnterSends";
+import { PencilIcon, RenameField } from "../ui/RenameField";
 
 // Sharing, export and search results are not part of the chat page's first paint.
 const ShareAndExportDialog = lazy(() => import("../share/ShareAndExportDialog"));
@@ -90,8 +90,8 @@ export function ConversationList({ conversations, loadError, currentId, query, o
           return (
             <li key={conversation.id} className={`group flex items-center gap-1 rounded-md ${current ? "bg-muted" : "hover:bg-muted/60"}`}>
               {renamingId === conversation.id ? (
-                <RenameInput
-                  conversation={conversation}
+                <RenameField
+                  title={conversation.title}
                   onSave={(title) => rename(conversation, title)}
                   onCancel={() => setRenamingId(undefined)}
                 />
@@ -157,53 +157,6 @@ export function ConversationList({ conversations, loadError, currentId, query, o
         </ConfirmDialog>
       )}
     </div>
-  );
-}
-
-function RenameInput({
-  conversation,
-  onSave,
-  onCancel,
-}: {
-  conversation: Conversation;
-  onSave: (title: string) => void;
-  onCancel: () => void;
-}) {
-  const [title, setTitle] = useState(conversation.title);
-  // Leaving the field keeps what was typed; Escape is the one way to drop it. The flag stops the blur
-  // that follows Enter or Escape (the field is removed while focused) from acting a second time.
-  const done = useRef(false);
-  const finish = (save: boolean) => {
-    if (done.current) return;
-    done.current = true;
-    if (save) onSave(title);
-    else onCancel();
-  };
-  const enterSaves = useEnterSends<HTMLInputElement>(() => finish(true));
-  return (
-    <input
-      className={`${input} m-0.5`}
-      aria-label={`New title for ${conversation.title}`}
-      value={title}
-      maxLength={200}
-      autoFocus
-      onFocus={(e) => e.target.select()}
-      onChange={(e) => setTitle(e.target.value)}
-      {...enterSaves}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") finish(false);
-        else enterSaves.onKeyDown(e);
-      }}
-      onBlur={() => finish(true)}
-    />
-  );
-}
-
-function PencilIcon() {
-  return (
-    <StrokeIcon className="size-4">
-      <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />
-    </StrokeIcon>
   );
 }
 

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useLocation, useRoute } from "wouter";
 import { DEFAULT_VISION_MODEL, type VisionImage, type VisionMessage, type VisionThread } from "../../contract/vision-api";
 import { newConversationId } from "../chat/ids";
-import { deleteThread, getThread, imageUrl, listThreads } from "./api";
+import { deleteThread, getThread, imageUrl, listThreads, renameThread } from "./api";
 import { DropZone } from "./DropZone";
 import { prepareAndUpload } from "../ui/prepare-image";
 import { formatBytes, type PreparedImage } from "../ui/resize-image";
@@ -31,10 +31,32 @@ export default function VisionPage() {
   const [problem, setProblem] = useState<string>();
   const [working, setWorking] = useState<string>();
 
+  const [query, setQuery] = useState("");
+  const queryRef = useRef(query);
+  queryRef.current = query;
+
   const refresh = useCallback(() => {
-    listThreads().then(setThreads, () => {});
+    listThreads(queryRef.current).then(setThreads, () => {});
   }, []);
-  useEffect(refresh, [refresh]);
+  // The list at once, then search as you type: one request per pause, a newer query aborting the one before.
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => listThreads(query, controller.signal).then(setThreads, () => {}), query.trim() ? 200 : 0);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [query]);
+
+  const onRename = (thread: VisionThread, title: string) => {
+    renameThread(thread.id, title).then(
+      () => {
+        setProblem(undefined);
+        refresh();
+      },
+      (error: Error) => setProblem(`Could not rename: ${error.message}`),
+    );
+  };
 
   useEffect(() => {
     if (!routeId) return setOpen((current) => (current && threads.some((t) => t.id === current.id) ? undefined : current));
@@ -84,7 +106,7 @@ export default function VisionPage() {
   return (
     <div className="flex min-h-0 flex-1 flex-col overflow-y-auto md:flex-row">
       <aside className="shrink-0 border-b border-border p-3 md:w-64 md:overflow-y-auto md:border-b-0 md:border-r">
-        <ThreadList threads={threads} currentId={open?.id} />
+        <ThreadList threads={threads} currentId={open?.id} query={query} onQueryChange={setQuery} onRename={onRename} />
       </aside>
       <main className="mx-auto flex w-full max-w-3xl min-w-0 flex-col gap-4 p-3 sm:p-6">
         <h1 className="text-lg font-semibold">Ask about an image</h1>

@@ -9,8 +9,18 @@ export function uploadImage(blob: Blob): Promise<VisionImage> {
   return call("/api/vision/images", { method: "POST", body: form });
 }
 
-export async function listThreads(): Promise<VisionThread[]> {
-  return (await call<{ threads: VisionThread[] }>("/api/vision/threads")).threads;
+export async function listThreads(query = "", signal?: AbortSignal): Promise<VisionThread[]> {
+  const q = query.trim() ? `?q=${encodeURIComponent(query.trim())}` : "";
+  return (await call<{ threads: VisionThread[] }>(`/api/vision/threads${q}`, { signal })).threads;
+}
+
+export async function renameThread(id: string, title: string): Promise<VisionThread> {
+  return (
+    await call<{ thread: VisionThread }>(`/api/vision/threads/${encodeURIComponent(id)}`, {
+      method: "PATCH",
+      body: JSON.stringify({ title }),
+    })
+  ).thread;
 }
 
 export function getThread(id: string): Promise<VisionThreadDetail> {
