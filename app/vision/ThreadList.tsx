@@ -21,17 +21,23 @@ export function ThreadList({ threads, currentId, query, onQueryChange, onRename 
       <Link href="/vision" className="rounded-md px-2 py-1.5 text-sm font-medium hover:bg-muted">
         + New image
       </Link>
-      <label htmlFor="vision-thread-search" className="sr-only">
-        Search vision threads
-      </label>
-      <input
-        id="vision-thread-search"
-        type="search"
-        className={input}
-        placeholder="Search questions and titles"
-        value={query}
-        onChange={(e) => onQueryChange(e.target.value)}
-      />
+      {/* Only when there is something to search: a first visit's page then matches the shell that painted
+          before the script (e2e/first-paint.spec.ts), instead of moving the page down on a phone. */}
+      {(threads.length > 0 || query) && (
+        <>
+          <label htmlFor="vision-thread-search" className="sr-only">
+            Search vision threads
+          </label>
+          <input
+            id="vision-thread-search"
+            type="search"
+            className={input}
+            placeholder="Search questions and titles"
+            value={query}
+            onChange={(e) => onQueryChange(e.target.value)}
+          />
+        </>
+      )}
       {threads.length === 0 && (
         <p className="px-2 text-sm text-muted-foreground">{query.trim() ? "No thread matches." : "No threads yet."}</p>
       )}
