@@ -163,7 +163,8 @@ test("the viewer opens an image large and moves through the list with the keyboa
 });
 
 test("an unlocked seed reads 'random', is not sent, and the seed used is shown after and kept by Lock seed", async ({ page }) => {
-  const prompt = `A random seed ${Math.random().toString(36).slice(2, 8)}`;
+  // The prompt must not contain "seed <digit>": the card's "seed N" is read back below.
+  const prompt = `A lantern at dusk ${Math.random().toString(36).slice(2, 8)}`;
   const bodies: Record<string, unknown>[] = [];
   page.on("request", (r) => {
     if (r.method() === "POST" && new URL(r.url()).pathname === "/api/images") bodies.push(r.postDataJSON());
