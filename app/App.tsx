@@ -4,6 +4,7 @@ import { AccountMenu, SignInNotice } from "./account/AccountMenu";
 import ChatPage from "./chat/ChatPage";
 import { ImagesPage, VisionPage } from "./pages";
 import { BackendStatusBadge, EngineProblemBanner, type EngineFeature } from "./ui/BackendStatusBadge";
+import { HeaderMenu } from "./ui/HeaderMenu";
 import { ThemeToggle } from "./ui/ThemeToggle";
 import { useBackendStatus } from "./ui/useBackendStatus";
 
@@ -24,6 +25,18 @@ const AccountPage = lazy(() => import("./account/AccountPage"));
 const DataPage = lazy(() => import("./transfer/DataPage"));
 const DocumentsPage = lazy(() => import("./documents/DocumentsPage"));
 
+function UsageLink({ current, className }: { current: boolean; className: string }) {
+  return (
+    <Link
+      href="/usage"
+      aria-current={current ? "page" : undefined}
+      className={`rounded-md px-2 py-1.5 text-sm sm:px-2.5 ${current ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"} ${className}`}
+    >
+      Usage
+    </Link>
+  );
+}
+
 export function App() {
   const [path] = useLocation();
   const [isHome] = useRoute("/");
@@ -32,11 +45,12 @@ export function App() {
 
   return (
     <div className="flex h-dvh flex-col">
-      <header className="flex h-14 shrink-0 items-center gap-3 border-b border-border px-3 sm:px-4">
+      <header className="relative flex h-14 shrink-0 items-center gap-2 border-b border-border px-3 sm:gap-3 sm:px-4">
         {/* shrink-0 here and on the nav: what fills in after the first paint (status, budget) truncates instead of moving them. */}
-        <Link href="/" className="flex shrink-0 items-center gap-2 rounded-md font-semibold">
+        {/* Below sm the logo gives its room to the navigation (the Chat link goes to the same place). */}
+        <Link href="/" className="hidden shrink-0 items-center gap-2 rounded-md font-semibold sm:flex">
           <img src="/favicon.svg" alt="" className="size-6" />
-          <span className="hidden sm:inline">Workers AI Chat</span>
+          <span>Workers AI Chat</span>
         </Link>
         <nav aria-label="Main" className="flex shrink-0 items-center gap-1">
           {NAV_LINKS.map((link) => {
@@ -46,27 +60,21 @@ export function App() {
                 key={link.href}
                 href={link.href}
                 aria-current={current ? "page" : undefined}
-                className={`rounded-md px-2.5 py-1.5 text-sm ${current ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
+                className={`rounded-md px-2 py-1.5 text-sm sm:px-2.5 ${current ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
               >
                 {link.label}
               </Link>
             );
           })}
-          {status?.owner && (
-            <Link
-              href="/usage"
-              aria-current={path === "/usage" ? "page" : undefined}
-              className={`rounded-md px-2.5 py-1.5 text-sm ${path === "/usage" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
-            >
-              Usage
-            </Link>
-          )}
+          {status?.owner && <UsageLink current={path === "/usage"} className="max-md:hidden" />}
         </nav>
-        <div className="ml-auto flex min-w-0 items-center gap-2">
+        <HeaderMenu>
+          {/* On a phone or narrow tablet the owner's fifth link would push the navigation off screen: it moves into the menu. */}
+          {status?.owner && <UsageLink current={path === "/usage"} className="md:hidden" />}
           <BackendStatusBadge status={status} />
           <ThemeToggle />
           <AccountMenu />
-        </div>
+        </HeaderMenu>
       </header>
       <SignInNotice />
       <EngineProblemBanner status={status} feature={NAV_LINKS.find((link) => link.isCurrent(path))?.needs ?? "text"} />

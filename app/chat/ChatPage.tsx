@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { iconButton, primaryButton } from "../ui/styles";
 import { ConversationLoader } from "./ConversationLoader";
@@ -6,6 +6,7 @@ import { ConversationList } from "./ConversationList";
 import { newConversationId } from "./ids";
 import { useConversations } from "./useConversations";
 import { StrokeIcon } from "../ui/StrokeIcon";
+import { holdFocusIn } from "./holdFocus";
 
 /**
  * The chat page: the conversation list beside the open conversation. "/" and "/c/:id" share it. A
@@ -26,18 +27,25 @@ export default function ChatPage({ routeId }: { routeId: string | undefined }) {
 
   useEffect(() => setDrawerOpen(false), [id]);
 
+  // The open drawer (below md) holds the focus like a dialog: it moves in, Tab cycles inside, Escape
+  // closes, and focus goes back to the button that opened it.
+  const openerRef = useRef<HTMLButtonElement>(null);
+  const drawerRef = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (!drawerOpen) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setDrawerOpen(false);
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    if (!drawerOpen || !drawerRef.current) return;
+    return holdFocusIn(
+      drawerRef.current,
+      () => setDrawerOpen(false),
+      () => openerRef.current,
+    );
   }, [drawerOpen]);
 
   const menuButton = (
     <button
+      ref={openerRef}
       type="button"
       className={`${iconButton} shrink-0 md:hidden`}
-      aria-label="Menu"
+      aria-label="Conversations"
       aria-expanded={drawerOpen}
       aria-controls="conversations"
       onClick={() => setDrawerOpen(true)}
@@ -55,6 +63,7 @@ export default function ChatPage({ routeId }: { routeId: string | undefined }) {
         <div aria-hidden="true" className="fixed inset-0 z-30 bg-black/40 md:hidden" onClick={() => setDrawerOpen(false)} />
       )}
       <nav
+        ref={drawerRef}
         id="conversations"
         aria-label="Conversations"
         className={`${drawerOpen ? "fixed inset-y-0 left-0 z-40 flex shadow-xl" : "hidden"} w-72 max-w-[85vw] flex-col border-r border-border bg-card pt-3 md:static md:z-auto md:flex md:w-64 md:shadow-none lg:w-72`}
@@ -64,7 +73,12 @@ export default function ChatPage({ routeId }: { routeId: string | undefined }) {
             New chat
           </Link>
           {drawerOpen && (
-            <button type="button" className={`${iconButton} md:hidden`} aria-label="Close menu" onClick={() => setDrawerOpen(false)}>
+            <button
+              type="button"
+              className={`${iconButton} md:hidden`}
+              aria-label="Close conversations"
+              onClick={() => setDrawerOpen(false)}
+            >
               <StrokeIcon>
                 <path d="M6 6l12 12M18 6L6 18" />
               </StrokeIcon>

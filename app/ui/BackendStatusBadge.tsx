@@ -16,12 +16,13 @@ export function BackendStatusBadge({ status }: { status: BackendStatus | undefin
   const left = neuronsLeft(status.budget);
   return (
     <>
-      <span className="hidden truncate text-xs text-muted-foreground sm:inline" title="Backend answering chat requests">
+      {/* In the header from md; below it, in the header's menu (HeaderMenu), where there is room for it. */}
+      <span className="max-w-full truncate text-xs text-muted-foreground" title="Backend answering chat requests">
         {statusLabel(status)}
       </span>
       {left !== undefined && (
         <span
-          className="truncate text-xs tabular-nums text-muted-foreground"
+          className="max-w-full truncate text-xs tabular-nums text-muted-foreground"
           title="What you may still spend on this app today, in Workers AI neurons; it resets at 00:00 UTC"
         >
           {left.toLocaleString("en-US")} neurons left today
