@@ -48,7 +48,48 @@ export const IMPORT_LIMITS = {
   maxMessagesPerConversation: 1_000,
   /** Nodes in one ChatGPT conversation's tree, branches included. */
   maxTreeNodes: 20_000,
+  /**
+   * One request of a batched import (`POST /api/import/batch`): the page unzips and reads the file,
+   * then sends it in batches this size, each checked whole by the Worker. Small enough that a batch
+   * parsed in the Worker stays far below its 128 MB of memory.
+   */
+  batchConversations: 25,
+  batchBytes: 10_000_000,
 } as const;
+
+/** Where a batch's conversations come from: ChatGPT's conversations.json, or this app's JSON or archive. */
+export const IMPORT_SOURCES = ["chatgpt", "workers-ai-chat"] as const;
+export type ImportSource = (typeof IMPORT_SOURCES)[number];
+
+/**
+ * The body of `POST /api/import/batch`: conversations as the file has them (ChatGPT's, or this app's
+ * `{ conversation, messages, activeLeafId }`), checked one by one. `version`: this app's file version.
+ */
+export interface ImportBatchRequest {
+  source: ImportSource;
+  version?: number;
+  conversations: unknown[];
+}
+
+/** Why a conversation was not imported, as a code the page counts and a sentence it shows. */
+export type ImportSkip = "already_imported" | "empty" | "no_text" | "too_large" | "over_quota" | "invalid" | "failed";
+
+export interface ImportBatchItem {
+  /** Its position in the batch. */
+  index: number;
+  title: string;
+  /** Set when imported (or already imported): the conversation's id here. */
+  id?: string;
+  skipped?: ImportSkip;
+  reason?: string;
+}
+
+/** What `POST /api/import/batch` answers: one item per conversation sent, in order. */
+export interface ImportBatchResult {
+  results: ImportBatchItem[];
+  /** System, tool and other non-text messages left out of the imported conversations. */
+  messagesSkipped: number;
+}
 
 /** What `POST /api/import` answers. */
 export interface ImportResult {
@@ -86,8 +127,10 @@ const metadataSchema = z.object({
   note: z.string().max(1000).optional(),
 });
 
-const exportedConversationSchema = z.object({
+export const exportedConversationSchema = z.object({
   conversation: z.object({
+    /** The id it had where it was exported: a batched import keys on it, so importing it twice adds it once. */
+    id: z.string().max(100).optional(),
     title: z.string().trim().min(1).max(200),
     settings: chatSettingsSchema.optional(),
   }),

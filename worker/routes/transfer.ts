@@ -2,12 +2,13 @@ import { Hono } from "hono";
 import type { ConversationDetail } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { readLimited } from "../http/read-limited";
-import { IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
+import { IMPORT_LIMITS, type ImportBatchResult, type ImportResult } from "../../contract/transfer";
 import type { AppEnv } from "../http/app-types";
 import { rateLimit } from "../http/rate-limit";
 import { idParam, isJsonMediaType, MAX_JSON_DEPTH, nestingExceeds } from "../http/validate";
 import { userStore } from "../store/stub";
 import { archiveStream } from "../transfer/archive";
+import { importBatch, importBatchSchema } from "../transfer/batch";
 import { conversationExport, conversationMarkdown, fileSlug, type ConversationTreeDump } from "../transfer/export";
 import { planImport, summarize } from "../transfer/plan";
 import { ImportRefused } from "../transfer/refused";
@@ -45,15 +46,36 @@ export const transfer = new Hono<AppEnv>()
     const conversations = await writeImport(userStore(c), plan.conversations);
     const result = { conversations, alternativesSkipped: plan.alternativesSkipped, messagesSkipped: plan.messagesSkipped };
     return c.json({ ...result, summary: summarize(result) } satisfies ImportResult, 201);
+  })
+  // One batch of a large import (the page reads the file, a ChatGPT zip included, and sends it in
+  // batches): each conversation is checked and written on its own, and skipped with a reason if it cannot be.
+  .post("/import/batch", rateLimit, async (c) => {
+    const data = await readImportFile(
+      c.req.raw,
+      IMPORT_LIMITS.batchBytes,
+      `That batch is too large: one request of an import may be at most ${IMPORT_LIMITS.batchBytes / 1_000_000} MB. Send fewer conversations at a time.`,
+    );
+    const batch = importBatchSchema.safeParse(data);
+    if (!batch.success) {
+      const issue = batch.error.issues[0];
+      throw new AppError(
+        "import_invalid",
+        `That batch cannot be imported: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "unexpected content"}.`,
+      );
+    }
+    return c.json((await importBatch(userStore(c), batch.data)) satisfies ImportBatchResult, 200);
   });
 
 /** The file as JSON, within the size and nesting limits, or the sentence saying what is wrong. */
-async function readImportFile(request: Request): Promise<unknown> {
+async function readImportFile(
+  request: Request,
+  maxBytes: number = IMPORT_LIMITS.maxBytes,
+  tooLarge = `That file is too large: an import may be at most ${IMPORT_LIMITS.maxBytes / 1_000_000} MB.`,
+): Promise<unknown> {
   if (!isJsonMediaType(request.headers.get("content-type") ?? undefined))
     throw new AppError("bad_request", "Send the file as JSON (content-type: application/json).");
-  const tooLarge = `That file is too large: an import may be at most ${IMPORT_LIMITS.maxBytes / 1_000_000} MB.`;
   const text = new TextDecoder().decode(
-    await readLimited(request.body, request.headers.get("content-length") ?? undefined, IMPORT_LIMITS.maxBytes, tooLarge),
+    await readLimited(request.body, request.headers.get("content-length") ?? undefined, maxBytes, tooLarge),
   );
   if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new ImportRefused(`it is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   try {

@@ -26,15 +26,18 @@ const nodeSchema = z.looseObject({
     })
     .nullish(),
 });
-const conversationSchema = z.looseObject({
+export const chatGptConversationSchema = z.looseObject({
+  /** ChatGPT's conversation id (both fields carry it): a batched import keys on it. */
+  id: id.nullish(),
+  conversation_id: id.nullish(),
   title: z.string().max(1000).nullish(),
   mapping: z.record(id, nodeSchema),
   current_node: id.nullish(),
 });
-export const chatGptExportSchema = z.array(conversationSchema).min(1, "holds no conversations").max(IMPORT_LIMITS.maxConversations);
+export const chatGptExportSchema = z.array(chatGptConversationSchema).min(1, "holds no conversations").max(IMPORT_LIMITS.maxConversations);
 
 type Node = z.infer<typeof nodeSchema>;
-type ChatGptConversation = z.infer<typeof conversationSchema>;
+export type ChatGptConversation = z.infer<typeof chatGptConversationSchema>;
 
 export function looksLikeChatGpt(data: unknown): boolean {
   const first = Array.isArray(data) ? data[0] : data;
@@ -50,34 +53,50 @@ export interface ChatGptPlan {
 export function planChatGpt(conversations: ChatGptConversation[]): ChatGptPlan {
   const plan: ChatGptPlan = { conversations: [], alternativesSkipped: 0, messagesSkipped: 0 };
   conversations.forEach((conversation, index) => {
-    const title = conversation.title?.trim().slice(0, 200) || "Imported conversation";
-    const where = `conversation ${index + 1} (“${title.slice(0, 60)}”)`;
-    const { mapping } = conversation;
-    const nodes = Object.keys(mapping).length;
-    if (nodes > IMPORT_LIMITS.maxTreeNodes)
-      throw new ImportRefused(`${where} has ${nodes} nodes; at most ${IMPORT_LIMITS.maxTreeNodes} are read.`);
-
-    // Every node with text becomes a message; the others (the empty root, system, tools) are left
-    // out and their children hang from the nearest message above them.
-    const kept = new Map<string, ChatMessage>();
-    for (const [key, node] of Object.entries(mapping)) {
-      const message = toMessage(node, kept.size);
-      if (message) kept.set(key, message);
-      else if (node.message && node.message.author.role !== "system" && !node.message.metadata?.is_visually_hidden_from_conversation)
-        plan.messagesSkipped++;
-    }
-    if (kept.size > IMPORT_LIMITS.maxMessagesPerConversation) {
-      throw new ImportRefused(
-        `${where} has ${kept.size} messages; a conversation may have at most ${IMPORT_LIMITS.maxMessagesPerConversation}.`,
-      );
-    }
-    const above = keptAncestors(mapping, kept, where);
-    const tree = [...kept].map(([key, message]) => ({ message, parentId: above(mapping[key].parent) }));
-    const current = conversation.current_node ?? lastLeaf(mapping);
-    const ordered = orderTree(where, tree, current == null ? null : above(current));
-    plan.conversations.push({ title, settings: {}, messages: ordered.messages, activeLeafId: ordered.activeLeafId });
+    const title = chatGptTitle(conversation);
+    const planned = planChatGptConversation(conversation, `conversation ${index + 1} (“${title.slice(0, 60)}”)`);
+    plan.conversations.push(planned.conversation);
+    plan.messagesSkipped += planned.messagesSkipped;
   });
   return plan;
+}
+
+export function chatGptTitle(conversation: { title?: string | null }): string {
+  return conversation.title?.trim().slice(0, 200) || "Imported conversation";
+}
+
+/** One conversation's tree as this app's messages, or ImportRefused saying why it cannot be (`where` starts the sentence). */
+export function planChatGptConversation(
+  conversation: ChatGptConversation,
+  where: string,
+): { conversation: PlannedConversation; messagesSkipped: number } {
+  const title = chatGptTitle(conversation);
+  const { mapping } = conversation;
+  const nodes = Object.keys(mapping).length;
+  if (nodes > IMPORT_LIMITS.maxTreeNodes)
+    throw new ImportRefused(`${where} has ${nodes} nodes; at most ${IMPORT_LIMITS.maxTreeNodes} are read.`, "too_large");
+
+  // Every node with text becomes a message; the others (the empty root, system, tools) are left
+  // out and their children hang from the nearest message above them.
+  let messagesSkipped = 0;
+  const kept = new Map<string, ChatMessage>();
+  for (const [key, node] of Object.entries(mapping)) {
+    const message = toMessage(node, kept.size);
+    if (message) kept.set(key, message);
+    else if (node.message && node.message.author.role !== "system" && !node.message.metadata?.is_visually_hidden_from_conversation)
+      messagesSkipped++;
+  }
+  if (kept.size > IMPORT_LIMITS.maxMessagesPerConversation) {
+    throw new ImportRefused(
+      `${where} has ${kept.size} messages; a conversation may have at most ${IMPORT_LIMITS.maxMessagesPerConversation}.`,
+      "too_large",
+    );
+  }
+  const above = keptAncestors(mapping, kept, where);
+  const tree = [...kept].map(([key, message]) => ({ message, parentId: above(mapping[key].parent) }));
+  const current = conversation.current_node ?? lastLeaf(mapping);
+  const ordered = orderTree(where, tree, current == null ? null : above(current));
+  return { conversation: { title, settings: {}, messages: ordered.messages, activeLeafId: ordered.activeLeafId }, messagesSkipped };
 }
 
 /**

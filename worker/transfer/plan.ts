@@ -6,6 +6,7 @@ import {
   CONVERSATION_FORMAT,
   conversationExportSchema,
   conversationsBundleSchema,
+  type exportedConversationSchema,
   IMPORT_LIMITS,
   type ImportResult,
 } from "../../contract/transfer";
@@ -28,10 +29,11 @@ export function planImport(data: unknown): ImportPlan {
   if (looksLikeChatGpt(data)) {
     plan = planChatGpt(parse(chatGptExportSchema, Array.isArray(data) ? data : [data]));
   } else if (isObject(data) && data.format === CONVERSATION_FORMAT) {
-    plan = { conversations: [fromExport(parse(conversationExportSchema, data), 0)], alternativesSkipped: 0, messagesSkipped: 0 };
+    const item = parse(conversationExportSchema, data);
+    plan = { conversations: [fromExport(item, where(item, 0))], alternativesSkipped: 0, messagesSkipped: 0 };
   } else if (isObject(data) && data.format === BUNDLE_FORMAT) {
     plan = {
-      conversations: parse(conversationsBundleSchema, data).conversations.map((c, i) => fromExport(c, i)),
+      conversations: parse(conversationsBundleSchema, data).conversations.map((c, i) => fromExport(c, where(c, i))),
       alternativesSkipped: 0,
       messagesSkipped: 0,
     };
@@ -53,10 +55,11 @@ export function planImport(data: unknown): ImportPlan {
   return plan;
 }
 
-function fromExport(
-  item: z.infer<typeof conversationExportSchema> | z.infer<typeof conversationsBundleSchema>["conversations"][number],
-  index: number,
-): PlannedConversation {
+const where = (item: { conversation: { title: string } }, index: number) =>
+  `conversation ${index + 1} (“${item.conversation.title.slice(0, 60)}”)`;
+
+/** One conversation of this app's format as a plan, or ImportRefused saying why not (`where` starts the sentence). */
+export function fromExport(item: z.infer<typeof exportedConversationSchema>, where: string): PlannedConversation {
   const settings = { ...item.conversation.settings };
   // A model the catalog no longer has would be refused at the next message: start from the default.
   if (settings.model && !findChatModel(settings.model)) delete settings.model;
@@ -66,12 +69,11 @@ function fromExport(
   // A file that names no parents (version 1, or written by hand) is one chain; one that does, a tree.
   const branched = item.messages.some((m) => m.parentId !== undefined);
   const tree = branched ? item.messages.map((m, i) => ({ message: messages[i], parentId: m.parentId ?? null })) : chain(messages);
-  const where = `conversation ${index + 1} (“${item.conversation.title.slice(0, 60)}”)`;
   const ordered = orderTree(where, tree, item.activeLeafId);
   return { title: item.conversation.title, settings, messages: ordered.messages, activeLeafId: ordered.activeLeafId };
 }
 
-function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

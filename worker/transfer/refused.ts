@@ -11,9 +11,15 @@ export interface PlannedConversation {
   activeLeafId: string | null;
 }
 
-/** Why a file cannot be imported, as the sentence a person reads (AppError import_invalid). */
+/**
+ * Why a file cannot be imported, as the sentence a person reads (AppError import_invalid). A batched
+ * import skips just the conversation instead, with `detail` as its reason and `kind` as its code.
+ */
 export class ImportRefused extends AppError {
-  constructor(detail: string) {
+  constructor(
+    readonly detail: string,
+    readonly kind: "invalid" | "too_large" = "invalid",
+  ) {
     super("import_invalid", `That file cannot be imported: ${detail} Nothing was imported.`);
   }
 }
