@@ -48,17 +48,23 @@ export class DocumentLibrary {
     return (this.made ??= new DocumentTables(this.storage.sql));
   }
 
-  /** Whether this person has ever had a document: without one, search needs no tables at all. */
+  /**
+   * Whether this person has ever had a document: without one, search needs no tables at all. Asked
+   * once per object (every chat turn asks): only `tables` makes them, and that is remembered in `made`.
+   */
   private get exists(): boolean {
     return (
       !!this.made ||
-      this.storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_documents'`).toArray().length > 0
+      (this.found ??=
+        this.storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_documents'`).toArray().length > 0)
     );
   }
+  private found?: boolean;
 
   /** The tables as the store was before deleteAll: made again on next use. */
   forget(): void {
     this.made = undefined;
+    this.found = undefined;
   }
 
   /**

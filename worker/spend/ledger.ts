@@ -3,7 +3,8 @@ import { namedStub, type PlainRpc } from "../rpc";
 import { SHARD_COUNTS, shardName } from "../shared-state/shard";
 import { utcDay } from "./day";
 import { DRY_MS, IDLE_MS, leaseWant, sawDry, type Pool } from "./leases";
-import { type Giveback, PERSON_TABLES, PersonBook, type Spender } from "./person-book";
+import { type Giveback, PERSON_TABLES, PersonBook, PersonOverLimit, type Spender } from "./person-book";
+import { poolsOf, type SharedBudgets } from "./pools";
 import { type DayReport, type DrawRequest, SHARD_TABLES, ShardCounters } from "./shard-counters";
 
 export type { Spender } from "./person-book";
@@ -15,8 +16,9 @@ export interface ReserveRequest {
   neurons: number;
   /** The person's daily limit in neurons; 0 = none. Passed in, so the Worker's configuration decides it. */
   personLimit: number;
-  /** The shared budgets the reservation must also fit in (worker/spend/pools.ts). */
-  pools: Pool[];
+  /** The shared budgets the reservation must also fit in, and the client's address (pools, ./pools.ts, are made here: a smaller call). */
+  budgets: SharedBudgets;
+  address: string;
   now: number;
 }
 
@@ -73,20 +75,25 @@ export class SpendLedger extends DurableObject<Env> {
   async reserve(req: ReserveRequest): Promise<ReserveResult> {
     const amount = Math.max(0, Math.ceil(req.neurons));
     const day = utcDay(req.now);
-    const mine = this.book.spent(day);
-    if (req.personLimit > 0 && mine + amount > req.personLimit) return { ok: false, budget: "person", limit: req.personLimit, used: mine };
-
+    const pools = poolsOf(req.spender.key, req.address, req.budgets);
     const id = `${req.ledger}|${crypto.randomUUID()}`;
-    const shorts = this.ctx.storage.transactionSync(() => {
-      const shorts = this.book.deduct(id, day, req.now, req.spender, amount, req.pools);
-      this.remember(req.spender);
-      return shorts;
-    });
+    let counted: { before: number; shorts: Map<string, number> };
+    try {
+      counted = this.ctx.storage.transactionSync(() => {
+        const counted = this.book.deduct(id, day, req.now, req.spender, amount, pools, req.personLimit);
+        this.remember(req.spender);
+        return counted;
+      });
+    } catch (error) {
+      if (error instanceof PersonOverLimit) return { ok: false, budget: "person", limit: req.personLimit, used: error.used };
+      throw error;
+    }
+    const { before: mine, shorts } = counted;
     this.idleLater();
     const personRoom = req.personLimit > 0 ? Math.max(0, req.personLimit - mine - amount) : Number.POSITIVE_INFINITY;
     let refusals: (Refusal | null)[];
     try {
-      refusals = await Promise.all(req.pools.map((pool) => this.cover(day, pool, personRoom, amount, req, shorts.get(pool.name))));
+      refusals = await Promise.all(pools.map((pool) => this.cover(day, pool, personRoom, amount, req, shorts.get(pool.name))));
     } catch (error) {
       this.ctx.storage.transactionSync(() => this.book.rollback(id, req.spender));
       throw error;
@@ -136,6 +143,8 @@ export class SpendLedger extends DurableObject<Env> {
    * draws anew; a give-back that fails loses its room (the cap errs on the safe side).
    */
   override async alarm(): Promise<void> {
+    // The alarm that ran is gone: the next call sets one again.
+    this.alarmAt = 0;
     const now = Date.now();
     const day = utcDay(now);
     const back = this.ctx.storage.transactionSync(() => {
@@ -219,9 +228,19 @@ export class SpendLedger extends DurableObject<Env> {
     return namedStub<ShardRpc>(this.env.SPEND_LEDGER, name);
   }
 
-  /** Each call pushes the idle alarm back: it fires once the person has been quiet for IDLE_MS. */
+  /** When the idle alarm was last set for (0: none set by this instance since it started or the alarm ran). */
+  private alarmAt = 0;
+
+  /**
+   * Each call pushes the idle alarm back, so it fires once the person has been quiet for IDLE_MS. A
+   * busy person's calls move it by a few seconds each: it is written again only when that would move
+   * it by a tenth of IDLE_MS or more (it then fires after 4.5 to 5 quiet minutes), not per reservation.
+   */
   private idleLater(): void {
-    void this.ctx.storage.setAlarm(Date.now() + IDLE_MS);
+    const at = Date.now() + IDLE_MS;
+    if (at - this.alarmAt < IDLE_MS / 10) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
   }
 
   private known: string | undefined;

@@ -23,6 +23,13 @@ export interface Giveback {
   neurons: number;
 }
 
+/** `deduct` refusing a reservation that does not fit the person's own budget; `used`: their day before it. */
+export class PersonOverLimit extends Error {
+  constructor(readonly used: number) {
+    super("The reservation exceeds the person's daily budget.");
+  }
+}
+
 /** A reservation is kept until settled or its day is over; day totals a little longer. */
 const KEEP_DAYS_FROM_MS = 2 * 86_400_000;
 
@@ -75,25 +82,40 @@ export class PersonBook {
     return this.sql.exec<{ neurons: number }>(`SELECT neurons FROM person_days WHERE day = ?`, day).toArray()[0]?.neurons ?? 0;
   }
 
-  addSpent(day: string, spender: Pick<Spender, "kind" | "label">, neurons: number): void {
-    this.sql.exec(
-      `INSERT INTO person_days (day, kind, label, neurons) VALUES (?, ?, ?, MAX(0, ?))
-       ON CONFLICT(day) DO UPDATE SET neurons = MAX(0, neurons + ?), kind = excluded.kind,
-         label = CASE WHEN excluded.label = '' THEN label ELSE excluded.label END`,
-      day,
-      spender.kind,
-      spender.label,
-      neurons,
-      neurons,
-    );
+  /** Returns the day's total after it. */
+  addSpent(day: string, spender: Pick<Spender, "kind" | "label">, neurons: number): number {
+    return this.sql
+      .exec<{ neurons: number }>(
+        `INSERT INTO person_days (day, kind, label, neurons) VALUES (?, ?, ?, MAX(0, ?))
+         ON CONFLICT(day) DO UPDATE SET neurons = MAX(0, neurons + ?), kind = excluded.kind,
+           label = CASE WHEN excluded.label = '' THEN label ELSE excluded.label END
+         RETURNING neurons`,
+        day,
+        spender.kind,
+        spender.label,
+        neurons,
+        neurons,
+      )
+      .one().neurons;
   }
 
   /**
    * Counts a new reservation on the person and on every pool it must fit in, before any room is known
-   * to be there. Returns each pool's shortfall after it (as `shortfall` would read it), by pool name.
+   * to be there. Returns the person's day before it, and each pool's shortfall after it (as
+   * `shortfall` would read it), by pool name. Refused with `PersonOverLimit` (nothing counted once the caller's transaction rolls back) when it
+   * would take the person past `personLimit` (0: none): counting it is how the day's total is read.
    */
-  deduct(id: string, day: string, now: number, spender: Spender, amount: number, pools: readonly Pool[]): Map<string, number> {
-    this.addSpent(day, spender, amount);
+  deduct(
+    id: string,
+    day: string,
+    now: number,
+    spender: Spender,
+    amount: number,
+    pools: readonly Pool[],
+    personLimit: number,
+  ): { before: number; shorts: Map<string, number> } {
+    const before = this.addSpent(day, spender, amount) - amount;
+    if (personLimit > 0 && before + amount > personLimit) throw new PersonOverLimit(before);
     const shorts = new Map<string, number>();
     for (const pool of pools) {
       const { short } = this.sql
@@ -115,7 +137,7 @@ export class PersonBook {
       amount,
       JSON.stringify(pools.map((p) => p.name)),
     );
-    return shorts;
+    return { before, shorts };
   }
 
   /** Undoes `deduct` for a refused reservation. What was drawn for it stays leased, for the next one. */

@@ -5,7 +5,7 @@ import { namedStub, type PlainRpc } from "../rpc";
 import { allShardNames } from "../shared-state/shard";
 import { secondsUntilReset } from "./day";
 import type { PersonToday, Reservation, SpendLedger, Spender } from "./ledger";
-import { LOCAL_ADDRESS, poolsOf } from "./pools";
+import { LOCAL_ADDRESS } from "./pools";
 import type { ShardDay } from "./shard-counters";
 
 export { LOCAL_ADDRESS } from "./pools";
@@ -82,7 +82,8 @@ export async function reserve(env: Env, payer: Payer, neurons: number, now = Dat
     spender,
     neurons,
     personLimit: personalLimit(budgets, payer.person),
-    pools: poolsOf(spender.key, payer.address ?? LOCAL_ADDRESS, budgets),
+    budgets: { global: budgets.global, address: budgets.address, addressBlock: budgets.addressBlock },
+    address: payer.address ?? LOCAL_ADDRESS,
     now,
   });
   if (result.ok) return result.reservation;

@@ -141,8 +141,9 @@ export class ConversationTree {
     let parentId = storedLeaf;
     let position = resolved.nextPosition;
     // The new messages are on the branch on screen from the start; only the stored path above them is marked.
+    // Their search indexing waits for the answer's transaction (schema.ts, migration 9): not before the model call.
     for (const message of resolved.fresh) {
-      this.insert(conversationId, withServerMetadata(message, undefined, now), parentId, position++, resolved.nextVisit);
+      this.insert(conversationId, withServerMetadata(message, undefined, now), parentId, position++, resolved.nextVisit, true);
       parentId = message.id;
     }
     if (storedLeaf) this.markVisited(conversationId, storedLeaf, resolved.nextVisit);
@@ -152,7 +153,8 @@ export class ConversationTree {
   /**
    * Saves an answer under its question, or replaces it in place (a continued answer keeps its
    * place). The answer comes on screen if its question still is the leaf on screen (the person did
-   * not switch away meanwhile). A deleted conversation stays deleted.
+   * not switch away meanwhile). A deleted conversation stays deleted. What the turn left for the
+   * search index (its question, a new conversation's title) is indexed here, whatever the answer.
    */
   saveAnswer(conversationId: string, message: ChatMessage, parentId: string | null, now = Date.now()): void {
     const active = this.sql
@@ -176,7 +178,8 @@ export class ConversationTree {
       this.insert(conversationId, message, parent, this.nextPosition(conversationId));
       if (active.active_leaf === parentId) this.setActive(conversationId, message.id);
     }
-    this.sql.exec(`UPDATE conversations SET updated_at = ? WHERE id = ?`, now, conversationId);
+    this.sql.exec(`UPDATE messages SET search_pending = 0 WHERE conversation_id = ? AND search_pending <> 0`, conversationId);
+    this.sql.exec(`UPDATE conversations SET updated_at = ?, search_pending = 0 WHERE id = ?`, now, conversationId);
   }
 
   /**
@@ -265,15 +268,24 @@ export class ConversationTree {
       .one().n;
   }
 
-  private insert(conversationId: string, message: ChatMessage, parentId: string | null, position: number, visitedAt = 0): void {
+  /** `searchPending`: indexed for search later (schema.ts, migration 9), not by the insert. */
+  private insert(
+    conversationId: string,
+    message: ChatMessage,
+    parentId: string | null,
+    position: number,
+    visitedAt = 0,
+    searchPending = false,
+  ): void {
     this.sql.exec(
-      `INSERT INTO messages (conversation_id, id, position, body, parent_id, visited_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (conversation_id, id, position, body, parent_id, visited_at, search_pending) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       conversationId,
       message.id,
       position,
       JSON.stringify(message),
       parentId,
       visitedAt,
+      searchPending ? 1 : 0,
     );
   }
 }

@@ -208,6 +208,45 @@ export const MIGRATIONS: readonly string[] = [
   ${counted("passages", "text, heading", passageBytes)}
   ${counted("share_bytes", "bytes", (row) => `${row}bytes`)}
   `,
+  // 9: the search index (migration 7) can lag behind a chat turn's writes until its answer is saved.
+  // A turn's new messages and a new conversation's title are written with search_pending = 1, which
+  // the insert triggers skip, so the question costs no full-text indexing before the model is called;
+  // setting the flag back to 0 indexes the row (the conversation's, ConversationTree.saveAnswer, in
+  // the answer's transaction), and a search first indexes whatever still waits (./search.ts), so
+  // search never misses a row. A row's own flag decides; the partial indexes find the waiting ones.
+  // Indexing a waiting row first removes any entry it has, so it cannot collide on search_rows.
+  `
+  ALTER TABLE conversations ADD COLUMN search_pending INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN search_pending INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX conversations_search_pending ON conversations (id) WHERE search_pending <> 0;
+  CREATE INDEX messages_search_pending ON messages (conversation_id) WHERE search_pending <> 0;
+  DROP TRIGGER search_messages_insert;
+  CREATE TRIGGER search_messages_insert AFTER INSERT ON messages WHEN new.search_pending = 0 BEGIN
+    INSERT INTO search_rows (conversation_id, message_id) VALUES (new.conversation_id, new.id);
+    INSERT INTO search_index (rowid, text) VALUES (last_insert_rowid(), ${messageText("new.body")});
+  END;
+  DROP TRIGGER search_messages_update;
+  CREATE TRIGGER search_messages_update AFTER UPDATE OF conversation_id, id, body ON messages
+  WHEN old.search_pending = 0 AND new.search_pending = 0 BEGIN
+    DELETE FROM search_index WHERE rowid = (SELECT id FROM search_rows WHERE conversation_id = old.conversation_id AND message_id = old.id);
+    DELETE FROM search_rows WHERE conversation_id = old.conversation_id AND message_id = old.id;
+    INSERT INTO search_rows (conversation_id, message_id) VALUES (new.conversation_id, new.id);
+    INSERT INTO search_index (rowid, text) VALUES (last_insert_rowid(), ${messageText("new.body")});
+  END;
+  CREATE TRIGGER search_messages_indexed AFTER UPDATE OF search_pending ON messages
+  WHEN old.search_pending <> 0 AND new.search_pending = 0 BEGIN
+    ${reindexRow("new.conversation_id", "new.id", messageText("new.body"))}
+  END;
+  DROP TRIGGER search_conversations_insert;
+  CREATE TRIGGER search_conversations_insert AFTER INSERT ON conversations WHEN new.search_pending = 0 BEGIN
+    INSERT INTO search_rows (conversation_id, message_id) VALUES (new.id, '');
+    INSERT INTO search_index (rowid, text) VALUES (last_insert_rowid(), new.title);
+  END;
+  CREATE TRIGGER search_conversations_indexed AFTER UPDATE OF search_pending ON conversations
+  WHEN old.search_pending <> 0 AND new.search_pending = 0 BEGIN
+    ${reindexRow("new.id", "''", "new.title")}
+  END;
+  `,
 ];
 
 // The three helpers below write part of the search migration's SQL: like a shipped migration, they
@@ -239,6 +278,14 @@ function unindexRow(conversationId: string, messageId: string, when: string): st
   END;`;
 }
 
+/** Migration 9: a row's search entry, replacing any it has (so a row indexed twice cannot collide on search_rows). */
+function reindexRow(conversationId: string, messageId: string, text: string): string {
+  return `DELETE FROM search_index WHERE rowid = (SELECT id FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId});
+    DELETE FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId};
+    INSERT INTO search_rows (conversation_id, message_id) VALUES (${conversationId}, ${messageId});
+    INSERT INTO search_index (rowid, text) VALUES (last_insert_rowid(), ${text});`;
+}
+
 /** A text column's size in bytes (UTF-8), as stored. */
 function textBytes(column: string): string {
   return `length(CAST(${column} AS BLOB))`;
@@ -267,15 +314,31 @@ function counted(table: string, columns: string, size: (row: "new." | "old.") =>
   CREATE TRIGGER IF NOT EXISTS storage_${table}_update AFTER UPDATE OF ${columns} ON ${table} BEGIN ${add(`${size("new.")} - ${size("old.")}`)} END;`;
 }
 
-/** Brings the database up to the latest migration, each in its own transaction. */
+/**
+ * Brings the database up to the latest migration. Every object start runs this, so a store that is
+ * up to date costs one statement; a new one runs every migration in one transaction (not one each:
+ * a store is on the latest schema or on the one it had, never between).
+ */
 export function migrate(storage: DurableObjectStorage, migrations: readonly string[] = MIGRATIONS): void {
   const sql = storage.sql;
-  sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`);
-  const applied = sql.exec<{ v: number | null }>(`SELECT MAX(version) AS v FROM schema_migrations`).one().v ?? 0;
-  for (let version = applied + 1; version <= migrations.length; version++) {
-    storage.transactionSync(() => {
+  const applied = appliedVersion(sql);
+  if (applied >= migrations.length) return;
+  storage.transactionSync(() => {
+    if (applied === 0) sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`);
+    const now = Date.now();
+    for (let version = applied + 1; version <= migrations.length; version++) {
       sql.exec(migrations[version - 1]);
-      sql.exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, Date.now());
-    });
+      sql.exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, now);
+    }
+  });
+}
+
+/** The last migration run; 0 for a new database, which has no migration log yet. */
+function appliedVersion(sql: SqlStorage): number {
+  try {
+    return sql.exec<{ v: number | null }>(`SELECT MAX(version) AS v FROM schema_migrations`).one().v ?? 0;
+  } catch (error) {
+    if (String(error).includes("no such table")) return 0;
+    throw error;
   }
 }

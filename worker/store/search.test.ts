@@ -7,8 +7,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "../../contract/messages";
 import { HIGHLIGHT_END, HIGHLIGHT_START, MAX_SEARCH_CHARS, snippetSegments, type SearchHit } from "../../contract/search";
-import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
-import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
+import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, userMessage } from "../test/client";
+import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 import { storeOf } from "../test/store-of";
 import { MIGRATIONS, migrate } from "./schema";
 import { ftsQuery, searchMessages } from "./search";
@@ -182,6 +182,78 @@ describe("search over messages", () => {
   });
 });
 
+/** The rows of a conversation in the search index now, without searching (a search indexes what waits first). */
+async function indexedRows(client: TestClient, id: string): Promise<string[]> {
+  return runInDurableObject(storeOf(client), (_store: UserStore, state) =>
+    state.storage.sql
+      .exec<{ message_id: string }>(`SELECT message_id FROM search_rows WHERE conversation_id = ?`, id)
+      .toArray()
+      .map((row) => row.message_id)
+      .sort(),
+  );
+}
+
+describe("a turn's question is indexed with its answer, not before the model call", () => {
+  it("is found while its answer is still being written: a search indexes what waits first", async () => {
+    const client = await newClient();
+    let upstream!: ReturnType<typeof heldSseStream>;
+    vi.spyOn(env.AI, "run").mockImplementation(
+      recordedRun((call) => {
+        upstream = heldSseStream(legacyChunks(["Mostly ", "in Mexico."]), 1, call.options?.signal as AbortSignal);
+        return upstream.stream;
+      }).run as never,
+    );
+    const id = newConversationId();
+    const question = userMessage("Where do axolotls live?");
+    const { reader } = await readUntil(await client.chat({ id, messages: [question] }), "Mostly");
+    // The model was called with nothing of the turn indexed yet (schema.ts, migration 9).
+    expect(await indexedRows(client, id)).toEqual([]);
+
+    const hits = (await searchFor(client, "axolotls")).hits;
+    expect(hits.map((h) => [h.messageId, h.role])).toEqual(
+      expect.arrayContaining([
+        [null, null],
+        [question.id, "user"],
+      ]),
+    );
+    expect(hits).toHaveLength(2);
+
+    await runInDurableObject(storeOf(client), () => upstream.release());
+    while (!(await reader.read()).done);
+    const answerId = (await messagesOf(client, id)).find((m) => m.role === "assistant")!.id;
+    expect(await indexedRows(client, id)).toEqual(["", question.id, answerId].sort());
+    expect((await searchFor(client, "mexico")).hits.map((h) => h.messageId)).toEqual([answerId]);
+  });
+
+  it("is indexed when its answer fails, in the transaction that saves the failed answer", async () => {
+    const client = await newClient();
+    vi.spyOn(env.AI, "run").mockImplementation(recordedRun(() => sseStream(legacyChunks(["Half "]), { failAfter: 1 })).run as never);
+    const id = newConversationId();
+    const question = userMessage("What do quokkas eat?");
+    const chunks = await readUiStream(await client.chat({ id, messages: [question] }));
+    expect(finalMetadata(chunks)?.status).toBe("failed");
+    // Indexed before anyone searched: by the answer's save, not by the search.
+    const answerId = (await messagesOf(client, id)).find((m) => m.role === "assistant")!.id;
+    expect(await indexedRows(client, id)).toEqual(["", question.id, answerId].sort());
+    const hits = (await searchFor(client, "quokkas")).hits;
+    expect(hits.map((h) => h.messageId).sort()).toEqual([null, question.id].sort());
+  });
+
+  it("a finished turn leaves nothing waiting to be indexed", async () => {
+    const client = await newClient();
+    const id = await ask(client, "Tapirs?", "Yes.");
+    await runInDurableObject(storeOf(client), (_store: UserStore, state) => {
+      const waiting = state.storage.sql
+        .exec<{ n: number }>(
+          `SELECT (SELECT COUNT(*) FROM messages WHERE search_pending <> 0) + (SELECT COUNT(*) FROM conversations WHERE search_pending <> 0) AS n`,
+        )
+        .one().n;
+      expect(waiting).toBe(0);
+    });
+    expect(await indexedRows(client, id)).toHaveLength(3);
+  });
+});
+
 describe("the search migration", () => {
   it("indexes the conversations and messages a store already had", async () => {
     const index = MIGRATIONS.findIndex((sql) => sql.includes("CREATE VIRTUAL TABLE search_index"));
@@ -195,6 +267,9 @@ describe("the search migration", () => {
         .toArray())
         sql.exec(`DROP TRIGGER ${name}`);
       sql.exec(`DROP TABLE search_index; DROP TABLE search_rows; ALTER TABLE conversations DROP COLUMN title_by`);
+      // And migration 9's deferred indexing, made again with it.
+      sql.exec(`DROP INDEX conversations_search_pending; DROP INDEX messages_search_pending`);
+      sql.exec(`ALTER TABLE conversations DROP COLUMN search_pending; ALTER TABLE messages DROP COLUMN search_pending`);
       sql.exec(`DELETE FROM schema_migrations WHERE version > ?`, index);
       sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'Sourdough starter', 1, 1)`);
       const body = (role: string, parts: unknown[]) => JSON.stringify({ id: `${role}-1`, role, parts });

@@ -31,10 +31,23 @@ interface HitRow extends Record<string, SqlStorageValue> {
   snippet: string;
 }
 
-/** Messages and titles holding every word, best match first (FTS5's bm25 rank), with highlighted snippets. */
+/**
+ * Indexes the rows a chat turn left waiting (schema.ts, migration 9): a question whose answer is
+ * still being written, or whatever else was never indexed. Cheap when nothing waits (partial indexes).
+ */
+export function indexWaiting(sql: SqlStorage): void {
+  sql.exec(`UPDATE conversations SET search_pending = 0 WHERE search_pending <> 0`);
+  sql.exec(`UPDATE messages SET search_pending = 0 WHERE search_pending <> 0`);
+}
+
+/**
+ * Messages and titles holding every word, best match first (FTS5's bm25 rank), with highlighted
+ * snippets. Rows still waiting to be indexed are indexed first, so search never misses one.
+ */
 export function searchMessages(sql: SqlStorage, text: string): SearchHit[] {
   const query = ftsQuery(text);
   if (!query) return [];
+  indexWaiting(sql);
   const rows = sql
     .exec<HitRow>(
       `SELECT r.conversation_id, r.message_id, c.title, c.updated_at,

@@ -33,7 +33,7 @@ import { ByteBudget, IMAGE_BYTES_ESTIMATE, jsonBytes, USED_BYTES } from "./byte-
 import { SqliteVectorIndex } from "../retrieval/sqlite-index";
 import { migrate } from "./schema";
 import { ConversationTitles, type TitleBy } from "./conversation-titles";
-import { searchMessages } from "./search";
+import { indexWaiting, searchMessages } from "./search";
 import { titleFrom } from "./title";
 import { exportTables, importTables, type StoreDump } from "./transfer";
 import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
@@ -487,6 +487,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     const result = this.ctx.storage.transactionSync(() => {
       const imported = importTables(this.sql, fromUserId, dump);
       this.documents.tables.indexMissing();
+      // Rows the guest's store had not indexed yet (an answer running there) come with their flag.
+      indexWaiting(this.sql);
       return imported;
     });
     const self = this.ctx.id.name;
@@ -716,8 +718,9 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         conversationId,
       );
     } else {
+      // Its title is indexed for search with the answer, as its question is (schema.ts, migration 9).
       this.sql.exec(
-        `INSERT INTO conversations (id, title, created_at, updated_at, settings, active_leaf) VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO conversations (id, title, created_at, updated_at, settings, active_leaf, search_pending) VALUES (?, ?, ?, ?, ?, ?, 1)`,
         conversationId,
         titleFrom(messages.find((m) => m.role === "user")),
         now,
