@@ -1,29 +1,47 @@
-import { useState } from "react";
-import { IMPORT_LIMITS, type ImportResult } from "../../contract/transfer";
-import { conversationPath } from "../chat/ids";
-import { primaryButton } from "../ui/styles";
-import { importFile } from "./api";
+import { useRef, useState } from "react";
+import { planBatches } from "../../contract/import-batches";
+import { describeIgnored, readImportFile } from "../../contract/import-file";
+import { IMPORT_LIMITS } from "../../contract/transfer";
+import { button, primaryButton } from "../ui/styles";
+import { importBatch } from "./api";
+import { ImportReport } from "./ImportReport";
+import { progressText } from "./import-summary";
+import { type ImportOutcome, type ImportProgress, runImport } from "./run-import";
 
-/** Import this app's JSON export, or ChatGPT's conversations.json. */
+type Phase = "idle" | "reading" | "importing";
+
+/**
+ * Import ChatGPT's data export (the .zip as it arrives, or its conversations.json) or this app's
+ * archive or JSON. The file is read here, in the browser: a zip of 20 MB or 2 GB never travels to
+ * the Worker, only conversations.json's conversations do, in batches the Worker checks one by one.
+ */
 export function ImportForm() {
   const [file, setFile] = useState<File>();
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<ImportResult>();
+  const [phase, setPhase] = useState<Phase>("idle");
+  const [progress, setProgress] = useState<ImportProgress>();
+  const [report, setReport] = useState<{ outcome: ImportOutcome; ignored: string | null }>();
   const [error, setError] = useState<string>();
+  const [stopping, setStopping] = useState(false);
+  const stop = useRef(false);
 
   const submit = async () => {
     if (!file) return;
-    setBusy(true);
+    setPhase("reading");
     setError(undefined);
-    setResult(undefined);
+    setReport(undefined);
+    setProgress(undefined);
+    setStopping(false);
+    stop.current = false;
     try {
-      if (file.size > IMPORT_LIMITS.maxBytes)
-        throw new Error(`That file is ${(file.size / 1e6).toFixed(1)} MB; an import may be at most ${IMPORT_LIMITS.maxBytes / 1e6} MB.`);
-      setResult(await importFile(await file.text()));
+      const read = await readImportFile(file.name, file.stream());
+      const plan = planBatches(read);
+      setPhase("importing");
+      const outcome = await runImport(plan, { send: importBatch, onProgress: setProgress, stopRequested: () => stop.current });
+      setReport({ outcome, ignored: describeIgnored(read) });
     } catch (e) {
       setError((e as Error).message);
     } finally {
-      setBusy(false);
+      setPhase("idle");
     }
   };
 
@@ -33,8 +51,9 @@ export function ImportForm() {
         Import
       </h2>
       <p className="mt-1 text-sm text-muted-foreground">
-        A conversation exported as JSON from this app, or <code>conversations.json</code> from a ChatGPT data export. Each becomes a new
-        conversation; a file with any problem imports nothing.
+        ChatGPT's data export as it arrives (the <code>.zip</code>, or its <code>conversations.json</code>), this app's archive (
+        <code>.zip</code>) or a conversation exported as JSON. Conversations are sent {IMPORT_LIMITS.batchConversations} at a time; one that
+        cannot be imported is skipped and listed with the reason. Importing the same file again adds only what is not here yet.
       </p>
       <form
         className="mt-3 flex flex-wrap items-center gap-2"
@@ -49,33 +68,53 @@ export function ImportForm() {
         <input
           id="import-file"
           type="file"
-          accept="application/json,.json"
+          accept="application/json,.json,application/zip,.zip"
           className="text-sm"
           onChange={(e) => setFile(e.target.files?.[0])}
         />
-        <button type="submit" className={primaryButton} disabled={!file || busy}>
-          {busy ? "Importing…" : "Import"}
+        <button type="submit" className={primaryButton} disabled={!file || phase !== "idle"}>
+          {phase === "reading" ? "Reading the file…" : phase === "importing" ? "Importing…" : "Import"}
         </button>
+        {phase === "importing" && (
+          <button
+            type="button"
+            className={button}
+            disabled={stopping}
+            onClick={() => {
+              stop.current = true;
+              setStopping(true);
+            }}
+          >
+            {stopping ? "Stopping after this batch…" : "Stop"}
+          </button>
+        )}
       </form>
+      {progress && (
+        <div className="mt-3 space-y-1">
+          <div
+            role="progressbar"
+            aria-label="Import progress"
+            aria-valuemin={0}
+            aria-valuemax={progress.total}
+            aria-valuenow={progress.done}
+            className="h-2 w-full overflow-hidden rounded bg-muted"
+          >
+            <div
+              className="h-full bg-primary transition-[width]"
+              style={{ width: `${progress.total ? (progress.done / progress.total) * 100 : 0}%` }}
+            />
+          </div>
+          <p aria-live="polite" className="text-sm text-muted-foreground">
+            {progressText(progress)}
+          </p>
+        </div>
+      )}
       {error && (
         <p role="alert" className="mt-2 text-sm text-destructive">
           {error}
         </p>
       )}
-      {result && (
-        <div role="status" className="mt-2 text-sm">
-          <p>{result.summary}</p>
-          <ul className="mt-1 list-disc pl-5">
-            {result.conversations.map((c) => (
-              <li key={c.id}>
-                <a className="underline" href={conversationPath(c.id)}>
-                  {c.title}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {report && <ImportReport outcome={report.outcome} ignored={report.ignored} />}
     </section>
   );
 }
