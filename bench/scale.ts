@@ -227,7 +227,7 @@ async function chatter() {
 }
 
 /**
- * `visitor` is the id every cookieless visitor reads as (worker/http/identity.ts, VISITOR_ID): an
+ * `visitor` is the id every cookieless visitor reads as (worker/auth/identity.ts, VISITOR_ID): an
  * object named for it is everybody's without a cookie, so it counts as shared whatever its prefix.
  */
 const VISITOR_ID = "visitor";

@@ -2,9 +2,7 @@ import { z } from "zod";
 import { CHAT_SETTINGS_LIMITS as L } from "./models";
 import type { ChatMessage } from "./messages";
 import { CHAT_IMAGE_LIMITS, chatImagePartSchema } from "./chat-images";
-
-/** Ids we mint are 128-bit random, base64url: unguessable. Client-made ids must be at least this long. */
-export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16 to 64 letters, digits, - or _");
+import { idSchema } from "./id-schema";
 
 /** Model ids are checked against the catalog by the routes, so a clear "unknown model" error is possible. */
 export const modelIdSchema = z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "./api";
+import { idSchema } from "./id-schema";
 
 /**
  * Chat with your documents: what the UI and the Worker agree on. A document is uploaded once, read

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { idSchema, modelIdSchema } from "./api";
+import { modelIdSchema } from "./api";
+import { idSchema } from "./id-schema";
 import type { ErrorCode } from "./errors";
 import type { Cost } from "./pricing";
 import type { IMAGE_SETTING_KEYS, ImageModel, NumberRange } from "./image-models";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { chatRequestSchema, idSchema, modelIdSchema } from "./api";
+import { chatRequestSchema, modelIdSchema } from "./api";
+import { idSchema } from "./id-schema";
 import type { ChatMessage } from "./messages";
 import { VISION_MODELS } from "./models";
 

@@ -5,7 +5,7 @@ import { passkeys } from "./auth/passkey-routes";
 import { session } from "./auth/session-routes";
 import type { AppEnv } from "./http/app-types";
 import { errorResponse, toAppError } from "./http/errors";
-import { identity } from "./http/identity";
+import { identity } from "./auth/identity";
 import { randomId } from "../contract/ids";
 import { log, withRequestId } from "./log";
 import { drainUnreadBody } from "./http/drain-body";

@@ -1,5 +1,6 @@
 import { createWorkersAI } from "workers-ai-provider";
 import { LOCAL_ENGINE_LABEL } from "../../contract/local-engine";
+import type { AiBinding, AiRunOptions } from "./binding";
 import { mergeArrivedTextEvents } from "./merge-arrived";
 import { aiGatewayIdOf, createRestBinding } from "./rest-binding";
 import { withRetries } from "./retry";
@@ -9,21 +10,6 @@ import { withRetries } from "./retry";
  * `WORKERS_AI_REST_URL` is set (always in `npm run dev`, which points it at the local engine unless
  * the shell says otherwise) a REST binding with the same `run()` answers instead.
  */
-
-/** Options every caller may pass to `run()`: Stop, and whether the answer may come from a cache. */
-export interface AiRunOptions extends CacheHint {
-  signal?: AbortSignal;
-  /** Set by the backend from its configuration (throughGateway), not by callers. */
-  gateway?: GatewayOptions;
-}
-
-/**
- * `run()` as this app calls it. The `AI` binding's own type has one typed overload per model, which
- * covers neither multipart input (FLUX.2) nor every model's inputs, so the app calls through this.
- */
-export interface AiBinding {
-  run(model: string, inputs: unknown, options?: AiRunOptions): Promise<unknown>;
-}
 
 export interface AiBackend {
   /** How calls travel: the `AI` binding, or Workers AI's REST contract over fetch. */
@@ -88,11 +74,6 @@ function withArrivedTextMerged(binding: AiBinding): AiBinding {
       return output instanceof ReadableStream ? mergeArrivedTextEvents(output as ReadableStream<Uint8Array>) : output;
     },
   };
-}
-
-/** Run option a caller sets when the same inputs always give the same output (an image with a seed). */
-export interface CacheHint {
-  deterministic?: boolean;
 }
 
 /** How long AI Gateway may keep a deterministic answer. */

@@ -1,5 +1,5 @@
 import { LOCAL_ENGINE_MODEL_HEADER } from "../../contract/local-engine";
-import type { AiBinding } from "./backend";
+import type { AiBinding } from "./binding";
 
 /**
  * An object with the `env.AI` binding's `run(model, inputs, options)` signature that speaks

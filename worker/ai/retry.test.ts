@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bindingError } from "../test/recorded-ai";
 import { WorkersAiRunError } from "./rest-binding";
 import { withRetries } from "./retry";
-import type { AiBinding } from "./backend";
+import type { AiBinding } from "./binding";
 
 /** A binding whose calls fail with the given errors in turn, then answer "ok". */
 function flaky(...failures: Error[]) {

@@ -1,6 +1,6 @@
 import { ERRORS } from "../../contract/errors";
 import { modelFailure } from "./model-errors";
-import type { AiBinding } from "./backend";
+import type { AiBinding } from "./binding";
 
 export interface RetryPolicy {
   /** Calls in all, the first included. */

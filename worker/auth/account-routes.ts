@@ -4,7 +4,7 @@ import { inviteCodeSchema, ownerRequestSchema } from "../../contract/auth";
 import { AppError } from "../../contract/errors";
 import { randomId } from "../../contract/ids";
 import type { AppEnv } from "../http/app-types";
-import { endSession } from "../http/identity";
+import { endSession } from "./identity";
 import { parseWith, readJson } from "../http/validate";
 import { accountStub, inviteShard } from "./account-store";
 import { authConfig } from "./config";
@@ -12,7 +12,7 @@ import { requireFreshPasskey } from "./fresh-check";
 import { checkOwnerToken, useOwnerToken } from "./owner-setup";
 import { requireAccount } from "./passkey-routes";
 import { sessionInfo } from "./session-routes";
-import { deleteAccountData } from "./user-data";
+import { deleteAccountData } from "../store/user-data";
 
 export const account = new Hono<AppEnv>()
   /** DELETE /api/account: the account and all its data, after a recent passkey check; the browser is signed out. */

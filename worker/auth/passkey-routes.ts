@@ -15,7 +15,7 @@ import {
 import { AppError } from "../../contract/errors";
 import { fromBase64Url, randomId } from "../../contract/ids";
 import type { AppEnv } from "../http/app-types";
-import { endSession, startSession } from "../http/identity";
+import { endSession, startSession } from "./identity";
 import { readJson } from "../http/validate";
 import { accountStub, challengeShard, credentialShard, inviteShard } from "./account-store";
 import type { ChallengeBody, ChallengePurpose, StoredCredential } from "./accounts";
@@ -25,7 +25,7 @@ import { requireFreshPasskey } from "./fresh-check";
 import { countNewIdentity } from "./guests";
 import { checkOwnerToken, useOwnerToken } from "./owner-setup";
 import { sessionInfo } from "./session-routes";
-import { moveGuestInto } from "./user-data";
+import { moveGuestInto } from "../store/user-data";
 
 const RP_NAME = "Workers AI Chat";
 const BODY_LIMIT = 64 * 1024;

@@ -10,7 +10,7 @@ import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 import { TINY_PNG } from "../test/vision-images";
 import { accountStub, credentialShard } from "./account-store";
 import { hmacKey, signSession } from "./session-cookie";
-import { listUserObjects, moveGuestInto } from "./user-data";
+import { listUserObjects, moveGuestInto } from "../store/user-data";
 
 const SCHNELL = "@cf/black-forest-labs/flux-1-schnell";
 
@@ -367,7 +367,7 @@ describe("passkey accounts", () => {
   });
 
   it("runs the hooks other features register for account deletion", async () => {
-    const { onAccountDeleted } = await import("./user-data");
+    const { onAccountDeleted } = await import("./account-hooks");
     const seen: string[] = [];
     const hook = async (_env: Env, userId: string) => void seen.push(userId);
     onAccountDeleted.push(hook);

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { guestRequestSchema, type SessionInfo } from "../../contract/auth";
 import type { AppEnv } from "../http/app-types";
-import { startSession } from "../http/identity";
+import { startSession } from "./identity";
 import { readJson } from "../http/validate";
 import { authConfig } from "./config";
 import { mintGuest } from "./guests";

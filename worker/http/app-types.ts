@@ -1,4 +1,17 @@
-import type { IdentityVars } from "./identity";
+/**
+ * Who holds this browser's session cookie (worker/auth/session-cookie.ts); null for a visitor who has
+ * not written anything yet. `generation` is the account's session generation, `verifiedAt` the unix
+ * seconds of the last passkey check (both 0 for a guest).
+ */
+export type SignedIn = { kind: "guest" | "account"; userId: string; generation: number; verifiedAt: number };
+
+/** Set by the identity middleware (worker/auth/identity.ts). */
+export type IdentityVars = {
+  userId: string;
+  signedIn: SignedIn | null;
+  /** Set when a route issued or cleared the cookie itself (sign-in, sign-out), so the middleware leaves it. */
+  sessionHandled?: boolean;
+};
 
 /**
  * Who is asking, as the identity middleware established it. `userId` names the person's Durable

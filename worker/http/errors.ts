@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { AppError, type ErrorCode } from "../../contract/errors";
 import { modelCallError } from "../ai/model-errors";
-import { fromQuotaRefusal } from "../store/quota-refusal";
+import { fromQuotaRefusal } from "../quota-refusal";
 
 /** Any thrown value as the AppError a person can read: ours, a refused request, a storage quota, a failed model call. */
 export function toAppError(error: unknown, fallback: ErrorCode = "internal"): AppError {

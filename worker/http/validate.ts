@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { idSchema } from "../../contract/api";
+import { idSchema } from "../../contract/id-schema";
 import { AppError } from "../../contract/errors";
 import { describeZod } from "./errors";
 import { readLimited } from "./read-limited";

@@ -1,4 +1,4 @@
-import { onAccountDeleted, onGuestMerged } from "../auth/user-data";
+import { onAccountDeleted, onGuestMerged } from "../auth/account-hooks";
 import { namedStub, type PlainRpc } from "../rpc";
 import { SHARD_COUNTS, shardIndex, shardStub } from "../shared-state/shard";
 import type { ApiKeyInfo, ApiKeys } from "./api-keys";

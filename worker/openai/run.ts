@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import { resolveAiBackend, type CacheHint } from "../ai/backend";
+import { resolveAiBackend } from "../ai/backend";
+import type { CacheHint } from "../ai/binding";
 import type { AppEnv } from "../http/app-types";
 
 /**

@@ -1,7 +1,7 @@
 import { AppError } from "../../contract/errors";
 import { findEmbeddingModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
-import type { AiBinding } from "../ai/backend";
+import type { AiBinding } from "../ai/binding";
 import { embeddingTokens } from "../spend/estimate";
 
 /** Texts per Workers AI call: the BGE models take up to 100; 50 keeps each request well under the size limit. */

@@ -1,4 +1,4 @@
-import { alarmNoLaterThan } from "../store/upload-expiry";
+import { alarmNoLaterThan } from "../alarm";
 import { DOCUMENT_EMBEDDING_MODEL, RERANKER_MODEL } from "../../contract/models";
 import { resolveAiBackend, type AiBackend, type AiEnv } from "../ai/backend";
 import { toAppError } from "../http/errors";
@@ -162,7 +162,7 @@ export class DocumentLibrary {
   }
 
   /**
-   * After a guest's rows were imported here (worker/auth/user-data.ts): their documents become this
+   * After a guest's rows were imported here (worker/store/user-data.ts): their documents become this
    * person's, and in Vectorize their vectors move to this person's namespace (same ids, so none stays
    * under the guest's). The SQLite index came with the rows.
    */

@@ -1,6 +1,6 @@
 import { RERANKER_PRICE } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
-import type { AiBinding } from "../ai/backend";
+import type { AiBinding } from "../ai/binding";
 import { rerankTokens } from "../spend/estimate";
 import { budgetsOf, reserve, settle, type Budgets, type Payer } from "../spend/spend";
 import { embeddingNeurons, embedTexts } from "./embed";

@@ -1,6 +1,6 @@
 import type { ModelMessage } from "ai";
 import type { Budgets, Payer } from "../spend/spend";
-import type { UserStoreRpc } from "../store/stub";
+import type { DocumentLibrary } from "./library";
 import { PASSAGE_RULES, quotePassages, type QuotedPassages } from "./prompt";
 
 export interface PassageRequest {
@@ -10,6 +10,12 @@ export interface PassageRequest {
   question: string;
   /** Documents the request attaches to the conversation before searching (the person's own only). */
   documentIds?: readonly string[];
+}
+
+/** The person's documents as the chat sees them: the store hands in its document library's two calls. */
+export interface PassageSource {
+  attachDocuments(conversationId: string, documentIds: string[]): Promise<unknown>;
+  searchDocuments: DocumentLibrary["search"];
 }
 
 export interface RetrievedForPrompt extends QuotedPassages {
@@ -22,10 +28,7 @@ export interface RetrievedForPrompt extends QuotedPassages {
  * the conversation's documents for the question, and returns the quoted data block with its
  * citations, or null when the conversation has no documents (the prompt is then left untouched).
  */
-export async function retrievePassages(
-  store: Pick<UserStoreRpc, "attachDocuments" | "searchDocuments">,
-  request: PassageRequest,
-): Promise<RetrievedForPrompt | null> {
+export async function retrievePassages(store: PassageSource, request: PassageRequest): Promise<RetrievedForPrompt | null> {
   if (request.documentIds?.length) await store.attachDocuments(request.conversationId, [...request.documentIds]);
   const found = await store.searchDocuments(request.payer, request.conversationId, request.question);
   if (!found) return null;

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { idSchema, switchBranchSchema } from "../../contract/api";
+import { switchBranchSchema } from "../../contract/api";
+import { idSchema } from "../../contract/id-schema";
 import { AppError } from "../../contract/errors";
 import type { AppEnv } from "../http/app-types";
 import { isNewVisitor } from "../http/new-visitor";

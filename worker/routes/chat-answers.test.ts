@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
 import { convertToModelMessages, type UIMessage } from "ai";
-import { promptTokens } from "../ai/estimate-usage";
+import { promptTokens } from "../spend/estimate-usage";
 import type { UserStore } from "../store/user-store";
 import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, textOf, userMessage } from "../test/client";
 import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";

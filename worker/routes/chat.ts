@@ -4,7 +4,7 @@ import { AppError } from "../../contract/errors";
 import type { ChatMessage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
-import { rejoinResponse, turnResponse } from "../http/answer-response";
+import { rejoinResponse, turnResponse } from "./answer-response";
 import { currentRequestId } from "../log";
 import { isNewVisitor } from "../http/new-visitor";
 import { idParam, readJson } from "../http/validate";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { idSchema } from "../../contract/api";
+import { idSchema } from "../../contract/id-schema";
 import { AppError } from "../../contract/errors";
 import type { AppEnv } from "../http/app-types";
 import { isNewVisitor } from "../http/new-visitor";

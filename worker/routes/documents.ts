@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { idSchema } from "../../contract/api";
+import { idSchema } from "../../contract/id-schema";
 import { AppError } from "../../contract/errors";
 import { attachDocumentSchema, DOCUMENT_LIMITS } from "../../contract/documents";
 import type { AppEnv } from "../http/app-types";

@@ -9,7 +9,7 @@ import {
   type VisionMessage,
 } from "../../contract/vision-api";
 import type { AppEnv } from "../http/app-types";
-import { rejoinResponse, turnResponse } from "../http/answer-response";
+import { rejoinResponse, turnResponse } from "./answer-response";
 import { currentRequestId } from "../log";
 import { idParam, parseWith, readJson } from "../http/validate";
 import { isNewVisitor } from "../http/new-visitor";

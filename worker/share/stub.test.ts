@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { randomId } from "../../contract/ids";
 import { SHARE_LIMITS } from "../../contract/share-api";
-import { onAccountDeleted, onGuestMerged } from "../auth/user-data";
+import { onAccountDeleted, onGuestMerged } from "../auth/account-hooks";
 import { SHARD_COUNTS, shardIndex, shardName } from "../shared-state/shard";
 import { sharesStore } from "./stub";
 

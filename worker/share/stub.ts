@@ -1,5 +1,5 @@
 import type { ShareLink } from "../../contract/share-api";
-import { onAccountDeleted, onGuestMerged } from "../auth/user-data";
+import { onAccountDeleted, onGuestMerged } from "../auth/account-hooks";
 import { namedStub, type PlainRpc } from "../rpc";
 import { SHARD_COUNTS, shardIndex, shardStub } from "../shared-state/shard";
 import type { Shares } from "./shares-object";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { findChatModel, findEmbeddingModel } from "../../contract/models";
 import type { ChatMessage } from "../../contract/messages";
 import { tokenCost } from "../../contract/pricing";
-import { estimateUsage, promptTokens } from "../ai/estimate-usage";
+import { estimateUsage, promptTokens } from "./estimate-usage";
 import { worstCaseAnswer } from "./answer-cost";
 import {
   CALL_OVERHEAD_TOKENS,

@@ -1,5 +1,5 @@
 import { AppError } from "../../contract/errors";
-import { onGuestMerged } from "../auth/user-data";
+import { onGuestMerged } from "../auth/account-hooks";
 import type { Person } from "../http/app-types";
 import { namedStub, type PlainRpc } from "../rpc";
 import { allShardNames } from "../shared-state/shard";
@@ -206,5 +206,5 @@ function nonNegative(value: string | undefined): number {
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 }
 
-// A guest who signs in to an account brings today's spend along (worker/auth/user-data.ts).
+// A guest who signs in to an account brings today's spend along (worker/store/user-data.ts).
 onGuestMerged.push((env, guestId, accountId) => moveToday(env, guestId, accountId));

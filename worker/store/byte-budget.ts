@@ -1,4 +1,4 @@
-import { QuotaRefusal } from "./quota-refusal";
+import { QuotaRefusal } from "../quota-refusal";
 
 /** The bytes this person keeps, as an SQL expression: to read with other values in one statement. */
 export const USED_BYTES = "COALESCE((SELECT bytes FROM storage_usage WHERE only = 1), 0)";

@@ -3,7 +3,7 @@ import { findChatModel } from "../../contract/models";
 import type { ChatMessage } from "../../contract/messages";
 import { tokenCost } from "../../contract/pricing";
 import { MAX_MODEL_TITLE_CHARS, TITLE_INSTRUCTIONS, TITLE_MODEL } from "../../contract/titles";
-import type { AiBinding } from "../ai/backend";
+import type { AiBinding } from "../ai/binding";
 import { log } from "../log";
 import { worstCaseAnswer } from "../spend/answer-cost";
 import { reserve, settle } from "../spend/spend";

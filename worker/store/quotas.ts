@@ -3,9 +3,9 @@
  * could fill SQLite (10 GB per object) and R2 at the owner's expense. Each limit is a `vars` setting
  * (wrangler.jsonc); an unset or unreadable value falls back to its default, and 0 turns a limit off.
  * A refusal is thrown from inside the write's transaction, so a race between two requests can never
- * take anyone past a limit; it crosses RPC as a QuotaRefusal (./quota-refusal.ts).
+ * take anyone past a limit; it crosses RPC as a QuotaRefusal (worker/quota-refusal.ts).
  */
-import { QuotaRefusal } from "./quota-refusal";
+import { QuotaRefusal } from "../quota-refusal";
 
 export interface QuotaLimits {
   /** Chat conversations, and separately vision threads, one person may keep. */

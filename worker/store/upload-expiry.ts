@@ -1,3 +1,4 @@
+import { alarmNoLaterThan } from "../alarm";
 import { deleteUploadObjects } from "../vision/save-upload";
 import { NOT_IN_CHAT } from "./chat-images";
 
@@ -66,15 +67,6 @@ export class UploadExpiry {
 
 /** No vision thread is about this image, and no conversation's message carries it. */
 const UNASKED = `NOT EXISTS (SELECT 1 FROM vision_threads t WHERE t.image_id = i.id) AND ${NOT_IN_CHAT}`;
-
-/**
- * A Durable Object has one alarm. Setting it only ever earlier lets other jobs share it: each job,
- * run from `alarm()`, schedules its own next time the same way.
- */
-export async function alarmNoLaterThan(storage: DurableObjectStorage, time: number): Promise<void> {
-  const current = await storage.getAlarm();
-  if (current === null || current > time) await storage.setAlarm(time);
-}
 
 export function uploadTtlHours(value: string | undefined): number {
   const hours = Number(value);

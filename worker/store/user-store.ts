@@ -8,7 +8,7 @@ import type { SearchHit } from "../../contract/search";
 import type { ImagePage, ImageRecord } from "../../contract/images-api";
 import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { LICENCE_ACCEPTED_NOTE, type VisionImage } from "../../contract/vision-api";
-import { promptChars } from "../ai/estimate-usage";
+import { promptChars } from "../spend/estimate-usage";
 import { resolveAiBackend, type AiBackend } from "../ai/backend";
 import { toAppError } from "../http/errors";
 import { randomId } from "../../contract/ids";
@@ -469,7 +469,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     return this.vision.deleteThread(id);
   }
 
-  // Moving a guest into an account, and deleting everything (worker/auth/user-data.ts).
+  // Moving a guest into an account, and deleting everything (worker/store/user-data.ts).
 
   exportData(): StoreDump {
     return exportTables(this.sql);

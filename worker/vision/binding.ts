@@ -1,4 +1,4 @@
-import type { AiBinding } from "../ai/backend";
+import type { AiBinding } from "../ai/binding";
 
 /** Workers AI's "Prior to using this model, you must submit the prompt 'agree'". */
 const AGREEMENT_REQUIRED = 5016;

@@ -1,5 +1,4 @@
 import type { VisionImage } from "../../contract/vision-api";
-import type { UserStoreRpc } from "../store/stub";
 import { pendingUploadKey, uploadKey } from "./uploads";
 
 /**
@@ -13,7 +12,8 @@ import { pendingUploadKey, uploadKey } from "./uploads";
  */
 export async function saveUpload(
   media: R2Bucket,
-  store: UserStoreRpc,
+  /** Where the record goes: the person's store (worker/store/stub.ts). */
+  store: { addVisionImage(image: VisionImage): Promise<unknown> },
   userId: string,
   image: VisionImage,
   data: Uint8Array,

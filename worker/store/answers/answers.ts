@@ -1,6 +1,6 @@
 import type { UIMessageChunk } from "ai";
 import type { ChatMessage, MessageMetadata } from "../../../contract/messages";
-import { estimateUsage } from "../../ai/estimate-usage";
+import { estimateUsage } from "../../spend/estimate-usage";
 import { streamAnswer, type AnswerRequest } from "../../ai/stream-answer";
 import { assembleAnswer } from "./assemble";
 import { AnswerRun } from "./answer-run";

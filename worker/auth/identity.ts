@@ -1,9 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../../contract/errors";
-import { accessPerson } from "../auth/access";
-import { accountStub } from "../auth/account-store";
-import { authConfig, sessionSecrets } from "../auth/config";
-import { mintGuest } from "../auth/guests";
+import type { AppEnv, Person, SignedIn } from "../http/app-types";
+import { accessPerson } from "./access";
+import { accountStub } from "./account-store";
+import { authConfig, sessionSecrets } from "./config";
+import { mintGuest } from "./guests";
 import {
   clearSession,
   GUEST_STAMP,
@@ -13,18 +14,7 @@ import {
   type ReadSession,
   type SessionKind,
   type SessionStamp,
-} from "../auth/session-cookie";
-import type { AppEnv, Person } from "./app-types";
-
-/** Who holds this browser's session cookie; null for a visitor who has not written anything yet. */
-export type SignedIn = { kind: SessionKind; userId: string } & SessionStamp;
-
-export type IdentityVars = {
-  userId: string;
-  signedIn: SignedIn | null;
-  /** Set when a route issued or cleared the cookie itself (sign-in, sign-out), so the middleware leaves it. */
-  sessionHandled?: boolean;
-};
+} from "./session-cookie";
 
 /**
  * The store a visitor without a session reads: always empty, because nothing is ever written as a
@@ -50,7 +40,7 @@ const OPEN_PATHS = new Set([
 /**
  * Establishes who is asking, in order: Cloudflare Access when configured (its token is the only way
  * in); else the signed session cookie (an account, or a guest while guests are on); else, for a
- * request that writes, a new guest, counted per address (see ../auth/guests.ts).
+ * request that writes, a new guest, counted per address (see ./guests.ts).
  */
 export function identity(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -132,7 +122,7 @@ function setIdentity(c: Context<AppEnv>, userId: string, person: Person, signedI
   c.set("userId", userId);
   c.set("person", person);
   c.set("signedIn", signedIn);
-  // A visitor has nothing stored: read routes answer empty without touching a Durable Object (./new-visitor.ts).
+  // A visitor has nothing stored: read routes answer empty without touching a Durable Object (../http/new-visitor.ts).
   c.set("newVisitor", userId === VISITOR_ID);
 }
 

@@ -1,4 +1,4 @@
-import { AppError } from "../../contract/errors";
+import { AppError } from "../contract/errors";
 
 /**
  * A quota refusal thrown inside the user's Durable Object. Workers RPC hands the caller a plain Error

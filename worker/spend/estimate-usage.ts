@@ -1,7 +1,7 @@
 import type { ModelMessage } from "ai";
 import type { ChatMessage, MessageUsage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
-import { modelPromptSize, outputTokensOf } from "../spend/estimate";
+import { modelPromptSize, outputTokensOf } from "./estimate";
 
 /**
  * The prompt's worst-case input tokens (worker/spend/estimate.ts), before any context window cap:

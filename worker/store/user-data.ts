@@ -1,5 +1,6 @@
-import type { UserStore } from "../store/user-store";
-import { accountRecord, deleteAccountRecords } from "./account-store";
+import { onAccountDeleted, onGuestMerged } from "../auth/account-hooks";
+import { accountRecord, deleteAccountRecords } from "../auth/account-store";
+import type { UserStore } from "./user-store";
 
 /**
  * R2 prefixes that hold a user's objects, each as `<prefix>/<userId>/<id>` (worker/images/media.ts,
@@ -7,16 +8,6 @@ import { accountRecord, deleteAccountRecords } from "./account-store";
  * its prefix here, so a merge moves them and a deleted account leaves none behind.
  */
 export const USER_MEDIA_PREFIXES = ["images", "uploads", "pending-uploads", "documents"];
-
-/**
- * Cleanups other features need when an account is deleted (their records outside UserStore and R2,
- * e.g. API keys): push a function here at module load. They run before the account's own data goes,
- * and a failure stops the deletion so that retrying it finishes the job.
- */
-export const onAccountDeleted: ((env: Env, userId: string) => Promise<void>)[] = [];
-
-/** Records other features keep outside UserStore that must follow a guest into the account (API keys). */
-export const onGuestMerged: ((env: Env, guestId: string, accountId: string) => Promise<void>)[] = [];
 
 function store(env: Env, userId: string): DurableObjectStub<UserStore> {
   return env.USER_STORE.get(env.USER_STORE.idFromName(userId));
