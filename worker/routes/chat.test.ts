@@ -171,6 +171,23 @@ describe("POST /api/chat", () => {
     expect(edited.messages[1].parts.find((p: any) => p.type === "text").text).toBe("A1 again");
     expect((edited as any).siblings).toEqual({ [q1b.id]: [q1.id, q1b.id] });
   });
+
+  it("two turns sent at once on a new conversation: the second sees what the first saved while it waited", async () => {
+    // The second turn reads the conversation as new, then waits (the budget ledger) while the first
+    // saves it: it must read again before saving, or it would insert the conversation twice.
+    useAi(() => sseStream(legacyChunks(["An answer."])));
+    const client = new TestClient();
+    await client.startGuest();
+    const id = newConversationId();
+    const question = userMessage("Asked twice at once");
+    const responses = await Promise.all([client.chat({ id, messages: [question] }), client.chat({ id, messages: [question] })]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const ends = await Promise.all(responses.map(async (r) => finalMetadata(await readUiStream(r))?.status));
+    expect(ends).not.toContain("failed");
+    const stored = await storedConversation(client, id);
+    expect(stored.messages.filter((m) => m.role === "user").map((m) => m.id)).toEqual([question.id]);
+    expect(stored.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+  });
 });
 
 describe("POST /api/chat input validation", () => {

@@ -61,6 +61,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private readonly documents: DocumentLibrary;
   private readonly chatImages: ChatImageLinks;
   private readonly titles: ConversationTitles;
+  /** Counts wipes of the whole database (deleteEverything): what was read before one says nothing after it. */
+  private generation = 0;
   /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
   clock = { now: () => Date.now() };
 
@@ -228,8 +230,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   startChatTurn(turn: ChatTurn): Promise<TurnStart> {
     return withRequestId(turn.requestId, () =>
       refusing(async () => {
-        const state = this.chatTurnState(turn.conversationId);
-        const settings: ChatSettings = { ...(state.settings !== null ? parseSettings(state.settings) : {}), ...turn.settings };
+        const read = this.chatTurnState(turn.conversationId);
+        const settings: ChatSettings = { ...(read.settings !== null ? parseSettings(read.settings) : {}), ...turn.settings };
         const model = settings.model ?? DEFAULT_CHAT_MODEL;
         // A stored model the catalog has since dropped (the Worker checked the request's own).
         if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
@@ -237,8 +239,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         const resolved = this.chatTree.resolvePath(turn.conversationId, turn.messages);
         const history = [...resolved.stored, ...resolved.fresh];
         // Refused before anything is spent or saved: a conversation with no room left (every branch counts).
-        this.quotas.checkConversationCounted(resolved.count + resolved.fresh.length, state.conversations);
-        this.budget.checkRoom("This message", jsonBytes(resolved.fresh), state.used);
+        this.quotas.checkConversationCounted(resolved.count + resolved.fresh.length, read.conversations);
+        this.budget.checkRoom("This message", jsonBytes(resolved.fresh), read.used);
 
         const question = history
           .at(-1)!
@@ -277,10 +279,12 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         const worst = worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens, images.loaded.size * IMAGE_INPUT_TOKENS);
         const start = await this.begin(plan, turn.payer, worst, () => {
           // The question is saved before the model is called: it is never lost to a failed answer.
-          // Checked again here: the tree may have changed while passages were searched.
-          // What is read here holds until the writes below: the transaction is synchronous.
-          const state = this.chatTurnState(turn.conversationId);
-          const now = this.chatTree.resolvePath(turn.conversationId, turn.messages);
+          // Checked again here when anything was written meanwhile (the tree may have changed while
+          // passages were searched, the ledger was asked, an earlier answer was stopped): unchanged
+          // since, what was read holds. What is read here holds until the writes below: the transaction is synchronous.
+          const unchanged = this.unchangedSince(read);
+          const state = unchanged ? read : this.chatTurnState(turn.conversationId);
+          const now = unchanged ? resolved : this.chatTree.resolvePath(turn.conversationId, turn.messages);
           this.quotas.checkConversationCounted(now.count + now.fresh.length, state.conversations);
           this.titles.turnStarted(turn.conversationId, history, turn.modelTitle ? turn.payer : null, () => state.titleBy ?? undefined);
           // The question must fit the byte budget; the answer to it is kept whatever its size (it is paid for).
@@ -505,7 +509,9 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     for (const kind of ["chat", "vision"] as const)
       for (const row of this.runs.all().filter((r) => r.kind === kind)) await this.answers.stopAll(kind, row.owner_id);
     if (!options.vectorsMoved) await this.documents.deleteAllVectors();
+    this.generation++;
     await this.ctx.storage.deleteAll();
+    this.generation++;
     this.documents.forget();
     // This instance may be called again: it needs its (empty) tables back.
     migrate(this.ctx.storage);
@@ -739,15 +745,31 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    */
   private chatTurnState(conversationId: string): ChatTurnState {
     const row = this.sql
-      .exec<{ settings: string | null; title_by: string | null; conversations: number | null; used: number }>(
+      .exec<{ settings: string | null; title_by: string | null; conversations: number | null; used: number; changes: number }>(
         `SELECT c.settings, c.title_by,
            CASE WHEN c.id IS NULL THEN (SELECT COUNT(*) FROM conversations) END AS conversations,
-           ${USED_BYTES} AS used
+           ${USED_BYTES} AS used, total_changes() AS changes
          FROM (SELECT 1) LEFT JOIN conversations c ON c.id = ?`,
         conversationId,
       )
       .one();
-    return { settings: row.settings, titleBy: row.title_by as TitleBy | null, conversations: row.conversations, used: row.used };
+    return {
+      settings: row.settings,
+      titleBy: row.title_by as TitleBy | null,
+      conversations: row.conversations,
+      used: row.used,
+      at: { changes: row.changes, generation: this.generation },
+    };
+  }
+
+  /**
+   * Nothing was written to this database since `state` was read: SQLite's count of rows this
+   * connection changed (every write of this object, triggers' aside, even rolled back) is the same,
+   * and the database was not wiped and made again (deleteEverything, which may start the count anew).
+   */
+  private unchangedSince(state: ChatTurnState): boolean {
+    if (state.at.generation !== this.generation) return false;
+    return this.sql.exec<{ n: number }>(`SELECT total_changes() AS n`).one().n === state.at.changes;
   }
 }
 
@@ -777,6 +799,8 @@ interface ChatTurnState {
   titleBy: TitleBy | null;
   conversations: number | null;
   used: number;
+  /** When it was read (unchangedSince). */
+  at: { changes: number; generation: number };
 }
 
 interface ConversationRow extends Record<string, SqlStorageValue> {
