@@ -92,7 +92,7 @@ for (const width of [360, 390]) {
       const question = `Shared on a phone ${Math.random().toString(36).slice(2, 8)}`;
       await chat.startConversation(question);
       // The sidebar is a drawer on a phone.
-      await page.getByRole("button", { name: "Conversations" }).click();
+      await page.getByRole("button", { name: "Conversations", exact: true }).click();
       await chat.sidebar.getByRole("button", { name: `Share or export ${question}` }).click();
       const dialog = page.getByRole("dialog");
       await dialog.getByRole("button", { name: "Create and copy link" }).click();

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useEnterSends } from "../ui/useEnterSends";
 import { button, input, primaryButton } from "../ui/styles";
 
@@ -48,8 +48,27 @@ export function Composer({
 
   const enterSends = useEnterSends<HTMLTextAreaElement>(send);
 
+  // Stop turns back into Send, disabled while the box is empty, and a disabled button loses the focus:
+  // after Stop was pressed, the keyboard goes back to the text box instead of the top of the page.
+  const stopPressed = useRef(false);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (busy || !stopPressed.current) return;
+    stopPressed.current = false;
+    const active = document.activeElement;
+    if (!active || active === document.body || (active instanceof HTMLButtonElement && active.disabled)) textRef.current?.focus();
+  }, [busy]);
+
   const action = busy ? (
-    <button type="button" className={`${button} ${extra ? "" : "h-11"}`} onClick={onStop} disabled={stopping}>
+    <button
+      type="button"
+      className={`${button} ${extra ? "" : "h-11"}`}
+      onClick={() => {
+        stopPressed.current = true;
+        onStop();
+      }}
+      disabled={stopping}
+    >
       {stopping ? "Stopping…" : "Stop"}
     </button>
   ) : (
@@ -71,6 +90,7 @@ export function Composer({
         {label}
       </label>
       <textarea
+        ref={textRef}
         id={inputId}
         rows={extra ? undefined : 1}
         value={text}

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link } from "wouter";
 import type { Conversation } from "../../contract/api";
 import { deleteConversation, updateConversation } from "../api";
@@ -28,6 +28,16 @@ export function ConversationList({ conversations, loadError, currentId, query, o
   const [sharing, setSharing] = useState<Conversation>();
   const [actionError, setActionError] = useState<string>();
 
+  // The Delete button that had the focus leaves with its row once the list is fetched again: the
+  // keyboard then goes to the search box, in the list, instead of the top of the page.
+  const deletedRef = useRef<string>(undefined);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!deletedRef.current || conversations?.some((c) => c.id === deletedRef.current)) return;
+    deletedRef.current = undefined;
+    if (!document.activeElement || document.activeElement === document.body) searchRef.current?.focus();
+  }, [conversations]);
+
   const rename = (conversation: Conversation, title: string) => {
     setRenamingId(undefined);
     if (!title.trim() || title.trim() === conversation.title) return;
@@ -45,6 +55,7 @@ export function ConversationList({ conversations, loadError, currentId, query, o
     deleteConversation(conversation.id).then(
       () => {
         setActionError(undefined);
+        deletedRef.current = conversation.id;
         onDeleted(conversation.id);
       },
       (e: Error) => setActionError(`Could not delete: ${e.message}`),
@@ -58,6 +69,7 @@ export function ConversationList({ conversations, loadError, currentId, query, o
           Search conversations
         </label>
         <input
+          ref={searchRef}
           id="conversation-search"
           type="search"
           className={input}

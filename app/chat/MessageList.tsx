@@ -2,6 +2,7 @@ import type { ChatStatus } from "ai";
 import type { ReactNode } from "react";
 import type { ChatMessage } from "../../contract/messages";
 import { messageElementId, useFoundMessage } from "../search/useFoundMessage";
+import { AnswerAnnouncer } from "./AnswerAnnouncer";
 import { Message } from "./Message";
 import type { Versions } from "./useBranches";
 import type { useStickToBottom } from "./useStickToBottom";
@@ -48,8 +49,8 @@ export function MessageList({
     <div className="relative min-h-0 flex-1">
       <div ref={scrollRef} data-scroll-root className="h-full overflow-y-auto overscroll-contain">
         <div ref={contentRef} className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 py-6">
-          {/* aria-busy holds screen-reader announcements until an answer is complete instead of reading every token. */}
-          <div role="log" aria-live="polite" aria-label="Messages" aria-busy={busy} className="flex flex-col gap-6">
+          {/* Not live (a log is polite by default): every streamed token would be read. AnswerAnnouncer says when an answer starts and ends. */}
+          <div role="log" aria-live="off" aria-label="Messages" className="flex flex-col gap-6">
             {messages.map((message, i) => (
               <div
                 key={message.id}
@@ -80,6 +81,7 @@ export function MessageList({
           {footer}
         </div>
       </div>
+      <AnswerAnnouncer status={status} last={last} />
       {!atBottom && (
         <button
           type="button"

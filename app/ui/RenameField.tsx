@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { StrokeIcon } from "./StrokeIcon";
 import { input } from "./styles";
 import { useEnterSends } from "./useEnterSends";
@@ -6,7 +6,8 @@ import { useEnterSends } from "./useEnterSends";
 /**
  * A title being renamed in a list (conversations, vision threads). Enter or leaving the field keeps
  * what was typed; Escape is the one way to drop it. The flag stops the blur that follows Enter or
- * Escape (the field is removed while focused) from acting a second time.
+ * Escape (the field is removed while focused) from acting a second time. After Enter or Escape focus
+ * goes back to the row's Rename button (the field's opener, shown again in its place).
  */
 export function RenameField({ title, onSave, onCancel }: { title: string; onSave: (title: string) => void; onCancel: () => void }) {
   const [value, setValue] = useState(title);
@@ -18,8 +19,20 @@ export function RenameField({ title, onSave, onCancel }: { title: string; onSave
     else onCancel();
   };
   const enterSaves = useEnterSends<HTMLInputElement>(() => finish(true));
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const row = ref.current?.closest("li");
+    return () => {
+      // After the row re-renders with its buttons; a blur to another control keeps that control's focus.
+      requestAnimationFrame(() => {
+        if (document.activeElement && document.activeElement !== document.body) return;
+        row?.querySelector<HTMLElement>('button[aria-label^="Rename "]')?.focus();
+      });
+    };
+  }, []);
   return (
     <input
+      ref={ref}
       className={`${input} m-0.5`}
       aria-label={`New title for ${title}`}
       value={value}
