@@ -5,7 +5,8 @@
  * and dark, at a desktop and a phone width, and writes palette PNGs to docs/screenshots/, each under
  * 200 KB. What the pictures show is what that engine answered: a 260K-parameter model writes a
  * children's story whatever it is asked, the generated image model paints noise, and the generated
- * captioner names the photo's main colour. The header says so ("Local engine · <model file>").
+ * captioner names the colour channel that dominates the photo. The header and every answer say so
+ * ("Local engine · <model file>").
  *
  *   MODEL          the text model (GGUF); default ../shared/models/stories260K.gguf beside the repo,
  *                  else the tests' generated tiny model (said on the terminal)

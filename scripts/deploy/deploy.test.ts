@@ -139,7 +139,7 @@ describe("npm run deploy", () => {
   test("not signed in, and no terminal to sign in on: it says how to sign in and asks Cloudflare nothing else", async () => {
     const run = await deploy(project("sqlite"), account({ loggedIn: false }));
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("Not signed in to Cloudflare. Run `npx wrangler login`");
+    expect(run.stderr).toContain("Not signed in to Cloudflare. Run `node scripts/wrangler.mjs login`");
     expect(run.commands).toEqual(["whoami --json"]);
   });
 

@@ -12,6 +12,6 @@ export async function ensureSignedIn(log: (line: string) => void): Promise<void>
     if ((await runWrangler(["login"], { interactive: true })).code === 0) return;
   }
   throw new DeployError(
-    "Not signed in to Cloudflare. Run `npx wrangler login` on this machine, or set CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID if the token reaches several accounts), then deploy again.",
+    "Not signed in to Cloudflare. Run `node scripts/wrangler.mjs login` (that is `wrangler login`, on Node 22) on this machine, or set CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID if the token reaches several accounts), then deploy again.",
   );
 }
