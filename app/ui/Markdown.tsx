@@ -10,6 +10,7 @@ import {
 } from "streamdown";
 import { createWorkerHighlighter } from "./code-highlighter";
 import { LeaveAppDialog } from "./LeaveAppDialog";
+import { useKeyboardScrollable } from "./useKeyboardScrollable";
 
 /*
  * Model output is untrusted (prompt injection), so:
@@ -69,18 +70,22 @@ function codePluginsFor(text: string): PluginConfig | undefined {
 
 export default function Markdown({ children, streaming = false }: { children: string; streaming?: boolean }) {
   const plugins = codePluginsFor(children);
+  const ref = useKeyboardScrollable<HTMLDivElement>();
+  // display: contents, so the wrapper (there for the ref) changes no layout.
   return (
-    <Streamdown
-      className="min-w-0 break-words text-[0.95rem] leading-relaxed"
-      isAnimating={streaming}
-      plugins={plugins}
-      rehypePlugins={rehypePlugins}
-      urlTransform={urlTransform}
-      components={components}
-      controls={controls}
-      linkSafety={linkSafety}
-    >
-      {children}
-    </Streamdown>
+    <div ref={ref} className="contents">
+      <Streamdown
+        className="min-w-0 break-words text-[0.95rem] leading-relaxed"
+        isAnimating={streaming}
+        plugins={plugins}
+        rehypePlugins={rehypePlugins}
+        urlTransform={urlTransform}
+        components={components}
+        controls={controls}
+        linkSafety={linkSafety}
+      >
+        {children}
+      </Streamdown>
+    </div>
   );
 }

@@ -35,7 +35,8 @@ export default function UsagePage() {
   const [today] = days;
   const month = days.reduce((sum, d) => sum + d.total, 0);
   return (
-    <main className="mx-auto w-full max-w-3xl overflow-y-auto p-4 sm:p-6">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls and holds no control, so a keyboard must reach it (e2e/axe.spec.ts)
+    <main tabIndex={0} className="mx-auto w-full max-w-3xl overflow-y-auto p-4 sm:p-6">
       <h1 className="text-xl font-semibold">Usage</h1>
       <p className="mt-1 text-sm text-muted-foreground">
         Workers AI neurons, per UTC day ($0.011 per 1,000). Local-engine answers are priced as the model they stand in for.
