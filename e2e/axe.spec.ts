@@ -101,7 +101,8 @@ test("chat with an answer and a document, its dialogs, the documents page, the d
   context,
   baseURL,
 }) => {
-  test.setTimeout(480_000);
+  // 24 axe scans; each took 8-18 s at a load average of 20 on the shared 2-core machine.
+  test.setTimeout(600_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
   await setScript({ text: ANSWER });
   const chat = new ChatPage(page);
