@@ -22,6 +22,7 @@ const FAKE_SPECS = [
   "**/documents.spec.ts",
   "**/search.spec.ts",
   "**/who-answered.spec.ts",
+  "**/dialog-focus.spec.ts",
   "**/axe.spec.ts",
 ];
 
