@@ -1,5 +1,4 @@
 import { Unzip, UnzipInflate } from "fflate";
-import { AppError } from "./errors";
 import { BUNDLE_FORMAT, CONVERSATION_FORMAT, type ImportSource, READABLE_VERSIONS } from "./transfer";
 
 /**
@@ -25,7 +24,16 @@ export interface ImportFile {
 /** The largest conversations.json unpacked here: a browser holds at most about 512 MB of one string. */
 export const MAX_UNPACKED_BYTES = 500_000_000;
 
-const refuse = (detail: string) => new AppError("import_invalid", `That file cannot be imported: ${detail}`);
+/**
+ * Why the page cannot read a picked file, as the sentence it shows. Not an AppError: this module runs in
+ * the browser, and importing contract/errors.ts would ship the whole error catalogue, which names
+ * the Worker's secrets, into the data page's chunk (e2e/build.spec.ts forbids that).
+ */
+export class ImportFileRefused extends Error {
+  override name = "ImportFileRefused";
+}
+
+const refuse = (detail: string) => new ImportFileRefused(`That file cannot be imported: ${detail}`);
 
 /** The file's bytes as they arrive (`File.stream()`): a zip is read as a stream, so its size does not matter. */
 export async function readImportFile(name: string, stream: ReadableStream<Uint8Array>): Promise<ImportFile> {
@@ -111,7 +119,7 @@ async function readZip(rest: Rest): Promise<ImportFile> {
   }
   if (failure) {
     await rest.reader.cancel().catch(() => undefined);
-    throw failure instanceof AppError
+    throw failure instanceof ImportFileRefused
       ? failure
       : refuse("it is not a zip file this page can read (damaged, or compressed in a way it does not know).");
   }
