@@ -23,14 +23,11 @@ export function AnswerAnnouncer({ status, last }: { status: ChatStatus; last: Ch
   latest.current = { status, last };
 
   useEffect(() => {
-    if (status === "submitted") {
-      // Cleared first, so the same sentence as last time is still a change that gets read.
-      setText("");
-      wasBusy.current = true;
-      return;
-    }
-    if (status === "streaming") {
-      setText("Answer started.");
+    // Said when the question is sent, not at the first token: a short answer can arrive whole in one
+    // render, so "streaming" is never seen and the start would go unsaid (CI caught that on the tiny
+    // local model). Start and end always alternate, so each is a change that gets read.
+    if (status === "submitted" || status === "streaming") {
+      if (!wasBusy.current) setText("Answer started.");
       wasBusy.current = true;
       return;
     }
