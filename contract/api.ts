@@ -3,6 +3,7 @@ import { CHAT_SETTINGS_LIMITS as L } from "./models";
 import type { ChatMessage } from "./messages";
 import { CHAT_IMAGE_LIMITS, chatImagePartSchema } from "./chat-images";
 import { idSchema } from "./id-schema";
+import { TOOL_LIMITS, reasoningEffortSchema, toolKeySchema } from "./tools";
 
 /** Model ids are checked against the catalog by the routes, so a clear "unknown model" error is possible. */
 export const modelIdSchema = z
@@ -16,6 +17,18 @@ export const chatSettingsSchema = z.object({
   system: z.string().max(L.systemPrompt.maxLength).optional(),
   temperature: z.number().min(L.temperature.min).max(L.temperature.max).optional(),
   maxTokens: z.number().int().min(L.maxTokens.min).max(L.maxTokens.max).optional(),
+  /**
+   * The tools on in this conversation (built-in names and connector tool keys, contract/tools.ts).
+   * Unset: every built-in and every connector tool switched on in Settings → Connectors. Sent only to
+   * models the catalog flags `tools`.
+   */
+  tools: z.array(toolKeySchema).max(200).optional(),
+  /** Model calls one answer may make while it uses tools (TOOL_LIMITS.maxSteps). */
+  maxSteps: z.number().int().min(TOOL_LIMITS.maxSteps.min).max(TOOL_LIMITS.maxSteps.max).optional(),
+  /** Tools that run without asking in this conversation ("Always allow this tool in this conversation"). */
+  alwaysAllow: z.array(toolKeySchema).max(200).optional(),
+  /** For models that take a reasoning effort (the catalog's `reasoningEffort`). */
+  reasoningEffort: reasoningEffortSchema.optional(),
 });
 export type ChatSettings = z.infer<typeof chatSettingsSchema>;
 
@@ -33,11 +46,41 @@ const partSchema = z.discriminatedUnion("type", [
   chatImagePartSchema,
 ]);
 
+/**
+ * A tool call as the AI SDK's UI messages carry it (`tool-<name>` for built-ins, `dynamic-tool` for a
+ * connector's). The Durable Object answers from its stored copy of every message; what it takes
+ * from a client's copy of a tool part is only the person's approval decision (`approval.approved`),
+ * matched by the approval id it issued. So the rest is accepted loosely, within size limits.
+ */
+const toolPartSchema = z.looseObject({
+  type: z.string().regex(/^(tool-[A-Za-z0-9_-]{1,64}|dynamic-tool)$/),
+  toolCallId: z.string().min(1).max(200),
+  toolName: z.string().max(200).optional(),
+  state: z.enum([
+    "input-streaming",
+    "input-available",
+    "approval-requested",
+    "approval-responded",
+    "output-available",
+    "output-error",
+    "output-denied",
+  ]),
+  errorText: z.string().max(MAX_TEXT).optional(),
+  approval: z
+    .object({
+      id: z.string().min(1).max(200),
+      approved: z.boolean().optional(),
+      reason: z.string().max(1000).optional(),
+      isAutomatic: z.boolean().optional(),
+    })
+    .optional(),
+});
+
 export const uiMessageSchema = z.object({
   id: z.string().min(1).max(100),
   role: z.enum(["user", "assistant"]),
   parts: z
-    .array(partSchema)
+    .array(z.union([partSchema, toolPartSchema]))
     .max(200)
     .refine(
       (parts) => parts.filter((p) => p.type === "file").length <= CHAT_IMAGE_LIMITS.perMessage,
