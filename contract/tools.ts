@@ -6,9 +6,7 @@ import { z } from "zod";
  * conversation's settings store (`tools`, `alwaysAllow`), so keys follow the tool-name rule every
  * function-calling API shares: letters, digits, `_` and `-`, at most 64.
  */
-export const toolKeySchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a tool name (letters, digits, _ and -, at most 64)");
+export const toolKeySchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a tool name (letters, digits, _ and -, at most 64)");
 
 export interface BuiltinTool {
   name: string;
@@ -55,7 +53,8 @@ export const BUILTIN_TOOLS = [
   {
     name: "date_time",
     label: "Date and time",
-    description: "Tells the current date and time in the person's time zone, and does date arithmetic (add or subtract days, weeks, months; days between two dates).",
+    description:
+      "Tells the current date and time in the person's time zone, and does date arithmetic (add or subtract days, weeks, months; days between two dates).",
     needsApproval: false,
   },
 ] as const satisfies readonly BuiltinTool[];
