@@ -11,6 +11,11 @@ const FAKE_PORT = BASE + 1;
 const FAKE_AI_PORT = BASE + 3621; // 8795 by default; e2e/support/fake-control.ts reads it from the env
 const ENGINE_PORT = BASE + 3616; // 8790 by default
 process.env.FAKE_AI_PORT = String(FAKE_AI_PORT);
+// Each stack's state directory, per port base (tests read the owner setup token there).
+const WORKER_STATE = `.cache/e2e-worker-state-${BASE}`;
+const FAKE_STATE = `.cache/e2e-fake-state-${BASE}`;
+process.env.E2E_WORKER_STATE = WORKER_STATE;
+process.env.E2E_FAKE_STATE = FAKE_STATE;
 const FAKE_SPECS = [
   "**/faults.spec.ts",
   "**/openai.spec.ts",
@@ -51,7 +56,8 @@ export default defineConfig({
     {
       command: `tsx e2e/stack.ts ${PORT}`,
       url: `http://localhost:${PORT}/api/status`,
-      env: { LOCAL_ENGINE_PORT: String(ENGINE_PORT) },
+      // State per port base too: two checkouts' (or helpers') stacks never wipe each other's.
+      env: { LOCAL_ENGINE_PORT: String(ENGINE_PORT), STACK_STATE_DIR: WORKER_STATE },
       timeout: 300_000,
       reuseExistingServer: false,
       stdout: "pipe",
@@ -59,7 +65,7 @@ export default defineConfig({
     {
       command: `tsx e2e/support/fake-stack.ts ${FAKE_PORT}`,
       url: `http://localhost:${FAKE_PORT}/api/status`,
-      env: { FAKE_AI_PORT: String(FAKE_AI_PORT) },
+      env: { FAKE_AI_PORT: String(FAKE_AI_PORT), STACK_STATE_DIR: FAKE_STATE },
       timeout: 300_000,
       reuseExistingServer: false,
       stdout: "pipe",

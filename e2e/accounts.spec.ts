@@ -22,7 +22,7 @@ async function virtualAuthenticator(page: Page) {
 
 /** The owner setup token the test stack's dev server made at start (vite.config.ts writes it beside the Worker's state). */
 function ownerSetupToken(): string {
-  return readFileSync(resolve(process.env.STACK_STATE_DIR ?? ".cache/e2e-worker-state", "owner-setup-token"), "utf8").trim();
+  return readFileSync(resolve(process.env.E2E_WORKER_STATE ?? ".cache/e2e-worker-state", "owner-setup-token"), "utf8").trim();
 }
 
 async function newPage(context: BrowserContext) {

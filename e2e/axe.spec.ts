@@ -198,7 +198,7 @@ test("account as a guest and as the owner, and the owner's usage", async ({ page
   });
   const name = unique("Ada");
   // The fake stack's dev server writes its owner setup token beside the Worker's state (vite.config.ts).
-  const token = readFileSync(resolve(process.env.STACK_STATE_DIR ?? ".cache/e2e-fake-state", "owner-setup-token"), "utf8").trim();
+  const token = readFileSync(resolve(process.env.E2E_FAKE_STATE ?? ".cache/e2e-fake-state", "owner-setup-token"), "utf8").trim();
   await page.getByLabel("Account name").fill(name);
   await page.getByLabel("Owner setup token").fill(token);
   await page.getByRole("button", { name: "Create a passkey" }).click();
