@@ -3,12 +3,12 @@
  *
  * Layers, lowest first: a module may import its own layer and the layers below it, never one above.
  * Type-only imports count: a type imported from above still ties the lower file to the upper one.
- * Tests (`*.test.ts`, worker/test/) may import anything, but no production module may import them.
+ * Tests (`*.test.ts`, worker/test/, the browser tests' e2e/) may import anything, but no production module may import them.
  */
 
 /** A feature folder's own HTTP surface (worker/auth/passkey-routes.ts, worker/keys/routes.ts) sits in the routes layer. */
 const ROUTE_FILES = "^worker/[^/]+/[^/]*routes\\.ts$";
-const TESTS = "(\\.test\\.tsx?$|^worker/test/)";
+const TESTS = "(\\.test\\.tsx?$|^worker/test/|^e2e/)";
 
 const LAYERS = [
   { name: "contract", path: "^contract/" },

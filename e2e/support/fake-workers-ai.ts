@@ -4,7 +4,15 @@
  * envelopes) and misbehaves on request. The answer comes from the current script, which a test sets
  * through `PUT /__script`; a prompt containing `fault=<name>` overrides the fault for that call only,
  * so concurrent callers need no shared state.
+ *
+ * Tools and reasoning (issue 23): a script with `toolCalls` answers a chat call whose prompt holds
+ * no tool result after the last user message with those tool calls (finish reason tool_calls), and
+ * answers `text` once it does, so one script drives a whole tool loop. `reasoning` streams as
+ * `reasoning_content` deltas before each answer. The last chat request (and those since the script
+ * was set) can be read back (`GET /__last-request`, `GET /__requests`) to assert what the model was
+ * given: its tools, tool_choice and messages.
  */
+import { randomUUID } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TITLE_INSTRUCTIONS, TITLE_MODEL } from "../../contract/titles";
@@ -44,6 +52,35 @@ export interface Script {
   title?: string;
   /** A PNG (base64) the image models answer with instead of a 3×2 one: for `npm run screenshots`. */
   imagePng?: string;
+  /**
+   * Tool calls the model makes while the prompt holds no tool result after the last user message;
+   * once it does (the loop sent the results back), the call streams `text` as usual.
+   */
+  toolCalls?: ScriptedToolCall[];
+  /**
+   * Workers AI's two tool-call shapes: "openai" (default) streams `choices[0].delta.tool_calls`
+   * pieces merged by `index`, with finish reason tool_calls; "native" the top-level
+   * `{response: "", tool_calls: [{name, arguments}]}` of the older models.
+   */
+  toolFormat?: "openai" | "native";
+  /** Streamed as `choices[0].delta.reasoning_content` pieces before the answer (text or tool calls). */
+  reasoning?: string;
+}
+
+export interface ScriptedToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** A chat call as the fake received it: what tests assert the model was given. */
+export interface RecordedRequest {
+  model: string;
+  inputs: {
+    messages?: { role: string; content: unknown; tool_calls?: unknown; tool_call_id?: string; name?: string }[];
+    tools?: unknown[];
+    tool_choice?: unknown;
+    [key: string]: unknown;
+  };
 }
 
 export interface FakeWorkersAi {
@@ -66,14 +103,19 @@ const DEFAULT: Script = { tokens: 50, format: "legacy", fault: "none", tokensPer
 export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Promise<FakeWorkersAi> {
   let script: Script = DEFAULT;
   const state = { calls: 0, open: 0 };
+  // Chat calls since the script was last set (capped: a load bench makes thousands).
+  let requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
     if (req.method === "PUT" && req.url === "/__script") {
       script = { ...DEFAULT, ...(JSON.parse(body) as Script) };
+      requests = [];
       return res.writeHead(204).end();
     }
+    if (req.method === "GET" && req.url === "/__last-request") return json(res, 200, requests.at(-1) ?? null);
+    if (req.method === "GET" && req.url === "/__requests") return json(res, 200, requests);
     // What tests read back: calls so far and streams still open (`open` must fall to 0 once the
     // Worker gives up on a hung or stopped answer).
     if (req.method === "GET" && req.url === "/__stats") return json(res, 200, { calls: state.calls, open: state.open });
@@ -101,18 +143,25 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
         messages: [],
       });
     }
+    requests.push({ model, inputs: inputs as RecordedRequest["inputs"] });
+    if (requests.length > 100) requests.shift();
+    const toolCalls = script.toolCalls?.length && !hasToolResult(inputs) ? script.toolCalls : undefined;
     if (script.citePassages) return void (await answer(res, { ...script, text: citingAnswer(inputs) }));
     const fault = /fault=([a-z-]+)/.exec(body)?.[1] as Fault | undefined;
     state.open++;
     res.once("close", () => state.open--);
-    if (!fault && /"stream":\s*false/.test(body)) return wholeAnswer(res, script);
+    if (!fault && /"stream":\s*false/.test(body)) return wholeAnswer(res, script, toolCalls);
+    if (toolCalls && !fault) return void (await toolCallAnswer(res, script, toolCalls));
     await answer(res, { ...script, ...(fault ? { fault } : {}) });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${bound}/client/v4/accounts/fake/ai`,
-    setScript: (next) => (script = { ...DEFAULT, ...next }),
+    setScript: (next) => {
+      script = { ...DEFAULT, ...next };
+      requests = [];
+    },
     get calls() {
       return state.calls;
     },
@@ -131,6 +180,16 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
 function isTitleCall(model: string, inputs: Record<string, unknown>): boolean {
   const messages = (inputs.messages ?? []) as { role: string; content: unknown }[];
   return model === TITLE_MODEL && messages[0]?.role === "system" && messages[0].content === TITLE_INSTRUCTIONS;
+}
+
+/**
+ * Whether the loop already sent this turn's tool results back: a `tool` message after the last user
+ * message (an earlier turn's tool results do not count, so a second question calls the tools again).
+ */
+function hasToolResult(inputs: Record<string, unknown>): boolean {
+  const messages = (inputs.messages ?? []) as { role: string }[];
+  const lastUser = messages.map((m) => m.role).lastIndexOf("user");
+  return messages.slice(lastUser + 1).some((m) => m.role === "tool");
 }
 
 /** Passage 1's sentence that shares most words with the question, with a [1] marker; "not covered" when the prompt quotes nothing. */
@@ -159,6 +218,7 @@ async function answer(res: ServerResponse, script: Script) {
   if (script.fault === "before-first-byte") return json(res, 500, envelope(5000, "Internal server error"));
   if (script.fault === "capacity") return json(res, 429, envelope(3040, "Capacity temporarily exceeded, please try again."));
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  await streamReasoning(res, script);
   const all = pieces(script);
   const delay = script.fault === "drip" ? (script.dripMs ?? 200) : script.tokensPerSecond ? 1000 / script.tokensPerSecond : 0;
   for (let i = 0; i < all.length; i++) {
@@ -180,12 +240,85 @@ async function answer(res: ServerResponse, script: Script) {
   res.end(`data: ${JSON.stringify({ response: "", usage })}\n\ndata: [DONE]\n\n`);
 }
 
-/** A non-streamed chat answer (`stream: false`): the whole text in Workers AI's JSON envelope. */
-function wholeAnswer(res: ServerResponse, script: Script) {
-  const all = pieces(script);
+/** A non-streamed chat answer (`stream: false`): the whole text (or the tool calls) in Workers AI's JSON envelope. */
+function wholeAnswer(res: ServerResponse, script: Script, toolCalls?: ScriptedToolCall[]) {
+  const all = toolCalls ? [] : pieces(script);
   const prompt = script.promptTokens ?? 10;
   const usage = { prompt_tokens: prompt, completion_tokens: all.length, total_tokens: prompt + all.length };
-  json(res, 200, { result: { response: all.join(""), usage }, success: true, errors: [], messages: [] });
+  if (script.toolFormat === "native" || (!toolCalls && !script.reasoning)) {
+    const calls = toolCalls?.map((call) => ({ name: call.name, arguments: call.arguments }));
+    return json(res, 200, {
+      result: { response: all.join(""), ...(calls ? { tool_calls: calls } : {}), usage },
+      success: true,
+      errors: [],
+      messages: [],
+    });
+  }
+  const message = {
+    role: "assistant",
+    content: all.join(""),
+    ...(script.reasoning ? { reasoning_content: script.reasoning } : {}),
+    ...(toolCalls ? { tool_calls: toolCalls.map((call) => ({ id: toolCallId(), type: "function", function: openAiFunction(call) })) } : {}),
+  };
+  const choice = { index: 0, message, finish_reason: toolCalls ? "tool_calls" : "stop" };
+  json(res, 200, { result: { choices: [choice], usage }, success: true, errors: [], messages: [] });
+}
+
+/** Reasoning models stream their thinking OpenAI-style (the provider reads it only there), whatever the text's format. */
+async function streamReasoning(res: ServerResponse, script: Script) {
+  for (const piece of script.reasoning?.match(/[\s\S]{1,4}/g) ?? []) {
+    if (res.destroyed) return;
+    res.write(`data: ${JSON.stringify({ choices: [{ delta: { reasoning_content: piece }, finish_reason: null }] })}\n\n`);
+    if (script.tokensPerSecond) await new Promise((r) => setTimeout(r, 1000 / script.tokensPerSecond!));
+  }
+}
+
+/**
+ * The scripted tool calls, streamed as Workers AI does: OpenAI-style, a call's name and id first and
+ * its arguments in pieces (merged by `index`), then finish reason tool_calls; native, one
+ * `{response: "", tool_calls}` event. The provider numbers index-less native calls all 0 and would
+ * merge several into one, so native calls carry `index` only when there are several.
+ */
+async function toolCallAnswer(res: ServerResponse, script: Script, calls: ScriptedToolCall[]) {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  await streamReasoning(res, script);
+  const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+  let completion = 0;
+  if (script.toolFormat === "native") {
+    const several = calls.length > 1;
+    send({
+      response: "",
+      tool_calls: calls.map((call, index) => ({ ...(several ? { index } : {}), name: call.name, arguments: call.arguments })),
+    });
+    completion = calls.length * 10;
+  } else {
+    calls.forEach((call, index) => {
+      send({
+        choices: [
+          {
+            delta: { tool_calls: [{ index, id: toolCallId(), type: "function", function: { name: call.name, arguments: "" } }] },
+            finish_reason: null,
+          },
+        ],
+      });
+      for (const piece of JSON.stringify(call.arguments).match(/[\s\S]{1,8}/g) ?? []) {
+        send({ choices: [{ delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null }] });
+        completion++;
+      }
+    });
+    send({ choices: [{ delta: {}, finish_reason: "tool_calls" }] });
+  }
+  const prompt = script.promptTokens ?? 10;
+  const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  res.end(`data: ${JSON.stringify({ response: "", usage })}\n\ndata: [DONE]\n\n`);
+}
+
+function openAiFunction(call: ScriptedToolCall) {
+  return { name: call.name, arguments: JSON.stringify(call.arguments) };
+}
+
+function toolCallId(): string {
+  return `chatcmpl-tool-${randomUUID().replace(/-/g, "").slice(0, 24)}`;
 }
 
 /** BGE's `{shape, data}`, one deterministic vector per input, as long as the model's real ones. */
