@@ -36,6 +36,11 @@ export interface MessageMetadata {
   firstTokenMs?: number;
   /** Milliseconds from the model call to the answer's end. */
   durationMs?: number;
+  /**
+   * How long the model thought before it answered ("Thought for N s"): from its first reasoning to its
+   * first text, tool call or step end, over every step (worker/ai/reasoning-clock.ts). Absent without reasoning.
+   */
+  reasoningMs?: number;
   /** Something the person should know about how this answer came about, e.g. a licence was accepted. */
   note?: string;
   /** The document passages the answer was given, numbered as its [n] markers (documents feature). */

@@ -21,6 +21,15 @@ export interface ChatModel {
   vision: boolean;
   tools: boolean;
   reasoning: boolean;
+  /**
+   * Takes a reasoning effort (low, medium, high: the conversation's `reasoningEffort`), sent as the chat
+   * inputs' `reasoning_effort`. Source: the per-model input types in worker-configuration.d.ts
+   * (@cloudflare/workers-types 5.20261117.1, generated from Workers AI's per-model reasoning metadata,
+   * read 2026-12-07): only gpt-oss 120B and 20B take low/medium/high; GLM 4.7 Flash, Gemma 4 and
+   * Kimi K2.7 Code say "no reasoning effort levels" (an on/off `enable_thinking` at most), Qwen3's
+   * inputs have neither.
+   */
+  reasoningEffort?: boolean;
   plan: Plan;
   /** Needs a one-time licence acceptance per account (error 5016 until then). */
   needsAgreement?: boolean;
@@ -83,6 +92,7 @@ export const CHAT_MODELS: readonly ChatModel[] = [
     vision: false,
     tools: true,
     reasoning: true,
+    reasoningEffort: true,
     plan: "free",
     note: "No streaming on /ai/run: the answer arrives at once.",
     price: dollars(0.35, 0.75),
@@ -95,6 +105,7 @@ export const CHAT_MODELS: readonly ChatModel[] = [
     vision: false,
     tools: true,
     reasoning: true,
+    reasoningEffort: true,
     plan: "free",
     note: "No streaming on /ai/run: the answer arrives at once.",
     price: dollars(0.2, 0.3),

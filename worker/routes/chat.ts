@@ -64,8 +64,8 @@ export function payerOf(c: Context<AppEnv>): TurnPayer {
 }
 
 /** Only the settings this request names: an omitted one keeps the conversation's stored value. */
-function pickSettings({ model, system, temperature, maxTokens }: ChatSettings): ChatSettings {
-  return Object.fromEntries(Object.entries({ model, system, temperature, maxTokens }).filter(([, v]) => v !== undefined));
+function pickSettings({ model, system, temperature, maxTokens, reasoningEffort }: ChatSettings): ChatSettings {
+  return Object.fromEntries(Object.entries({ model, system, temperature, maxTokens, reasoningEffort }).filter(([, v]) => v !== undefined));
 }
 
 /** A question with nothing in it would still be sent to the model, and paid for. */

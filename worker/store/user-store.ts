@@ -274,6 +274,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
           instructions,
           temperature: settings.temperature,
           maxTokens,
+          reasoningEffort: settings.reasoningEffort,
           metadata,
         });
         const worst = worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens, images.loaded.size * IMAGE_INPUT_TOKENS);
@@ -388,6 +389,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
             instructions: settings.system,
             temperature: settings.temperature,
             maxTokens,
+            reasoningEffort: settings.reasoningEffort,
           }),
           messageId: answer.id,
           prefix: chunksOf({ ...answer, metadata: { ...answer.metadata, status: undefined } }),
