@@ -89,6 +89,14 @@ export const ERRORS = {
   },
   upstream_auth: { status: 502, retry: false, message: "The model service refused the credentials. Check WORKERS_AI_TOKEN." },
   upstream: { status: 502, retry: true, message: "The model service failed to answer. Try again." },
+  // Built-in tools (worker/tools/builtins/): the model reads these as a tool's error and answers on.
+  tool_input: { status: 400, retry: false, message: "The tool could not use what it was given." },
+  address_refused: {
+    status: 400,
+    retry: false,
+    message: "That address is not allowed: only public http(s) addresses on the internet can be reached.",
+  },
+  web_page_failed: { status: 502, retry: true, message: "The web page could not be read." },
   // Storage quotas (worker/store/quotas.ts): what one person may keep. The Worker's message names the limit.
   quota_exceeded: {
     status: 409,
@@ -166,6 +174,14 @@ export const ERRORS = {
     message: "An answer is still being written in this conversation. Share it once the answer is saved.",
   },
   import_invalid: { status: 400, retry: false, message: "That file is not a conversation export this app can import." },
+  // Connectors (worker/connectors/): the Worker's message names the server and what went wrong.
+  too_many_connectors: { status: 409, retry: false, message: "You have the most connectors allowed (10). Remove one to add another." },
+  connector_exists: { status: 409, retry: false, message: "That server is already one of your connectors." },
+  connector_failed: {
+    status: 422,
+    retry: true,
+    message: "The server could not be connected to. Check its address and that it is an MCP server.",
+  },
   internal: { status: 500, retry: false, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; retry: boolean; message: string }>;
 

@@ -5,16 +5,15 @@ import { servedLocally } from "../../contract/answer-cost";
 import type { AiBackend } from "../ai/backend";
 import { randomId } from "../../contract/ids";
 import { log } from "../log";
-import type { UserStoreRpc } from "../store/stub";
 import { imageFailure } from "./failure";
 import { modelInputs } from "./inputs";
-import { saveImage } from "./media";
+import { type ImageRecords, saveImage } from "./media";
 import { imageFromOutput } from "./output";
 
 export interface GenerateContext {
   backend: AiBackend;
   media: R2Bucket;
-  store: UserStoreRpc;
+  store: ImageRecords;
   userId: string;
   signal: AbortSignal;
   /** One image's price, saved with its record. */

@@ -1,5 +1,17 @@
 import type { ImageRecord } from "../../contract/images-api";
-import type { UserStoreRpc } from "../store/stub";
+
+/**
+ * What the image pipeline needs of the person's store: its gallery records. Narrow, so the chat's
+ * tool (inside the store) passes its own methods and the routes pass the store's RPC stub.
+ */
+export interface ImageRecords {
+  saveImage(record: ImageRecord): void | Promise<void>;
+}
+
+export interface ImageGallery extends ImageRecords {
+  getImage(id: string): Promise<ImageRecord | null>;
+  deleteImage(id: string): Promise<boolean>;
+}
 
 /**
  * An image is its R2 object (bytes) plus its record in the user's store, and one never exists
@@ -11,7 +23,7 @@ export function mediaKey(userId: string, imageId: string): string {
 
 export async function saveImage(
   media: R2Bucket,
-  store: UserStoreRpc,
+  store: ImageRecords,
   userId: string,
   record: ImageRecord,
   bytes: Uint8Array,
@@ -36,7 +48,7 @@ export async function saveImage(
 }
 
 /** Object first: if removing the record then fails, a retried DELETE finishes the job. */
-export async function deleteImage(media: R2Bucket, store: UserStoreRpc, userId: string, imageId: string): Promise<boolean> {
+export async function deleteImage(media: R2Bucket, store: ImageGallery, userId: string, imageId: string): Promise<boolean> {
   if (!(await store.getImage(imageId))) return false;
   await media.delete(mediaKey(userId, imageId));
   return store.deleteImage(imageId);

@@ -1,0 +1,195 @@
+import { tool, type Tool } from "ai";
+import { all, create, type MathJsInstance, type MathNode } from "mathjs";
+import { z } from "zod";
+import { AppError } from "../../../contract/errors";
+import { describeBuiltin } from "./describe";
+
+/** Longer than any sum a person asks about; short enough that a literal matrix stays small. */
+export const MAX_EXPRESSION_CHARS = 500;
+
+/**
+ * Node kinds a calculation needs. Everything else is refused before anything runs: assignments and
+ * function definitions (a recursive definition is a loop the Worker cannot interrupt), blocks,
+ * ranges (`1:1e9` builds a billion-element matrix), objects and indexing.
+ */
+const ALLOWED_NODES = new Set([
+  "ConstantNode",
+  "OperatorNode",
+  "ParenthesisNode",
+  "SymbolNode",
+  "FunctionNode",
+  "ArrayNode",
+  "ConditionalNode",
+  "RelationalNode",
+]);
+
+/**
+ * mathjs's security guide: these parse or alter the instance from inside an expression. The matrix
+ * builders and random draws are left out too: their size is a number in the expression, so a short
+ * input could ask for gigabytes.
+ */
+const DISABLED = [
+  "import",
+  "createUnit",
+  "reviver",
+  "evaluate",
+  "parse",
+  "compile",
+  "simplify",
+  "simplifyConstant",
+  "simplifyCore",
+  "derivative",
+  "resolve",
+  "rationalize",
+  "leafCount",
+  "zeros",
+  "ones",
+  "identity",
+  "range",
+  "resize",
+  "reshape",
+  "concat",
+  "diag",
+  "kron",
+  "matrixFromFunction",
+  "matrixFromRows",
+  "matrixFromColumns",
+  "random",
+  "randomInt",
+  "pickRandom",
+  "map",
+  "forEach",
+  "filter",
+];
+
+/** Each of these loops about as many times as its argument: bounded so one call stays milliseconds. */
+const LOOPING = [
+  "combinations",
+  "combinationsWithRep",
+  "permutations",
+  "factorial",
+  "gamma",
+  "multinomial",
+  "stirlingS2",
+  "bellNumbers",
+  "catalan",
+  "composition",
+];
+const LOOP_ARGUMENT_LIMIT = 10_000;
+
+let instance: MathJsInstance | undefined;
+let parseExpression: MathJsInstance["parse"] | undefined;
+
+/** Built on first use: creating the full instance costs some milliseconds a Worker without a calculation never pays. */
+function mathjs(): { math: MathJsInstance; parse: MathJsInstance["parse"] } {
+  if (!instance || !parseExpression) {
+    const math = create(all, { number: "number", precision: 64 });
+    const parse = math.parse;
+    const looping = Object.fromEntries(
+      LOOPING.map((name) => {
+        const original = (math as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+        return [
+          name,
+          (...args: unknown[]) => {
+            if (args.some(tooLarge)) throw new Error(`${name} accepts arguments up to ${LOOP_ARGUMENT_LIMIT.toLocaleString("en-US")} here`);
+            return original(...args);
+          },
+        ];
+      }),
+    );
+    math.import(
+      {
+        ...Object.fromEntries(
+          DISABLED.map((name) => [
+            name,
+            () => {
+              throw new Error(`Function ${name} is not available in this calculator`);
+            },
+          ]),
+        ),
+        ...looping,
+      },
+      { override: true },
+    );
+    instance = math;
+    parseExpression = parse;
+  }
+  return { math: instance, parse: parseExpression };
+}
+
+function tooLarge(value: unknown): boolean {
+  const n = typeof value === "number" ? value : typeof value === "object" && value && "toNumber" in value ? Number(value) : 0;
+  return Math.abs(n) > LOOP_ARGUMENT_LIMIT;
+}
+
+export interface Calculation {
+  expression: string;
+  result: string;
+}
+
+/** Throws an AppError whose sentence the model can act on: it sees it as the tool's error. */
+export function calculate(expression: string): Calculation {
+  const text = expression.trim();
+  if (!text) throw new AppError("tool_input", "The expression is empty. Send one like `2 * (3 + 4)`.");
+  if (text.length > MAX_EXPRESSION_CHARS) {
+    throw new AppError("tool_input", `The expression is ${text.length} characters; the calculator takes at most ${MAX_EXPRESSION_CHARS}.`);
+  }
+  const { math, parse } = mathjs();
+  let node: MathNode;
+  try {
+    node = parse(text);
+  } catch (error) {
+    throw new AppError("tool_input", `The expression could not be read: ${reason(error)}.`);
+  }
+  const refused = new Set<string>();
+  node.traverse((child) => {
+    if (!ALLOWED_NODES.has(child.type)) refused.add(child.type);
+  });
+  if (refused.size) {
+    throw new AppError(
+      "tool_input",
+      `The calculator evaluates one expression: no variables, assignments, function definitions, ranges or indexing (found ${[...refused].map(nodeWord).join(", ")}).`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = node.compile().evaluate({});
+  } catch (error) {
+    throw new AppError("tool_input", `The expression could not be evaluated: ${reason(error)}.`);
+  }
+  if (typeof value === "function" || value === undefined) {
+    throw new AppError("tool_input", "The expression names a function without calling it. Call it with arguments, like `sqrt(2)`.");
+  }
+  // 14 significant digits: 0.1 + 0.2 reads 0.3, as a person expects, and no float noise reaches the model.
+  return { expression: text, result: math.format(value, { precision: 14 }) };
+}
+
+function reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "").slice(0, 300);
+}
+
+function nodeWord(type: string): string {
+  return (
+    {
+      AssignmentNode: "an assignment",
+      FunctionAssignmentNode: "a function definition",
+      BlockNode: "several expressions",
+      RangeNode: "a range",
+      AccessorNode: "indexing",
+      IndexNode: "indexing",
+      ObjectNode: "an object",
+    }[type] ?? type
+  );
+}
+
+export function calculateTool(): Tool {
+  return tool({
+    description: describeBuiltin("calculate"),
+    inputSchema: z.object({
+      expression: z
+        .string()
+        .describe("One mathjs expression, e.g. `(4.5 + 3) * 12 / 7`, `sqrt(2) ^ 3`, `15% * 80`, `5 km to mile`, `det([[1, 2], [3, 4]])`."),
+    }),
+    execute: async ({ expression }) => calculate(expression),
+  });
+}
