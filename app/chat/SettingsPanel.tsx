@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState } from "react";
-import { CHAT_SETTINGS_LIMITS as L } from "../../contract/models";
+import { CHAT_SETTINGS_LIMITS as L, findChatModel } from "../../contract/models";
+import { reasoningEffortSchema, type ReasoningEffort } from "../../contract/tools";
 import { button, input } from "../ui/styles";
 import type { EditableSettings } from "./settings";
 
@@ -78,6 +79,9 @@ export function SettingsPanel({ id, settings, onChange }: Props) {
             </p>
           )}
         </div>
+        {findChatModel(settings.model)?.reasoningEffort && (
+          <ReasoningEffortControl value={settings.reasoningEffort} onChange={(reasoningEffort) => onChange({ reasoningEffort })} />
+        )}
       </div>
       <div className="mx-auto mt-3 max-w-3xl">
         <button
@@ -98,5 +102,34 @@ export function SettingsPanel({ id, settings, onChange }: Props) {
         </div>
       </div>
     </section>
+  );
+}
+
+const EFFORT_LABELS: Record<ReasoningEffort, string> = { low: "Low", medium: "Medium", high: "High" };
+
+/** Only for models that take an effort (the catalog's `reasoningEffort`); unset, they think at medium (their documented default). */
+function ReasoningEffortControl({ value, onChange }: { value: ReasoningEffort | undefined; onChange: (effort: ReasoningEffort) => void }) {
+  return (
+    <div className="sm:col-start-2">
+      <label htmlFor="reasoning-effort" className="mb-1 block text-sm font-medium">
+        Reasoning effort
+      </label>
+      <select
+        id="reasoning-effort"
+        className={input}
+        value={value ?? "medium"}
+        aria-describedby="reasoning-effort-hint"
+        onChange={(e) => onChange(reasoningEffortSchema.parse(e.target.value))}
+      >
+        {reasoningEffortSchema.options.map((effort) => (
+          <option key={effort} value={effort}>
+            {EFFORT_LABELS[effort]}
+          </option>
+        ))}
+      </select>
+      <p id="reasoning-effort-hint" className="mt-1 text-xs text-muted-foreground">
+        How long the model thinks before it answers. Higher is slower and uses more tokens.
+      </p>
+    </div>
   );
 }

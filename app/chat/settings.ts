@@ -1,5 +1,6 @@
 import type { ChatSettings, Conversation } from "../../contract/api";
 import { CHAT_SETTINGS_LIMITS as L, DEFAULT_CHAT_MODEL } from "../../contract/models";
+import type { ReasoningEffort } from "../../contract/tools";
 
 /** What the panel edits: every field has a value, so the controls are always controlled. */
 export interface EditableSettings {
@@ -7,6 +8,8 @@ export interface EditableSettings {
   system: string;
   temperature: number;
   maxTokens: number;
+  /** For models that take one (the catalog's `reasoningEffort`); undefined = the model's own default. */
+  reasoningEffort: ReasoningEffort | undefined;
 }
 
 export function initialSettings(conversation: Conversation | null): EditableSettings {
@@ -16,6 +19,7 @@ export function initialSettings(conversation: Conversation | null): EditableSett
     system: saved.system ?? "",
     temperature: saved.temperature ?? L.temperature.default,
     maxTokens: saved.maxTokens ?? L.maxTokens.default,
+    reasoningEffort: saved.reasoningEffort,
   };
 }
 
