@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { CHAT_MODELS } from "../contract/models";
 
-// The chat sends images (to models that see them) but no tools, so the picker labels the first and never the second.
+// The chat sends images to models that see them and tools to models that call them (issue 23): the picker says both, in the chat's words.
 
-test("the model picker names what the chat does with a model: sees images, but not tools", async ({ page }) => {
+test("the model picker names what the chat does with a model: sees images, uses tools", async ({ page }) => {
   await page.goto("/");
   const picker = page.getByRole("combobox", { name: "Model", exact: true });
   await expect(picker).toBeVisible();
@@ -14,8 +14,9 @@ test("the model picker names what the chat does with a model: sees images, but n
     // The label may itself say "Vision" (Llama 3.2 11B Vision); the badges come after the dash.
     const [label, badges] = options[i]!.split(" — ");
     expect(label).toBe(model.label);
-    expect(badges).not.toMatch(/\b(vision|tools)\b/i);
+    expect(badges).not.toMatch(/\bvision\b/i);
     expect(badges.includes("sees images")).toBe(model.vision);
+    expect(badges.includes("uses tools")).toBe(model.tools);
     expect(badges).toContain("context");
     if (model.reasoning) expect(badges).toContain("reasoning");
   }
@@ -25,5 +26,6 @@ test("the model picker names what the chat does with a model: sees images, but n
   await picker.selectOption(vision.id);
   await expect(picker).toHaveAccessibleDescription(/context/);
   await expect(picker).toHaveAccessibleDescription(/sees images/);
-  await expect(picker).not.toHaveAccessibleDescription(/\b(vision|tools)\b/i);
+  await expect(picker).toHaveAccessibleDescription(/uses tools/);
+  await expect(picker).not.toHaveAccessibleDescription(/\bvision\b/i);
 });

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from "react"
 import { useLocation, useSearch } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
-import { conversationWithTitle, updateConversation } from "../api";
+import { conversationWithTitle, getConversation, updateConversation } from "../api";
 import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { button } from "../ui/styles";
@@ -22,6 +22,8 @@ import { useBranches } from "./useBranches";
 import { FOUND_MESSAGE_PARAM } from "../search/messagePath";
 import { AttachImageButton, PendingImages } from "./ImageAttach";
 import { isImageFile, useChatImages } from "./useChatImages";
+import { ToolsControl } from "./ToolsControl";
+import type { ApprovalDecision } from "./ToolPart";
 
 const SETTINGS_SAVE_DELAY_MS = 500;
 
@@ -49,9 +51,18 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
   // A new chat started from the Documents page (/?document=<id>) chats with that document.
   const docs = useConversationDocuments(id, conversation === null ? new URLSearchParams(search).getAll(START_DOCUMENT_PARAM) : []);
   const unsentDocuments = docs.unsent.join(",");
+  // Read when a request starts. A ref, not the render's settings: "Always allow" changes the
+  // settings and sends the approval in the same event, before React renders again.
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
   const requestBody = useCallback(
-    () => ({ ...toApiSettings(settings), ...(unsentDocuments ? { documentIds: unsentDocuments.split(",") } : {}) }),
-    [settings, unsentDocuments],
+    () => ({
+      ...toApiSettings(settingsRef.current),
+      ...(unsentDocuments ? { documentIds: unsentDocuments.split(",") } : {}),
+      // The date_time tool answers in the person's own time zone.
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    }),
+    [unsentDocuments],
   );
   const chat = useAnswerStream({
     id,
@@ -69,6 +80,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
       void docs.refresh(); // Documents sent with the message are attached now.
     },
     onError: onConversationsChanged,
+    readThread: (conversationId) => getConversation(conversationId).then((detail) => detail.messages),
   });
   const { messages, status, error } = chat;
   const branches = useBranches(id, initialSiblings, chat.setMessages);
@@ -122,6 +134,16 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
 
   const changeSettings = (patch: Partial<EditableSettings>) => setSettings((s) => ({ ...s, ...patch }));
 
+  // "Always allow" goes with the approval itself: the request that carries on the answer saves it.
+  const answerApproval = ({ approvalId, approved, always, toolName }: ApprovalDecision) => {
+    if (always && !settingsRef.current.alwaysAllow.includes(toolName)) {
+      const next = { ...settingsRef.current, alwaysAllow: [...settingsRef.current.alwaysAllow, toolName] };
+      settingsRef.current = next;
+      setSettings(next);
+    }
+    void chat.addToolApprovalResponse({ id: approvalId, approved });
+  };
+
   const send = (text: string) => {
     stick.scrollToBottom();
     void chat.sendMessage(images.parts.length ? { text, files: images.parts } : { text });
@@ -164,6 +186,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
       <div className="flex items-center gap-2 border-b border-border px-3 py-2">
         {menuButton}
         <ModelPicker value={settings.model} onChange={(model) => changeSettings({ model })} />
+        <ToolsControl settings={settings} onChange={changeSettings} />
         <button
           type="button"
           className={`${button} ml-auto shrink-0`}
@@ -185,6 +208,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
         onEdit={edit}
         versionsOf={branches.versionsOf}
         onSwitchVersion={(messageId, delta) => void branches.switchVersion(messageId, delta)}
+        onApproval={answerApproval}
         empty={
           <div className="mt-[15vh] text-center">
             <h1 className="text-2xl font-semibold">What can I help with?</h1>

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { ChatMessage } from "../../contract/messages";
 import { CopyButton } from "../ui/CopyButton";
 import { LazyMarkdown } from "../ui/LazyMarkdown";
@@ -9,6 +9,9 @@ import { Citations } from "../documents/Citations";
 import type { Versions } from "./useBranches";
 import { VersionSwitcher } from "./VersionSwitcher";
 import { MessageImages } from "./MessageImages";
+import { ReasoningPart } from "./ReasoningPart";
+import { isToolPart } from "../../contract/tool-parts";
+import { ToolPart, type ApprovalDecision } from "./ToolPart";
 
 interface Props {
   message: ChatMessage;
@@ -25,6 +28,8 @@ interface Props {
   /** Where this message stands among its versions; absent when it has none. */
   versions?: Versions;
   onSwitchVersion?: (delta: -1 | 1) => void;
+  /** Answers a tool's approval request; absent where nobody can (the request then shows no buttons). */
+  onApproval?: (decision: ApprovalDecision) => void;
 }
 
 export function Message({
@@ -37,6 +42,7 @@ export function Message({
   onEdit,
   versions,
   onSwitchVersion,
+  onApproval,
 }: Props) {
   const [draft, setDraft] = useState<string>();
   const isUser = message.role === "user";
@@ -90,27 +96,7 @@ export function Message({
             : "w-full min-w-0"
         }
       >
-        {isUser ? (
-          text
-        ) : (
-          <>
-            {message.parts.map((part, i) =>
-              part.type === "reasoning" && part.text ? (
-                <details key={i} className="mb-2 text-sm text-muted-foreground">
-                  <summary className="cursor-pointer select-none">Reasoning</summary>
-                  <p className="mt-1 whitespace-pre-wrap">{part.text}</p>
-                </details>
-              ) : null,
-            )}
-            {text ? (
-              <LazyMarkdown streaming={streaming} deferred={deferred}>
-                {text}
-              </LazyMarkdown>
-            ) : (
-              streaming && <ThinkingDots />
-            )}
-          </>
-        )}
+        {isUser ? text : <AnswerParts message={message} streaming={streaming} deferred={deferred} busy={busy} onApproval={onApproval} />}
       </div>
 
       {!isUser && !!meta?.citations?.length && <Citations citations={meta.citations} />}
@@ -152,6 +138,58 @@ export function Message({
         </div>
       )}
     </article>
+  );
+}
+
+/**
+ * An answer's parts in the order they came: reasoning, runs of text (one markdown block each, since
+ * a continued answer splits one text over several parts), and tool calls between them.
+ */
+function AnswerParts({
+  message,
+  streaming,
+  deferred,
+  busy,
+  onApproval,
+}: Pick<Props, "message" | "streaming" | "busy" | "onApproval"> & { deferred: boolean }) {
+  const blocks: ReactNode[] = [];
+  // The run of text being gathered, keyed by its first part so a growing answer keeps its block.
+  let run: { key: number; text: string } | undefined;
+  const flush = () => {
+    if (run?.text)
+      blocks.push(
+        <LazyMarkdown key={run.key} streaming={streaming} deferred={deferred}>
+          {run.text}
+        </LazyMarkdown>,
+      );
+    run = undefined;
+  };
+  const firstReasoning = message.parts.findIndex((part) => part.type === "reasoning" && part.text);
+  message.parts.forEach((part, i) => {
+    if (part.type === "text") {
+      run = run ? { ...run, text: run.text + part.text } : { key: i, text: part.text };
+    } else if (part.type === "reasoning" && part.text) {
+      flush();
+      blocks.push(
+        <ReasoningPart
+          key={i}
+          text={part.text}
+          thinking={streaming && part.state === "streaming"}
+          reasoningMs={i === firstReasoning ? message.metadata?.reasoningMs : undefined}
+        />,
+      );
+    } else if (isToolPart(part)) {
+      flush();
+      blocks.push(<ToolPart key={part.toolCallId} part={part} busy={busy} onApproval={onApproval} />);
+    }
+  });
+  const endsInText = !!run?.text;
+  flush();
+  return (
+    <>
+      {blocks}
+      {streaming && !endsInText && <ThinkingDots />}
+    </>
   );
 }
 

@@ -4,6 +4,7 @@ import type { ChatMessage } from "../../contract/messages";
 import { messageElementId, useFoundMessage } from "../search/useFoundMessage";
 import { AnswerAnnouncer } from "./AnswerAnnouncer";
 import { Message } from "./Message";
+import type { ApprovalDecision } from "./ToolPart";
 import type { Versions } from "./useBranches";
 import type { useStickToBottom } from "./useStickToBottom";
 
@@ -21,6 +22,8 @@ interface Props {
   /** Where a message stands among its versions (branches); absent where there are none. */
   versionsOf?: (messageId: string) => Versions | undefined;
   onSwitchVersion?: (messageId: string, delta: -1 | 1) => void;
+  /** Answers a tool's approval request (chat only). */
+  onApproval?: (decision: ApprovalDecision) => void;
   /** Rendered under the last message (errors), inside the scroll area so it is seen in context. */
   footer?: ReactNode;
   empty: ReactNode;
@@ -35,6 +38,7 @@ export function MessageList({
   onEdit,
   versionsOf,
   onSwitchVersion,
+  onApproval,
   footer,
   empty,
   stick,
@@ -68,6 +72,7 @@ export function MessageList({
                   onContinue={message === last && message.metadata?.status === "interrupted" ? onContinue : undefined}
                   versions={versionsOf?.(message.id)}
                   onSwitchVersion={onSwitchVersion && ((delta) => onSwitchVersion(message.id, delta))}
+                  onApproval={onApproval}
                 />
               </div>
             ))}

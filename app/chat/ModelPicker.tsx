@@ -6,14 +6,15 @@ function contextLabel(tokens: number): string {
 
 /**
  * Only what the chat does with a model. "sees images": the composer attaches images for it.
- * Reasoning is shown: the chat displays a model's reasoning under "Reasoning". The catalog also
- * knows which models call tools, but the chat sends no tools, so "tools" would promise what the
- * page cannot do.
+ * Reasoning is shown: the chat displays a model's reasoning under "Reasoning". "uses tools": the
+ * chat offers it the tools switched on in the Tools control (built-ins and connectors) and runs
+ * them; other models are sent none.
  */
 function capabilities(model: ChatModel): string {
   return [
     `${contextLabel(model.contextWindow)} context`,
     model.vision && "sees images",
+    model.tools && "uses tools",
     model.needsAgreement && "accepts its licence on first use",
     model.reasoning && "reasoning",
     model.plan === "paid" ? "Workers Paid" : "free",

@@ -15,6 +15,8 @@ export class AnswerTransport extends DefaultChatTransport<ChatMessage> {
     api: string,
     private readonly threadPath: (id: string) => string,
     body: () => object,
+    /** Told when a rejoin found nothing running (204): the answer may have ended since the page read the thread. */
+    private readonly onNothingToRejoin?: () => void,
   ) {
     super({
       api,
@@ -32,7 +34,11 @@ export class AnswerTransport extends DefaultChatTransport<ChatMessage> {
   override async reconnectToStream(
     options: Parameters<DefaultChatTransport<ChatMessage>["reconnectToStream"]>[0],
   ): Promise<ReadableStream<UIMessageChunk> | null> {
-    if (!this.continueNext) return super.reconnectToStream(options);
+    if (!this.continueNext) {
+      const stream = await super.reconnectToStream(options);
+      if (!stream && !options.abortSignal?.aborted) this.onNothingToRejoin?.();
+      return stream;
+    }
     this.continueNext = false;
     const response = await apiFetch(`${this.threadPath(options.chatId)}/continue`, { method: "POST", signal: options.abortSignal });
     if (!response.ok || !response.body) throw new Error(await response.text());

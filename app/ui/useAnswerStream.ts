@@ -1,4 +1,5 @@
 import { useChat } from "@ai-sdk/react";
+import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { useEffect, useRef, useState } from "react";
 import type { ChatMessage } from "../../contract/messages";
 import { request } from "../api";
@@ -17,6 +18,8 @@ interface Options {
   exists: boolean;
   onFinish?: () => void;
   onError?: () => void;
+  /** The thread as the server has it now (its messages on screen): read again when a rejoin comes too late. */
+  readThread?: (id: string) => Promise<ChatMessage[]>;
 }
 
 /**
@@ -25,22 +28,53 @@ interface Options {
  * every other tab; how an answer ended comes from the server, in its metadata. Stop ends the answer
  * on the server (for every tab) and stops reading here; Continue carries on an interrupted one.
  */
-export function useAnswerStream({ id, api, threadPath, initialMessages, body, exists, onFinish, onError }: Options) {
+export function useAnswerStream({ id, api, threadPath, initialMessages, body, exists, onFinish, onError, readThread }: Options) {
   const bodyRef = useRef(body);
   useEffect(() => {
     bodyRef.current = body;
   }, [body]);
-  const [transport] = useState(() => new AnswerTransport(api, threadPath, () => bodyRef.current()));
+  const rereadRef = useRef<() => void>(() => {});
+  const [transport] = useState(
+    () =>
+      new AnswerTransport(
+        api,
+        threadPath,
+        () => bodyRef.current(),
+        () => rereadRef.current(),
+      ),
+  );
   const chat = useChat<ChatMessage>({
     id,
     messages: initialMessages,
     transport,
     resume: exists,
+    // A tool approval answered here goes straight to the server, which runs (or tells the model it
+    // was denied) and carries on the same answer.
+    sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
     // Re-render at most every 50 ms while streaming, not on every token (bench/render.ts).
     throttle: 50,
     onFinish: () => onFinish?.(),
     onError: () => onError?.(),
   });
+
+  // The page read the thread while an answer ran, and the answer ended before the rejoin asked for
+  // it (204): the page would show the question without its answer until a reload. Read it again,
+  // once, and only if nothing has changed on the page since.
+  const rereadOnce = useRef(false);
+  const latestRef = useRef(chat);
+  latestRef.current = chat;
+  rereadRef.current = () => {
+    const shown = latestRef.current.messages.at(-1);
+    if (!readThread || rereadOnce.current || shown?.role !== "user") return;
+    rereadOnce.current = true;
+    void readThread(id).then(
+      (messages) => {
+        const now = latestRef.current;
+        if (now.status === "ready" && now.messages.at(-1)?.id === shown.id) now.setMessages(messages);
+      },
+      () => {},
+    );
+  };
   const [stopProblem, setStopProblem] = useState<string>();
   const [stopRequested, setStopRequested] = useState(false);
   const busy = chat.status === "submitted" || chat.status === "streaming";

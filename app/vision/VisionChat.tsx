@@ -9,6 +9,7 @@ import { preloadMarkdown } from "../ui/LazyMarkdown";
 import { button } from "../ui/styles";
 import { useAnswerStream } from "../ui/useAnswerStream";
 import { notifyUsageChanged } from "../ui/usage-events";
+import { getThread } from "./api";
 
 const SUGGESTIONS = ["Describe this image", "Read the text in it", "Count the objects"];
 
@@ -40,6 +41,7 @@ export function VisionChat({ threadId, image, initialMessages, exists, initialMo
     initialMessages,
     body: requestBody,
     exists,
+    readThread: (id) => getThread(id).then((detail) => detail.messages),
     onFinish: () => {
       onAsked();
       notifyUsageChanged();
