@@ -29,6 +29,7 @@ interface __BaseEnv_Env {
 	ACCESS_TEAM_DOMAIN: string;
 	ACCESS_AUD: string;
 	ACCESS_OWNER_EMAILS: string;
+	ALLOW_PRIVATE_OUTBOUND: string;
 	SESSION_SECRET: string;
 	USER_STORE: DurableObjectNamespace<import("./worker/index").UserStore>;
 	SPEND_LEDGER: DurableObjectNamespace<import("./worker/index").SpendLedger>;
@@ -48,7 +49,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "WORKERS_AI_REST_URL" | "AI_GATEWAY_ID" | "GUEST_DAILY_NEURONS" | "ACCOUNT_DAILY_NEURONS" | "GLOBAL_DAILY_NEURONS" | "ADDRESS_DAILY_NEURONS" | "ADDRESS_BLOCK_DAILY_NEURONS" | "QUOTA_CONVERSATIONS" | "QUOTA_MESSAGES_PER_CONVERSATION" | "QUOTA_UPLOADS" | "QUOTA_UPLOAD_MB" | "QUOTA_IMAGES" | "QUOTA_STORAGE_MB" | "UPLOAD_TTL_HOURS" | "GUESTS" | "GUESTS_PER_ADDRESS_PER_HOUR" | "SIGNUP" | "TURNSTILE_SITE_KEY" | "WEBAUTHN_RP_ID" | "WEBAUTHN_ORIGIN" | "ACCESS_TEAM_DOMAIN" | "ACCESS_AUD" | "ACCESS_OWNER_EMAILS" | "SESSION_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "WORKERS_AI_REST_URL" | "AI_GATEWAY_ID" | "GUEST_DAILY_NEURONS" | "ACCOUNT_DAILY_NEURONS" | "GLOBAL_DAILY_NEURONS" | "ADDRESS_DAILY_NEURONS" | "ADDRESS_BLOCK_DAILY_NEURONS" | "QUOTA_CONVERSATIONS" | "QUOTA_MESSAGES_PER_CONVERSATION" | "QUOTA_UPLOADS" | "QUOTA_UPLOAD_MB" | "QUOTA_IMAGES" | "QUOTA_STORAGE_MB" | "UPLOAD_TTL_HOURS" | "GUESTS" | "GUESTS_PER_ADDRESS_PER_HOUR" | "SIGNUP" | "TURNSTILE_SITE_KEY" | "WEBAUTHN_RP_ID" | "WEBAUTHN_ORIGIN" | "ACCESS_TEAM_DOMAIN" | "ACCESS_AUD" | "ACCESS_OWNER_EMAILS" | "ALLOW_PRIVATE_OUTBOUND" | "SESSION_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -37,6 +37,8 @@ const vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), 
     GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR,
     MODEL_TITLES: process.env.MODEL_TITLES ?? TEST_MODEL_TITLES,
     WORKERS_AI_REST_URL: process.env.WORKERS_AI_REST_URL?.trim() || "",
+    // The tests' web pages and MCP servers listen on 127.0.0.1 (worker/http/outbound-url.ts).
+    ALLOW_PRIVATE_OUTBOUND: "true",
     // Wrangler's local observability (on by default) runs a trace collector in the same workerd thread
     // as the Worker; nothing here reads its traces, and it doubled the CPU of a streamed request
     // (bench/notes/relay.md). The browser tests run on a busy 2-core machine: less work, fewer timeouts.

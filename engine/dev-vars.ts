@@ -12,6 +12,7 @@ import { dirname, resolve } from "node:path";
  *                        then sends as WORKERS_AI_TOKEN (so no other program on the machine can use it)
  *   LOCAL_TEXT_MODEL     GGUF file the local engine serves (read by the engine itself)
  *   AI_GATEWAY_ID        route binding calls through AI Gateway
+ *   ALLOW_PRIVATE_OUTBOUND  "true" unless set: tools and connectors may fetch loopback/private addresses
  * The values are written back to process.env too: the Cloudflare plugin reads declared secrets and
  * vars from there and lets them win over the config, so a blank shell variable would otherwise blank
  * out the engine's URL.
@@ -44,6 +45,9 @@ export async function devWorkerVars(): Promise<Record<string, string>> {
     SESSION_SECRET: process.env.SESSION_SECRET || devSessionSecret(),
     // Who gets in (worker/auth/config.ts): wrangler.jsonc's defaults unless the shell sets them.
     ...Object.fromEntries(AUTH_VARS.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))),
+    // read_web_page and connectors may reach loopback and private addresses (worker/http/outbound-url.ts):
+    // a developer's own MCP server on localhost. On unless the shell says ALLOW_PRIVATE_OUTBOUND=false.
+    ALLOW_PRIVATE_OUTBOUND: process.env.ALLOW_PRIVATE_OUTBOUND?.trim() || "true",
     // Model-written titles (worker/store/model-title.ts): on unless the shell says MODEL_TITLES=off.
     ...(process.env.MODEL_TITLES ? { MODEL_TITLES: process.env.MODEL_TITLES } : {}),
   };

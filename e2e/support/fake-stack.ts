@@ -39,6 +39,8 @@ function startApp() {
       ...process.env,
       WORKERS_AI_REST_URL: fake.url,
       WORKERS_AI_TOKEN: "",
+      // The tests' web pages and MCP servers listen on 127.0.0.1 (worker/http/outbound-url.ts).
+      ALLOW_PRIVATE_OUTBOUND: "true",
       WORKER_STATE_DIR: stateDir,
       VITE_CACHE_DIR: `.cache/vite-${port}`,
       GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR,

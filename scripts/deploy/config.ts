@@ -27,6 +27,11 @@ const SECONDS_A_DAY = 86_400;
 export function readDeployConfig(root: string): DeployConfig {
   const wrangler = readJsonc(resolve(root, "wrangler.jsonc")) as WranglerConfig;
   if (!wrangler.name) throw new DeployError("wrangler.jsonc has no `name`: the Worker needs one to deploy.");
+  // Development's allowance (worker/http/outbound-url.ts): a deployed Worker fetching private addresses for anyone who asks.
+  if (wrangler.vars?.ALLOW_PRIVATE_OUTBOUND?.trim().toLowerCase() === "true")
+    throw new DeployError(
+      'ALLOW_PRIVATE_OUTBOUND is "true" in wrangler.jsonc: that is for `npm run dev` and the tests only. Set it to "false".',
+    );
   const media = wrangler.r2_buckets?.find((b) => b.binding === "MEDIA") ?? wrangler.r2_buckets?.[0];
   const mode = (wrangler.vars?.VECTOR_INDEX || "sqlite").trim().toLowerCase();
   if (mode !== "sqlite" && mode !== "vectorize")

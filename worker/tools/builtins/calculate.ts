@@ -143,12 +143,12 @@ export function calculate(expression: string): Calculation {
   }
   const refused = new Set<string>();
   node.traverse((child) => {
-    if (!ALLOWED_NODES.has(child.type)) refused.add(child.type);
+    if (!ALLOWED_NODES.has(child.type)) refused.add(nodeWord(child.type));
   });
   if (refused.size) {
     throw new AppError(
       "tool_input",
-      `The calculator evaluates one expression: no variables, assignments, function definitions, ranges or indexing (found ${[...refused].map(nodeWord).join(", ")}).`,
+      `The calculator evaluates one expression: no variables, assignments, function definitions, ranges or indexing (found ${[...refused].join(", ")}).`,
     );
   }
   let value: unknown;
@@ -160,8 +160,16 @@ export function calculate(expression: string): Calculation {
   if (typeof value === "function" || value === undefined) {
     throw new AppError("tool_input", "The expression names a function without calling it. Call it with arguments, like `sqrt(2)`.");
   }
-  // 14 significant digits: 0.1 + 0.2 reads 0.3, as a person expects, and no float noise reaches the model.
-  return { expression: text, result: math.format(value, { precision: 14 }) };
+  return { expression: text, result: formatResult(math, value) };
+}
+
+/**
+ * Whole numbers a double holds exactly are printed whole; anything else to 15 significant digits,
+ * the most a double always round-trips: 0.1 + 0.2 reads 0.3, and no float noise reaches the model.
+ */
+function formatResult(math: MathJsInstance, value: unknown): string {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  return math.format(value, { precision: 15 });
 }
 
 function reason(error: unknown): string {

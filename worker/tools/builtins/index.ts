@@ -19,6 +19,11 @@ export interface BuiltinToolContext {
   payer: Payer & { budgets?: Budgets };
   /** The store's own gallery write (the record; the bytes are already in R2 by then). */
   saveImage(record: ImageRecord): void | Promise<void>;
+  /**
+   * Optional: the store's own room check (count and bytes) before an image is paid for, as the image
+   * studio makes it. Without it saveImage still refuses, but only after the model call.
+   */
+  checkRoomForImages?(count: number): void | Promise<void>;
   searchDocuments(query: string, signal: AbortSignal): Promise<{ text: string; citations: Citation[] }>;
   /** IANA name, already validated (UTC when the browser sent none). */
   timeZone: string;
