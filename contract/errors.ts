@@ -182,6 +182,19 @@ export const ERRORS = {
     retry: true,
     message: "The server could not be connected to. Check its address and that it is an MCP server.",
   },
+  // Voice (worker/audio/): the Worker's message names the limit or the format it found.
+  unsupported_audio: {
+    status: 415,
+    retry: false,
+    message: "That file is not audio this app can read. Send WebM, Ogg, WAV, MP3, MP4/M4A or FLAC.",
+  },
+  audio_too_long: { status: 413, retry: false, message: "The recording is too long. Keep it under two minutes." },
+  engine_no_speech_model: {
+    status: 503,
+    retry: false,
+    message:
+      "The local engine has no transcription model. Set LOCAL_WHISPER_MODEL_DIR to a transformers.js Whisper model folder (see engine/speech/README.md), or run once while online to download one, and restart `npm run dev`.",
+  },
   internal: { status: 500, retry: false, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; retry: boolean; message: string }>;
 
