@@ -86,8 +86,14 @@ function utcOf({ year, month, day, time }: Wall): number {
  */
 function instantOf(wall: Wall, timeZone: string): number {
   const naive = utcOf(wall);
-  const first = naive - zonedWall(naive, timeZone).offsetMinutes * 60_000;
-  return naive - zonedWall(first, timeZone).offsetMinutes * 60_000;
+  // The zone's offsets a day either side: a time zone changes its offset at most once in two days.
+  const before = naive - zonedWall(naive - 86_400_000, timeZone).offsetMinutes * 60_000;
+  const after = naive - zonedWall(naive + 86_400_000, timeZone).offsetMinutes * 60_000;
+  const shows = (instant: number) => utcOf(zonedWall(instant, timeZone).wall) === naive;
+  // Both read the same wall time when the clocks repeat an hour: the first of the two. Neither does
+  // when they skip it: the offset from before the jump puts it as far past the jump as it was into it.
+  const matching = [before, after].filter(shows);
+  return matching.length ? Math.min(...matching) : before;
 }
 
 export function addToWall(wall: Wall, amount: number, unit: Unit): Wall {

@@ -31,6 +31,8 @@ export interface WebPage {
 export interface ReadWebPageDeps {
   env: Pick<Env, "ALLOW_PRIVATE_OUTBOUND">;
   fetcher?: typeof fetch;
+  /** WEB_PAGE_LIMITS.timeoutMs unless a test is in a hurry. */
+  timeoutMs?: number;
 }
 
 /**
@@ -38,7 +40,8 @@ export interface ReadWebPageDeps {
  * documents (worker/retrieval/html.ts): workerd's built-in streaming parser, no DOM, no script runs.
  */
 export async function readWebPage(address: string, deps: ReadWebPageDeps, signal?: AbortSignal): Promise<WebPage> {
-  const timeout = AbortSignal.timeout(WEB_PAGE_LIMITS.timeoutMs);
+  const timeoutMs = deps.timeoutMs ?? WEB_PAGE_LIMITS.timeoutMs;
+  const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
     const { response, url } = await fetchOutbound(
@@ -78,7 +81,7 @@ export async function readWebPage(address: string, deps: ReadWebPageDeps, signal
     };
   } catch (error) {
     if (timeout.aborted && !(error instanceof AppError)) {
-      throw new AppError("web_page_failed", `The page took longer than ${WEB_PAGE_LIMITS.timeoutMs / 1000} s to arrive; stopped waiting.`);
+      throw new AppError("web_page_failed", `The page took longer than ${timeoutMs / 1000} s to arrive; stopped waiting.`);
     }
     if (error instanceof AppError || signal?.aborted) throw error;
     throw new AppError(
