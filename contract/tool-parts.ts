@@ -95,9 +95,10 @@ export function toolStateWords(part: ToolPart): string {
     case "input-available":
       return "Running";
     case "approval-requested":
-      return "Waiting for approval";
+      // An "always allowed" tool passes through approval on its own.
+      return part.approval.isAutomatic ? "Running" : "Waiting for approval";
     case "approval-responded":
-      return part.approval.approved ? "Allowed, running" : "Denied";
+      return part.approval.approved ? "Running" : "Denied";
     case "output-available":
       return "Done";
     case "output-error":

@@ -41,7 +41,7 @@ export function ToolPart({ part, onApproval, busy = false }: Props) {
   const input = compactInput(part.input);
   const image = generatedImageOf(part);
   const asking = part.state === "approval-requested" && !part.approval.isAutomatic;
-  const running = part.state === "input-streaming" || part.state === "input-available" || part.state === "approval-responded";
+  const running = toolStateWords(part) === "Running" || part.state === "input-streaming";
 
   return (
     <div

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { SharedMessage } from "../../contract/share-api";
+import type { SharedMessage, SharedToolRun } from "../../contract/share-api";
 import { LazyMarkdown, preloadMarkdown } from "../ui/LazyMarkdown";
 import { ThemeToggle } from "../ui/ThemeToggle";
 import { readShared, type SharedLoad } from "./api";
@@ -81,10 +81,39 @@ function SharedMessageView({ message }: { message: SharedMessage }) {
   return (
     <article aria-label="Assistant" className="flex flex-col gap-1">
       {/* The same sanitising renderer as the chat: a shared answer is still untrusted model output. */}
-      <LazyMarkdown>{message.text}</LazyMarkdown>
+      {message.parts ? (
+        message.parts.map((part, i) =>
+          part.type === "text" ? <LazyMarkdown key={i}>{part.text}</LazyMarkdown> : <SharedToolRunView key={i} run={part} />,
+        )
+      ) : (
+        <LazyMarkdown>{message.text}</LazyMarkdown>
+      )}
       {message.status === "stopped" && <p className="text-xs font-medium text-amber-700 dark:text-amber-400">Stopped — partial answer</p>}
       {message.status === "failed" && <p className="text-xs font-medium text-destructive">The answer broke off.</p>}
       {message.model && <p className="text-xs text-muted-foreground">{message.model}</p>}
     </article>
+  );
+}
+
+const OUTCOME: Record<SharedToolRun["outcome"], string> = { done: "Done", failed: "Failed", denied: "Denied", "not run": "Not run" };
+
+/** A tool's run in a shared answer: its name, how it ended and its readable result; read-only. */
+function SharedToolRunView({ run }: { run: SharedToolRun }) {
+  return (
+    <div
+      role="group"
+      aria-label={`Tool: ${run.label}`}
+      className="my-2 rounded-lg border border-border bg-card px-3 py-2 text-sm text-card-foreground"
+    >
+      <p>
+        <span className="font-medium">{run.label}</span> <span className="text-xs text-muted-foreground">{OUTCOME[run.outcome]}</span>
+      </p>
+      {run.image && (
+        <p className="mt-1 text-muted-foreground">
+          Generated an image{run.image.prompt ? `: ${run.image.prompt}` : ""}; the image stays in its owner's gallery.
+        </p>
+      )}
+      {run.result && <p className="mt-1 whitespace-pre-wrap break-words text-xs">{run.result}</p>}
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Conversation, ConversationDetail } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
+import { compactInput, generatedImageOf, isToolPart, toolLabelOf, toolResultText, type ToolPart } from "../../contract/tool-parts";
 import type { TreeMessage } from "../store/conversation-tree";
 import { CONVERSATION_FORMAT, FORMAT_VERSION, type ConversationExport, type ExportedConversation } from "../../contract/transfer";
 
@@ -48,8 +49,44 @@ function heading(message: ChatMessage): string {
   return model ? `Assistant · ${oneLine(model)}` : "Assistant";
 }
 
+/** The message's text, with each tool call as its own block where it happened. */
 function textOf(message: ChatMessage): string {
-  return message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n\n");
+  const blocks: string[] = [];
+  let text: string | undefined;
+  for (const part of message.parts) {
+    if (part.type === "text") text = text === undefined ? part.text : `${text}\n\n${part.text}`;
+    else if (isToolPart(part)) {
+      if (text) blocks.push(text);
+      text = undefined;
+      blocks.push(toolBlock(part));
+    }
+  }
+  if (text) blocks.push(text);
+  return blocks.join("\n\n");
+}
+
+/**
+ * A tool call in Markdown: a quote naming the tool, its input in a line, and how it ended with its
+ * readable result (structured output as a JSON code block; an image by its prompt, since the gallery's
+ * address means nothing outside the app).
+ */
+function toolBlock(part: ToolPart): string {
+  const quote = (lines: string[]) =>
+    lines
+      .flatMap((line) => line.split("\n"))
+      .map((line) => (line ? `> ${line}` : ">"))
+      .join("\n");
+  const input = compactInput(part.input);
+  const head = [`**Tool: ${oneLine(toolLabelOf(part))}**`, ...(input ? [`Input: \`${input.replace(/`/g, "'")}\``] : [])];
+  if (part.state === "output-error") return quote([...head, `Failed: ${oneLine(part.errorText)}`]);
+  if (part.state === "output-denied" || (part.state === "approval-responded" && !part.approval.approved))
+    return quote([...head, "Denied."]);
+  if (part.state !== "output-available") return quote([...head, "Not run (it waited for approval)."]);
+  const image = generatedImageOf(part);
+  if (image) return quote([...head, `Generated an image${image.prompt ? `: ${oneLine(image.prompt)}` : ""} (in the gallery).`]);
+  const result = toolResultText(part.output);
+  if (result !== undefined) return quote([...head, "Result:", "", result]);
+  return quote([...head, "Result:", "", "```json", JSON.stringify(part.output, null, 2) ?? "", "```"]);
 }
 
 function oneLine(text: string): string {
