@@ -15,7 +15,7 @@ const LAYERS = [
   { name: "platform", path: "^worker/(ai/|shared-state/|log\\.ts$|rpc\\.ts$|alarm\\.ts$|quota-refusal\\.ts$)" },
   { name: "http", path: "^worker/http/" },
   { name: "shared", path: "^worker/(auth|keys|share|spend)/" },
-  { name: "person-features", path: "^worker/(retrieval|vision|tools|images)/" },
+  { name: "person-features", path: "^worker/(retrieval|vision|tools|images|connectors)/" },
   { name: "person", path: "^worker/store/" },
   { name: "request-features", path: "^worker/transfer/" },
   { name: "routes", path: `^worker/(routes|openai)/|${ROUTE_FILES}` },

@@ -22,5 +22,6 @@ export default defineConfig({
       },
     }),
   ],
-  test: { include: ["worker/**/*.test.ts"], testTimeout: 60_000 },
+  // The real MCP server the connector tests call (worker/connectors/), on loopback in this Node process.
+  test: { include: ["worker/**/*.test.ts"], testTimeout: 60_000, globalSetup: ["worker/test/mcp-server-setup.ts"] },
 });

@@ -24,6 +24,7 @@ const UsagePage = lazy(() => import("./usage/UsagePage"));
 const AccountPage = lazy(() => import("./account/AccountPage"));
 const DataPage = lazy(() => import("./transfer/DataPage"));
 const DocumentsPage = lazy(() => import("./documents/DocumentsPage"));
+const ConnectorsPage = lazy(() => import("./connectors/ConnectorsPage"));
 
 function UsageLink({ current, className }: { current: boolean; className: string }) {
   return (
@@ -71,6 +72,14 @@ export function App() {
         <HeaderMenu>
           {/* On a phone or narrow tablet the owner's fifth link would push the navigation off screen: it moves into the menu. */}
           {status?.owner && <UsageLink current={path === "/usage"} className="md:hidden" />}
+          {/* Settings → Connectors: in the header from md, in the menu on a phone. */}
+          <Link
+            href="/connectors"
+            aria-current={path === "/connectors" ? "page" : undefined}
+            className={`shrink-0 rounded-md px-2 py-1.5 text-sm ${path === "/connectors" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
+          >
+            Connectors
+          </Link>
           <BackendStatusBadge status={status} />
           <ThemeToggle />
           <AccountMenu />
@@ -92,6 +101,7 @@ export function App() {
             <Route path="/vision/:threadId?" component={VisionPage} />
             <Route path="/data" component={DataPage} />
             <Route path="/documents" component={DocumentsPage} />
+            <Route path="/connectors" component={ConnectorsPage} />
             <Route>
               <div className="m-auto p-6 text-center">
                 <h1 className="text-xl font-semibold">Page not found</h1>

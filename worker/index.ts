@@ -25,6 +25,7 @@ import { usage } from "./routes/usage";
 import { transfer } from "./routes/transfer";
 import { vision } from "./routes/vision";
 import { keys } from "./keys/routes";
+import { connectors } from "./connectors/routes";
 import { v1 } from "./openai/router";
 
 export { UserStore } from "./store/user-store";
@@ -72,6 +73,7 @@ app.route("/api/status", status);
 app.route("/api/usage", usage);
 app.route("/api/vision", vision);
 app.route("/api/keys", keys);
+app.route("/api/connectors", connectors);
 // Outside /api/*: API keys only, no identity cookie, no Origin check (see worker/openai/router.ts).
 app.route("/v1", v1);
 app.route("/api/session", session);

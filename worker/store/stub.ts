@@ -17,6 +17,14 @@ type StoreMethods = UserStoreApi &
     | "detachDocument"
     | "conversationDocuments"
     | "searchDocuments"
+    | "listConnectors"
+    | "addConnector"
+    | "refreshConnector"
+    | "setConnectorToken"
+    | "switchConnectorTool"
+    | "removeConnector"
+    | "startConnectorOAuth"
+    | "finishConnectorOAuth"
   >;
 
 /** The store's RPC surface, derived from its one API definition. */

@@ -38,6 +38,10 @@ import { titleFrom } from "./title";
 import { exportTables, importTables, type StoreDump } from "./transfer";
 import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
 import { VisionTables } from "./vision";
+import type { AddConnectorRequest, ToolSwitch } from "../../contract/connectors";
+import { Connectors } from "../connectors/connectors";
+import { ConnectorTable } from "../connectors/table";
+import { outcome } from "../connectors/outcome";
 
 /** What the model is told when asked to carry on an interrupted answer; not saved as a message. */
 const CONTINUE_PROMPT = "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything.";
@@ -61,6 +65,8 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private readonly documents: DocumentLibrary;
   private readonly chatImages: ChatImageLinks;
   private readonly titles: ConversationTitles;
+  /** Settings → Connectors (worker/connectors/); `connectors.table` is what the chat turn's connectorTools() reads. */
+  private readonly connectors: Connectors;
   /** Counts wipes of the whole database (deleteEverything): what was read before one says nothing after it. */
   private generation = 0;
   /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
@@ -82,6 +88,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     // VECTOR_INDEX and VECTORIZE are optional settings the generated Env does not name.
     this.documents = new DocumentLibrary(ctx.storage, env as Env & LibraryEnv);
     this.titles = new ConversationTitles(ctx, env);
+    this.connectors = new Connectors(new ConnectorTable(this.sql, env, ctx.id.name ?? ctx.id.toString()), env);
     this.answers = new Answers(ctx, this.runs, (kind, ownerId, message) => this.saveAnswer(kind, ownerId, message));
     // A fresh object has no answer running: a run row left behind died with the previous one.
     this.answers.recoverInterrupted();
@@ -587,6 +594,33 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   }
   searchDocuments(...args: Parameters<DocumentLibrary["search"]>) {
     return this.documents.search(...args);
+  }
+
+  // Connectors: the person's remote MCP servers (worker/connectors/). Tokens never leave this object.
+
+  listConnectors() {
+    return this.connectors.list();
+  }
+  addConnector(input: AddConnectorRequest, origin: string) {
+    return outcome(() => this.connectors.add(input, origin));
+  }
+  refreshConnector(id: string) {
+    return outcome(() => this.connectors.refresh(id));
+  }
+  setConnectorToken(id: string, token: string) {
+    return outcome(() => this.connectors.setToken(id, token));
+  }
+  switchConnectorTool(id: string, name: string, change: ToolSwitch) {
+    return outcome(() => this.connectors.switchTool(id, name, change));
+  }
+  removeConnector(id: string) {
+    return this.connectors.remove(id);
+  }
+  startConnectorOAuth(id: string, origin: string) {
+    return outcome(() => this.connectors.startOAuth(id, origin));
+  }
+  finishConnectorOAuth(params: Parameters<Connectors["finishOAuth"]>[0], origin: string) {
+    return outcome(() => this.connectors.finishOAuth(params, origin));
   }
 
   /**
