@@ -155,6 +155,29 @@ test("chat with an answer and a document, its dialogs, the documents page, the d
   }
 });
 
+test("chat with a tool call and its result, an approval waiting, and the Tools control open", async ({ page }) => {
+  test.setTimeout(360_000);
+  await setScript({ toolCalls: [{ name: "calculate", arguments: { expression: "17 * 23" } }], text: "17 times 23 is **391**." });
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+  await chat.send(unique("What is 17 times 23"));
+  const calculation = chat.lastAnswer().getByRole("group", { name: "Tool: Calculator" });
+  await expect(chat.lastAnswer()).toContainText("17 times 23 is 391.", LOADED);
+  await chat.waitForAnswer();
+  await calculation.getByRole("button", { name: "Show result" }).click();
+  await expect(calculation.getByRole("group", { name: "Calculator result" })).toBeVisible();
+
+  await setScript({ toolCalls: [{ name: "generate_image", arguments: { prompt: "a lighthouse at dusk" } }], text: "Here it is." });
+  await chat.send("Now draw a lighthouse");
+  await expect(chat.lastAnswer().getByRole("button", { name: "Allow" })).toBeVisible(LOADED);
+  await chat.waitForAnswer();
+  await checkEverywhere(page, "chat with a tool result and an approval request");
+
+  await page.getByRole("button", { name: /^Tools/ }).click();
+  await expect(page.getByRole("region", { name: "Tools" })).toBeVisible();
+  await checkEverywhere(page, "the Tools control open");
+});
+
 test("images with a result, and the image viewer open", async ({ page }) => {
   test.setTimeout(240_000);
   const prompt = unique("Mountains at sunset");
