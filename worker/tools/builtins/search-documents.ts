@@ -33,7 +33,7 @@ export function searchDocumentsTool(ctx: {
       const found = await ctx.searchDocuments(text, abortSignal ?? new AbortController().signal);
       if (!found.citations.length) {
         return {
-          passages: `No passage in the person's documents matched "${text.slice(0, 100)}". Say that the documents do not cover it; do not make an answer up.`,
+          passages: `Nothing in the person's documents matched "${text.slice(0, 100)}" (they may have no documents yet). Say that their documents do not cover it; do not make an answer up.`,
           citations: [],
         };
       }
