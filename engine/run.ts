@@ -1,10 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
 import { CODES, EngineError, envelope } from "./errors";
 import { parseRunInput } from "./schema";
+import type { GeneratedToolCall, StopReason } from "./text/protocol";
 import type { TextModelManager } from "./text/manager";
 import { isTextModelId } from "./text/registry";
 
-/** POST .../ai/run/<model>: Workers AI text generation, answered whole or as legacy SSE chunks. */
+/**
+ * POST .../ai/run/<model>: Workers AI text generation, answered whole or as SSE chunks. Without
+ * tools the answer keeps the legacy `{response}` shape; with tools it takes the OpenAI-style shape
+ * of Workers AI's tool-calling models (`choices[0].delta`, tool calls under `delta.tool_calls`,
+ * finish reason tool_calls). Reasoning is always `choices[0].delta.reasoning_content`: the only
+ * place the provider reads it.
+ */
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -15,7 +23,10 @@ export async function handleRun(res: ServerResponse, modelId: string, body: unkn
   if (runner instanceof EngineError) throw runner;
   res.setHeader("x-local-engine-model", runner.modelFile);
 
+  const openAi = request.tools !== undefined;
   let answer = "";
+  let reasoning = "";
+  let toolCalls: OpenAiToolCall[] = [];
   const cancel = runner.run(request, {
     onStart() {
       if (!stream) return;
@@ -30,11 +41,37 @@ export async function handleRun(res: ServerResponse, modelId: string, body: unkn
         res.cork();
         process.nextTick(() => res.uncork());
       }
-      res.write(tokenFrames(pieces));
+      res.write(openAi ? deltaFrames("content", pieces) : tokenFrames(pieces));
     },
-    onDone(usage) {
-      if (stream) res.end(sse({ response: "", usage }) + "data: [DONE]\n\n");
-      else sendJson(res, 200, { result: { response: answer, usage }, success: true, errors: [], messages: [] });
+    onReasoning(pieces) {
+      if (!stream) return void (reasoning += pieces.join(""));
+      res.write(deltaFrames("reasoning_content", pieces));
+    },
+    onToolCalls(calls) {
+      toolCalls = calls.map(openAiToolCall);
+      if (stream)
+        res.write(sse({ choices: [{ delta: { tool_calls: toolCalls.map((call, index) => ({ index, ...call })) }, finish_reason: null }] }));
+    },
+    onDone(usage, stopReason) {
+      const finish = finishReason(stopReason, toolCalls.length > 0);
+      if (stream) {
+        const end = openAi || toolCalls.length ? sse({ choices: [{ delta: {}, finish_reason: finish }] }) : "";
+        return void res.end(`${end}${sse({ response: "", usage })}data: [DONE]\n\n`);
+      }
+      if (!openAi && !reasoning)
+        return sendJson(res, 200, { result: { response: answer, usage }, success: true, errors: [], messages: [] });
+      const message = {
+        role: "assistant",
+        content: answer,
+        ...(reasoning ? { reasoning_content: reasoning } : {}),
+        ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+      };
+      sendJson(res, 200, {
+        result: { choices: [{ index: 0, message, finish_reason: finish }], usage },
+        success: true,
+        errors: [],
+        messages: [],
+      });
     },
     onError(err) {
       // Mid-stream there is no status left to send: ending without [DONE] marks the stream truncated.
@@ -55,6 +92,32 @@ export function tokenFrames(pieces: string[]): string {
   let frames = "";
   for (const piece of pieces) frames += `data: {"response":${JSON.stringify(piece)}}\n\n`;
   return frames;
+}
+
+/** OpenAI-style delta frames, one per piece (`content` or `reasoning_content`). */
+function deltaFrames(field: "content" | "reasoning_content", pieces: string[]): string {
+  let frames = "";
+  for (const piece of pieces) frames += `data: {"choices":[{"delta":{"${field}":${JSON.stringify(piece)}},"finish_reason":null}]}\n\n`;
+  return frames;
+}
+
+interface OpenAiToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+function openAiToolCall(call: GeneratedToolCall): OpenAiToolCall {
+  return {
+    id: `chatcmpl-tool-${randomUUID().replace(/-/g, "")}`,
+    type: "function",
+    function: { name: call.name, arguments: call.arguments },
+  };
+}
+
+function finishReason(stopReason: StopReason, calledTools: boolean): "tool_calls" | "length" | "stop" {
+  if (calledTools) return "tool_calls";
+  return stopReason === "maxTokens" ? "length" : "stop";
 }
 
 function sse(data: unknown): string {

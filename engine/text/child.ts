@@ -5,11 +5,15 @@ import {
   LlamaLogLevel,
   resolveChatWrapper,
   type ChatHistoryItem,
+  type Llama,
+  type LlamaChatResponseChunk,
   type LlamaContextSequence,
   type LlamaModel,
 } from "node-llama-cpp";
 import { CODES } from "../errors";
-import type { PromptMessage, ChildConfig, FromChild, GenerateRequest, StopReason, ToChild } from "./protocol";
+import { chatHistory, forcedCallInstructions, withSystemText } from "./chat-history";
+import type { ChildConfig, FromChild, GenerateRequest, GeneratedToolCall, PromptMessage, StopReason, ToChild } from "./protocol";
+import { forcedCallSchema, GrammarCache, parseForcedCall, toolMode } from "./tool-calls";
 
 /**
  * The inference child: loads one GGUF and generates one answer at a time. It runs apart from the
@@ -21,15 +25,23 @@ const MAX_CONTEXT = 4096;
 const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
 const send = (msg: FromChild) => process.send?.(msg);
 
-interface Generator {
-  countPromptTokens(messages: PromptMessage[]): number;
-  generate(
-    req: GenerateRequest,
-    opts: { signal: AbortSignal; onText: (text: string) => void; onTokens: (n: number) => void },
-  ): Promise<StopReason>;
+interface GenerateResult {
+  stopReason: StopReason;
+  /** The calls the model made (stop reason "functionCalls"). */
+  toolCalls?: GeneratedToolCall[];
 }
 
-type GenerateCallbacks = Parameters<Generator["generate"]>[1];
+interface Generator {
+  countPromptTokens(req: GenerateRequest): number;
+  generate(req: GenerateRequest, opts: GenerateCallbacks): Promise<GenerateResult>;
+}
+
+interface GenerateCallbacks {
+  signal: AbortSignal;
+  onText: (text: string) => void;
+  onReasoning: (text: string) => void;
+  onTokens: (n: number) => void;
+}
 
 /** The same sampling, abort and streaming options for both kinds of model. */
 function generateOptions(req: GenerateRequest, { signal, onText, onTokens }: GenerateCallbacks) {
@@ -45,40 +57,101 @@ function generateOptions(req: GenerateRequest, { signal, onText, onTokens }: Gen
   };
 }
 
+/**
+ * Thought segments (models whose chat wrapper knows their think blocks: Qwen3, DeepSeek R1, ...)
+ * stream as reasoning; `onTextChunk` and `onToken` see only the answer itself.
+ */
+function reasoningChunks({ onReasoning, onTokens }: GenerateCallbacks) {
+  return (chunk: LlamaChatResponseChunk) => {
+    if (chunk.type !== "segment") return;
+    onTokens(chunk.tokens.length);
+    if (chunk.segmentType === "thought" && chunk.text) onReasoning(chunk.text);
+  };
+}
+
 /** Models that ship a chat template: rendered with it (or node-llama-cpp's equivalent built-in wrapper). */
-function chatTemplateGenerator(model: LlamaModel, sequence: LlamaContextSequence): Generator {
+function chatTemplateGenerator(llama: Llama, model: LlamaModel, sequence: LlamaContextSequence): Generator {
   const chatWrapper = resolveChatWrapper(model) ?? "auto";
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
-  const history = (messages: PromptMessage[]): ChatHistoryItem[] => [
-    ...messages.map(
-      (m): ChatHistoryItem => (m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content }),
-    ),
-    { type: "model", response: [] },
-  ];
+  const grammars = new GrammarCache(llama);
+  /** The history the model sees: the forced-call instructions join the system prompt. */
+  const history = (req: GenerateRequest): ChatHistoryItem[] => {
+    const mode = toolMode(req);
+    const items = chatHistory(req.messages);
+    return mode.kind === "forced" ? withSystemText(items, forcedCallInstructions(mode.tools)) : items;
+  };
   return {
-    countPromptTokens: (messages) =>
-      chat.chatWrapper.generateContextState({ chatHistory: history(messages) }).contextText.tokenize(model.tokenizer).length,
+    countPromptTokens(req) {
+      const mode = toolMode(req);
+      const availableFunctions = mode.kind === "auto" ? mode.functions : undefined;
+      const state = chat.chatWrapper.generateContextState({ chatHistory: history(req), availableFunctions, documentFunctionParams: true });
+      return state.contextText.tokenize(model.tokenizer).length;
+    },
     async generate(req, opts) {
-      const res = await chat.generateResponse(history(req.messages), generateOptions(req, opts));
-      return res.metadata.stopReason;
+      const mode = toolMode(req);
+      const options = { ...generateOptions(req, opts), onResponseChunk: reasoningChunks(opts) };
+      if (mode.kind === "auto") {
+        const res = await chat.generateResponse(history(req), { ...options, functions: mode.functions, documentFunctionParams: true });
+        const toolCalls = res.functionCalls?.map((call) => ({ name: call.functionName, arguments: JSON.stringify(call.params ?? {}) }));
+        return { stopReason: res.metadata.stopReason, ...(toolCalls?.length ? { toolCalls } : {}) };
+      }
+      if (mode.kind === "forced") {
+        const grammar = await grammars.get(forcedCallSchema(mode.tools));
+        // The answer is the call's JSON, not text to show: it goes out as a tool call once whole.
+        const res = await chat.generateResponse(history(req), { ...options, onTextChunk: undefined, grammar });
+        return forcedResult(res.response, res.metadata.stopReason, opts);
+      }
+      const res = await chat.generateResponse(history(req), options);
+      return { stopReason: res.metadata.stopReason };
     },
   };
 }
 
+/** A forced answer as its call; one cut off (max_tokens, Stop) is handed on as the text it is. */
+function forcedResult(text: string, stopReason: StopReason, opts: GenerateCallbacks): GenerateResult {
+  const call = stopReason === "eogToken" || stopReason === "stopGenerationTrigger" ? parseForcedCall(text) : undefined;
+  if (call) return { stopReason: "functionCalls", toolCalls: [call] };
+  if (text) opts.onText(text);
+  return { stopReason };
+}
+
 /**
  * Base models without a chat template (stories260K) only continue text, and role labels make them
- * echo "User:" lines, so the conversation becomes its texts joined by blank lines.
+ * echo "User:" lines, so the conversation becomes its texts joined by blank lines. They cannot
+ * choose to call a function, but a forced call still works through the JSON grammar.
  */
-function plainTextGenerator(model: LlamaModel, sequence: LlamaContextSequence): Generator {
+function plainTextGenerator(llama: Llama, model: LlamaModel, sequence: LlamaContextSequence): Generator {
   const completion = new LlamaCompletion({ contextSequence: sequence });
-  const text = (messages: PromptMessage[]) => messages.map((m) => m.content).join("\n\n");
+  const grammars = new GrammarCache(llama);
+  const text = (req: GenerateRequest) => {
+    const mode = toolMode(req);
+    const parts = req.messages.map(plainText);
+    return (mode.kind === "forced" ? [forcedCallInstructions(mode.tools), ...parts] : parts).join("\n\n");
+  };
   return {
-    countPromptTokens: (messages) => model.tokenize(text(messages)).length + 1,
+    countPromptTokens: (req) => model.tokenize(text(req)).length + 1,
     async generate(req, opts) {
-      const res = await completion.generateCompletionWithMeta(text(req.messages), generateOptions(req, opts));
-      return res.metadata.stopReason;
+      const mode = toolMode(req);
+      if (mode.kind === "forced") {
+        const grammar = await grammars.get(forcedCallSchema(mode.tools));
+        const res = await completion.generateCompletionWithMeta(text(req), {
+          ...generateOptions(req, opts),
+          onTextChunk: undefined,
+          grammar,
+        });
+        return forcedResult(res.response, res.metadata.stopReason, opts);
+      }
+      const res = await completion.generateCompletionWithMeta(text(req), generateOptions(req, opts));
+      return { stopReason: res.metadata.stopReason };
     },
   };
+}
+
+function plainText(message: PromptMessage): string {
+  if (message.role !== "assistant" || !message.toolCalls?.length) return message.content;
+  return [message.content, ...message.toolCalls.map((call) => JSON.stringify({ name: call.name, arguments: call.arguments }))]
+    .filter(Boolean)
+    .join("\n");
 }
 
 async function load() {
@@ -90,12 +163,12 @@ async function load() {
   });
   const hasTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === "string";
   const sequence = context.getSequence();
-  const generator = hasTemplate ? chatTemplateGenerator(model, sequence) : plainTextGenerator(model, sequence);
+  const generator = hasTemplate ? chatTemplateGenerator(llama, model, sequence) : plainTextGenerator(llama, model, sequence);
   return { generator, contextSize: context.contextSize, promptFormat: hasTemplate ? "chat-template" : "plain-text" } as const;
 }
 
 async function run(generator: Generator, contextSize: number, id: number, req: GenerateRequest, signal: AbortSignal) {
-  const promptTokens = generator.countPromptTokens(req.messages);
+  const promptTokens = generator.countPromptTokens(req);
   if (promptTokens + req.maxTokens > contextSize) {
     return send({
       type: "error",
@@ -110,33 +183,39 @@ async function run(generator: Generator, contextSize: number, id: number, req: G
   // Pieces go out on setImmediate, never held for a later one: by then node-llama-cpp has already
   // dispatched the next token's decode to the thread pool, so the IPC send overlaps that work
   // instead of delaying it (sending inside onText was slower: bench/README.md). Pieces produced in
-  // the same turn of the event loop share a message.
+  // the same turn of the event loop share a message; reasoning and text pieces keep their order.
   let pending: string[] = [];
+  let pendingKind: "tokens" | "reasoning" = "tokens";
   let scheduled = false;
   const flush = () => {
     scheduled = false;
     if (!pending.length) return;
-    send({ type: "tokens", id, texts: pending });
+    send({ type: pendingKind, id, texts: pending });
     pending = [];
   };
-  let stopReason: StopReason;
+  const queue = (kind: "tokens" | "reasoning", text: string) => {
+    if (!text) return;
+    if (kind !== pendingKind) flush();
+    pendingKind = kind;
+    pending.push(text);
+    if (!scheduled) (scheduled = true), setImmediate(flush);
+  };
+  let result: GenerateResult;
   try {
-    stopReason = await generator.generate(req, {
+    result = await generator.generate(req, {
       signal,
-      onText: (text) => {
-        if (!text) return;
-        pending.push(text);
-        if (!scheduled) (scheduled = true), setImmediate(flush);
-      },
+      onText: (text) => queue("tokens", text),
+      onReasoning: (text) => queue("reasoning", text),
       onTokens: (n) => (completionTokens += n),
     });
   } finally {
     flush();
   }
+  if (result.toolCalls?.length) send({ type: "toolCalls", id, calls: result.toolCalls });
   send({
     type: "done",
     id,
-    stopReason,
+    stopReason: result.stopReason,
     usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
   });
 }

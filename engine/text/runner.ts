@@ -3,7 +3,7 @@ import type { EventEmitter } from "node:events";
 import { basename } from "node:path";
 import { CODES, EngineError } from "../errors";
 import { QueuedChild, type JobMessage, type QueuedJob } from "../queued-child";
-import type { ChildConfig, FromChild, GenerateRequest, StopReason, Usage } from "./protocol";
+import type { ChildConfig, FromChild, GenerateRequest, GeneratedToolCall, StopReason, Usage } from "./protocol";
 
 /**
  * Owns the inference child for one GGUF file (queueing: QueuedChild): relays tokens, and turns a
@@ -16,6 +16,10 @@ export interface RunHandlers {
   onStart(promptTokens: number): void;
   /** One or more text pieces, in order (pieces the child produced in the same event-loop turn). */
   onTokens(texts: string[]): void;
+  /** Thinking pieces, in order with the text pieces. */
+  onReasoning(texts: string[]): void;
+  /** The calls the model made, once, before onDone. */
+  onToolCalls(calls: GeneratedToolCall[]): void;
   onDone(usage: Usage, stopReason: StopReason): void;
   onError(err: EngineError): void;
 }
@@ -73,6 +77,8 @@ export class TextRunner extends QueuedChild<GenerateRequest, RunHandlers, FromCh
     if (!job || job.id !== msg.id) return;
     if (msg.type === "start") job.handlers.onStart(msg.promptTokens);
     else if (msg.type === "tokens") job.handlers.onTokens(msg.texts);
+    else if (msg.type === "reasoning") job.handlers.onReasoning(msg.texts);
+    else if (msg.type === "toolCalls") job.handlers.onToolCalls(msg.calls);
     else if (msg.type === "done") {
       job.handlers.onDone(msg.usage, msg.stopReason);
       this.finish(job, msg.stopReason, msg.usage.completion_tokens);

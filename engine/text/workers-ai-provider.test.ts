@@ -3,12 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkersAI } from "workers-ai-provider";
 import { z } from "zod";
 import { type FakeWorkersAi, type RecordedRequest, startFakeWorkersAi } from "../../e2e/support/fake-workers-ai";
+import { clearEngineEnv, json, statusUrl, waitFor } from "../fixtures/http";
+import { ensureTestTextModel } from "../fixtures/test-model";
+import { type Engine, startEngine } from "../server";
 
 /**
  * What streams as Workers AI's tool calls and reasoning must be what `workers-ai-provider` (4.0.0,
  * the Worker's) parses into the AI SDK's tool calls and reasoning: checked here end to end through
- * `streamText` with a binding that speaks the REST contract, as the Worker's does.
+ * `streamText` with a binding that speaks the REST contract, as the Worker's does. Then the same for
+ * the local engine on the generated test model, which can only be expected to call a tool when the
+ * choice is forced.
  */
+
+clearEngineEnv();
 
 /** A `run()` over Workers AI's REST contract (the Worker's own is worker/ai/rest-binding.ts, which the engine may not import). */
 function restBinding(baseUrl: string) {
@@ -36,12 +43,15 @@ interface Seen {
 }
 
 /** Runs a tool loop through the provider and collects what the AI SDK made of the stream. */
+type StreamTextOptions = Parameters<typeof streamText>[0];
+
 async function runLoop(
   baseUrl: string,
   options: {
     prompt: string;
-    tools: Parameters<typeof streamText>[0]["tools"];
-    toolChoice?: Parameters<typeof streamText>[0]["toolChoice"];
+    tools: StreamTextOptions["tools"];
+    toolChoice?: StreamTextOptions["toolChoice"];
+    prepareStep?: StreamTextOptions["prepareStep"];
     steps?: number;
     maxOutputTokens?: number;
   },
@@ -52,6 +62,7 @@ async function runLoop(
     prompt: options.prompt,
     tools: options.tools,
     toolChoice: options.toolChoice,
+    prepareStep: options.prepareStep,
     maxOutputTokens: options.maxOutputTokens,
     stopWhen: isStepCount(options.steps ?? 3),
   });
@@ -133,5 +144,61 @@ describe("the fake upstream's tool calls and reasoning (e2e/support/fake-workers
       restBinding(fake.url).run("@cf/meta/llama-4-scout-17b-16e-instruct", { messages: [...messages, ...more], stream: false });
     expect(await call([])).toEqual({ response: "Done.", usage: expect.anything() });
     expect(await call([{ role: "user", content: "And now?" }])).toMatchObject({ choices: [{ finish_reason: "tool_calls" }] });
+  });
+});
+
+describe("the local engine's tool calls, through the provider", () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await startEngine({ port: 0, textModelPath: await ensureTestTextModel(), download: false });
+    await waitFor(async () => ((await json(fetch(statusUrl(engine.url)))).ready ? true : undefined));
+  });
+  afterAll(() => engine.close());
+
+  // Bounded strings: the random-weight test model never chooses to close a string by itself.
+  const lookup = tool({
+    description: "Look up a forecast",
+    inputSchema: z.object({ city: z.string().max(12), unit: z.enum(["c", "f"]), days: z.number().int(), rain: z.boolean().optional() }),
+    execute: async (input) => ({ forecast: "sunny", ...input }),
+  });
+  const clock = tool({ description: "The time now", inputSchema: z.object({}), execute: async () => ({ now: "12:00" }) });
+
+  it("makes a valid call of the named function when the choice is forced, and answers on after its result", async () => {
+    const seen = await runLoop(engine.url, {
+      prompt: "What is the forecast?",
+      tools: { lookup, clock },
+      toolChoice: { type: "tool", toolName: "lookup" },
+      // After the call, let the model answer: the result must be in its prompt, and text come back.
+      prepareStep: ({ stepNumber }) => (stepNumber > 0 ? { toolChoice: "none" } : {}),
+      maxOutputTokens: 96,
+    });
+    // The AI SDK checks the input against the tool's schema: an invalid call would be a tool error.
+    expect(seen.errors).toEqual([]);
+    expect(seen.toolCalls).toHaveLength(1);
+    expect(seen.toolCalls[0].toolName).toBe("lookup");
+    expect(seen.toolResults).toEqual([expect.objectContaining({ forecast: "sunny" })]);
+    expect(seen.stepFinishes[0]).toBe("tool-calls");
+    expect(seen.text.length).toBeGreaterThan(0);
+  });
+
+  it('makes a valid call of one of the functions under "required", including one that takes no arguments', async () => {
+    const seen = await runLoop(engine.url, { prompt: "Go", tools: { clock }, toolChoice: "required", steps: 1, maxOutputTokens: 64 });
+    expect(seen.errors).toEqual([]);
+    expect(seen.toolCalls).toEqual([{ toolName: "clock", input: {} }]);
+    const both = await runLoop(engine.url, {
+      prompt: "Go",
+      tools: { lookup, clock },
+      toolChoice: "required",
+      steps: 1,
+      maxOutputTokens: 96,
+    });
+    expect(both.errors).toEqual([]);
+    expect(["lookup", "clock"]).toContain(both.toolCalls[0]?.toolName);
+  });
+
+  it("answers text when the model is free to choose (the test model never calls)", async () => {
+    const seen = await runLoop(engine.url, { prompt: "Hi", tools: { lookup }, steps: 1, maxOutputTokens: 16 });
+    expect(seen).toMatchObject({ toolCalls: [], errors: [] });
+    expect(seen.text.length).toBeGreaterThan(0);
   });
 });
