@@ -17,7 +17,7 @@ const LAYERS = [
   { name: "shared", path: "^worker/(auth|keys|share|spend)/" },
   { name: "person-features", path: "^worker/(retrieval|vision|tools|images|connectors)/" },
   { name: "person", path: "^worker/store/" },
-  { name: "request-features", path: "^worker/transfer/" },
+  { name: "request-features", path: "^worker/(transfer|audio)/" },
   { name: "routes", path: `^worker/(routes|openai)/|${ROUTE_FILES}` },
   { name: "entry", path: "^worker/index\\.ts$" },
 ];

@@ -13,6 +13,8 @@ export const LOCAL_ENGINE_NO_IMAGE_MODEL = 9902;
 export const LOCAL_ENGINE_NO_VISION_MODEL = 9903;
 /** No embedding (feature-extraction) model. */
 export const LOCAL_ENGINE_NO_EMBEDDING_MODEL = 9904;
+/** No transcription (Whisper) model. */
+export const LOCAL_ENGINE_NO_SPEECH_MODEL = 9905;
 
 /**
  * How the Worker knows the local engine answered rather than guessing from a host name: the engine's

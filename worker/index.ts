@@ -26,6 +26,7 @@ import { transfer } from "./routes/transfer";
 import { vision } from "./routes/vision";
 import { keys } from "./keys/routes";
 import { connectors } from "./connectors/routes";
+import { audio } from "./audio/routes";
 import { v1 } from "./openai/router";
 
 export { UserStore } from "./store/user-store";
@@ -55,6 +56,8 @@ app.use("/api/*", sameOrigin, identity());
 // later would let a parallel burst through.
 for (const path of ["/api/chat", "/api/chat/:id/continue", "/api/images", "/api/vision", "/api/vision/threads/:id/continue"])
   app.post(path, rateLimit);
+// Dictation and read-aloud call a model per request (the UI asks once per sentence).
+app.post("/api/audio/*", rateLimit);
 // Uploads call no model but fill storage: limited too.
 app.post("/api/vision/images", rateLimit);
 // Uploading a document fills storage and starts embedding (model calls).
@@ -74,6 +77,7 @@ app.route("/api/usage", usage);
 app.route("/api/vision", vision);
 app.route("/api/keys", keys);
 app.route("/api/connectors", connectors);
+app.route("/api/audio", audio);
 // Outside /api/*: API keys only, no identity cookie, no Origin check (see worker/openai/router.ts).
 app.route("/v1", v1);
 app.route("/api/session", session);

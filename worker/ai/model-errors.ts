@@ -3,6 +3,7 @@ import {
   LOCAL_ENGINE_NO_EMBEDDING_MODEL,
   LOCAL_ENGINE_NO_IMAGE_MODEL,
   LOCAL_ENGINE_NO_MODEL,
+  LOCAL_ENGINE_NO_SPEECH_MODEL,
   LOCAL_ENGINE_NO_VISION_MODEL,
 } from "../../contract/local-engine";
 
@@ -31,6 +32,7 @@ const WORKERS_AI_CODES: Record<number, ErrorCode> = {
   [LOCAL_ENGINE_NO_IMAGE_MODEL]: "engine_no_image_model",
   [LOCAL_ENGINE_NO_VISION_MODEL]: "engine_no_vision_model",
   [LOCAL_ENGINE_NO_EMBEDDING_MODEL]: "engine_no_embedding_model",
+  [LOCAL_ENGINE_NO_SPEECH_MODEL]: "engine_no_speech_model",
 };
 
 /** The model call's failure, or undefined when `error` carries no sign of coming from a model service. */

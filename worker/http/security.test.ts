@@ -20,8 +20,9 @@ function expectProtected(response: Response, csp: "api" | "page") {
   expect(h.get("x-frame-options"), where).toBe("DENY");
   expect(h.get("referrer-policy"), where).toBe("strict-origin-when-cross-origin");
   const permissions = h.get("permissions-policy") ?? "";
-  for (const off of ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"]) expect(permissions, where).toContain(off);
+  for (const off of ["camera=()", "geolocation=()", "payment=()", "usb=()"]) expect(permissions, where).toContain(off);
   expect(permissions, where).toContain("clipboard-write=(self)"); // the copy buttons
+  expect(permissions, where).toContain("microphone=(self)"); // dictation and voice mode, this origin only
   const policy = h.get("content-security-policy") ?? "";
   if (csp === "api") expect(policy, where).toBe("default-src 'none'; frame-ancestors 'none'");
   else expect(policy, where).toMatch(/^default-src 'self'; script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')?;.*frame-ancestors 'none'$/);

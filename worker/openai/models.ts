@@ -2,13 +2,14 @@ import type { Context } from "hono";
 import { EMBEDDING_MODELS } from "../../contract/embedding-models";
 import { IMAGE_MODELS } from "../../contract/image-models";
 import { CHAT_MODELS } from "../../contract/models";
+import { SPEECH_CATALOG } from "../../contract/speech";
 import { ParamError } from "./errors";
 
 /** The catalog's release (contract/models.ts figures are of November 2026), as OpenAI's `created`. */
 const CATALOG_CREATED = Math.floor(Date.UTC(2026, 10, 1) / 1000);
 
 /** One list of every model /v1 serves, from the one catalog in contract/. */
-const MODELS = [...CHAT_MODELS, ...EMBEDDING_MODELS, ...IMAGE_MODELS].map((m) => ({
+const MODELS = [...CHAT_MODELS, ...EMBEDDING_MODELS, ...IMAGE_MODELS, ...SPEECH_CATALOG].map((m) => ({
   id: m.id,
   object: "model" as const,
   created: CATALOG_CREATED,

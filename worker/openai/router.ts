@@ -5,6 +5,8 @@ import type { AppEnv } from "../http/app-types";
 import { toAppError } from "../http/errors";
 import { log } from "../log";
 import { securityHeaders } from "../http/security";
+import { audioSpeech } from "./audio-speech";
+import { audioTranscriptions } from "./audio-transcriptions";
 import { apiKeyAuth } from "./auth";
 import { chatCompletions } from "./chat";
 import { embeddings } from "./embeddings";
@@ -37,10 +39,12 @@ v1.get("/models/*", getModel);
 v1.post("/chat/completions", chatCompletions);
 v1.post("/embeddings", embeddings);
 v1.post("/images/generations", imageGenerations);
+v1.post("/audio/transcriptions", audioTranscriptions);
+v1.post("/audio/speech", audioSpeech);
 v1.all("*", (c) => {
   throw new AppError(
     "not_found",
-    `No OpenAI-compatible route ${c.req.method} ${new URL(c.req.url).pathname}. This API has /v1/models, /v1/chat/completions, /v1/embeddings and /v1/images/generations.`,
+    `No OpenAI-compatible route ${c.req.method} ${new URL(c.req.url).pathname}. This API has /v1/models, /v1/chat/completions, /v1/embeddings, /v1/images/generations, /v1/audio/transcriptions and /v1/audio/speech.`,
   );
 });
 
