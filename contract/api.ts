@@ -97,6 +97,8 @@ export const chatRequestSchema = chatSettingsSchema.extend({
   messageId: z.string().max(100).optional(),
   /** Documents to attach to the conversation before answering (at most DOCUMENT_LIMITS.maxPerConversation). */
   documentIds: z.array(idSchema).max(20).optional(),
+  /** The person's time zone (IANA name, e.g. "Europe/Paris"), for the date_time tool; the Worker checks it and falls back to UTC. */
+  timeZone: z.string().max(64).optional(),
 });
 
 export const conversationSchema = z.object({

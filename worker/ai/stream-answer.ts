@@ -110,8 +110,11 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
     ...(request.toolLoop ? loopOptions(request.toolLoop) : {}),
   });
 
+  // A tool's error is the tool's (its part's errorText, which the model reads too), not the answer's.
+  const toolErrors = new Set<unknown>();
+  const guarded = guardModelStream(result.stream, giveUp);
   const chunks = toUIMessageStream<ToolSet, ChatMessage>({
-    stream: guardModelStream(result.stream, giveUp),
+    stream: request.toolLoop ? noteToolErrors(guarded, toolErrors) : guarded,
     originalMessages: request.history,
     generateMessageId: () => request.messageId,
     sendFinish: false,
@@ -124,6 +127,7 @@ export function streamAnswer(request: AnswerRequest): { chunks: ReadableStream<U
       return undefined;
     },
     onError: (error) => {
+      if (toolErrors.has(error)) return error instanceof Error ? error.message : String(error);
       // The first error is the cause; later calls only echo it back as an Error(errorText).
       if (!outcome.failure) {
         // Mid-stream, anything unrecognised came from the model side (a reset connection, bad SSE).
@@ -153,9 +157,25 @@ function loopOptions(loop: ToolLoop) {
     tools: loop.tools,
     toolApproval: loop.toolApproval,
     stopWhen: async ({ steps }: { steps: StepResult<ToolSet>[] }) =>
-      (await withinSteps({ steps })) || !(await loop.beforeStep(steps.length, steps.flatMap((step) => step.response.messages))),
+      (await withinSteps({ steps })) ||
+      !(await loop.beforeStep(
+        steps.length,
+        steps.flatMap((step) => step.response.messages),
+      )),
     onStepFinish: (step: StepResult<ToolSet>) => loop.afterStep(usageOf(step.usage)),
   };
+}
+
+/** Remembers the errors of tool calls (the SDK's `tool-error` parts), which toUIMessageStream hands to onError like any other. */
+function noteToolErrors<T extends { type: string }>(stream: ReadableStream<T>, errors: Set<unknown>): ReadableStream<T> {
+  return stream.pipeThrough(
+    new TransformStream<T, T>({
+      transform(part, controller) {
+        if (part.type === "tool-error") errors.add((part as T & { error: unknown }).error);
+        controller.enqueue(part);
+      },
+    }),
+  );
 }
 
 function usageOf(usage: LanguageModelUsage): MessageUsage {

@@ -13,12 +13,14 @@ import { budgetsOf } from "../spend/spend";
 import { modelTitlesOn } from "../store/model-title";
 import type { TurnPayer } from "../store/api";
 import { userStore } from "../store/stub";
+import { validTimeZone } from "../tools/time-zone";
 
 /**
  * Chat answers, written by the person's Durable Object so they outlive the request:
  * - POST /api/chat: the AI SDK UI message protocol (DefaultChatTransport). Validated here; the
  *   Durable Object retrieves document passages, reserves the worst case against the budget
- *   (worker/spend/), saves the question, calls the model and streams the answer.
+ *   (worker/spend/), saves the question, calls the model (and its tools) and streams the answer.
+ *   A request whose last message is the assistant's answers that answer's tool approvals.
  * - GET /api/chat/:id/stream: the AI SDK's resume protocol: the running answer from its start, then
  *   live; 204 when nothing runs.
  * - POST /api/chat/:id/stop: Stop, from any tab: ends the model call; answers the saved message.
@@ -31,19 +33,21 @@ export const chat = new Hono<AppEnv>()
     const settings = pickSettings(body);
     if (settings.model && !findChatModel(settings.model))
       throw new AppError("unknown_model", `There is no chat model called ${settings.model}. Pick one from the list.`);
+    const turn = {
+      conversationId: body.id,
+      settings,
+      messages,
+      documentIds: body.documentIds,
+      payer: payerOf(c),
+      modelTitle: modelTitlesOn(c.env),
+      requestId: currentRequestId(),
+      timeZone: validTimeZone(body.timeZone),
+    };
+    // The person allowed or denied a tool call: the answer waiting for it carries on (only the decisions are read).
+    if (messages.at(-1)?.role === "assistant") return turnResponse(await userStore(c).approveTurn(turn));
     if (messages.at(-1)?.role !== "user") throw new AppError("bad_request", "The last message must be the person's message.");
     if (!hasText(messages.at(-1)!)) throw new AppError("bad_request", "The last message has no text. Write something to send.");
-    return turnResponse(
-      await userStore(c).startChatTurn({
-        conversationId: body.id,
-        settings,
-        messages,
-        documentIds: body.documentIds,
-        payer: payerOf(c),
-        modelTitle: modelTitlesOn(c.env),
-        requestId: currentRequestId(),
-      }),
-    );
+    return turnResponse(await userStore(c).startChatTurn(turn));
   })
   .get("/:id/stream", async (c) => {
     const id = idParam(c.req.param("id"), "conversation");
@@ -64,8 +68,21 @@ export function payerOf(c: Context<AppEnv>): TurnPayer {
 }
 
 /** Only the settings this request names: an omitted one keeps the conversation's stored value. */
-function pickSettings({ model, system, temperature, maxTokens, reasoningEffort }: ChatSettings): ChatSettings {
-  return Object.fromEntries(Object.entries({ model, system, temperature, maxTokens, reasoningEffort }).filter(([, v]) => v !== undefined));
+function pickSettings({
+  model,
+  system,
+  temperature,
+  maxTokens,
+  reasoningEffort,
+  tools,
+  maxSteps,
+  alwaysAllow,
+}: ChatSettings): ChatSettings {
+  return Object.fromEntries(
+    Object.entries({ model, system, temperature, maxTokens, reasoningEffort, tools, maxSteps, alwaysAllow }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
 }
 
 /** A question with nothing in it would still be sent to the model, and paid for. */

@@ -24,6 +24,8 @@ export interface ChatTurn {
   modelTitle?: boolean;
   /** The asking request's id, so the answer's log lines carry it. */
   requestId?: string;
+  /** The person's time zone (IANA, validated by the route), for the date_time tool. */
+  timeZone?: string;
 }
 
 /** A vision turn: a question about one of the person's uploaded images. */
@@ -82,6 +84,8 @@ export interface UserStoreApi {
 
   /** Answers: start one, rejoin the one running, stop it, or carry on an interrupted one. */
   startChatTurn(turn: ChatTurn): Promise<TurnStart>;
+  /** The person's decisions on an answer's tool approvals: that answer carries on (the last message is the answer). */
+  approveTurn(turn: ChatTurn): Promise<TurnStart>;
   startVisionTurn(turn: VisionTurn): Promise<TurnStart>;
   continueAnswer(kind: ThreadKind, ownerId: string, payer: TurnPayer, requestId?: string): Promise<TurnStart>;
   /** Whether an answer is being written on the thread right now. */

@@ -25,6 +25,12 @@ import { ChatImageLinks } from "./chat-images";
 import type { ChatTurn, ThreadKind, TurnPayer, TurnStart, UserStoreApi, VisionTurn } from "./api";
 import { chunksOf } from "./answers/assemble";
 import { Answers, type AnswerPlan } from "./answers/answers";
+import { applyApprovalDecisions, awaitsApproval, withUnansweredDenied } from "./answers/approvals";
+import type { StepSpend } from "./answers/step-spend";
+import { prepareToolTurn, type ToolTurn } from "./answers/tool-turn";
+import { builtinTools } from "../tools/builtins";
+import { TOOL_LIMITS } from "../../contract/tools";
+import { MAX_BYTES_PER_CHAR } from "../spend/estimate";
 import { RunTable } from "./answers/run-table";
 import { ImageTable } from "./images";
 import { ConversationTree, type ResolvedPath, type TreeMessage } from "./conversation-tree";
@@ -71,6 +77,10 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
   private generation = 0;
   /** The store's idea of now for expiry sweeps; tests move it instead of waiting. */
   clock = { now: () => Date.now() };
+  /** The built-in tools a chat answer may call (worker/tools/builtins/); tests put scripted tools here. */
+  builtinTools = builtinTools;
+  /** Tool limits other than TOOL_LIMITS' (run-tool.ts), for tests that time a tool out. */
+  toolLimits: { timeoutMs?: number; outputChars?: number } = {};
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -89,7 +99,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     this.documents = new DocumentLibrary(ctx.storage, env as Env & LibraryEnv);
     this.titles = new ConversationTitles(ctx, env);
     this.connectors = new Connectors(new ConnectorTable(this.sql, env, ctx.id.name ?? ctx.id.toString()), env);
-    this.answers = new Answers(ctx, this.runs, (kind, ownerId, message) => this.saveAnswer(kind, ownerId, message));
+    this.answers = new Answers(ctx, this.runs, (kind, ownerId, message, steps) => this.saveAnswer(kind, ownerId, message, steps));
     // A fresh object has no answer running: a run row left behind died with the previous one.
     this.answers.recoverInterrupted();
   }
@@ -265,7 +275,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         });
         const images = await this.chatTurnImages(model, turn.payer.userId, history);
         const modelMessages = withPassages(
-          withChatImages(history, await convertToModelMessages(withoutImageParts(history)), images.loaded),
+          withChatImages(history, await convertToModelMessages(withoutImageParts(withUnansweredDenied(history))), images.loaded),
           passages,
         );
         const instructions = withPassageRules(settings.system, passages);
@@ -274,17 +284,22 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
 
         const metadata: MessageMetadata = passages ? { citations: passages.citations } : {};
         const backend = this.chatBackend(model, metadata);
-        const plan = this.plan("chat", turn.conversationId, backend, {
-          model,
-          history,
-          modelMessages,
-          instructions,
-          temperature: settings.temperature,
-          maxTokens,
-          reasoningEffort: settings.reasoningEffort,
-          metadata,
-        });
-        const worst = worstCaseAnswer(model, { instructions, messages: modelMessages }, maxTokens, images.loaded.size * IMAGE_INPUT_TOKENS);
+        const prompt = { instructions, messages: modelMessages };
+        const tools = await this.toolTurn(turn, model, settings, maxTokens, metadata, promptChars(prompt), backend);
+        const plan = withTools(
+          this.plan("chat", turn.conversationId, backend, {
+            model,
+            history,
+            modelMessages,
+            instructions,
+            temperature: settings.temperature,
+            maxTokens,
+            reasoningEffort: settings.reasoningEffort,
+            metadata,
+          }),
+          tools,
+        );
+        const worst = worstCaseAnswer(model, prompt, maxTokens, images.loaded.size * IMAGE_INPUT_TOKENS + (tools?.toolTokens ?? 0));
         const start = await this.begin(plan, turn.payer, worst, () => {
           // The question is saved before the model is called: it is never lost to a failed answer.
           // Checked again here when anything was written meanwhile (the tree may have changed while
@@ -410,6 +425,127 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
         );
       }),
     );
+  }
+
+  /**
+   * The person's answer to an answer's tool approvals (tools-design.md): only their decisions are
+   * taken from the request (answers/approvals.ts), applied to the stored answer, and the SAME answer
+   * carries on from there (as Continue does): the allowed calls run, the denied ones are told to the
+   * model, and the loop goes on. Its first model call is reserved like any answer's. The page that
+   * asks already has the answer so far, so its stream starts after it; a page rejoining gets it whole.
+   */
+  approveTurn(turn: ChatTurn): Promise<TurnStart> {
+    return withRequestId(turn.requestId, () =>
+      refusing(async () => {
+        if (this.answers.running("chat", turn.conversationId))
+          throw new AppError("bad_request", "An answer is still being written here. Wait for it or stop it first.");
+        const found = this.getConversation(turn.conversationId);
+        if (!found) throw new AppError("not_found", "That conversation does not exist.");
+        const stored = found.messages.at(-1);
+        const sent = turn.messages.at(-1);
+        if (!stored || !sent || stored.id !== sent.id || !awaitsApproval(stored))
+          throw new AppError(
+            "bad_request",
+            "There is no tool call waiting for your answer in this conversation. Reload to see it as it is.",
+          );
+        const { message: answer, approved } = applyApprovalDecisions(stored, sent);
+        const settings: ChatSettings = { ...found.conversation.settings, ...turn.settings };
+        const model = settings.model ?? DEFAULT_CHAT_MODEL;
+        if (!findChatModel(model)) throw new AppError("unknown_model", `There is no chat model called ${model}. Pick one from the list.`);
+
+        const earlier = found.messages.slice(0, -1);
+        const history = [...earlier, answer];
+        const images = await this.chatTurnImages(model, turn.payer.userId, earlier);
+        const modelMessages = withChatImages(
+          history,
+          await convertToModelMessages(withoutImageParts(withUnansweredDenied(history))),
+          images.loaded,
+        );
+        const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+        const metadata: MessageMetadata = {};
+        const backend = this.chatBackend(model, metadata);
+        const prompt = { instructions: settings.system, messages: modelMessages };
+        // The allowed calls' outputs join the prompt before the first model call: each at its cap.
+        const pendingOutputTokens = approved * TOOL_LIMITS.outputChars * MAX_BYTES_PER_CHAR;
+        const tools = await this.toolTurn(turn, model, settings, maxTokens, metadata, promptChars(prompt) + pendingOutputTokens, backend);
+        if (!tools)
+          throw new AppError("bad_request", "Tools are off for this conversation or its model now, so the call cannot run. Ask again.");
+        const plan: AnswerPlan = {
+          ...withTools(
+            this.plan("chat", turn.conversationId, backend, {
+              metadata,
+              model,
+              history,
+              modelMessages,
+              instructions: settings.system,
+              temperature: settings.temperature,
+              maxTokens,
+              reasoningEffort: settings.reasoningEffort,
+            }),
+            tools,
+          ),
+          messageId: answer.id,
+          prefix: chunksOf({ ...answer, metadata: { ...answer.metadata, status: undefined } }),
+        };
+        const worst = worstCaseAnswer(
+          model,
+          prompt,
+          maxTokens,
+          images.loaded.size * IMAGE_INPUT_TOKENS + tools.toolTokens + pendingOutputTokens,
+        );
+        return this.begin(
+          plan,
+          turn.payer,
+          worst,
+          () => {
+            // "Always allow this tool in this conversation" comes as settings with the decisions.
+            if (Object.keys(turn.settings).length)
+              this.sql.exec(`UPDATE conversations SET settings = ? WHERE id = ?`, JSON.stringify(settings), turn.conversationId);
+            // The answer keeps its place in the tree: under the message it followed.
+            return earlier.at(-1)?.id ?? null;
+          },
+          plan.prefix?.length ?? 0,
+        );
+      }),
+    );
+  }
+
+  /** A chat answer's tools (answers/tool-turn.ts), built from the built-ins and the person's connectors. */
+  private toolTurn(
+    turn: Pick<ChatTurn, "conversationId" | "payer" | "timeZone">,
+    model: string,
+    settings: ChatSettings,
+    maxTokens: number,
+    metadata: MessageMetadata,
+    promptTokens: number,
+    backend: AiBackend,
+  ): Promise<ToolTurn | undefined> {
+    const { conversationId, payer } = turn;
+    return prepareToolTurn({
+      env: this.env,
+      payer,
+      model,
+      settings,
+      maxTokens,
+      promptTokens,
+      metadata,
+      builtins: () =>
+        this.builtinTools({
+          env: this.env,
+          payer,
+          timeZone: turn.timeZone ?? "UTC",
+          saveImage: (record) => this.saveImage(record),
+          searchDocuments: async (query) => {
+            const library = { attachDocuments: async () => undefined, searchDocuments: this.searchDocuments.bind(this) };
+            const found = await retrievePassages(library, { payer, conversationId, question: query });
+            return { text: found?.block ?? "", citations: found?.citations ?? [] };
+          },
+        }),
+      connectors: this.connectors.table,
+      limits: this.toolLimits,
+      hold: (reservationId, prompt) => this.runs.hold("chat", conversationId, reservationId, prompt),
+      local: () => servedLocally(backend.servedBy()),
+    });
   }
 
   isAnswering(kind: ThreadKind, ownerId: string): boolean {
@@ -628,8 +764,19 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
    * turn saves and begins the run row in one transaction, and starts the model call. A refusal after
    * the reservation releases it: no model was called.
    */
-  private async begin(plan: AnswerPlan, payer: TurnPayer, worstCase: number, saveQuestion: () => string | null | void): Promise<TurnStart> {
-    const reservation = await reserve(this.env, payer, worstCase, Date.now(), payer.budgets);
+  private async begin(
+    plan: AnswerPlan,
+    payer: TurnPayer,
+    worstCase: number,
+    saveQuestion: () => string | null | void,
+    /** Chunks the asking page already has (an approval's answer so far): its stream starts after them. */
+    listenFrom = 0,
+  ): Promise<TurnStart> {
+    const reservation = await reserve(this.env, payer, worstCase, Date.now(), payer.budgets).catch(async (error) => {
+      await plan.cleanup?.();
+      throw error;
+    });
+    if (plan.steps) plan.steps.held = reservation;
     try {
       // A new question replaces whatever still runs on the thread.
       await this.answers.stopAll(plan.kind, plan.ownerId);
@@ -640,16 +787,17 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
       });
     } catch (error) {
       await settle(this.env, reservation, 0);
+      await plan.cleanup?.();
       throw error;
     }
-    return { stream: this.answers.start(plan).listen() };
+    return { stream: this.answers.start(plan).listen(listenFrom) };
   }
 
   /**
    * The one place an answer is saved: by its run when it ends, or by recovery after a restart. Its
    * cost is saved with it and settled against the reservation its run row names.
    */
-  private saveAnswer(kind: ThreadKind, ownerId: string, message: ChatMessage): ChatMessage {
+  private saveAnswer(kind: ThreadKind, ownerId: string, message: ChatMessage, steps?: StepSpend): ChatMessage {
     const model = message.metadata?.model;
     const cost = model ? answerCost(model, message, servedLocally(message.metadata?.servedBy)) : { neurons: 0, estimated: true };
     // A continued answer already paid for its first part (settled then): the saved cost is the sum.
@@ -663,7 +811,9 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
       else this.vision.log.saveAnswer(ownerId, saved);
       return this.runs.end(kind, ownerId);
     });
-    if (reservationId) this.ctx.waitUntil(settle(this.env, { id: reservationId, neurons: 0 }, cost.neurons));
+    // A tool loop settled its earlier steps as it went: what is left is the last step's.
+    const due = steps ? steps.unsettledCost(cost.neurons) : cost.neurons;
+    if (reservationId) this.ctx.waitUntil(settle(this.env, { id: reservationId, neurons: 0 }, due));
     if (kind === "chat") this.titles.answerSaved(ownerId, saved);
     return saved;
   }
@@ -807,6 +957,12 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
     if (state.at.generation !== this.generation) return false;
     return this.sql.exec<{ n: number }>(`SELECT total_changes() AS n`).one().n === state.at.changes;
   }
+}
+
+/** The plan with its tool loop, when the answer has one. */
+function withTools(plan: AnswerPlan, tools: ToolTurn | undefined): AnswerPlan {
+  if (!tools) return plan;
+  return { ...plan, request: { ...plan.request, toolLoop: tools.loop }, steps: tools.steps, cleanup: tools.cleanup };
 }
 
 /** A turn refused (bad input, quota, budget) comes back as its error body: RPC would lose its code. */

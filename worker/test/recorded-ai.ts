@@ -111,3 +111,43 @@ export function licenceOnceThen(text: string[]) {
     return sseStream(legacyChunks(text));
   };
 }
+
+/**
+ * A model call that answers with tool calls, in either of the shapes Workers AI streams them:
+ * "openai" (newer models: `choices[0].delta.tool_calls`, arguments as a JSON string, then
+ * finish_reason "tool_calls") or "native" (`tool_calls` at the top level, arguments as an object).
+ */
+export function toolCallChunks(
+  calls: { id?: string; name: string; arguments: Record<string, unknown> }[],
+  format: "openai" | "native" = "openai",
+  usage = { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 },
+): string[] {
+  const events =
+    format === "openai"
+      ? [
+          ...calls.map((call, index) => ({
+            choices: [
+              {
+                delta: {
+                  tool_calls: [
+                    {
+                      index,
+                      id: call.id ?? `call_${index}`,
+                      type: "function",
+                      function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+                    },
+                  ],
+                },
+                finish_reason: null,
+              },
+            ],
+          })),
+          { choices: [{ delta: {}, finish_reason: "tool_calls" }] },
+        ]
+      : [{ response: "", tool_calls: calls.map((call) => ({ name: call.name, arguments: call.arguments })) }];
+  return [
+    ...events.map((event) => `data: ${JSON.stringify(event)}\n\n`),
+    `data: ${JSON.stringify({ response: "", usage })}\n\n`,
+    "data: [DONE]\n\n",
+  ];
+}

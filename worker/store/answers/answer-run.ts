@@ -74,14 +74,17 @@ export class AnswerRun {
     return this.listeners.size;
   }
 
-  /** A new listener: everything so far, then the rest as it comes, then the end. */
-  listen(): ReadableStream<Uint8Array> {
+  /**
+   * A new listener: everything so far, then the rest as it comes, then the end. `from` skips the
+   * first chunks: the page that sent an approval already has the answer so far (its prefix).
+   */
+  listen(from = 0): ReadableStream<Uint8Array> {
     const listener = new Listener();
     return new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
           listener.controller = controller;
-          if (this.json.length) listener.send(this.json.map(sse).join(""));
+          if (this.json.length > from) listener.send(this.json.slice(from).map(sse).join(""));
           if (this.ended) listener.end();
           else this.listeners.add(listener);
         },

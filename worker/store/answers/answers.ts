@@ -2,9 +2,10 @@ import type { UIMessageChunk } from "ai";
 import type { ChatMessage, MessageMetadata } from "../../../contract/messages";
 import { estimateUsage } from "../../spend/estimate-usage";
 import { streamAnswer, type AnswerRequest } from "../../ai/stream-answer";
-import { assembleAnswer } from "./assemble";
+import { assembleAnswer, closeOpenToolCalls } from "./assemble";
 import { AnswerRun } from "./answer-run";
 import type { RunTable, ThreadKind } from "./run-table";
+import type { StepSpend } from "./step-spend";
 
 export interface AnswerPlan {
   kind: ThreadKind;
@@ -17,6 +18,10 @@ export interface AnswerPlan {
   /** What the answer already has (Continue). */
   prefix?: UIMessageChunk[];
   endMetadata: () => MessageMetadata;
+  /** A tool loop's step-by-step spend (absent: one model call, reserved and settled whole). */
+  steps?: StepSpend;
+  /** Runs once the answer is saved: closes what its tools opened (MCP clients). */
+  cleanup?: () => Promise<void>;
 }
 
 /**
@@ -30,7 +35,7 @@ export class Answers {
     private readonly ctx: DurableObjectState,
     private readonly runs: RunTable,
     /** Saves a finished answer and ends its run row, in one transaction, then settles its spend; returns it as saved. */
-    private readonly save: (kind: ThreadKind, ownerId: string, message: ChatMessage) => ChatMessage,
+    private readonly save: (kind: ThreadKind, ownerId: string, message: ChatMessage, steps?: StepSpend) => ChatMessage,
   ) {}
 
   running(kind: ThreadKind, ownerId: string): AnswerRun | undefined {
@@ -56,9 +61,9 @@ export class Answers {
       plan.messageId,
       {
         record: (seq, json) => this.runs.append(plan.kind, plan.ownerId, seq, json),
-        finish: (message) => this.save(plan.kind, plan.ownerId, message),
+        finish: (message) => this.save(plan.kind, plan.ownerId, closeOpenToolCalls(message), plan.steps),
         endMetadata: plan.endMetadata,
-        estimateUsage: (answer) => estimateUsage(plan.promptChars, answer),
+        estimateUsage: (answer) => plan.steps?.estimate(answer) ?? estimateUsage(plan.promptChars, answer),
       },
       (signal) => streamAnswer({ ...plan.request, messageId: plan.messageId, signal }),
       plan.prefix,
@@ -66,12 +71,11 @@ export class Answers {
     this.live.set(key, run);
     // Pending work keeps the object alive without a client (compatibility date 2026-10-01 and
     // later); waitUntil says so explicitly.
-    this.ctx.waitUntil(
-      run.done.then(
-        () => void (this.live.get(key) === run && this.live.delete(key)),
-        () => void (this.live.get(key) === run && this.live.delete(key)),
-      ),
-    );
+    const ended = () => {
+      if (this.live.get(key) === run) this.live.delete(key);
+      return plan.cleanup?.().catch(() => {});
+    };
+    this.ctx.waitUntil(run.done.then(ended, ended));
     return run;
   }
 
@@ -82,7 +86,7 @@ export class Answers {
   recoverInterrupted(): number {
     const orphans = this.runs.all().filter((row) => !this.running(row.kind, row.owner_id));
     for (const row of orphans) {
-      const answer = assembleAnswer(this.runs.chunks(row.kind, row.owner_id), row.message_id);
+      const answer = closeOpenToolCalls(assembleAnswer(this.runs.chunks(row.kind, row.owner_id), row.message_id));
       const metadata: MessageMetadata = { ...answer.metadata, usage: estimateUsage(row.prompt_chars, answer), status: "interrupted" };
       this.save(row.kind, row.owner_id, { ...answer, metadata });
     }

@@ -53,6 +53,20 @@ export class RunTable {
     );
   }
 
+  /**
+   * A tool loop's next step was reserved (./step-spend.ts): the row names that reservation now (the
+   * one before was settled), and that step's prompt, for the estimate a restart makes.
+   */
+  hold(kind: ThreadKind, ownerId: string, reservationId: string, promptChars: number): void {
+    this.sql.exec(
+      `UPDATE answer_runs SET reservation_id = ?, prompt_chars = ? WHERE kind = ? AND owner_id = ?`,
+      reservationId,
+      promptChars,
+      kind,
+      ownerId,
+    );
+  }
+
   /** Appends a batch of chunks, each already JSON, as one row. */
   append(kind: ThreadKind, ownerId: string, seq: number, jsonChunks: readonly string[]): void {
     this.sql.exec(`INSERT INTO answer_chunks (kind, owner_id, seq, body) VALUES (?, ?, ?, ?)`, kind, ownerId, seq, jsonChunks.join("\n"));
