@@ -32,6 +32,8 @@ const FAKE_SPECS = [
   "**/tools.spec.ts",
   "**/rejoin-race.spec.ts",
   "**/reasoning.spec.ts",
+  "**/connectors.spec.ts",
+  "**/voice.spec.ts",
 ];
 
 export default defineConfig({

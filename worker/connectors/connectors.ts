@@ -41,7 +41,7 @@ export class Connectors {
     this.table.insert({ id, name: input.name || new URL(url).host, url, auth, now: this.now() });
     if (input.token) await this.table.writeSecret(id, { bearer: input.token });
     if (input.oauth) return this.startOAuth(id, origin, { removeOnFailure: true });
-    const failure = await this.check(id, !input.name);
+    const failure = await this.check(id);
     if (failure) {
       // Nothing to keep: the person fixes the address or the token and adds it again.
       this.table.remove(id);
@@ -53,7 +53,7 @@ export class Connectors {
   /** Connects again and lists the tools afresh (switches kept); a failure is saved as the connector's status, not thrown. */
   async refresh(id: string): Promise<ConnectorResult> {
     this.row(id);
-    await this.check(id, false);
+    await this.check(id);
     return { connector: this.summary(id) };
   }
 
@@ -125,14 +125,16 @@ export class Connectors {
       this.table.setStatus(id, "needs_auth", message, this.now());
       throw new AppError("connector_failed", message);
     }
-    const failure = await this.check(id, false);
+    const failure = await this.check(id);
     if (failure) throw new AppError("connector_failed", `Signed in, but listing the tools failed: ${failure}`);
     return this.summary(id);
   }
 
   /** Connects, lists the tools and saves them with the status; the failure's words when it fails. */
-  private async check(id: string, takeServerName: boolean): Promise<string | null> {
+  private async check(id: string): Promise<string | null> {
     const row = this.row(id);
+    // A connector the person did not name is called by its host until the server says its own name.
+    const takeServerName = row.name === new URL(row.url).host;
     const secret = await this.table.readSecret(id);
     const authProvider = row.auth === "oauth" ? await StoredOAuthProvider.load(this.table, id) : undefined;
     let client: Awaited<ReturnType<typeof connect>> | undefined;
