@@ -65,6 +65,10 @@ export interface Script {
   toolFormat?: "openai" | "native";
   /** Streamed as `choices[0].delta.reasoning_content` pieces before the answer (text or tool calls). */
   reasoning?: string;
+  /** What the transcription models (Whisper, Nova-3) hear in any audio (issue 26); unset, an empty transcript. */
+  transcript?: string;
+  /** How long a transcription or speech call takes before it answers, in ms (for the voice bench). */
+  audioDelayMs?: number;
 }
 
 export interface ScriptedToolCall {
@@ -123,7 +127,13 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
     if (req.method === "GET" && req.url === "/local/status") return json(res, 200, { ready: true, textModel: "fake-workers-ai" });
     if (req.method !== "POST" || !/\/ai\/run\//.test(req.url ?? "")) return json(res, 404, envelope(7000, "No route for that URI"));
     // Embedding and reranker models answer JSON in Workers AI's envelope (the same double the Worker tests use).
-    const model = decodeURIComponent(/\/ai\/run\/(.+)$/.exec(req.url ?? "")?.[1] ?? "");
+    const model = decodeURIComponent(/\/ai\/run\/([^?]+)/.exec(req.url ?? "")?.[1] ?? "");
+    // Speech models (issue 26) first: Nova-3's body is the audio itself, not JSON.
+    if (isSpeechModel(model)) {
+      state.calls++;
+      if (script.audioDelayMs) await new Promise((resolve) => setTimeout(resolve, script.audioDelayMs));
+      return speechAnswer(res, model, body, script);
+    }
     const inputs = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     const nonChat = fakeEmbeddingAnswer(model, inputs) ?? fakeRerankAnswer(model, inputs);
     if (nonChat) return json(res, 200, { result: nonChat, success: true, errors: [], messages: [] });
@@ -174,6 +184,50 @@ export async function startFakeWorkersAi(port = 0, control?: ControlHandler): Pr
         server.close(() => resolve());
       }),
   };
+}
+
+const SPEECH_MODELS = /^@cf\/(openai\/whisper|deepgram\/(nova|aura)|myshell-ai\/melotts)/;
+
+function isSpeechModel(model: string): boolean {
+  return SPEECH_MODELS.test(model);
+}
+
+/**
+ * Workers AI's speech contracts: Whisper answers `{ text, segments, vtt, transcription_info }`,
+ * Nova-3 Deepgram's `results.channels[0].alternatives[0].transcript`, each with the scripted
+ * transcript whatever the audio; Aura answers MP3 bytes, MeloTTS `{ audio: base64 MP3 }`, the MP3
+ * being valid MPEG frames of silence about as long as the text takes to say (15 characters a second).
+ */
+function speechAnswer(res: ServerResponse, model: string, body: string, script: Script) {
+  const text = script.transcript ?? "";
+  if (model.includes("whisper")) {
+    const duration = 1;
+    const result = {
+      text,
+      word_count: text ? text.split(/\s+/).length : 0,
+      segments: text ? [{ start: 0, end: duration, text }] : [],
+      vtt: `WEBVTT\n\n00:00.000 --> 00:01.000\n${text}\n`,
+      transcription_info: { language: "en", language_probability: 1, duration, duration_after_vad: duration },
+    };
+    return json(res, 200, { result, success: true, errors: [], messages: [] });
+  }
+  if (model.includes("nova")) {
+    const result = { metadata: { duration: 1 }, results: { channels: [{ alternatives: [{ transcript: text, confidence: 1 }] }] } };
+    return json(res, 200, { result, success: true, errors: [], messages: [] });
+  }
+  const inputs = JSON.parse(body || "{}") as { text?: string; prompt?: string };
+  const mp3 = silentMp3(Math.max(0.3, String(inputs.text ?? inputs.prompt ?? "").length / 15));
+  if (model.includes("melotts"))
+    return json(res, 200, { result: { audio: mp3.toString("base64") }, success: true, errors: [], messages: [] });
+  return res.writeHead(200, { "content-type": "audio/mpeg", "content-length": String(mp3.length) }).end(mp3);
+}
+
+/** MPEG-1 layer III, 128 kbit/s, 44.1 kHz, mono: 417-byte frames whose zeroed side information decodes to silence. */
+function silentMp3(seconds: number): Buffer {
+  const frames = Math.ceil((seconds * 44_100) / 1152);
+  const out = Buffer.alloc(frames * 417);
+  for (let i = 0; i < frames; i++) out.set([0xff, 0xfb, 0x90, 0xc4], i * 417);
+  return out;
 }
 
 /** The title model's call, told apart from a chat model's by its instructions. */
