@@ -94,7 +94,8 @@ describe("daily budget", () => {
     await settle(env, await reserve(env, payer, earlier), earlier);
     const status = async () => ((await (await client.fetch("/api/status")).json()) as { budget: { limit: number; used: number } }).budget;
     const ask = async () => {
-      const response = await client.chat({ id: newConversationId(), messages: [userMessage("hi")], maxTokens });
+      // No tools: `worst` is the messages' alone (a tool answer's adds its tools' definitions).
+      const response = await client.chat({ id: newConversationId(), messages: [userMessage("hi")], maxTokens, tools: [] });
       return {
         response,
         body: (response.headers.get("content-type")?.includes("event-stream")

@@ -16,14 +16,24 @@ export function capOutput(output: unknown, limit: number = TOOL_LIMITS.outputCha
   const json = JSON.stringify(output);
   if (json === undefined || json.length <= limit) return output;
   const copy = JSON.parse(json) as unknown;
+  // A string already cut, and the length it had: a second pass cuts the text again, not the note.
+  const cutFrom = new Map<string, { text: string; total: number }>();
   // Each pass shortens the longest string by what is still over (escapes make JSON longer than the
   // text, so the measure is the JSON again); a handful of passes covers a result with several texts.
   for (let pass = 0; pass < 8; pass++) {
     const over = JSON.stringify(copy).length - limit;
     if (over <= 0) return copy;
     const longest = longestString(copy);
-    if (!longest || longest.value.length <= note(0).length) break;
-    longest.set(cutText(longest.value, Math.max(0, longest.value.length - over - 16)));
+    if (!longest) break;
+    const { text, total } = cutFrom.get(longest.value) ?? { text: longest.value, total: longest.value.length };
+    const said = note(total);
+    if (longest.value.length <= said.length) break;
+    // Cut by the share of the string's JSON that is over.
+    const inJson = JSON.stringify(longest.value).length - 2;
+    const keep = Math.floor((longest.value.length * Math.max(0, inJson - over - 16)) / inJson) - said.length;
+    const next = text.slice(0, Math.max(0, keep)) + said;
+    cutFrom.set(next, { text: text.slice(0, Math.max(0, keep)), total });
+    longest.set(next);
   }
   const shrunk = JSON.stringify(copy);
   return shrunk.length <= limit ? copy : cutText(json, limit);
