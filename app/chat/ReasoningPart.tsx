@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { thinkingTime } from "../../contract/reasoning";
 
 interface Props {
   text: string;
@@ -17,7 +18,7 @@ interface Props {
 export function ReasoningPart({ text, thinking, reasoningMs }: Props) {
   const [open, setOpen] = useState(false);
   const regionId = useId();
-  const label = thinking ? "Thinking…" : reasoningMs !== undefined ? `Thought for ${seconds(reasoningMs)}` : "Thought";
+  const label = thinking ? "Thinking…" : reasoningMs !== undefined ? `Thought for ${thinkingTime(reasoningMs)}` : "Thought";
   return (
     <div className="mb-2 text-sm text-muted-foreground">
       <button
@@ -37,9 +38,4 @@ export function ReasoningPart({ text, thinking, reasoningMs }: Props) {
       </div>
     </div>
   );
-}
-
-/** "0.4 s" under a second, else whole seconds: "4 s". */
-export function seconds(ms: number): string {
-  return ms < 950 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import type { Conversation } from "../../contract/api";
 import { conversationExportUrl } from "../transfer/urls";
 import { button } from "../ui/styles";
@@ -7,6 +8,8 @@ import { ShareSection } from "./ShareSection";
 /** A conversation's menu: share it, or download it. Loaded on demand from the conversation list. */
 export default function ShareAndExportDialog({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
   const { props, titleId } = useModalDialog(onClose);
+  // The model's reasoning is not the answer: a Markdown export leaves it out unless asked (JSON keeps everything).
+  const [withReasoning, setWithReasoning] = useState(false);
   return (
     <dialog
       {...props}
@@ -23,13 +26,17 @@ export default function ShareAndExportDialog({ conversation, onClose }: { conver
           </h3>
           <p className="mt-1 text-sm text-muted-foreground">Every message with its details. JSON can be imported again.</p>
           <div className="mt-3 flex flex-wrap gap-2">
-            <a className={button} href={conversationExportUrl(conversation.id, "markdown")} download>
+            <a className={button} href={conversationExportUrl(conversation.id, "markdown", { reasoning: withReasoning })} download>
               Download Markdown
             </a>
             <a className={button} href={conversationExportUrl(conversation.id, "json")} download>
               Download JSON
             </a>
           </div>
+          <label className="mt-2 flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={withReasoning} onChange={(e) => setWithReasoning(e.target.checked)} />
+            Include the model's reasoning in Markdown
+          </label>
         </section>
       </div>
       <div className="mt-6 flex justify-end">

@@ -146,6 +146,11 @@ describe("reasoning is not the answer's text", () => {
     const markdown = await (await client.fetch(`/api/conversations/${id}/export?format=markdown`)).text();
     expect(markdown).toContain("Wombats leave cube-shaped droppings.");
     expect(markdown).not.toContain("intestine");
+    // Asked for, it comes as a quoted block before the answer, with the thinking time.
+    const asked = await (await client.fetch(`/api/conversations/${id}/export?format=markdown&reasoning=include`)).text();
+    expect(asked).toMatch(
+      /> \*\*Reasoning\*\* \(thought for \d+(\.\d)? s\)\n>\n> The person asks about wombats; cubic droppings come from their intestine\.\n\nWombats leave/,
+    );
 
     const share = (await (await client.fetch(`/api/conversations/${id}/share`, { method: "POST" })).json()) as { share: { token: string } };
     const shared = (await (

@@ -26,7 +26,9 @@ export const transfer = new Hono<AppEnv>()
     if (!found) throw new AppError("not_found", "That conversation does not exist.");
     c.header("content-disposition", `attachment; filename="${fileSlug(found.conversation.title)}.${format === "json" ? "json" : "md"}"`);
     if (format === "markdown")
-      return c.body(conversationMarkdown(found as ConversationDetail), 200, { "content-type": "text/markdown; charset=utf-8" });
+      return c.body(conversationMarkdown(found as ConversationDetail, { reasoning: c.req.query("reasoning") === "include" }), 200, {
+        "content-type": "text/markdown; charset=utf-8",
+      });
     return c.body(JSON.stringify(conversationExport(found as ConversationTreeDump, Date.now()), null, 2), 200, {
       "content-type": "application/json; charset=utf-8",
     });

@@ -1,6 +1,7 @@
 import type { Conversation, ConversationDetail } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
+import { thinkingTime } from "../../contract/reasoning";
 import { compactInput, generatedImageOf, isToolPart, toolLabelOf, toolResultText, type ToolPart } from "../../contract/tool-parts";
 import type { TreeMessage } from "../store/conversation-tree";
 import { CONVERSATION_FORMAT, FORMAT_VERSION, type ConversationExport, type ExportedConversation } from "../../contract/transfer";
@@ -25,8 +26,13 @@ export function exported(tree: ConversationTreeDump): ExportedConversation {
   };
 }
 
+export interface MarkdownOptions {
+  /** The model's reasoning, each as a quoted block where it came: left out unless the export asks (it is not the answer). */
+  reasoning?: boolean;
+}
+
 /** For people: the title, then each message of the branch on screen under who wrote it; answers name their model. */
-export function conversationMarkdown(detail: ConversationDetail): string {
+export function conversationMarkdown(detail: ConversationDetail, options: MarkdownOptions = {}): string {
   const lines = [
     `# ${oneLine(detail.conversation.title)}`,
     "",
@@ -34,7 +40,7 @@ export function conversationMarkdown(detail: ConversationDetail): string {
     "",
   ];
   for (const message of detail.messages) {
-    lines.push(`## ${heading(message)}`, "", textOf(message) || "_(no text)_", "");
+    lines.push(`## ${heading(message)}`, "", textOf(message, options.reasoning) || "_(no text)_", "");
     const status = message.metadata?.status;
     if (status === "stopped") lines.push("_Stopped: partial answer._", "");
     if (status === "failed") lines.push(`_Failed: ${oneLine(message.metadata?.error ?? "the answer broke off.")}_`, "");
@@ -50,12 +56,19 @@ function heading(message: ChatMessage): string {
 }
 
 /** The message's text, with each tool call as its own block where it happened. */
-function textOf(message: ChatMessage): string {
+function textOf(message: ChatMessage, withReasoning = false): string {
   const blocks: string[] = [];
   let text: string | undefined;
+  let thoughtFor = message.metadata?.reasoningMs;
   for (const part of message.parts) {
     if (part.type === "text") text = text === undefined ? part.text : `${text}\n\n${part.text}`;
-    else if (isToolPart(part)) {
+    else if (part.type === "reasoning" && withReasoning && part.text.trim()) {
+      if (text) blocks.push(text);
+      text = undefined;
+      blocks.push(reasoningBlock(part.text, thoughtFor));
+      // The answer's thinking time covers all its reasoning: said once, on the first.
+      thoughtFor = undefined;
+    } else if (isToolPart(part)) {
       if (text) blocks.push(text);
       text = undefined;
       blocks.push(toolBlock(part));
@@ -63,6 +76,11 @@ function textOf(message: ChatMessage): string {
   }
   if (text) blocks.push(text);
   return blocks.join("\n\n");
+}
+
+function reasoningBlock(text: string, ms: number | undefined): string {
+  const head = ms === undefined ? "**Reasoning**" : `**Reasoning** (thought for ${thinkingTime(ms)})`;
+  return [head, "", ...text.trim().split("\n")].map((line) => (line ? `> ${line}` : ">")).join("\n");
 }
 
 /**
