@@ -6,7 +6,7 @@ function contextLabel(tokens: number): string {
 
 /**
  * Only what the chat does with a model. "sees images": the composer attaches images for it.
- * Reasoning is shown: the chat displays a model's reasoning under "Reasoning". "uses tools": the
+ * "reasoning": the chat shows its reasoning collapsed, "Thought for N s" (ReasoningPart). "uses tools": the
  * chat offers it the tools switched on in the Tools control (built-ins and connectors) and runs
  * them; other models are sent none.
  */
