@@ -72,7 +72,8 @@ export function MessageList({
                   onContinue={message === last && message.metadata?.status === "interrupted" ? onContinue : undefined}
                   versions={versionsOf?.(message.id)}
                   onSwitchVersion={onSwitchVersion && ((delta) => onSwitchVersion(message.id, delta))}
-                  onApproval={onApproval}
+                  // Only the last answer's requests can be answered: a newer question has told the model they went unanswered.
+                  onApproval={message === last ? onApproval : undefined}
                 />
               </div>
             ))}

@@ -52,7 +52,7 @@ export function ToolPart({ part, onApproval, busy = false }: Props) {
       <div className="flex flex-wrap items-baseline gap-x-2">
         <span className="font-medium">{label}</span>
         <span role="status" className={`text-xs ${stateColour(part)}`}>
-          {toolStateWords(part)}
+          {asking && !onApproval ? "Not answered" : toolStateWords(part)}
           {running && "…"}
         </span>
       </div>
