@@ -8,6 +8,7 @@ import { createImageCapability } from "./images";
 import { refusal } from "./request-guard";
 import { handleRun, parseJson, readBody, sendError, sendJson } from "./run";
 import { createVisionCapability } from "./vision";
+import { createSpeechCapability } from "./speech";
 import { TextModelManager } from "./text/manager";
 import { chooseTextModel } from "./text/registry";
 
@@ -27,6 +28,8 @@ export interface EngineOptions {
   visionModelDir?: string;
   /** transformers.js BGE (feature-extraction) folder for the embedding models (default env LOCAL_EMBEDDING_MODEL_DIR). */
   embeddingModelDir?: string;
+  /** transformers.js Whisper folder for the transcription models (default env LOCAL_WHISPER_MODEL_DIR). */
+  whisperModelDir?: string;
   cacheDir?: string;
   threads?: number;
   download?: { url?: string } | false;
@@ -61,6 +64,11 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     cacheDir: opts.cacheDir,
     download: opts.download !== false,
   });
+  const speech = createSpeechCapability({
+    whisperModelDir: opts.whisperModelDir,
+    cacheDir: opts.cacheDir,
+    download: opts.download !== false,
+  });
   const token = opts.token ?? (process.env.LOCAL_ENGINE_TOKEN || undefined);
   const host = opts.host ?? "127.0.0.1";
   let port = 0; // known once listening
@@ -68,10 +76,16 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const refused = refusal(req.headers, { host, port, token });
     if (refused) throw refused;
-    const { pathname } = new URL(req.url ?? "/", "http://engine");
+    const { pathname, searchParams } = new URL(req.url ?? "/", "http://engine");
     if (req.method === "GET" && pathname === "/local/status") {
       res.setHeader(LOCAL_ENGINE_HEADER, "1");
-      return sendJson(res, 200, { ...text.status(), images: images.status(), vision: vision.status(), embeddings: embeddings.status() });
+      return sendJson(res, 200, {
+        ...text.status(),
+        images: images.status(),
+        vision: vision.status(),
+        embeddings: embeddings.status(),
+        speech: speech.status(),
+      });
     }
     const run = RUN_PATH.exec(pathname);
     if (req.method !== "POST" || !run) throw new EngineError(CODES.noRoute, 404, "No route for that URI");
@@ -81,6 +95,8 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     const gone = new AbortController();
     res.on("close", () => res.writableFinished || gone.abort());
     if (images.handles(model)) return images.run(model, { contentType: req.headers["content-type"] ?? "", body }, res, gone.signal);
+    // Speech before JSON: Nova-3's body is the audio itself.
+    if (speech.handles(model)) return speech.run(model, { contentType: req.headers["content-type"] ?? "", body, query: searchParams }, res);
     const json = parseJson(body.toString("utf8"));
     if (embeddings.handles(model)) return embeddings.run(model, json, res);
     if (vision.handles(model, json)) return vision.run(model, json, res, gone.signal);
