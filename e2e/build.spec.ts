@@ -74,7 +74,8 @@ test("the build carries no secret, token or account id, the client bundle names 
     expect(headers).toContain("Cross-Origin-Opener-Policy: same-origin");
     expect(headers).toContain("Cross-Origin-Resource-Policy: same-origin");
     const permissions = /Permissions-Policy: (.*)/.exec(headers)?.[1] ?? "";
-    for (const feature of ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()", "clipboard-write=(self)"])
+    // The microphone for this origin only: dictation and voice mode (issue 26).
+    for (const feature of ["camera=()", "microphone=(self)", "geolocation=()", "payment=()", "usb=()", "clipboard-write=(self)"])
       expect(permissions).toContain(feature);
     // The Worker sets the same block on its own responses: its bundle carries this file's CSP.
     const workerCode = files
