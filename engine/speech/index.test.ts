@@ -107,9 +107,50 @@ describe("transcription with a Whisper pipeline on the generated tiny model", ()
     expect(result.metadata.duration).toBeGreaterThan(2.5);
   });
 
+  it("decodes Opus in WebM as MediaRecorder writes it (unknown sizes, no Duration) and in Ogg", async () => {
+    // Opus's smallest frame (TOC 0xF8: CELT fullband 20 ms, one frame) decodes to 20 ms of silence.
+    const silentFrame = [0xf8, 0xff, 0xfe];
+    const opusHead = [...Buffer.from("OpusHead"), 1, 1, 0x38, 0x01, 0x80, 0xbb, 0, 0, 0, 0, 0];
+    const unknown = [0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+    const blocks: number[] = [0xe7, 0x81, 0x00];
+    for (let t = 0; t < 100; t++) blocks.push(0xa3, 0x80 | (4 + silentFrame.length), 0x81, 0, (t * 20) & 0xff, 0x80, ...silentFrame);
+    const codecPrivate = [0x63, 0xa2, 0x80 | opusHead.length, ...opusHead];
+    const tracks = [0x16, 0x54, 0xae, 0x6b, 0x80 | (codecPrivate.length + 2), 0xae, 0x80 | codecPrivate.length, ...codecPrivate];
+    const webm = Buffer.from([
+      ...[0x1a, 0x45, 0xdf, 0xa3, 0x87, 0x42, 0x82, 0x84, ...Buffer.from("webm")],
+      ...[0x18, 0x53, 0x80, 0x67, ...unknown],
+      ...tracks,
+      ...[0x1f, 0x43, 0xb6, 0x75, ...unknown, ...blocks],
+    ]);
+    const webmAnswer = (await (await run(WHISPER, JSON.stringify({ audio: webm.toString("base64") }))).json()) as any;
+    expect(webmAnswer.result, JSON.stringify(webmAnswer)).toMatchObject({ text: "quiet." });
+    expect(webmAnswer.result.transcription_info.duration).toBeCloseTo(2, 1);
+
+    const page = (flags: number, granule: number, packets: number[][]) => {
+      const header = Buffer.alloc(27 + packets.length);
+      header.write("OggS", 0);
+      header[5] = flags;
+      header.writeBigInt64LE(BigInt(granule), 6);
+      header[26] = packets.length;
+      for (const [i, p] of packets.entries()) header[27 + i] = p.length;
+      return Buffer.concat([header, Buffer.from(packets.flat())]);
+    };
+    const ogg = Buffer.concat([
+      page(2, 0, [opusHead]),
+      page(0, 0, [[...Buffer.from("OpusTags"), 0, 0, 0, 0, 0, 0, 0, 0]]),
+      page(
+        4,
+        50 * 960,
+        Array.from({ length: 50 }, () => silentFrame),
+      ),
+    ]);
+    const oggAnswer = (await (await run(NOVA, ogg, "audio/ogg")).json()) as any;
+    expect(oggAnswer.result.metadata.duration).toBeCloseTo(1, 1);
+  });
+
   it("refuses audio it cannot decode in words, naming what it reads", async () => {
-    const webm = Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x80, 0, 0, 0]);
-    const response = await run(WHISPER, JSON.stringify({ audio: webm.toString("base64") }));
+    const flac = Buffer.from([...Buffer.from("fLaC"), 0x80, 0, 0, 34, ...new Array(34).fill(0)]);
+    const response = await run(WHISPER, JSON.stringify({ audio: flac.toString("base64") }));
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors[0].message).toContain("WAV");
   });

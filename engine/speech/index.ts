@@ -9,6 +9,7 @@ import { CODES, EngineError } from "../errors";
 import { sendError, sendJson } from "../run";
 import { defaultCacheDir } from "../text/registry";
 import { espeakVoiceFor, synthesize } from "./synthesize";
+import { opusToMono16k } from "./opus";
 import { WHISPER_RATE, wavToMono16k } from "./wav";
 
 const KIND = new Map(SPEECH_CATALOG.map((m) => [m.id, m.kind]));
@@ -44,8 +45,8 @@ export interface SpeechOptions {
  * Aura and MeloTTS, answering WAV (Aura's binary body; MeloTTS's `{ audio: base64 }`), since no
  * MP3 encoder ships offline; the Worker reads the type from the bytes. Transcription: a Whisper
  * pipeline from transformers.js for both Whisper (`{ audio: base64 }`) and Nova-3 (the raw audio
- * body), answering each one's own shape. It reads WAV only (see wav.ts); Workers AI also takes
- * WebM, Ogg, MP3, MP4 and FLAC, which the engine refuses in words rather than mishearing.
+ * body), answering each one's own shape. It reads WAV (wav.ts) and Opus in WebM or Ogg (opus.ts), what
+ * browsers record; Workers AI also takes MP3, MP4 and FLAC, which the engine refuses in words.
  */
 export function createSpeechCapability(options: SpeechOptions = {}) {
   const configured = options.whisperModelDir ?? process.env.LOCAL_WHISPER_MODEL_DIR;
@@ -128,12 +129,12 @@ export function createSpeechCapability(options: SpeechOptions = {}) {
       audio = body;
       language = query.get("language") ?? undefined;
     }
-    const samples = wavToMono16k(audio);
+    const samples = wavToMono16k(audio) ?? (await opusToMono16k(audio));
     if (!samples)
       throw new EngineError(
         CODES.invalidData,
         400,
-        "The local engine transcribes WAV audio only (PCM or float). Workers AI also reads WebM, Ogg, MP3, MP4 and FLAC.",
+        "The local engine transcribes WAV (PCM or float) and Opus in WebM or Ogg, what browsers record. Workers AI also reads MP3, MP4 and FLAC.",
       );
     const { dir, recognize, multilingual } = await recognizer();
     const seconds = samples.length / WHISPER_RATE;
