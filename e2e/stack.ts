@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { ensureTestTextModel } from "../engine/fixtures/test-model";
 import { ensureTestImageModels } from "../engine/images/fixtures";
 import { ensureTestVisionModel } from "../engine/vision/fixtures";
+import { ensureTestWhisperModel } from "../engine/speech/fixtures";
 
 // Every browser test and benchmark client is a new person from the same machine (no CF-Connecting-IP:
 // one "local" address), so the per-address limit on new identities (10 an hour by default, also under
@@ -24,6 +25,8 @@ rmSync(stateDir, { recursive: true, force: true });
 const model = process.env.LOCAL_TEXT_MODEL || (await ensureTestTextModel());
 const imageModelDir = process.env.LOCAL_IMAGE_MODEL_DIR || (await ensureTestImageModels());
 const visionModelDir = process.env.LOCAL_VISION_MODEL_DIR || (await ensureTestVisionModel());
+// The tiny Whisper hears only sound or quiet ("sound." / "quiet."): the voice specs script their words on the fake stack.
+const whisperModelDir = process.env.LOCAL_WHISPER_MODEL_DIR || (await ensureTestWhisperModel());
 const vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), "--port", port, "--strictPort"], {
   stdio: "inherit",
   env: {
@@ -31,6 +34,7 @@ const vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), 
     LOCAL_TEXT_MODEL: model,
     LOCAL_IMAGE_MODEL_DIR: imageModelDir,
     LOCAL_VISION_MODEL_DIR: visionModelDir,
+    LOCAL_WHISPER_MODEL_DIR: whisperModelDir,
     LOCAL_ENGINE_PORT: process.env.LOCAL_ENGINE_PORT ?? "8790",
     WORKER_STATE_DIR: stateDir,
     VITE_CACHE_DIR: `.cache/vite-${port}`,
