@@ -34,6 +34,7 @@ const FAKE_SPECS = [
   "**/reasoning.spec.ts",
   "**/connectors.spec.ts",
   "**/voice.spec.ts",
+  "**/read-web-page.spec.ts",
 ];
 
 export default defineConfig({
