@@ -4,7 +4,7 @@
  * shapes); the built-in tools are scripted here through the store's `builtinTools` seam, so each
  * test decides what a tool does (the real built-ins have their own tests in worker/tools/builtins/).
  */
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { tool, type Tool } from "ai";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -12,7 +12,7 @@ import { z } from "zod";
 import { DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
 import type { UserStore } from "../store/user-store";
-import { appWith, newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
+import { appWith, newConversationId, readUiStream, readUntil, TestClient, userMessage } from "../test/client";
 import { heldSseStream, openAiChunks, recordedRun, sseStream, toolCallChunks, type RecordedCall } from "../test/recorded-ai";
 
 afterEach(() => vi.restoreAllMocks());
@@ -318,8 +318,6 @@ describe("approvals", () => {
 });
 
 describe("spend per step", () => {
-  const priced = (input: number, output: number) => tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, input, output);
-
   it("each step is settled at what it cost", async () => {
     useAi(callsTool("calculate", { expression: "2+2" }), says("4."));
     const client = await newClient();
@@ -364,3 +362,70 @@ describe("spend per step", () => {
     await vi.waitFor(async () => expect(await spentToday(client)).toBe(priced(300, 20)));
   });
 });
+
+describe("a loop outlives the tab", () => {
+  /** Step one calls the tool; step two's answer is held after its first piece until released. */
+  function heldSecondStep() {
+    let upstream!: ReturnType<typeof heldSseStream>;
+    const fake = useAi(callsTool("calculate", { expression: "2+2" }), (call) => {
+      upstream = heldSseStream(openAiChunks(["Done ", "now."]), 1, call.options?.signal as AbortSignal);
+      return upstream.stream;
+    });
+    return { fake, upstream: () => upstream };
+  }
+
+  it("a page that rejoins mid-loop (GET …/stream) gets the tool call, its result and the rest live", async () => {
+    const { upstream } = heldSecondStep();
+    const client = await newClient();
+    await useTools(client, { calculate: scripted(() => ({ result: "4" })) });
+    const id = newConversationId();
+    const asking = await client.chat({ id, messages: [userMessage("2+2")] });
+    await readUntil(asking, "Done ");
+
+    const rejoined = await client.fetch(`/api/chat/${id}/stream`);
+    expect(rejoined.status).toBe(200);
+    await runInDurableObject(personsStore(client), () => upstream().release());
+    const chunks = await readUiStream(rejoined);
+    expect(chunks[0]).toMatchObject({ type: "start" });
+    expect(chunks.find((c) => c.type === "tool-input-available")).toMatchObject({ toolName: "calculate", input: { expression: "2+2" } });
+    expect(chunks.find((c) => c.type === "tool-output-available")).toMatchObject({ output: { result: "4" } });
+    expect(
+      chunks
+        .filter((c) => c.type === "text-delta")
+        .map((c) => c.delta)
+        .join(""),
+    ).toBe("Done now.");
+    const answer = await answered(client, id);
+    expect(answer.metadata.status).toBe("complete");
+    expect(toolParts(answer)[0]).toMatchObject({ state: "output-available" });
+  });
+
+  it("a restart mid-loop keeps the tool part and the text so far, marked interrupted, and settles what the run row held", async () => {
+    heldSecondStep();
+    const client = await newClient();
+    await useTools(client, { calculate: scripted(() => ({ result: "4" })) });
+    const id = newConversationId();
+    const { reader } = await readUntil(await client.chat({ id, messages: [userMessage("2+2")] }), "Done ");
+    await vi.waitFor(() =>
+      runInDurableObject(personsStore(client), (_store, state) => {
+        const written = state.storage.sql
+          .exec<{ body: string }>(`SELECT body FROM answer_chunks`)
+          .toArray()
+          .map((r) => r.body)
+          .join("");
+        expect(written).toContain("Done ");
+      }),
+    );
+    await abortAllDurableObjects();
+    await reader.cancel().catch(() => {});
+
+    const answer = (await stored(client, id))[1];
+    expect(answer.metadata.status).toBe("interrupted");
+    expect(toolParts(answer)).toEqual([expect.objectContaining({ state: "output-available", output: { result: "4" } })]);
+    expect(textOf(answer)).toBe("Done ");
+    // Step one was settled at its cost when step two was reserved; recovery settled step two's reservation.
+    await vi.waitFor(async () => expect(await spentToday(client)).toBe(priced(300, 20) + answer.metadata.cost.neurons));
+  });
+});
+
+const priced = (input: number, output: number) => tokenCost(findChatModel(DEFAULT_CHAT_MODEL)!.price, input, output);

@@ -545,6 +545,7 @@ export class UserStore extends DurableObject<Env> implements UserStoreApi {
       limits: this.toolLimits,
       hold: (reservationId, prompt) => this.runs.hold("chat", conversationId, reservationId, prompt),
       local: () => servedLocally(backend.servedBy()),
+      defer: (work) => this.ctx.waitUntil(work),
     });
   }
 

@@ -22,6 +22,8 @@ export interface StepSpendOptions {
   hold(reservationId: string, promptTokens: number): void;
   /** The loop ended because the next step could not be paid for: said on the answer. */
   refused(sentence: string): void;
+  /** Keeps work going after the step has moved on (the Durable Object's waitUntil). */
+  defer(work: Promise<unknown>): void;
 }
 
 /**
@@ -81,7 +83,10 @@ export class StepSpend {
     this.promptTokens = promptTokens;
     this.options.hold(next.id, promptTokens);
     this.settled += cost;
-    await settle(env, previous, cost);
+    // Off the next model call's path: the step before is paid for whether or not this lands first.
+    this.options.defer(
+      settle(env, previous, cost).catch((error) => log("answer.step_settle_failed", { detail: String(error).slice(0, 300) })),
+    );
     return true;
   }
 

@@ -26,6 +26,7 @@ export interface ToolTurnInput {
   limits?: { timeoutMs?: number; outputChars?: number };
   hold(reservationId: string, promptTokens: number): void;
   local(): boolean;
+  defer(work: Promise<unknown>): void;
 }
 
 export interface ToolTurn {
@@ -70,6 +71,7 @@ export async function prepareToolTurn(input: ToolTurnInput): Promise<ToolTurn | 
       promptTokens: input.promptTokens + toolTokens,
       local: input.local,
       hold: input.hold,
+      defer: input.defer,
       refused: (sentence) => {
         input.metadata.note = sentence;
       },
