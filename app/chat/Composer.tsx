@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useEnterSends } from "../ui/useEnterSends";
 import { button, input, primaryButton } from "../ui/styles";
+import { VoiceControls } from "../voice/VoiceControls";
 
 interface Props {
   busy: boolean;
@@ -47,6 +48,21 @@ export function Composer({
   };
 
   const enterSends = useEnterSends<HTMLTextAreaElement>(send);
+
+  // Dictation: the transcript joins what is already written, to edit, or goes at once with Send on release.
+  const dictated = (transcript: string, sendNow: boolean): "sent" | "inserted" => {
+    const written = textRef.current?.value ?? text;
+    const joined = written.trim() ? `${written.trimEnd()} ${transcript}` : transcript;
+    if (sendNow && !busy && !sendBlocked) {
+      onSend(joined);
+      setText("");
+      return "sent";
+    }
+    setText(joined);
+    textRef.current?.focus();
+    return "inserted";
+  };
+  const voice = <VoiceControls onTranscript={dictated} onSend={onSend} busy={busy} onStop={onStop} />;
 
   // Stop turns back into Send, disabled while the box is empty, and a disabled button loses the focus:
   // after Stop was pressed, the keyboard goes back to the text box instead of the top of the page.
@@ -106,10 +122,16 @@ export function Composer({
       {extra ? (
         <div className="flex flex-wrap items-center gap-2">
           {extra}
-          <span className="ml-auto flex gap-2">{action}</span>
+          <span className="ml-auto flex gap-2">
+            {voice}
+            {action}
+          </span>
         </div>
       ) : (
-        action
+        <>
+          {voice}
+          {action}
+        </>
       )}
     </form>
   );

@@ -12,6 +12,7 @@ import { MessageImages } from "./MessageImages";
 import { ReasoningPart } from "./ReasoningPart";
 import { isToolPart } from "../../contract/tool-parts";
 import { ToolPart, type ApprovalDecision } from "./ToolPart";
+import { ReadAloud } from "../voice/ReadAloud";
 
 interface Props {
   message: ChatMessage;
@@ -112,6 +113,7 @@ export function Message({
           {meta.note}
         </p>
       )}
+      {!isUser && <ReadAloud message={message} streaming={streaming} />}
 
       {!streaming && (
         <div className="flex flex-wrap items-center gap-1">

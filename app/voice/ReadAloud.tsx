@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from "react";
+import type { ChatMessage } from "../../contract/messages";
+import { messageText } from "../chat/messageText";
+import { smallButton } from "../ui/styles";
+import { loadVoice } from "./load";
+import type { Reading, ReadingState } from "./reader";
+import { voiceSettings } from "./settings";
+import { voiceBus } from "./voice-bus";
+
+/**
+ * "Read aloud" on an answer: its text (not its reasoning, not tool output) sentence by sentence, the
+ * first playing as soon as it is synthesised, with Stop. In voice mode the answer to the question just
+ * asked reads itself while it is still being written, complete sentence by complete sentence.
+ */
+export function ReadAloud({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
+  const text = messageText(message);
+  const [state, setState] = useState<ReadingState>();
+  const [announcement, setAnnouncement] = useState("");
+  const reading = useRef<Reading>(undefined);
+  const latest = useRef({ text, complete: !streaming });
+  latest.current = { text, complete: !streaming };
+  const mountedAt = useRef(performance.now());
+
+  const stop = () => reading.current?.stop();
+
+  const start = async () => {
+    if (reading.current) return;
+    setState({ phase: "waiting", sentence: 0 });
+    setAnnouncement("Reading aloud.");
+    const voice = await loadVoice();
+    voice.audioContext(); // Within the press that asked for sound.
+    const { speechModel, voice: voiceId } = voiceSettings();
+    const current = voice.startReading({ model: speechModel, voice: voiceId }, setState);
+    const stopThis = () => current.stop();
+    reading.current = current;
+    voiceBus.reading(stopThis);
+    current.update(latest.current.text, latest.current.complete);
+    await current.finished;
+    reading.current = undefined;
+    voiceBus.readingEnded(stopThis);
+  };
+
+  useEffect(() => {
+    reading.current?.update(text, !streaming);
+  }, [text, streaming]);
+
+  // Voice mode asked this answer's question: read it as it arrives. Once, on mount.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: start reads the latest text through refs
+  useEffect(() => {
+    if (voiceBus.claim(mountedAt.current)) void start();
+    return () => reading.current?.stop();
+  }, []);
+
+  useEffect(() => {
+    if (state?.phase === "stopped") setAnnouncement("Stopped reading.");
+    else if (state?.phase === "failed") setAnnouncement(`Not read aloud: ${state.message}`);
+    else if (state?.phase === "done") setAnnouncement("Finished reading.");
+  }, [state]);
+
+  const active = state && (state.phase === "waiting" || state.phase === "playing");
+  if (!text.trim() || (streaming && !active)) return null;
+  return (
+    <div className="flex flex-wrap items-center gap-1 text-xs text-muted-foreground">
+      {active ? (
+        <button type="button" className={smallButton} onClick={stop}>
+          Stop reading
+        </button>
+      ) : (
+        <button type="button" className={smallButton} onClick={() => void start()}>
+          Read aloud
+        </button>
+      )}
+      {state?.phase === "playing" && (
+        <span>
+          Sentence {state.sentence + 1} of {state.total}
+          {state.complete ? "" : "+"}
+        </span>
+      )}
+      {state?.phase === "waiting" && <span>Preparing the speech…</span>}
+      <span role="status" className={state?.phase === "failed" ? "text-destructive" : "sr-only"}>
+        {announcement}
+      </span>
+    </div>
+  );
+}
