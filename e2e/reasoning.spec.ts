@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { ChatPage } from "./pages/ChatPage";
 import { conversationIdOf, lastRequest, setScript, storedConversation, textOf } from "./support/fake-control";
@@ -16,6 +17,8 @@ async function pickModel(page: Page, model: string) {
 test("a streamed reasoning answer: 'Thinking…', then 'Thought for N s' collapsed, expandable, apart from the answer, the same after a reload", async ({
   page,
 }) => {
+  // Two streamed answers' worth of waiting, a reload and two axe scans on a loaded machine.
+  test.setTimeout(180_000);
   // Reasoning 23 pieces at 12 per second: about 2 s of thinking, then the text.
   await setScript({ reasoning: REASONING, text: ANSWER, format: "openai", tokensPerSecond: 12 });
   // The copy button's text, captured (the clipboard itself needs a permission headless runs lack).
@@ -58,6 +61,13 @@ test("a streamed reasoning answer: 'Thinking…', then 'Thought for N s' collaps
   const region = page.locator(`[id="${await thought.getAttribute("aria-controls")}"]`);
   await expect(region).toBeVisible();
   await expect(region).toHaveText(REASONING);
+  // Open, in both themes: nothing serious or critical for axe (contrast of the muted reasoning text, the button's name).
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.evaluate(() => document.documentElement.classList.toggle("dark", matchMedia("(prefers-color-scheme: dark)").matches));
+    const { violations } = await new AxeBuilder({ page }).include("[aria-label='Assistant']").analyze();
+    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${colorScheme}: ${v.id}`)).toEqual([]);
+  }
 
   // Copying the answer copies the answer, not the thinking.
   await answer.getByRole("button", { name: "Copy message" }).click();
@@ -78,7 +88,7 @@ test("the reasoning effort is offered only for a model that takes one, reaches t
   await setScript({ reasoning: "Short thought.", text: "Short answer.", format: "openai" });
   const chat = new ChatPage(page);
   await chat.goto("/");
-  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Settings", exact: true }).click();
   const effort = page.getByRole("combobox", { name: "Reasoning effort" });
 
   await pickModel(page, STREAMING_REASONER);
@@ -92,6 +102,6 @@ test("the reasoning effort is offered only for a model that takes one, reaches t
 
   await page.reload();
   await expect(chat.lastAnswer()).toContainText("Short answer.");
-  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Settings", exact: true }).click();
   await expect(page.getByRole("combobox", { name: "Reasoning effort" })).toHaveValue("high");
 });
