@@ -1,5 +1,5 @@
 import { tool, type Tool } from "ai";
-import { all, create, type MathJsInstance, type MathNode } from "mathjs";
+import type { MathJsInstance, MathNode } from "mathjs";
 import { z } from "zod";
 import { AppError } from "../../../contract/errors";
 import { describeBuiltin } from "./describe";
@@ -77,44 +77,55 @@ const LOOPING = [
 ];
 const LOOP_ARGUMENT_LIMIT = 10_000;
 
-let instance: MathJsInstance | undefined;
-let parseExpression: MathJsInstance["parse"] | undefined;
+interface Calculator {
+  math: MathJsInstance;
+  parse: MathJsInstance["parse"];
+}
 
-/** Built on first use: creating the full instance costs some milliseconds a Worker without a calculation never pays. */
-function mathjs(): { math: MathJsInstance; parse: MathJsInstance["parse"] } {
-  if (!instance || !parseExpression) {
-    const math = create(all, { number: "number", precision: 64 });
-    const parse = math.parse;
-    const looping = Object.fromEntries(
-      LOOPING.map((name) => {
-        const original = (math as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
-        return [
+let calculator: Promise<Calculator> | undefined;
+
+/**
+ * mathjs is 1.4 MB of the Worker's code: imported on the first calculation, so a Worker that never
+ * calculates never parses it at startup, and the instance is built once per isolate after that.
+ */
+function mathjs(): Promise<Calculator> {
+  calculator ??= import("mathjs").then(({ create, all }) => build(create(all, { number: "number", precision: 64 })));
+  calculator.catch(() => {
+    calculator = undefined;
+  });
+  return calculator;
+}
+
+function build(math: MathJsInstance): Calculator {
+  // Kept before the expression-level `parse` is disabled below: this one only ever sees our input.
+  const parse = math.parse;
+  const looping = Object.fromEntries(
+    LOOPING.map((name) => {
+      const original = (math as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+      return [
+        name,
+        (...args: unknown[]) => {
+          if (args.some(tooLarge)) throw new Error(`${name} accepts arguments up to ${LOOP_ARGUMENT_LIMIT.toLocaleString("en-US")} here`);
+          return original(...args);
+        },
+      ];
+    }),
+  );
+  math.import(
+    {
+      ...Object.fromEntries(
+        DISABLED.map((name) => [
           name,
-          (...args: unknown[]) => {
-            if (args.some(tooLarge)) throw new Error(`${name} accepts arguments up to ${LOOP_ARGUMENT_LIMIT.toLocaleString("en-US")} here`);
-            return original(...args);
+          () => {
+            throw new Error(`Function ${name} is not available in this calculator`);
           },
-        ];
-      }),
-    );
-    math.import(
-      {
-        ...Object.fromEntries(
-          DISABLED.map((name) => [
-            name,
-            () => {
-              throw new Error(`Function ${name} is not available in this calculator`);
-            },
-          ]),
-        ),
-        ...looping,
-      },
-      { override: true },
-    );
-    instance = math;
-    parseExpression = parse;
-  }
-  return { math: instance, parse: parseExpression };
+        ]),
+      ),
+      ...looping,
+    },
+    { override: true },
+  );
+  return { math, parse };
 }
 
 function tooLarge(value: unknown): boolean {
@@ -128,13 +139,13 @@ export interface Calculation {
 }
 
 /** Throws an AppError whose sentence the model can act on: it sees it as the tool's error. */
-export function calculate(expression: string): Calculation {
+export async function calculate(expression: string): Promise<Calculation> {
   const text = expression.trim();
   if (!text) throw new AppError("tool_input", "The expression is empty. Send one like `2 * (3 + 4)`.");
   if (text.length > MAX_EXPRESSION_CHARS) {
     throw new AppError("tool_input", `The expression is ${text.length} characters; the calculator takes at most ${MAX_EXPRESSION_CHARS}.`);
   }
-  const { math, parse } = mathjs();
+  const { math, parse } = await mathjs();
   let node: MathNode;
   try {
     node = parse(text);
