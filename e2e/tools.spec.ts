@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { ChatPage } from "./pages/ChatPage";
-import { conversationIdOf, requestsSinceScript, setScript, toolResultsIn } from "./support/fake-control";
+import { conversationIdOf, requestsSinceScript, setScript, storedConversation, toolResultsIn } from "./support/fake-control";
 
 // Tools in chat (issue 23), in a real browser against the real Worker and a fake Workers AI (TEST
 // DOUBLE, e2e/support/fake-workers-ai.ts) whose script makes tool calls until the prompt holds their
@@ -51,7 +51,9 @@ test("a calculation: the call and its input, the result sent back to the model, 
   expect(calls.length).toBeGreaterThanOrEqual(2);
   expect(toolResultsIn(calls.at(-1)).join("\n")).toContain("391");
 
-  // Saved: a reload shows the same part and answer.
+  // Saved: the stored answer holds the call, and a reload shows the same part and answer.
+  const stored = await storedConversation(page, conversationIdOf(page));
+  expect(stored.messages.at(-1)?.parts.map((p) => p.type)).toContain("tool-calculate");
   await page.reload();
   await expect(toolPart(chat.lastAnswer(), "Calculator").getByRole("status")).toHaveText("Done");
   await expect(chat.lastAnswer()).toContainText("17 times 23 is 391.");
