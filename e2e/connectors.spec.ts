@@ -1,5 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import type { ConnectorList } from "../contract/connectors";
+import { ChatPage } from "./pages/ChatPage";
+import { lastRequest, offeredToolNames, requestsSinceScript, setScript, toolResultsIn } from "./support/fake-control";
 import { MCP_TEST_BEARER, type McpTestServer, startMcpServer } from "./support/mcp-server";
 
 // Settings → Connectors (issue 23) in a real browser against the real Worker, which talks to a REAL
@@ -8,6 +11,9 @@ import { MCP_TEST_BEARER, type McpTestServer, startMcpServer } from "./support/m
 // once (TEST ONLY), so the flow goes browser → app → server's /authorize → app's callback → page.
 
 let mcp: McpTestServer;
+
+// Each test goes through the Worker to the MCP server and back several times; a loaded machine needs more than the default minute.
+test.describe.configure({ timeout: 180_000 });
 
 test.beforeAll(async () => {
   mcp = await startMcpServer(0);
@@ -87,7 +93,7 @@ test("sign in with OAuth: the browser goes to the server's authorize step and co
   const request = await authorize;
   expect(new URL(request.url()).searchParams.get("code_challenge_method")).toBe("S256");
 
-  await expect(page).toHaveURL(/\/connectors$/);
+  await expect(page).toHaveURL(/\/connectors$/, { timeout: 60_000 });
   await expect(page.getByRole("status")).toHaveText("Signed in to test-tools.");
   const card = connector(page, "test-tools");
   await expect(card).toContainText("Status: Connected");
@@ -98,4 +104,50 @@ test("sign in with OAuth: the browser goes to the server's authorize step and co
   await card.getByRole("button", { name: "Remove test-tools" }).click();
   await page.getByRole("dialog", { name: "Remove test-tools?" }).getByRole("button", { name: "Remove" }).click();
   await expect(page.getByText("No connectors yet.")).toBeVisible();
+});
+
+test("an answer uses a connector's tool: it asks first, runs on the MCP server once allowed, and the model gets its result", async ({
+  page,
+}) => {
+  await openConnectors(page);
+  const form = page.getByRole("form", { name: "Add a connector" });
+  await form.getByLabel("Server URL").fill(`${mcp.url}/bearer/mcp`);
+  await form.getByRole("radio", { name: "Bearer token" }).check();
+  await form.getByRole("textbox", { name: "Bearer token" }).fill(MCP_TEST_BEARER);
+  await form.getByRole("button", { name: "Add connector" }).click();
+  await expect(connector(page, "test-tools")).toContainText("Status: Connected");
+  const { connectors } = (await (await page.request.get("/api/connectors")).json()) as ConnectorList;
+  const shout = connectors[0].tools.find((t) => t.name === "shout")!;
+  expect(shout.key).toBe(`mcp_${connectors[0].id.slice(0, 6)}_shout`);
+
+  // The fake model (TEST DOUBLE) calls the connector's tool by its key, then answers once the result is back.
+  await setScript({ toolCalls: [{ name: shout.key, arguments: { text: "hello from the connector" } }], text: "The server shouted back." });
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+  await chat.send("Shout hello through the connector");
+  const answer = chat.lastAnswer();
+  const call = answer.getByRole("group", { name: /^Tool: / });
+  await expect(call.getByRole("status")).toHaveText("Waiting for approval");
+  await expect(call).toContainText("text: hello from the connector");
+  await chat.waitForAnswer();
+  expect(offeredToolNames(await lastRequest())).toContain(shout.key);
+  expect(mcp.calls.some((c) => c.tool === "shout")).toBe(false);
+
+  await call.getByRole("button", { name: "Allow" }).click();
+  await expect(call.getByRole("status")).toHaveText("Done");
+  await expect(answer).toContainText("The server shouted back.");
+  await chat.waitForAnswer();
+  expect(mcp.calls.filter((c) => c.door === "bearer" && c.tool === "shout")).toHaveLength(1);
+  expect(toolResultsIn((await requestsSinceScript()).at(-1)).join("\n")).toContain("HELLO FROM THE CONNECTOR");
+
+  // Saved: a reload shows the call done and the answer.
+  await page.reload();
+  await expect(
+    chat
+      .lastAnswer()
+      .getByRole("group", { name: /^Tool: / })
+      .getByRole("status"),
+  ).toHaveText("Done");
+  await expect(chat.lastAnswer()).toContainText("The server shouted back.");
+  await setScript({ tokens: 40 });
 });
