@@ -303,6 +303,21 @@ describe("approvals", () => {
     expect(generate_image.inputs).toHaveLength(1);
   });
 
+  it("a new question while a call waits: the model reads the waiting call as not answered, the stored answer keeps waiting", async () => {
+    const client = await newClient();
+    const id = newConversationId();
+    const fake = useAi(callsTool("generate_image", { prompt: "a cat" }), says("Something else, then."));
+    const { generate_image, question, waiting } = await askForImage(client, id, fake);
+    const next = userMessage("Never mind, tell me a joke");
+    await readUiStream(await client.chat({ id, messages: [question, waiting, next] }));
+    expect(generate_image.inputs).toEqual([]);
+    expect(sentToModel(fake.calls[1])).toContain("The person did not answer this request.");
+    const messages = await stored(client, id);
+    expect(messages).toHaveLength(4);
+    expect(toolParts(messages[1])[0]).toMatchObject({ state: "approval-requested" });
+    expect(textOf(messages[3])).toBe("Something else, then.");
+  });
+
   it("always allow (settings.alwaysAllow) runs the tool without asking", async () => {
     const generate_image = scripted(() => ({ imageId: "img2", url: "/api/images/img2" }));
     useAi(callsTool("generate_image", { prompt: "a dog" }), says("A dog."));

@@ -45,7 +45,8 @@ export interface ToolTurn {
  * that fails is left out of this answer (connectorTools saves its error), never a dead answer.
  */
 export async function prepareToolTurn(input: ToolTurnInput): Promise<ToolTurn | undefined> {
-  if (!modelTakesTools(input.model)) return undefined;
+  // Nothing is built (not even the built-ins' factories) for a model without tools or a conversation with none on.
+  if (!modelTakesTools(input.model) || input.settings.tools?.length === 0) return undefined;
   const opened = new AbortController();
   const wanted = connectorKeysOn(input.settings);
   let connectors: ConnectorToolSet | undefined;
