@@ -12,7 +12,7 @@ import { MessageImages } from "./MessageImages";
 import { ReasoningPart } from "./ReasoningPart";
 import { isToolPart } from "../../contract/tool-parts";
 import { ToolPart, type ApprovalDecision } from "./ToolPart";
-import { ReadAloud } from "../voice/ReadAloud";
+import { ReadAloud } from "../voice/ReadAloudSlot";
 
 interface Props {
   message: ChatMessage;

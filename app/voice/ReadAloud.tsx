@@ -8,23 +8,33 @@ import { voiceSettings } from "./settings";
 import { voiceBus } from "./voice-bus";
 
 /**
- * "Read aloud" on an answer: its text (not its reasoning, not tool output) sentence by sentence, the
+ * Loaded on first use (ReadAloudSlot shows the button until then). "Read aloud" on an answer: its text (not its reasoning, not tool output) sentence by sentence, the
  * first playing as soon as it is synthesised, with Stop. In voice mode the answer to the question just
  * asked reads itself while it is still being written, complete sentence by complete sentence.
  */
-export function ReadAloud({ message, streaming }: { message: ChatMessage; streaming: boolean }) {
+export default function ReadAloudPlayer({
+  message,
+  streaming,
+  autoStart,
+}: {
+  message: ChatMessage;
+  streaming: boolean;
+  autoStart: boolean;
+}) {
   const text = messageText(message);
   const [state, setState] = useState<ReadingState>();
   const [announcement, setAnnouncement] = useState("");
   const reading = useRef<Reading>(undefined);
   const latest = useRef({ text, complete: !streaming });
   latest.current = { text, complete: !streaming };
-  const mountedAt = useRef(performance.now());
 
   const stop = () => reading.current?.stop();
 
+  // Set before the first await: a second start (a double press, React's development double mount) is ignored.
+  const starting = useRef(false);
   const start = async () => {
-    if (reading.current) return;
+    if (starting.current) return;
+    starting.current = true;
     setState({ phase: "waiting", sentence: 0 });
     setAnnouncement("Reading aloud.");
     const voice = await loadVoice();
@@ -37,6 +47,7 @@ export function ReadAloud({ message, streaming }: { message: ChatMessage; stream
     current.update(latest.current.text, latest.current.complete);
     await current.finished;
     reading.current = undefined;
+    starting.current = false;
     voiceBus.readingEnded(stopThis);
   };
 
@@ -44,10 +55,10 @@ export function ReadAloud({ message, streaming }: { message: ChatMessage; stream
     reading.current?.update(text, !streaming);
   }, [text, streaming]);
 
-  // Voice mode asked this answer's question: read it as it arrives. Once, on mount.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: start reads the latest text through refs
+  // Mounted by a press of Read aloud, or by voice mode for the answer to its question: read at once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on mount; start reads the latest text through refs
   useEffect(() => {
-    if (voiceBus.claim(mountedAt.current)) void start();
+    if (autoStart) void start();
     return () => reading.current?.stop();
   }, []);
 

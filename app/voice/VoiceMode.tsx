@@ -17,9 +17,15 @@ interface Props {
  * reads itself aloud while the next turn is already being listened for; speaking while it is read
  * stops the reading (barge-in), and a question asked while the answer is still being written stops it.
  */
-export function VoiceMode({ onSend, busy, onStop }: Props) {
-  const [on, setOn] = useState(false);
-  const [status, setStatus] = useState("");
+export default function VoiceMode({ onSend, busy, onStop, initiallyOn = false }: Props & { initiallyOn?: boolean }) {
+  const [on, setOn] = useState(initiallyOn);
+  const [status, setStatus] = useState(initiallyOn ? "Voice mode on. Starting the microphone…" : "");
+  const button = useRef<HTMLButtonElement>(null);
+  // Swapped in for the placeholder that was pressed: the keyboard stays on the button.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on mount
+  useEffect(() => {
+    if (initiallyOn) button.current?.focus();
+  }, []);
   const [ear, setEar] = useState<Ear>();
   const [listening, setListening] = useState(false);
   const busyRef = useRef(busy);
@@ -93,6 +99,7 @@ export function VoiceMode({ onSend, busy, onStop }: Props) {
   return (
     <span className="relative flex items-center">
       <button
+        ref={button}
         type="button"
         className={`${iconButton} h-11 ${on ? "bg-primary text-primary-foreground hover:bg-primary hover:text-primary-foreground" : ""}`}
         aria-pressed={on}

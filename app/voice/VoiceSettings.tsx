@@ -9,13 +9,17 @@ import { updateVoiceSettings, useVoiceSettings } from "./settings";
  * The voice choices, kept in this browser: "Send on release" for dictation and the voice Read aloud
  * uses, from the speech catalog (each model's voices, its price beside its name). Escape closes.
  */
-export function VoiceSettings() {
-  const [open, setOpen] = useState(false);
+export default function VoiceSettings({ initiallyOpen = false }: { initiallyOpen?: boolean }) {
+  const [open, setOpen] = useState(initiallyOpen);
   const [models, setModels] = useState<readonly SpeechModel[]>();
   const [defaultModel, setDefaultModel] = useState<string>();
   const settings = useVoiceSettings();
   const id = useId();
   const opener = useRef<HTMLButtonElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on mount (swapped in for the pressed placeholder)
+  useEffect(() => {
+    if (initiallyOpen) opener.current?.focus();
+  }, []);
 
   useEffect(() => {
     if (!open || models) return;
