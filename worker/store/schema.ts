@@ -250,8 +250,9 @@ export const MIGRATIONS: readonly string[] = [
   // 10: connectors, the person's remote MCP servers (worker/connectors/table.ts). `secret` is the
   // encrypted bearer token or OAuth state (worker/connectors/crypto.ts), NULL when there is none;
   // each listed tool keeps the person's switches (offered to the model; asks before running).
+  // IF NOT EXISTS: like migration 8, it may run again over its own result (a test rolling back an earlier migration).
   `
-  CREATE TABLE connectors (
+  CREATE TABLE IF NOT EXISTS connectors (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     url TEXT NOT NULL,
@@ -263,7 +264,7 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     checked_at INTEGER
   );
-  CREATE TABLE connector_tools (
+  CREATE TABLE IF NOT EXISTS connector_tools (
     connector_id TEXT NOT NULL,
     name TEXT NOT NULL,
     description TEXT NOT NULL,
