@@ -249,7 +249,8 @@ describe("budgets per address", () => {
       await client.startGuest();
       return client;
     };
-    const ask = (client: TestClient) => client.chat({ id: newConversationId(), messages: [userMessage(question)], maxTokens });
+    // No tools: the worst case is the messages' alone (a tool answer's adds its tools' definitions).
+    const ask = (client: TestClient) => client.chat({ id: newConversationId(), messages: [userMessage(question)], maxTokens, tools: [] });
     const [first, second, elsewhere] = [await clientAt("198.51.100.1"), await clientAt("198.51.100.1"), await clientAt("198.51.100.2")];
     const answered = await ask(first);
     expect(answered.status).toBe(200);
@@ -308,7 +309,8 @@ async function chatBurst(n: number, e: Env, cookie: () => string | undefined, qu
           method: "POST",
           // Each from its own address: 100 people, not one script (one address may mint only a few guests).
           headers: { "content-type": "application/json", "cf-connecting-ip": randomAddress(), ...(cookie() ? { cookie: cookie()! } : {}) },
-          body: JSON.stringify({ id: newConversationId(), messages: [userMessage(question)], maxTokens }),
+          // No tools: `worstCaseOf` is the messages' alone (a tool answer's adds its tools' definitions).
+          body: JSON.stringify({ id: newConversationId(), messages: [userMessage(question)], maxTokens, tools: [] }),
         }),
         e,
         ctx,
