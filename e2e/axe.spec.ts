@@ -119,7 +119,14 @@ test("chat with an answer and a document, its dialogs, the documents page, the d
   await chat.waitForAnswer();
   await expect(chat.lastAnswer().getByRole("table")).toBeVisible();
   await expect(chat.lastAnswer().locator("pre")).toBeVisible();
+  // Voice (issue 26): the composer's Dictate button and the answer's Read aloud are in these scans.
+  await expect(page.getByRole("button", { name: "Dictate" })).toBeVisible();
+  await expect(chat.lastAnswer().getByRole("button", { name: "Read aloud" })).toBeVisible();
   await checkEverywhere(page, "chat with an answer");
+  await page.getByRole("button", { name: "Voice settings" }).click();
+  await expect(page.getByRole("group", { name: "Voice settings" }).getByRole("combobox", { name: "Read-aloud voice" })).toBeEnabled();
+  await checkEverywhere(page, "the voice settings");
+  await page.getByRole("button", { name: "Voice settings" }).click();
 
   await chat.sidebar.getByRole("button", { name: `Delete ${question}` }).click();
   await expect(page.getByRole("dialog")).toBeVisible();
