@@ -1,16 +1,12 @@
-import type { ChatMessage } from "./messages";
-import { findBuiltinTool } from "./tools";
+import { findBuiltinTool } from "./builtin-tools";
+import type { ToolPart } from "./tool-part-kind";
 
 /**
  * Reading tool parts of a message (the AI SDK's `tool-<name>` and `dynamic-tool` UI parts) the same
  * way in the chat, a shared link and an export: what the tool is called, its input in a line, and the
  * result a person can read. Kept here because the browser and the Worker both need it.
  */
-export type ToolPart = Extract<ChatMessage["parts"][number], { toolCallId: string }>;
-
-export function isToolPart(part: ChatMessage["parts"][number]): part is ToolPart {
-  return part.type === "dynamic-tool" || part.type.startsWith("tool-");
-}
+export { isToolPart, type ToolPart } from "./tool-part-kind";
 
 /** The key the model called it by: a built-in's name, or a connector tool's key. */
 export function toolNameOf(part: ToolPart): string {

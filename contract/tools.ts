@@ -6,64 +6,9 @@ import { z } from "zod";
  * conversation's settings store (`tools`, `alwaysAllow`), so keys follow the tool-name rule every
  * function-calling API shares: letters, digits, `_` and `-`, at most 64.
  */
+// The built-in tools' catalog is in ./builtin-tools.ts: the chat page's first load needs these limits
+// and schemas, not the catalog's sentences (those load with the Tools panel and tool parts).
 export const toolKeySchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a tool name (letters, digits, _ and -, at most 64)");
-
-export interface BuiltinTool {
-  name: string;
-  /** What the Tools control and a tool part call it. */
-  label: string;
-  /** What the model is told the tool does. */
-  description: string;
-  /**
-   * Runs only after the person allows it: a tool that spends, writes or reaches outside the app.
-   * Read-only built-ins run without asking. "Always allow this tool in this conversation" lifts it.
-   */
-  needsApproval: boolean;
-  /** Why it asks, in words, shown beside Allow / Deny. */
-  approvalReason?: string;
-}
-
-export const BUILTIN_TOOLS = [
-  {
-    name: "generate_image",
-    label: "Generate image",
-    description: "Draws an image from a text description with the image studio's model and saves it to the person's gallery.",
-    needsApproval: true,
-    approvalReason: "It spends neurons from your budget and saves the image to your gallery.",
-  },
-  {
-    name: "search_documents",
-    label: "Search documents",
-    description: "Searches the person's document library and returns numbered passages the answer can cite as [n].",
-    needsApproval: false,
-  },
-  {
-    name: "read_web_page",
-    label: "Read web page",
-    description: "Fetches a public http(s) web page and returns its readable text.",
-    needsApproval: true,
-    approvalReason: "It fetches an address on the internet from this app's server.",
-  },
-  {
-    name: "calculate",
-    label: "Calculator",
-    description: "Evaluates an arithmetic expression exactly (numbers, + - * / ^ %, parentheses, common functions and units).",
-    needsApproval: false,
-  },
-  {
-    name: "date_time",
-    label: "Date and time",
-    description:
-      "Tells the current date and time in the person's time zone, and does date arithmetic (add or subtract days, weeks, months; days between two dates).",
-    needsApproval: false,
-  },
-] as const satisfies readonly BuiltinTool[];
-
-export type BuiltinToolName = (typeof BUILTIN_TOOLS)[number]["name"];
-
-export function findBuiltinTool(name: string): BuiltinTool | undefined {
-  return BUILTIN_TOOLS.find((tool) => tool.name === name);
-}
 
 export const TOOL_LIMITS = {
   /** Model calls in one answer (each call is a step; a step may call several tools). */

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from "react";
+import { lazy, Suspense, useState, type ReactNode } from "react";
 import type { ChatMessage } from "../../contract/messages";
 import { CopyButton } from "../ui/CopyButton";
 import { LazyMarkdown } from "../ui/LazyMarkdown";
@@ -10,8 +10,12 @@ import type { Versions } from "./useBranches";
 import { VersionSwitcher } from "./VersionSwitcher";
 import { MessageImages } from "./MessageImages";
 import { ReasoningPart } from "./ReasoningPart";
-import { isToolPart } from "../../contract/tool-parts";
-import { ToolPart, type ApprovalDecision } from "./ToolPart";
+import { isToolPart } from "../../contract/tool-part-kind";
+import type { ApprovalDecision } from "./ToolPart";
+
+// Tool calls render from their own chunk: most answers have none, and the chat page's first load is
+// held to its budget (bench:bundle). Until it arrives the call is named in plain text.
+const ToolPart = lazy(() => import("./ToolPart").then((m) => ({ default: m.ToolPart })));
 import { ReadAloud } from "../voice/ReadAloudSlot";
 
 interface Props {
@@ -182,7 +186,11 @@ function AnswerParts({
       );
     } else if (isToolPart(part)) {
       flush();
-      blocks.push(<ToolPart key={part.toolCallId} part={part} busy={busy} onApproval={onApproval} />);
+      blocks.push(
+        <Suspense key={part.toolCallId} fallback={<p className="text-sm text-muted-foreground">Tool call…</p>}>
+          <ToolPart part={part} busy={busy} onApproval={onApproval} />
+        </Suspense>,
+      );
     }
   });
   const endsInText = !!run?.text;

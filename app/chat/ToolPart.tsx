@@ -8,7 +8,7 @@ import {
   toolStateWords,
   type ToolPart as Part,
 } from "../../contract/tool-parts";
-import { findBuiltinTool } from "../../contract/tools";
+import { findBuiltinTool } from "../../contract/builtin-tools";
 import { imageUrl } from "../images/api";
 import { button, primaryButton, smallButton } from "../ui/styles";
 

@@ -1,7 +1,8 @@
 import { tool, type Tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { BUILTIN_TOOLS, TOOL_LIMITS } from "../../contract/tools";
+import { BUILTIN_TOOLS } from "../../contract/builtin-tools";
+import { TOOL_LIMITS } from "../../contract/tools";
 import { capOutput, cutText } from "./cap-output";
 import {
   approvalFor,

@@ -1,7 +1,8 @@
 import { asSchema, type Tool, type ToolApprovalStatus, type ToolSet } from "ai";
 import type { ChatSettings } from "../../contract/api";
 import { findChatModel } from "../../contract/models";
-import { BUILTIN_TOOLS, TOOL_LIMITS, findBuiltinTool } from "../../contract/tools";
+import { BUILTIN_TOOLS, findBuiltinTool } from "../../contract/builtin-tools";
+import { TOOL_LIMITS } from "../../contract/tools";
 import { PromptSize } from "../spend/estimate";
 import { guardTool } from "./run-tool";
 

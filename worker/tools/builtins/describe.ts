@@ -1,4 +1,4 @@
-import { BUILTIN_TOOLS, type BuiltinToolName } from "../../../contract/tools";
+import { BUILTIN_TOOLS, type BuiltinToolName } from "../../../contract/builtin-tools";
 
 /** What the model is told a built-in does: the catalog's own sentence, so the Tools control and the model agree. */
 export function describeBuiltin(name: BuiltinToolName): string {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { BUILTIN_TOOLS } from "../../../contract/tools";
+import { BUILTIN_TOOLS } from "../../../contract/builtin-tools";
 import { builtinTools } from "./index";
 
 it("offers every built-in of the catalog, each executable and described as the catalog describes it", () => {

@@ -1,7 +1,7 @@
 import type { Tool } from "ai";
 import type { Citation } from "../../../contract/documents";
 import type { ImageRecord } from "../../../contract/images-api";
-import type { BuiltinToolName } from "../../../contract/tools";
+import type { BuiltinToolName } from "../../../contract/builtin-tools";
 import type { Budgets, Payer } from "../../spend/spend";
 import { calculateTool } from "./calculate";
 import { dateTimeTool } from "./date-time";

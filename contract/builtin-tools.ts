@@ -1,0 +1,61 @@
+/**
+ * The built-in tools every person has (issue 23): what the model is told, what the Tools control and
+ * a tool part call each one, and which ask before they run. Kept apart from ./tools.ts so the chat
+ * page's first load does not carry these sentences.
+ */
+export interface BuiltinTool {
+  name: string;
+  /** What the Tools control and a tool part call it. */
+  label: string;
+  /** What the model is told the tool does. */
+  description: string;
+  /**
+   * Runs only after the person allows it: a tool that spends, writes or reaches outside the app.
+   * Read-only built-ins run without asking. "Always allow this tool in this conversation" lifts it.
+   */
+  needsApproval: boolean;
+  /** Why it asks, in words, shown beside Allow / Deny. */
+  approvalReason?: string;
+}
+
+export const BUILTIN_TOOLS = [
+  {
+    name: "generate_image",
+    label: "Generate image",
+    description: "Draws an image from a text description with the image studio's model and saves it to the person's gallery.",
+    needsApproval: true,
+    approvalReason: "It spends neurons from your budget and saves the image to your gallery.",
+  },
+  {
+    name: "search_documents",
+    label: "Search documents",
+    description: "Searches the person's document library and returns numbered passages the answer can cite as [n].",
+    needsApproval: false,
+  },
+  {
+    name: "read_web_page",
+    label: "Read web page",
+    description: "Fetches a public http(s) web page and returns its readable text.",
+    needsApproval: true,
+    approvalReason: "It fetches an address on the internet from this app's server.",
+  },
+  {
+    name: "calculate",
+    label: "Calculator",
+    description: "Evaluates an arithmetic expression exactly (numbers, + - * / ^ %, parentheses, common functions and units).",
+    needsApproval: false,
+  },
+  {
+    name: "date_time",
+    label: "Date and time",
+    description:
+      "Tells the current date and time in the person's time zone, and does date arithmetic (add or subtract days, weeks, months; days between two dates).",
+    needsApproval: false,
+  },
+] as const satisfies readonly BuiltinTool[];
+
+export type BuiltinToolName = (typeof BUILTIN_TOOLS)[number]["name"];
+
+export function findBuiltinTool(name: string): BuiltinTool | undefined {
+  return BUILTIN_TOOLS.find((tool) => tool.name === name);
+}
