@@ -25,7 +25,9 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import express, { type RequestHandler, type Response } from "express";
 import { z } from "zod";
 
-export const MCP_TEST_BEARER = "test-bearer-7f3a9c";
+import { MCP_TEST_BEARER } from "./mcp-test-bearer";
+
+export { MCP_TEST_BEARER };
 
 /** The tools every door offers. `shout` returns the text in capitals, so an answer that used it is recognisable. */
 function makeServer(): McpServer {

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import type { ConnectorList, ConnectorResult } from "../../contract/connectors";
-import { MCP_TEST_BEARER } from "../../e2e/support/mcp-server";
+import { MCP_TEST_BEARER } from "../../e2e/support/mcp-test-bearer";
 import { TestClient } from "../test/client";
 import { storeOf } from "../test/store-of";
 import { Connectors } from "./connectors";
