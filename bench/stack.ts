@@ -1,8 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { randomId } from "../contract/ids";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 /**
  * Starts the app stack (Vite + Worker + local engine) on its own ports for a benchmark. The local
@@ -116,14 +116,13 @@ export async function startBuiltWorker(options: {
         {
           ...worker,
           name: "workers-ai-chat",
-          ...(entry
-            ? {
-                modules: [
-                  { type: "ESModule", path: entry },
-                  { type: "ESModule", path: `${dir}/index.js` },
-                ],
-              }
-            : { modules: true, scriptPath: `${dir}/index.js` }),
+          // Every module the build wrote, listed: the build splits lazily loaded code (mathjs, say)
+          // into assets/ chunks, which Miniflare does not find from the entry on its own.
+          modules: [
+            ...(entry ? [{ type: "ESModule", path: entry }] : []),
+            { type: "ESModule", path: `${dir}/index.js` },
+            ...builtChunks(dir).map((path) => ({ type: "ESModule", path })),
+          ],
           modulesRoot: dir,
           bindings: {
             ...(worker.bindings as Record<string, string>),
@@ -374,4 +373,14 @@ export async function personWithKey(app: string): Promise<{ cookie: string; key:
   });
   if (response.status !== 201) throw new Error(`Could not create a key: HTTP ${response.status} ${await response.text()}`);
   return { cookie, key: ((await response.json()) as { key: string }).key };
+}
+
+/** The build's extra module files (assets/*.js), beside its index.js. */
+function builtChunks(dir: string): string[] {
+  const assets = join(dir, "assets");
+  if (!existsSync(assets)) return [];
+  return readdirSync(assets, { recursive: true })
+    .map(String)
+    .filter((f) => /\.(m?js)$/.test(f))
+    .map((f) => join(assets, f));
 }
