@@ -88,6 +88,13 @@ export function guardModelStream<T>(stream: ReadableStream<T>, giveUp: AbortCont
         clearTimeout(timer);
         timer = undefined;
       }
+      if (part.type === "finish-step" && part.finishReason !== "error" && started) {
+        // A tool loop's next step starts afresh: the tools run, then a model call that may send
+        // its whole answer at once. That wait is a first output's, not silence mid-answer.
+        started = false;
+        clearTimeout(timer);
+        timer = undefined;
+      }
       if (part.type === "finish-step" && part.finishReason === "error") {
         finish();
         const truncated = part.rawFinishReason === "stream-truncated";
