@@ -126,7 +126,8 @@ test("an answer uses a connector's tool: it asks first, runs on the MCP server o
   await chat.goto("/");
   await chat.send("Shout hello through the connector");
   const answer = chat.lastAnswer();
-  const call = answer.getByRole("group", { name: /^Tool: / });
+  // Named by the server's tool and the connector, not by its mcp_ key.
+  const call = answer.getByRole("group", { name: "Tool: shout (test-tools)" });
   await expect(call.getByRole("status")).toHaveText("Waiting for approval");
   await expect(call).toContainText("text: hello from the connector");
   await chat.waitForAnswer();

@@ -120,12 +120,14 @@ describe("connectors", () => {
       const shoutKey = Object.keys(made.tools).find((k) => k.endsWith("_shout"))!;
       const output = await made.tools[shoutKey].execute!({ text: "hello" }, { toolCallId: "1", messages: [], context: {} });
       await made.close();
-      return { keys: Object.keys(made.tools), needsApproval: made.needsApproval, labels: made.labels, output };
+      const titles = Object.fromEntries(Object.entries(made.tools).map(([key, tool]) => [key, tool.title]));
+      return { keys: Object.keys(made.tools), needsApproval: made.needsApproval, labels: made.labels, titles, output };
     });
     const prefix = `mcp_${connector.id.slice(0, 6)}_`;
     expect(offered.keys).toEqual([`${prefix}shout`, `${prefix}fail`]);
     expect(offered.needsApproval).toEqual({ [`${prefix}shout`]: false, [`${prefix}fail`]: true });
     expect(offered.labels[`${prefix}shout`]).toBe("shout (test-tools)");
+    expect(offered.titles[`${prefix}shout`]).toBe("shout (test-tools)");
     expect(JSON.stringify(offered.output)).toContain("HELLO");
 
     const onlyOne = await inStore(client, async (c) => {

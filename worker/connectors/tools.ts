@@ -47,9 +47,10 @@ export async function connectorTools(ctx: {
     for (const { tool, key } of plan.keyed) {
       const mcpTool = made.tools[tool.name];
       if (!mcpTool) continue; // Gone from the server since it was listed: the next refresh drops it.
-      tools[key] = mcpTool as Tool;
-      needsApproval[key] = tool.askFirst;
       labels[key] = `${tool.name} (${plan.connector.name})`;
+      // The title rides on the tool's parts, so the chat names the tool, not its mcp_ key.
+      tools[key] = { ...(mcpTool as Tool), title: labels[key] };
+      needsApproval[key] = tool.askFirst;
     }
   });
   return {
