@@ -107,6 +107,41 @@ describe("a chat answer calls tools", () => {
     expect(textOf(answer)).toBe("It is 4.");
   });
 
+  it("regenerate keeps the tool answer as a version; switching back shows its tool part; a question on it sends the model the call and its result", async () => {
+    const calculate = scripted(({ expression }) => ({ result: expression === "2+2" ? "4" : "6" }));
+    const fake = useAi(
+      callsTool("calculate", { expression: "2+2" }),
+      says("It is 4."),
+      callsTool("calculate", { expression: "3+3" }),
+      says("It is 6."),
+      says("Yes."),
+    );
+    const client = await newClient();
+    await useTools(client, { calculate });
+    const id = newConversationId();
+    const question = userMessage("Add something");
+    await readUiStream(await client.chat({ id, messages: [question] }));
+    const first = await answered(client, id);
+
+    await readUiStream(await client.chat({ id, messages: [question], trigger: "regenerate-message", messageId: first.id }));
+    await vi.waitFor(async () => expect(textOf((await stored(client, id)).at(-1))).toBe("It is 6."));
+    const second = (await stored(client, id)).at(-1);
+    expect(second.id).not.toBe(first.id);
+    expect(toolParts(second)).toEqual([expect.objectContaining({ state: "output-available", output: { result: "6" } })]);
+
+    const switched = await client.json(`/api/conversations/${id}/branch`, "POST", { messageId: first.id });
+    expect(switched.status).toBe(200);
+    const back = (await stored(client, id)).at(-1);
+    expect(back.id).toBe(first.id);
+    expect(toolParts(back)).toEqual([expect.objectContaining({ state: "output-available", output: { result: "4" } })]);
+
+    await readUiStream(await client.chat({ id, messages: [question, back, userMessage("Sure?")] }));
+    const asked = sentToModel(fake.calls.at(-1)!);
+    expect(asked).toContain("2+2");
+    expect(asked).toContain('\\"result\\":\\"4\\"');
+    expect(asked).not.toContain("3+3");
+  });
+
   it("reads tool calls in Workers AI's native shape too (tool_calls at the top level)", async () => {
     const calculate = scripted(() => ({ result: "9" }));
     useAi(callsTool("calculate", { expression: "3*3" }, "native"), says("Nine."));
