@@ -7,6 +7,7 @@ declare module "express" {
   export interface Request extends IncomingMessage {
     // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON body is whatever the client sent.
     body?: any;
+    query: Record<string, string | string[] | undefined>;
   }
   export interface Response extends ServerResponse {
     status(code: number): Response;
@@ -18,6 +19,7 @@ declare module "express" {
   export type RequestHandler = (req: Request, res: Response, next: NextFunction) => unknown;
   export interface Express {
     use(...handlers: RequestHandler[]): Express;
+    get(path: string, ...handlers: RequestHandler[]): Express;
     post(path: string, ...handlers: RequestHandler[]): Express;
     all(path: string, ...handlers: RequestHandler[]): Express;
     listen(port: number, host: string, callback: () => void): Server;

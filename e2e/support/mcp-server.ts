@@ -22,6 +22,7 @@ import type { OAuthClientInformationFull, OAuthTokens } from "@modelcontextproto
 import { getOAuthProtectedResourceMetadataUrl } from "@modelcontextprotocol/sdk/server/auth/router.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import express, { type RequestHandler, type Response } from "express";
 import { z } from "zod";
 
@@ -162,6 +163,27 @@ export async function startMcpServer(port = 0): Promise<McpTestServer> {
     });
   }
 
+  // The older HTTP+SSE transport only (/sse/mcp): a POST there is 405, as on such servers, so a
+  // client trying Streamable HTTP first falls back to SSE. Messages go to /sse/messages?sessionId=….
+  const sseSessions = new Map<string, SSEServerTransport>();
+  app.get("/sse/mcp", async (_req, res) => {
+    const transport = new SSEServerTransport("/sse/messages", res);
+    sseSessions.set(transport.sessionId, transport);
+    const mcp = makeServer();
+    res.on("close", () => {
+      sseSessions.delete(transport.sessionId);
+      void mcp.close();
+    });
+    await mcp.connect(transport);
+  });
+  app.post("/sse/messages", express.json(), async (req, res) => {
+    const transport = sseSessions.get(String(req.query.sessionId));
+    if (!transport) return void res.status(404).json({ error: "no such session" });
+    calls.push({ door: "sse", method: req.body?.method, tool: req.body?.params?.name });
+    await transport.handlePostMessage(req, res, req.body);
+  });
+  app.post("/sse/mcp", (_req, res) => void res.status(405).set("Allow", "GET").end());
+
   return {
     url: base.origin,
     calls,
@@ -171,5 +193,5 @@ export async function startMcpServer(port = 0): Promise<McpTestServer> {
 
 if (process.argv[1]?.endsWith("mcp-server.ts")) {
   const running = await startMcpServer(Number(process.argv[2] ?? 8796));
-  console.log(`Test MCP server on ${running.url} (/open/mcp, /bearer/mcp with token ${MCP_TEST_BEARER}, /oauth/mcp)`);
+  console.log(`Test MCP server on ${running.url} (/open/mcp, /bearer/mcp with token ${MCP_TEST_BEARER}, /oauth/mcp, /sse/mcp)`);
 }

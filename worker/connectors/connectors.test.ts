@@ -102,6 +102,22 @@ describe("connectors", () => {
     expect(String(full)).toMatch(/most connectors allowed/);
   });
 
+  it("falls back to the older HTTP+SSE transport when the server answers a POST with 405, and its tools run", async () => {
+    const client = await guest();
+    const { connector } = await inStore(client, (c) => c.add({ url: `${server}/sse/mcp` }, "http://app.test"));
+    expect(connector.tools.map((t) => t.name)).toEqual(["shout", "add", "fail"]);
+    const output = await inStore(client, async (c) => {
+      const made = await connectorTools({ env: devEnv as Env, connectors: c.table, signal: AbortSignal.timeout(10_000) });
+      const key = Object.keys(made.tools).find((k) => k.endsWith("_shout"))!;
+      try {
+        return await made.tools[key].execute!({ text: "over sse" }, { toolCallId: "1", messages: [], context: {} });
+      } finally {
+        await made.close();
+      }
+    });
+    expect(JSON.stringify(output)).toContain("OVER SSE");
+  });
+
   it("switches a tool off and its approval, keeps the switches across a refresh, and offers only what is on", async () => {
     const client = await guest();
     const { connector } = await inStore(client, (c) => c.add({ url: `${server}/open/mcp` }, "http://app.test"));
