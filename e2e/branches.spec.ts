@@ -17,7 +17,7 @@ test("regenerate keeps both answers: the version buttons switch between them, an
   const chat = new ChatPage(page);
   await chat.goto("/");
   // Short answers: this test is about switching, not streaming.
-  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Settings", exact: true }).click();
   await page.getByLabel("Max tokens").fill("48");
   await chat.send(unique("Branch me"));
   await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);

@@ -48,7 +48,7 @@ test("Stop keeps a partial answer and marks it stopped", async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.goto("/");
   // A long answer (about 3 s here), so there is time to stop it.
-  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Settings", exact: true }).click();
   await page.getByLabel("Max tokens").fill("4000"); // the generated model runs to max tokens; its context is 4096
   await chat.send(unique("Tell me a long story"));
 

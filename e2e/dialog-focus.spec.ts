@@ -34,7 +34,7 @@ test("focus comes back to the opener after the revoke-key and delete-document di
   const chat = new ChatPage(page);
   await chat.goto("/");
   const keyName = unique("focus key");
-  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Settings", exact: true }).click();
   await page.getByRole("button", { name: "API keys" }).click();
   await page.getByRole("textbox", { name: "Key name" }).fill(keyName);
   await page.getByRole("button", { name: "Create key" }).click();

@@ -29,7 +29,7 @@ const PAGES: { path: string; heading: string; parts: { name: string; shell: (p: 
       {
         name: "Settings",
         shell: (p) => p.locator(".shell-toolbar .shell-button"),
-        app: (p) => p.getByRole("button", { name: "Settings" }),
+        app: (p) => p.getByRole("button", { name: "Settings", exact: true }),
       },
     ],
   },

@@ -254,7 +254,7 @@ test("keyboard only: type, send with Enter, stop, regenerate and switch versions
   await chat.goto("/");
 
   // A long answer (about 3 s here), so there is time to reach Stop: set from the keyboard as well.
-  const settings = page.getByRole("button", { name: "Settings" });
+  const settings = page.getByRole("button", { name: "Settings", exact: true });
   await tabTo(page, settings);
   await page.keyboard.press("Enter");
   const maxTokens = page.getByLabel("Max tokens");

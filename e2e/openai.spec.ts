@@ -21,7 +21,7 @@ test.afterEach(async () => {
 /** Opens Settings → API keys and creates a key with `name`; returns the key as shown once. */
 async function createKeyInSettings(page: Page, name: string): Promise<string> {
   await page.goto("/");
-  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Settings", exact: true }).click();
   await page.getByRole("button", { name: "API keys" }).click();
   await page.getByRole("textbox", { name: "Key name" }).fill(name);
   await page.getByRole("button", { name: "Create key" }).click();
