@@ -25,8 +25,8 @@ async function readAll(stream: ReadableStream<Part>): Promise<Part[]> {
 describe("guardModelStream between the steps of a tool loop", () => {
   it("gives the next step the first-output limit: a tool's run and a non-streaming model's wait are not silence mid-answer", async () => {
     const saved = { ...MODEL_SILENCE_LIMITS };
-    MODEL_SILENCE_LIMITS.betweenOutputMs = 150;
-    MODEL_SILENCE_LIMITS.firstOutputMs = 5_000;
+    MODEL_SILENCE_LIMITS.betweenOutputMs = 1_000;
+    MODEL_SILENCE_LIMITS.firstOutputMs = 10_000;
     try {
       const parts = await readAll(
         guardModelStream(
@@ -34,7 +34,7 @@ describe("guardModelStream between the steps of a tool loop", () => {
             [0, { type: "text-delta", text: "Let me calculate." }],
             [0, { type: "finish-step", finishReason: "tool-calls" }],
             // The tool runs, then the next model call answers all at once: longer than betweenOutputMs.
-            [400, { type: "start-step" }],
+            [2_500, { type: "start-step" }],
             [0, { type: "text-delta", text: "It is 4." }],
             [0, { type: "finish-step", finishReason: "stop" }],
           ]),
@@ -49,15 +49,15 @@ describe("guardModelStream between the steps of a tool loop", () => {
 
   it("still cuts off a model that goes silent mid-step", async () => {
     const saved = { ...MODEL_SILENCE_LIMITS };
-    MODEL_SILENCE_LIMITS.betweenOutputMs = 150;
-    MODEL_SILENCE_LIMITS.firstOutputMs = 5_000;
+    MODEL_SILENCE_LIMITS.betweenOutputMs = 1_000;
+    MODEL_SILENCE_LIMITS.firstOutputMs = 10_000;
     const giveUp = new AbortController();
     try {
       const parts = await readAll(
         guardModelStream(
           paced([
             [0, { type: "text-delta", text: "It is" }],
-            [2_000, { type: "text-delta", text: " 4." }],
+            [4_000, { type: "text-delta", text: " 4." }],
           ]),
           giveUp,
         ),
