@@ -39,6 +39,8 @@ test("an answer that ends between the page's read and its rejoin still appears, 
   const readMessages = ((await read.json()) as { messages: { role: string }[] }).messages;
   expect(readMessages.at(-1)?.role, "the page read the conversation after the answer had ended: no race to check").toBe("user");
   await expect(chat.userMessages).toHaveCount(1);
-  await expect(chat.lastAnswer()).toContainText("w59");
+  // The rejoin is held until the whole answer is saved (up to 30 s after the reload), so the
+  // answer can only appear after that: the wait matches the hold, not the default 15 s.
+  await expect(chat.lastAnswer()).toContainText("w59", { timeout: 95_000 });
   expect(held).toBe(1);
 });
