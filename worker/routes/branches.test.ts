@@ -8,7 +8,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ConversationDetail } from "../../contract/api";
 import type { ConversationExport, ImportResult } from "../../contract/transfer";
-import { MIGRATIONS, migrate } from "../store/schema";
+import { MIGRATIONS, migrateLegacy as migrate } from "../store/legacy-schema";
 import { ConversationTree } from "../store/conversation-tree";
 import { newConversationId, readUiStream, readUntil, TestClient, userMessage } from "../test/client";
 import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";

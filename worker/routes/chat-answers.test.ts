@@ -62,7 +62,7 @@ async function release(client: TestClient, upstream: ReturnType<typeof heldSseSt
 }
 
 async function listening(client: TestClient, id: string): Promise<number | undefined> {
-  return runInDurableObject(personsStore(client), (store: UserStore) => (store as any).answers.running("chat", id)?.listening);
+  return runInDurableObject(personsStore(client), (store: UserStore) => store.person.answers.running("chat", id)?.listening);
 }
 
 describe("answers outlive the request", () => {

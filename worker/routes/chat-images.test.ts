@@ -268,7 +268,7 @@ describe("a chat image's life", () => {
     await readUiStream(await send(client, id, [withImages("Look", [sent])]));
 
     const ttl = uploadTtlHours(env.UPLOAD_TTL_HOURS) * HOUR;
-    await runInDurableObject(storeOf(client), (store) => void (store.clock.now = () => Date.now() + ttl + HOUR));
+    await runInDurableObject(storeOf(client), (store) => void (store.person.seams.clock.now = () => Date.now() + ttl + HOUR));
     expect(await runDurableObjectAlarm(storeOf(client))).toBe(true);
     expect((await client.fetch(chatImageUrl(sent))).status).toBe(200);
     expect((await client.fetch(chatImageUrl(unsent))).status).toBe(404);

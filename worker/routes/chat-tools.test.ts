@@ -43,8 +43,8 @@ function personsStore(client: TestClient) {
 /** Scripted built-ins for this person's next answers (the store's seam), and how often each ran with what. */
 async function useTools(client: TestClient, tools: Record<string, Tool>, limits: { timeoutMs?: number } = {}) {
   await runInDurableObject(personsStore(client), (store: UserStore) => {
-    store.builtinTools = (() => tools) as never;
-    store.toolLimits = limits;
+    store.person.seams.builtinTools = (() => tools) as never;
+    store.person.seams.toolLimits = limits;
   });
 }
 

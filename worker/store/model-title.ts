@@ -7,7 +7,7 @@ import type { AiBinding } from "../ai/binding";
 import { log } from "../log";
 import { worstCaseAnswer } from "../spend/answer-cost";
 import { reserve, settle } from "../spend/spend";
-import type { TurnPayer } from "./api";
+import type { TurnPayer } from "./answers/turn";
 
 /** A few words need few tokens; this also bounds the reservation. */
 const MAX_TITLE_TOKENS = 24;

@@ -10,7 +10,7 @@ import { HIGHLIGHT_END, HIGHLIGHT_START, MAX_SEARCH_CHARS, snippetSegments, type
 import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, userMessage } from "../test/client";
 import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 import { storeOf } from "../test/store-of";
-import { MIGRATIONS, migrate } from "./schema";
+import { MIGRATIONS, migrateLegacy as migrate } from "./legacy-schema";
 import { ftsQuery, searchMessages } from "./search";
 import type { UserStore } from "./user-store";
 
@@ -259,18 +259,11 @@ describe("the search migration", () => {
     const index = MIGRATIONS.findIndex((sql) => sql.includes("CREATE VIRTUAL TABLE search_index"));
     expect(index).toBeGreaterThan(0);
     const stub = env.USER_STORE.get(env.USER_STORE.idFromName(`search-backfill-${crypto.randomUUID()}`));
-    await runInDurableObject(stub, (_store: UserStore, state) => {
+    await runInDurableObject(stub, async (_store: UserStore, state) => {
       const sql = state.storage.sql;
-      // Back to the schema before the search migration, with rows written then.
-      for (const { name } of sql
-        .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'`)
-        .toArray())
-        sql.exec(`DROP TRIGGER ${name}`);
-      sql.exec(`DROP TABLE search_index; DROP TABLE search_rows; ALTER TABLE conversations DROP COLUMN title_by`);
-      // And migration 9's deferred indexing, made again with it.
-      sql.exec(`DROP INDEX conversations_search_pending; DROP INDEX messages_search_pending`);
-      sql.exec(`ALTER TABLE conversations DROP COLUMN search_pending; ALTER TABLE messages DROP COLUMN search_pending`);
-      sql.exec(`DELETE FROM schema_migrations WHERE version > ?`, index);
+      // A database from before the search migration (the frozen shared list), with rows written then.
+      await state.storage.deleteAll();
+      migrate(state.storage, MIGRATIONS.slice(0, index));
       sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'Sourdough starter', 1, 1)`);
       const body = (role: string, parts: unknown[]) => JSON.stringify({ id: `${role}-1`, role, parts });
       sql.exec(

@@ -15,7 +15,7 @@ const MERGED = "merged_identities";
  * it is writing right now (a running answer cannot move; it is saved where it runs), and who pays
  * for its document embedding (worker/retrieval/document-tables.ts: an account never pays as its guest).
  */
-const LOCAL = new Set([MERGED, "schema_migrations", "answer_runs", "answer_chunks", "document_payer"]);
+const LOCAL = new Set([MERGED, "schema_migrations", "feature_migrations", "answer_runs", "answer_chunks", "document_payer"]);
 
 /**
  * The search index (./search.ts) and its FTS5 shadow tables are derived from the
@@ -81,7 +81,7 @@ export function importTables(sql: SqlStorage, fromUserId: string, dump: StoreDum
 /** Rows in every table but the migration log and the search index: for the tests that check a deleted account left nothing behind. */
 export function countRows(sql: SqlStorage): number {
   return userTables(sql)
-    .filter((name) => name !== "schema_migrations" && !derived(name))
+    .filter((name) => name !== "schema_migrations" && name !== "feature_migrations" && !derived(name))
     .reduce((sum, name) => sum + sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`).one().n, 0);
 }
 

@@ -21,7 +21,7 @@ async function upload(client: TestClient): Promise<string> {
 
 /** Moves the store's clock: the sweep runs as if it were `at`. */
 async function setClock(client: TestClient, at: number) {
-  await runInDurableObject(storeOf(client), (store) => void (store.clock.now = () => at));
+  await runInDurableObject(storeOf(client), (store) => void (store.person.seams.clock.now = () => at));
 }
 
 async function state(client: TestClient) {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DocumentRecord } from "../../contract/documents";
 import { DOCUMENT_EMBEDDING_MODEL } from "../../contract/models";
 import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
+import { Documents } from "./documents/feature";
 import { countRows } from "./transfer";
 import type { UserStore } from "./user-store";
 import { TestClient } from "../test/client";
@@ -33,7 +34,7 @@ function storeNamed(userId: string) {
 async function useVectorize(userId: string, index: VectorizeDouble) {
   await runInDurableObject(storeNamed(userId), (store, state) => {
     const vectorized = { ...env, VECTOR_INDEX: "vectorize", VECTORIZE: index } as unknown as LibraryEnv;
-    (store as unknown as { documents: DocumentLibrary }).documents = new DocumentLibrary(state.storage, vectorized);
+    store.person.feature(Documents).library = new DocumentLibrary(state.storage, vectorized);
   });
 }
 

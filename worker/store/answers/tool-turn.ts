@@ -7,7 +7,7 @@ import type { ConnectorTable } from "../../connectors/table";
 import { log } from "../../log";
 import type { BuiltinToolContext } from "../../tools/builtins";
 import { connectorKeysOn, modelTakesTools, offerTools, toolsPromptTokens, type ConnectorToolSet } from "../../tools/registry";
-import type { TurnPayer } from "../api";
+import type { TurnPayer } from "./turn";
 import { StepSpend } from "./step-spend";
 
 export interface ToolTurnInput {

@@ -1,5 +1,13 @@
+import { counted, imageBytes, indexRow, messageText, passageBytes, reindexRow, textBytes, unindexRow } from "./schema-sql";
+
 /**
- * Every table of the person's Durable Object, as numbered migrations applied once each, in order,
+ * FROZEN HISTORY. Until schema 10 every table of the person's Durable Object was one shared list of
+ * numbered migrations; since then each feature owns its tables and migrations (./migrate.ts, and
+ * each feature folder's schema.ts). This list only brings a database made before that to schema 10,
+ * which the features' first migrations describe (worker/store/migrate.test.ts proves the two
+ * agree, and takes over a dump of a real schema-10 store). Nothing is ever added here.
+ *
+ * The original note: every table, as numbered migrations applied once each, in order,
  * when the object starts. A new table or column is a new entry at the end; entries already shipped
  * never change (a database that ran them will not run them again).
  *
@@ -276,79 +284,14 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-// The three helpers below write part of the search migration's SQL: like a shipped migration, they
-// never change (a new need is a new migration).
-
-/**
- * A message body's text parts, joined by newlines, in SQL. A body that is not valid JSON, or parts
- * that are not objects, index as nothing rather than failing the write that stored them.
- */
-function messageText(body: string): string {
-  return `COALESCE((SELECT group_concat(json_extract(p.value, '$.text'), char(10))
-    FROM json_each(CASE WHEN json_valid(${body}) THEN ${body} ELSE '{}' END, '$.parts') AS p
-    WHERE p.type = 'object' AND json_extract(p.value, '$.type') = 'text'), '')`;
-}
-
-function indexRow(conversationId: string, messageId: string, text: string, when: string): string {
-  const name = `search_${when.split(" ").at(-1)}_${when.split(" ")[1].toLowerCase()}`;
-  return `CREATE TRIGGER ${name} ${when} BEGIN
-    INSERT INTO search_rows (conversation_id, message_id) VALUES (${conversationId}, ${messageId});
-    INSERT INTO search_index (rowid, text) VALUES (last_insert_rowid(), ${text});
-  END;`;
-}
-
-function unindexRow(conversationId: string, messageId: string, when: string): string {
-  const name = `search_${when.split(" ").at(-1)}_${when.split(" ")[1].toLowerCase()}`;
-  return `CREATE TRIGGER ${name} ${when} BEGIN
-    DELETE FROM search_index WHERE rowid = (SELECT id FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId});
-    DELETE FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId};
-  END;`;
-}
-
-/** Migration 9: a row's search entry, replacing any it has (so a row indexed twice cannot collide on search_rows). */
-function reindexRow(conversationId: string, messageId: string, text: string): string {
-  return `DELETE FROM search_index WHERE rowid = (SELECT id FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId});
-    DELETE FROM search_rows WHERE conversation_id = ${conversationId} AND message_id = ${messageId};
-    INSERT INTO search_rows (conversation_id, message_id) VALUES (${conversationId}, ${messageId});
-    INSERT INTO search_index (rowid, text) VALUES (last_insert_rowid(), ${text});`;
-}
-
-/** A text column's size in bytes (UTF-8), as stored. */
-function textBytes(column: string): string {
-  return `length(CAST(${column} AS BLOB))`;
-}
-
-/** A generated image: its record, and the R2 object's bytes the record names. */
-function imageBytes(body: string): string {
-  return `(${textBytes(body)} + CASE WHEN json_valid(${body}) THEN COALESCE(json_extract(${body}, '$.bytes'), 0) ELSE 0 END)`;
-}
-
-/** A passage's text and heading; `row` is "new.", "old." or "" (the table itself). */
-function passageBytes(row: "new." | "old." | ""): string {
-  return `(${textBytes(`${row}text`)} + COALESCE(${textBytes(`${row}heading`)}, 0))`;
-}
-
-/**
- * Three triggers that add a row's bytes to storage_usage when it is inserted, take them back when
- * it is deleted, and add the difference when one of `columns` changes. `size` is the row's bytes
- * in SQL, given the row's prefix ("new." or "old.").
- */
-function counted(table: string, columns: string, size: (row: "new." | "old.") => string): string {
-  const add = (delta: string) =>
-    `INSERT INTO storage_usage (only, bytes) VALUES (1, ${delta}) ON CONFLICT (only) DO UPDATE SET bytes = bytes + excluded.bytes;`;
-  return `CREATE TRIGGER IF NOT EXISTS storage_${table}_insert AFTER INSERT ON ${table} BEGIN ${add(size("new."))} END;
-  CREATE TRIGGER IF NOT EXISTS storage_${table}_delete AFTER DELETE ON ${table} BEGIN ${add(`-${size("old.")}`)} END;
-  CREATE TRIGGER IF NOT EXISTS storage_${table}_update AFTER UPDATE OF ${columns} ON ${table} BEGIN ${add(`${size("new.")} - ${size("old.")}`)} END;`;
-}
-
 /**
  * Brings the database up to the latest migration. Every object start runs this, so a store that is
  * up to date costs one statement; a new one runs every migration in one transaction (not one each:
  * a store is on the latest schema or on the one it had, never between).
  */
-export function migrate(storage: DurableObjectStorage, migrations: readonly string[] = MIGRATIONS): void {
+export function migrateLegacy(storage: DurableObjectStorage, migrations: readonly string[] = MIGRATIONS): void {
   const sql = storage.sql;
-  const applied = appliedVersion(sql);
+  const applied = legacyVersion(sql);
   if (applied >= migrations.length) return;
   storage.transactionSync(() => {
     if (applied === 0) sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`);
@@ -361,7 +304,7 @@ export function migrate(storage: DurableObjectStorage, migrations: readonly stri
 }
 
 /** The last migration run; 0 for a new database, which has no migration log yet. */
-function appliedVersion(sql: SqlStorage): number {
+export function legacyVersion(sql: SqlStorage): number {
   try {
     return sql.exec<{ v: number | null }>(`SELECT MAX(version) AS v FROM schema_migrations`).one().v ?? 0;
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { ImagePage, ImageRecord } from "../../contract/images-api";
+import type { ImagePage, ImageRecord } from "../../../contract/images-api";
 
 /**
  * The user's generated images in their own Durable Object's SQLite (the bytes live in R2). The

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DocumentTables } from "../retrieval/document-tables";
 import { ByteBudget } from "./byte-budget";
-import { MIGRATIONS, migrate } from "./schema";
+import { MIGRATIONS, migrateLegacy as migrate } from "./legacy-schema";
 
 const freshObject = () => env.USER_STORE.get(env.USER_STORE.idFromName(`schema-${crypto.randomUUID()}`));
 const versions = (sql: SqlStorage) =>
@@ -12,9 +12,16 @@ const versions = (sql: SqlStorage) =>
     .toArray()
     .map((r) => r.version);
 
-describe("migrate", () => {
-  it("a started store has run every migration once; running them again changes nothing", async () => {
-    await runInDurableObject(freshObject(), (_store, state) => {
+/** A database on the frozen shared list (./legacy-schema.ts), as stores were before features owned their tables. */
+async function legacyDatabase(state: DurableObjectState): Promise<void> {
+  await state.storage.deleteAll();
+  migrate(state.storage);
+}
+
+describe("the frozen shared list (databases from before feature migrations)", () => {
+  it("runs every migration once; running them again changes nothing", async () => {
+    await runInDurableObject(freshObject(), async (_store, state) => {
+      await legacyDatabase(state);
       expect(versions(state.storage.sql)).toEqual(MIGRATIONS.map((_, i) => i + 1));
       migrate(state.storage);
       expect(versions(state.storage.sql)).toEqual(MIGRATIONS.map((_, i) => i + 1));
@@ -22,7 +29,8 @@ describe("migrate", () => {
   });
 
   it("applies only the migrations a database has not run, in order, keeping its data", async () => {
-    await runInDurableObject(freshObject(), (_store, state) => {
+    await runInDurableObject(freshObject(), async (_store, state) => {
+      await legacyDatabase(state);
       const sql = state.storage.sql;
       sql.exec(`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('kept', 'Kept', 0, 0)`);
       const next = [...MIGRATIONS, `CREATE TABLE later_a (id TEXT)`, `ALTER TABLE later_a ADD COLUMN added INTEGER`];
@@ -39,7 +47,8 @@ describe("migrate", () => {
   });
 
   it("a migration that fails leaves nothing half-done and is not recorded", async () => {
-    await runInDurableObject(freshObject(), (_store, state) => {
+    await runInDurableObject(freshObject(), async (_store, state) => {
+      await legacyDatabase(state);
       const sql = state.storage.sql;
       const broken = [...MIGRATIONS, `CREATE TABLE half (id TEXT); INSERT INTO no_such_table VALUES (1)`];
       expect(() => migrate(state.storage, broken)).toThrow();

@@ -1,0 +1,105 @@
+import { convertToModelMessages } from "ai";
+import type { ChatSettings } from "../../../contract/api";
+import type { ChatMessage, MessageMetadata } from "../../../contract/messages";
+import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL } from "../../../contract/models";
+import { withChatImages, withoutImageParts } from "../../ai/chat-images";
+import { retrievePassages, withPassageRules, withPassages } from "../../retrieval/retrieve-passages";
+import { promptChars } from "../../spend/estimate-usage";
+import { IMAGE_INPUT_TOKENS, worstCaseAnswer } from "../../spend/answer-cost";
+import { keepUpload } from "../../vision/save-upload";
+import { jsonBytes } from "../byte-budget";
+import type { ChatTurn, TurnStart } from "./turn";
+import { Conversations } from "../conversations/feature";
+import { parseSettings } from "../conversations/rows";
+import { Documents } from "../documents/feature";
+import type { Person } from "../person";
+import { beginAnswer } from "./begin";
+import { withUnansweredDenied } from "./approvals";
+import { chatBackend, knownModel, planAnswer, withTools } from "./plan";
+import { chatTurnImages } from "./turn-images";
+import { turnTools } from "./turn-tools";
+
+/**
+ * A chat turn, start to stream: check, retrieve, plan, reserve, save the question, stream. The
+ * answer is saved and its spend settled when it ends (./save-answer.ts), in this object, whether or
+ * not anyone still listens.
+ */
+export async function startChatTurn(person: Person, turn: ChatTurn): Promise<TurnStart> {
+  const conversations = person.feature(Conversations);
+  const { quotas, budget } = person;
+
+  // Check: the stored conversation and the request's path through it, against the quotas.
+  const read = conversations.rows.turnState(turn.conversationId, person.generation);
+  const settings: ChatSettings = { ...(read.settings !== null ? parseSettings(read.settings) : {}), ...turn.settings };
+  const model = knownModel(settings.model ?? DEFAULT_CHAT_MODEL);
+  // The path the client sent must be one of the stored tree; the model gets the stored copy of it.
+  const resolved = conversations.tree.resolvePath(turn.conversationId, turn.messages);
+  const history = [...resolved.stored, ...resolved.fresh];
+  // Refused before anything is spent or saved: a conversation with no room left (every branch counts).
+  quotas.checkConversationCounted(resolved.count + resolved.fresh.length, read.conversations);
+  budget.checkRoom("This message", jsonBytes(resolved.fresh), read.used);
+
+  // Retrieve: passages from the person's documents, and the images the turn sends.
+  const documents = person.feature(Documents);
+  const passages = await retrievePassages(
+    { attachDocuments: async (id, ids) => documents.attachDocuments(id, ids), searchDocuments: documents.searchDocuments.bind(documents) },
+    { payer: turn.payer, conversationId: turn.conversationId, question: questionText(history.at(-1)!), documentIds: turn.documentIds },
+  );
+  const images = await chatTurnImages(person, model, turn.payer.userId, history);
+
+  // Plan: the prompt, the model call and its tools, and the worst case it can cost.
+  const modelMessages = withPassages(
+    withChatImages(history, await convertToModelMessages(withoutImageParts(withUnansweredDenied(history))), images.loaded),
+    passages,
+  );
+  const instructions = withPassageRules(settings.system, passages);
+  // Always sent, so the reservation is a true upper bound (a model's own default can be larger).
+  const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
+  const metadata: MessageMetadata = passages ? { citations: passages.citations } : {};
+  const backend = chatBackend(person.env, model, metadata);
+  const prompt = { instructions, messages: modelMessages };
+  const tools = await turnTools(person, turn, { model, settings, maxTokens, metadata, promptTokens: promptChars(prompt), backend });
+  const plan = withTools(
+    planAnswer("chat", turn.conversationId, backend, {
+      model,
+      history,
+      modelMessages,
+      instructions,
+      temperature: settings.temperature,
+      maxTokens,
+      reasoningEffort: settings.reasoningEffort,
+      metadata,
+    }),
+    tools,
+  );
+  const worst = worstCaseAnswer(model, prompt, maxTokens, images.loaded.size * IMAGE_INPUT_TOKENS + (tools?.toolTokens ?? 0));
+
+  // Reserve, save the question, stream (./begin.ts).
+  const start = await beginAnswer(person, plan, turn.payer, worst, () => {
+    // The question is saved before the model is called: it is never lost to a failed answer.
+    // Checked again here when anything was written meanwhile (the tree may have changed while
+    // passages were searched, the ledger was asked, an earlier answer was stopped): unchanged
+    // since, what was read holds. What is read here holds until the writes below: the transaction is synchronous.
+    const unchanged = conversations.rows.unchangedSince(read, person.generation);
+    const state = unchanged ? read : conversations.rows.turnState(turn.conversationId, person.generation);
+    const now = unchanged ? resolved : conversations.tree.resolvePath(turn.conversationId, turn.messages);
+    quotas.checkConversationCounted(now.count + now.fresh.length, state.conversations);
+    conversations.titles.turnStarted(turn.conversationId, history, turn.modelTitle ? turn.payer : null, () => state.titleBy ?? undefined);
+    // The question must fit the byte budget; the answer to it is kept whatever its size (it is paid for).
+    const saved = budget.within(
+      "This message",
+      () => conversations.rows.saveTurn(turn.conversationId, turn.settings, now, state),
+      state.used,
+    );
+    conversations.images.link(turn.conversationId, images.linked);
+    return saved;
+  });
+  // Sent now: out of the prefix that expires (once per image, on the first message that carries it).
+  for (const image of images.pending) await keepUpload(person.env.MEDIA, turn.payer.userId, image.record, image.bytes);
+  return start;
+}
+
+/** The new message's text parts: what passages are searched for. */
+function questionText(message: ChatMessage): string {
+  return message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
+}

@@ -1,0 +1,56 @@
+import type { ChatMessage } from "../../../contract/messages";
+import { withRequestId } from "../../log";
+import type { ChatTurn, ThreadKind, TurnPayer, TurnStart, VisionTurn } from "./turn";
+import type { Person } from "../person";
+import { approveTurn } from "./approve-turn";
+import { startChatTurn } from "./chat-turn";
+import { continueAnswer } from "./continue-turn";
+import { refusing } from "./plan";
+import { saveAnswer } from "./save-answer";
+import { ANSWER_TABLES } from "./schema";
+import { startVisionTurn } from "./vision-turn";
+
+/**
+ * Answers: start one (chat or vision), carry on an interrupted one or one waiting for tool
+ * approvals, rejoin or stop the one running. The model call runs in this object, not the request,
+ * so an answer outlives the tab that asked. Each turn is one pipeline in its own module.
+ */
+export class AnswerTurns {
+  static readonly tables = ANSWER_TABLES;
+
+  constructor(private readonly person: Person) {
+    person.savesAnswers((kind, ownerId, message, steps) => saveAnswer(person, kind, ownerId, message, steps));
+  }
+
+  startChatTurn(turn: ChatTurn): Promise<TurnStart> {
+    return withRequestId(turn.requestId, () => refusing(() => startChatTurn(this.person, turn)));
+  }
+
+  /** The person's decisions on an answer's tool approvals: that answer carries on (the last message is the answer). */
+  approveTurn(turn: ChatTurn): Promise<TurnStart> {
+    return withRequestId(turn.requestId, () => refusing(() => approveTurn(this.person, turn)));
+  }
+
+  startVisionTurn(turn: VisionTurn): Promise<TurnStart> {
+    return withRequestId(turn.requestId, () => refusing(() => startVisionTurn(this.person, turn)));
+  }
+
+  continueAnswer(kind: ThreadKind, ownerId: string, payer: TurnPayer, requestId?: string): Promise<TurnStart> {
+    return withRequestId(requestId, () => refusing(() => continueAnswer(this.person, kind, ownerId, payer)));
+  }
+
+  /** Whether an answer is being written on the thread right now. */
+  isAnswering(kind: ThreadKind, ownerId: string): boolean {
+    return this.person.answers.running(kind, ownerId) !== undefined;
+  }
+
+  /** The running answer's stream, replayed from its start; null when none runs. */
+  answerStream(kind: ThreadKind, ownerId: string): ReadableStream<Uint8Array> | null {
+    return this.person.answers.running(kind, ownerId)?.listen() ?? null;
+  }
+
+  /** Stops the running answer and returns it as saved; null when none runs. */
+  stopAnswer(kind: ThreadKind, ownerId: string): Promise<ChatMessage | null> {
+    return this.person.answers.stopAll(kind, ownerId);
+  }
+}
