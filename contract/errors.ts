@@ -97,20 +97,20 @@ export const ERRORS = {
     message: "That address is not allowed: only public http(s) addresses on the internet can be reached.",
   },
   web_page_failed: { status: 502, retry: true, message: "The web page could not be read." },
-  // Storage quotas (worker/store/quotas.ts): what one person may keep. The Worker's message names the limit.
+  // Storage quotas (worker/store/storage/quotas.ts): what one person may keep. The Worker's message names the limit.
   quota_exceeded: {
     status: 409,
     retry: false,
     message: "You have reached the storage limit for one person. Delete something you no longer need to make room.",
   },
-  // The byte budget (worker/store/byte-budget.ts): 413 like too_large, since waiting frees nothing (429
+  // The byte budget (worker/store/storage/byte-budget.ts): 413 like too_large, since waiting frees nothing (429
   // would tell clients to retry later); only deleting makes room. The Worker's message names the sizes.
   storage_full: {
     status: 413,
     retry: false,
     message: "You keep as much as one person can store. Delete conversations, documents or images you no longer need to make room.",
   },
-  // Conversation branches (worker/store/conversation-tree.ts): the path a client sent is not one the store holds.
+  // Conversation branches (worker/store/conversations/conversation-tree.ts): the path a client sent is not one the store holds.
   branch_conflict: { status: 409, retry: false, message: "This conversation changed elsewhere. Reload it and try again." },
   conversation_full: {
     status: 413,

@@ -48,7 +48,7 @@ export async function devWorkerVars(): Promise<Record<string, string>> {
     // read_web_page and connectors may reach loopback and private addresses (worker/http/outbound-url.ts):
     // a developer's own MCP server on localhost. On unless the shell says ALLOW_PRIVATE_OUTBOUND=false.
     ALLOW_PRIVATE_OUTBOUND: process.env.ALLOW_PRIVATE_OUTBOUND?.trim() || "true",
-    // Model-written titles (worker/store/model-title.ts): on unless the shell says MODEL_TITLES=off.
+    // Model-written titles (worker/store/conversations/model-title.ts): on unless the shell says MODEL_TITLES=off.
     ...(process.env.MODEL_TITLES ? { MODEL_TITLES: process.env.MODEL_TITLES } : {}),
   };
   Object.assign(process.env, vars);

@@ -10,7 +10,7 @@ export interface Versions {
 }
 
 /**
- * The versions of the messages on screen (the server keeps the tree: worker/store/conversation-tree.ts).
+ * The versions of the messages on screen (the server keeps the tree: worker/store/conversations/conversation-tree.ts).
  * Switching asks the server, which remembers the branch on screen and answers it: the page shows
  * that branch, and the next question is asked on it.
  */

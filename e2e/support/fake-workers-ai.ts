@@ -46,7 +46,7 @@ export interface Script {
    */
   citePassages?: boolean;
   /**
-   * What the title model answers (worker/store/model-title.ts). Unset, a title call is refused
+   * What the title model answers (worker/store/conversations/model-title.ts). Unset, a title call is refused
    * (not retried), so conversations keep their first words as titles.
    */
   title?: string;

@@ -1,5 +1,5 @@
 /**
- * What other features do when an account's data moves or goes (worker/store/user-data.ts runs them).
+ * What other features do when an account's data moves or goes (worker/store/person-data/user-data.ts runs them).
  * A hook list rather than imports, so the cross-person records (keys, share links, spend) register
  * themselves from below, and the account's data operations above need not import each of them.
  */

@@ -12,7 +12,7 @@ import { requireFreshPasskey } from "./fresh-check";
 import { checkOwnerToken, useOwnerToken } from "./owner-setup";
 import { requireAccount } from "./passkey-routes";
 import { sessionInfo } from "./session-routes";
-import { deleteAccountData } from "../store/user-data";
+import { deleteAccountData } from "../store/person-data/user-data";
 
 export const account = new Hono<AppEnv>()
   /** DELETE /api/account: the account and all its data, after a recent passkey check; the browser is signed out. */

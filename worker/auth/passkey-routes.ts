@@ -25,7 +25,7 @@ import { requireFreshPasskey } from "./fresh-check";
 import { countNewIdentity } from "./guests";
 import { checkOwnerToken, useOwnerToken } from "./owner-setup";
 import { sessionInfo } from "./session-routes";
-import { moveGuestInto } from "../store/user-data";
+import { moveGuestInto } from "../store/person-data/user-data";
 
 const RP_NAME = "Workers AI Chat";
 const BODY_LIMIT = 64 * 1024;

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { countRows } from "../store/transfer";
+import { countRows } from "../store/person-data/transfer";
 import { SoftAuthenticator } from "../test/authenticator";
 import { appWith, newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
 import { createPasskey, signInWithPasskey } from "../test/passkeys";
@@ -10,7 +10,7 @@ import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 import { TINY_PNG } from "../test/vision-images";
 import { accountStub, credentialShard } from "./account-store";
 import { hmacKey, signSession } from "./session-cookie";
-import { listUserObjects, moveGuestInto } from "../store/user-data";
+import { listUserObjects, moveGuestInto } from "../store/person-data/user-data";
 
 const SCHNELL = "@cf/black-forest-labs/flux-1-schnell";
 

@@ -56,7 +56,7 @@ export interface ListedTool {
 const ROW_COLUMNS = "id, name, url, auth, status, last_error, secret IS NOT NULL AS has_secret, tools_left_out, created_at, checked_at";
 
 /**
- * The person's connectors in their Durable Object's SQL (migration 10, worker/store/schema.ts): one row
+ * The person's connectors in their Durable Object's SQL (worker/store/connectors/schema.ts): one row
  * per connector with its encrypted secret, and one per listed tool with the person's two switches.
  * Deleting the connector deletes its tools and its secret; deleting the account wipes the whole store.
  */

@@ -182,7 +182,7 @@ export class DocumentTables {
   /**
    * Who pays for this object's background embedding: the person whose request last added a
    * document (the object is one person's, so only how they are signed in can change). Kept out of
-   * a guest-to-account merge (worker/store/transfer.ts), so an account never spends as its old guest.
+   * a guest-to-account merge (worker/store/person-data/transfer.ts), so an account never spends as its old guest.
    */
   setPayer(payer: Payer): void {
     // The address rides in the person's JSON rather than a column of its own: no schema change for one field.

@@ -21,7 +21,7 @@ export function documentKey(userId: string, documentId: string): string {
   return `documents/${userId}/${documentId}`;
 }
 
-/** A write wrapped in the byte budget's check (worker/store/byte-budget.ts), inside the write's transaction. */
+/** A write wrapped in the byte budget's check (worker/store/storage/byte-budget.ts), inside the write's transaction. */
 export type WithinBudget = <T>(write: () => T) => T;
 
 /**
@@ -162,7 +162,7 @@ export class DocumentLibrary {
   }
 
   /**
-   * After a guest's rows were imported here (worker/store/user-data.ts): their documents become this
+   * After a guest's rows were imported here (worker/store/person-data/user-data.ts): their documents become this
    * person's, and in Vectorize their vectors move to this person's namespace (same ids, so none stays
    * under the guest's). The SQLite index came with the rows.
    */

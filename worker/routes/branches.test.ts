@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ConversationDetail } from "../../contract/api";
 import type { ConversationExport, ImportResult } from "../../contract/transfer";
 import { MIGRATIONS, migrateLegacy as migrate } from "../store/legacy-schema";
-import { ConversationTree } from "../store/conversation-tree";
+import { ConversationTree } from "../store/conversations/conversation-tree";
 import { newConversationId, readUiStream, readUntil, TestClient, userMessage } from "../test/client";
 import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 

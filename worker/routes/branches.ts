@@ -9,7 +9,7 @@ import { userStore } from "../store/stub";
 
 /**
  * POST /api/conversations/:id/branch { messageId }: shows that version of a message and, below it,
- * the branch last on screen there (worker/store/conversation-tree.ts). Answers the conversation as
+ * the branch last on screen there (worker/store/conversations/conversation-tree.ts). Answers the conversation as
  * GET /api/conversations/:id does; the next question is asked on this branch, and a reload shows it.
  */
 export const branches = new Hono<AppEnv>().post("/:id/branch", async (c) => {

@@ -8,7 +8,7 @@ import { tokenCost } from "../../contract/pricing";
 import { LICENCE_ACCEPTED_NOTE } from "../../contract/vision-api";
 import { IMAGE_NOT_RESENT } from "../ai/chat-images";
 import { IMAGE_INPUT_TOKENS } from "../spend/answer-cost";
-import { uploadTtlHours } from "../store/upload-expiry";
+import { uploadTtlHours } from "../store/vision/upload-expiry";
 import { finalMetadata, newConversationId, readUiStream, TestClient, textOf } from "../test/client";
 import { licencePromptError, licenceOnceThen, legacyChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
 import { storeOf } from "../test/store-of";

@@ -10,7 +10,7 @@ import { isNewVisitor } from "../http/new-visitor";
 import { idParam, readJson } from "../http/validate";
 import { requestPayer } from "../spend/request-payer";
 import { budgetsOf } from "../spend/spend";
-import { modelTitlesOn } from "../store/model-title";
+import { modelTitlesOn } from "../store/conversations/model-title";
 import type { TurnPayer } from "../store/api";
 import { userStore } from "../store/stub";
 import { validTimeZone } from "../tools/time-zone";

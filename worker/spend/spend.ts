@@ -206,5 +206,5 @@ function nonNegative(value: string | undefined): number {
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 }
 
-// A guest who signs in to an account brings today's spend along (worker/store/user-data.ts).
+// A guest who signs in to an account brings today's spend along (worker/store/person-data/user-data.ts).
 onGuestMerged.push((env, guestId, accountId) => moveToday(env, guestId, accountId));

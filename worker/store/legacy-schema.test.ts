@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DocumentTables } from "../retrieval/document-tables";
-import { ByteBudget } from "./byte-budget";
+import { ByteBudget } from "./storage/byte-budget";
 import { MIGRATIONS, migrateLegacy as migrate } from "./legacy-schema";
 
 const freshObject = () => env.USER_STORE.get(env.USER_STORE.idFromName(`schema-${crypto.randomUUID()}`));

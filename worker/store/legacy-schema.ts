@@ -97,7 +97,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP TABLE IF EXISTS usage;
   `,
-  // 5: conversation branches (worker/store/conversation-tree.ts). Messages form a tree: each has its
+  // 5: conversation branches (worker/store/conversations/conversation-tree.ts). Messages form a tree: each has its
   // parent (NULL for a first message) and the turn it was last on screen (visited_at, a counter),
   // which picks the branch shown below a version a person switches to. A conversation remembers
   // the leaf on screen. A running answer remembers the question it answers, so it is saved under
@@ -129,7 +129,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX chat_images_by_image ON chat_images (image_id);
   `,
-  // 7: search over message text and titles (worker/store/search.ts), and who wrote a title. The index is
+  // 7: search over message text and titles (worker/store/conversations/search.ts), and who wrote a title. The index is
   // kept in step by triggers, so every write (a live turn, an import, a guest's merge, a delete) updates
   // it in its own transaction. search_rows names each indexed row with a stable integer key (a plain
   // table's rowid may change on VACUUM); message_id '' is the conversation's title. Only a message's
@@ -162,7 +162,7 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO search_index (rowid, text)
     SELECT r.id, ${messageText("m.body")} FROM search_rows r JOIN messages m ON m.conversation_id = r.conversation_id AND m.id = r.message_id;
   `,
-  // 8: the byte budget (worker/store/byte-budget.ts). storage_usage holds the bytes the person keeps,
+  // 8: the byte budget (worker/store/storage/byte-budget.ts). storage_usage holds the bytes the person keeps,
   // kept in step by triggers, so every write (a turn, an answer, an import, a merge, a delete, a
   // cascade) changes it in its own transaction and no write path can forget it. Counted: message
   // bodies, generated images (their R2 bytes and record), photos (their R2 bytes), documents (the

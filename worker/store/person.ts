@@ -3,9 +3,9 @@ import { builtinTools } from "../tools/builtins";
 import { Answers } from "./answers/answers";
 import { RunTable, type ThreadKind } from "./answers/run-table";
 import type { StepSpend } from "./answers/step-spend";
-import { ByteBudget } from "./byte-budget";
+import { ByteBudget } from "./storage/byte-budget";
 import { migrate, type FeatureTables } from "./migrate";
-import { Quotas, quotaLimits } from "./quotas";
+import { Quotas, quotaLimits } from "./storage/quotas";
 
 /** Saves a finished answer (the answers feature: answers/save-answer.ts). */
 export type SaveAnswer = (kind: ThreadKind, ownerId: string, message: ChatMessage, steps?: StepSpend) => ChatMessage;

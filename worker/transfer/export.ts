@@ -3,7 +3,7 @@ import type { ChatMessage } from "../../contract/messages";
 import { findChatModel } from "../../contract/models";
 import { thinkingTime } from "../../contract/reasoning";
 import { compactInput, generatedImageOf, isToolPart, toolLabelOf, toolResultText, type ToolPart } from "../../contract/tool-parts";
-import type { TreeMessage } from "../store/conversation-tree";
+import type { TreeMessage } from "../store/conversations/conversation-tree";
 import { CONVERSATION_FORMAT, FORMAT_VERSION, type ConversationExport, type ExportedConversation } from "../../contract/transfer";
 
 /** A conversation with every branch, as the store gives it (UserStore.conversationTree). */

@@ -10,7 +10,7 @@ import { chatGptTitle, chatGptZip } from "../test/chatgpt-zip";
 import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
 import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 import { storeOf } from "../test/store-of";
-import { quotaLimits } from "../store/quotas";
+import { quotaLimits } from "../store/storage/quotas";
 
 beforeEach(() => {
   vi.spyOn(env.AI, "run").mockImplementation(recordedRun(() => sseStream(legacyChunks(["An answer."]))).run as never);

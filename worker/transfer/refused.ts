@@ -1,6 +1,6 @@
 import type { ChatSettings } from "../../contract/api";
 import { AppError } from "../../contract/errors";
-import type { TreeMessage } from "../store/conversation-tree";
+import type { TreeMessage } from "../store/conversations/conversation-tree";
 
 /** A conversation ready to write: checked in full, in this app's shapes, parents before children. */
 export interface PlannedConversation {

@@ -1,4 +1,4 @@
-import type { TreeMessage } from "../store/conversation-tree";
+import type { TreeMessage } from "../store/conversations/conversation-tree";
 import { ImportRefused } from "./refused";
 
 /**

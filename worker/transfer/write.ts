@@ -1,6 +1,6 @@
 import { randomId } from "../../contract/ids";
 import type { UserStoreRpc } from "../store/stub";
-import { jsonBytes } from "../store/byte-budget";
+import { jsonBytes } from "../store/storage/byte-budget";
 import type { PlannedConversation } from "./refused";
 
 /**

@@ -4,7 +4,7 @@ import { failingStore } from "../test/failing-store";
 import { TINY_PNG } from "../test/vision-images";
 import { saveUpload } from "./save-upload";
 import lifecycle from "../../deploy/r2-lifecycle.json?raw";
-import { uploadTtlHours } from "../store/upload-expiry";
+import { uploadTtlHours } from "../store/vision/upload-expiry";
 import { PENDING_UPLOADS_PREFIX, pendingUploadKey } from "./uploads";
 
 describe("saveUpload", () => {

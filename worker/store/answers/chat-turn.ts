@@ -7,7 +7,7 @@ import { retrievePassages, withPassageRules, withPassages } from "../../retrieva
 import { promptChars } from "../../spend/estimate-usage";
 import { IMAGE_INPUT_TOKENS, worstCaseAnswer } from "../../spend/answer-cost";
 import { keepUpload } from "../../vision/save-upload";
-import { jsonBytes } from "../byte-budget";
+import { jsonBytes } from "../storage/byte-budget";
 import type { ChatTurn, TurnStart } from "./turn";
 import { Conversations } from "../conversations/feature";
 import { parseSettings } from "../conversations/rows";

@@ -4,7 +4,7 @@ import type { MessageMetadata } from "../../../contract/messages";
 import { CHAT_SETTINGS_LIMITS } from "../../../contract/models";
 import { IMAGE_INPUT_TOKENS, worstCaseAnswer } from "../../spend/answer-cost";
 import { keepUpload } from "../../vision/save-upload";
-import { jsonBytes } from "../byte-budget";
+import { jsonBytes } from "../storage/byte-budget";
 import type { TurnStart, VisionTurn } from "./turn";
 import type { Person } from "../person";
 import { loadUpload, Vision } from "../vision/feature";

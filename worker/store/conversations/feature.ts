@@ -2,11 +2,11 @@ import type { ChatSettings, Conversation, ConversationDetail } from "../../../co
 import { AppError } from "../../../contract/errors";
 import type { SearchHit } from "../../../contract/search";
 import { deleteUploadObjects } from "../../vision/save-upload";
-import { ChatImageLinks } from "../chat-images";
-import { ConversationTitles } from "../conversation-titles";
-import { ConversationTree, type TreeMessage } from "../conversation-tree";
+import { ChatImageLinks } from "./chat-images";
+import { ConversationTitles } from "./conversation-titles";
+import { ConversationTree, type TreeMessage } from "./conversation-tree";
 import type { Person } from "../person";
-import { searchMessages } from "../search";
+import { searchMessages } from "./search";
 import { Storage } from "../storage/feature";
 import { ConversationRows, parseSettings, toConversation, type ConversationRow } from "./rows";
 import { CONVERSATION_TABLES } from "./schema";

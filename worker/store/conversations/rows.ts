@@ -1,8 +1,8 @@
 import type { ChatSettings, Conversation } from "../../../contract/api";
-import { USED_BYTES } from "../byte-budget";
-import type { TitleBy } from "../conversation-titles";
-import type { ConversationTree, ResolvedPath } from "../conversation-tree";
-import { titleFrom } from "../title";
+import { USED_BYTES } from "../storage/byte-budget";
+import type { TitleBy } from "./conversation-titles";
+import type { ConversationTree, ResolvedPath } from "./conversation-tree";
+import { titleFrom } from "./title";
 
 export interface ConversationRow extends Record<string, SqlStorageValue> {
   id: string;

@@ -1,5 +1,5 @@
 import type { ImagePage, ImageRecord } from "../../../contract/images-api";
-import { IMAGE_BYTES_ESTIMATE } from "../byte-budget";
+import { IMAGE_BYTES_ESTIMATE } from "../storage/byte-budget";
 import type { Person } from "../person";
 import { ImageTable } from "./image-table";
 import { IMAGE_TABLES } from "./schema";

@@ -2,12 +2,12 @@ import { SqliteVectorIndex } from "../../retrieval/sqlite-index";
 import { Documents } from "../documents/feature";
 import type { FeatureTables } from "../migrate";
 import type { Person } from "../person";
-import { indexWaiting } from "../search";
-import { exportTables, importTables, type StoreDump } from "../transfer";
+import { indexWaiting } from "../conversations/search";
+import { exportTables, importTables, type StoreDump } from "./transfer";
 
 /**
  * The person's data as a whole: moving a guest into an account, and deleting everything
- * (worker/store/user-data.ts runs these across the objects and buckets involved). Registered last:
+ * (worker/store/person-data/user-data.ts runs these across the objects and buckets involved). Registered last:
  * it reaches every table, generically (../transfer.ts).
  */
 export class PersonData {

@@ -1,4 +1,4 @@
-import type { ByteBudget } from "../byte-budget";
+import type { ByteBudget } from "./byte-budget";
 
 /**
  * The bytes of each shared conversation's snapshot: the snapshot lives in the shares store

@@ -1,7 +1,7 @@
 import type { VisionImage, VisionThread, VisionThreadDetail } from "../../../contract/vision-api";
 import { readUploadObject } from "../../vision/save-upload";
 import type { Person } from "../person";
-import { UploadExpiry, uploadTtlHours } from "../upload-expiry";
+import { UploadExpiry, uploadTtlHours } from "./upload-expiry";
 import { VISION_TABLES } from "./schema";
 import { VisionTables } from "./vision-tables";
 

@@ -1,7 +1,7 @@
 import type { VisionImage, VisionMessage, VisionThread, VisionThreadDetail } from "../../../contract/vision-api";
-import { ChatImageLinks } from "../chat-images";
+import { ChatImageLinks } from "../conversations/chat-images";
 import { MessageLog } from "../message-log";
-import { titleFrom } from "../title";
+import { titleFrom } from "../conversations/title";
 
 /**
  * The vision tables inside the user's Durable Object: uploaded images (bytes live in R2 under

@@ -1,4 +1,4 @@
-import { QuotaRefusal } from "../quota-refusal";
+import { QuotaRefusal } from "../../quota-refusal";
 
 /** The bytes this person keeps, as an SQL expression: to read with other values in one statement. */
 export const USED_BYTES = "COALESCE((SELECT bytes FROM storage_usage WHERE only = 1), 0)";
@@ -9,7 +9,7 @@ export const IMAGE_BYTES_ESTIMATE = 1024 * 1024;
 /**
  * One byte budget per person over everything they keep: message bodies, documents (original and
  * passages), photos, generated images and shared snapshots. The running total lives in the
- * storage_usage table, kept by triggers in the same transaction as each write (worker/store/schema.ts,
+ * storage_usage table, kept by triggers in the same transaction as each write (each feature's schema.ts under worker/store/,
  * migration 8), so a check here sees every write that committed before it, and the Durable Object's
  * single thread with `within` inside a transaction makes check-and-write one step: two parallel
  * writes cannot both pass the limit. A limit of 0 turns the budget off.

@@ -1,17 +1,17 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { DocumentRecord } from "../../contract/documents";
-import { DOCUMENT_EMBEDDING_MODEL } from "../../contract/models";
-import type { ImageRecord } from "../../contract/images-api";
-import type { ShareLink } from "../../contract/share-api";
-import { documentKey } from "../retrieval/library";
-import { budgetsOf, reserve, settle } from "../spend/spend";
-import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
-import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
-import { fakeEmbeddingAnswer } from "../test/recorded-embeddings";
-import { storeOf, userIdOf } from "../test/store-of";
-import { TINY_PNG } from "../test/vision-images";
+import type { DocumentRecord } from "../../../contract/documents";
+import { DOCUMENT_EMBEDDING_MODEL } from "../../../contract/models";
+import type { ImageRecord } from "../../../contract/images-api";
+import type { ShareLink } from "../../../contract/share-api";
+import { documentKey } from "../../retrieval/library";
+import { budgetsOf, reserve, settle } from "../../spend/spend";
+import { newConversationId, readUiStream, TestClient, userMessage } from "../../test/client";
+import { legacyChunks, recordedRun, sseStream } from "../../test/recorded-ai";
+import { fakeEmbeddingAnswer } from "../../test/recorded-embeddings";
+import { storeOf, userIdOf } from "../../test/store-of";
+import { TINY_PNG } from "../../test/vision-images";
 import { quotaLimits } from "./quotas";
 
 afterEach(() => vi.restoreAllMocks());

@@ -5,7 +5,7 @@
  * A refusal is thrown from inside the write's transaction, so a race between two requests can never
  * take anyone past a limit; it crosses RPC as a QuotaRefusal (worker/quota-refusal.ts).
  */
-import { QuotaRefusal } from "../quota-refusal";
+import { QuotaRefusal } from "../../quota-refusal";
 
 export interface QuotaLimits {
   /** Chat conversations, and separately vision threads, one person may keep. */

@@ -5,14 +5,14 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ChatMessage } from "../../contract/messages";
-import { HIGHLIGHT_END, HIGHLIGHT_START, MAX_SEARCH_CHARS, snippetSegments, type SearchHit } from "../../contract/search";
-import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, userMessage } from "../test/client";
-import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
-import { storeOf } from "../test/store-of";
-import { MIGRATIONS, migrateLegacy as migrate } from "./legacy-schema";
+import type { ChatMessage } from "../../../contract/messages";
+import { HIGHLIGHT_END, HIGHLIGHT_START, MAX_SEARCH_CHARS, snippetSegments, type SearchHit } from "../../../contract/search";
+import { finalMetadata, newConversationId, readUiStream, readUntil, TestClient, userMessage } from "../../test/client";
+import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../../test/recorded-ai";
+import { storeOf } from "../../test/store-of";
+import { MIGRATIONS, migrateLegacy as migrate } from "../legacy-schema";
 import { ftsQuery, searchMessages } from "./search";
-import type { UserStore } from "./user-store";
+import type { UserStore } from "../user-store";
 
 /** The answers the model double gives, in order; past the end it repeats the last. */
 let answers: string[] = [];

@@ -1,17 +1,17 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { DocumentRecord } from "../../contract/documents";
-import { DOCUMENT_EMBEDDING_MODEL } from "../../contract/models";
-import { DocumentLibrary, type LibraryEnv } from "../retrieval/library";
-import { Documents } from "./documents/feature";
+import type { DocumentRecord } from "../../../contract/documents";
+import { DOCUMENT_EMBEDDING_MODEL } from "../../../contract/models";
+import { DocumentLibrary, type LibraryEnv } from "../../retrieval/library";
+import { Documents } from "../documents/feature";
 import { countRows } from "./transfer";
-import type { UserStore } from "./user-store";
-import { TestClient } from "../test/client";
-import { recordedRun, sseStream, legacyChunks } from "../test/recorded-ai";
-import { fakeEmbeddingAnswer } from "../test/recorded-embeddings";
-import { VectorizeDouble } from "../test/vectorize-double";
-import { TINY_PNG } from "../test/vision-images";
+import type { UserStore } from "../user-store";
+import { TestClient } from "../../test/client";
+import { recordedRun, sseStream, legacyChunks } from "../../test/recorded-ai";
+import { fakeEmbeddingAnswer } from "../../test/recorded-embeddings";
+import { VectorizeDouble } from "../../test/vectorize-double";
+import { TINY_PNG } from "../../test/vision-images";
 import { deleteAccountData, moveGuestInto, USER_MEDIA_PREFIXES } from "./user-data";
 
 afterEach(() => vi.restoreAllMocks());

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../../contract/messages";
+import type { ChatMessage } from "../../../contract/messages";
 
 const MAX_TITLE = 60;
 

@@ -1,6 +1,6 @@
-import { alarmNoLaterThan } from "../alarm";
-import { deleteUploadObjects } from "../vision/save-upload";
-import { NOT_IN_CHAT } from "./chat-images";
+import { alarmNoLaterThan } from "../../alarm";
+import { deleteUploadObjects } from "../../vision/save-upload";
+import { NOT_IN_CHAT } from "../conversations/chat-images";
 
 /**
  * Photos uploaded for vision questions or chat messages but never asked about or sent expire: after

@@ -6,17 +6,17 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Conversation } from "../../contract/api";
-import type { ChatMessage } from "../../contract/messages";
-import { findChatModel } from "../../contract/models";
-import { tokenCost } from "../../contract/pricing";
-import { TITLE_MODEL } from "../../contract/titles";
-import { appWith, newConversationId, randomAddress, readUiStream, TestClient, userMessage } from "../test/client";
-import { bindingError, legacyChunks, recordedRun, sseStream, type RecordedCall } from "../test/recorded-ai";
-import { reserve, budgetStatus, type Payer } from "../spend/spend";
-import { storeOf } from "../test/store-of";
+import type { Conversation } from "../../../contract/api";
+import type { ChatMessage } from "../../../contract/messages";
+import { findChatModel } from "../../../contract/models";
+import { tokenCost } from "../../../contract/pricing";
+import { TITLE_MODEL } from "../../../contract/titles";
+import { appWith, newConversationId, randomAddress, readUiStream, TestClient, userMessage } from "../../test/client";
+import { bindingError, legacyChunks, recordedRun, sseStream, type RecordedCall } from "../../test/recorded-ai";
+import { reserve, budgetStatus, type Payer } from "../../spend/spend";
+import { storeOf } from "../../test/store-of";
 import { cleanTitle, modelTitle } from "./model-title";
-import type { TurnPayer } from "./api";
+import type { TurnPayer } from "../api";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,6 +1,6 @@
-import type { ChatMessage } from "../../contract/messages";
-import { resolveAiBackend } from "../ai/backend";
-import type { TurnPayer } from "./answers/turn";
+import type { ChatMessage } from "../../../contract/messages";
+import { resolveAiBackend } from "../../ai/backend";
+import type { TurnPayer } from "../answers/turn";
 import { modelTitle } from "./model-title";
 
 /**

@@ -1,10 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
-import { legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
-import { storeOf, userIdOf } from "../test/store-of";
-import { TINY_PNG } from "../test/vision-images";
+import { newConversationId, readUiStream, TestClient, userMessage } from "../../test/client";
+import { legacyChunks, recordedRun, sseStream } from "../../test/recorded-ai";
+import { storeOf, userIdOf } from "../../test/store-of";
+import { TINY_PNG } from "../../test/vision-images";
 import { DEFAULT_QUOTAS, quotaLimits, Quotas } from "./quotas";
 
 afterEach(() => vi.restoreAllMocks());

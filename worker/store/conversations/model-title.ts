@@ -1,13 +1,13 @@
 import type { ModelMessage } from "ai";
-import { findChatModel } from "../../contract/models";
-import type { ChatMessage } from "../../contract/messages";
-import { tokenCost } from "../../contract/pricing";
-import { MAX_MODEL_TITLE_CHARS, TITLE_INSTRUCTIONS, TITLE_MODEL } from "../../contract/titles";
-import type { AiBinding } from "../ai/binding";
-import { log } from "../log";
-import { worstCaseAnswer } from "../spend/answer-cost";
-import { reserve, settle } from "../spend/spend";
-import type { TurnPayer } from "./answers/turn";
+import { findChatModel } from "../../../contract/models";
+import type { ChatMessage } from "../../../contract/messages";
+import { tokenCost } from "../../../contract/pricing";
+import { MAX_MODEL_TITLE_CHARS, TITLE_INSTRUCTIONS, TITLE_MODEL } from "../../../contract/titles";
+import type { AiBinding } from "../../ai/binding";
+import { log } from "../../log";
+import { worstCaseAnswer } from "../../spend/answer-cost";
+import { reserve, settle } from "../../spend/spend";
+import type { TurnPayer } from "../answers/turn";
 
 /** A few words need few tokens; this also bounds the reservation. */
 const MAX_TITLE_TOKENS = 24;

@@ -1,9 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { TestClient } from "../test/client";
-import { storeOf, userIdOf } from "../test/store-of";
-import { TINY_PNG } from "../test/vision-images";
+import { TestClient } from "../../test/client";
+import { storeOf, userIdOf } from "../../test/store-of";
+import { TINY_PNG } from "../../test/vision-images";
 import { uploadTtlHours } from "./upload-expiry";
 
 const HOUR = 60 * 60 * 1000;

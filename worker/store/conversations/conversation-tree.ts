@@ -1,6 +1,6 @@
-import type { ChatMessage } from "../../contract/messages";
-import { AppError } from "../../contract/errors";
-import { withServerMetadata } from "./message-log";
+import type { ChatMessage } from "../../../contract/messages";
+import { AppError } from "../../../contract/errors";
+import { withServerMetadata } from "../message-log";
 
 /** A message with its place in the tree: the message it follows (null for a first message). */
 export interface TreeMessage {

@@ -1,6 +1,6 @@
-import { onAccountDeleted, onGuestMerged } from "../auth/account-hooks";
-import { accountRecord, deleteAccountRecords } from "../auth/account-store";
-import type { UserStore } from "./user-store";
+import { onAccountDeleted, onGuestMerged } from "../../auth/account-hooks";
+import { accountRecord, deleteAccountRecords } from "../../auth/account-store";
+import type { UserStore } from "../user-store";
 
 /**
  * R2 prefixes that hold a user's objects, each as `<prefix>/<userId>/<id>` (worker/images/media.ts,

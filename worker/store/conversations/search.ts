@@ -1,4 +1,4 @@
-import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchHit } from "../../contract/search";
+import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchHit } from "../../../contract/search";
 
 /** Enough to pick from; a person refines the words rather than scrolling hundreds of hits. */
 const MAX_HITS = 30;
