@@ -17,6 +17,7 @@ import { beginAnswer } from "./begin";
 import { withUnansweredDenied } from "./approvals";
 import { chatBackend, knownModel, planAnswer, withTools } from "./plan";
 import { chatTurnImages } from "./turn-images";
+import { turnAdditions } from "./turn-context";
 import { turnTools } from "./turn-tools";
 
 /**
@@ -39,11 +40,13 @@ export async function startChatTurn(person: Person, turn: ChatTurn): Promise<Tur
   quotas.checkConversationCounted(resolved.count + resolved.fresh.length, read.conversations);
   budget.checkRoom("This message", jsonBytes(resolved.fresh), read.used);
 
-  // Retrieve: passages from the person's documents, and the images the turn sends.
+  // Retrieve: what other features add (./turn-context.ts), passages from the person's documents, and the images the turn sends.
+  const question = questionText(history.at(-1)!);
+  const added = await turnAdditions(person, { conversationId: turn.conversationId, question, settings, payer: turn.payer });
   const documents = person.feature(Documents);
   const passages = await retrievePassages(
     { attachDocuments: async (id, ids) => documents.attachDocuments(id, ids), searchDocuments: documents.searchDocuments.bind(documents) },
-    { payer: turn.payer, conversationId: turn.conversationId, question: questionText(history.at(-1)!), documentIds: turn.documentIds },
+    { payer: turn.payer, conversationId: turn.conversationId, question, documentIds: turn.documentIds },
   );
   const images = await chatTurnImages(person, model, turn.payer.userId, history);
 
@@ -52,10 +55,10 @@ export async function startChatTurn(person: Person, turn: ChatTurn): Promise<Tur
     withChatImages(history, await convertToModelMessages(withoutImageParts(withUnansweredDenied(history))), images.loaded),
     passages,
   );
-  const instructions = withPassageRules(settings.system, passages);
+  const instructions = withPassageRules(added.instructions, passages);
   // Always sent, so the reservation is a true upper bound (a model's own default can be larger).
   const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
-  const metadata: MessageMetadata = passages ? { citations: passages.citations } : {};
+  const metadata: MessageMetadata = { ...added.metadata, ...(passages ? { citations: passages.citations } : {}) };
   const backend = chatBackend(person.env, model, metadata);
   const prompt = { instructions, messages: modelMessages };
   const tools = await turnTools(person, turn, { model, settings, maxTokens, metadata, promptTokens: promptChars(prompt), backend });
