@@ -6,13 +6,14 @@
  * The upstream is the fake Workers AI (TEST DOUBLE), which answers at once, so what is left is the
  * app's share: the recorder's stop, the upload, the Worker (sniffing, limits, reserve/settle), the
  * decode and the start of playback. Target: at most 100 ms on this machine. Long tasks during the
- * recording (the level meter) are counted too.
+ * recording (the level meter) are counted too. Each figure is split into before the request, the
+ * request itself (Resource Timing) and after it.
  *   npm run bench:voice            RUNS=10
  *   APP_URL=http://localhost:7701 FAKE_AI_URL=http://127.0.0.1:11321 npm run bench:voice
  *     reuses a running fake stack (e2e/support/fake-stack.ts) instead of starting one: on a loaded
  *     machine a stack's start can outlast startStack's two minutes.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { startFakeWorkersAi } from "../e2e/support/fake-workers-ai";
@@ -27,6 +28,27 @@ const FIRST_SENTENCE = "Paris is the capital of France.";
 const ANSWER = `${FIRST_SENTENCE} It sits on the Seine. About two million people live in the city itself.`;
 const TRANSCRIBER = "@cf/openai/whisper-large-v3-turbo";
 const SPEAKER = "@cf/myshell-ai/melotts";
+/**
+ * The Worker allows one person this many model calls a minute (wrangler.jsonc USER_RATE_LIMITER, a
+ * fixed 60 s window), dictation and each sentence read aloud included. An iteration makes four (one
+ * transcription and the answer's three sentences, asked for before Stop), so back to back the bench
+ * reached the limit at its eighth iteration and Read aloud was refused (429) and never played: the
+ * bench now waits between iterations (outside what it times) until the next one fits.
+ */
+const PER_MINUTE = Number(/"USER_RATE_LIMITER"[^}]*"limit":\s*(\d+)/.exec(readFileSync("wrangler.jsonc", "utf8"))?.[1] ?? 30);
+/** The routes the Worker rate limits that this page calls (worker/index.ts). */
+const LIMITED = /^\/api\/(audio\/|chat)/;
+/** When each limited call was sent (this process's clock). */
+const modelCalls: number[] = [];
+
+/** Waits until `next` more calls fit in any 60 s window (a margin of a second for the clocks). */
+async function paceForLimit(next: number): Promise<void> {
+  for (;;) {
+    const recent = modelCalls.filter((t) => t > Date.now() - 61_000);
+    if (recent.length + next <= PER_MINUTE) return;
+    await new Promise((r) => setTimeout(r, recent[0] + 61_000 - Date.now()));
+  }
+}
 
 mkdirSync(".cache", { recursive: true });
 const wav = speechLikeWav(resolve(".cache/bench-voice-speech.wav"));
@@ -68,8 +90,14 @@ async function upstreamMs(model: string, body: unknown): Promise<number> {
 }
 
 const releaseToText: number[] = [];
-const transcribeRequest: number[] = [];
-const speechRequest: number[] = [];
+const breakdown = {
+  beforeUpload: [] as number[],
+  upload: [] as number[],
+  afterUpload: [] as number[],
+  beforeSpeech: [] as number[],
+  speech: [] as number[],
+  afterSpeech: [] as number[],
+};
 const recordingWindows: [number, number][] = [];
 const transcribeUpstream: number[] = [];
 const firstAudio: number[] = [];
@@ -82,17 +110,28 @@ try {
   const [name, value] = cookie.split("=");
   await context.addCookies([{ name, value, url: site.url }]);
   const page = await context.newPage();
+  // What went wrong in the page is printed, so a wait that ends early says why. Aborted requests are
+  // not failures: Stop reading aborts the sentences asked for ahead, and a page update drops a read.
+  page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText !== "net::ERR_ABORTED")
+      console.error(`[request failed] ${r.method()} ${r.url()}: ${r.failure()?.errorText}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) console.error(`[response] ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  page.on("request", (r) => {
+    if (r.method() === "POST" && LIMITED.test(new URL(r.url()).pathname)) modelCalls.push(Date.now());
+  });
   await observeLongTasks(page);
-  // The recorded bytes, kept in the page (Playwright does not expose a Blob body), to post to the upstream directly.
+  // The recorded audio, kept in the page (Playwright does not expose a Blob body) to post to the
+  // upstream directly: only the Blob is kept here, read after the measurement, so nothing is added
+  // between the release and the request.
   await page.addInitScript(() => {
     const original = window.fetch;
-    window.fetch = async (input, init) => {
-      if (String(input).includes("/api/audio/transcriptions") && init?.body instanceof Blob) {
-        const bytes = new Uint8Array(await init.body.arrayBuffer());
-        let binary = "";
-        for (const b of bytes) binary += String.fromCharCode(b);
-        (window as unknown as { __upload: string }).__upload = btoa(binary);
-      }
+    window.fetch = (input, init) => {
+      if (String(input).includes("/api/audio/transcriptions") && init?.body instanceof Blob)
+        (window as unknown as { __upload: Blob }).__upload = init.body;
       return original(input, init);
     };
   });
@@ -112,8 +151,16 @@ try {
         (performance.getEntriesByName(a).at(-1)?.startTime ?? Number.NaN),
       [from, to] as const,
     );
+  /** Throws the page's own words when a step failed (a refusal, an unreadable audio) instead of timing out. */
+  const failedWith = async (iteration: number, prefix: string) => {
+    const said = await page.getByRole("status").filter({ hasText: prefix }).allTextContents();
+    if (said.length) throw new Error(`iteration ${iteration + 1}: ${said.join(" ")}`);
+  };
 
+  let perIteration = 4;
   for (let i = 0; i < RUNS + WARMUP; i++) {
+    await paceForLimit(perIteration);
+    const callsBefore = modelCalls.length;
     // Dictation: hold for 1.2 s, release, wait for the words in the box.
     await composer.fill("");
     await mic.hover();
@@ -123,42 +170,74 @@ try {
     await page.waitForTimeout(1_200);
     await page.mouse.up();
     recordingWindows.push([recordingFrom, await page.evaluate(() => performance.now())]);
-    await page.waitForFunction((text) => (document.getElementById("composer") as HTMLTextAreaElement | null)?.value === text, TRANSCRIPT, {
-      polling: "raf",
+    // The frame in which the words are in the box, noted in the page (a later evaluate would add a
+    // round trip to the browser to the figure).
+    const seen = await page.waitForFunction(
+      ([text, failure]) =>
+        (document.getElementById("composer") as HTMLTextAreaElement | null)?.value === text
+          ? performance.now()
+          : [...document.querySelectorAll("[role=status]")].some((s) => s.textContent?.startsWith(failure)),
+      [TRANSCRIPT, "Not transcribed:"] as const,
+      { polling: "raf" },
+    );
+    await failedWith(i, "Not transcribed:");
+    const textSeenAt = (await seen.jsonValue()) as number;
+    const uploaded = await page.evaluate(async () => {
+      const blob = (window as unknown as { __upload?: Blob }).__upload;
+      if (!blob) return undefined;
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let binary = "";
+      for (const b of bytes) binary += String.fromCharCode(b);
+      return btoa(binary);
     });
-    const dictated = await page.evaluate(() => {
-      const release = performance.getEntriesByName("voice:release").at(-1)?.startTime ?? Number.NaN;
-      return performance.now() - release;
-    });
-    const uploaded = await page.evaluate(() => (window as unknown as { __upload?: string }).__upload);
     if (!uploaded) throw new Error("no upload seen");
     const direct = await upstreamMs(TRANSCRIBER, { audio: uploaded });
 
     // Read aloud: first sentence asked → first audio playing.
     await readAloud.click();
-    await page.waitForFunction(() => performance.getEntriesByName("voice:first-audio").length > 0);
+    await page.waitForFunction(
+      (failure) =>
+        performance.getEntriesByName("voice:first-audio").length > 0 ||
+        [...document.querySelectorAll("[role=status]")].some((s) => s.textContent?.startsWith(failure)),
+      "Not read aloud:",
+    );
+    await failedWith(i, "Not read aloud:");
     const spoken = await between("voice:first-sentence", "voice:first-audio");
     const speechDirect = await upstreamMs(SPEAKER, { prompt: FIRST_SENTENCE, lang: "en" });
     await answer.getByRole("button", { name: "Stop reading" }).click();
     await readAloud.waitFor();
-    // The request's own span (browser → Worker → upstream → browser), from Resource Timing.
-    const [uploadMs, speakMs] = await page.evaluate(() =>
-      ["/api/audio/transcriptions", "/api/audio/speech"].map((path) => {
-        const entry = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => e.name.includes(path))[0];
-        return entry ? entry.responseEnd - entry.startTime : Number.NaN;
-      }),
-    );
+    // Where the time went, from Resource Timing and the app's marks: before the request (the
+    // recorder's stop; asking for the sentence), the request itself (browser → Worker → upstream →
+    // browser) and after it (reading the JSON and showing the text; decoding the audio).
+    // No named functions inside: tsx's keepNames would reference a helper the page does not have.
+    const parts = await page.evaluate((seenAt) => {
+      const [release, firstSentence, firstAudioAt] = ["voice:release", "voice:first-sentence", "voice:first-audio"].map(
+        (name) => performance.getEntriesByName(name).at(-1)?.startTime ?? Number.NaN,
+      );
+      const [upload, speech] = ["/api/audio/transcriptions", "/api/audio/speech"].map((path) =>
+        (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((e) => e.name.includes(path)),
+      );
+      return {
+        dictated: seenAt - release,
+        beforeUpload: (upload?.startTime ?? Number.NaN) - release,
+        upload: upload ? upload.responseEnd - upload.startTime : Number.NaN,
+        afterUpload: seenAt - (upload?.responseEnd ?? Number.NaN),
+        beforeSpeech: (speech?.startTime ?? Number.NaN) - firstSentence,
+        speech: speech ? speech.responseEnd - speech.startTime : Number.NaN,
+        afterSpeech: firstAudioAt - (speech?.responseEnd ?? Number.NaN),
+      };
+    }, textSeenAt);
     await page.evaluate(() => {
       performance.clearMarks();
       performance.clearResourceTimings();
     });
+    perIteration = Math.max(perIteration, modelCalls.length - callsBefore);
     if (i >= WARMUP) {
-      releaseToText.push(dictated);
+      releaseToText.push(parts.dictated);
       transcribeUpstream.push(direct);
       firstAudio.push(spoken);
       speechUpstream.push(speechDirect);
-      transcribeRequest.push(uploadMs);
-      speechRequest.push(speakMs);
+      for (const key of Object.keys(breakdown) as (keyof typeof breakdown)[]) breakdown[key].push(parts[key]);
     }
   }
   longTasks = await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks);
@@ -181,8 +260,12 @@ console.log(
 );
 console.log(row("release → text in the composer", releaseToText, transcribeUpstream));
 console.log(row("first sentence → first audio", firstAudio, speechUpstream));
+const p50 = (values: number[]) => `${percentile(values, 50).toFixed(1)} ms`;
 console.log(
-  `of which the request itself (Resource Timing, p50): transcription ${percentile(transcribeRequest, 50).toFixed(1)} ms, first sentence's speech ${percentile(speechRequest, 50).toFixed(1)} ms`,
+  `of which (p50): before the upload ${p50(breakdown.beforeUpload)}, the transcription request itself (Resource Timing) ${p50(breakdown.upload)}, its answer to the text shown ${p50(breakdown.afterUpload)}`,
+);
+console.log(
+  `of which (p50): before the speech request ${p50(breakdown.beforeSpeech)}, the first sentence's request itself ${p50(breakdown.speech)}, its bytes to playing ${p50(breakdown.afterSpeech)}`,
 );
 const over50 = longTasks.filter((t) => t.duration > 50);
 const whileRecording = over50.filter((t) => recordingWindows.some(([from, to]) => t.start >= from && t.start <= to));

@@ -172,6 +172,33 @@ test("Read aloud plays an answer sentence by sentence from the first synthesised
   await answer.getByRole("button", { name: "Stop reading" }).click();
 });
 
+test("Read aloud asks for the first sentence alone, and for the ones ahead once its audio is in", async ({ page }) => {
+  // Sent together, the sentences ahead shared the Worker and the spend ledger with the first and
+  // delayed its sound (bench/voice.ts). A slow speech model makes the order plain: each call takes 1.5 s.
+  const chat = new ChatPage(page);
+  await chat.goto("/");
+  await chat.send(QUESTION);
+  await chat.waitForAnswer();
+  await setScript({ transcript: QUESTION, text: ANSWER, audioDelayMs: 1_500 } as Parameters<typeof setScript>[0]);
+  const answer = chat.lastAnswer();
+  await answer.getByRole("button", { name: "Read aloud" }).click();
+
+  // All three sentences' requests, as the page timed them (Resource Timing lists them once answered).
+  const spans = () =>
+    page.evaluate(() =>
+      (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+        .filter((e) => e.name.includes("/api/audio/speech"))
+        .map((e) => ({ start: e.startTime, end: e.responseEnd })),
+    );
+  await expect.poll(async () => (await spans()).length, { timeout: 20_000 }).toBe(3);
+  const [first, second, third] = (await spans()).sort((a, b) => a.start - b.start);
+  expect(second.start, "the second sentence is asked for after the first one's audio arrived").toBeGreaterThanOrEqual(first.end);
+  expect(third.start).toBeGreaterThanOrEqual(first.end);
+  await expect(answer.getByText(/^Sentence \d of 3$/)).toBeVisible();
+  await answer.getByRole("button", { name: "Stop reading" }).click();
+  await expect(answer.getByRole("button", { name: "Read aloud" })).toBeVisible();
+});
+
 test("voice mode: speak, the question is sent, its answer is read aloud, and it listens again", async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.goto("/");

@@ -22,9 +22,10 @@ export interface Reading {
 
 /**
  * Reads an answer aloud sentence by sentence: each one is asked of /api/audio/speech in order as soon
- * as it is complete (a streaming answer's first sentence plays while the rest is still being written),
- * decoded and played on the page's AudioContext one after another. Performance marks
- * `voice:first-sentence` and `voice:first-audio` time the first one (bench/voice.ts).
+ * as it is complete (a streaming answer's first sentence plays while the rest is still being written;
+ * the first is asked alone, the next ones once its audio is in), decoded and played on the page's
+ * AudioContext one after another. Performance marks `voice:first-sentence` and `voice:first-audio`
+ * time the first one (bench/voice.ts).
  */
 export function startReading(choice: { model?: string; voice?: string }, onState: (state: ReadingState) => void): Reading {
   const ctx = audioContext();
@@ -38,8 +39,15 @@ export function startReading(choice: { model?: string; voice?: string }, onState
   let marked = false;
   /** The sentence being played (or waited for): requests run at most AHEAD past it. */
   let current = 0;
+  /**
+   * The first sentence is asked for alone: the ones ahead, sent with it, shared the Worker and the
+   * person's spend ledger with it and delayed the first sound (bench/voice.ts: its request took
+   * ~75 ms instead of ~54), and they are not needed before it has played. They go when its audio is in.
+   */
+  let firstArrived = false;
 
-  const fetchUpTo = (index: number) => {
+  const fetchUpTo = (wanted: number) => {
+    const index = firstArrived ? wanted : 0;
     for (let i = audio.length; i <= index && i < sentences.length; i++) {
       if (i === 0 && !marked) {
         marked = true;
@@ -47,6 +55,14 @@ export function startReading(choice: { model?: string; voice?: string }, onState
       }
       const request = synthesize(sentences[i], choice, abort.signal);
       request.catch(() => {}); // Read (and reported) in order by the loop below.
+      if (i === 0)
+        void request.then(
+          () => {
+            firstArrived = true;
+            if (!stopped) fetchUpTo(current + AHEAD);
+          },
+          () => {},
+        );
       audio.push(request);
     }
   };
