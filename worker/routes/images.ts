@@ -6,17 +6,15 @@ import {
   type GenerateImagesResponse,
 } from "../../contract/images-api";
 import { AppError } from "../../contract/errors";
-import { DEFAULT_IMAGE_MODEL, findImageModel, imageCost } from "../../contract/image-models";
-import { resolveAiBackend } from "../ai/backend";
+import { DEFAULT_IMAGE_MODEL, findImageModel } from "../../contract/image-models";
 import type { AppEnv } from "../http/app-types";
 import { isNewVisitor } from "../http/new-visitor";
 import { idParam, parseWith, readJson } from "../http/validate";
 import { downloadName } from "../images/filename";
-import { generateImage } from "../images/generate";
+import { generatePaidImages } from "../images/paid-batch";
 import { effectiveSettings, randomSeed } from "../images/inputs";
 import { deleteImage, mediaKey } from "../images/media";
 import { requestPayer } from "../spend/request-payer";
-import { reserve, settle } from "../spend/spend";
 import { userStore } from "../store/stub";
 
 /**
@@ -31,22 +29,14 @@ export const images = new Hono<AppEnv>()
     if (!model) throw new AppError("unknown_model", `There is no image model called ${modelId}. Pick one from the list.`);
     const request = parseWith(imageRequestSchemaFor(model), choice);
 
-    // Before any model call: an image there is no room to keep would be paid for and thrown away.
-    await userStore(c).checkRoomForImages(request.count);
     const settings = effectiveSettings(model, request);
     const firstSeed = model.seed ? (request.seed ?? randomSeed(model.seed.max)) : null;
-    const backend = resolveAiBackend(c.env);
-    const cost = { neurons: imageCost(model, settings), estimated: model.price.source !== "published" };
-    const reservation = await reserve(c.env, requestPayer(c), cost.neurons * request.count);
-    const ctx = { backend, media: c.env.MEDIA, store: userStore(c), userId: c.var.userId, signal: c.req.raw.signal, cost };
     // Consecutive seeds: a batch with a locked seed is still that many different images.
-    const seedOf = (i: number) => (firstSeed === null || !model.seed ? null : (firstSeed + i) % (model.seed.max + 1));
-    const results = await Promise.all(
-      Array.from({ length: request.count }, (_, i) => generateImage(ctx, model, request.prompt, settings, seedOf(i))),
+    const seeds = Array.from({ length: request.count }, (_, i) =>
+      firstSeed === null || !model.seed ? null : (firstSeed + i) % (model.seed.max + 1),
     );
-    // generateImage turns every failure into a result, so this always runs. A model that answered
-    // with an error made nothing to bill; every image that arrived is paid for.
-    await settle(c.env, reservation, cost.neurons * results.filter((r) => "image" in r).length);
+    const batch = { env: c.env, payer: requestPayer(c), gallery: userStore(c), signal: c.req.raw.signal };
+    const results = await generatePaidImages(batch, model, request.prompt, settings, seeds);
 
     const firstError = results.find((r) => "error" in r);
     if (firstError && results.every((r) => "error" in r)) {

@@ -43,6 +43,7 @@ export function turnTools(
         payer,
         timeZone: turn.timeZone ?? "UTC",
         saveImage: (record) => person.feature(Images).saveImage(record),
+        checkRoomForImages: (count) => person.feature(Images).checkRoomForImages(count),
         searchDocuments: async (query) => {
           const library = { attachDocuments: async () => undefined, searchDocuments: documents.searchDocuments.bind(documents) };
           const found = await retrievePassages(library, { payer, conversationId, question: query });

@@ -2,11 +2,10 @@ import { tool, type Tool } from "ai";
 import { z } from "zod";
 import { AppError } from "../../../contract/errors";
 import type { ImageRecord } from "../../../contract/images-api";
-import { DEFAULT_IMAGE_MODEL, findImageModel, IMAGE_MODELS, imageCost } from "../../../contract/image-models";
-import { resolveAiBackend } from "../../ai/backend";
-import { generateImage } from "../../images/generate";
+import { DEFAULT_IMAGE_MODEL, findImageModel, IMAGE_MODELS } from "../../../contract/image-models";
+import { generatePaidImages } from "../../images/paid-batch";
 import { effectiveSettings, randomSeed } from "../../images/inputs";
-import { budgetsOf, type Budgets, type Payer, reserve, settle } from "../../spend/spend";
+import type { Budgets, Payer } from "../../spend/spend";
 import { describeBuiltin } from "./describe";
 
 export interface GeneratedImage {
@@ -33,10 +32,10 @@ export function galleryImageUrl(imageId: string): string {
 const MODEL_IDS = IMAGE_MODELS.map((m) => m.id) as [string, ...string[]];
 
 /**
- * One image through the image studio's own pipeline: the catalog model (the studio's default unless
- * the model picks another), its price reserved against the person's budgets before the call and
- * settled after it (nothing is billed when no image came back), the bytes in R2 and the record in
- * the gallery through the store's own write. A refusal or failure is an AppError in words, which the
+ * One image through the image studio's own pipeline (generatePaidImages, worker/images/paid-batch.ts):
+ * the catalog model (the studio's default unless the model picks another), the gallery's room checked
+ * and its price reserved before the call and settled after it (nothing is billed when no image came
+ * back), the bytes in R2 and the record in the gallery through the store's own write. A refusal or failure is an AppError in words, which the
  * loop turns into the tool's error.
  */
 export async function generateImageForChat(
@@ -55,34 +54,18 @@ export async function generateImageForChat(
       `The description is ${text.length} characters; ${model.label} takes at most ${model.promptMaxLength}.`,
     );
   }
-  await deps.checkRoomForImages?.(1);
   const settings = effectiveSettings(model, {});
   const seed = model.seed ? randomSeed(model.seed.max) : null;
-  const cost = { neurons: imageCost(model, settings), estimated: model.price.source !== "published" };
-  const reservation = await reserve(deps.env, deps.payer, cost.neurons, Date.now(), deps.payer.budgets ?? budgetsOf(deps.env));
-  let made = false;
-  try {
-    const result = await generateImage(
-      {
-        backend: resolveAiBackend(deps.env),
-        media: deps.env.MEDIA,
-        store: { saveImage: (record) => deps.saveImage(record) },
-        userId: deps.payer.userId,
-        signal,
-        cost,
-      },
-      model,
-      text,
-      settings,
-      seed,
-    );
-    if ("error" in result) throw new AppError(result.error.code, result.error.message);
-    made = true;
-    return { imageId: result.image.id, url: galleryImageUrl(result.image.id), model: model.id, prompt: text };
-  } finally {
-    // A model that answered with an error made nothing to bill, as in POST /api/images.
-    await settle(deps.env, reservation, made ? cost.neurons : 0);
-  }
+  const gallery = { saveImage: deps.saveImage, checkRoomForImages: async (count: number) => deps.checkRoomForImages?.(count) };
+  const [result] = await generatePaidImages(
+    { env: deps.env, payer: deps.payer, budgets: deps.payer.budgets, gallery, signal },
+    model,
+    text,
+    settings,
+    [seed],
+  );
+  if ("error" in result) throw new AppError(result.error.code, result.error.message);
+  return { imageId: result.image.id, url: galleryImageUrl(result.image.id), model: model.id, prompt: text };
 }
 
 export function generateImageTool(deps: GenerateImageDeps): Tool {
