@@ -29,6 +29,11 @@ export const chatSettingsSchema = z.object({
   alwaysAllow: z.array(toolKeySchema).max(200).optional(),
   /** For models that take a reasoning effort (the catalog's `reasoningEffort`). */
   reasoningEffort: reasoningEffortSchema.optional(),
+  /** The assistant this chat was started from (contract/assistants.ts), so the assistant lists its chats. */
+  assistantId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
 });
 export type ChatSettings = z.infer<typeof chatSettingsSchema>;
 

@@ -195,6 +195,10 @@ export const ERRORS = {
     message:
       "The local engine has no transcription model. Set LOCAL_WHISPER_MODEL_DIR to a transformers.js Whisper model folder (see engine/speech/README.md), or run once while online to download one, and restart `npm run dev`.",
   },
+  // Assistants (worker/store/assistants/): the Worker's message names the limit or the field.
+  too_many_assistants: { status: 409, retry: false, message: "You have the most assistants allowed (50). Delete one to make another." },
+  builtin_assistant: {
+    message: "Built-in assistants cannot be changed or deleted. Use Edit as a copy to make your own.",
   internal: { status: 500, retry: false, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; retry: boolean; message: string }>;
 

@@ -77,9 +77,10 @@ function pickSettings({
   tools,
   maxSteps,
   alwaysAllow,
+  assistantId,
 }: ChatSettings): ChatSettings {
   return Object.fromEntries(
-    Object.entries({ model, system, temperature, maxTokens, reasoningEffort, tools, maxSteps, alwaysAllow }).filter(
+    Object.entries({ model, system, temperature, maxTokens, reasoningEffort, tools, maxSteps, alwaysAllow, assistantId }).filter(
       ([, v]) => v !== undefined,
     ),
   );

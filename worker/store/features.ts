@@ -1,4 +1,5 @@
 import { AnswerTurns } from "./answers/feature";
+import { Assistants } from "./assistants/feature";
 import { Connectors } from "./connectors/feature";
 import { Conversations } from "./conversations/feature";
 import { Documents } from "./documents/feature";
@@ -13,4 +14,4 @@ import { Vision } from "./vision/feature";
  * answers after what a turn reads; person data last, as it reaches every table). Adding a feature
  * is a folder with its class (tables, methods, tests) and one line here.
  */
-export const FEATURES = [Storage, Conversations, Images, Vision, Documents, Connectors, AnswerTurns, PersonData] as const;
+export const FEATURES = [Storage, Conversations, Images, Vision, Documents, Connectors, Assistants, AnswerTurns, PersonData] as const;
