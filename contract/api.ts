@@ -112,6 +112,10 @@ export const conversationSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   settings: chatSettingsSchema,
+  /** Where it sits in the sidebar (contract/projects.ts): its project (null: none), pinned first, archived out of the list. */
+  projectId: idSchema.nullable().optional(),
+  pinned: z.boolean().optional(),
+  archived: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 

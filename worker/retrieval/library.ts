@@ -189,10 +189,18 @@ export class DocumentLibrary {
    * The question's embedding is a model call the payer pays for; their budget refusing it refuses
    * the search (`budget_exhausted`), since the answer that would follow could not be paid for either.
    */
-  async search(payer: Payer & { budgets?: Budgets }, conversationId: string, question: string): Promise<RetrievedPassage[] | null> {
+  async search(
+    payer: Payer & { budgets?: Budgets },
+    conversationId: string,
+    question: string,
+    /** Documents searched as well as the conversation's (its project's); ids that are no longer documents are skipped. */
+    alsoDocumentIds: readonly string[] = [],
+  ): Promise<RetrievedPassage[] | null> {
     const namespace = payer.userId;
     if (!this.exists) return null;
-    const documents = this.tables.attachedTo(conversationId).filter((d) => d.status !== "failed");
+    const attached = this.tables.attachedTo(conversationId);
+    const also = alsoDocumentIds.filter((id) => !attached.some((d) => d.id === id)).flatMap((id) => this.tables.get(id) ?? []);
+    const documents = [...attached, ...also].filter((d) => d.status !== "failed");
     if (!documents.length) return null;
     const ids = documents.map((d) => d.id);
     const backend = this.backend();

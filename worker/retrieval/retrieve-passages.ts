@@ -10,6 +10,8 @@ export interface PassageRequest {
   question: string;
   /** Documents the request attaches to the conversation before searching (the person's own only). */
   documentIds?: readonly string[];
+  /** Documents searched as well, without being attached to the conversation (its project's own). */
+  alsoDocumentIds?: readonly string[];
 }
 
 /** The person's documents as the chat sees them: the store hands in its document library's two calls. */
@@ -25,12 +27,12 @@ export interface RetrievedForPrompt extends QuotedPassages {
 
 /**
  * The one call the chat makes before the model: attaches any documents the request names, searches
- * the conversation's documents for the question, and returns the quoted data block with its
+ * the conversation's documents (and its project's) for the question, and returns the quoted data block with its
  * citations, or null when the conversation has no documents (the prompt is then left untouched).
  */
 export async function retrievePassages(store: PassageSource, request: PassageRequest): Promise<RetrievedForPrompt | null> {
   if (request.documentIds?.length) await store.attachDocuments(request.conversationId, [...request.documentIds]);
-  const found = await store.searchDocuments(request.payer, request.conversationId, request.question);
+  const found = await store.searchDocuments(request.payer, request.conversationId, request.question, request.alsoDocumentIds);
   if (!found) return null;
   return { ...quotePassages(found), rules: PASSAGE_RULES };
 }

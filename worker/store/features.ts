@@ -5,6 +5,7 @@ import { Conversations } from "./conversations/feature";
 import { Documents } from "./documents/feature";
 import { Images } from "./images/feature";
 import { PersonData } from "./person-data/feature";
+import { Projects } from "./projects/feature";
 import { Storage } from "./storage/feature";
 import { Vision } from "./vision/feature";
 
@@ -14,4 +15,4 @@ import { Vision } from "./vision/feature";
  * answers after what a turn reads; person data last, as it reaches every table). Adding a feature
  * is a folder with its class (tables, methods, tests) and one line here.
  */
-export const FEATURES = [Storage, Conversations, Images, Vision, Documents, Connectors, Assistants, AnswerTurns, PersonData] as const;
+export const FEATURES = [Storage, Conversations, Images, Vision, Documents, Connectors, Projects, Assistants, AnswerTurns, PersonData] as const;

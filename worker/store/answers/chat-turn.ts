@@ -13,6 +13,7 @@ import { Conversations } from "../conversations/feature";
 import { parseSettings } from "../conversations/rows";
 import { Documents } from "../documents/feature";
 import type { Person } from "../person";
+import { Projects } from "../projects/feature";
 import { beginAnswer } from "./begin";
 import { withUnansweredDenied } from "./approvals";
 import { chatBackend, knownModel, planAnswer, withTools } from "./plan";
@@ -46,7 +47,13 @@ export async function startChatTurn(person: Person, turn: ChatTurn): Promise<Tur
   const documents = person.feature(Documents);
   const passages = await retrievePassages(
     { attachDocuments: async (id, ids) => documents.attachDocuments(id, ids), searchDocuments: documents.searchDocuments.bind(documents) },
-    { payer: turn.payer, conversationId: turn.conversationId, question, documentIds: turn.documentIds },
+    {
+      payer: turn.payer,
+      conversationId: turn.conversationId,
+      question,
+      documentIds: turn.documentIds,
+      alsoDocumentIds: person.feature(Projects).projectDocumentsOf(turn.conversationId),
+    },
   );
   const images = await chatTurnImages(person, model, turn.payer.userId, history);
 

@@ -1,6 +1,7 @@
 import type { ChatSettings } from "../../../contract/api";
 import type { MessageMetadata } from "../../../contract/messages";
 import type { Person } from "../person";
+import { projectInstructions } from "../projects/turn-contributor";
 import type { TurnPayer } from "./turn";
 
 /** What a chat turn is, as the features that add to it see it. */
@@ -27,7 +28,7 @@ export type TurnContributor = (person: Person, turn: TurnQuestion) => Promise<Tu
  * The features that add to every chat turn's prompt (projects' instructions, memories), in the order
  * their instructions join it. A feature adds itself with one line here; each is asked once per turn.
  */
-const CONTRIBUTORS: TurnContributor[] = [];
+const CONTRIBUTORS: TurnContributor[] = [projectInstructions];
 
 /** Every contributor's additions to a turn: instructions joined (conversation's first), metadata merged. */
 export async function turnAdditions(

@@ -30,14 +30,21 @@ export class Conversations {
     this.images = new ChatImageLinks(person.sql);
   }
 
-  listConversations(query?: string): Conversation[] {
+  /**
+   * The sidebar's list: pinned first, then newest; archived conversations only when `archived` asks
+   * for them (the Archived view), or when a title is searched for (search finds everything).
+   */
+  listConversations(query?: string, archived = false): Conversation[] {
     const sql = this.person.sql;
     const rows = query?.trim()
       ? sql.exec<ConversationRow>(
-          `SELECT * FROM conversations WHERE title LIKE ? ESCAPE '\\' ORDER BY updated_at DESC LIMIT 200`,
+          `SELECT * FROM conversations WHERE title LIKE ? ESCAPE '\\' ORDER BY pinned DESC, updated_at DESC LIMIT 200`,
           `%${query.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%`,
         )
-      : sql.exec<ConversationRow>(`SELECT * FROM conversations ORDER BY updated_at DESC LIMIT 200`);
+      : sql.exec<ConversationRow>(
+          `SELECT * FROM conversations WHERE archived = ? ORDER BY pinned DESC, updated_at DESC LIMIT 200`,
+          archived ? 1 : 0,
+        );
     return rows.toArray().map(toConversation);
   }
 
@@ -105,7 +112,7 @@ export class Conversations {
   deleteConversation(id: string): boolean {
     const { ctx, env, sql } = this.person;
     // Nobody will read its answer: stop spending on it (a deleted thread is never resurrected).
-    void this.person.answers.running("chat", id)?.stop();
+    void this.person.answers.stopAll("chat", id);
     const { deleted, orphanedImages } = ctx.storage.transactionSync(() => {
       this.tree.deleteAll(id);
       const orphanedImages = this.images.forgetConversation(id);

@@ -11,6 +11,9 @@ export interface ConversationRow extends Record<string, SqlStorageValue> {
   updated_at: number;
   settings: string;
   title_by: string;
+  project_id: string | null;
+  pinned: number;
+  archived: number;
 }
 
 /** What a chat turn reads of the conversation and the person in one statement (ConversationRows.turnState). */
@@ -88,12 +91,16 @@ export class ConversationRows {
       // Stored settings are rewritten only when the request changes them.
       const changed = Object.keys(settings).length > 0;
       const merged = changed ? JSON.stringify({ ...parseSettings(state.settings), ...settings }) : state.settings;
+      // A conversation made empty (a new chat in a project, ../projects/) takes its first question's words as its title.
       this.sql.exec(
-        `UPDATE conversations SET settings = ?, updated_at = ?, active_leaf = ? WHERE id = ?`,
+        `UPDATE conversations SET settings = ?2, updated_at = ?3, active_leaf = ?4,
+           title = CASE WHEN title_by = 'words' AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ?1) THEN ?5 ELSE title END
+         WHERE id = ?1`,
+        conversationId,
         merged,
         now,
         leaf,
-        conversationId,
+        titleFrom(messages.find((m) => m.role === "user")),
       );
     } else {
       // Its title is indexed for search with the answer, as its question is (schema.ts: search_pending).
@@ -117,7 +124,16 @@ export class ConversationRows {
 }
 
 export function toConversation(row: ConversationRow): Conversation {
-  return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at, settings: parseSettings(row.settings) };
+  return {
+    id: row.id,
+    title: row.title,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    settings: parseSettings(row.settings),
+    projectId: row.project_id ?? null,
+    pinned: row.pinned === 1,
+    archived: row.archived === 1,
+  };
 }
 
 export function parseSettings(json: string): ChatSettings {

@@ -78,5 +78,13 @@ export const CONVERSATION_TABLES: FeatureTables = {
     ${reindexRow("new.id", "''", "new.title")}
   END;
   `,
+    // 2: where a conversation sits in the sidebar (../projects/): its project, pinned, archived. A
+    // conversation from before is in no project, unpinned and listed, as it was.
+    `
+  ALTER TABLE conversations ADD COLUMN project_id TEXT;
+  ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX conversations_by_project ON conversations (project_id) WHERE project_id IS NOT NULL;
+  `,
   ],
 };
