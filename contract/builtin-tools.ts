@@ -52,6 +52,14 @@ export const BUILTIN_TOOLS = [
       "Tells the current date and time in the person's time zone, and does date arithmetic (add or subtract days, weeks, months; days between two dates).",
     needsApproval: false,
   },
+  {
+    name: "remember",
+    label: "Remember",
+    description:
+      "Proposes one short fact about the person to remember in later conversations (a preference, their situation, a standing request); they keep or discard it.",
+    needsApproval: true,
+    approvalReason: "It saves this to your memories, used in later answers (Settings → Memory).",
+  },
 ] as const satisfies readonly BuiltinTool[];
 
 export type BuiltinToolName = (typeof BUILTIN_TOOLS)[number]["name"];

@@ -174,6 +174,12 @@ export const ERRORS = {
     message: "An answer is still being written in this conversation. Share it once the answer is saved.",
   },
   import_invalid: { status: 400, retry: false, message: "That file is not a conversation export this app can import." },
+  // Memory (worker/store/memory/).
+  too_many_memories: {
+    status: 409,
+    retry: false,
+    message: "You have the most memories allowed (200). Delete one in Settings → Memory to add another.",
+  },
   // Connectors (worker/connectors/): the Worker's message names the server and what went wrong.
   too_many_connectors: { status: 409, retry: false, message: "You have the most connectors allowed (10). Remove one to add another." },
   connector_exists: { status: 409, retry: false, message: "That server is already one of your connectors." },

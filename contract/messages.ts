@@ -1,4 +1,5 @@
 import type { UIMessage } from "ai";
+import type { UsedMemory } from "./memory";
 import type { Cost } from "./pricing";
 import type { Citation } from "./documents";
 
@@ -45,6 +46,8 @@ export interface MessageMetadata {
   note?: string;
   /** The document passages the answer was given, numbered as its [n] markers (documents feature). */
   citations?: Citation[];
+  /** The memories the answer was given, as they read then (memory feature: contract/memory.ts). */
+  memories?: UsedMemory[];
 }
 
 export type ChatMessage = UIMessage<MessageMetadata>;

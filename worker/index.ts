@@ -27,6 +27,7 @@ import { transfer } from "./routes/transfer";
 import { vision } from "./routes/vision";
 import { keys } from "./keys/routes";
 import { connectors } from "./connectors/routes";
+import { memory } from "./routes/memory";
 import { assistants } from "./routes/assistants";
 import { audio } from "./audio/routes";
 import { v1 } from "./openai/router";
@@ -80,6 +81,7 @@ app.route("/api/usage", usage);
 app.route("/api/vision", vision);
 app.route("/api/keys", keys);
 app.route("/api/connectors", connectors);
+app.route("/api/memory", memory);
 app.route("/api/assistants", assistants);
 app.route("/api/audio", audio);
 // Outside /api/*: API keys only, no identity cookie, no Origin check (see worker/openai/router.ts).

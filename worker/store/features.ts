@@ -4,6 +4,7 @@ import { Connectors } from "./connectors/feature";
 import { Conversations } from "./conversations/feature";
 import { Documents } from "./documents/feature";
 import { Images } from "./images/feature";
+import { Memories } from "./memory/feature";
 import { PersonData } from "./person-data/feature";
 import { Projects } from "./projects/feature";
 import { Storage } from "./storage/feature";
@@ -15,4 +16,16 @@ import { Vision } from "./vision/feature";
  * answers after what a turn reads; person data last, as it reaches every table). Adding a feature
  * is a folder with its class (tables, methods, tests) and one line here.
  */
-export const FEATURES = [Storage, Conversations, Images, Vision, Documents, Connectors, Projects, Assistants, AnswerTurns, PersonData] as const;
+export const FEATURES = [
+  Storage,
+  Conversations,
+  Images,
+  Vision,
+  Documents,
+  Connectors,
+  Memories,
+  Projects,
+  Assistants,
+  AnswerTurns,
+  PersonData,
+] as const;

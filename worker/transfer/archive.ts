@@ -24,6 +24,7 @@ const EXTENSIONS: Record<string, string> = { "image/png": "png", "image/jpeg": "
  *   conversations/*.md       the same, for reading
  *   images/images.json       image records; images/<id>.png|jpg their bytes from R2
  *   vision/threads.json      vision threads; vision/uploads/<id>.<ext> their photos
+ *   memory/memories.json     what the assistant remembers about the person, and whether memory is on
  * Text is deflated; images are stored as they are (already compressed).
  */
 export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: string, now: number): ReadableStream<Uint8Array> {
@@ -118,6 +119,8 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
       threads.push({ ...detail, file: uploads.get(image.id) ?? null });
     }
     await text("vision/threads.json", JSON.stringify(threads, null, 2));
+    const memory = await store.listMemories();
+    await text("memory/memories.json", JSON.stringify({ enabled: memory.enabled, memories: memory.memories }, null, 2));
 
     await text(
       "manifest.json",
@@ -126,7 +129,13 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
           format: "workers-ai-chat/archive",
           version: FORMAT_VERSION,
           exportedAt: now,
-          counts: { conversations, images: images.length, visionThreads: threads.length, mediaFiles: mediaBudget.files },
+          counts: {
+            conversations,
+            images: images.length,
+            visionThreads: threads.length,
+            memories: memory.memories.length,
+            mediaFiles: mediaBudget.files,
+          },
           ...(mediaBudget.leftOut
             ? {
                 leftOut: `${mediaBudget.leftOut} image files were left out: one archive holds at most ${ARCHIVE_LIMITS.maxMediaFiles} files (${ARCHIVE_LIMITS.maxMediaBytes / 1e9} GB). Their records are in images/images.json and vision/threads.json with "file": null; download them from the image studio.`,

@@ -1,5 +1,6 @@
 import type { ChatSettings } from "../../../contract/api";
 import type { MessageMetadata } from "../../../contract/messages";
+import { memoryContributor } from "../memory/contributor";
 import type { Person } from "../person";
 import { projectInstructions } from "../projects/turn-contributor";
 import type { TurnPayer } from "./turn";
@@ -28,7 +29,7 @@ export type TurnContributor = (person: Person, turn: TurnQuestion) => Promise<Tu
  * The features that add to every chat turn's prompt (projects' instructions, memories), in the order
  * their instructions join it. A feature adds itself with one line here; each is asked once per turn.
  */
-const CONTRIBUTORS: TurnContributor[] = [projectInstructions];
+const CONTRIBUTORS: TurnContributor[] = [projectInstructions, memoryContributor];
 
 /** Every contributor's additions to a turn: instructions joined (conversation's first), metadata merged. */
 export async function turnAdditions(

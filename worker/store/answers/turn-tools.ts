@@ -7,6 +7,7 @@ import type { ChatTurn } from "./turn";
 import { Connectors } from "../connectors/feature";
 import { Documents } from "../documents/feature";
 import { Images } from "../images/feature";
+import { rememberFor, withMemoryTools } from "../memory/remember";
 import type { Person } from "../person";
 import { prepareToolTurn, type ToolTurn } from "./tool-turn";
 
@@ -38,18 +39,22 @@ export function turnTools(
     promptTokens: call.promptTokens,
     metadata: call.metadata,
     builtins: () =>
-      seams.builtinTools({
-        env,
-        payer,
-        timeZone: turn.timeZone ?? "UTC",
-        saveImage: (record) => person.feature(Images).saveImage(record),
-        checkRoomForImages: (count) => person.feature(Images).checkRoomForImages(count),
-        searchDocuments: async (query) => {
-          const library = { attachDocuments: async () => undefined, searchDocuments: documents.searchDocuments.bind(documents) };
-          const found = await retrievePassages(library, { payer, conversationId, question: query });
-          return { text: found?.block ?? "", citations: found?.citations ?? [] };
-        },
-      }),
+      withMemoryTools(
+        person,
+        seams.builtinTools({
+          env,
+          payer,
+          timeZone: turn.timeZone ?? "UTC",
+          remember: rememberFor(person),
+          saveImage: (record) => person.feature(Images).saveImage(record),
+          checkRoomForImages: (count) => person.feature(Images).checkRoomForImages(count),
+          searchDocuments: async (query) => {
+            const library = { attachDocuments: async () => undefined, searchDocuments: documents.searchDocuments.bind(documents) };
+            const found = await retrievePassages(library, { payer, conversationId, question: query });
+            return { text: found?.block ?? "", citations: found?.citations ?? [] };
+          },
+        }),
+      ),
     connectors: person.feature(Connectors).table,
     limits: seams.toolLimits,
     hold: (reservationId, prompt) => runs.hold("chat", conversationId, reservationId, prompt),

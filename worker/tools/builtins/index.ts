@@ -7,6 +7,7 @@ import { calculateTool } from "./calculate";
 import { dateTimeTool } from "./date-time";
 import { generateImageTool } from "./generate-image";
 import { readWebPageTool } from "./read-web-page";
+import { rememberTool } from "./remember";
 import { searchDocumentsTool } from "./search-documents";
 
 /**
@@ -27,6 +28,8 @@ export interface BuiltinToolContext {
   searchDocuments(query: string, signal: AbortSignal): Promise<{ text: string; citations: Citation[] }>;
   /** IANA name, already validated (UTC when the browser sent none). */
   timeZone: string;
+  /** The store's memory write, once the person chose Keep; absent when memory is off (the tool is then not offered). */
+  remember?(text: string): Promise<{ text: string }>;
 }
 
 /** Every built-in as an AI SDK tool with `execute`; the loop picks the ones this answer has on. */
@@ -37,5 +40,6 @@ export function builtinTools(ctx: BuiltinToolContext): Record<BuiltinToolName, T
     read_web_page: readWebPageTool(ctx),
     calculate: calculateTool(),
     date_time: dateTimeTool(ctx),
+    remember: rememberTool(ctx),
   };
 }
