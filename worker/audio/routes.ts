@@ -33,7 +33,7 @@ export const audio = new Hono<AppEnv>()
     if (!model) throw new AppError("unknown_model", `There is no transcription model called ${modelId}. Pick one from the list.`);
     const bytes = await readLimited(c.req.raw.body, c.req.header("content-length"), SPEECH_LIMITS.uploadBytes, TOO_LARGE_AUDIO);
     const checked = checkAudio(bytes);
-    const ctx = { backend: resolveAiBackend(c.env), signal: c.req.raw.signal, admit: admitFor(c) };
+    const ctx = { backend: resolveAiBackend(c.env), signal: c.req.raw.signal, admit: admitFor(c, model.id) };
     const transcript = await billedTranscription(ctx, model, checked, query.language);
     return c.json({ text: transcript.text, seconds: transcript.seconds, model: model.id } satisfies TranscriptionResponse);
   })
@@ -43,7 +43,7 @@ export const audio = new Hono<AppEnv>()
     const model = findSpeechModel(modelId);
     if (!model) throw new AppError("unknown_model", `There is no speech model called ${modelId}. Pick one from the list.`);
     const voice = chooseVoice(model, request.voice);
-    const ctx = { backend: resolveAiBackend(c.env), signal: c.req.raw.signal, admit: admitFor(c) };
+    const ctx = { backend: resolveAiBackend(c.env), signal: c.req.raw.signal, admit: admitFor(c, model.id) };
     const spoken = await billedSpeech(ctx, model, request.text, voice);
     return c.body(spoken.bytes as Uint8Array<ArrayBuffer>, 200, {
       "content-type": spoken.contentType,
@@ -51,9 +51,9 @@ export const audio = new Hono<AppEnv>()
     });
   });
 
-function admitFor(c: Context<AppEnv>): Admit {
+function admitFor(c: Context<AppEnv>, model: string): Admit {
   return async (neurons) => {
-    const reservation = await reserve(c.env, requestPayer(c), neurons);
+    const reservation = await reserve(c.env, { ...requestPayer(c), use: { kind: "voice", model } }, neurons);
     return { settle: (actual) => settle(c.env, reservation, actual) };
   };
 }

@@ -1,4 +1,4 @@
-import { RERANKER_PRICE } from "../../contract/models";
+import { RERANKER_MODEL, RERANKER_PRICE } from "../../contract/models";
 import { tokenCost } from "../../contract/pricing";
 import type { AiBinding } from "../ai/binding";
 import { rerankTokens } from "../spend/estimate";
@@ -36,7 +36,9 @@ export function embedPaid(
   texts: string[],
   budgets: Budgets = budgetsOf(env),
 ): Promise<number[][]> {
-  return paidCall(env, payer, embeddingNeurons(model, texts), budgets, () => embedTexts(binding, model, texts));
+  return paidCall(env, { ...payer, use: { kind: "documents", model } }, embeddingNeurons(model, texts), budgets, () =>
+    embedTexts(binding, model, texts),
+  );
 }
 
 /**
@@ -63,5 +65,7 @@ export async function rerankPaid(
 ): Promise<number[] | undefined> {
   if (!texts.length) return undefined; // nothing to score, nothing to pay for
   const neurons = rerankNeurons(question, texts);
-  return paidCall(env, payer, neurons, budgets, call, (scores) => (scores ? neurons : 0));
+  return paidCall(env, { ...payer, use: { kind: "documents", model: RERANKER_MODEL } }, neurons, budgets, call, (scores) =>
+    scores ? neurons : 0,
+  );
 }

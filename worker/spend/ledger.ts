@@ -6,6 +6,8 @@ import { DRY_MS, IDLE_MS, leaseWant, sawDry, type Pool } from "./leases";
 import { type Giveback, PERSON_TABLES, PersonBook, PersonOverLimit, type Spender } from "./person-book";
 import { poolsOf, type SharedBudgets } from "./pools";
 import { type DayReport, type DrawRequest, SHARD_TABLES, ShardCounters } from "./shard-counters";
+import { USAGE_TABLES, UsageBook, type UsageLabel } from "./usage-book";
+import type { PersonOverride, UsageChartDay } from "../../contract/usage";
 
 export type { Spender } from "./person-book";
 
@@ -20,6 +22,8 @@ export interface ReserveRequest {
   budgets: SharedBudgets;
   address: string;
   now: number;
+  /** What the call is for, recorded with its settled cost (the usage chart); absent: "other". */
+  use?: UsageLabel;
 }
 
 /** A granted reservation. Its id is `<ledger name>|<uuid>`: everything a settlement needs, even from a stored id. */
@@ -28,13 +32,16 @@ export interface Reservation {
   neurons: number;
 }
 
-export type Refusal = { ok: false; budget: "person" | "global" | "address"; limit: number; used: number };
+/** `blocked`: the owner has blocked this person (limit and used are 0). */
+export type Refusal = { ok: false; budget: "person" | "global" | "address" | "blocked"; limit: number; used: number };
 export type ReserveResult = { ok: true; reservation: Reservation } | Refusal;
 
 export interface PersonToday {
   used: number;
   /** Every budget shard has told this person it has nothing left today (so the global budget is spent, as far as they can tell). */
   globalSpent: boolean;
+  /** The owner's override for this person, if any. */
+  override?: PersonOverride | null;
 }
 
 type ShardRpc = PlainRpc<Pick<SpendLedger, "draw" | "giveBack" | "report">>;
@@ -60,14 +67,16 @@ type ShardRpc = PlainRpc<Pick<SpendLedger, "draw" | "giveBack" | "report">>;
 export class SpendLedger extends DurableObject<Env> {
   private readonly book: PersonBook;
   private readonly counters: ShardCounters;
+  private readonly uses: UsageBook;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Each instance has every role's tables; those of other roles stay empty.
-    ctx.storage.sql.exec(`${PERSON_TABLES}${SHARD_TABLES}
+    ctx.storage.sql.exec(`${PERSON_TABLES}${SHARD_TABLES}${USAGE_TABLES}
       CREATE TABLE IF NOT EXISTS person_meta (only INTEGER PRIMARY KEY CHECK (only = 1), spender TEXT NOT NULL);`);
     this.book = new PersonBook(ctx.storage.sql);
     this.counters = new ShardCounters(ctx.storage.sql);
+    this.uses = new UsageBook(ctx.storage.sql);
   }
 
   // ---- person:<spenderKey> ----
@@ -77,20 +86,25 @@ export class SpendLedger extends DurableObject<Env> {
     const day = utcDay(req.now);
     const pools = poolsOf(req.spender.key, req.address, req.budgets);
     const id = `${req.ledger}|${crypto.randomUUID()}`;
+    // The owner's decision is read here, where every reservation of this person is decided: it holds from the next one on.
+    const override = this.override();
+    if (override?.blocked) return { ok: false, budget: "blocked", limit: 0, used: 0 };
+    const personLimit = override?.dailyLimit ?? req.personLimit;
     let counted: { before: number; shorts: Map<string, number> };
     try {
       counted = this.ctx.storage.transactionSync(() => {
-        const counted = this.book.deduct(id, day, req.now, req.spender, amount, pools, req.personLimit);
+        const counted = this.book.deduct(id, day, req.now, req.spender, amount, pools, personLimit);
+        if (req.use) this.uses.label(id, req.use);
         this.remember(req.spender);
         return counted;
       });
     } catch (error) {
-      if (error instanceof PersonOverLimit) return { ok: false, budget: "person", limit: req.personLimit, used: error.used };
+      if (error instanceof PersonOverLimit) return { ok: false, budget: "person", limit: personLimit, used: error.used };
       throw error;
     }
     const { before: mine, shorts } = counted;
     this.idleLater();
-    const personRoom = req.personLimit > 0 ? Math.max(0, req.personLimit - mine - amount) : Number.POSITIVE_INFINITY;
+    const personRoom = personLimit > 0 ? Math.max(0, personLimit - mine - amount) : Number.POSITIVE_INFINITY;
     let refusals: (Refusal | null)[];
     try {
       refusals = await Promise.all(pools.map((pool) => this.cover(day, pool, personRoom, amount, req, shorts.get(pool.name))));
@@ -109,7 +123,11 @@ export class SpendLedger extends DurableObject<Env> {
   /** Settles here; when a merge moved this person's day to an account, says where the change belongs. */
   settle(id: string, actualNeurons: number): { day: string; delta: number; movedTo: string | null } | null {
     const actual = Math.max(0, Math.ceil(actualNeurons));
-    const settled = this.ctx.storage.transactionSync(() => this.book.settle(id, actual));
+    const settled = this.ctx.storage.transactionSync(() => {
+      const settled = this.book.settle(id, actual);
+      if (settled) this.uses.settled(id, settled.day, actual);
+      return settled;
+    });
     if (settled) this.idleLater();
     return settled;
   }
@@ -124,7 +142,27 @@ export class SpendLedger extends DurableObject<Env> {
 
   today(now: number): PersonToday {
     const day = utcDay(now);
-    return { used: this.book.spent(day), globalSpent: this.book.dryShards(day, "global", now) >= SHARD_COUNTS.budget };
+    return {
+      used: this.book.spent(day),
+      globalSpent: this.book.dryShards(day, "global", now) >= SHARD_COUNTS.budget,
+      override: this.override(),
+    };
+  }
+
+  /** The person's last `days` days by kind and model (their usage chart), oldest first. */
+  chart(now: number, days: number): UsageChartDay[] {
+    return this.uses.days(now, days);
+  }
+
+  /**
+   * The owner's decision for this person, from their next reservation on. Told to the person's home
+   * budget shard at once, so the owner's list shows it (`key`: whose ledger this is, for one never used).
+   */
+  async setOverride(key: string, override: PersonOverride, now: number): Promise<void> {
+    this.uses.setOverride(override);
+    this.overrideCache = this.uses.override();
+    const spender = this.remembered() ?? { key, kind: key.slice(0, key.indexOf(":")) as Spender["kind"], label: "" };
+    await this.shard(shardName("budget", spender.key)).report(this.dayReport(utcDay(now), spender));
   }
 
   /** What a merge would move: today's total so far and the last reservation it includes. */
@@ -150,6 +188,7 @@ export class SpendLedger extends DurableObject<Env> {
     const back = this.ctx.storage.transactionSync(() => {
       const taken = this.book.takeUnused(day);
       this.book.prune(day);
+      this.uses.prune(day);
       return taken;
     });
     const spender = this.remembered();
@@ -187,6 +226,10 @@ export class SpendLedger extends DurableObject<Env> {
     return this.counters.usage(now, days);
   }
 
+  people(now: number, days: number, limit: number) {
+    return this.counters.people(now, days, limit);
+  }
+
   /** What this shard has lent under `bucket` today and in how many draws (tests, and the usage page). */
   lent(day: string, bucket: string): { lent: number; draws: number } {
     return { lent: this.counters.lent(day, bucket), draws: this.counters.drawsOn(day, bucket) };
@@ -221,7 +264,7 @@ export class SpendLedger extends DurableObject<Env> {
   }
 
   private dayReport(day: string, spender: Spender): DayReport {
-    return { ...spender, day, neurons: this.book.spent(day) };
+    return { ...spender, day, neurons: this.book.spent(day), uses: this.uses.day(day), override: this.override() };
   }
 
   private shard(name: string): ShardRpc {
@@ -244,6 +287,13 @@ export class SpendLedger extends DurableObject<Env> {
   }
 
   private known: string | undefined;
+  /** The owner's override as last read (undefined: not read yet); this object is its only writer. */
+  private overrideCache: PersonOverride | null | undefined;
+
+  private override(): PersonOverride | null {
+    if (this.overrideCache === undefined) this.overrideCache = this.uses.override();
+    return this.overrideCache;
+  }
 
   /** Who this ledger belongs to, for the idle report (kept when it changes: an account's name may). */
   private remember(spender: Spender): void {

@@ -1,3 +1,4 @@
+import type { PersonOverride, PersonSpend, UsageChartDay, UsageKind, UsageSlice } from "../../contract/usage";
 import { lastDays } from "./day";
 import type { Spender } from "./person-book";
 
@@ -13,6 +14,16 @@ export interface DrawRequest {
 export interface DayReport extends Spender {
   day: string;
   neurons: number;
+  /** The day's settled spend by kind and model (absent: unchanged since the last report). */
+  uses?: UsageSlice[];
+  /** The owner's override for this person (null: none; absent: unchanged). */
+  override?: PersonOverride | null;
+}
+
+/** One shard's part of the owner's usage page: its people's days by kind and model, and its people. */
+export interface ShardPeople {
+  days: UsageChartDay[];
+  people: PersonSpend[];
 }
 
 export interface ShardDay {
@@ -42,6 +53,19 @@ export const SHARD_TABLES = `
     label TEXT NOT NULL,
     neurons INTEGER NOT NULL,
     PRIMARY KEY (day, who)
+  );
+  CREATE TABLE IF NOT EXISTS reported_uses (
+    day TEXT NOT NULL,
+    who TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    model TEXT NOT NULL,
+    neurons INTEGER NOT NULL,
+    PRIMARY KEY (day, who, kind, model)
+  );
+  CREATE TABLE IF NOT EXISTS person_overrides (
+    who TEXT PRIMARY KEY,
+    daily_limit INTEGER,
+    blocked INTEGER NOT NULL
   );
 `;
 
@@ -103,6 +127,74 @@ export class ShardCounters {
       r.label,
       r.neurons,
     );
+    if (r.uses) {
+      this.sql.exec(`DELETE FROM reported_uses WHERE day = ? AND who = ?`, r.day, r.key);
+      for (const u of r.uses)
+        this.sql.exec(
+          `INSERT INTO reported_uses (day, who, kind, model, neurons) VALUES (?, ?, ?, ?, ?)`,
+          r.day,
+          r.key,
+          u.kind,
+          u.model,
+          u.neurons,
+        );
+    }
+    if (r.override === null) this.sql.exec(`DELETE FROM person_overrides WHERE who = ?`, r.key);
+    else if (r.override)
+      this.sql.exec(
+        `INSERT OR REPLACE INTO person_overrides (who, daily_limit, blocked) VALUES (?, ?, ?)`,
+        r.key,
+        r.override.dailyLimit,
+        r.override.blocked ? 1 : 0,
+      );
+  }
+
+  /**
+   * The owner's usage page, this shard's part: the last `count` days (oldest first) by kind and model,
+   * and each person reported here with their spend today and over those days and any override.
+   */
+  people(now: number, count: number, limit: number): ShardPeople {
+    const days = lastDays(now, count).reverse();
+    const [from, today] = [days[0], days[days.length - 1]];
+    const uses = this.sql
+      .exec<{ day: string; kind: UsageKind; model: string; neurons: number }>(
+        `SELECT day, kind, model, SUM(neurons) AS neurons FROM reported_uses WHERE day >= ? GROUP BY day, kind, model ORDER BY neurons DESC`,
+        from,
+      )
+      .toArray();
+    const people = this.sql
+      .exec<{
+        who: string;
+        kind: Spender["kind"];
+        label: string;
+        today: number;
+        month: number;
+        daily_limit: number | null;
+        blocked: number | null;
+      }>(
+        `SELECT r.who, MAX(r.kind) AS kind, MAX(r.label) AS label,
+           SUM(CASE WHEN r.day = ? THEN r.neurons ELSE 0 END) AS today, SUM(r.neurons) AS month, o.daily_limit, o.blocked
+         FROM reported_days r LEFT JOIN person_overrides o ON o.who = r.who
+         WHERE r.day >= ? GROUP BY r.who ORDER BY month DESC LIMIT ?`,
+        today,
+        from,
+        limit,
+      )
+      .toArray();
+    return {
+      days: days.map((day) => ({
+        day,
+        slices: uses.filter((u) => u.day === day).map(({ kind, model, neurons }) => ({ kind, model, neurons })),
+      })),
+      people: people.map((p) => ({
+        key: p.who,
+        kind: p.kind,
+        label: p.label,
+        today: p.today,
+        month: p.month,
+        override: p.blocked === null ? null : { dailyLimit: p.daily_limit, blocked: p.blocked === 1 },
+      })),
+    };
   }
 
   /** The last `days` UTC days, newest first: what this shard lent of the global budget, and its people's reports. */
@@ -126,5 +218,6 @@ export class ShardCounters {
     const reportsFrom = new Date(Date.parse(today) - (KEEP_REPORTS_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
     this.sql.exec(`DELETE FROM lease_counters WHERE day < ?`, countersFrom);
     this.sql.exec(`DELETE FROM reported_days WHERE day < ?`, reportsFrom);
+    this.sql.exec(`DELETE FROM reported_uses WHERE day < ?`, reportsFrom);
   }
 }

@@ -7,6 +7,7 @@ import { secondsUntilReset } from "./day";
 import type { PersonToday, Reservation, SpendLedger, Spender } from "./ledger";
 import { LOCAL_ADDRESS } from "./pools";
 import type { ShardDay } from "./shard-counters";
+import type { UsageLabel } from "./usage-book";
 
 export { LOCAL_ADDRESS } from "./pools";
 
@@ -16,6 +17,8 @@ export interface Payer {
   person: Person;
   /** The client's address (CF-Connecting-IP), or "local" without one (dev, tests): its budgets apply too. */
   address: string;
+  /** What the spend is for (kind and model), recorded with its settled cost for the usage chart. */
+  use?: UsageLabel;
 }
 
 /** The daily budgets in neurons from the Worker's configuration; 0 = none. */
@@ -61,7 +64,22 @@ export function personLedgerName(spenderKey: string): string {
 }
 
 type LedgerRpc = PlainRpc<
-  Pick<SpendLedger, "reserve" | "settle" | "adjust" | "today" | "peekToday" | "moveOut" | "usage" | "lent" | "draw" | "giveBack">
+  Pick<
+    SpendLedger,
+    | "reserve"
+    | "settle"
+    | "adjust"
+    | "today"
+    | "peekToday"
+    | "moveOut"
+    | "usage"
+    | "lent"
+    | "draw"
+    | "giveBack"
+    | "chart"
+    | "setOverride"
+    | "people"
+  >
 >;
 
 /** A SpendLedger instance by name: `person:<key>`, `budget:N` or `addresses:N`. */
@@ -85,8 +103,10 @@ export async function reserve(env: Env, payer: Payer, neurons: number, now = Dat
     budgets: { global: budgets.global, address: budgets.address, addressBlock: budgets.addressBlock },
     address: payer.address ?? LOCAL_ADDRESS,
     now,
+    use: payer.use,
   });
   if (result.ok) return result.reservation;
+  if (result.budget === "blocked") throw new AppError("person_blocked");
   const left = Math.max(0, result.limit - result.used);
   const cost = Math.ceil(neurons).toLocaleString("en-US");
   const message =
@@ -144,8 +164,9 @@ export async function budgetStatus(env: Env, payer: Pick<Payer, "userId" | "pers
   const budgets = budgetsOf(env);
   const today: PersonToday = await ledgerNamed(env, personLedgerName(spenderOf(payer).key)).today(now);
   return {
-    limit: personalLimit(budgets, payer.person),
-    used: today.used,
+    // A blocked person has nothing left; an owner's budget for them replaces the configured one.
+    limit: today.override?.blocked ? 1 : (today.override?.dailyLimit ?? personalLimit(budgets, payer.person)),
+    used: today.override?.blocked ? 1 : today.used,
     global: { limit: budgets.global, used: budgets.global > 0 && today.globalSpent ? budgets.global : 0 },
     resetsInSeconds: secondsUntilReset(now),
   };

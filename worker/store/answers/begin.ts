@@ -18,7 +18,8 @@ export async function beginAnswer(
   listenFrom = 0,
 ): Promise<TurnStart> {
   const { env, ctx, answers, runs } = person;
-  const reservation = await reserve(env, payer, worstCase, Date.now(), payer.budgets).catch(async (error) => {
+  const use = { kind: plan.kind, model: plan.request.model };
+  const reservation = await reserve(env, { ...payer, use }, worstCase, Date.now(), payer.budgets).catch(async (error) => {
     await plan.cleanup?.();
     throw error;
   });

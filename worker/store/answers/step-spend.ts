@@ -61,7 +61,7 @@ export class StepSpend {
     try {
       next = await reserve(
         env,
-        payer,
+        { ...payer, use: { kind: "tools", model } },
         worstCaseNeurons(entry.price, Math.min(promptTokens, entry.contextWindow), maxTokens),
         Date.now(),
         payer.budgets,

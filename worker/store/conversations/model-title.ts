@@ -30,7 +30,13 @@ export async function modelTitle(
   const worstCase = worstCaseAnswer(TITLE_MODEL, { instructions: TITLE_INSTRUCTIONS, messages }, MAX_TITLE_TOKENS);
   let reservation;
   try {
-    reservation = await reserve(deps.env, deps.payer, worstCase, Date.now(), deps.payer.budgets);
+    reservation = await reserve(
+      deps.env,
+      { ...deps.payer, use: { kind: "chat", model: TITLE_MODEL } },
+      worstCase,
+      Date.now(),
+      deps.payer.budgets,
+    );
   } catch (error) {
     log("title.skipped", { reason: String(error).slice(0, 200) });
     return null;
