@@ -34,6 +34,11 @@ export const ERRORS = {
   },
   budget_exhausted: { status: 429, retry: false, message: "You have used your budget on this app for today. It resets at 00:00 UTC." },
   owner_only: { status: 403, retry: false, message: "Only the owner of this deployment can see this." },
+  person_blocked: {
+    status: 403,
+    retry: false,
+    message: "The owner of this app has stopped your use of its models. Ask them if you think this is a mistake.",
+  },
   daily_allocation: {
     status: 429,
     retry: false,
