@@ -12,6 +12,7 @@ import { drainUnreadBody } from "./http/drain-body";
 import { rateLimit } from "./http/rate-limit";
 import { sameOrigin, securityHeaders } from "./http/security";
 import { chat } from "./routes/chat";
+import { compare } from "./routes/compare";
 import { conversations } from "./routes/conversations";
 import { branches } from "./routes/branches";
 import { conversationTitle } from "./routes/conversation-title";
@@ -66,6 +67,7 @@ app.post("/api/vision/images", rateLimit);
 // Uploading a document fills storage and starts embedding (model calls).
 app.post("/api/documents", rateLimit);
 
+app.route("/api/chat/compare", compare);
 app.route("/api/chat", chat);
 app.route("/api/conversations", conversations);
 app.route("/api/conversations", branches);

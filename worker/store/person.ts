@@ -8,7 +8,7 @@ import { migrate, type FeatureTables } from "./migrate";
 import { Quotas, quotaLimits } from "./storage/quotas";
 
 /** Saves a finished answer (the answers feature: answers/save-answer.ts). */
-export type SaveAnswer = (kind: ThreadKind, ownerId: string, message: ChatMessage, steps?: StepSpend) => ChatMessage;
+export type SaveAnswer = (kind: ThreadKind, ownerId: string, message: ChatMessage, steps?: StepSpend, slot?: number) => ChatMessage;
 
 /** A feature of the person's store: a class built with the person, whose public methods are its RPC. */
 export type FeatureClass<T extends object = object> = (new (

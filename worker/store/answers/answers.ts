@@ -22,11 +22,14 @@ export interface AnswerPlan {
   steps?: StepSpend;
   /** Runs once the answer is saved: closes what its tools opened (MCP clients). */
   cleanup?: () => Promise<void>;
+  /** Which of a compare turn's answers this is (./compare-turn.ts); 0 (absent) for every other answer. */
+  slot?: number;
 }
 
 /**
- * The answers running in this Durable Object, at most one per thread (a conversation or a vision
- * thread), several at once per person. Each outlives the request that started it.
+ * The answers running in this Durable Object: one per thread (a conversation or a vision thread), or
+ * a compare turn's few side by side, each in its own slot; several threads at once per person. Each
+ * outlives the request that started it.
  */
 export class Answers {
   private readonly live = new Map<string, AnswerRun>();
@@ -35,33 +38,48 @@ export class Answers {
     private readonly ctx: DurableObjectState,
     private readonly runs: RunTable,
     /** Saves a finished answer and ends its run row, in one transaction, then settles its spend; returns it as saved. */
-    private readonly save: (kind: ThreadKind, ownerId: string, message: ChatMessage, steps?: StepSpend) => ChatMessage,
+    private readonly save: (kind: ThreadKind, ownerId: string, message: ChatMessage, steps?: StepSpend, slot?: number) => ChatMessage,
   ) {}
 
-  running(kind: ThreadKind, ownerId: string): AnswerRun | undefined {
-    return this.live.get(`${kind}:${ownerId}`);
+  running(kind: ThreadKind, ownerId: string, slot = 0): AnswerRun | undefined {
+    return this.live.get(runKey(kind, ownerId, slot));
   }
 
-  /** Stops whatever runs on the thread and waits until it is saved (a new question replaces it). */
-  async stopAll(kind: ThreadKind, ownerId: string): Promise<ChatMessage | null> {
+  /** The slots with an answer running on the thread, lowest first. */
+  runningSlots(kind: ThreadKind, ownerId: string): number[] {
+    const prefix = runKey(kind, ownerId, "");
+    return [...this.live.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => Number(key.slice(prefix.length)))
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * Stops whatever runs on the thread (every slot, or the one given) and waits until it is saved (a
+   * new question replaces it). Returns the last one saved.
+   */
+  async stopAll(kind: ThreadKind, ownerId: string, only?: number): Promise<ChatMessage | null> {
     let last: ChatMessage | null = null;
-    for (let run = this.running(kind, ownerId); run; run = this.running(kind, ownerId)) {
+    const next = () => (only === undefined ? this.runningSlots(kind, ownerId)[0] : this.running(kind, ownerId, only) ? only : undefined);
+    for (let slot = next(); slot !== undefined; slot = next()) {
+      const run = this.running(kind, ownerId, slot)!;
       last = await run.stop();
       // `done` settles before the run leaves the map; wait for that too.
       await Promise.resolve();
-      if (this.running(kind, ownerId) === run) this.live.delete(`${kind}:${ownerId}`);
+      if (this.running(kind, ownerId, slot) === run) this.live.delete(runKey(kind, ownerId, slot));
     }
     return last;
   }
 
   /** Starts the model call. The caller saved the question and began the run row, in one transaction, first. */
   start(plan: AnswerPlan): AnswerRun {
-    const key = `${plan.kind}:${plan.ownerId}`;
+    const slot = plan.slot ?? 0;
+    const key = runKey(plan.kind, plan.ownerId, slot);
     const run = new AnswerRun(
       plan.messageId,
       {
-        record: (seq, json) => this.runs.append(plan.kind, plan.ownerId, seq, json),
-        finish: (message) => this.save(plan.kind, plan.ownerId, closeOpenToolCalls(message), plan.steps),
+        record: (seq, json) => this.runs.append(plan.kind, plan.ownerId, seq, json, slot),
+        finish: (message) => this.save(plan.kind, plan.ownerId, closeOpenToolCalls(message), plan.steps, slot),
         endMetadata: plan.endMetadata,
         estimateUsage: (answer) => plan.steps?.estimate(answer) ?? estimateUsage(plan.promptChars, answer),
       },
@@ -84,12 +102,16 @@ export class Answers {
    * run. Their text so far is saved, marked interrupted, and counted. Called when the object starts.
    */
   recoverInterrupted(): number {
-    const orphans = this.runs.all().filter((row) => !this.running(row.kind, row.owner_id));
+    const orphans = this.runs.all().filter((row) => !this.running(row.kind, row.owner_id, row.slot));
     for (const row of orphans) {
-      const answer = closeOpenToolCalls(assembleAnswer(this.runs.chunks(row.kind, row.owner_id), row.message_id));
+      const answer = closeOpenToolCalls(assembleAnswer(this.runs.chunks(row.kind, row.owner_id, row.slot), row.message_id));
       const metadata: MessageMetadata = { ...answer.metadata, usage: estimateUsage(row.prompt_chars, answer), status: "interrupted" };
-      this.save(row.kind, row.owner_id, { ...answer, metadata });
+      this.save(row.kind, row.owner_id, { ...answer, metadata }, undefined, row.slot);
     }
     return orphans.length;
   }
+}
+
+function runKey(kind: ThreadKind, ownerId: string, slot: number | ""): string {
+  return `${kind}:${ownerId}:${slot}`;
 }

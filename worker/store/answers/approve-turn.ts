@@ -28,7 +28,7 @@ import { turnTools } from "./turn-tools";
  */
 export async function approveTurn(person: Person, turn: ChatTurn): Promise<TurnStart> {
   const conversations = person.feature(Conversations);
-  if (person.answers.running("chat", turn.conversationId))
+  if (person.answers.runningSlots("chat", turn.conversationId).length)
     throw new AppError("bad_request", "An answer is still being written here. Wait for it or stop it first.");
   const found = conversations.getConversation(turn.conversationId);
   if (!found) throw new AppError("not_found", "That conversation does not exist.");

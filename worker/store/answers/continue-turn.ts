@@ -21,7 +21,7 @@ import { chatTurnImages } from "./turn-images";
  * to continue it; the new text is added to the same message, which streams from its start.
  */
 export async function continueAnswer(person: Person, kind: ThreadKind, ownerId: string, payer: TurnPayer): Promise<TurnStart> {
-  if (person.answers.running(kind, ownerId))
+  if (person.answers.runningSlots(kind, ownerId).length)
     throw new AppError("bad_request", "An answer is still being written here. Wait for it or stop it first.");
   const found = kind === "chat" ? person.feature(Conversations).getConversation(ownerId) : person.feature(Vision).rows.getThread(ownerId);
   const answer = found?.messages.at(-1);

@@ -4,6 +4,7 @@ import type { ChatTurn, ThreadKind, TurnPayer, TurnStart, VisionTurn } from "./t
 import type { Person } from "../person";
 import { approveTurn } from "./approve-turn";
 import { startChatTurn } from "./chat-turn";
+import { refusingCompare, startCompareTurn, type CompareStart, type CompareTurn } from "./compare-turn";
 import { continueAnswer } from "./continue-turn";
 import { refusing } from "./plan";
 import { saveAnswer } from "./save-answer";
@@ -19,7 +20,7 @@ export class AnswerTurns {
   static readonly tables = ANSWER_TABLES;
 
   constructor(private readonly person: Person) {
-    person.savesAnswers((kind, ownerId, message, steps) => saveAnswer(person, kind, ownerId, message, steps));
+    person.savesAnswers((kind, ownerId, message, steps, slot) => saveAnswer(person, kind, ownerId, message, steps, slot));
   }
 
   startChatTurn(turn: ChatTurn): Promise<TurnStart> {
@@ -39,18 +40,26 @@ export class AnswerTurns {
     return withRequestId(requestId, () => refusing(() => continueAnswer(this.person, kind, ownerId, payer)));
   }
 
-  /** Whether an answer is being written on the thread right now. */
+  /**
+   * Asks 2–3 models the same question at once (./compare-turn.ts): the question is saved once, each
+   * answer runs in its own slot and is saved as a version of the answer to it.
+   */
+  startCompareTurn(turn: CompareTurn): Promise<CompareStart> {
+    return withRequestId(turn.requestId, () => refusingCompare(() => startCompareTurn(this.person, turn)));
+  }
+
+  /** Whether an answer (any slot) is being written on the thread right now. */
   isAnswering(kind: ThreadKind, ownerId: string): boolean {
-    return this.person.answers.running(kind, ownerId) !== undefined;
+    return this.person.answers.runningSlots(kind, ownerId).length > 0;
   }
 
-  /** The running answer's stream, replayed from its start; null when none runs. */
-  answerStream(kind: ThreadKind, ownerId: string): ReadableStream<Uint8Array> | null {
-    return this.person.answers.running(kind, ownerId)?.listen() ?? null;
+  /** A running answer's stream (slot 0 unless a compare turn's other slot is named), replayed from its start; null when none runs. */
+  answerStream(kind: ThreadKind, ownerId: string, slot = 0): ReadableStream<Uint8Array> | null {
+    return this.person.answers.running(kind, ownerId, slot)?.listen() ?? null;
   }
 
-  /** Stops the running answer and returns it as saved; null when none runs. */
-  stopAnswer(kind: ThreadKind, ownerId: string): Promise<ChatMessage | null> {
-    return this.person.answers.stopAll(kind, ownerId);
+  /** Stops the running answers (every slot, or the one named) and returns the last saved; null when none runs. */
+  stopAnswer(kind: ThreadKind, ownerId: string, slot?: number): Promise<ChatMessage | null> {
+    return this.person.answers.stopAll(kind, ownerId, slot);
   }
 }

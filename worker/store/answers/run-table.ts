@@ -5,6 +5,8 @@ export type ThreadKind = "chat" | "vision";
 export interface RunRow extends Record<string, SqlStorageValue> {
   kind: ThreadKind;
   owner_id: string;
+  /** Which of a compare turn's answers (./compare-turn.ts); 0 for every other answer (migration 2). */
+  slot: number;
   message_id: string;
   started_at: number;
   prompt_chars: number;
@@ -15,9 +17,9 @@ export interface RunRow extends Record<string, SqlStorageValue> {
 }
 
 /**
- * The answers being written, in SQLite (tables in ../schema.ts, migration 2): one row per running
- * answer and its chunks so far, in batches. Only a restart reads the chunks back; a live answer
- * replays from memory.
+ * The answers being written, in SQLite (tables in ./schema.ts): one row per running answer and its
+ * chunks so far, in batches. Only a restart reads the chunks back; a live answer replays from
+ * memory. A thread runs one answer (slot 0), or a compare turn's few side by side (slots 0..n-1).
  */
 export class RunTable {
   constructor(private readonly sql: SqlStorage) {}
@@ -30,12 +32,14 @@ export class RunTable {
     reservationId: string | null,
     now = Date.now(),
     parentId: string | null = null,
+    slot = 0,
   ): void {
-    this.sql.exec(`DELETE FROM answer_chunks WHERE kind = ? AND owner_id = ?`, kind, ownerId);
+    this.sql.exec(`DELETE FROM answer_chunks WHERE kind = ? AND owner_id = ? AND slot = ?`, kind, ownerId, slot);
     this.sql.exec(
-      `INSERT OR REPLACE INTO answer_runs (kind, owner_id, message_id, started_at, prompt_chars, reservation_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO answer_runs (kind, owner_id, slot, message_id, started_at, prompt_chars, reservation_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       kind,
       ownerId,
+      slot,
       messageId,
       now,
       promptChars,
@@ -45,21 +49,27 @@ export class RunTable {
   }
 
   /** The message the running answer follows (see RunRow.parent_id). */
-  parentOf(kind: ThreadKind, ownerId: string): string | null {
+  parentOf(kind: ThreadKind, ownerId: string, slot = 0): string | null {
     return (
       this.sql
-        .exec<{ parent_id: string | null }>(`SELECT parent_id FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId)
+        .exec<{ parent_id: string | null }>(
+          `SELECT parent_id FROM answer_runs WHERE kind = ? AND owner_id = ? AND slot = ?`,
+          kind,
+          ownerId,
+          slot,
+        )
         .toArray()[0]?.parent_id ?? null
     );
   }
 
   /**
    * A tool loop's next step was reserved (./step-spend.ts): the row names that reservation now (the
-   * one before was settled), and that step's prompt, for the estimate a restart makes.
+   * one before was settled), and that step's prompt, for the estimate a restart makes. Tool loops
+   * run only in slot 0 (a compare turn's answers have no tools).
    */
   hold(kind: ThreadKind, ownerId: string, reservationId: string, promptChars: number): void {
     this.sql.exec(
-      `UPDATE answer_runs SET reservation_id = ?, prompt_chars = ? WHERE kind = ? AND owner_id = ?`,
+      `UPDATE answer_runs SET reservation_id = ?, prompt_chars = ? WHERE kind = ? AND owner_id = ? AND slot = 0`,
       reservationId,
       promptChars,
       kind,
@@ -68,24 +78,41 @@ export class RunTable {
   }
 
   /** Appends a batch of chunks, each already JSON, as one row. */
-  append(kind: ThreadKind, ownerId: string, seq: number, jsonChunks: readonly string[]): void {
-    this.sql.exec(`INSERT INTO answer_chunks (kind, owner_id, seq, body) VALUES (?, ?, ?, ?)`, kind, ownerId, seq, jsonChunks.join("\n"));
+  append(kind: ThreadKind, ownerId: string, seq: number, jsonChunks: readonly string[], slot = 0): void {
+    this.sql.exec(
+      `INSERT INTO answer_chunks (kind, owner_id, slot, seq, body) VALUES (?, ?, ?, ?, ?)`,
+      kind,
+      ownerId,
+      slot,
+      seq,
+      jsonChunks.join("\n"),
+    );
   }
 
-  chunks(kind: ThreadKind, ownerId: string): UIMessageChunk[] {
+  chunks(kind: ThreadKind, ownerId: string, slot = 0): UIMessageChunk[] {
     return this.sql
-      .exec<{ body: string }>(`SELECT body FROM answer_chunks WHERE kind = ? AND owner_id = ? ORDER BY seq`, kind, ownerId)
+      .exec<{ body: string }>(
+        `SELECT body FROM answer_chunks WHERE kind = ? AND owner_id = ? AND slot = ? ORDER BY seq`,
+        kind,
+        ownerId,
+        slot,
+      )
       .toArray()
       .flatMap((row) => row.body.split("\n").map((line) => JSON.parse(line) as UIMessageChunk));
   }
 
   /** Ends the run; returns the reservation it was begun with, for the caller to settle. */
-  end(kind: ThreadKind, ownerId: string): string | null {
+  end(kind: ThreadKind, ownerId: string, slot = 0): string | null {
     const row = this.sql
-      .exec<{ reservation_id: string | null }>(`SELECT reservation_id FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId)
+      .exec<{ reservation_id: string | null }>(
+        `SELECT reservation_id FROM answer_runs WHERE kind = ? AND owner_id = ? AND slot = ?`,
+        kind,
+        ownerId,
+        slot,
+      )
       .toArray()[0];
-    this.sql.exec(`DELETE FROM answer_chunks WHERE kind = ? AND owner_id = ?`, kind, ownerId);
-    this.sql.exec(`DELETE FROM answer_runs WHERE kind = ? AND owner_id = ?`, kind, ownerId);
+    this.sql.exec(`DELETE FROM answer_chunks WHERE kind = ? AND owner_id = ? AND slot = ?`, kind, ownerId, slot);
+    this.sql.exec(`DELETE FROM answer_runs WHERE kind = ? AND owner_id = ? AND slot = ?`, kind, ownerId, slot);
     return row?.reservation_id ?? null;
   }
 

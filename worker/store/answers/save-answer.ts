@@ -12,7 +12,14 @@ import type { StepSpend } from "./step-spend";
  * The one place an answer is saved: by its run when it ends, or by recovery after a restart. Its
  * cost is saved with it and settled against the reservation its run row names.
  */
-export function saveAnswer(person: Person, kind: ThreadKind, ownerId: string, message: ChatMessage, steps?: StepSpend): ChatMessage {
+export function saveAnswer(
+  person: Person,
+  kind: ThreadKind,
+  ownerId: string,
+  message: ChatMessage,
+  steps?: StepSpend,
+  slot = 0,
+): ChatMessage {
   const { ctx, env, runs } = person;
   const conversations = person.feature(Conversations);
   const model = message.metadata?.model;
@@ -24,9 +31,9 @@ export function saveAnswer(person: Person, kind: ThreadKind, ownerId: string, me
     earlier ? { neurons: earlier.neurons + cost.neurons, estimated: earlier.estimated || cost.estimated } : cost,
   );
   const reservationId = ctx.storage.transactionSync(() => {
-    if (kind === "chat") conversations.tree.saveAnswer(ownerId, saved, runs.parentOf(kind, ownerId));
+    if (kind === "chat") conversations.tree.saveAnswer(ownerId, saved, runs.parentOf(kind, ownerId, slot));
     else person.feature(Vision).rows.log.saveAnswer(ownerId, saved);
-    return runs.end(kind, ownerId);
+    return runs.end(kind, ownerId, slot);
   });
   // A tool loop settled its earlier steps as it went: what is left is the last step's.
   const due = steps ? steps.unsettledCost(cost.neurons) : cost.neurons;
