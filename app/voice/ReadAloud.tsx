@@ -8,8 +8,9 @@ import { voiceSettings } from "./settings";
 import { voiceBus } from "./voice-bus";
 
 /**
- * Loaded on first use (ReadAloudSlot shows the button until then). "Read aloud" on an answer: its text (not its reasoning, not tool output) sentence by sentence, the
- * first playing as soon as it is synthesised, with Stop. In voice mode the answer to the question just
+ * Loaded on first use (ReadAloudSlot shows the button until then). "Read aloud" on an answer: its text
+ * (not its reasoning, not tool output), the first sentence playing as soon as it is synthesised and the
+ * rest in groups of sentences (reader.ts), with Stop. In voice mode the answer to the question just
  * asked reads itself while it is still being written, complete sentence by complete sentence.
  */
 export default function ReadAloudPlayer({
@@ -83,7 +84,9 @@ export default function ReadAloudPlayer({
       )}
       {state?.phase === "playing" && (
         <span>
-          Sentence {state.sentence + 1} of {state.total}
+          {state.through > state.sentence
+            ? `Sentences ${state.sentence + 1}–${state.through + 1} of ${state.total}`
+            : `Sentence ${state.sentence + 1} of ${state.total}`}
           {state.complete ? "" : "+"}
         </span>
       )}

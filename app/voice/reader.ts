@@ -1,13 +1,17 @@
 import { audioContext } from "./recorder";
 import { sentencesOf } from "./sentences";
+import { groupFrom } from "./speech-groups";
 import { synthesize } from "./speech-api";
 
-/** Sentences asked for ahead of the one playing, so the next is ready when this one ends without flooding the route. */
-const AHEAD = 2;
+/**
+ * Groups asked for ahead of the one playing. A group is up to ~40 s of speech (speech-groups.ts), so
+ * one ahead is ready long before it is needed, and Stop leaves at most two requests to abort.
+ */
+const AHEAD = 1;
 
 export type ReadingState =
-  | { phase: "waiting"; sentence: number } // asked for the next sentence (or waiting for the answer to write it)
-  | { phase: "playing"; sentence: number; total: number; complete: boolean }
+  | { phase: "waiting"; sentence: number } // asked for the next sentences (or waiting for the answer to write them)
+  | { phase: "playing"; sentence: number; through: number; total: number; complete: boolean } // sentences `sentence`..`through`
   | { phase: "done" }
   | { phase: "stopped" }
   | { phase: "failed"; message: string };
@@ -20,10 +24,17 @@ export interface Reading {
   finished: Promise<void>;
 }
 
+interface Requested {
+  start: number;
+  end: number;
+  audio: Promise<ArrayBuffer>;
+}
+
 /**
- * Reads an answer aloud sentence by sentence: each one is asked of /api/audio/speech in order as soon
- * as it is complete (a streaming answer's first sentence plays while the rest is still being written;
- * the first is asked alone, the next ones once its audio is in), decoded and played on the page's
+ * Reads an answer aloud: the first sentence is asked of /api/audio/speech alone, as soon as it is
+ * complete (a streaming answer's first sentence plays while the rest is still being written), and the
+ * sentences after it in groups of up to GROUP_CHARS, so a long answer costs a few of the person's 30
+ * model calls a minute instead of one per sentence. Each is decoded and played on the page's
  * AudioContext one after another. Performance marks `voice:first-sentence` and `voice:first-audio`
  * time the first one (bench/voice.ts).
  */
@@ -32,12 +43,11 @@ export function startReading(choice: { model?: string; voice?: string }, onState
   const abort = new AbortController();
   let sentences: string[] = [];
   let complete = false;
-  const audio: Promise<ArrayBuffer>[] = [];
+  const requested: Requested[] = [];
   let wake: (() => void) | undefined;
   let source: AudioBufferSourceNode | undefined;
   let stopped = false;
-  let marked = false;
-  /** The sentence being played (or waited for): requests run at most AHEAD past it. */
+  /** The group being played (or waited for): requests run at most AHEAD past it. */
   let current = 0;
   /**
    * The first sentence is asked for alone: the ones ahead, sent with it, shared the Worker and the
@@ -46,24 +56,36 @@ export function startReading(choice: { model?: string; voice?: string }, onState
    */
   let firstArrived = false;
 
-  const fetchUpTo = (wanted: number) => {
-    const index = firstArrived ? wanted : 0;
-    for (let i = audio.length; i <= index && i < sentences.length; i++) {
-      if (i === 0 && !marked) {
-        marked = true;
-        performance.mark("voice:first-sentence");
-      }
-      const request = synthesize(sentences[i], choice, abort.signal);
-      request.catch(() => {}); // Read (and reported) in order by the loop below.
-      if (i === 0)
-        void request.then(
-          () => {
-            firstArrived = true;
-            if (!stopped) fetchUpTo(current + AHEAD);
-          },
-          () => {},
-        );
-      audio.push(request);
+  const ask = (start: number, end: number, text: string) => {
+    const audio = synthesize(text, choice, abort.signal);
+    audio.catch(() => {}); // Read (and reported) in order by the loop below.
+    requested.push({ start, end, audio });
+    return audio;
+  };
+
+  const askAhead = () => {
+    if (stopped) return;
+    if (requested.length === 0) {
+      if (sentences.length === 0) return;
+      performance.mark("voice:first-sentence");
+      void ask(0, 1, sentences[0]).then(
+        () => {
+          firstArrived = true;
+          askAhead();
+        },
+        () => {},
+      );
+      return;
+    }
+    if (!firstArrived) return;
+    while (requested.length <= current + AHEAD) {
+      const start = requested[requested.length - 1].end;
+      if (start >= sentences.length) return;
+      const group = groupFrom(sentences, start);
+      // While the answer is still being written, a group with room left waits for more sentences,
+      // unless playback has reached it: a slow answer then costs a pause, not a request a sentence.
+      if (!group.full && !complete && requested.length > current) return;
+      ask(group.start, group.end, group.text);
     }
   };
 
@@ -77,22 +99,26 @@ export function startReading(choice: { model?: string; voice?: string }, onState
     });
 
   const run = async () => {
-    for (let i = 0; ; i++) {
-      current = i;
-      while (i >= sentences.length && !complete && !stopped) {
-        onState({ phase: "waiting", sentence: i });
+    for (let g = 0; ; g++) {
+      current = g;
+      askAhead();
+      while (g >= requested.length && !stopped) {
+        const next = requested.at(-1)?.end ?? 0;
+        if (complete && next >= sentences.length) break;
+        onState({ phase: "waiting", sentence: next });
         await new Promise<void>((resolve) => (wake = resolve));
+        askAhead();
       }
       if (stopped) return onState({ phase: "stopped" });
-      if (i >= sentences.length) return onState({ phase: "done" });
-      fetchUpTo(i + AHEAD);
-      if (i === 0 || !source) onState({ phase: "waiting", sentence: i });
-      const bytes = await audio[i];
+      if (g >= requested.length) return onState({ phase: "done" });
+      const { start, end, audio } = requested[g];
+      if (g === 0 || !source) onState({ phase: "waiting", sentence: start });
+      const bytes = await audio;
       if (stopped) return onState({ phase: "stopped" });
       const buffer = await ctx.decodeAudioData(bytes);
       if (stopped) return onState({ phase: "stopped" });
-      if (i === 0) performance.mark("voice:first-audio");
-      onState({ phase: "playing", sentence: i, total: sentences.length, complete });
+      if (g === 0) performance.mark("voice:first-audio");
+      onState({ phase: "playing", sentence: start, through: end - 1, total: sentences.length, complete });
       await play(buffer);
       if (stopped) return onState({ phase: "stopped" });
     }
@@ -113,7 +139,7 @@ export function startReading(choice: { model?: string; voice?: string }, onState
       if (stopped) return;
       sentences = sentencesOf(text, isComplete);
       complete = isComplete;
-      fetchUpTo(current + AHEAD);
+      askAhead();
       wake?.();
     },
     stop() {

@@ -5,7 +5,7 @@
  */
 
 /** One request reads at most this much (contract/speech.ts SPEECH_LIMITS.speechChars is 2000). */
-const MAX_CHARS = 600;
+export const MAX_CHARS = 600;
 
 /** Markdown to the words a person would say: code blocks are left out, links keep their text. */
 export function speakable(markdown: string): string {
