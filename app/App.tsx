@@ -2,7 +2,7 @@ import { lazy, Suspense } from "react";
 import { Link, Route, Switch, useLocation, useRoute } from "wouter";
 import { AccountMenu, SignInNotice } from "./account/AccountMenu";
 import ChatPage from "./chat/ChatPage";
-import { ImagesPage, VisionPage } from "./pages";
+import { AssistantsPage, ImagesPage, VisionPage } from "./pages";
 import { BackendStatusBadge, EngineProblemBanner, type EngineFeature } from "./ui/BackendStatusBadge";
 import { HeaderMenu } from "./ui/HeaderMenu";
 import { ThemeToggle } from "./ui/ThemeToggle";
@@ -80,6 +80,13 @@ export function App() {
           >
             Connectors
           </Link>
+          <Link
+            href="/assistants"
+            aria-current={path === "/assistants" ? "page" : undefined}
+            className={`shrink-0 rounded-md px-2 py-1.5 text-sm ${path === "/assistants" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
+          >
+            Assistants
+          </Link>
           <BackendStatusBadge status={status} />
           <ThemeToggle />
           <AccountMenu />
@@ -102,6 +109,7 @@ export function App() {
             <Route path="/data" component={DataPage} />
             <Route path="/documents" component={DocumentsPage} />
             <Route path="/connectors" component={ConnectorsPage} />
+            <Route path="/assistants" component={AssistantsPage} />
             <Route>
               <div className="m-auto p-6 text-center">
                 <h1 className="text-xl font-semibold">Page not found</h1>

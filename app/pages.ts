@@ -19,6 +19,7 @@ function lazyPage(load: () => Promise<{ default: ComponentType }>) {
 
 export const ImagesPage = lazyPage(() => import("./images/ImagesPage"));
 export const VisionPage = lazyPage(() => import("./vision/VisionPage"));
+export const AssistantsPage = lazyPage(() => import("./assistants/AssistantsPage"));
 
 /**
  * Loads the code of the page at `path`, if it is one that loads on demand. The app waits for it
@@ -28,5 +29,6 @@ export const VisionPage = lazyPage(() => import("./vision/VisionPage"));
 export function preloadPageFor(path: string): Promise<unknown> {
   if (path === "/images") return ImagesPage.preload().catch(() => undefined);
   if (path === "/vision" || path.startsWith("/vision/")) return VisionPage.preload().catch(() => undefined);
+  if (path === "/assistants") return AssistantsPage.preload().catch(() => undefined);
   return Promise.resolve();
 }

@@ -13,6 +13,7 @@ import { AttachButton } from "../documents/AttachButton";
 import { DocumentChips } from "../documents/DocumentChips";
 import { useConversationDocuments } from "../documents/useConversationDocuments";
 import { conversationPath, START_DOCUMENT_PARAM } from "./ids";
+import { START_ASSISTANT_PARAM } from "../assistants/start-path";
 import { MessageList } from "./MessageList";
 import { ModelPicker } from "./ModelPicker";
 import { initialSettings, toApiSettings, type EditableSettings } from "./settings";
@@ -51,6 +52,17 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
   // A new chat started from the Documents page (/?document=<id>) chats with that document.
   const docs = useConversationDocuments(id, conversation === null ? new URLSearchParams(search).getAll(START_DOCUMENT_PARAM) : []);
   const unsentDocuments = docs.unsent.join(",");
+  // A new chat started from an assistant (/?assistant=<id>) takes its settings; that code loads only then.
+  const startAssistant = conversation === null ? new URLSearchParams(search).get(START_ASSISTANT_PARAM) : null;
+  useEffect(() => {
+    if (!startAssistant) return;
+    import("../assistants/start-settings")
+      .then((module) => module.assistantSettings(startAssistant))
+      .then(
+        (preset) => setSettings((current) => ({ ...current, ...preset })),
+        (e: Error) => setSaveError(`The assistant's settings could not be loaded: ${e.message}`),
+      );
+  }, [startAssistant]);
   // Read when a request starts. A ref, not the render's settings: "Always allow" changes the
   // settings and sends the approval in the same event, before React renders again.
   const settingsRef = useRef(settings);

@@ -15,6 +15,8 @@ export interface EditableSettings {
   alwaysAllow: string[];
   /** For models that take one (the catalog's `reasoningEffort`); undefined = the model's own default. */
   reasoningEffort: ReasoningEffort | undefined;
+  /** The assistant the chat was started from (app/assistants/), kept so the assistant lists it. */
+  assistantId?: string;
 }
 
 export function initialSettings(conversation: Conversation | null): EditableSettings {
@@ -28,6 +30,7 @@ export function initialSettings(conversation: Conversation | null): EditableSett
     maxSteps: saved.maxSteps ?? TOOL_LIMITS.maxSteps.default,
     alwaysAllow: saved.alwaysAllow ?? [],
     reasoningEffort: saved.reasoningEffort,
+    assistantId: saved.assistantId,
   };
 }
 
