@@ -36,6 +36,7 @@ const FAKE_SPECS = [
   "**/connectors.spec.ts",
   "**/voice.spec.ts",
   "**/read-web-page.spec.ts",
+  "**/usage-chart.spec.ts",
 ];
 
 export default defineConfig({

@@ -21,6 +21,7 @@ const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boo
 ];
 
 const UsagePage = lazy(() => import("./usage/UsagePage"));
+const MyUsagePage = lazy(() => import("./usage/MyUsagePage"));
 const AccountPage = lazy(() => import("./account/AccountPage"));
 const DataPage = lazy(() => import("./transfer/DataPage"));
 const DocumentsPage = lazy(() => import("./documents/DocumentsPage"));
@@ -103,6 +104,7 @@ export function App() {
             <Route path="/images" component={ImagesPage} />
             {/* Owner only: the Worker refuses anyone else, and the page says so. */}
             <Route path="/usage" component={UsagePage} />
+            <Route path="/usage/mine" component={MyUsagePage} />
             <Route path="/account" component={AccountPage} />
             {/* One route for both, so sending the first question (/vision → /vision/:id) keeps the page. */}
             <Route path="/vision/:threadId?" component={VisionPage} />

@@ -1,3 +1,4 @@
+import { Link } from "wouter";
 import type { BackendStatus } from "../../contract/api";
 
 function statusLabel(status: BackendStatus): string {
@@ -21,12 +22,14 @@ export function BackendStatusBadge({ status }: { status: BackendStatus | undefin
         {statusLabel(status)}
       </span>
       {left !== undefined && (
-        <span
-          className="max-w-full truncate text-xs tabular-nums text-muted-foreground"
+        // A link to the person's own usage (app/usage/MyUsagePage.tsx): where the number comes from.
+        <Link
+          href="/usage/mine"
+          className="max-w-full truncate text-xs tabular-nums text-muted-foreground hover:underline"
           title="What you may still spend on this app today, in Workers AI neurons; it resets at 00:00 UTC"
         >
           {left.toLocaleString("en-US")} neurons left today
-        </span>
+        </Link>
       )}
     </>
   );

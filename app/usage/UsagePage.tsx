@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
+import { Link } from "wouter";
 import type { UsageReport } from "../../contract/api";
 import { formatCost } from "../../contract/pricing";
 import { request } from "../api";
+import { PeopleSpend } from "./PeopleSpend";
 
 type Loaded = { report: UsageReport } | { error: string } | undefined;
 
@@ -38,6 +40,11 @@ export default function UsagePage() {
     // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls and holds no control, so a keyboard must reach it (e2e/axe.spec.ts)
     <main tabIndex={0} className="mx-auto w-full max-w-3xl overflow-y-auto p-4 sm:p-6">
       <h1 className="text-xl font-semibold">Usage</h1>
+      <p className="mt-1 text-sm">
+        <Link href="/usage/mine" className="underline">
+          Your own usage
+        </Link>
+      </p>
       <p className="mt-1 text-sm text-muted-foreground">
         Workers AI neurons, per UTC day ($0.011 per 1,000). Local-engine answers are priced as the model they stand in for.
       </p>
@@ -140,6 +147,8 @@ export default function UsagePage() {
           </tbody>
         </table>
       </section>
+
+      <PeopleSpend />
     </main>
   );
 }
