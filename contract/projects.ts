@@ -42,6 +42,19 @@ export const projectSchema = z.object({
 export type Project = z.infer<typeof projectSchema>;
 export type ProjectDefaults = z.infer<typeof projectDefaultsSchema>;
 
+/**
+ * A project as an export carries it, inside each of its conversations (contract/transfer.ts), so a
+ * conversation imported on its own still lands in its project. Its documents stay behind: documents
+ * are not part of an export.
+ */
+export const exportedProjectSchema = z.object({
+  id: idSchema,
+  name: nameSchema,
+  instructions: instructionsSchema,
+  defaults: projectDefaultsSchema.default({}),
+});
+export type ExportedProject = z.infer<typeof exportedProjectSchema>;
+
 /** `POST /api/projects`. */
 export const createProjectSchema = z.object({
   name: nameSchema,
@@ -78,3 +91,10 @@ export type ConversationPlace = z.infer<typeof placeConversationSchema>;
 
 /** `POST /api/projects/:id/conversations`: the new chat's id, minted by the page like any new chat's. */
 export const newConversationSchema = z.object({ id: idSchema });
+
+/** Where an imported conversation goes: its project (made when the person has none with its id), pinned, archived. */
+export interface ImportedPlace {
+  project?: ExportedProject;
+  pinned?: boolean;
+  archived?: boolean;
+}

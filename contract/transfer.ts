@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { chatSettingsSchema, uiMessageSchema, type Conversation } from "./api";
 import type { ChatMessage } from "./messages";
+import { type ExportedProject, exportedProjectSchema } from "./projects";
 
 /**
  * This app's export format, versioned: one conversation with every message and its metadata, or a
@@ -17,7 +18,8 @@ export const READABLE_VERSIONS = [1, 2] as const;
 export type ExportedMessage = ChatMessage & { parentId?: string | null };
 
 export interface ExportedConversation {
-  conversation: Conversation;
+  /** With its project, when it is in one (contract/projects.ts). */
+  conversation: Conversation & { project?: ExportedProject };
   /** Every message of every branch, parents before their children. */
   messages: ExportedMessage[];
   /** The last message of the branch on screen. */
@@ -133,6 +135,10 @@ export const exportedConversationSchema = z.object({
     id: z.string().max(100).optional(),
     title: z.string().trim().min(1).max(200),
     settings: chatSettingsSchema.optional(),
+    /** Where it sat in the sidebar (contract/projects.ts); an import puts it back there. */
+    project: exportedProjectSchema.nullish(),
+    pinned: z.boolean().optional(),
+    archived: z.boolean().optional(),
   }),
   messages: z
     .array(uiMessageSchema.extend({ metadata: metadataSchema.optional(), parentId: z.string().max(100).nullish() }))

@@ -22,7 +22,7 @@ export const transfer = new Hono<AppEnv>()
     // Markdown is for reading: the branch on screen. JSON is for importing: every branch.
     const id = idParam(c.req.param("id"), "conversation");
     const store = userStore(c);
-    const found = format === "markdown" ? await store.getConversation(id) : await store.conversationTree(id);
+    const found = format === "markdown" ? await store.getConversation(id) : await store.conversationTreeWithProject(id);
     if (!found) throw new AppError("not_found", "That conversation does not exist.");
     c.header("content-disposition", `attachment; filename="${fileSlug(found.conversation.title)}.${format === "json" ? "json" : "md"}"`);
     if (format === "markdown")

@@ -24,6 +24,7 @@ const EXTENSIONS: Record<string, string> = { "image/png": "png", "image/jpeg": "
  *   conversations/*.md       the same, for reading
  *   images/images.json       image records; images/<id>.png|jpg their bytes from R2
  *   vision/threads.json      vision threads; vision/uploads/<id>.<ext> their photos
+ *   projects/projects.json   projects: name, instructions, defaults, documents (conversations name theirs)
  *   memory/memories.json     what the assistant remembers about the person, and whether memory is on
  * Text is deflated; images are stored as they are (already compressed).
  */
@@ -79,7 +80,7 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
     bundle.push(strToU8(`{"format":${JSON.stringify(BUNDLE_FORMAT)},"version":${FORMAT_VERSION},"exportedAt":${now},"conversations":[`));
     let conversations = 0;
     for (const id of ids) {
-      const tree = await store.conversationTree(id);
+      const tree = await store.conversationTreeWithProject(id);
       if (!tree) continue; // deleted meanwhile
       bundle.push(strToU8(`${conversations ? "," : ""}${JSON.stringify(exported(tree))}`));
       conversations++;
@@ -119,6 +120,10 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
       threads.push({ ...detail, file: uploads.get(image.id) ?? null });
     }
     await text("vision/threads.json", JSON.stringify(threads, null, 2));
+    // Every project, the empty ones and their document lists included (each conversation in
+    // conversations.json carries its own project too, which is what an import reads).
+    const projects = await store.listProjects();
+    await text("projects/projects.json", JSON.stringify(projects, null, 2));
     const memory = await store.listMemories();
     await text("memory/memories.json", JSON.stringify({ enabled: memory.enabled, memories: memory.memories }, null, 2));
 
@@ -133,6 +138,7 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
             conversations,
             images: images.length,
             visionThreads: threads.length,
+            projects: projects.length,
             memories: memory.memories.length,
             mediaFiles: mediaBudget.files,
           },

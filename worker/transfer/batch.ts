@@ -77,6 +77,7 @@ export async function importBatch(store: UserStoreRpc, batch: ImportBatch): Prom
     }
     try {
       await store.importConversation(id, plan.title, plan.settings, plan.messages, plan.activeLeafId);
+      if (plan.place) await store.placeImported(id, plan.place);
       existing.add(id);
       results.push({ index, title, id });
     } catch (error) {

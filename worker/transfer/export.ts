@@ -4,6 +4,7 @@ import { findChatModel } from "../../contract/models";
 import { thinkingTime } from "../../contract/reasoning";
 import { compactInput, generatedImageOf, isToolPart, toolLabelOf, toolResultText, type ToolPart } from "../../contract/tool-parts";
 import type { TreeMessage } from "../store/conversations/conversation-tree";
+import type { ExportedProject } from "../../contract/projects";
 import { CONVERSATION_FORMAT, FORMAT_VERSION, type ConversationExport, type ExportedConversation } from "../../contract/transfer";
 
 /** A conversation with every branch, as the store gives it (UserStore.conversationTree). */
@@ -11,6 +12,8 @@ export interface ConversationTreeDump {
   conversation: Conversation;
   messages: TreeMessage[];
   activeLeafId: string | null;
+  /** Its project, carried inside the exported conversation (Projects.conversationTreeWithProject). */
+  project?: ExportedProject | null;
 }
 
 /** One conversation in this app's JSON format: every message of every branch with all its metadata. */
@@ -20,7 +23,7 @@ export function conversationExport(tree: ConversationTreeDump, now: number): Con
 
 export function exported(tree: ConversationTreeDump): ExportedConversation {
   return {
-    conversation: tree.conversation,
+    conversation: tree.project ? { ...tree.conversation, project: tree.project } : tree.conversation,
     messages: tree.messages.map(({ message, parentId }) => ({ ...message, parentId })),
     activeLeafId: tree.activeLeafId,
   };

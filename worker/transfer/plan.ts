@@ -70,7 +70,9 @@ export function fromExport(item: z.infer<typeof exportedConversationSchema>, whe
   const branched = item.messages.some((m) => m.parentId !== undefined);
   const tree = branched ? item.messages.map((m, i) => ({ message: messages[i], parentId: m.parentId ?? null })) : chain(messages);
   const ordered = orderTree(where, tree, item.activeLeafId);
-  return { title: item.conversation.title, settings, messages: ordered.messages, activeLeafId: ordered.activeLeafId };
+  const { project, pinned, archived } = item.conversation;
+  const place = project || pinned || archived ? { project: project ?? undefined, pinned, archived } : undefined;
+  return { title: item.conversation.title, settings, messages: ordered.messages, activeLeafId: ordered.activeLeafId, place };
 }
 
 export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {

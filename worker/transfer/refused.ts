@@ -1,3 +1,4 @@
+import type { ImportedPlace } from "../../contract/projects";
 import type { ChatSettings } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import type { TreeMessage } from "../store/conversations/conversation-tree";
@@ -9,6 +10,8 @@ export interface PlannedConversation {
   messages: TreeMessage[];
   /** The last message of the branch on screen; null: the newest. */
   activeLeafId: string | null;
+  /** Where it sat in the sidebar where it was exported: put back by Projects.placeImported. */
+  place?: ImportedPlace;
 }
 
 /**

@@ -19,6 +19,7 @@ export async function writeImport(store: UserStoreRpc, conversations: PlannedCon
       const id = randomId();
       await store.importConversation(id, conversation.title, conversation.settings, conversation.messages, conversation.activeLeafId);
       written.push({ id, title: conversation.title });
+      if (conversation.place) await store.placeImported(id, conversation.place);
     }
   } catch (error) {
     await Promise.allSettled(written.map(({ id }) => store.deleteConversation(id)));

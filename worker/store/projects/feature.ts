@@ -1,8 +1,16 @@
 import type { Conversation } from "../../../contract/api";
-import { PROJECT_LIMITS, type ConversationPlace, type CreateProject, type Project, type UpdateProject } from "../../../contract/projects";
+import {
+  type ConversationPlace,
+  type CreateProject,
+  type ImportedPlace,
+  PROJECT_LIMITS,
+  type Project,
+  type UpdateProject,
+} from "../../../contract/projects";
 import { QuotaRefusal } from "../../quota-refusal";
 import { Conversations } from "../conversations/feature";
 import type { Person } from "../person";
+import { jsonBytes } from "../storage/byte-budget";
 import { type ProjectRow, toProject } from "./rows";
 import { PROJECT_TABLES } from "./schema";
 
@@ -141,6 +149,50 @@ export class Projects {
         projectId,
       );
       return conversations.rows.get(conversationId)!;
+    });
+  }
+
+  /** A conversation with every branch, and its project as an export carries it (worker/transfer/export.ts). */
+  conversationTreeWithProject(id: string) {
+    const tree = this.person.feature(Conversations).conversationTree(id);
+    if (!tree) return null;
+    const project = tree.conversation.projectId ? this.#row(tree.conversation.projectId) : null;
+    return { ...tree, project: project && { id: project.id, name: project.name, instructions: project.instructions, defaults: project.defaults } };
+  }
+
+  /**
+   * An imported conversation back where it sat: its project (made, with its id, when the person
+   * has none by that id; past the limit or the byte budget it stays outside any project rather than
+   * failing the import), pinned, archived.
+   */
+  placeImported(conversationId: string, place: ImportedPlace): void {
+    const { ctx, sql, budget } = this.person;
+    ctx.storage.transactionSync(() => {
+      let projectId: string | null = null;
+      const project = place.project;
+      if (project && this.#row(project.id)) projectId = project.id;
+      else if (project && sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM projects`).one().n < PROJECT_LIMITS.maxProjects) {
+        const now = Date.now();
+        if (budget.limit <= 0 || budget.used() + jsonBytes(project) <= budget.limit) {
+          sql.exec(
+            `INSERT INTO projects (id, name, instructions, defaults, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+            project.id,
+            project.name,
+            project.instructions,
+            JSON.stringify(project.defaults),
+            now,
+            now,
+          );
+          projectId = project.id;
+        }
+      }
+      sql.exec(
+        `UPDATE conversations SET project_id = ?, pinned = ?, archived = ? WHERE id = ?`,
+        projectId,
+        Number(place.pinned ?? false),
+        Number(place.archived ?? false),
+        conversationId,
+      );
     });
   }
 
