@@ -11,7 +11,8 @@ import type { UserStoreRpc } from "../store/stub";
 let fake: ReturnType<typeof recordedRun>;
 beforeEach(() => {
   fake = recordedRun(
-    (call) => fakeEmbeddingAnswer(call.model, call.inputs) ?? fakeRerankAnswer(call.model, call.inputs) ?? sseStream(legacyChunks(["fine"])),
+    (call) =>
+      fakeEmbeddingAnswer(call.model, call.inputs) ?? fakeRerankAnswer(call.model, call.inputs) ?? sseStream(legacyChunks(["fine"])),
   );
   vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
 });

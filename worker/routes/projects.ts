@@ -51,7 +51,8 @@ export const projects = new Hono<AppEnv>()
     if (!(await store.getProject(id))) throw refused("no_project");
     // Links go first, as a deleted conversation's do (./conversations.ts): nothing stays public that the owner meant to remove.
     if (conversations === "delete")
-      for (const conversationId of await store.projectConversationIds(id)) await sharesStore(c.env).revokeConversation(c.var.userId, conversationId);
+      for (const conversationId of await store.projectConversationIds(id))
+        await sharesStore(c.env).revokeConversation(c.var.userId, conversationId);
     if (!(await store.deleteProject(id, conversations === "delete"))) throw refused("no_project");
     return c.body(null, 204);
   })
@@ -74,7 +75,8 @@ async function checkDefaults(store: UserStoreRpc, defaults: ProjectDefaults | un
   if (defaults?.model && !findChatModel(defaults.model))
     throw new AppError("unknown_model", `There is no chat model called ${defaults.model}. Pick one from the list.`);
   for (const id of documentIds ?? [])
-    if (!(await store.getDocument(id))) throw new AppError("not_found", "One of those documents does not exist. Reload the page and pick again.");
+    if (!(await store.getDocument(id)))
+      throw new AppError("not_found", "One of those documents does not exist. Reload the page and pick again.");
 }
 
 function found<T extends object>(result: T | ProjectRefusal): T {

@@ -29,17 +29,24 @@ async function gardener() {
   return { client, project, inProject, archived };
 }
 
-const listOf = async (client: TestClient, path = "/api/conversations") => ((await (await client.fetch(path)).json()) as any).conversations as any[];
+const listOf = async (client: TestClient, path = "/api/conversations") =>
+  ((await (await client.fetch(path)).json()) as any).conversations as any[];
 
 describe("projects in exports, imports and share links", () => {
   it("the all-data archive lists the projects, and each conversation carries its project and place", async () => {
     const { client, project, inProject, archived } = await gardener();
     const files = unzipSync(new Uint8Array(await (await client.fetch("/api/export")).arrayBuffer()));
-    expect(JSON.parse(strFromU8(files["projects/projects.json"]!))).toMatchObject([{ id: project.id, name: "Garden", instructions: INSTRUCTIONS }]);
+    expect(JSON.parse(strFromU8(files["projects/projects.json"]!))).toMatchObject([
+      { id: project.id, name: "Garden", instructions: INSTRUCTIONS },
+    ]);
     expect(JSON.parse(strFromU8(files["manifest.json"]!)).counts.projects).toBe(1);
     const bundle = JSON.parse(strFromU8(files["conversations.json"]!)) as ConversationsBundle;
     const byId = Object.fromEntries(bundle.conversations.map((c) => [c.conversation.id, c.conversation]));
-    expect(byId[inProject]).toMatchObject({ projectId: project.id, pinned: true, project: { id: project.id, name: "Garden", instructions: INSTRUCTIONS } });
+    expect(byId[inProject]).toMatchObject({
+      projectId: project.id,
+      pinned: true,
+      project: { id: project.id, name: "Garden", instructions: INSTRUCTIONS },
+    });
     expect(byId[archived]).toMatchObject({ projectId: null, archived: true });
     expect(byId[archived].project).toBeUndefined();
   });
@@ -50,7 +57,11 @@ describe("projects in exports, imports and share links", () => {
 
     // Another person imports the archive's bundle: the project is made for them, with its instructions.
     const other = new TestClient();
-    const imported = await other.fetch("/api/import", { method: "POST", headers: { "content-type": "application/json" }, body: strFromU8(files["conversations.json"]!) });
+    const imported = await other.fetch("/api/import", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: strFromU8(files["conversations.json"]!),
+    });
     expect(imported.status).toBe(201);
     const projects = ((await (await other.fetch("/api/projects")).json()) as any).projects;
     expect(projects).toMatchObject([{ id: project.id, name: "Garden", instructions: INSTRUCTIONS }]);
@@ -65,7 +76,11 @@ describe("projects in exports, imports and share links", () => {
     const batch = await other.fetch("/api/import/batch", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ source: "workers-ai-chat", version: 2, conversations: [{ ...single, conversation: { ...single.conversation, id: "copy-1" } }] }),
+      body: JSON.stringify({
+        source: "workers-ai-chat",
+        version: 2,
+        conversations: [{ ...single, conversation: { ...single.conversation, id: "copy-1" } }],
+      }),
     });
     expect(batch.status).toBe(200);
     expect(((await (await other.fetch("/api/projects")).json()) as any).projects).toHaveLength(1);

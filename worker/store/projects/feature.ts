@@ -157,7 +157,10 @@ export class Projects {
     const tree = this.person.feature(Conversations).conversationTree(id);
     if (!tree) return null;
     const project = tree.conversation.projectId ? this.#row(tree.conversation.projectId) : null;
-    return { ...tree, project: project && { id: project.id, name: project.name, instructions: project.instructions, defaults: project.defaults } };
+    return {
+      ...tree,
+      project: project && { id: project.id, name: project.name, instructions: project.instructions, defaults: project.defaults },
+    };
   }
 
   /**
