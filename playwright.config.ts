@@ -37,6 +37,7 @@ const FAKE_SPECS = [
   "**/voice.spec.ts",
   "**/read-web-page.spec.ts",
   "**/usage-chart.spec.ts",
+  "**/compare.spec.ts",
 ];
 
 export default defineConfig({

@@ -24,6 +24,7 @@ import { FOUND_MESSAGE_PARAM } from "../search/messagePath";
 import { AttachImageButton, PendingImages } from "./ImageAttach";
 import { isImageFile, useChatImages } from "./useChatImages";
 import { ToolsControl } from "./ToolsControl";
+import { CompareControl } from "./CompareControl";
 import type { ApprovalDecision } from "./ToolPart";
 
 const SETTINGS_SAVE_DELAY_MS = 500;
@@ -199,6 +200,29 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
         {menuButton}
         <ModelPicker value={settings.model} onChange={(model) => changeSettings({ model })} />
         <ToolsControl settings={settings} onChange={changeSettings} />
+        <CompareControl
+          conversationId={id}
+          messages={messages}
+          model={settings.model}
+          disabled={chat.busy}
+          onAsked={() => {
+            if (!existsRef.current) navigate(conversationPath(id), { replace: true });
+            existsRef.current = true;
+            onConversationsChanged();
+          }}
+          onKeep={async (messageId, model) => {
+            await branches.show(messageId);
+            changeSettings({ model });
+          }}
+          onClose={() => {
+            notifyUsageChanged();
+            getConversation(id).then(
+              (detail) => chat.setMessages(detail.messages),
+              () => {},
+            );
+            branches.refresh();
+          }}
+        />
         <button
           type="button"
           className={`${button} ml-auto shrink-0`}

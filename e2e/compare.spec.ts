@@ -1,0 +1,103 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { ChatPage } from "./pages/ChatPage";
+import { ComparePanel } from "./pages/ComparePanel";
+import { conversationIdOf, setScript, storedConversation, textOf } from "./support/fake-control";
+
+// Side by side on the fake project: the fake Workers AI (TEST DOUBLE) answers every model with the
+// scripted text, so the columns are told apart by the model each names, not by their words.
+
+const SCOUT = "Llama 4 Scout 17B";
+const GEMMA = "Gemma 4 26B A4B";
+const GLM = "GLM 4.7 Flash";
+
+test("asks two models side by side; each column shows its speed and cost; Keep this one continues from it", async ({ page }) => {
+  await setScript({ text: "Side by side answer.", tokensPerSecond: 40 });
+  const chat = new ChatPage(page);
+  const compare = new ComparePanel(page);
+  await chat.goto("/");
+  await compare.open();
+  await expect(compare.model(1)).toHaveValue(/llama-4-scout/);
+  await expect(compare.model(2)).not.toHaveValue(/llama-4-scout/);
+
+  // A third model can be added and removed again; no more than three.
+  await compare.dialog.getByRole("button", { name: "Add a model" }).click();
+  await expect(compare.model(3)).toBeVisible();
+  await expect(compare.dialog.getByRole("button", { name: "Add a model" })).toBeHidden();
+  await compare.dialog.getByRole("button", { name: "Remove model 3" }).click();
+  await expect(compare.model(3)).toBeHidden();
+
+  // The same model twice is refused before anything is sent.
+  await compare.model(2).selectOption({ label: SCOUT });
+  await compare.question.fill("Which fruit is best?");
+  await expect(compare.dialog.getByText("Pick a different model for each answer.")).toBeVisible();
+  await expect(compare.dialog.getByRole("button", { name: "Ask 2 models" })).toBeDisabled();
+  await compare.model(2).selectOption({ label: GEMMA });
+
+  const axe = await new AxeBuilder({ page })
+    .include("dialog")
+    .options({ resultTypes: ["violations"] })
+    .analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+
+  await compare.ask("Which fruit is best?", 2);
+  await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);
+  for (const label of [SCOUT, GEMMA]) {
+    const column = compare.column(label);
+    await expect(column).toContainText("Side by side answer.");
+    await expect(column).toContainText(/s to first token · [\d.]+ tokens\/s/);
+    await expect(column).toContainText(/Cost ≈ [\d,]+ neurons/);
+  }
+  const withAnswers = await new AxeBuilder({ page })
+    .include("dialog")
+    .options({ resultTypes: ["violations"] })
+    .analyze();
+  expect(withAnswers.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+
+  await compare
+    .column(GEMMA)
+    .getByRole("button", { name: `Keep this one: ${GEMMA}` })
+    .click();
+  await expect(compare.dialog).toBeHidden();
+  // The kept answer is on screen, the other is its other version, and the conversation goes on with its model.
+  await expect(chat.lastAnswer()).toContainText("Side by side answer.");
+  await expect(chat.lastAnswer().getByRole("group", { name: "Versions" })).toBeVisible();
+  await expect(page.getByRole("combobox", { name: "Model", exact: true })).toHaveValue(/gemma/);
+  const id = conversationIdOf(page);
+  const stored = await storedConversation(page, id);
+  expect(stored.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+  expect(stored.messages[1].metadata?.model).toMatch(/gemma/);
+
+  await setScript({ text: "Carrying on." });
+  await chat.send("Tell me more");
+  await chat.waitForAnswer();
+  const after = await storedConversation(page, id);
+  expect(after.messages.map(textOf)).toEqual(["Which fruit is best?", "Side by side answer.", "Tell me more", "Carrying on."]);
+  expect(after.messages[1].metadata?.model).toMatch(/gemma/);
+});
+
+test("stops one column alone while the others go on; on a phone the columns stack", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await setScript({ tokens: 400, tokensPerSecond: 20 });
+  const chat = new ChatPage(page);
+  const compare = new ComparePanel(page);
+  await chat.goto("/");
+  await compare.open();
+  await compare.dialog.getByRole("button", { name: "Add a model" }).click();
+  await compare.ask("Count slowly", 3);
+  const [first, second, third] = [compare.column(SCOUT), compare.column(GEMMA), compare.column(GLM)];
+  await expect(second).toContainText("w2");
+  // Stacked: one column under the other.
+  const [a, b] = [await first.boundingBox(), await second.boundingBox()];
+  expect(b!.y).toBeGreaterThan(a!.y + a!.height - 1);
+
+  await second.getByRole("button", { name: `Stop ${GEMMA}` }).click();
+  await expect(second.getByRole("heading")).toContainText("(stopped)");
+  await expect(second.getByRole("button", { name: `Keep this one: ${GEMMA}` })).toBeVisible();
+  await expect(first.getByRole("button", { name: `Stop ${SCOUT}` })).toBeVisible();
+  await expect(third.getByRole("button", { name: `Stop ${GLM}` })).toBeVisible();
+  await first.getByRole("button", { name: `Stop ${SCOUT}` }).click();
+  await third.getByRole("button", { name: `Stop ${GLM}` }).click();
+  await expect(first.getByRole("heading")).toContainText("(stopped)");
+  await expect(third.getByRole("heading")).toContainText("(stopped)");
+});
