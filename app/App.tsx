@@ -26,6 +26,7 @@ const AccountPage = lazy(() => import("./account/AccountPage"));
 const DataPage = lazy(() => import("./transfer/DataPage"));
 const DocumentsPage = lazy(() => import("./documents/DocumentsPage"));
 const ConnectorsPage = lazy(() => import("./connectors/ConnectorsPage"));
+const MemoryPage = lazy(() => import("./memory/MemoryPage"));
 
 function UsageLink({ current, className }: { current: boolean; className: string }) {
   return (
@@ -82,6 +83,13 @@ export function App() {
             Connectors
           </Link>
           <Link
+            href="/memory"
+            aria-current={path === "/memory" ? "page" : undefined}
+            className={`shrink-0 rounded-md px-2 py-1.5 text-sm ${path === "/memory" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
+          >
+            Memory
+          </Link>
+          <Link
             href="/assistants"
             aria-current={path === "/assistants" ? "page" : undefined}
             className={`shrink-0 rounded-md px-2 py-1.5 text-sm ${path === "/assistants" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
@@ -111,6 +119,7 @@ export function App() {
             <Route path="/data" component={DataPage} />
             <Route path="/documents" component={DocumentsPage} />
             <Route path="/connectors" component={ConnectorsPage} />
+            <Route path="/memory" component={MemoryPage} />
             <Route path="/assistants" component={AssistantsPage} />
             <Route>
               <div className="m-auto p-6 text-center">

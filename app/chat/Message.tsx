@@ -16,6 +16,8 @@ import type { ApprovalDecision } from "./ToolPart";
 // Tool calls render from their own chunk: most answers have none, and the chat page's first load is
 // held to its budget (bench:bundle). Until it arrives the call is named in plain text.
 const ToolPart = lazy(() => import("./ToolPart").then((m) => ({ default: m.ToolPart })));
+// Only answers given memories show this: from its own chunk, like tool calls.
+const UsedMemories = lazy(() => import("../memory/UsedMemories"));
 import { ReadAloud } from "../voice/ReadAloudSlot";
 
 interface Props {
@@ -105,6 +107,11 @@ export function Message({
       </div>
 
       {!isUser && !!meta?.citations?.length && <Citations citations={meta.citations} />}
+      {!isUser && !!meta?.memories?.length && (
+        <Suspense fallback={null}>
+          <UsedMemories memories={meta.memories} />
+        </Suspense>
+      )}
       {meta?.status === "stopped" && <p className="text-xs font-medium text-amber-700 dark:text-amber-400">Stopped — partial answer</p>}
       {meta?.status === "failed" && <p className="text-xs font-medium text-destructive">Failed: {meta.error ?? "the answer broke off."}</p>}
       {meta?.status === "interrupted" && (

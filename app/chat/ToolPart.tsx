@@ -10,6 +10,7 @@ import {
 } from "../../contract/tool-parts";
 import { findBuiltinTool } from "../../contract/builtin-tools";
 import { imageUrl } from "../images/api";
+import { RememberPart } from "../memory/RememberPart";
 import { button, primaryButton, smallButton } from "../ui/styles";
 
 /** The person's answer to an approval request; `always` also adds the tool to the conversation's always-allowed ones. */
@@ -42,6 +43,8 @@ export function ToolPart({ part, onApproval, busy = false }: Props) {
   const image = generatedImageOf(part);
   const asking = part.state === "approval-requested" && !part.approval.isAutomatic;
   const running = toolStateWords(part) === "Running" || part.state === "input-streaming";
+  // A proposed memory reads as one, with Keep / Discard (app/memory/RememberPart.tsx).
+  if (name === "remember") return <RememberPart part={part} onApproval={onApproval} busy={busy} />;
 
   return (
     <div

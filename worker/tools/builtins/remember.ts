@@ -2,14 +2,18 @@ import { tool, type Tool } from "ai";
 import { z } from "zod";
 import { AppError } from "../../../contract/errors";
 import { MEMORY_LIMITS } from "../../../contract/memory";
-import type { BuiltinToolContext } from "./index";
 import { describeBuiltin } from "./describe";
 
 /**
  * Proposes a memory. It always asks first (contract/builtin-tools.ts), so it only runs once the person
  * chose Keep: nothing is remembered silently. The store checks the text and the limits again.
  */
-export function rememberTool(ctx: Pick<BuiltinToolContext, "remember">): Tool {
+export interface RememberDeps {
+  /** The store's write, after Keep; absent when memory is off. */
+  remember?(text: string): Promise<{ text: string }>;
+}
+
+export function rememberTool(ctx: RememberDeps): Tool {
   return tool({
     description: describeBuiltin("remember"),
     inputSchema: z.object({
