@@ -26,6 +26,7 @@ const EXTENSIONS: Record<string, string> = { "image/png": "png", "image/jpeg": "
  *   vision/threads.json      vision threads; vision/uploads/<id>.<ext> their photos
  *   projects/projects.json   projects: name, instructions, defaults, documents (conversations name theirs)
  *   memory/memories.json     what the assistant remembers about the person, and whether memory is on
+ *   assistants/assistants.json  the person's own assistants (the built-ins ship with the app)
  * Text is deflated; images are stored as they are (already compressed).
  */
 export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: string, now: number): ReadableStream<Uint8Array> {
@@ -126,6 +127,8 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
     await text("projects/projects.json", JSON.stringify(projects, null, 2));
     const memory = await store.listMemories();
     await text("memory/memories.json", JSON.stringify({ enabled: memory.enabled, memories: memory.memories }, null, 2));
+    const { own: assistants } = await store.listAssistants();
+    await text("assistants/assistants.json", JSON.stringify(assistants, null, 2));
 
     await text(
       "manifest.json",
@@ -140,6 +143,7 @@ export function archiveStream(store: UserStoreRpc, media: R2Bucket, userId: stri
             visionThreads: threads.length,
             projects: projects.length,
             memories: memory.memories.length,
+            assistants: assistants.length,
             mediaFiles: mediaBudget.files,
           },
           ...(mediaBudget.leftOut

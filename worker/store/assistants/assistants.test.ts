@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ASSISTANT_LIMITS, BUILTIN_ASSISTANTS, type Assistant, type AssistantList } from "../../../contract/assistants";
 import { findBuiltinTool } from "../../../contract/builtin-tools";
@@ -201,5 +202,17 @@ describe("assistants: their chats", () => {
     const again = (await (await client.fetch(`/api/assistants/${made.id}/conversations`)).json()) as { conversations: { id: string }[] };
     expect(again.conversations.map((c) => c.id).sort()).toEqual([first, second].sort());
     expect(await (await client.fetch("/api/assistants/builtin-translator/conversations")).json()).toEqual({ conversations: [] });
+  });
+});
+
+describe("assistants: the all-data archive", () => {
+  it("carries the person's own assistants (not the built-ins), and nobody else's", async () => {
+    const client = new TestClient();
+    const made = await create(client);
+    const files = unzipSync(new Uint8Array(await (await client.fetch("/api/export")).arrayBuffer()));
+    expect(JSON.parse(strFromU8(files["assistants/assistants.json"]!))).toEqual([made]);
+    expect(JSON.parse(strFromU8(files["manifest.json"]!)).counts.assistants).toBe(1);
+    const other = unzipSync(new Uint8Array(await (await new TestClient().fetch("/api/export")).arrayBuffer()));
+    expect(JSON.parse(strFromU8(other["assistants/assistants.json"]!))).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import {
 import { AppError } from "../../../contract/errors";
 import { randomId } from "../../../contract/ids";
 import { outcome, type Outcome } from "../../connectors/outcome";
+import { fromQuotaRefusal } from "../../quota-refusal";
 import { Connectors } from "../connectors/feature";
 import { toConversation, type ConversationRow } from "../conversations/rows";
 import { Documents } from "../documents/feature";
@@ -53,7 +54,7 @@ export class Assistants {
             "too_many_assistants",
             `You have ${ASSISTANT_LIMITS.maxAssistants} assistants, the most one person may keep. Delete one to make another.`,
           );
-        this.person.budget.within("This assistant", () => this.table.insert(assistant));
+        withinBudget(this.person, () => this.table.insert(assistant));
       });
       return assistant;
     });
@@ -64,7 +65,7 @@ export class Assistants {
       const found = this.#own(id);
       checkAssistant(input, this.#world());
       const assistant: Assistant = { ...input, id, builtin: false, createdAt: found.createdAt, updatedAt: this.person.seams.clock.now() };
-      this.person.ctx.storage.transactionSync(() => this.person.budget.within("This assistant", () => this.table.replace(assistant)));
+      this.person.ctx.storage.transactionSync(() => withinBudget(this.person, () => this.table.replace(assistant)));
       return assistant;
     });
   }
@@ -108,5 +109,14 @@ export class Assistants {
       connectorToolKeys: new Set(connectors.flatMap((connector) => connector.tools.map((tool) => tool.key))),
       hasDocument: (documentId) => documents.getDocument(documentId) !== null,
     };
+  }
+}
+
+/** The byte budget's refusal as an AppError, so it travels back as an Outcome like the others (not as a thrown RPC error). */
+function withinBudget(person: Person, write: () => void): void {
+  try {
+    person.budget.within("This assistant", write);
+  } catch (error) {
+    throw fromQuotaRefusal(error) ?? error;
   }
 }
