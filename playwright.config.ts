@@ -29,7 +29,6 @@ const FAKE_SPECS = [
   "**/who-answered.spec.ts",
   "**/dialog-focus.spec.ts",
   "**/axe.spec.ts",
-  "**/assistants.spec.ts",
   "**/memory.spec.ts",
   "**/assistants.spec.ts",
   "**/tools.spec.ts",

@@ -83,13 +83,6 @@ export function App() {
             Connectors
           </Link>
           <Link
-            href="/assistants"
-            aria-current={path === "/assistants" ? "page" : undefined}
-            className={`shrink-0 rounded-md px-2 py-1.5 text-sm ${path === "/assistants" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
-          >
-            Assistants
-          </Link>
-          <Link
             href="/memory"
             aria-current={path === "/memory" ? "page" : undefined}
             className={`shrink-0 rounded-md px-2 py-1.5 text-sm ${path === "/memory" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
@@ -126,7 +119,6 @@ export function App() {
             <Route path="/data" component={DataPage} />
             <Route path="/documents" component={DocumentsPage} />
             <Route path="/connectors" component={ConnectorsPage} />
-            <Route path="/assistants" component={AssistantsPage} />
             <Route path="/memory" component={MemoryPage} />
             <Route path="/assistants" component={AssistantsPage} />
             <Route>
