@@ -36,7 +36,13 @@ export async function generatePaidImages(
   const { env, payer, gallery, signal } = batch;
   await gallery.checkRoomForImages(seeds.length);
   const cost = { neurons: imageCost(model, settings), estimated: model.price.source !== "published" };
-  const reservation = await reserve(env, payer, cost.neurons * seeds.length, Date.now(), batch.budgets ?? budgetsOf(env));
+  const reservation = await reserve(
+    env,
+    { ...payer, use: { kind: "images", model: model.id } },
+    cost.neurons * seeds.length,
+    Date.now(),
+    batch.budgets ?? budgetsOf(env),
+  );
   let results: ImageResult[] = [];
   try {
     const ctx = { backend: resolveAiBackend(env), media: env.MEDIA, store: gallery, userId: payer.userId, signal, cost };

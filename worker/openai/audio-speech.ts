@@ -48,7 +48,11 @@ export async function audioSpeech(c: Context<AppEnv>): Promise<Response> {
   } catch (error) {
     throw new ParamError("voice", (error as Error).message);
   }
-  const ctx = { backend: resolveAiBackend(c.env), signal: c.req.raw.signal, admit: (neurons: number) => admitSpend(c, neurons) };
+  const ctx = {
+    backend: resolveAiBackend(c.env),
+    signal: c.req.raw.signal,
+    admit: (neurons: number) => admitSpend(c, neurons, { kind: "voice", model: model.id }),
+  };
   const spoken = await billedSpeech(ctx, model, request.input, voice, wav);
   return c.body(spoken.bytes as Uint8Array<ArrayBuffer>, 200, {
     "content-type": spoken.contentType,

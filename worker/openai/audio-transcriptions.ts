@@ -43,7 +43,11 @@ export async function audioTranscriptions(c: Context<AppEnv>): Promise<Response>
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes.byteLength > SPEECH_LIMITS.uploadBytes) throw new ParamError("file", TOO_LARGE_AUDIO, "too_large");
   const audio = checkAudio(bytes);
-  const ctx = { backend: resolveAiBackend(c.env), signal: c.req.raw.signal, admit: (neurons: number) => admitSpend(c, neurons) };
+  const ctx = {
+    backend: resolveAiBackend(c.env),
+    signal: c.req.raw.signal,
+    admit: (neurons: number) => admitSpend(c, neurons, { kind: "voice", model: model.id }),
+  };
   const transcript = await billedTranscription(ctx, model, audio, language);
   return respond(c, format, transcript);
 }

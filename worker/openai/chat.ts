@@ -37,7 +37,7 @@ export async function chatCompletions(c: Context<AppEnv>): Promise<Response> {
   const prompt = promptTokens(request, model);
   const maxTokens = Number(inputs.max_tokens);
   const price = model.price;
-  const spend = await admitSpend(c, worstCaseNeurons(price, prompt, maxTokens));
+  const spend = await admitSpend(c, worstCaseNeurons(price, prompt, maxTokens), { kind: "chat", model: model.id });
   const meta: ChunkMeta = {
     id: `chatcmpl-${randomId()}`,
     model: model.id,

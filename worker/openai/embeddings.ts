@@ -31,7 +31,7 @@ export async function embeddings(c: Context<AppEnv>): Promise<Response> {
   // stops reading) is both the reservation and the charge.
   const tokens = embeddingTokens(inputs, model.maxInputTokens);
   const neurons = tokenCost(model.price, tokens, 0);
-  const spend = await admitSpend(c, neurons);
+  const spend = await admitSpend(c, neurons, { kind: "documents", model: model.id });
   const output = (await runModel(c, model.id, { text: inputs })) as { data?: unknown } | null;
   const vectors = output?.data;
   if (!Array.isArray(vectors) || vectors.length !== inputs.length || !vectors.every((v) => Array.isArray(v))) {

@@ -29,7 +29,7 @@ export async function imageGenerations(c: Context<AppEnv>): Promise<Response> {
   const count = request.n ?? 1;
 
   const perImage = imageCost(model, settings);
-  const spend = await admitSpend(c, perImage * count);
+  const spend = await admitSpend(c, perImage * count, { kind: "images", model: model.id });
   const results = await Promise.allSettled(
     Array.from({ length: count }, async () => {
       // No seed is sent: each of the n images must differ, and a seedless call is never served from the gateway cache.
