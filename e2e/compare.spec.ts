@@ -77,11 +77,14 @@ test("asks two models side by side; each column shows its speed and cost; Keep t
 });
 
 test("stops one column alone while the others go on; on a phone the columns stack", async ({ page }) => {
-  await page.setViewportSize({ width: 390, height: 844 });
+  await page.setViewportSize({ width: 360, height: 800 });
   await setScript({ tokens: 400, tokensPerSecond: 20 });
   const chat = new ChatPage(page);
   const compare = new ComparePanel(page);
   await chat.goto("/");
+  // The control fits the chat header of a small phone: nothing scrolls sideways, and it is whole on screen.
+  await expect(compare.opener).toBeInViewport({ ratio: 1 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await compare.open();
   await compare.dialog.getByRole("button", { name: "Add a model" }).click();
   await compare.ask("Count slowly", 3);

@@ -14,8 +14,9 @@ export function CompareControl({
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className={`${button} shrink-0`} disabled={disabled} onClick={() => setOpen(true)}>
-        Compare models
+      {/* "Compare" alone on a phone, where the header has room for little more than the model picker. */}
+      <button type="button" className={`${button} shrink-0`} disabled={disabled} onClick={() => setOpen(true)} aria-label="Compare models">
+        Compare<span className="hidden sm:inline">&nbsp;models</span>
       </button>
       {open && (
         <Suspense fallback={null}>

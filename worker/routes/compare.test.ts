@@ -3,7 +3,7 @@
  * reservation and settlement, saved as versions of the answer to the question. Workers AI is a TEST
  * DOUBLE (recorded format) that answers each model with the stream the test scripted for it.
  */
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { convertToModelMessages, type UIMessage } from "ai";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -294,7 +294,7 @@ describe("compare: one question, several models", () => {
     ]);
   });
 
-  it("a plain question stops every compare answer still running, and each is still saved and settled", async () => {
+  it("the chat's own Stop (POST /api/chat/:id/stop) stops every compare answer, each still saved and settled", async () => {
     useAi({
       [A]: (s) => heldSseStream(legacyChunks(["a1 ", "a2"]), 1, s).stream,
       [B]: (s) => heldSseStream(legacyChunks(["b1 ", "b2"]), 1, s).stream,
@@ -312,6 +312,37 @@ describe("compare: one question, several models", () => {
     expect(answers.map((m) => m.metadata.status)).toEqual(["stopped", "stopped"]);
     const total = answers.reduce((sum, m) => sum + m.metadata.cost.neurons, 0);
     await vi.waitFor(async () => expect(await spentToday(client)).toBeCloseTo(total, 6));
+  });
+
+  it("a restart mid-way saves each slot's text so far as an interrupted version, each settled on its own", async () => {
+    useAi({
+      [A]: (s) => heldSseStream(legacyChunks(["Alpha ", "beta"]), 1, s).stream,
+      [B]: (s) => heldSseStream(legacyChunks(["Gamma ", "delta"]), 1, s).stream,
+    });
+    const client = await newClient();
+    const id = newConversationId();
+    await started(await compare(client, { id, messages: [userMessage("Interrupt us")], models: [A, B] }));
+    // Wait until each slot's text so far is written (RECORD_BATCH): a state, not a duration.
+    await vi.waitFor(() =>
+      runInDurableObject(personsStore(client), (_store, state) => {
+        const rows = state.storage.sql.exec<{ slot: number; body: string }>(`SELECT slot, body FROM answer_chunks`).toArray();
+        expect(rows.filter((r) => r.body.includes("Alpha ")).map((r) => r.slot)).toEqual([0]);
+        expect(rows.filter((r) => r.body.includes("Gamma ")).map((r) => r.slot)).toEqual([1]);
+      }),
+    );
+
+    await abortAllDurableObjects();
+    const answers = (await everyMessage(client, id)).filter((m) => m.role === "assistant");
+    expect(answers.map((m) => [m.metadata.model, text(m), m.metadata.status]).sort()).toEqual(
+      [
+        [A, "Alpha ", "interrupted"],
+        [B, "Gamma ", "interrupted"],
+      ].sort(),
+    );
+    for (const m of answers) expect(m.metadata.cost.neurons).toBe(priced(m.metadata.model, m.metadata.usage));
+    const total = answers.reduce((sum, m) => sum + m.metadata.cost.neurons, 0);
+    await vi.waitFor(async () => expect(await spentToday(client)).toBeCloseTo(total, 6));
+    expect(await runningSlots(client, id)).toEqual([]);
   });
 
   it("checks the request: 2–3 different catalog models and a question with text", async () => {
