@@ -29,6 +29,7 @@ const FAKE_SPECS = [
   "**/who-answered.spec.ts",
   "**/dialog-focus.spec.ts",
   "**/axe.spec.ts",
+  "**/projects.spec.ts",
   "**/memory.spec.ts",
   "**/assistants.spec.ts",
   "**/tools.spec.ts",

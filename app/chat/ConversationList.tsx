@@ -1,16 +1,23 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
-import { Link } from "wouter";
+import { Link, useLocation } from "wouter";
 import type { Conversation } from "../../contract/api";
+import type { Project } from "../../contract/projects";
 import { deleteConversation, updateConversation } from "../api";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { input, smallButton } from "../ui/styles";
-import { conversationPath } from "./ids";
-import { StrokeIcon } from "../ui/StrokeIcon";
-import { PencilIcon, RenameField } from "../ui/RenameField";
+import { conversationPath, newConversationId } from "./ids";
+import { deleteProject, placeConversation, startProjectChat } from "../projects/api";
+import { ConversationGroup } from "../projects/ConversationGroup";
+import { ConversationRow } from "../projects/ConversationRow";
+import { groupConversations } from "../projects/groups";
+import { useProjects } from "../projects/useProjects";
 
-// Sharing, export and search results are not part of the chat page's first paint.
+// Sharing, export, search results, the project dialogs and the Archived view are not part of the chat page's first paint.
 const ShareAndExportDialog = lazy(() => import("../share/ShareAndExportDialog"));
 const SearchResults = lazy(() => import("../search/SearchResults"));
+const ProjectDialog = lazy(() => import("../projects/ProjectDialog"));
+const DeleteProjectDialog = lazy(() => import("../projects/DeleteProjectDialog"));
+const ArchivedList = lazy(() => import("../projects/ArchivedList"));
 
 interface Props {
   conversations: Conversation[] | undefined;
@@ -22,32 +29,55 @@ interface Props {
   onDeleted: (id: string) => void;
 }
 
+/**
+ * The sidebar: search, then the conversations grouped by project (pinned first in each), each
+ * project with its own "New chat"; conversations move between projects by their menu or by drag
+ * and drop. Archived conversations leave the list for the Archived view (search still finds them).
+ */
 export function ConversationList({ conversations, loadError, currentId, query, onQueryChange, onChanged, onDeleted }: Props) {
+  const [, navigate] = useLocation();
+  const projects = useProjects();
   const [renamingId, setRenamingId] = useState<string>();
   const [deleting, setDeleting] = useState<Conversation>();
   const [sharing, setSharing] = useState<Conversation>();
+  const [editing, setEditing] = useState<Project | "new">();
+  const [deletingProject, setDeletingProject] = useState<Project>();
+  const [showArchived, setShowArchived] = useState(false);
   const [actionError, setActionError] = useState<string>();
 
   // The Delete button that had the focus leaves with its row once the list is fetched again: the
   // keyboard then goes to the search box, in the list, instead of the top of the page.
   const deletedRef = useRef<string>(undefined);
   const searchRef = useRef<HTMLInputElement>(null);
+  // A conversation moved by its menu is drawn again in its new section: its menu button gets the
+  // focus back there (or, archived and gone from the list, the search box does).
+  const placedRef = useRef<string>(undefined);
+  const listRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (placedRef.current && lost) {
+      const row = listRef.current?.querySelector(`[data-conversation-id="${CSS.escape(placedRef.current)}"]`);
+      (row?.querySelector<HTMLElement>('button[aria-haspopup="menu"]') ?? searchRef.current)?.focus();
+    }
+    placedRef.current = undefined;
     if (!deletedRef.current || conversations?.some((c) => c.id === deletedRef.current)) return;
     deletedRef.current = undefined;
-    if (!document.activeElement || document.activeElement === document.body) searchRef.current?.focus();
+    if (lost) searchRef.current?.focus();
   }, [conversations]);
 
-  const rename = (conversation: Conversation, title: string) => {
-    setRenamingId(undefined);
-    if (!title.trim() || title.trim() === conversation.title) return;
-    updateConversation(conversation.id, { title: title.trim() }).then(
+  const done = (failure: string) =>
+    [
       () => {
         setActionError(undefined);
         onChanged();
       },
-      (e: Error) => setActionError(`Could not rename: ${e.message}`),
-    );
+      (e: Error) => setActionError(`${failure}: ${e.message}`),
+    ] as const;
+
+  const rename = (conversation: Conversation, title: string) => {
+    setRenamingId(undefined);
+    if (!title.trim() || title.trim() === conversation.title) return;
+    updateConversation(conversation.id, { title: title.trim() }).then(...done("Could not rename"));
   };
 
   const confirmDelete = (conversation: Conversation) => {
@@ -61,6 +91,35 @@ export function ConversationList({ conversations, loadError, currentId, query, o
       (e: Error) => setActionError(`Could not delete: ${e.message}`),
     );
   };
+
+  const move = (conversationId: string, projectId: string | null) => {
+    const conversation = conversations?.find((c) => c.id === conversationId);
+    if (!conversation || (conversation.projectId ?? null) === projectId) return;
+    placeConversation(conversationId, { projectId }).then(...done("Could not move"));
+  };
+
+  const newChatIn = (project: Project) => {
+    const id = newConversationId();
+    startProjectChat(project.id, id).then(() => {
+      setActionError(undefined);
+      onChanged();
+      navigate(conversationPath(id));
+    }, done("Could not start a chat")[1]);
+  };
+
+  const confirmDeleteProject = (project: Project, choice: "keep" | "delete") => {
+    setDeletingProject(undefined);
+    deleteProject(project.id, choice).then(() => {
+      setActionError(undefined);
+      projects.refresh();
+      onChanged();
+      if (choice === "delete" && conversations?.some((c) => c.id === currentId && c.projectId === project.id))
+        navigate("/", { replace: true });
+    }, done("Could not delete the project")[1]);
+  };
+
+  const groups = groupConversations(conversations ?? [], projects.projects);
+  const error = actionError ?? loadError ?? projects.error;
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -78,9 +137,9 @@ export function ConversationList({ conversations, loadError, currentId, query, o
           onChange={(e) => onQueryChange(e.target.value)}
         />
       </div>
-      {(loadError || actionError) && (
+      {error && (
         <p role="alert" className="mx-3 mb-2 text-xs text-destructive">
-          {actionError ?? loadError}
+          {error}
         </p>
       )}
       {query.trim() && (
@@ -95,67 +154,86 @@ export function ConversationList({ conversations, loadError, currentId, query, o
         </Suspense>
       )}
       {/* While searching, the results stand in for the list. */}
-      <ul hidden={!!query.trim()} className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
-        {conversations?.length === 0 && <li className="px-2 py-1 text-sm text-muted-foreground">No conversations yet.</li>}
-        {conversations?.map((conversation) => {
-          const current = conversation.id === currentId;
-          return (
-            <li key={conversation.id} className={`group flex items-center gap-1 rounded-md ${current ? "bg-muted" : "hover:bg-muted/60"}`}>
-              {renamingId === conversation.id ? (
-                <RenameField
-                  title={conversation.title}
-                  onSave={(title) => rename(conversation, title)}
-                  onCancel={() => setRenamingId(undefined)}
-                />
-              ) : (
-                <>
-                  <Link
-                    href={conversationPath(conversation.id)}
-                    aria-current={current ? "page" : undefined}
-                    className="min-w-0 flex-1 truncate rounded-md px-2 py-1.5 text-sm"
-                    title={conversation.title}
-                  >
-                    {conversation.title}
-                  </Link>
-                  {/* Hidden until hover or focus on wide screens; always there on touch screens, which have no hover. */}
-                  <span className="flex shrink-0 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
-                    <button
-                      type="button"
-                      className={smallButton}
-                      aria-label={`Rename ${conversation.title}`}
-                      onClick={() => setRenamingId(conversation.id)}
-                    >
-                      <PencilIcon />
-                    </button>
-                    <button
-                      type="button"
-                      className={smallButton}
-                      aria-label={`Share or export ${conversation.title}`}
-                      onClick={() => setSharing(conversation)}
-                    >
-                      <ShareIcon />
-                    </button>
-                    <button
-                      type="button"
-                      className={smallButton}
-                      aria-label={`Delete ${conversation.title}`}
-                      onClick={() => setDeleting(conversation)}
-                    >
-                      <TrashIcon />
-                    </button>
-                  </span>
-                </>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+      <div ref={listRef} hidden={!!query.trim()} className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+        <div className="flex gap-1 px-1 pb-1">
+          <button type="button" className={smallButton} onClick={() => setEditing("new")}>
+            New project
+          </button>
+          <button type="button" className={smallButton} aria-pressed={showArchived} onClick={() => setShowArchived((v) => !v)}>
+            Archived
+          </button>
+        </div>
+        {showArchived ? (
+          <Suspense fallback={null}>
+            <ArchivedList onChanged={onChanged} />
+          </Suspense>
+        ) : (
+          <>
+            {conversations?.length === 0 && projects.projects.length === 0 && (
+              <p className="px-2 py-1 text-sm text-muted-foreground">No conversations yet.</p>
+            )}
+            {groups.map((group) => (
+              <ConversationGroup
+                key={group.project?.id ?? ""}
+                project={group.project}
+                titled={projects.projects.length > 0}
+                onDrop={(id) => move(id, group.project?.id ?? null)}
+                onNewChat={group.project ? () => newChatIn(group.project!) : undefined}
+                onEdit={group.project ? () => setEditing(group.project!) : undefined}
+                onDelete={group.project ? () => setDeletingProject(group.project!) : undefined}
+              >
+                {group.conversations.map((conversation) => (
+                  <ConversationRow
+                    key={conversation.id}
+                    conversation={conversation}
+                    current={conversation.id === currentId}
+                    projects={projects.projects}
+                    renaming={renamingId === conversation.id}
+                    onRenameStart={() => setRenamingId(conversation.id)}
+                    onRename={(title) => rename(conversation, title)}
+                    onRenameCancel={() => setRenamingId(undefined)}
+                    onShare={() => setSharing(conversation)}
+                    onDelete={() => setDeleting(conversation)}
+                    onPlaced={() => {
+                      placedRef.current = conversation.id;
+                      onChanged();
+                    }}
+                    onError={setActionError}
+                  />
+                ))}
+              </ConversationGroup>
+            ))}
+          </>
+        )}
+      </div>
       <Link href="/data" className="mx-3 mb-3 rounded-md px-2 py-1.5 text-sm text-muted-foreground hover:bg-muted hover:text-foreground">
         Shared links, export and import
       </Link>
       {sharing && (
         <Suspense fallback={null}>
           <ShareAndExportDialog conversation={sharing} onClose={() => setSharing(undefined)} />
+        </Suspense>
+      )}
+      {editing && (
+        <Suspense fallback={null}>
+          <ProjectDialog
+            project={editing === "new" ? undefined : editing}
+            onSaved={() => {
+              setEditing(undefined);
+              projects.refresh();
+            }}
+            onClose={() => setEditing(undefined)}
+          />
+        </Suspense>
+      )}
+      {deletingProject && (
+        <Suspense fallback={null}>
+          <DeleteProjectDialog
+            project={deletingProject}
+            conversations={conversations?.filter((c) => c.projectId === deletingProject.id).length ?? 0}
+            onConfirm={(choice) => confirmDeleteProject(deletingProject, choice)}
+            onCancel={() => setDeletingProject(undefined)}
+          />
         </Suspense>
       )}
       {deleting && (
@@ -169,21 +247,5 @@ export function ConversationList({ conversations, loadError, currentId, query, o
         </ConfirmDialog>
       )}
     </div>
-  );
-}
-
-function ShareIcon() {
-  return (
-    <StrokeIcon className="size-4">
-      <path d="M12 3v12M7 8l5-5 5 5M5 14v6h14v-6" />
-    </StrokeIcon>
-  );
-}
-
-function TrashIcon() {
-  return (
-    <StrokeIcon className="size-4">
-      <path d="M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6" />
-    </StrokeIcon>
   );
 }
