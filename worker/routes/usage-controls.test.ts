@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { DeploymentUsage, MyUsage } from "../../contract/usage";
 import type { AppEnv, Person } from "../http/app-types";
 import { errorResponse, toAppError } from "../http/errors";
-import { personLedgerName, reserve, settle, spenderOf, type Payer } from "../spend/spend";
+import { moveToday, personLedgerName, reserve, settle, spenderOf, type Payer } from "../spend/spend";
 import { TestClient } from "../test/client";
 import { usage } from "./usage";
 
@@ -169,5 +169,18 @@ describe("the owner's controls", () => {
     const today = list.days[29].slices.find((s) => s.kind === "documents" && s.model === "@cf/baai/bge-m3");
     expect(today?.neurons).toBeGreaterThanOrEqual(11);
     expect(list.people.find((p) => p.label === "Eve")).toMatchObject({ today: 11, month: 11, override: null });
+  });
+});
+
+describe("a guest signing in", () => {
+  it("brings today's chart to the account", async () => {
+    const guestId = crypto.randomUUID();
+    const guest: Payer = { userId: guestId, person: { kind: "guest", owner: false }, address: "local" };
+    const account = someone("Fay");
+    await settle(env, await reserve(env, { ...guest, use: { kind: "chat", model: "m" } }, 50), 12);
+    await settle(env, await reserve(env, { ...account, use: { kind: "chat", model: "m" } }, 50), 3);
+    await moveToday(env, guestId, account.person.accountId);
+    expect((await mine(account)).days[29].slices).toEqual([{ kind: "chat", model: "m", neurons: 15 }]);
+    expect((await mine(guest)).days[29].slices).toEqual([]);
   });
 });

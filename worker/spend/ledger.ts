@@ -7,7 +7,7 @@ import { type Giveback, PERSON_TABLES, PersonBook, PersonOverLimit, type Spender
 import { poolsOf, type SharedBudgets } from "./pools";
 import { type DayReport, type DrawRequest, SHARD_TABLES, ShardCounters } from "./shard-counters";
 import { USAGE_TABLES, UsageBook, type UsageLabel } from "./usage-book";
-import type { PersonOverride, UsageChartDay } from "../../contract/usage";
+import type { PersonOverride, UsageChartDay, UsageSlice } from "../../contract/usage";
 
 export type { Spender } from "./person-book";
 
@@ -147,6 +147,19 @@ export class SpendLedger extends DurableObject<Env> {
       globalSpent: this.book.dryShards(day, "global", now) >= SHARD_COUNTS.budget,
       override: this.override(),
     };
+  }
+
+  /** A day's slices by kind and model, and their moving in or out with a guest's day (`moveToday`). */
+  usesOn(day: string) {
+    return this.uses.day(day);
+  }
+
+  addUses(day: string, slices: UsageSlice[]): void {
+    this.ctx.storage.transactionSync(() => this.uses.add(day, slices));
+  }
+
+  dropUses(day: string): void {
+    this.uses.drop(day);
   }
 
   /** The person's last `days` days by kind and model (their usage chart), oldest first. */

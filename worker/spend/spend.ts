@@ -79,6 +79,9 @@ type LedgerRpc = PlainRpc<
     | "chart"
     | "setOverride"
     | "people"
+    | "usesOn"
+    | "addUses"
+    | "dropUses"
   >
 >;
 
@@ -220,6 +223,12 @@ export async function moveToday(env: Env, guestId: string, accountId: string, no
   const { day, neurons, seq } = await from.peekToday(now);
   if (neurons > 0) await ledgerNamed(env, to).adjust(day, neurons, { key: `account:${accountId}`, kind: "account", label: "" });
   await from.moveOut(day, neurons, seq, to);
+  // Its chart by kind and model follows, the same way round (a settlement still running stays with the guest's chart).
+  const slices = await from.usesOn(day);
+  if (slices.length) {
+    await ledgerNamed(env, to).addUses(day, slices);
+    await from.dropUses(day);
+  }
 }
 
 function nonNegative(value: string | undefined): number {

@@ -79,6 +79,23 @@ export class UsageBook {
     }));
   }
 
+  /** Adds slices to a day: a guest's day moving into the account they signed in to. */
+  add(day: string, slices: UsageSlice[]): void {
+    for (const s of slices)
+      this.sql.exec(
+        `INSERT INTO person_uses (day, kind, model, neurons) VALUES (?, ?, ?, ?)
+         ON CONFLICT(day, kind, model) DO UPDATE SET neurons = neurons + excluded.neurons`,
+        day,
+        s.kind,
+        s.model.slice(0, MODEL_CHARS),
+        Math.max(0, Math.ceil(s.neurons)),
+      );
+  }
+
+  drop(day: string): void {
+    this.sql.exec(`DELETE FROM person_uses WHERE day = ?`, day);
+  }
+
   /** One day's slices (the idle report to the person's budget shard). */
   day(day: string): UsageSlice[] {
     return this.sql
