@@ -45,6 +45,8 @@ test("an assistant made here starts a chat with its model, instructions, tempera
   await setScript({ text: "Rain on the tin roof." });
   await chat.send("Write about rain");
   await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);
+  // The answer on screen, not only Send back: Send shows until the request starts, too.
+  await expect(chat.lastAnswer()).toContainText("Rain on the tin roof.", { timeout: 60_000 });
   await chat.waitForAnswer();
   const conversationId = conversationIdOf(page);
   const sent = await lastRequest();
@@ -98,6 +100,7 @@ test("a built-in assistant is edited as a copy: the copy is the person's own, th
   await page.getByRole("button", { name: "Settings", exact: true }).click();
   await expect(page.getByLabel("System prompt")).toHaveValue("Translate everything into French.");
   await chat.send("Good morning");
+  await expect(chat.lastAnswer()).toContainText("Bonjour.", { timeout: 60_000 });
   await chat.waitForAnswer();
   expect((await lastRequest())?.inputs.messages?.[0]).toMatchObject({
     role: "system",
