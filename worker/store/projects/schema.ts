@@ -21,7 +21,8 @@ export const PROJECT_TABLES: FeatureTables = {
   ${counted(
     "projects",
     "name, instructions, defaults, document_ids",
-    (row) => `(${textBytes(`${row}name`)} + ${textBytes(`${row}instructions`)} + ${textBytes(`${row}defaults`)} + ${textBytes(`${row}document_ids`)})`,
+    (row) =>
+      `(${textBytes(`${row}name`)} + ${textBytes(`${row}instructions`)} + ${textBytes(`${row}defaults`)} + ${textBytes(`${row}document_ids`)})`,
   )}
   `,
   ],
