@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Locator, test } from "@playwright/test";
 import { ChatPage } from "./pages/ChatPage";
 import { MemoryPage } from "./pages/MemoryPage";
-import { lastRequest, offeredToolNames, setScript } from "./support/fake-control";
+import { conversationIdOf, lastRequest, offeredToolNames, setScript } from "./support/fake-control";
 
 // Memory (issue 25), in a real browser against the real Worker and a fake Workers AI (TEST DOUBLE,
 // e2e/support/fake-workers-ai.ts) whose script can make tool calls. Each test is a new guest.
@@ -167,6 +167,34 @@ test("the remember tool's Discard keeps nothing, and the model is told", async (
   await expect(page.getByText("No memories yet.")).toBeVisible();
   await page.reload();
   await expect(page.getByText("No memories yet.")).toBeVisible();
+});
+
+test("Suggest memories: a small model proposes candidates from a conversation; only the kept one is remembered", async ({ page }) => {
+  await setScript({ text: "Try a lentil curry." });
+  const chat = new ChatPage(page);
+  await chat.startConversation("I am vegetarian and I use metric units. Dinner ideas?");
+  const id = conversationIdOf(page);
+
+  await setScript({ text: "- Is vegetarian.\n- Prefers metric units." });
+  const memory = new MemoryPage(page);
+  await memory.goto();
+  const section = page.getByRole("region", { name: "Suggest memories" });
+  await expect(section.getByRole("combobox", { name: "Conversation" })).toHaveValue(id);
+  await section.getByRole("button", { name: "Suggest memories" }).click();
+  const suggested = section.getByRole("list", { name: "Suggested memories" });
+  await expect(suggested.getByRole("listitem")).toHaveCount(2);
+  // The small model read the person's words.
+  expect(JSON.stringify((await lastRequest())?.inputs.messages)).toContain("I am vegetarian and I use metric units.");
+  // Nothing is stored until the person keeps one.
+  await expect(page.getByText("No memories yet.")).toBeVisible();
+
+  await suggested.getByRole("button", { name: "Keep: Is vegetarian." }).click();
+  await expect(memory.item("Is vegetarian.")).toBeVisible();
+  await suggested.getByRole("button", { name: "Discard: Prefers metric units." }).click();
+  await expect(suggested).toHaveCount(0);
+  await page.reload();
+  await expect(memory.item("Is vegetarian.")).toBeVisible();
+  expect(await memory.texts()).toEqual(["Is vegetarian."]);
 });
 
 test("accessibility: Settings → Memory (list, edit form, delete dialog), a proposed memory and an answer's used memories", async ({

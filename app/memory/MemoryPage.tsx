@@ -4,6 +4,7 @@ import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { button, input, primaryButton } from "../ui/styles";
 import { addMemory, deleteMemory, editMemory, listMemories, setMemoryEnabled } from "./api";
 import { MemoryItem } from "./MemoryItem";
+import { SuggestMemories } from "./SuggestMemories";
 
 /**
  * /memory (Settings → Memory): what the assistant remembers about the person. Add, edit and delete
@@ -66,8 +67,13 @@ export default function MemoryPage() {
             checked={list.enabled}
             disabled={busy}
             onChange={(e) => {
+              // Shown at once (a switch that waits for the server reads as broken); put back if the Worker refuses.
               const enabled = e.target.checked;
-              void change(() => setMemoryEnabled(enabled), enabled ? "Memory is on." : "Memory is off: answers use none of your memories.");
+              setList((l) => l && { ...l, enabled });
+              void change(
+                () => setMemoryEnabled(enabled),
+                enabled ? "Memory is on." : "Memory is off: answers use none of your memories.",
+              ).then((ok) => ok || setList((l) => l && { ...l, enabled: !enabled }));
             }}
           />
           Use memory in answers
@@ -123,6 +129,8 @@ export default function MemoryPage() {
           ))}
         </ul>
       )}
+
+      <SuggestMemories disabled={busy || full} onKeep={(text) => change(() => addMemory(text), "Memory added.")} />
 
       {deleting && (
         <ConfirmDialog

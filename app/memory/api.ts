@@ -23,3 +23,9 @@ export function deleteMemory(id: string): Promise<void> {
 export function setMemoryEnabled(enabled: boolean): Promise<MemoryList> {
   return request<MemoryList>(`${base}/settings`, { method: "PUT", body: JSON.stringify({ enabled }) });
 }
+
+/** Candidates from the small model for one conversation; none is stored until the person keeps it. */
+export async function suggestMemories(conversationId: string): Promise<string[]> {
+  return (await request<{ candidates: string[] }>(`${base}/suggest`, { method: "POST", body: JSON.stringify({ conversationId }) }))
+    .candidates;
+}

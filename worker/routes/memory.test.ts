@@ -10,6 +10,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
 import { MEMORY_LIMITS, type Memory, type MemoryList } from "../../contract/memory";
+import { SUGGEST_MODEL } from "../store/memory/suggest";
 import { countRows } from "../store/person-data/transfer";
 import { quotaLimits } from "../store/storage/quotas";
 import { deleteAccountData } from "../store/person-data/user-data";
@@ -249,6 +250,56 @@ describe("the remember tool", () => {
     await readUiStream(await client.chat({ id: newConversationId(), messages: [userMessage("Hello again")] }));
     expect(offered(fake.calls[1])).not.toContain("remember");
     expect(offered(fake.calls[1])).toContain("calculate");
+  });
+});
+
+describe("Suggest memories", () => {
+  async function spentToday(client: TestClient): Promise<number> {
+    return ((await (await client.fetch("/api/status")).json()) as { budget: { used: number } }).budget.used;
+  }
+
+  it("asks the small model about the person's words, pays for it, returns candidates and stores none", async () => {
+    const fake = recordedRun((call) =>
+      call.model === SUGGEST_MODEL
+        ? {
+            response: "1. Is vegetarian.\n2. Prefers metric units.\n- Has a dog named Rex.",
+            usage: { prompt_tokens: 80, completion_tokens: 20 },
+          }
+        : sseStream(openAiChunks(["Try a lentil curry."], { prompt_tokens: 50, completion_tokens: 5, total_tokens: 55 })),
+    );
+    vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
+    const client = await newClient();
+    await add(client, "Has a dog named Rex.");
+    const id = newConversationId();
+    await readUiStream(await client.chat({ id, messages: [userMessage("I am vegetarian and use metric units. Dinner ideas?")] }));
+    await answerOf(client, id);
+    const before = await spentToday(client);
+
+    const response = await client.json("/api/memory/suggest", "POST", { conversationId: id });
+    expect(response.status, await response.clone().text()).toBe(200);
+    // Numbering dropped; what is already kept is not suggested again.
+    expect(await response.json()).toEqual({ candidates: ["Is vegetarian.", "Prefers metric units."] });
+    const call = fake.calls.find((c) => c.model === SUGGEST_MODEL)!;
+    expect(JSON.stringify(call.inputs.messages)).toContain("I am vegetarian and use metric units.");
+    expect(JSON.stringify(call.inputs.messages)).not.toContain("lentil");
+    expect(await spentToday(client)).toBeGreaterThan(before);
+    expect((await list(client)).memories.map((m) => m.text)).toEqual(["Has a dog named Rex."]);
+  });
+
+  it("refuses another person's conversation, and says so in words when the model fails", async () => {
+    useAi(says("Hello."));
+    const alice = await newClient();
+    const id = newConversationId();
+    await readUiStream(await alice.chat({ id, messages: [userMessage("I live in Lisbon.")] }));
+    await answerOf(alice, id);
+    const bob = await newClient();
+    expect((await bob.json("/api/memory/suggest", "POST", { conversationId: id })).status).toBe(404);
+
+    vi.restoreAllMocks();
+    vi.spyOn(env.AI, "run").mockImplementation((() => Promise.reject(new Error("boom"))) as never);
+    const failed = await alice.json("/api/memory/suggest", "POST", { conversationId: id });
+    expect(failed.status).toBe(502);
+    expect((await errorOf(failed)).message).toMatch(/could not suggest memories/);
   });
 });
 

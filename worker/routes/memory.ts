@@ -1,10 +1,14 @@
 import { Hono } from "hono";
 import { AppError } from "../../contract/errors";
+import { idSchema } from "../../contract/id-schema";
 import { memoryInputSchema, memorySettingsSchema } from "../../contract/memory";
 import { unwrap } from "../connectors/outcome";
 import type { AppEnv } from "../http/app-types";
+import { rateLimit } from "../http/rate-limit";
 import { readJson } from "../http/validate";
 import { userStore } from "../store/stub";
+import { payerOf } from "./chat";
+import { z } from "zod";
 
 /** Memory ids are ours (contract/ids.ts randomId): anything else names no memory. */
 const MEMORY_ID = /^[A-Za-z0-9_-]{16,64}$/;
@@ -19,6 +23,11 @@ export const memory = new Hono<AppEnv>()
   .post("/", async (c) => {
     const { text } = await readJson(c, memoryInputSchema, 8_192);
     return c.json({ memory: unwrap(await userStore(c).addMemory(text)) }, 201);
+  })
+  // Calls a model (paid from the person's budget): rate-limited like the other routes that do.
+  .post("/suggest", rateLimit, async (c) => {
+    const { conversationId } = await readJson(c, z.object({ conversationId: idSchema }), 1_024);
+    return c.json({ candidates: unwrap(await userStore(c).suggestMemories(conversationId, payerOf(c))) });
   })
   .put("/settings", async (c) => {
     const { enabled } = await readJson(c, memorySettingsSchema, 1_024);

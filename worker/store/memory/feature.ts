@@ -1,9 +1,14 @@
 import type { Memory, MemoryList } from "../../../contract/memory";
 import { MEMORY_LIMITS } from "../../../contract/memory";
+import { AppError } from "../../../contract/errors";
+import { resolveAiBackend } from "../../ai/backend";
 import { outcome } from "../../connectors/outcome";
+import type { TurnPayer } from "../answers/turn";
+import { Conversations } from "../conversations/feature";
 import type { Person } from "../person";
 import { MemoryTable } from "./memory-table";
 import { MEMORY_TABLES } from "./schema";
+import { suggestMemories } from "./suggest";
 
 /**
  * Settings → Memory: what the assistant remembers about the person. Every write is checked against
@@ -36,6 +41,20 @@ export class Memories {
 
   deleteMemory(id: string): boolean {
     return this.table.delete(id);
+  }
+
+  /**
+   * "Suggest memories" (for conversations with a model that has no tools): candidates from the small
+   * model, paid from the person's budget; none is stored until the person keeps it.
+   */
+  suggestMemories(conversationId: string, payer: TurnPayer) {
+    return outcome(async () => {
+      const found = this.person.feature(Conversations).getConversation(conversationId);
+      if (!found) throw new AppError("not_found", "That conversation does not exist.");
+      const kept = this.table.list().map((m) => m.text);
+      const { env } = this.person;
+      return suggestMemories({ env, binding: resolveAiBackend(env).binding, payer }, found.messages, kept);
+    });
   }
 
   setMemoryEnabled(enabled: boolean): MemoryList {
