@@ -30,7 +30,6 @@ import { keys } from "./keys/routes";
 import { connectors } from "./connectors/routes";
 import { assistants } from "./routes/assistants";
 import { memory } from "./routes/memory";
-import { assistants } from "./routes/assistants";
 import { audio } from "./audio/routes";
 import { v1 } from "./openai/router";
 
@@ -86,7 +85,6 @@ app.route("/api/keys", keys);
 app.route("/api/connectors", connectors);
 app.route("/api/assistants", assistants);
 app.route("/api/memory", memory);
-app.route("/api/assistants", assistants);
 app.route("/api/audio", audio);
 // Outside /api/*: API keys only, no identity cookie, no Origin check (see worker/openai/router.ts).
 app.route("/v1", v1);
