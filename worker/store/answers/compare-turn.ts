@@ -15,6 +15,7 @@ import { Conversations } from "../conversations/feature";
 import { parseSettings } from "../conversations/rows";
 import { Documents } from "../documents/feature";
 import type { Person } from "../person";
+import { Projects } from "../projects/feature";
 import type { AnswerPlan } from "./answers";
 import { withUnansweredDenied } from "./approvals";
 import { chatBackend, knownModel, planAnswer } from "./plan";
@@ -53,13 +54,18 @@ export async function startCompareTurn(person: Person, turn: CompareTurn): Promi
   quotas.checkConversationCounted(resolved.count + resolved.fresh.length + models.length - 1, read.conversations);
   budget.checkRoom("This message", jsonBytes(resolved.fresh), read.used);
 
-  // Retrieve once for every answer: what other features add, and passages from the conversation's documents.
+  // Retrieve once for every answer: what other features add, and passages from the conversation's (and its project's) documents.
   const question = questionText(history.at(-1)!);
   const added = await turnAdditions(person, { conversationId: turn.conversationId, question, settings, payer: turn.payer });
   const documents = person.feature(Documents);
   const passages = await retrievePassages(
     { attachDocuments: async (id, ids) => documents.attachDocuments(id, ids), searchDocuments: documents.searchDocuments.bind(documents) },
-    { payer: turn.payer, conversationId: turn.conversationId, question },
+    {
+      payer: turn.payer,
+      conversationId: turn.conversationId,
+      question,
+      alsoDocumentIds: person.feature(Projects).projectDocumentsOf(turn.conversationId),
+    },
   );
   const instructions = withPassageRules(added.instructions, passages);
   const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
