@@ -45,6 +45,8 @@ test("a person's own usage: after a chat, the chart's table shows today's spend 
   // The answer's cost is settled once it is saved: the page shows it on a later load at the latest.
   await expect(async () => {
     await page.reload();
+    // Read once the page has loaded (a dev server can take seconds), not while it says Loading….
+    await expect(usage.chartTable("Your")).toBeVisible();
     expect(await usage.todayIn(usage.chartTable("Your"), "Chat")).toBeGreaterThan(0);
   }).toPass(LOADED);
   const total = await usage.todayIn(usage.chartTable("Your"), "Total");

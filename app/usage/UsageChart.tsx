@@ -48,7 +48,7 @@ export function UsageChart({ days, title }: { days: UsageChartDay[]; title: stri
     return { day: d.day, by, total: d.slices.reduce((sum, s) => sum + s.neurons, 0) };
   });
   const max = Math.max(1, ...rows.map((r) => r.total));
-  const [width, height, base] = [600, 180, 160];
+  const [width, height, base] = [600, 160, 158];
   const slot = width / Math.max(1, rows.length);
   const spent = rows.filter((r) => r.total > 0).reverse();
 
@@ -82,16 +82,13 @@ export function UsageChart({ days, title }: { days: UsageChartDay[]; title: stri
             </g>
           );
         })}
-        <text x={0} y={10} className="fill-muted-foreground text-[10px]">
-          {n(max)}
-        </text>
-        <text x={0} y={height - 2} className="fill-muted-foreground text-[10px]">
-          {rows[0]?.day}
-        </text>
-        <text x={width} y={height - 2} textAnchor="end" className="fill-muted-foreground text-[10px]">
-          {rows.at(-1)?.day}
-        </text>
       </svg>
+      {/* Outside the SVG, which stretches to the page's width: text in it would stretch too. */}
+      <div className="flex justify-between text-xs text-muted-foreground tabular-nums" aria-hidden="true">
+        <span>{rows[0]?.day}</span>
+        <span>{spent.length > 0 && `tallest bar: ${n(max)} neurons`}</span>
+        <span>{rows.at(-1)?.day}</span>
+      </div>
       <ul className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-xs" aria-hidden="true">
         {names.map((name, k) => (
           <li key={name} className="flex items-center gap-1">

@@ -113,6 +113,9 @@ export default function UsagePage() {
         </table>
       </section>
 
+      {/* The deployment by kind and model, and its people with their budgets: above the long per-day table. */}
+      <PeopleSpend />
+
       <section aria-labelledby="month" className="mt-4">
         <h2 id="month" className="font-medium">
           Last 30 days: {formatCost({ neurons: month, estimated: false })}
@@ -147,8 +150,6 @@ export default function UsagePage() {
           </tbody>
         </table>
       </section>
-
-      <PeopleSpend />
     </main>
   );
 }
