@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { ChatPage } from "./pages/ChatPage";
 import { ProjectsSidebar } from "./pages/ProjectsSidebar";
 import { requestsSinceScript, setScript } from "./support/fake-control";
@@ -10,7 +10,23 @@ import { requestsSinceScript, setScript } from "./support/fake-control";
 
 const LOADED = { timeout: 60_000 };
 
-async function expectNoSeriousViolations(page: import("@playwright/test").Page) {
+/**
+ * "New chat in <project>": the conversation is made in the project, then opened like any saved one,
+ * which first asks whether an answer is running in it (GET …/stream); waited for, so the message
+ * typed next goes to the new conversation's composer once it is live.
+ */
+async function openNewChatIn(page: Page, side: ProjectsSidebar, project: string) {
+  const rejoined = page.waitForResponse((r) => /^\/api\/chat\/[^/]+\/stream$/.test(new URL(r.url()).pathname), LOADED);
+  await side
+    .project(project)
+    .getByRole("button", { name: `New chat in ${project}` })
+    .click();
+  await rejoined;
+  await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);
+  await expect(page.getByRole("heading", { name: "What can I help with?" })).toBeVisible(LOADED);
+}
+
+async function expectNoSeriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
@@ -31,10 +47,10 @@ test("projects: create, chat with its instructions, move by menu, keyboard and d
   await expectNoSeriousViolations(page);
 
   // "New chat" in the project: the model is sent the project's instructions.
-  await side.project("Garden").getByRole("button", { name: "New chat in Garden" }).click();
-  await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);
+  await openNewChatIn(page, side, "Garden");
   await setScript({ text: "Plant garlic in autumn." });
   await chat.send("What should I plant?");
+  await expect(chat.userMessages).toHaveCount(1);
   await chat.waitForAnswer();
   // The chat call that asked it (other calls, such as embeddings, may come after it).
   const sent = (await requestsSinceScript()).findLast((r) => JSON.stringify(r.inputs.messages ?? []).includes("What should I plant?"));
@@ -95,9 +111,9 @@ test("deleting a project with its conversations removes them too", async ({ page
   await setScript({ text: "Sure." });
   await chat.goto("/");
   await side.createProject("Scratch", "Be terse.");
-  await side.project("Scratch").getByRole("button", { name: "New chat in Scratch" }).click();
-  await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);
+  await openNewChatIn(page, side, "Scratch");
   await chat.send("Throwaway note");
+  await expect(chat.userMessages).toHaveCount(1);
   await chat.waitForAnswer();
   await expect(side.project("Scratch").getByRole("link", { name: "Throwaway note" })).toBeVisible(LOADED);
   await side.project("Scratch").getByRole("button", { name: "Delete project Scratch" }).click();
