@@ -4,6 +4,7 @@ import type { Conversation } from "../../contract/api";
 import type { ChatMessage } from "../../contract/messages";
 import { ApiError, getConversation } from "../api";
 import { button } from "../ui/styles";
+import { loadAnswerChat } from "../ui/useAnswerStream";
 import { ConversationView } from "./ConversationView";
 
 type Load =
@@ -22,6 +23,9 @@ interface Props {
 /** Loads a conversation's history once (the parent keys this by id), then hands it to the live view. */
 export function ConversationLoader({ id, isNew, onConversationsChanged, menuButton }: Props) {
   const [load, setLoad] = useState<Load>(() => (isNew ? { state: "ready", conversation: null, messages: [] } : { state: "loading" }));
+
+  // The AI SDK's chunk comes while the history does, so a running answer is rejoined without waiting for it.
+  useEffect(() => void loadAnswerChat().catch(() => {}), []);
 
   useEffect(() => {
     if (load.state !== "loading") return;
