@@ -209,7 +209,10 @@ export const ERRORS = {
   // Assistants (worker/store/assistants/): the Worker's message names the limit or the field.
   too_many_assistants: { status: 409, retry: false, message: "You have the most assistants allowed (50). Delete one to make another." },
   builtin_assistant: {
+    status: 409,
+    retry: false,
     message: "Built-in assistants cannot be changed or deleted. Use Edit as a copy to make your own.",
+  },
   internal: { status: 500, retry: false, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; retry: boolean; message: string }>;
 

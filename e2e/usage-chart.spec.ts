@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { becomeOwner } from "./support/owner";
 import { ChatPage } from "./pages/ChatPage";
 import { UsagePages } from "./pages/UsagePages";
 
@@ -71,19 +70,9 @@ test("the owner sees people by spend, changes one's daily budget and blocks them
     await theirChat.startConversation(unique("Spend"));
     const name = await guestName(someone);
 
-    // The owner signs up with the stack's owner setup token (vite.config.ts writes it beside the Worker's state).
+    // The stack's one owner (e2e/support/owner.ts): made here with a real passkey, or taken from the spec that made it.
     const page = await ownerContext.newPage();
-    const cdp = await ownerContext.newCDPSession(page);
-    await cdp.send("WebAuthn.enable");
-    await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-    });
-    await page.goto("/account");
-    await page.getByLabel("Account name").fill(unique("Owner"));
-    await page
-      .getByLabel("Owner setup token")
-      .fill(readFileSync(resolve(process.env.E2E_FAKE_STATE ?? ".cache/e2e-fake-state", "owner-setup-token"), "utf8").trim());
-    await page.getByRole("button", { name: "Create a passkey" }).click();
+    await becomeOwner(page, unique("Owner"));
     await expect(page.getByRole("list", { name: "Passkeys" }).getByRole("listitem")).toHaveCount(1, LOADED);
 
     await page.goto("/usage");
