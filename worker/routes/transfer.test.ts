@@ -92,7 +92,15 @@ describe("export", () => {
     const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
 
     const manifest = JSON.parse(strFromU8(files["manifest.json"]!));
-    expect(manifest.counts).toEqual({ conversations: 1, images: 1, visionThreads: 0, projects: 0, memories: 0, assistants: 0, mediaFiles: 1 });
+    expect(manifest.counts).toEqual({
+      conversations: 1,
+      images: 1,
+      visionThreads: 0,
+      projects: 0,
+      memories: 0,
+      assistants: 0,
+      mediaFiles: 1,
+    });
     const bundle = JSON.parse(strFromU8(files["conversations.json"]!)) as ConversationsBundle;
     expect(bundle.format).toBe("workers-ai-chat/conversations");
     expect(bundle.conversations[0].messages.map(({ parentId: _, ...m }) => m)).toEqual((await detail(client, id)).messages);
