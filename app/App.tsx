@@ -53,7 +53,7 @@ export function App() {
         {/* Below sm the logo gives its room to the navigation (the Chat link goes to the same place). */}
         <Link href="/" className="hidden shrink-0 items-center gap-2 rounded-md font-semibold sm:flex">
           <img src="/favicon.svg" alt="" className="size-6" />
-          <span>Workers AI Chat</span>
+          <span className="max-xl:hidden">Workers AI Chat</span>
         </Link>
         <nav aria-label="Main" className="flex shrink-0 items-center gap-1">
           {NAV_LINKS.map((link) => {
@@ -69,12 +69,12 @@ export function App() {
               </Link>
             );
           })}
-          {status?.owner && <UsageLink current={path === "/usage"} className="max-md:hidden" />}
+          {status?.owner && <UsageLink current={path === "/usage"} className="max-lg:hidden" />}
         </nav>
         <HeaderMenu>
           {/* On a phone or narrow tablet the owner's fifth link would push the navigation off screen: it moves into the menu. */}
-          {status?.owner && <UsageLink current={path === "/usage"} className="md:hidden" />}
-          {/* Settings → Connectors: in the header from md, in the menu on a phone. */}
+          {status?.owner && <UsageLink current={path === "/usage"} className="lg:hidden" />}
+          {/* Connectors, Memory, Assistants: in the header from lg, in the menu below it (at 768–1023 px they did not fit beside the navigation). */}
           <Link
             href="/connectors"
             aria-current={path === "/connectors" ? "page" : undefined}

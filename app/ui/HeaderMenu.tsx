@@ -4,8 +4,8 @@ import { iconButton } from "./styles";
 import { StrokeIcon } from "./StrokeIcon";
 
 /**
- * The header's controls after the navigation (backend, budget, theme, who you are). From `md` (768 px) they
- * sit in the header; below it there is no room beside the navigation (and the logo's name), so they fold into one panel
+ * The header's controls after the navigation (backend, budget, theme, who you are). From `lg` (1024 px) they
+ * sit in the header; below it there is no room beside the navigation (and the links to Connectors, Memory and Assistants), so they fold into one panel
  * behind a "Menu" disclosure button. One set of controls either way: CSS alone decides where it shows.
  * Escape closes the panel and puts focus back on the button; so does a click outside, and leaving
  * the panel with Tab or changing page closes it.
@@ -49,7 +49,7 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
       <button
         ref={buttonRef}
         type="button"
-        className={`${iconButton} ml-auto shrink-0 md:hidden`}
+        className={`${iconButton} ml-auto shrink-0 lg:hidden`}
         aria-label="Menu"
         aria-expanded={open}
         aria-controls="header-menu"
@@ -64,7 +64,7 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
       <div
         ref={panelRef}
         id="header-menu"
-        className={`${open ? "max-md:flex" : "max-md:hidden"} min-w-0 items-center gap-2 max-md:absolute max-md:top-full max-md:right-2 max-md:z-40 max-md:mt-1 max-md:w-[min(20rem,calc(100vw-1rem))] max-md:flex-col max-md:items-start max-md:gap-3 max-md:rounded-lg max-md:border max-md:border-border max-md:bg-card max-md:p-3 max-md:shadow-lg md:ml-auto md:flex`}
+        className={`${open ? "max-lg:flex" : "max-lg:hidden"} min-w-0 items-center gap-2 max-lg:absolute max-lg:top-full max-lg:right-2 max-lg:z-40 max-lg:mt-1 max-lg:w-[min(20rem,calc(100vw-1rem))] max-lg:flex-col max-lg:items-start max-lg:gap-3 max-lg:rounded-lg max-lg:border max-lg:border-border max-lg:bg-card max-lg:p-3 max-lg:shadow-lg lg:ml-auto lg:flex`}
       >
         {children}
       </div>
