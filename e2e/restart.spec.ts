@@ -59,6 +59,10 @@ test("a restart mid-answer keeps what was written, marked interrupted, and Conti
   await chat.send("Interrupt me");
   await expect(chat.lastAnswer()).toContainText("w5");
   const id = conversationIdOf(page);
+  // The server writes an answer's chunks in batches at most 50 ms apart (RECORD_BATCH in
+  // worker/store/answers/answer-run.ts): a restart loses at most that last batch. Waiting well past it
+  // makes "what was written" include w5 on a busy machine too (CI once restarted between the two).
+  await page.waitForTimeout(1_000);
 
   await restartApp();
   await setScript({ tokens: 10 });

@@ -15,6 +15,14 @@ import { ensureTestWhisperModel } from "../engine/speech/fixtures";
 // one "local" address), so the per-address limit on new identities (10 an hour by default, also under
 // `npm run dev`) is raised here; worker/auth/guests.test.ts tests the limit itself.
 const TEST_GUESTS_PER_HOUR = "100000";
+// For the same reason the network's and the deployment's daily budgets (20,000 and 100,000 neurons)
+// would be one pot for the whole suite, which ran dry near its end once it grew; they are raised
+// here too, and the Worker tests test them (worker/spend/). A person's own budget stays as deployed.
+const TEST_SHARED_BUDGETS = {
+  ADDRESS_DAILY_NEURONS: "1000000000",
+  ADDRESS_BLOCK_DAILY_NEURONS: "1000000000",
+  GLOBAL_DAILY_NEURONS: "1000000000",
+};
 // The generated tiny model writes nonsense, which as titles would rename the conversations the specs
 // here find by their first words; model titles are tested on the fake stack (e2e/search.spec.ts).
 const TEST_MODEL_TITLES = "off";
@@ -39,6 +47,7 @@ const vite = spawn(process.execPath, [resolve("node_modules/vite/bin/vite.js"), 
     WORKER_STATE_DIR: stateDir,
     VITE_CACHE_DIR: `.cache/vite-${port}`,
     GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR,
+    ...TEST_SHARED_BUDGETS,
     MODEL_TITLES: process.env.MODEL_TITLES ?? TEST_MODEL_TITLES,
     WORKERS_AI_REST_URL: process.env.WORKERS_AI_REST_URL?.trim() || "",
     // The tests' web pages and MCP servers listen on 127.0.0.1 (worker/http/outbound-url.ts).

@@ -18,6 +18,12 @@ import { dirname, resolve } from "node:path";
  * out the engine's URL.
  */
 const AUTH_VARS = [
+  // Daily budgets (worker/spend/spend.ts): the browser tests' stacks raise the shared ones.
+  "GUEST_DAILY_NEURONS",
+  "ACCOUNT_DAILY_NEURONS",
+  "GLOBAL_DAILY_NEURONS",
+  "ADDRESS_DAILY_NEURONS",
+  "ADDRESS_BLOCK_DAILY_NEURONS",
   "GUESTS",
   "GUESTS_PER_ADDRESS_PER_HOUR",
   "SIGNUP",

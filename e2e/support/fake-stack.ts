@@ -15,6 +15,14 @@ import { startFakeWorkersAi } from "./fake-workers-ai";
 // one "local" address), so the per-address limit on new identities (10 an hour by default, also under
 // `npm run dev`) is raised here; worker/auth/guests.test.ts tests the limit itself.
 const TEST_GUESTS_PER_HOUR = "100000";
+// For the same reason the network's and the deployment's daily budgets (20,000 and 100,000 neurons)
+// would be one pot for the whole suite, which ran dry near its end once it grew; they are raised
+// here too, and the Worker tests test them (worker/spend/). A person's own budget stays as deployed.
+const TEST_SHARED_BUDGETS = {
+  ADDRESS_DAILY_NEURONS: "1000000000",
+  ADDRESS_BLOCK_DAILY_NEURONS: "1000000000",
+  GLOBAL_DAILY_NEURONS: "1000000000",
+};
 const port = process.argv[2] ?? "5175";
 const fakePort = Number(process.env.FAKE_AI_PORT ?? 8795);
 const stateDir = resolve(process.env.STACK_STATE_DIR ?? ".cache/e2e-fake-state");
@@ -44,6 +52,7 @@ function startApp() {
       WORKER_STATE_DIR: stateDir,
       VITE_CACHE_DIR: `.cache/vite-${port}`,
       GUESTS_PER_ADDRESS_PER_HOUR: process.env.GUESTS_PER_ADDRESS_PER_HOUR ?? TEST_GUESTS_PER_HOUR,
+      ...TEST_SHARED_BUDGETS,
     },
   });
   const child = vite;
