@@ -1,9 +1,9 @@
 import { convertToModelMessages } from "ai";
 import type { ChatSettings } from "../../../contract/api";
-import type { ChatMessage, MessageMetadata } from "../../../contract/messages";
+import type { MessageMetadata } from "../../../contract/messages";
 import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL } from "../../../contract/models";
 import { withChatImages, withoutImageParts } from "../../ai/chat-images";
-import { retrievePassages, withPassageRules, withPassages } from "../../retrieval/retrieve-passages";
+import { withPassages } from "../../retrieval/retrieve-passages";
 import { promptChars } from "../../spend/estimate-usage";
 import { IMAGE_INPUT_TOKENS, worstCaseAnswer } from "../../spend/answer-cost";
 import { keepUpload } from "../../vision/save-upload";
@@ -11,14 +11,12 @@ import { jsonBytes } from "../storage/byte-budget";
 import type { ChatTurn, TurnStart } from "./turn";
 import { Conversations } from "../conversations/feature";
 import { parseSettings } from "../conversations/rows";
-import { Documents } from "../documents/feature";
 import type { Person } from "../person";
-import { Projects } from "../projects/feature";
 import { beginAnswer } from "./begin";
 import { withUnansweredDenied } from "./approvals";
 import { chatBackend, knownModel, planAnswer, withTools } from "./plan";
 import { chatTurnImages } from "./turn-images";
-import { turnAdditions } from "./turn-context";
+import { retrieveForTurn } from "./turn-retrieve";
 import { turnTools } from "./turn-tools";
 
 /**
@@ -41,20 +39,8 @@ export async function startChatTurn(person: Person, turn: ChatTurn): Promise<Tur
   quotas.checkConversationCounted(resolved.count + resolved.fresh.length, read.conversations);
   budget.checkRoom("This message", jsonBytes(resolved.fresh), read.used);
 
-  // Retrieve: what other features add (./turn-context.ts), passages from the person's documents, and the images the turn sends.
-  const question = questionText(history.at(-1)!);
-  const added = await turnAdditions(person, { conversationId: turn.conversationId, question, settings, payer: turn.payer });
-  const documents = person.feature(Documents);
-  const passages = await retrievePassages(
-    { attachDocuments: async (id, ids) => documents.attachDocuments(id, ids), searchDocuments: documents.searchDocuments.bind(documents) },
-    {
-      payer: turn.payer,
-      conversationId: turn.conversationId,
-      question,
-      documentIds: turn.documentIds,
-      alsoDocumentIds: person.feature(Projects).projectDocumentsOf(turn.conversationId),
-    },
-  );
+  // Retrieve: what other features add, passages from the person's documents (./turn-retrieve.ts), and the images the turn sends.
+  const { instructions, passages, metadata: added } = await retrieveForTurn(person, { ...turn, settings }, history);
   const images = await chatTurnImages(person, model, turn.payer.userId, history);
 
   // Plan: the prompt, the model call and its tools, and the worst case it can cost.
@@ -62,10 +48,9 @@ export async function startChatTurn(person: Person, turn: ChatTurn): Promise<Tur
     withChatImages(history, await convertToModelMessages(withoutImageParts(withUnansweredDenied(history))), images.loaded),
     passages,
   );
-  const instructions = withPassageRules(added.instructions, passages);
   // Always sent, so the reservation is a true upper bound (a model's own default can be larger).
   const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
-  const metadata: MessageMetadata = { ...added.metadata, ...(passages ? { citations: passages.citations } : {}) };
+  const metadata: MessageMetadata = { ...added, ...(passages ? { citations: passages.citations } : {}) };
   const backend = chatBackend(person.env, model, metadata);
   const prompt = { instructions, messages: modelMessages };
   const tools = await turnTools(person, turn, { model, settings, maxTokens, metadata, promptTokens: promptChars(prompt), backend });
@@ -107,9 +92,4 @@ export async function startChatTurn(person: Person, turn: ChatTurn): Promise<Tur
   // Sent now: out of the prefix that expires (once per image, on the first message that carries it).
   for (const image of images.pending) await keepUpload(person.env.MEDIA, turn.payer.userId, image.record, image.bytes);
   return start;
-}
-
-/** The new message's text parts: what passages are searched for. */
-function questionText(message: ChatMessage): string {
-  return message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
 }

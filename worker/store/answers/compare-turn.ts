@@ -1,11 +1,10 @@
 import { convertToModelMessages } from "ai";
 import type { CompareSlot, CompareStarted } from "../../../contract/compare";
 import type { AppError, ErrorBody } from "../../../contract/errors";
-import type { ChatMessage } from "../../../contract/messages";
 import { CHAT_SETTINGS_LIMITS } from "../../../contract/models";
 import { withChatImages, withoutImageParts } from "../../ai/chat-images";
 import { toAppError } from "../../http/errors";
-import { retrievePassages, withPassageRules, withPassages } from "../../retrieval/retrieve-passages";
+import { withPassages } from "../../retrieval/retrieve-passages";
 import { IMAGE_INPUT_TOKENS, worstCaseAnswer } from "../../spend/answer-cost";
 import { reserve, settle } from "../../spend/spend";
 import type { Reservation } from "../../spend/ledger";
@@ -13,13 +12,11 @@ import { keepUpload } from "../../vision/save-upload";
 import { jsonBytes } from "../storage/byte-budget";
 import { Conversations } from "../conversations/feature";
 import { parseSettings } from "../conversations/rows";
-import { Documents } from "../documents/feature";
 import type { Person } from "../person";
-import { Projects } from "../projects/feature";
 import type { AnswerPlan } from "./answers";
 import { withUnansweredDenied } from "./approvals";
 import { chatBackend, knownModel, planAnswer } from "./plan";
-import { turnAdditions } from "./turn-context";
+import { retrieveForTurn } from "./turn-retrieve";
 import { chatTurnImages, type TurnImages } from "./turn-images";
 import type { ChatTurn } from "./turn";
 
@@ -54,20 +51,8 @@ export async function startCompareTurn(person: Person, turn: CompareTurn): Promi
   quotas.checkConversationCounted(resolved.count + resolved.fresh.length + models.length - 1, read.conversations);
   budget.checkRoom("This message", jsonBytes(resolved.fresh), read.used);
 
-  // Retrieve once for every answer: what other features add, and passages from the conversation's (and its project's) documents.
-  const question = questionText(history.at(-1)!);
-  const added = await turnAdditions(person, { conversationId: turn.conversationId, question, settings, payer: turn.payer });
-  const documents = person.feature(Documents);
-  const passages = await retrievePassages(
-    { attachDocuments: async (id, ids) => documents.attachDocuments(id, ids), searchDocuments: documents.searchDocuments.bind(documents) },
-    {
-      payer: turn.payer,
-      conversationId: turn.conversationId,
-      question,
-      alsoDocumentIds: person.feature(Projects).projectDocumentsOf(turn.conversationId),
-    },
-  );
-  const instructions = withPassageRules(added.instructions, passages);
+  // Retrieve once for every answer (./turn-retrieve.ts, as a chat turn does).
+  const { instructions, passages, metadata: added } = await retrieveForTurn(person, { ...turn, settings }, history);
   const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
   const baseMessages = await convertToModelMessages(withoutImageParts(withUnansweredDenied(history)));
 
@@ -76,7 +61,7 @@ export async function startCompareTurn(person: Person, turn: CompareTurn): Promi
   for (const [slot, model] of models.entries()) {
     const images = await chatTurnImages(person, model, turn.payer.userId, history);
     const modelMessages = withPassages(withChatImages(history, baseMessages, images.loaded), passages);
-    const metadata = { ...added.metadata, ...(passages ? { citations: passages.citations } : {}) };
+    const metadata = { ...added, ...(passages ? { citations: passages.citations } : {}) };
     const plan = planAnswer("chat", turn.conversationId, chatBackend(env, model, metadata), {
       model,
       history,
@@ -151,9 +136,4 @@ export async function refusingCompare(start: () => Promise<CompareStart>): Promi
     if (appError.code === "internal") throw error;
     return { error: appError.toBody().error };
   }
-}
-
-/** The new message's text parts: what passages are searched for. */
-function questionText(message: ChatMessage): string {
-  return message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
 }
