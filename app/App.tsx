@@ -20,6 +20,13 @@ const NAV_LINKS: { href: string; label: string; isCurrent: (path: string) => boo
   { href: "/documents", label: "Documents", isCurrent: (path) => path === "/documents", needs: "text" },
 ];
 
+/** Pages of the person's own settings, linked after the navigation. */
+const SETTINGS_LINKS = [
+  ["/connectors", "Connectors"],
+  ["/memory", "Memory"],
+  ["/assistants", "Assistants"],
+] as const;
+
 const UsagePage = lazy(() => import("./usage/UsagePage"));
 const MyUsagePage = lazy(() => import("./usage/MyUsagePage"));
 const AccountPage = lazy(() => import("./account/AccountPage"));
@@ -28,14 +35,15 @@ const DocumentsPage = lazy(() => import("./documents/DocumentsPage"));
 const ConnectorsPage = lazy(() => import("./connectors/ConnectorsPage"));
 const MemoryPage = lazy(() => import("./memory/MemoryPage"));
 
-function UsageLink({ current, className }: { current: boolean; className: string }) {
+/** A header link to a page outside the main navigation (owner's usage, settings pages). */
+function HeaderLink({ href, current, label, className = "" }: { href: string; current: boolean; label: string; className?: string }) {
   return (
     <Link
-      href="/usage"
+      href={href}
       aria-current={current ? "page" : undefined}
-      className={`rounded-md px-2 py-1.5 text-sm sm:px-2.5 ${current ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"} ${className}`}
+      className={`shrink-0 rounded-md px-2 py-1.5 text-sm sm:px-2.5 ${current ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"} ${className}`}
     >
-      Usage
+      {label}
     </Link>
   );
 }
@@ -69,33 +77,15 @@ export function App() {
               </Link>
             );
           })}
-          {status?.owner && <UsageLink current={path === "/usage"} className="max-lg:hidden" />}
+          {status?.owner && <HeaderLink href="/usage" label="Usage" current={path === "/usage"} className="max-lg:hidden" />}
         </nav>
         <HeaderMenu>
           {/* On a phone or narrow tablet the owner's fifth link would push the navigation off screen: it moves into the menu. */}
-          {status?.owner && <UsageLink current={path === "/usage"} className="lg:hidden" />}
+          {status?.owner && <HeaderLink href="/usage" label="Usage" current={path === "/usage"} className="lg:hidden" />}
           {/* Connectors, Memory, Assistants: in the header from lg, in the menu below it (at 768–1023 px they did not fit beside the navigation). */}
-          <Link
-            href="/connectors"
-            aria-current={path === "/connectors" ? "page" : undefined}
-            className={`shrink-0 rounded-md px-2 py-1.5 text-sm ${path === "/connectors" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
-          >
-            Connectors
-          </Link>
-          <Link
-            href="/memory"
-            aria-current={path === "/memory" ? "page" : undefined}
-            className={`shrink-0 rounded-md px-2 py-1.5 text-sm ${path === "/memory" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
-          >
-            Memory
-          </Link>
-          <Link
-            href="/assistants"
-            aria-current={path === "/assistants" ? "page" : undefined}
-            className={`shrink-0 rounded-md px-2 py-1.5 text-sm ${path === "/assistants" ? "bg-muted font-medium" : "text-muted-foreground hover:text-foreground"}`}
-          >
-            Assistants
-          </Link>
+          {SETTINGS_LINKS.map(([href, label]) => (
+            <HeaderLink key={href} href={href} label={label} current={path === href} />
+          ))}
           <BackendStatusBadge status={status} />
           <ThemeToggle />
           <AccountMenu />
