@@ -135,7 +135,51 @@ export const updateConversationSchema = z
   .object({ title: z.string().trim().min(1).max(200).optional(), settings: chatSettingsSchema.optional() })
   .refine((v) => v.title !== undefined || v.settings !== undefined, "nothing to update");
 
-export const listConversationsQuerySchema = z.object({ q: z.string().max(200).optional() });
+/**
+ * The sidebar's pages (`GET /api/conversations`): the first load gives the newest `unfiled`
+ * conversations in no project and each project's newest `perProject` (pinned first), so 2,000
+ * conversations in 50 projects never arrive at once; "Show more" asks for a group's next `more`.
+ */
+export const SIDEBAR_PAGE = { unfiled: 30, perProject: 5, more: 50, maxLimit: 200 } as const;
+
+/**
+ * Where a group's next page starts, as the list gave it: the last row's pinned flag, update time and
+ * id (the list's order, id breaking ties between rows written in the same millisecond).
+ */
+export const sidebarCursorSchema = z
+  .string()
+  .max(100)
+  .regex(/^[01]\.\d{1,15}\.[A-Za-z0-9_-]{1,64}$/, "is not a position this list gave; reload the page");
+
+export const listConversationsQuerySchema = z
+  .object({
+    /** Titles holding these words, archived ones too (search finds everything). */
+    q: z.string().max(200).optional(),
+    /** One group's next page: a project's id, or "none" for the conversations in no project. */
+    project: z.union([z.literal("none"), idSchema]).optional(),
+    before: sidebarCursorSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(SIDEBAR_PAGE.maxLimit).optional(),
+  })
+  .refine((v) => !(v.q && v.project), { message: "search (q) and a group's page (project) cannot be asked for together", path: ["q"] })
+  .refine((v) => v.project || (!v.before && !v.limit), {
+    message: "before and limit need a project (a project's id, or none)",
+    path: ["project"],
+  });
+
+/** One sidebar group's place in the list: how many it holds, and where its next page starts (null: none). */
+export interface SidebarGroup {
+  /** null: the conversations in no project. */
+  projectId: string | null;
+  total: number;
+  next: string | null;
+}
+
+/** `GET /api/conversations`: the first page of every group; with `project`, that group's next page and `next`. */
+export interface ConversationListBody {
+  conversations: Conversation[];
+  groups?: SidebarGroup[];
+  next?: string | null;
+}
 
 /** What `GET /api/status` returns: which backend answers, so the UI never pretends. */
 export interface BackendStatus {

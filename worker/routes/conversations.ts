@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { listConversationsQuerySchema, updateConversationSchema } from "../../contract/api";
+import { listConversationsQuerySchema, SIDEBAR_PAGE, updateConversationSchema } from "../../contract/api";
 import { AppError } from "../../contract/errors";
 import { findChatModel } from "../../contract/models";
 import type { AppEnv } from "../http/app-types";
@@ -11,9 +11,19 @@ import { userStore } from "../store/stub";
 
 /** The caller's conversations. Another user's id is simply not found: their store is another object. */
 export const conversations = new Hono<AppEnv>()
+  // The sidebar's first load (every group's first page), one group's next page, or titles searched for.
   .get("/", async (c) => {
-    const { q } = parseWith(listConversationsQuerySchema, c.req.query());
-    return c.json({ conversations: isNewVisitor(c) ? [] : await userStore(c).listConversations(q) });
+    const { q, project, before, limit } = parseWith(listConversationsQuerySchema, c.req.query());
+    if (isNewVisitor(c)) return c.json({ conversations: [], ...(project ? { next: null } : q ? {} : { groups: [] }) });
+    const store = userStore(c);
+    if (q) return c.json({ conversations: await store.listConversations(q) });
+    if (!project) return c.json(await store.sidebarFirstPages());
+    const projectId = project === "none" ? null : project;
+    const page = await store.sidebarPage(projectId, before, limit ?? SIDEBAR_PAGE.more);
+    // An empty page of a project nobody has is a mistake to say, not a group to show as empty.
+    if (projectId && !page.conversations.length && !(await store.getProject(projectId)))
+      throw new AppError("not_found", "That project does not exist.");
+    return c.json(page);
   })
   .get("/:id", async (c) => {
     const id = idParam(c.req.param("id"), "conversation");

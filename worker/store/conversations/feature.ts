@@ -1,4 +1,4 @@
-import type { ChatSettings, Conversation, ConversationDetail } from "../../../contract/api";
+import type { ChatSettings, Conversation, ConversationDetail, SidebarGroup } from "../../../contract/api";
 import { AppError } from "../../../contract/errors";
 import type { SearchHit } from "../../../contract/search";
 import { deleteUploadObjects } from "../../vision/save-upload";
@@ -7,6 +7,7 @@ import { ConversationTitles } from "./conversation-titles";
 import { ConversationTree, type TreeMessage } from "./conversation-tree";
 import type { Person } from "../person";
 import { searchMessages } from "./search";
+import { sidebarFirstPages, sidebarPage } from "./sidebar";
 import { Storage } from "../storage/feature";
 import { ConversationRows, parseSettings, toConversation, type ConversationRow } from "./rows";
 import { CONVERSATION_TABLES } from "./schema";
@@ -31,8 +32,8 @@ export class Conversations {
   }
 
   /**
-   * The sidebar's list: pinned first, then newest; archived conversations only when `archived` asks
-   * for them (the Archived view), or when a title is searched for (search finds everything).
+   * Titles holding `query` (archived ones too: search finds everything), or the Archived view's
+   * list (`archived`); pinned first, then newest. The sidebar itself reads pages (./sidebar.ts).
    */
   listConversations(query?: string, archived = false): Conversation[] {
     const sql = this.person.sql;
@@ -46,6 +47,16 @@ export class Conversations {
           archived ? 1 : 0,
         );
     return rows.toArray().map(toConversation);
+  }
+
+  /** The sidebar's first load: each group's first page and size (./sidebar.ts). */
+  sidebarFirstPages(): { conversations: Conversation[]; groups: SidebarGroup[] } {
+    return sidebarFirstPages(this.person.sql);
+  }
+
+  /** A group's next page of the sidebar (a project's id, or null for none), after `before`. */
+  sidebarPage(projectId: string | null, before: string | undefined, limit: number): { conversations: Conversation[]; next: string | null } {
+    return sidebarPage(this.person.sql, projectId, before, limit);
   }
 
   /** Full-text search over message text and titles (../search.ts). */

@@ -86,5 +86,10 @@ export const CONVERSATION_TABLES: FeatureTables = {
   ALTER TABLE conversations ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX conversations_by_project ON conversations (project_id) WHERE project_id IS NOT NULL;
   `,
+    // 3: the sidebar's pages (../sidebar.ts): each group (a project, or none) read in the list's order
+    // from here, so a page of a person with thousands of conversations reads only its own rows.
+    `
+  CREATE INDEX conversations_sidebar ON conversations (archived, project_id, pinned, updated_at, id);
+  `,
   ],
 };
