@@ -344,6 +344,8 @@ export const streamChatAnswer = async (app: string, cookie: string, maxTokens: n
         messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }],
         model: BENCH_MODEL,
         maxTokens,
+        // The chat page sends the person's time zone with every question (the date_time tool's).
+        timeZone: "Europe/Paris",
       }),
     },
     uiFakeTokens,

@@ -188,4 +188,14 @@ describe("time zone", () => {
     expect(validTimeZone("Mars/Olympus")).toBe("UTC");
     expect(validTimeZone(undefined)).toBe("UTC");
   });
+
+  it("answers the same the second time (from its cache), and a flood of made-up names stays bounded", () => {
+    expect(validTimeZone("Asia/Tokyo")).toBe("Asia/Tokyo");
+    expect(validTimeZone("Asia/Tokyo")).toBe("Asia/Tokyo");
+    expect(validTimeZone("Mars/Olympus")).toBe("UTC");
+    for (let i = 0; i < 2_000; i++) expect(validTimeZone(`Nowhere/${i}`)).toBe("UTC");
+    // Past the cache's bound a name is still checked, not guessed.
+    expect(validTimeZone("America/New_York")).toBe("America/New_York");
+    expect(validTimeZone("Nowhere/again")).toBe("UTC");
+  });
 });
