@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { modelIdSchema, uiMessageSchema } from "./api";
 import type { ErrorBody } from "./errors";
+import type { ChatMessage } from "./messages";
 import { idSchema } from "./id-schema";
 
 /** How many models one question may be asked of side by side: each answer is its own model call, reserved and paid for. */
@@ -34,4 +35,15 @@ export interface CompareStarted {
   /** The question the answers follow: each is a version (sibling) of the answer to it. */
   questionId: string;
   slots: CompareSlot[];
+}
+
+/**
+ * `GET /api/chat/compare/:id` (204 when none): the compare turn still being written on the
+ * conversation, so a page opened or reloaded mid-way shows every answer side by side again. Each
+ * slot as it started; one that has ended since carries its answer as saved, the others are
+ * followed through their streams.
+ */
+export interface CompareRunning {
+  questionId: string;
+  slots: (CompareSlot & { answer?: ChatMessage })[];
 }

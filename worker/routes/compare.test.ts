@@ -5,94 +5,29 @@
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { convertToModelMessages, type UIMessage } from "ai";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ConversationDetail } from "../../contract/api";
-import type { CompareStarted } from "../../contract/compare";
-import { CHAT_SETTINGS_LIMITS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
-import { tokenCost } from "../../contract/pricing";
-import { worstCaseAnswer } from "../spend/answer-cost";
-import type { UserStore } from "../store/user-store";
-import { appWith, finalMetadata, newConversationId, readUiStream, readUntil, TestClient, textOf, userMessage } from "../test/client";
-import { heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
+import {
+  A,
+  B,
+  C,
+  compare,
+  detail,
+  everyMessage,
+  newClient,
+  personsStore,
+  priced,
+  release,
+  runningSlots,
+  spentToday,
+  started,
+  text,
+  useAi,
+  worstCase,
+} from "../test/compare-kit";
+import { appWith, finalMetadata, newConversationId, readUiStream, readUntil, textOf, userMessage } from "../test/client";
+import { bindingError, heldSseStream, legacyChunks, recordedRun, sseStream } from "../test/recorded-ai";
 
 afterEach(() => vi.restoreAllMocks());
-
-const A = DEFAULT_CHAT_MODEL;
-const B = "@cf/meta/llama-3.2-1b-instruct";
-const C = "@cf/qwen/qwen3-30b-a3b-fp8";
-
-type Script = string[] | ((signal: AbortSignal) => ReadableStream<Uint8Array>);
-
-/** Each model answers with its own script: a text in pieces, or a held stream the test releases. */
-function useAi(scripts: Record<string, Script>) {
-  const fake = recordedRun((call) => {
-    const script = scripts[call.model];
-    if (!script) throw new Error(`no script for ${call.model}`);
-    return Array.isArray(script) ? sseStream(legacyChunks(script)) : script(call.options?.signal as AbortSignal);
-  });
-  vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
-  return fake;
-}
-
-async function newClient(handler?: (request: Request) => Promise<Response>) {
-  const client = new TestClient(undefined, undefined, handler ?? null);
-  await client.startGuest();
-  return client;
-}
-
-function compare(client: TestClient, body: Record<string, unknown>): Promise<Response> {
-  return client.json("/api/chat/compare", "POST", body);
-}
-
-async function started(response: Response): Promise<CompareStarted> {
-  expect(response.status).toBe(200);
-  return (await response.json()) as CompareStarted;
-}
-
-async function detail(client: TestClient, id: string): Promise<ConversationDetail> {
-  const response = await client.fetch(`/api/conversations/${id}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as ConversationDetail;
-}
-
-/** Every message the conversation keeps, on screen or not. */
-async function everyMessage(client: TestClient, id: string): Promise<any[]> {
-  return runInDurableObject(personsStore(client), (store: UserStore) =>
-    store.person.sql.exec<{ body: string }>(`SELECT body FROM messages WHERE conversation_id = ? ORDER BY position`, id).toArray(),
-  ).then((rows) => rows.map((r) => JSON.parse(r.body)));
-}
-
-async function spentToday(client: TestClient): Promise<number> {
-  return ((await (await client.fetch("/api/status")).json()) as { budget: { used: number } }).budget.used;
-}
-
-function personsStore(client: TestClient) {
-  return env.USER_STORE.get(env.USER_STORE.idFromName(client.userId!));
-}
-
-async function release(client: TestClient, upstream: ReturnType<typeof heldSseStream>, upTo?: number) {
-  await runInDurableObject(personsStore(client), () => upstream.release(upTo));
-}
-
-async function runningSlots(client: TestClient, id: string): Promise<number[]> {
-  return runInDurableObject(personsStore(client), (store: UserStore) => store.person.answers.runningSlots("chat", id));
-}
-
-const text = (message: any) =>
-  message.parts
-    .filter((p: any) => p.type === "text")
-    .map((p: any) => p.text)
-    .join("");
-
-const priced = (model: string, usage: { inputTokens: number; outputTokens: number }) =>
-  tokenCost(findChatModel(model)!.price, usage.inputTokens, usage.outputTokens);
-
-/** The worst case a plain answer to `question` reserves with `model` (worker/spend/answer-cost.ts). */
-async function worstCase(model: string, question: ReturnType<typeof userMessage>): Promise<number> {
-  const messages = await convertToModelMessages([question] as UIMessage[]);
-  return worstCaseAnswer(model, { messages }, CHAT_SETTINGS_LIMITS.maxTokens.default);
-}
 
 describe("compare: one question, several models", () => {
   it("reserves each answer's worst case on its own and settles each to its own cost, saved as versions", async () => {
@@ -164,6 +99,40 @@ describe("compare: one question, several models", () => {
     expect(shown.messages.map(text)).toEqual(["Name a colour", "Red"]);
     const cost = shown.messages[1].metadata!.cost!.neurons;
     await vi.waitFor(async () => expect(await spentToday(client)).toBeCloseTo(cost, 6));
+  });
+
+  it("a model that fails settles its own answer at once, while the other's worst case stays held until it ends", async () => {
+    let held!: ReturnType<typeof heldSseStream>;
+    useAi({
+      [A]: (s) => (held = heldSseStream(legacyChunks(["Still ", "going"]), 1, s)).stream,
+      [B]: () => {
+        throw bindingError(
+          5021,
+          "The estimated number of input and maximum output tokens (9000) exceeded this model context window limit (8192).",
+        );
+      },
+    });
+    const client = await newClient();
+    const id = newConversationId();
+    const question = userMessage("Name a tree");
+    await started(await compare(client, { id, messages: [question], models: [A, B] }));
+    await vi.waitFor(async () => expect(await runningSlots(client, id)).toEqual([0]));
+
+    // B's answer is saved as failed with its own cost (what a failed chat answer is charged), settled
+    // now; A's reservation, its own worst case, is all that is still held.
+    const [failed] = (await everyMessage(client, id)).filter((m) => m.role === "assistant");
+    expect(failed.metadata).toMatchObject({ model: B, status: "failed" });
+    expect(failed.metadata.cost.neurons).toBe(priced(B, failed.metadata.usage));
+    const heldForA = Math.ceil(await worstCase(A, question));
+    await vi.waitFor(async () => expect(await spentToday(client)).toBeCloseTo(heldForA + failed.metadata.cost.neurons, 6));
+
+    await release(client, held);
+    await vi.waitFor(async () => expect(await runningSlots(client, id)).toEqual([]));
+    const done = (await everyMessage(client, id)).find((m) => m.role === "assistant" && m.metadata.model === A);
+    expect(done.metadata.status).toBe("complete");
+    await vi.waitFor(async () =>
+      expect(await spentToday(client)).toBeCloseTo(done.metadata.cost.neurons + failed.metadata.cost.neurons, 6),
+    );
   });
 
   it("refuses the whole turn, saving nothing, when no answer can be paid for", async () => {

@@ -8,6 +8,7 @@ import { isNewVisitor } from "../http/new-visitor";
 import { checkRateLimit } from "../http/rate-limit";
 import { idParam, readJson } from "../http/validate";
 import { currentRequestId } from "../log";
+import { modelTitlesOn } from "../store/conversations/model-title";
 import { userStore } from "../store/stub";
 import { rejoinResponse } from "./answer-response";
 import { hasText, payerOf } from "./chat";
@@ -18,6 +19,9 @@ import { hasText, payerOf } from "./chat";
  *   once per model, as each is a model call); the person's Durable Object saves the question, reserves
  *   each answer's worst case and starts them. Answers JSON: each slot's message id, or why that one
  *   was refused while the others go on.
+ * - GET /api/chat/compare/:id: the compare turn still being written on the conversation (each slot,
+ *   ended ones with their saved answer), for a page opened or reloaded mid-way; 204 when none runs.
+ *   Meanwhile GET /api/chat/:id/stream answers 204: the page shows these answers side by side instead.
  * - GET /api/chat/compare/:id/stream?slot=n: one answer's UI message stream (the AI SDK's protocol,
  *   as GET /api/chat/:id/stream), from its start, then live; 204 when it has ended. One stream per
  *   answer rather than one multiplexed: each is the chat answer stream the page already reads, and
@@ -42,6 +46,7 @@ export const compare = new Hono<AppEnv>()
       messages,
       models: body.models,
       payer: payerOf(c),
+      modelTitle: modelTitlesOn(c.env),
       requestId: currentRequestId(),
     });
     if ("error" in started) {
@@ -49,6 +54,12 @@ export const compare = new Hono<AppEnv>()
       throw new AppError(code, message, workersAiCode, retryAfter);
     }
     return c.json(started);
+  })
+  .get("/:id", async (c) => {
+    const id = idParam(c.req.param("id"), "conversation");
+    // A visitor with no cookie yet has nothing running: no Durable Object is woken to say so.
+    const running = isNewVisitor(c) ? null : await userStore(c).compareTurn(id);
+    return running ? c.json(running) : c.body(null, 204);
   })
   .get("/:id/stream", async (c) => {
     const id = idParam(c.req.param("id"), "conversation");

@@ -1,6 +1,7 @@
 import { convertToModelMessages } from "ai";
-import type { CompareSlot, CompareStarted } from "../../../contract/compare";
+import type { CompareRunning, CompareSlot, CompareStarted } from "../../../contract/compare";
 import type { AppError, ErrorBody } from "../../../contract/errors";
+import type { ChatMessage } from "../../../contract/messages";
 import { CHAT_SETTINGS_LIMITS } from "../../../contract/models";
 import { withChatImages, withoutImageParts } from "../../ai/chat-images";
 import { toAppError } from "../../http/errors";
@@ -13,7 +14,9 @@ import { jsonBytes } from "../storage/byte-budget";
 import { Conversations } from "../conversations/feature";
 import { parseSettings } from "../conversations/rows";
 import type { Person } from "../person";
+import type { AnswerRun } from "./answer-run";
 import type { AnswerPlan } from "./answers";
+import type { CompareRuns } from "./compare-runs";
 import { withUnansweredDenied } from "./approvals";
 import { chatBackend, knownModel, planAnswer } from "./plan";
 import { retrieveForTurn } from "./turn-retrieve";
@@ -36,9 +39,10 @@ export type CompareStart = CompareStarted | { error: ErrorBody["error"] };
  * transaction; each answer is saved under it as a version when it ends and settles its own spend
  * (./save-answer.ts). The first answer saved comes on screen (ConversationTree.saveAnswer); "Keep
  * this one" is switchBranch to another. No tools: an answer's tool loop and approvals are a
- * conversation's, one at a time.
+ * conversation's, one at a time. A first question is titled as a chat turn's is, from the first
+ * answer to end complete. `compares` keeps the turn while it runs, for a page that rejoins it.
  */
-export async function startCompareTurn(person: Person, turn: CompareTurn): Promise<CompareStart> {
+export async function startCompareTurn(person: Person, turn: CompareTurn, compares: CompareRuns): Promise<CompareStart> {
   const conversations = person.feature(Conversations);
   const { quotas, budget, env, ctx, answers, runs } = person;
   const models = turn.models.map(knownModel);
@@ -105,8 +109,14 @@ export async function startCompareTurn(person: Person, turn: CompareTurn): Promi
       const state = unchanged ? read : conversations.rows.turnState(turn.conversationId, person.generation);
       const now = unchanged ? resolved : conversations.tree.resolvePath(turn.conversationId, turn.messages);
       quotas.checkConversationCounted(now.count + now.fresh.length + models.length - 1, state.conversations);
-      // No model title: which answer names the conversation would be a race between them.
-      conversations.titles.turnStarted(turn.conversationId, history, null, () => state.titleBy ?? undefined);
+      // Titled as a chat turn is (reserved and settled by the title call), from whichever answer ends complete first.
+      conversations.titles.turnStarted(
+        turn.conversationId,
+        history,
+        turn.modelTitle ? turn.payer : null,
+        () => state.titleBy ?? undefined,
+        reserved.length,
+      );
       // The conversation's settings are left as they were: which model it goes on with is the kept answer's choice.
       const parentId = budget.within("This message", () => conversations.rows.saveTurn(turn.conversationId, {}, now, state), state.used);
       conversations.images.link(turn.conversationId, planned[0].images.linked);
@@ -121,7 +131,9 @@ export async function startCompareTurn(person: Person, turn: CompareTurn): Promi
   }
 
   // Stream: each answer runs in its own slot; the page listens to each (GET …/compare/:id/stream?slot=n).
-  for (const { plan } of reserved) answers.start(plan);
+  const started = new Map<number, AnswerRun>();
+  for (const { plan } of reserved) started.set(plan.slot!, answers.start(plan));
+  compares.started(turn.conversationId, questionId, slots, started);
   const pending = planned.find((p) => p.images.pending.length)?.images.pending ?? [];
   for (const image of pending) await keepUpload(env.MEDIA, turn.payer.userId, image.record, image.bytes);
   return { questionId, slots };
@@ -136,4 +148,15 @@ export async function refusingCompare(start: () => Promise<CompareStart>): Promi
     if (appError.code === "internal") throw error;
     return { error: appError.toBody().error };
   }
+}
+
+/** The compare turn still being written on the conversation (./compare-runs.ts), each ended answer as saved. */
+export function runningCompare(person: Person, compares: CompareRuns, conversationId: string): CompareRunning | null {
+  const tree = person.feature(Conversations).tree;
+  let saved: Map<string, ChatMessage> | undefined;
+  return compares.running(conversationId, (messageId) => {
+    // Read once, and only when an answer has ended: the conversation's every message.
+    saved ??= new Map(tree.all(conversationId).messages.map(({ message }) => [message.id, message]));
+    return saved.get(messageId);
+  });
 }

@@ -4,7 +4,9 @@ import type { ChatTurn, ThreadKind, TurnPayer, TurnStart, VisionTurn } from "./t
 import type { Person } from "../person";
 import { approveTurn } from "./approve-turn";
 import { startChatTurn } from "./chat-turn";
-import { refusingCompare, startCompareTurn, type CompareStart, type CompareTurn } from "./compare-turn";
+import type { CompareRunning } from "../../../contract/compare";
+import { CompareRuns } from "./compare-runs";
+import { refusingCompare, runningCompare, startCompareTurn, type CompareStart, type CompareTurn } from "./compare-turn";
 import { continueAnswer } from "./continue-turn";
 import { refusing } from "./plan";
 import { saveAnswer } from "./save-answer";
@@ -18,8 +20,11 @@ import { startVisionTurn } from "./vision-turn";
  */
 export class AnswerTurns {
   static readonly tables = ANSWER_TABLES;
+  /** The compare turns being written (in memory: ./compare-runs.ts). */
+  readonly #compares: CompareRuns;
 
   constructor(private readonly person: Person) {
+    this.#compares = new CompareRuns(person.answers);
     person.savesAnswers((kind, ownerId, message, steps, slot) => saveAnswer(person, kind, ownerId, message, steps, slot));
   }
 
@@ -45,7 +50,12 @@ export class AnswerTurns {
    * answer runs in its own slot and is saved as a version of the answer to it.
    */
   startCompareTurn(turn: CompareTurn): Promise<CompareStart> {
-    return withRequestId(turn.requestId, () => refusingCompare(() => startCompareTurn(this.person, turn)));
+    return withRequestId(turn.requestId, () => refusingCompare(() => startCompareTurn(this.person, turn, this.#compares)));
+  }
+
+  /** The compare turn still being written on the conversation (every slot, ended ones as saved); null when none runs. */
+  compareTurn(conversationId: string): CompareRunning | null {
+    return runningCompare(this.person, this.#compares, conversationId);
   }
 
   /** Whether an answer (any slot) is being written on the thread right now. */
@@ -53,9 +63,14 @@ export class AnswerTurns {
     return this.person.answers.runningSlots(kind, ownerId).length > 0;
   }
 
-  /** A running answer's stream (slot 0 unless a compare turn's other slot is named), replayed from its start; null when none runs. */
-  answerStream(kind: ThreadKind, ownerId: string, slot = 0): ReadableStream<Uint8Array> | null {
-    return this.person.answers.running(kind, ownerId, slot)?.listen() ?? null;
+  /**
+   * A running answer's stream, replayed from its start; null when none runs. With no slot named, the
+   * thread's answer: null while a compare turn runs, whose answers are rejoined side by side, each
+   * by its slot (GET /api/chat/compare/:id), not as the chat's one answer.
+   */
+  answerStream(kind: ThreadKind, ownerId: string, slot?: number): ReadableStream<Uint8Array> | null {
+    if (slot === undefined && kind === "chat" && this.#compares.isRunning(ownerId)) return null;
+    return this.person.answers.running(kind, ownerId, slot ?? 0)?.listen() ?? null;
   }
 
   /** Stops the running answers (every slot, or the one named) and returns the last saved; null when none runs. */

@@ -16,7 +16,7 @@ export type TitleBy = "words" | "model" | "person";
  */
 export class ConversationTitles {
   /** Conversations whose first answer is being written, and who pays for their title. In memory: a restart mid-answer keeps the first words. */
-  private readonly wanted = new Map<string, { payer: TurnPayer; question: ChatMessage }>();
+  private readonly wanted = new Map<string, { payer: TurnPayer; question: ChatMessage; answersLeft: number }>();
   private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
@@ -26,27 +26,34 @@ export class ConversationTitles {
 
   /**
    * A turn is starting: if it asks the conversation's first question and nobody named it yet, its
-   * answer will be titled, paid by `payer` (null: model titles are off).
+   * answer will be titled, paid by `payer` (null: model titles are off). A compare turn writes
+   * several `answers`: the first of them to end complete is titled.
    */
   turnStarted(
     conversationId: string,
     messages: ChatMessage[],
     payer: TurnPayer | null,
     titleBy: () => TitleBy | undefined = () => this.titleBy(conversationId),
+    answers = 1,
   ): void {
     const question = messages.at(-1);
     const first = question?.role === "user" && !messages.some((m) => m.role === "assistant");
     const by = payer && first ? titleBy() : undefined;
-    if (payer && first && by !== "model" && by !== "person") this.wanted.set(conversationId, { payer, question });
+    if (payer && first && by !== "model" && by !== "person") this.wanted.set(conversationId, { payer, question, answersLeft: answers });
     else this.wanted.delete(conversationId);
   }
 
   /** The answer was saved: a first, complete answer with text starts its title call. */
   answerSaved(conversationId: string, answer: ChatMessage): void {
     const wanted = this.wanted.get(conversationId);
-    this.wanted.delete(conversationId);
     const hasText = answer.parts.some((p) => p.type === "text" && p.text.trim());
-    if (!wanted || answer.metadata?.status !== "complete" || !hasText) return;
+    if (!wanted) return;
+    if (answer.metadata?.status !== "complete" || !hasText) {
+      // A failed or stopped answer names nothing; another of the same compare turn still may.
+      if (--wanted.answersLeft <= 0) this.wanted.delete(conversationId);
+      return;
+    }
+    this.wanted.delete(conversationId);
     const job = this.write(conversationId, wanted.payer, wanted.question, answer).finally(() => {
       if (this.writing.get(conversationId) === job) this.writing.delete(conversationId);
     });
