@@ -21,6 +21,17 @@ export interface Memory {
   text: string;
   createdAt: number;
   updatedAt: number;
+  /**
+   * Whether the memory has its embedding, so a question close in meaning finds it (the hybrid
+   * search). False until the embedding is paid for and made: found by matching words only meanwhile.
+   */
+  embedded: boolean;
+}
+
+/** A memory as added or edited, and a sentence when it could not be embedded (it is kept all the same). */
+export interface MemoryWrite {
+  memory: Memory;
+  notice?: string;
 }
 
 export interface MemoryList {

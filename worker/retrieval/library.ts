@@ -10,6 +10,7 @@ import { embedPaid, rerankPaid } from "./paid-calls";
 import { AppError } from "../../contract/errors";
 import type { Budgets, Payer } from "../spend/spend";
 import { hybridSearch, type RetrievedPassage } from "./hybrid";
+import type { QuestionVector } from "./question-vector";
 import type { Passage } from "./split";
 import { vectorId } from "./vector-index";
 import { VectorizeVectorIndex } from "./vectorize-index";
@@ -195,6 +196,8 @@ export class DocumentLibrary {
     question: string,
     /** Documents searched as well as the conversation's (its project's); ids that are no longer documents are skipped. */
     alsoDocumentIds: readonly string[] = [],
+    /** The turn's question embedding when another feature may already have paid for it (./question-vector.ts). */
+    sharedVector?: QuestionVector,
   ): Promise<RetrievedPassage[] | null> {
     const namespace = payer.userId;
     if (!this.exists) return null;
@@ -220,6 +223,7 @@ export class DocumentLibrary {
       embedQuestion: () =>
         timed("embedMs", async () => {
           try {
+            if (sharedVector) return await sharedVector();
             return (
               await embedPaid(
                 this.env,

@@ -2,6 +2,7 @@ import type { ModelMessage } from "ai";
 import type { Budgets, Payer } from "../spend/spend";
 import type { DocumentLibrary } from "./library";
 import { PASSAGE_RULES, quotePassages, type QuotedPassages } from "./prompt";
+import type { QuestionVector } from "./question-vector";
 
 export interface PassageRequest {
   /** Who pays for the question's embedding; their user id is also their Vectorize namespace. */
@@ -12,6 +13,8 @@ export interface PassageRequest {
   documentIds?: readonly string[];
   /** Documents searched as well, without being attached to the conversation (its project's own). */
   alsoDocumentIds?: readonly string[];
+  /** The question's embedding shared by the turn's searches (./question-vector.ts); made here when absent. */
+  questionVector?: QuestionVector;
 }
 
 /** The person's documents as the chat sees them: the store hands in its document library's two calls. */
@@ -32,7 +35,13 @@ export interface RetrievedForPrompt extends QuotedPassages {
  */
 export async function retrievePassages(store: PassageSource, request: PassageRequest): Promise<RetrievedForPrompt | null> {
   if (request.documentIds?.length) await store.attachDocuments(request.conversationId, [...request.documentIds]);
-  const found = await store.searchDocuments(request.payer, request.conversationId, request.question, request.alsoDocumentIds);
+  const found = await store.searchDocuments(
+    request.payer,
+    request.conversationId,
+    request.question,
+    request.alsoDocumentIds,
+    request.questionVector,
+  );
   if (!found) return null;
   return { ...quotePassages(found), rules: PASSAGE_RULES };
 }

@@ -2,12 +2,13 @@
  * Memory (issue 25) through the Worker's routes: the person's list, its limits and errors, isolation,
  * the byte budget, memories joining a chat turn's prompt (and only relevant ones, and none when off),
  * the `remember` tool asking before it keeps anything, the all-data archive, and account deletion.
- * Workers AI is a TEST DOUBLE (worker/test/recorded-ai.ts).
+ * Workers AI is a TEST DOUBLE (worker/test/recorded-ai.ts); embeddings come from the double in
+ * worker/test/meaning-embeddings.ts. Memories found by meaning: worker/store/memory/hybrid.test.ts.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { strFromU8, unzipSync } from "fflate";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ERRORS } from "../../contract/errors";
 import { MEMORY_LIMITS, type Memory, type MemoryList } from "../../contract/memory";
 import { SUGGEST_MODEL } from "../store/memory/suggest";
@@ -16,14 +17,28 @@ import { quotaLimits } from "../store/storage/quotas";
 import { deleteAccountData } from "../store/person-data/user-data";
 import type { UserStore } from "../store/user-store";
 import { newConversationId, readUiStream, TestClient, userMessage } from "../test/client";
+import { meaningEmbeddingAnswer } from "../test/meaning-embeddings";
 import { openAiChunks, recordedRun, type RecordedCall, sseStream, toolCallChunks } from "../test/recorded-ai";
 
 afterEach(() => vi.restoreAllMocks());
+// Adding a memory embeds it: every test has the doubles, and those that script answers replace them.
+beforeEach(() => void useAi(says("Noted.")));
 
+/**
+ * Chat calls answer with `answers` in turn; embedding calls with the TEST DOUBLE that knows what a few
+ * words mean (worker/test/meaning-embeddings.ts). `calls` holds the chat calls, `embeddings` the others.
+ */
 function useAi(...answers: ((call: RecordedCall) => ReadableStream<Uint8Array>)[]) {
-  const fake = recordedRun((call) => answers[Math.min(fake.calls.length - 1, answers.length - 1)](call));
+  const calls: RecordedCall[] = [];
+  const embeddings: RecordedCall[] = [];
+  const fake = recordedRun((call) => {
+    const embedded = meaningEmbeddingAnswer(call.model, call.inputs);
+    if (embedded) return embeddings.push(call) && embedded;
+    calls.push(call);
+    return answers[Math.min(calls.length - 1, answers.length - 1)](call);
+  });
   vi.spyOn(env.AI, "run").mockImplementation(fake.run as never);
-  return fake;
+  return { calls, embeddings };
 }
 const says = (text: string) => () => sseStream(openAiChunks([text], { prompt_tokens: 50, completion_tokens: 5, total_tokens: 55 }));
 const callsRemember = (memory: string) => () =>

@@ -20,9 +20,10 @@ const GONE = "That memory does not exist (it may already be deleted).";
  */
 export const memory = new Hono<AppEnv>()
   .get("/", async (c) => c.json(await userStore(c).listMemories()))
-  .post("/", async (c) => {
+  // Embeds the memory (a paid model call): rate-limited like the other routes that call a model.
+  .post("/", rateLimit, async (c) => {
     const { text } = await readJson(c, memoryInputSchema, 8_192);
-    return c.json({ memory: unwrap(await userStore(c).addMemory(text)) }, 201);
+    return c.json(unwrap(await userStore(c).addMemory(text, payerOf(c))), 201);
   })
   // Calls a model (paid from the person's budget): rate-limited like the other routes that do.
   .post("/suggest", rateLimit, async (c) => {
@@ -33,12 +34,12 @@ export const memory = new Hono<AppEnv>()
     const { enabled } = await readJson(c, memorySettingsSchema, 1_024);
     return c.json(await userStore(c).setMemoryEnabled(enabled));
   })
-  .patch("/:id", async (c) => {
+  .patch("/:id", rateLimit, async (c) => {
     const id = memoryId(c.req.param("id"));
     const { text } = await readJson(c, memoryInputSchema, 8_192);
-    const edited = unwrap(await userStore(c).editMemory(id, text));
+    const edited = unwrap(await userStore(c).editMemory(id, text, payerOf(c)));
     if (!edited) throw new AppError("not_found", GONE);
-    return c.json({ memory: edited });
+    return c.json(edited);
   })
   .delete("/:id", async (c) => {
     if (!(await userStore(c).deleteMemory(memoryId(c.req.param("id"))))) throw new AppError("not_found", GONE);

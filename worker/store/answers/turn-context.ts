@@ -1,5 +1,6 @@
 import type { ChatSettings } from "../../../contract/api";
 import type { MessageMetadata } from "../../../contract/messages";
+import type { QuestionVector } from "../../retrieval/question-vector";
 import { memoryContributor } from "../memory/contributor";
 import type { Person } from "../person";
 import { projectInstructions } from "../projects/turn-contributor";
@@ -13,6 +14,8 @@ export interface TurnQuestion {
   /** The conversation's settings with the request's over them. */
   settings: ChatSettings;
   payer: TurnPayer;
+  /** The question's embedding, paid once for the turn and shared with the documents' search (memories use it). */
+  questionVector?: QuestionVector;
 }
 
 /** What a feature adds to a chat turn before it is planned. */

@@ -1,5 +1,6 @@
 import type { ChatSettings } from "../../../contract/api";
 import type { ChatMessage, MessageMetadata } from "../../../contract/messages";
+import { questionVector } from "../../retrieval/question-vector";
 import { retrievePassages, withPassageRules, type RetrievedForPrompt } from "../../retrieval/retrieve-passages";
 import { Documents } from "../documents/feature";
 import type { Person } from "../person";
@@ -27,7 +28,15 @@ export async function retrieveForTurn(
   history: ChatMessage[],
 ): Promise<TurnRetrieved> {
   const question = questionText(history.at(-1)!);
-  const added = await turnAdditions(person, { conversationId: turn.conversationId, question, settings: turn.settings, payer: turn.payer });
+  // Embedded at most once, by whichever search asks first (memories, then documents), and not at all if neither does.
+  const vector = questionVector(person.env, turn.payer, question);
+  const added = await turnAdditions(person, {
+    conversationId: turn.conversationId,
+    question,
+    settings: turn.settings,
+    payer: turn.payer,
+    questionVector: vector,
+  });
   const documents = person.feature(Documents);
   const passages = await retrievePassages(
     { attachDocuments: async (id, ids) => documents.attachDocuments(id, ids), searchDocuments: documents.searchDocuments.bind(documents) },
@@ -37,6 +46,7 @@ export async function retrieveForTurn(
       question,
       documentIds: turn.documentIds,
       alsoDocumentIds: person.feature(Projects).projectDocumentsOf(turn.conversationId),
+      questionVector: vector,
     },
   );
   return { instructions: withPassageRules(added.instructions, passages), passages, metadata: added.metadata };

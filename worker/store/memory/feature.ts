@@ -1,4 +1,4 @@
-import type { Memory, MemoryList } from "../../../contract/memory";
+import type { Memory, MemoryList, MemoryWrite } from "../../../contract/memory";
 import { MEMORY_LIMITS } from "../../../contract/memory";
 import { AppError } from "../../../contract/errors";
 import { resolveAiBackend } from "../../ai/backend";
@@ -6,21 +6,27 @@ import { outcome } from "../../connectors/outcome";
 import type { TurnPayer } from "../answers/turn";
 import { Conversations } from "../conversations/feature";
 import type { Person } from "../person";
+import { embedWritten, MEMORY_EMBEDDING_MODEL } from "./embed";
 import { MemoryTable } from "./memory-table";
 import { MEMORY_TABLES } from "./schema";
 import { suggestMemories } from "./suggest";
+import { MemoryVectors } from "./vectors";
 
 /**
  * Settings → Memory: what the assistant remembers about the person. Every write is checked against
  * the byte budget in one transaction (a refused write leaves nothing behind); errors cross the RPC
- * as data (an Outcome), so the route answers with their code and sentence.
+ * as data (an Outcome), so the route answers with their code and sentence. A memory written with
+ * a payer is embedded at once (./embed.ts), so questions close to it in meaning find it; one the
+ * budget or the model refuses is kept all the same, found by keywords until a question embeds it.
  */
 export class Memories {
   static readonly tables = MEMORY_TABLES;
   readonly table: MemoryTable;
+  readonly vectors: MemoryVectors;
 
   constructor(private readonly person: Person) {
-    this.table = new MemoryTable(person.sql);
+    this.table = new MemoryTable(person.sql, MEMORY_EMBEDDING_MODEL);
+    this.vectors = new MemoryVectors(person.sql, MEMORY_EMBEDDING_MODEL);
   }
 
   listMemories(): MemoryList {
@@ -31,12 +37,20 @@ export class Memories {
     };
   }
 
-  addMemory(text: string) {
-    return outcome(() => this.#write("This memory", () => this.table.add(text, this.person.seams.clock.now())));
+  /** `payer` pays for its embedding; without one (the remember tool, mid-answer) the next question embeds it. */
+  addMemory(text: string, payer?: TurnPayer) {
+    return outcome(async (): Promise<MemoryWrite> => {
+      const memory = this.#write("This memory", () => this.table.add(text, this.person.seams.clock.now()))!;
+      return embedWritten(this.person.env, payer, memory, this.table, this.vectors);
+    });
   }
 
-  editMemory(id: string, text: string) {
-    return outcome(() => this.#write("This memory", () => this.table.edit(id, text, this.person.seams.clock.now())));
+  /** Null when there is no such memory. An edit drops the old text's vector (./schema.ts) and embeds the new text. */
+  editMemory(id: string, text: string, payer?: TurnPayer) {
+    return outcome(async (): Promise<MemoryWrite | null> => {
+      const memory = this.#write("This memory", () => this.table.edit(id, text, this.person.seams.clock.now()));
+      return memory && embedWritten(this.person.env, payer, memory, this.table, this.vectors);
+    });
   }
 
   deleteMemory(id: string): boolean {

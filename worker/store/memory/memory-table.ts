@@ -7,20 +7,38 @@ interface MemoryRow {
   text: string;
   created_at: number;
   updated_at: number;
+  embedded: number;
   [key: string]: SqlStorageValue;
 }
 
-/** The memories table and the on/off setting (./schema.ts), with the limits every write checks. */
+/**
+ * The memories table and the on/off setting (./schema.ts), with the limits every write checks. Each
+ * memory is read with whether it has an embedding of `model` (./vectors.ts).
+ */
 export class MemoryTable {
-  constructor(private readonly sql: SqlStorage) {}
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly model: string,
+  ) {}
 
   list(): Memory[] {
-    return this.sql.exec<MemoryRow>(`SELECT * FROM memories ORDER BY created_at, id`).toArray().map(toMemory);
+    return this.#select(`ORDER BY m.created_at, m.id`).map(toMemory);
   }
 
   get(id: string): Memory | null {
-    const row = this.sql.exec<MemoryRow>(`SELECT * FROM memories WHERE id = ?`, id).toArray()[0];
+    const row = this.#select(`WHERE m.id = ?`, id)[0];
     return row ? toMemory(row) : null;
+  }
+
+  #select(rest: string, ...bindings: SqlStorageValue[]): MemoryRow[] {
+    return this.sql
+      .exec<MemoryRow>(
+        `SELECT m.*, v.memory_id IS NOT NULL AS embedded FROM memories m
+         LEFT JOIN memory_vectors v ON v.memory_id = m.id AND v.model = ? ${rest}`,
+        this.model,
+        ...bindings,
+      )
+      .toArray();
   }
 
   count(): number {
@@ -30,10 +48,10 @@ export class MemoryTable {
   /** Refuses a 201st memory with the limit in words; an identical memory already kept is returned, not stored twice. */
   add(text: string, now: number): Memory {
     const clean = checkedText(text);
-    const same = this.sql.exec<MemoryRow>(`SELECT * FROM memories WHERE text = ?`, clean).toArray()[0];
+    const same = this.#select(`WHERE m.text = ?`, clean)[0];
     if (same) return toMemory(same);
     if (this.count() >= MEMORY_LIMITS.perPerson) throw new AppError("too_many_memories");
-    const memory: Memory = { id: randomId(), text: clean, createdAt: now, updatedAt: now };
+    const memory: Memory = { id: randomId(), text: clean, createdAt: now, updatedAt: now, embedded: false };
     this.sql.exec(`INSERT INTO memories (id, text, created_at, updated_at) VALUES (?, ?, ?, ?)`, memory.id, clean, now, now);
     return memory;
   }
@@ -69,5 +87,5 @@ function checkedText(text: string): string {
 }
 
 function toMemory(row: MemoryRow): Memory {
-  return { id: row.id, text: row.text, createdAt: row.created_at, updatedAt: row.updated_at };
+  return { id: row.id, text: row.text, createdAt: row.created_at, updatedAt: row.updated_at, embedded: row.embedded === 1 };
 }

@@ -11,7 +11,8 @@ import { Memories } from "./feature";
 export function rememberFor(person: Person): BuiltinToolContext["remember"] {
   const memories = person.feature(Memories);
   if (!memories.table.enabled()) return undefined;
-  return async (text) => unwrap(await memories.addMemory(text))!;
+  // No payer here: the answer's spend is reserved already, so the next question embeds it (./contributor.ts).
+  return async (text) => unwrap(await memories.addMemory(text)).memory;
 }
 
 /** With memory off the model is not offered `remember` at all (rather than offered a tool that always fails). */
