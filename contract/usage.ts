@@ -51,6 +51,8 @@ export interface PersonSpend {
   today: number;
   month: number;
   override: PersonOverride | null;
+  /** When their ledger last reported (ms since 1970): the figures are as of then; null: not known. */
+  updatedAt: number | null;
 }
 
 /** `GET /api/usage/people`: the deployment's 30 days by kind and model, and its people, dearest first. */
@@ -58,6 +60,8 @@ export interface DeploymentUsage {
   days: UsageChartDay[];
   people: PersonSpend[];
   asOf: string;
+  /** The newest report behind these figures (ms since 1970); null before anyone reported. */
+  updatedAt: number | null;
 }
 
 /** At most this many people on the owner's list (the dearest over 30 days). */

@@ -11,5 +11,11 @@
  */
 export const onAccountDeleted: ((env: Env, userId: string) => Promise<void>)[] = [];
 
-/** Records other features keep outside UserStore that must follow a guest into the account (API keys). */
-export const onGuestMerged: ((env: Env, guestId: string, accountId: string) => Promise<void>)[] = [];
+/** How a guest became an account: by making a new one (sign-up), or by signing in to one that was already there. */
+export type BecameAccount = "sign-up" | "sign-in";
+
+/**
+ * Records other features keep outside UserStore that must follow a guest into the account (API keys,
+ * spend). `how` (unsaid: "sign-in"): some follow a guest into a new account only (the owner's block, worker/spend/spend.ts).
+ */
+export const onGuestMerged: ((env: Env, guestId: string, accountId: string, how?: BecameAccount) => Promise<void>)[] = [];

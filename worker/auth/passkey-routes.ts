@@ -143,7 +143,7 @@ export const passkeys = new Hono<AppEnv>()
     if (!account) throw new AppError("passkey_failed", "The account of this passkey no longer exists.");
     const signedIn = c.var.signedIn;
     // What this browser made as a guest is the person's too: it joins the account, never dropped.
-    if (signedIn?.kind === "guest") await moveGuestInto(c.env, signedIn.userId, account.userId);
+    if (signedIn?.kind === "guest") await moveGuestInto(c.env, signedIn.userId, account.userId, "sign-in");
     // Also the answer to "Confirm with your passkey": the same account, with a fresh check time.
     await startSession(c, "account", account.userId, { generation: account.generation, verifiedAt: nowSeconds() });
     return c.json(sessionInfo(c, { kind: "account", name: account.name, owner: account.owner }));
@@ -227,7 +227,7 @@ async function createAccount(c: Context<AppEnv>, body: ChallengeBody, credential
   if (!account) throw new AppError("bad_request", "This account already exists.");
   await credentialShard(c.env, credential.id).putCredentialOwner(credential.id, userId);
   const signedIn = c.var.signedIn;
-  if (signedIn?.kind === "guest") await moveGuestInto(c.env, signedIn.userId, userId);
+  if (signedIn?.kind === "guest") await moveGuestInto(c.env, signedIn.userId, userId, "sign-up");
   await startSession(c, "account", userId, { generation: account.generation, verifiedAt: nowSeconds() });
   return sessionInfo(c, { kind: "account", name: account.name, owner: account.owner });
 }

@@ -44,7 +44,13 @@ export interface PersonToday {
   override?: PersonOverride | null;
 }
 
-type ShardRpc = PlainRpc<Pick<SpendLedger, "draw" | "giveBack" | "report">>;
+type ShardRpc = PlainRpc<Pick<SpendLedger, "draw" | "giveBack" | "report" | "forgetPerson">>;
+
+/** The one row a deleted account's ledger keeps: it names nobody, and it stops anything being written here again. */
+const LEDGER_TABLES = `
+  CREATE TABLE IF NOT EXISTS person_meta (only INTEGER PRIMARY KEY CHECK (only = 1), spender TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS ledger_forgotten (only INTEGER PRIMARY KEY CHECK (only = 1));
+`;
 
 /**
  * The spend ledger, in neurons, as many Durable Objects of one class; an instance's name says its role
@@ -72,8 +78,7 @@ export class SpendLedger extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Each instance has every role's tables; those of other roles stay empty.
-    ctx.storage.sql.exec(`${PERSON_TABLES}${SHARD_TABLES}${USAGE_TABLES}
-      CREATE TABLE IF NOT EXISTS person_meta (only INTEGER PRIMARY KEY CHECK (only = 1), spender TEXT NOT NULL);`);
+    ctx.storage.sql.exec(`${PERSON_TABLES}${SHARD_TABLES}${USAGE_TABLES}${LEDGER_TABLES}`);
     this.book = new PersonBook(ctx.storage.sql);
     this.counters = new ShardCounters(ctx.storage.sql);
     this.uses = new UsageBook(ctx.storage.sql);
@@ -86,6 +91,8 @@ export class SpendLedger extends DurableObject<Env> {
     const day = utcDay(req.now);
     const pools = poolsOf(req.spender.key, req.address, req.budgets);
     const id = `${req.ledger}|${crypto.randomUUID()}`;
+    // A deleted account's ledger: only a request already under way when it went can get here; it writes nothing.
+    if (this.forgotten()) return { ok: false, budget: "person", limit: 0, used: 0 };
     // The owner's decision is read here, where every reservation of this person is decided: it holds from the next one on.
     const override = this.override();
     if (override?.blocked) return { ok: false, budget: "blocked", limit: 0, used: 0 };
@@ -134,6 +141,7 @@ export class SpendLedger extends DurableObject<Env> {
 
   /** Adds to (or takes from) the person's day: a guest's day moving in, or a moved reservation's settlement. */
   adjust(day: string, delta: number, spender: Spender | null): void {
+    if (this.forgotten()) return;
     if (spender) {
       this.book.addSpent(day, spender, delta);
       this.remember(spender);
@@ -155,6 +163,7 @@ export class SpendLedger extends DurableObject<Env> {
   }
 
   addUses(day: string, slices: UsageSlice[]): void {
+    if (this.forgotten()) return;
     this.ctx.storage.transactionSync(() => this.uses.add(day, slices));
   }
 
@@ -172,6 +181,8 @@ export class SpendLedger extends DurableObject<Env> {
    * budget shard at once, so the owner's list shows it (`key`: whose ledger this is, for one never used).
    */
   async setOverride(key: string, override: PersonOverride, now: number): Promise<void> {
+    // An owner's page opened before the account was deleted must not bring its name back to the list.
+    if (this.forgotten()) return;
     this.uses.setOverride(override);
     this.overrideCache = this.uses.override();
     const spender = this.remembered() ?? { key, kind: key.slice(0, key.indexOf(":")) as Spender["kind"], label: "" };
@@ -196,6 +207,7 @@ export class SpendLedger extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     // The alarm that ran is gone: the next call sets one again.
     this.alarmAt = 0;
+    if (this.forgotten()) return;
     const now = Date.now();
     const day = utcDay(now);
     const back = this.ctx.storage.transactionSync(() => {
@@ -211,6 +223,37 @@ export class SpendLedger extends DurableObject<Env> {
     for (const item of back) byShard.set(item.shard, [...(byShard.get(item.shard) ?? []), item]);
     if (home && !byShard.has(home)) byShard.set(home, []);
     await Promise.all([...byShard].map(([shard, items]) => this.shard(shard).giveBack(day, items, shard === home ? report : undefined)));
+  }
+
+  /**
+   * The person deleted their account: what their leases hold goes back to the shards, their day is
+   * reported one last time and their home shard folds it into the deleted people's (DELETED_PEOPLE),
+   * then everything here goes, but a mark that makes later calls write nothing (ids are never reused).
+   * A failure before the wipe throws, so the deletion stops and a retry does it again.
+   */
+  async forget(key: string, now: number): Promise<void> {
+    if (this.forgotten()) return;
+    const day = utcDay(now);
+    const back = this.ctx.storage.transactionSync(() => this.book.takeUnused(day));
+    const spender = this.remembered() ?? { key, kind: key.slice(0, key.indexOf(":")) as Spender["kind"], label: "" };
+    const home = shardName("budget", spender.key);
+    const others = new Map<string, Giveback[]>();
+    for (const item of back) if (item.shard !== home) others.set(item.shard, [...(others.get(item.shard) ?? []), item]);
+    await Promise.all([...others].map(([shard, items]) => this.shard(shard).giveBack(day, items)));
+    await this.shard(home).giveBack(
+      day,
+      back.filter((item) => item.shard === home),
+      this.dayReport(day, spender),
+    );
+    await this.shard(home).forgetPerson(spender.key);
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.ctx.storage.sql.exec(`${PERSON_TABLES}${SHARD_TABLES}${USAGE_TABLES}${LEDGER_TABLES}`);
+    this.ctx.storage.sql.exec(`INSERT OR IGNORE INTO ledger_forgotten (only) VALUES (1)`);
+    this.forgottenCache = true;
+    this.known = undefined;
+    this.overrideCache = undefined;
+    this.alarmAt = 0;
   }
 
   // ---- budget:N and addresses:N ----
@@ -233,6 +276,11 @@ export class SpendLedger extends DurableObject<Env> {
 
   report(report: DayReport): void {
     this.counters.report(report);
+  }
+
+  /** A deleted account's reports: folded into the deleted people's day totals, its key gone (ShardCounters.forget). */
+  forgetPerson(key: string): void {
+    this.ctx.storage.transactionSync(() => this.counters.forget(key));
   }
 
   usage(now: number, days: number) {
@@ -271,13 +319,15 @@ export class SpendLedger extends DurableObject<Env> {
       const want = leaseWant(short, this.book.draws(day, pool.name), personRoom, shard.limit);
       const report = pool.kind === "global" && shard === pool.shards[0] ? this.dayReport(day, req.spender) : undefined;
       const got = await this.shard(shard.name).draw({ day, bucket: pool.bucket, limit: shard.limit, want }, report);
+      // Forgotten meanwhile (the account was deleted): its room stays lent (lost at midnight), nothing is written here.
+      if (this.forgotten()) return { ok: false, budget: "person", limit: 0, used: 0 };
       this.book.drew(day, pool, shard, got.granted, got.left > 0 ? 0 : req.now + DRY_MS);
       if (got.left <= 0) sawDry(day, pool.bucket, shard, req.now);
     }
   }
 
   private dayReport(day: string, spender: Spender): DayReport {
-    return { ...spender, day, neurons: this.book.spent(day), uses: this.uses.day(day), override: this.override() };
+    return { ...spender, day, neurons: this.book.spent(day), uses: this.uses.day(day), override: this.override(), at: Date.now() };
   }
 
   private shard(name: string): ShardRpc {
@@ -314,6 +364,14 @@ export class SpendLedger extends DurableObject<Env> {
     if (text === (this.known ??= this.rememberedText())) return;
     this.ctx.storage.sql.exec(`INSERT OR REPLACE INTO person_meta (only, spender) VALUES (1, ?)`, text);
     this.known = text;
+  }
+
+  /** Whether the account was deleted (read once per instance: forget() is its only writer). */
+  private forgottenCache: boolean | undefined;
+
+  private forgotten(): boolean {
+    this.forgottenCache ??= this.ctx.storage.sql.exec(`SELECT 1 FROM ledger_forgotten`).toArray().length > 0;
+    return this.forgottenCache;
   }
 
   private remembered(): Spender | undefined {

@@ -18,12 +18,23 @@ export interface DayReport extends Spender {
   uses?: UsageSlice[];
   /** The owner's override for this person (null: none; absent: unchanged). */
   override?: PersonOverride | null;
+  /** When the ledger sent it (ms): the owner's page says how old each person's figures are. */
+  at?: number;
 }
+
+/**
+ * Where a deleted account's reported days go: summed with every other deleted person's under this
+ * key, so the deployment's totals and chart stay true while nothing names them. Not a spender key
+ * (those have a kind and a colon), so no person reports or is listed under it.
+ */
+export const DELETED_PEOPLE = "deleted";
 
 /** One shard's part of the owner's usage page: its people's days by kind and model, and its people. */
 export interface ShardPeople {
   days: UsageChartDay[];
   people: PersonSpend[];
+  /** The newest report this shard has (ms), null before any. */
+  updatedAt: number | null;
 }
 
 export interface ShardDay {
@@ -66,6 +77,10 @@ export const SHARD_TABLES = `
     who TEXT PRIMARY KEY,
     daily_limit INTEGER,
     blocked INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS reported_at (
+    who TEXT PRIMARY KEY,
+    at INTEGER NOT NULL
   );
 `;
 
@@ -139,6 +154,12 @@ export class ShardCounters {
           u.neurons,
         );
     }
+    if (r.at !== undefined)
+      this.sql.exec(
+        `INSERT INTO reported_at (who, at) VALUES (?, ?) ON CONFLICT(who) DO UPDATE SET at = MAX(at, excluded.at)`,
+        r.key,
+        r.at,
+      );
     if (r.override === null) this.sql.exec(`DELETE FROM person_overrides WHERE who = ?`, r.key);
     else if (r.override)
       this.sql.exec(
@@ -171,16 +192,19 @@ export class ShardCounters {
         month: number;
         daily_limit: number | null;
         blocked: number | null;
+        at: number | null;
       }>(
         `SELECT r.who, MAX(r.kind) AS kind, MAX(r.label) AS label,
-           SUM(CASE WHEN r.day = ? THEN r.neurons ELSE 0 END) AS today, SUM(r.neurons) AS month, o.daily_limit, o.blocked
-         FROM reported_days r LEFT JOIN person_overrides o ON o.who = r.who
-         WHERE r.day >= ? GROUP BY r.who ORDER BY month DESC LIMIT ?`,
+           SUM(CASE WHEN r.day = ? THEN r.neurons ELSE 0 END) AS today, SUM(r.neurons) AS month, o.daily_limit, o.blocked, a.at
+         FROM reported_days r LEFT JOIN person_overrides o ON o.who = r.who LEFT JOIN reported_at a ON a.who = r.who
+         WHERE r.day >= ? AND r.who <> ? GROUP BY r.who ORDER BY month DESC LIMIT ?`,
         today,
         from,
+        DELETED_PEOPLE,
         limit,
       )
       .toArray();
+    const newest = this.sql.exec<{ at: number | null }>(`SELECT MAX(at) AS at FROM reported_at`).one().at;
     return {
       days: days.map((day) => ({
         day,
@@ -193,8 +217,33 @@ export class ShardCounters {
         today: p.today,
         month: p.month,
         override: p.blocked === null ? null : { dailyLimit: p.daily_limit, blocked: p.blocked === 1 },
+        updatedAt: p.at,
       })),
+      updatedAt: newest,
     };
+  }
+
+  /**
+   * A deleted account: its reported days and uses join DELETED_PEOPLE's (the deployment spent them),
+   * and everything under its key goes: name, override, report times. Run again, it finds nothing.
+   */
+  forget(key: string): void {
+    this.sql.exec(
+      `INSERT INTO reported_days (day, who, kind, label, neurons)
+       SELECT day, ?, 'account', '', neurons FROM reported_days WHERE who = ?
+       ON CONFLICT(day, who) DO UPDATE SET neurons = neurons + excluded.neurons`,
+      DELETED_PEOPLE,
+      key,
+    );
+    this.sql.exec(
+      `INSERT INTO reported_uses (day, who, kind, model, neurons)
+       SELECT day, ?, kind, model, neurons FROM reported_uses WHERE who = ?
+       ON CONFLICT(day, who, kind, model) DO UPDATE SET neurons = neurons + excluded.neurons`,
+      DELETED_PEOPLE,
+      key,
+    );
+    for (const table of ["reported_days", "reported_uses", "person_overrides", "reported_at"])
+      this.sql.exec(`DELETE FROM ${table} WHERE who = ?`, key);
   }
 
   /** The last `days` UTC days, newest first: what this shard lent of the global budget, and its people's reports. */
@@ -219,5 +268,6 @@ export class ShardCounters {
     this.sql.exec(`DELETE FROM lease_counters WHERE day < ?`, countersFrom);
     this.sql.exec(`DELETE FROM reported_days WHERE day < ?`, reportsFrom);
     this.sql.exec(`DELETE FROM reported_uses WHERE day < ?`, reportsFrom);
+    this.sql.exec(`DELETE FROM reported_at WHERE at < ?`, Date.parse(reportsFrom));
   }
 }

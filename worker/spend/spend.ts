@@ -1,12 +1,13 @@
 import { AppError } from "../../contract/errors";
-import { onGuestMerged } from "../auth/account-hooks";
+import type { PersonOverride } from "../../contract/usage";
+import { type BecameAccount, onAccountDeleted, onGuestMerged } from "../auth/account-hooks";
 import type { Person } from "../http/app-types";
 import { namedStub, type PlainRpc } from "../rpc";
 import { allShardNames } from "../shared-state/shard";
 import { secondsUntilReset } from "./day";
 import type { PersonToday, Reservation, SpendLedger, Spender } from "./ledger";
 import { LOCAL_ADDRESS } from "./pools";
-import type { ShardDay } from "./shard-counters";
+import { DELETED_PEOPLE, type ShardDay } from "./shard-counters";
 import type { UsageLabel } from "./usage-book";
 
 export { LOCAL_ADDRESS } from "./pools";
@@ -82,6 +83,7 @@ type LedgerRpc = PlainRpc<
     | "usesOn"
     | "addUses"
     | "dropUses"
+    | "forget"
   >
 >;
 
@@ -198,8 +200,9 @@ export async function usageReport(env: Env, now = Date.now()): Promise<{ budgets
       day,
       total: reported.reduce((sum, r) => sum + r.neurons, 0),
       guests: reported.filter((r) => r.kind === "guest").reduce((sum, r) => sum + r.neurons, 0),
+      // Deleted accounts' days count in the totals, under no name.
       people: reported
-        .filter((r): r is typeof r & { kind: "account" | "access" } => r.kind !== "guest")
+        .filter((r): r is typeof r & { kind: "account" | "access" } => r.kind !== "guest" && r.key !== DELETED_PEOPLE)
         .map((r) => ({ key: r.key, kind: r.kind, label: r.label, neurons: r.neurons }))
         .sort((a, b) => b.neurons - a.neurons),
       leased: shards.reduce((sum, shard) => sum + shard[i].leased, 0),
@@ -231,10 +234,48 @@ export async function moveToday(env: Env, guestId: string, accountId: string, no
   }
 }
 
+/**
+ * The owner's decision about a guest follows them into an account they make (sign-up): sign-up costs
+ * one click, so a blocked guest would otherwise be unblocked by it, and a budget the owner lowered
+ * would go back up. Signing in to an existing account does not: that account is a named person the
+ * owner judges (and can block) on its own, and the guest's block may be about whoever else used that
+ * browser; nor does signing in escape anything, since every request after it is spent as that
+ * account. Should the account have a decision already (a retried merge), the stricter of the two holds.
+ */
+export async function moveOverride(env: Env, guestId: string, accountId: string, how: BecameAccount, now = Date.now()): Promise<void> {
+  if (how !== "sign-up") return;
+  const { override } = await ledgerNamed(env, personLedgerName(`guest:${guestId}`)).today(now);
+  if (!override) return;
+  const key = `account:${accountId}`;
+  const account = ledgerNamed(env, personLedgerName(key));
+  await account.setOverride(key, stricter(override, (await account.today(now)).override ?? null), now);
+}
+
+function stricter(a: PersonOverride, b: PersonOverride | null): PersonOverride {
+  if (!b) return a;
+  const limits = [a.dailyLimit, b.dailyLimit].filter((limit): limit is number => limit !== null);
+  return { blocked: a.blocked || b.blocked, dailyLimit: limits.length ? Math.min(...limits) : null };
+}
+
+/**
+ * An account was deleted: its ledger (day totals, reservations, chart, the owner's decision, its
+ * name) is wiped and its home shard's reports of it fold into the deleted people's day totals
+ * (docs/decisions.md, "Usage and the owner's controls").
+ */
+export async function forgetAccountSpend(env: Env, accountId: string, now = Date.now()): Promise<void> {
+  const key = `account:${accountId}`;
+  await ledgerNamed(env, personLedgerName(key)).forget(key, now);
+}
+
 function nonNegative(value: string | undefined): number {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 }
 
-// A guest who signs in to an account brings today's spend along (worker/store/person-data/user-data.ts).
-onGuestMerged.push((env, guestId, accountId) => moveToday(env, guestId, accountId));
+// A guest who signs in to an account brings today's spend along, and the owner's decision about them
+// when the account is new (worker/store/person-data/user-data.ts); a deleted account leaves no spend behind.
+onGuestMerged.push(async (env, guestId, accountId, how) => {
+  await moveToday(env, guestId, accountId);
+  await moveOverride(env, guestId, accountId, how ?? "sign-in");
+});
+onAccountDeleted.push((env, userId) => forgetAccountSpend(env, userId));

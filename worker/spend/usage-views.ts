@@ -41,10 +41,12 @@ export async function deploymentUsage(env: Env, now = Date.now()): Promise<Deplo
     .flatMap((shard) => shard.people)
     .sort((a, b) => b.month - a.month || b.today - a.today)
     .slice(0, PEOPLE_LISTED);
+  const reports = shards.map((shard) => shard.updatedAt).filter((at): at is number => at !== null);
   return {
     days,
     people,
     asOf: "Each person's spend as their ledger last reported it: when it last drew from the global budget, or after 5 quiet minutes.",
+    updatedAt: reports.length ? Math.max(...reports) : null,
   };
 }
 

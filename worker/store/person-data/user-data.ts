@@ -1,4 +1,4 @@
-import { onAccountDeleted, onGuestMerged } from "../../auth/account-hooks";
+import { type BecameAccount, onAccountDeleted, onGuestMerged } from "../../auth/account-hooks";
 import { accountRecord, deleteAccountRecords } from "../../auth/account-store";
 import type { UserStore } from "../user-store";
 
@@ -19,7 +19,12 @@ function store(env: Env, userId: string): DurableObjectStub<UserStore> {
  * removed. A failure part-way leaves the guest whole, and a retry is harmless (copies overwrite,
  * and the import records which guest it took in).
  */
-export async function moveGuestInto(env: Env, guestId: string, accountId: string): Promise<{ rows: number; objects: number }> {
+export async function moveGuestInto(
+  env: Env,
+  guestId: string,
+  accountId: string,
+  how: BecameAccount = "sign-in",
+): Promise<{ rows: number; objects: number }> {
   // Never an account as the source: that would hand one person's account to whoever signs in.
   if (await accountRecord(env, guestId)) throw new Error(`moveGuestInto: ${guestId} is an account, not a guest`);
   const keys = await listUserObjects(env.MEDIA, guestId);
@@ -34,7 +39,7 @@ export async function moveGuestInto(env: Env, guestId: string, accountId: string
   const guest = store(env, guestId);
   const dump = await guest.exportData();
   const { added } = await store(env, accountId).importData(guestId, dump);
-  for (const move of onGuestMerged) await move(env, guestId, accountId);
+  for (const move of onGuestMerged) await move(env, guestId, accountId, how);
   // The import moved the guest's vectors to the account (same ids): deleting them here would take the account's.
   await guest.deleteEverything({ vectorsMoved: true });
   await deleteObjects(env.MEDIA, keys);
