@@ -41,7 +41,7 @@ export interface CompareStarted {
  * `GET /api/chat/compare/:id` (204 when none): the compare turn still being written on the
  * conversation, so a page opened or reloaded mid-way shows every answer side by side again. Each
  * slot as it started; one that has ended since carries its answer as saved, the others are
- * followed through their streams.
+ * followed through their streams. `?question=<id>`: that question's turn even once it has ended.
  */
 export interface CompareRunning {
   questionId: string;

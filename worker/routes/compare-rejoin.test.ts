@@ -51,6 +51,16 @@ describe("compare: rejoining every answer", () => {
     await vi.waitFor(async () => expect(await runningSlots(client, id)).toEqual([]));
     // Nothing runs: the conversation shows its answers as versions, as any other.
     expect((await client.fetch(`/api/chat/compare/${id}`)).status).toBe(204);
+    // A page whose stream of an answer ended before it asked (204) reads that question's turn as saved.
+    const ended = await client.fetch(`/api/chat/compare/${id}?question=${question.id}`);
+    expect(ended.status).toBe(200);
+    const all = ((await ended.json()) as CompareRunning).slots;
+    expect(all.map((s) => [s.model, s.answer && text(s.answer), s.answer?.metadata?.status])).toEqual([
+      [A, "Slow one", "complete"],
+      [B, "Quick", "complete"],
+      [C, "Also slow", "complete"],
+    ]);
+    expect((await client.fetch(`/api/chat/compare/${id}?question=${crypto.randomUUID()}`)).status).toBe(204);
   });
 
   it("is forgotten when a chat question replaces it, and a stranger never sees it", async () => {

@@ -22,6 +22,8 @@ import { hasText, payerOf } from "./chat";
  * - GET /api/chat/compare/:id: the compare turn still being written on the conversation (each slot,
  *   ended ones with their saved answer), for a page opened or reloaded mid-way; 204 when none runs.
  *   Meanwhile GET /api/chat/:id/stream answers 204: the page shows these answers side by side instead.
+ *   `?question=<id>`: that question's compare turn, ended or not (a page whose stream of an answer
+ *   answered 204 reads it as saved here).
  * - GET /api/chat/compare/:id/stream?slot=n: one answer's UI message stream (the AI SDK's protocol,
  *   as GET /api/chat/:id/stream), from its start, then live; 204 when it has ended. One stream per
  *   answer rather than one multiplexed: each is the chat answer stream the page already reads, and
@@ -58,7 +60,9 @@ export const compare = new Hono<AppEnv>()
   .get("/:id", async (c) => {
     const id = idParam(c.req.param("id"), "conversation");
     // A visitor with no cookie yet has nothing running: no Durable Object is woken to say so.
-    const running = isNewVisitor(c) ? null : await userStore(c).compareTurn(id);
+    const question = c.req.query("question");
+    const questionId = question === undefined ? undefined : idParam(question, "question");
+    const running = isNewVisitor(c) ? null : await userStore(c).compareTurn(id, questionId);
     return running ? c.json(running) : c.body(null, 204);
   })
   .get("/:id/stream", async (c) => {

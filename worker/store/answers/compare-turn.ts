@@ -150,13 +150,17 @@ export async function refusingCompare(start: () => Promise<CompareStart>): Promi
   }
 }
 
-/** The compare turn still being written on the conversation (./compare-runs.ts), each ended answer as saved. */
-export function runningCompare(person: Person, compares: CompareRuns, conversationId: string): CompareRunning | null {
+/**
+ * The conversation's compare turn (./compare-runs.ts): the one that asked `questionId`, or without
+ * it the latest still being written; each ended answer as saved.
+ */
+export function compareTurnOf(person: Person, compares: CompareRuns, conversationId: string, questionId?: string): CompareRunning | null {
   const tree = person.feature(Conversations).tree;
   let saved: Map<string, ChatMessage> | undefined;
-  return compares.running(conversationId, (messageId) => {
+  const find = (messageId: string) => {
     // Read once, and only when an answer has ended: the conversation's every message.
     saved ??= new Map(tree.all(conversationId).messages.map(({ message }) => [message.id, message]));
     return saved.get(messageId);
-  });
+  };
+  return compares.turn(conversationId, find, questionId);
 }

@@ -6,7 +6,7 @@ import { approveTurn } from "./approve-turn";
 import { startChatTurn } from "./chat-turn";
 import type { CompareRunning } from "../../../contract/compare";
 import { CompareRuns } from "./compare-runs";
-import { refusingCompare, runningCompare, startCompareTurn, type CompareStart, type CompareTurn } from "./compare-turn";
+import { compareTurnOf, refusingCompare, startCompareTurn, type CompareStart, type CompareTurn } from "./compare-turn";
 import { continueAnswer } from "./continue-turn";
 import { refusing } from "./plan";
 import { saveAnswer } from "./save-answer";
@@ -53,9 +53,12 @@ export class AnswerTurns {
     return withRequestId(turn.requestId, () => refusingCompare(() => startCompareTurn(this.person, turn, this.#compares)));
   }
 
-  /** The compare turn still being written on the conversation (every slot, ended ones as saved); null when none runs. */
-  compareTurn(conversationId: string): CompareRunning | null {
-    return runningCompare(this.person, this.#compares, conversationId);
+  /**
+   * The conversation's compare turn, each ended answer as saved: the one that asked `questionId`,
+   * or without it the latest while any of its answers runs. Null when there is none such.
+   */
+  compareTurn(conversationId: string, questionId?: string): CompareRunning | null {
+    return compareTurnOf(this.person, this.#compares, conversationId, questionId);
   }
 
   /** Whether an answer (any slot) is being written on the thread right now. */
