@@ -31,6 +31,7 @@ const FAKE_SPECS = [
   "**/axe.spec.ts",
   "**/memory.spec.ts",
   "**/projects.spec.ts",
+  "**/project-defaults.spec.ts",
   "**/assistants.spec.ts",
   "**/tools.spec.ts",
   "**/rejoin-race.spec.ts",

@@ -104,6 +104,8 @@ export const chatRequestSchema = chatSettingsSchema.extend({
   documentIds: z.array(idSchema).max(20).optional(),
   /** The person's time zone (IANA name, e.g. "Europe/Paris"), for the date_time tool; the Worker checks it and falls back to UTC. */
   timeZone: z.string().max(64).optional(),
+  /** "New chat" in a project: the conversation this message creates is made in it (ignored once it exists). */
+  projectId: idSchema.optional(),
 });
 
 export const conversationSchema = z.object({

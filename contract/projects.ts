@@ -24,10 +24,18 @@ const instructionsSchema = z
     `A project's instructions can be at most ${PROJECT_LIMITS.instructionsChars.toLocaleString("en-US")} characters.`,
   );
 
-/** What a new chat in the project starts with (the conversation's own settings after that). */
+/**
+ * What a new chat in the project starts with (the conversation's own settings after that; the person
+ * may change them in the chat). `tools` as a chat's: built-in names and connector tool keys, unset =
+ * every tool, [] = none. The route refuses a key that is neither a built-in nor the person's connector's.
+ */
 export const projectDefaultsSchema = z.object({
   model: modelIdSchema.optional(),
-  tools: z.array(toolKeySchema).max(200).optional(),
+  tools: z
+    .array(toolKeySchema)
+    .max(200, "A project can name at most 200 tools.")
+    .transform((keys) => [...new Set(keys)])
+    .optional(),
 });
 
 export const projectSchema = z.object({
@@ -88,9 +96,6 @@ export const placeConversationSchema = z
   })
   .refine((p) => p.projectId !== undefined || p.pinned !== undefined || p.archived !== undefined, "Name something to change.");
 export type ConversationPlace = z.infer<typeof placeConversationSchema>;
-
-/** `POST /api/projects/:id/conversations`: the new chat's id, minted by the page like any new chat's. */
-export const newConversationSchema = z.object({ id: idSchema });
 
 /** Where an imported conversation goes: its project (made when the person has none with its id), pinned, archived. */
 export interface ImportedPlace {

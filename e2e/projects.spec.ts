@@ -11,19 +11,17 @@ import { requestsSinceScript, setScript } from "./support/fake-control";
 const LOADED = { timeout: 60_000 };
 
 /**
- * "New chat in <project>": the conversation is made in the project, then opened like any saved one,
- * which first asks whether an answer is running in it (GET …/stream); waited for, so the message
- * typed next goes to the new conversation's composer once it is live.
+ * "New chat in <project>": a draft (/?project=<id>), as the main New chat is; its first message makes
+ * the conversation in the project. Waited for until the page has read the project (the empty chat
+ * names it), so the message typed next goes with the project's model and tools.
  */
 async function openNewChatIn(page: Page, side: ProjectsSidebar, project: string) {
-  const rejoined = page.waitForResponse((r) => /^\/api\/chat\/[^/]+\/stream$/.test(new URL(r.url()).pathname), LOADED);
   await side
     .project(project)
     .getByRole("button", { name: `New chat in ${project}` })
     .click();
-  await rejoined;
-  await expect(page).toHaveURL(/\/c\/[A-Za-z0-9_-]{22}$/);
-  await expect(page.getByRole("heading", { name: "What can I help with?" })).toBeVisible(LOADED);
+  await expect(page).toHaveURL(/\/\?project=[A-Za-z0-9_-]+$/);
+  await expect(page.getByText(`New chat in ${project}:`)).toBeVisible(LOADED);
 }
 
 async function expectNoSeriousViolations(page: Page) {

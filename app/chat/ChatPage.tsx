@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from "react";
-import { Link, useLocation } from "wouter";
+import { Link, useLocation, useSearch } from "wouter";
 import { iconButton, primaryButton } from "../ui/styles";
 import { ConversationLoader } from "./ConversationLoader";
 import { ConversationList } from "./ConversationList";
-import { newConversationId } from "./ids";
+import { newConversationId, START_PROJECT_PARAM } from "./ids";
 import { useConversations } from "./useConversations";
 import { StrokeIcon } from "../ui/StrokeIcon";
 import { holdFocusIn } from "./holdFocus";
@@ -19,6 +19,17 @@ export default function ChatPage({ routeId }: { routeId: string | undefined }) {
   const [, navigate] = useLocation();
   const list = useConversations();
   const id = routeId ?? draftId;
+
+  // A draft belongs to the project it was started in (/?project=<id>): "New chat" in another project,
+  // or the main "New chat", starts a fresh draft (a new id, so its settings start over) instead of
+  // carrying this one's. Set while rendering, so the old draft is never drawn under the new address.
+  const search = useSearch();
+  const draftProject = routeId === undefined ? new URLSearchParams(search).get(START_PROJECT_PARAM) : null;
+  const [draftFor, setDraftFor] = useState(draftProject);
+  if (routeId === undefined && draftProject !== draftFor) {
+    setDraftFor(draftProject);
+    setDraftId(newConversationId());
+  }
 
   // Once the draft has its own address it is a real conversation; "New chat" must start another one.
   useEffect(() => {

@@ -5,8 +5,8 @@ import type { Project } from "../../contract/projects";
 import { deleteConversation, updateConversation } from "../api";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { input, smallButton } from "../ui/styles";
-import { conversationPath, newConversationId } from "./ids";
-import { deleteProject, placeConversation, startProjectChat } from "../projects/api";
+import { chatInProjectPath } from "./ids";
+import { deleteProject, placeConversation } from "../projects/api";
 import { ConversationGroup } from "../projects/ConversationGroup";
 import { ConversationRow } from "../projects/ConversationRow";
 import { groupConversations } from "../projects/groups";
@@ -98,14 +98,8 @@ export function ConversationList({ conversations, loadError, currentId, query, o
     placeConversation(conversationId, { projectId }).then(...done("Could not move"));
   };
 
-  const newChatIn = (project: Project) => {
-    const id = newConversationId();
-    startProjectChat(project.id, id).then(() => {
-      setActionError(undefined);
-      onChanged();
-      navigate(conversationPath(id));
-    }, done("Could not start a chat")[1]);
-  };
+  // A draft, as the main "New chat" is: nothing is saved until its first message makes the conversation in the project.
+  const newChatIn = (project: Project) => navigate(chatInProjectPath(project.id));
 
   const confirmDeleteProject = (project: Project, choice: "keep" | "delete") => {
     setDeletingProject(undefined);

@@ -12,7 +12,7 @@ import { Composer } from "./Composer";
 import { AttachButton } from "../documents/AttachButton";
 import { DocumentChips } from "../documents/DocumentChips";
 import { useConversationDocuments } from "../documents/useConversationDocuments";
-import { conversationPath, START_DOCUMENT_PARAM } from "./ids";
+import { conversationPath, START_DOCUMENT_PARAM, START_PROJECT_PARAM } from "./ids";
 import { START_ASSISTANT_PARAM } from "../assistants/start-path";
 import { MessageList } from "./MessageList";
 import { ModelPicker } from "./ModelPicker";
@@ -64,6 +64,35 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
         (e: Error) => setSaveError(`The assistant's settings could not be loaded: ${e.message}`),
       );
   }, [startAssistant]);
+  // "New chat" in a project (/?project=<id>) is a draft: the project's model and tools are preselected
+  // here and its first message makes the conversation in the project. Read once: sending moves the
+  // address to /c/<id>, and the request that follows must still name the project.
+  const [startProject] = useState(() => (conversation === null ? new URLSearchParams(search).get(START_PROJECT_PARAM) : null));
+  const [project, setProject] = useState<{ name?: string; loading: boolean } | null>(startProject ? { loading: true } : null);
+  useEffect(() => {
+    if (!startProject) return;
+    let live = true;
+    import("../projects/start-settings")
+      .then((module) => module.projectStart(startProject))
+      .then(
+        ({ name, settings: preset }) => {
+          if (!live) return;
+          setProject({ name, loading: false });
+          setSettings((current) => ({ ...current, ...preset }));
+        },
+        // Sending is let through: the Worker refuses a project that is gone, in words.
+        (e: Error) => {
+          if (!live) return;
+          setProject({ loading: false });
+          setSaveError(`The project could not be loaded: ${e.message}`);
+        },
+      );
+    return () => {
+      live = false;
+    };
+  }, [startProject]);
+  // Whether the server has this conversation, so settings changes can be saved to it.
+  const existsRef = useRef(conversation !== null);
   // Read when a request starts. A ref, not the render's settings: "Always allow" changes the
   // settings and sends the approval in the same event, before React renders again.
   const settingsRef = useRef(settings);
@@ -72,10 +101,12 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
     () => ({
       ...toApiSettings(settingsRef.current),
       ...(unsentDocuments ? { documentIds: unsentDocuments.split(",") } : {}),
+      // Only until the conversation exists: its first message makes it in the project.
+      ...(startProject && !existsRef.current ? { projectId: startProject } : {}),
       // The date_time tool answers in the person's own time zone.
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     }),
-    [unsentDocuments],
+    [unsentDocuments, startProject],
   );
   const chat = useAnswerStream({
     id,
@@ -107,8 +138,6 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
     void branches.show(foundId);
   }, [foundId, chat.busy, messages, branches]);
 
-  // Whether the server has this conversation, so settings changes can be saved to it.
-  const existsRef = useRef(conversation !== null);
   const savedSettingsRef = useRef(JSON.stringify(toApiSettings(settings)));
   useEffect(() => {
     // The stream only starts after the Worker created the conversation and saved the question.
@@ -248,7 +277,11 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
         empty={
           <div className="mt-[15vh] text-center">
             <h1 className="text-2xl font-semibold">What can I help with?</h1>
-            <p className="mt-2 text-sm text-muted-foreground">Pick a model above; the settings apply to this conversation only.</p>
+            <p className="mt-2 text-sm text-muted-foreground">
+              {project?.name
+                ? `New chat in ${project.name}: the project's instructions and documents apply; its model and tools are picked above, and you can change them for this chat.`
+                : "Pick a model above; the settings apply to this conversation only."}
+            </p>
           </div>
         }
         footer={
@@ -269,7 +302,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
         stopping={chat.stopping}
         onSend={send}
         onStop={chat.stop}
-        sendBlocked={images.blocksSend}
+        sendBlocked={images.blocksSend || project?.loading === true}
         attach={
           <>
             <AttachButton onFiles={(files) => void docs.attach(files)} />

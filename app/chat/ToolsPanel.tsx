@@ -1,45 +1,9 @@
-import { useEffect, useId, useRef, useState } from "react";
-import type { ConnectorList, ConnectorSummary } from "../../contract/connectors";
-import { BUILTIN_TOOLS, findBuiltinTool } from "../../contract/builtin-tools";
+import { useId } from "react";
+import { findBuiltinTool } from "../../contract/builtin-tools";
 import { TOOL_LIMITS } from "../../contract/tools";
-import { request } from "../api";
 import { input, smallButton } from "../ui/styles";
 import type { EditableSettings } from "./settings";
-
-interface ToolChoice {
-  key: string;
-  label: string;
-  /** Asks before it runs (a built-in that spends or reaches out; a connector tool set to ask first). */
-  asks: boolean;
-  /** On when the conversation has not picked its tools. */
-  onByDefault: boolean;
-}
-
-/**
- * The person's connector tools, read when the panel first opens (not on every conversation's first
- * paint); none, not an error, when this deployment has no connectors API or it fails.
- */
-function useConnectorTools(wanted: boolean): ToolChoice[] {
-  const [connectors, setConnectors] = useState<ConnectorSummary[]>([]);
-  const askedRef = useRef(false);
-  useEffect(() => {
-    if (!wanted || askedRef.current) return;
-    askedRef.current = true;
-    // Not cancelled when the panel closes: the list is kept for the next opening.
-    request<ConnectorList>("/api/connectors").then(
-      (list) => setConnectors(list.connectors ?? []),
-      () => {},
-    );
-  }, [wanted]);
-  return connectors.flatMap((connector) =>
-    connector.tools.map((tool) => ({
-      key: tool.key,
-      label: `${tool.name} (${connector.name})`,
-      asks: tool.askFirst,
-      onByDefault: tool.enabled,
-    })),
-  );
-}
+import { BUILTIN_CHOICES, isToolOn, switchTool, type ToolChoice, useConnectorTools } from "./tool-choices";
 
 interface PanelProps {
   id: string;
@@ -54,22 +18,10 @@ export default function ToolsPanel({ id: panelId, settings, onChange, reason }: 
   const stepsId = useId();
   const connectorTools = useConnectorTools(true);
   const capable = !reason;
-  const builtins: ToolChoice[] = BUILTIN_TOOLS.map((tool) => ({
-    key: tool.name,
-    label: tool.label,
-    asks: tool.needsApproval,
-    onByDefault: true,
-  }));
+  const builtins = BUILTIN_CHOICES;
   const all = [...builtins, ...connectorTools];
-  const isOn = (choice: ToolChoice) => (settings.tools ? settings.tools.includes(choice.key) : choice.onByDefault);
-
-  const toggle = (choice: ToolChoice, on: boolean) => {
-    // The first pick turns "every tool" into an explicit list; keys of tools no longer listed (a
-    // removed connector) are kept, so switching one tool never drops another.
-    const current = settings.tools ?? all.filter((c) => c.onByDefault).map((c) => c.key);
-    const next = on ? [...new Set([...current, choice.key])] : current.filter((key) => key !== choice.key);
-    onChange({ tools: next });
-  };
+  const isOn = (choice: ToolChoice) => isToolOn(settings.tools, choice);
+  const toggle = (choice: ToolChoice, on: boolean) => onChange({ tools: switchTool(settings.tools, all, choice.key, on) });
 
   return (
     <section
@@ -143,7 +95,7 @@ function ToolList({
   alwaysAllow,
 }: {
   title: string;
-  choices: ToolChoice[];
+  choices: readonly ToolChoice[];
   isOn: (c: ToolChoice) => boolean;
   onToggle: (c: ToolChoice, on: boolean) => void;
   alwaysAllow: string[];

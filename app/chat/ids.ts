@@ -17,3 +17,12 @@ export const START_DOCUMENT_PARAM = "document";
 export function chatWithDocumentPath(documentId: string): string {
   return `/?${START_DOCUMENT_PARAM}=${encodeURIComponent(documentId)}`;
 }
+
+/**
+ * "New chat" in a project: a draft like any new chat (nothing is saved until its first message), told
+ * which project to start in; that message makes the conversation in it (POST /api/chat's projectId).
+ */
+export const START_PROJECT_PARAM = "project";
+export function chatInProjectPath(projectId: string): string {
+  return `/?${START_PROJECT_PARAM}=${encodeURIComponent(projectId)}`;
+}

@@ -1,9 +1,10 @@
 import { useEffect, useId, useState } from "react";
 import type { DocumentRecord } from "../../contract/documents";
-import { CHAT_MODELS } from "../../contract/models";
+import { CHAT_MODELS, DEFAULT_CHAT_MODEL, findChatModel } from "../../contract/models";
 import { PROJECT_LIMITS, type Project } from "../../contract/projects";
+import { BUILTIN_CHOICES, isToolOn, switchTool, useConnectorTools } from "../chat/tool-choices";
 import { listDocuments } from "../documents/api";
-import { button, input, primaryButton } from "../ui/styles";
+import { button, input, primaryButton, smallButton } from "../ui/styles";
 import { useModalDialog } from "../ui/useModalDialog";
 import { createProject, updateProject } from "./api";
 
@@ -14,13 +15,17 @@ interface Props {
   onClose: () => void;
 }
 
-/** Makes or edits a project: its name, instructions, the model a new chat in it starts with, and its documents. */
+/** Makes or edits a project: its name, instructions, the model and tools a new chat in it starts with, and its documents. */
 export default function ProjectDialog({ project, onSaved, onClose }: Props) {
   const { props, titleId } = useModalDialog(onClose);
   const ids = useId();
   const [name, setName] = useState(project?.name ?? "");
   const [instructions, setInstructions] = useState(project?.instructions ?? "");
   const [model, setModel] = useState(project?.defaults.model ?? "");
+  // Unset: every tool, as a chat that never picked (the chat's Tools panel reads it the same way).
+  const [tools, setTools] = useState<string[] | undefined>(project?.defaults.tools);
+  const toolChoices = [...BUILTIN_CHOICES, ...useConnectorTools(true)];
+  const modelForTools = findChatModel(model || DEFAULT_CHAT_MODEL);
   const [documentIds, setDocumentIds] = useState<string[]>(project?.documentIds ?? []);
   const [documents, setDocuments] = useState<DocumentRecord[]>();
   const [error, setError] = useState<string>();
@@ -34,7 +39,7 @@ export default function ProjectDialog({ project, onSaved, onClose }: Props) {
     setSaving(true);
     // Documents deleted since they were picked are left out, so a save never names one that is gone.
     const known = documents ? documentIds.filter((id) => documents.some((d) => d.id === id)) : documentIds;
-    const fields = { name, instructions, defaults: { ...project?.defaults, model: model || undefined }, documentIds: known };
+    const fields = { name, instructions, defaults: { ...project?.defaults, model: model || undefined, tools }, documentIds: known };
     (project ? updateProject(project.id, fields) : createProject(fields)).then(onSaved, (e: Error) => {
       setSaving(false);
       setError(e.message);
@@ -44,7 +49,7 @@ export default function ProjectDialog({ project, onSaved, onClose }: Props) {
   return (
     <dialog
       {...props}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-border bg-card p-5 text-card-foreground shadow-xl backdrop:bg-black/50"
+      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(32rem,calc(100vw-2rem))] overflow-y-auto rounded-lg border border-border bg-card p-5 text-card-foreground shadow-xl backdrop:bg-black/50"
     >
       <form
         method="dialog"
@@ -101,6 +106,34 @@ export default function ProjectDialog({ project, onSaved, onClose }: Props) {
             ))}
           </select>
         </div>
+        <fieldset className="space-y-1" aria-describedby={`${ids}-tools-help`}>
+          <legend className="text-sm font-medium">Tools for new chats</legend>
+          <p id={`${ids}-tools-help`} className="text-xs text-muted-foreground">
+            A new chat in this project starts with these on; each chat can change them in its Tools panel.
+            {modelForTools?.tools === false && ` ${modelForTools.label} cannot use tools: they apply when a chat picks a model that can.`}
+          </p>
+          <ul className="max-h-40 space-y-1 overflow-y-auto">
+            {toolChoices.map((choice) => (
+              <li key={choice.key}>
+                <label className="flex items-center gap-2 text-sm">
+                  <input
+                    type="checkbox"
+                    className="accent-primary"
+                    checked={isToolOn(tools, choice)}
+                    onChange={(e) => setTools(switchTool(tools, toolChoices, choice.key, e.target.checked))}
+                  />
+                  <span className="truncate">{choice.label}</span>
+                  {choice.asks && <span className="text-xs text-muted-foreground">asks first</span>}
+                </label>
+              </li>
+            ))}
+          </ul>
+          {tools && (
+            <button type="button" className={smallButton} onClick={() => setTools(undefined)}>
+              Use every tool
+            </button>
+          )}
+        </fieldset>
         <fieldset className="space-y-1">
           <legend className="text-sm font-medium">Documents searched in this project</legend>
           {documents === undefined ? (

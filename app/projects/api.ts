@@ -20,14 +20,9 @@ export function deleteProject(id: string, conversations: "keep" | "delete"): Pro
   return request(`/api/projects/${encodeURIComponent(id)}?conversations=${conversations}`, { method: "DELETE" });
 }
 
-/** "New chat" in a project: the conversation is made in it at once, with the project's model and tools. */
-export async function startProjectChat(projectId: string, id: string): Promise<Conversation> {
-  return (
-    await request<{ conversation: Conversation }>(`/api/projects/${encodeURIComponent(projectId)}/conversations`, {
-      method: "POST",
-      body: JSON.stringify({ id }),
-    })
-  ).conversation;
+/** One project: what "New chat" in it starts with (the chat is a draft until its first message, ../chat/ids.ts). */
+export async function getProject(id: string): Promise<Project> {
+  return (await request<{ project: Project }>(`/api/projects/${encodeURIComponent(id)}`)).project;
 }
 
 export async function placeConversation(id: string, place: ConversationPlace): Promise<Conversation> {

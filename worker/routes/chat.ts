@@ -38,6 +38,7 @@ export const chat = new Hono<AppEnv>()
       settings,
       messages,
       documentIds: body.documentIds,
+      projectId: body.projectId,
       payer: payerOf(c),
       modelTitle: modelTitlesOn(c.env),
       requestId: currentRequestId(),

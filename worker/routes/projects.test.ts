@@ -108,7 +108,8 @@ describe("projects", () => {
     expect(((await (await stranger.fetch("/api/projects")).json()) as any).projects.map((p: any) => p.name)).toEqual(["Theirs"]);
     expect((await stranger.json(`/api/projects/${project.id}`, "PATCH", { name: "x" })).status).toBe(404);
     expect((await stranger.fetch(`/api/projects/${project.id}?conversations=delete`, { method: "DELETE" })).status).toBe(404);
-    expect((await stranger.json(`/api/projects/${project.id}/conversations`, "POST", { id: newConversationId() })).status).toBe(404);
+    expect((await stranger.fetch(`/api/projects/${project.id}`)).status).toBe(404);
+    expect((await stranger.chat({ id: newConversationId(), messages: [userMessage("hi")], projectId: project.id })).status).toBe(404);
     expect((await place(stranger, id, { pinned: true })).status).toBe(404);
     expect((await place(owner, id, { projectId: newConversationId() })).status).toBe(404);
   });
@@ -124,19 +125,18 @@ describe("conversations in projects", () => {
         defaults: { model: "@cf/zai-org/glm-4.7-flash", tools: ["date_time"] },
       })
     ).body;
+    // "New chat" in the project is a draft: its first message names the project and makes the conversation in it.
     const id = newConversationId();
-    const started = await client.json(`/api/projects/${project.id}/conversations`, "POST", { id });
-    expect(started.status).toBe(201);
-    expect(((await started.json()) as any).conversation).toMatchObject({
-      projectId: project.id,
-      settings: { model: "@cf/zai-org/glm-4.7-flash", tools: ["date_time"] },
-    });
-    await send(client, id, "Where is the station?", { system: "Be brief." });
+    await send(client, id, "Where is the station?", { system: "Be brief.", projectId: project.id });
     const call = chatCalls().at(-1)!;
     expect(call.model).toBe("@cf/zai-org/glm-4.7-flash");
     expect(systemOf(call)).toBe("Be brief.\n\nAlways answer in French.");
     // The first question names it, as it names any new chat.
-    expect((await list(client)).find((c) => c.id === id).title).toBe("Where is the station?");
+    expect((await list(client)).find((c) => c.id === id)).toMatchObject({
+      title: "Where is the station?",
+      projectId: project.id,
+      settings: { model: "@cf/zai-org/glm-4.7-flash", tools: ["date_time"], system: "Be brief." },
+    });
 
     // An edit to the project applies to the next answer; out of the project, no instructions.
     await client.json(`/api/projects/${project.id}`, "PATCH", { instructions: "Answer in Italian." });
@@ -203,9 +203,9 @@ describe("conversations in projects", () => {
       await new Promise((r) => setTimeout(r, 25));
     }
     const { project } = (await create(client, { name: "Harbour", documentIds: [uploaded.id] })).body;
+    // Its first answer already searches them: the conversation is made in the project by that message.
     const inside = newConversationId();
-    await client.json(`/api/projects/${project.id}/conversations`, "POST", { id: inside });
-    await send(client, inside, "What is the harbour master's name?");
+    await send(client, inside, "What is the harbour master's name?", { projectId: project.id });
     expect(lastUserText(chatCalls().at(-1)!)).toContain("Odile Varga");
     expect(((await (await client.fetch(`/api/documents?conversation=${inside}`)).json()) as any).documents).toEqual([]);
 

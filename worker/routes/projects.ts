@@ -1,11 +1,11 @@
 import { Hono } from "hono";
+import { findBuiltinTool } from "../../contract/builtin-tools";
 import { AppError } from "../../contract/errors";
 import { randomId } from "../../contract/ids";
 import { findChatModel } from "../../contract/models";
 import {
   createProjectSchema,
   deleteProjectQuerySchema,
-  newConversationSchema,
   placeConversationSchema,
   type ProjectDefaults,
   updateProjectSchema,
@@ -29,6 +29,13 @@ export const projects = new Hono<AppEnv>()
   .get("/", async (c) => c.json({ projects: isNewVisitor(c) ? [] : await userStore(c).listProjects() }))
   // The Archived view: what the sidebar's list leaves out (search still finds them).
   .get("/archived", async (c) => c.json({ conversations: isNewVisitor(c) ? [] : await userStore(c).listConversations(undefined, true) }))
+  // One project: what a new chat in it (a draft, /?project=<id>) starts with. Its conversation is made by its first message (./chat.ts).
+  .get("/:id", async (c) => {
+    const id = idParam(c.req.param("id"), "project");
+    const project = isNewVisitor(c) ? null : await userStore(c).getProject(id);
+    if (!project) throw refused("no_project");
+    return c.json({ project });
+  })
   .post("/", rateLimit, async (c) => {
     const input = await readJson(c, createProjectSchema, SMALL_JSON_BYTES);
     const store = userStore(c);
@@ -56,13 +63,6 @@ export const projects = new Hono<AppEnv>()
     if (!(await store.deleteProject(id, conversations === "delete"))) throw refused("no_project");
     return c.body(null, 204);
   })
-  // "New chat" in a project: an empty conversation in it, started with the project's model and tools.
-  .post("/:id/conversations", rateLimit, async (c) => {
-    const projectId = idParam(c.req.param("id"), "project");
-    if (isNewVisitor(c)) throw refused("no_project");
-    const { id } = await readJson(c, newConversationSchema, SMALL_JSON_BYTES);
-    return c.json({ conversation: found(await userStore(c).startProjectConversation(projectId, id)) }, 201);
-  })
   .patch("/place/:conversationId", rateLimit, async (c) => {
     const conversationId = idParam(c.req.param("conversationId"), "conversation");
     if (isNewVisitor(c)) throw refused("no_conversation");
@@ -70,10 +70,21 @@ export const projects = new Hono<AppEnv>()
     return c.json({ conversation: found(await userStore(c).placeConversation(conversationId, place)) });
   });
 
-/** A project's model must be in the catalog, and its documents the person's own. */
+/** A project's model must be in the catalog, its tools built-ins or its owner's connectors' (as a chat's), and its documents the person's own. */
 async function checkDefaults(store: UserStoreRpc, defaults: ProjectDefaults | undefined, documentIds: string[] | undefined): Promise<void> {
   if (defaults?.model && !findChatModel(defaults.model))
     throw new AppError("unknown_model", `There is no chat model called ${defaults.model}. Pick one from the list.`);
+  const unknownTools = (defaults?.tools ?? []).filter((key) => !findBuiltinTool(key));
+  if (unknownTools.length) {
+    // The person's connectors are asked only when a tool is not a built-in.
+    const connectorKeys = new Set((await store.listConnectors()).flatMap((connector) => connector.tools.map((tool) => tool.key)));
+    const unknown = unknownTools.find((key) => !connectorKeys.has(key));
+    if (unknown)
+      throw new AppError(
+        "bad_request",
+        `The tool "${unknown}" is neither a built-in tool nor a tool of one of your connectors. Pick tools from the list.`,
+      );
+  }
   for (const id of documentIds ?? [])
     if (!(await store.getDocument(id)))
       throw new AppError("not_found", "One of those documents does not exist. Reload the page and pick again.");

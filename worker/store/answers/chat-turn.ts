@@ -12,6 +12,7 @@ import type { ChatTurn, TurnStart } from "./turn";
 import { Conversations } from "../conversations/feature";
 import { parseSettings } from "../conversations/rows";
 import type { Person } from "../person";
+import { placeNewChat, projectOfNewChat } from "../projects/new-chat";
 import { beginAnswer } from "./begin";
 import { withUnansweredDenied } from "./approvals";
 import { chatBackend, knownModel, planAnswer, withTools } from "./plan";
@@ -30,7 +31,13 @@ export async function startChatTurn(person: Person, turn: ChatTurn): Promise<Tur
 
   // Check: the stored conversation and the request's path through it, against the quotas.
   const read = conversations.rows.turnState(turn.conversationId, person.generation);
-  const settings: ChatSettings = { ...(read.settings !== null ? parseSettings(read.settings) : {}), ...turn.settings };
+  // A new conversation may be started in a project (a draft's first message; an existing one's project is its own).
+  const project = read.settings === null ? projectOfNewChat(person, turn.projectId) : null;
+  // The project's model and tools sit under what the request names: the page preselects them and
+  // the person may change them, and an explicit choice (tools: [] included) is never overridden.
+  // Only what the request leaves unset (a client that never read the project) comes from the project.
+  const stored: ChatSettings = read.settings !== null ? parseSettings(read.settings) : { ...project?.defaults };
+  const settings: ChatSettings = { ...stored, ...turn.settings };
   const model = knownModel(settings.model ?? DEFAULT_CHAT_MODEL);
   // The path the client sent must be one of the stored tree; the model gets the stored copy of it.
   const resolved = conversations.tree.resolvePath(turn.conversationId, turn.messages);
@@ -40,7 +47,7 @@ export async function startChatTurn(person: Person, turn: ChatTurn): Promise<Tur
   budget.checkRoom("This message", jsonBytes(resolved.fresh), read.used);
 
   // Retrieve: what other features add, passages from the person's documents (./turn-retrieve.ts), and the images the turn sends.
-  const { instructions, passages, metadata: added } = await retrieveForTurn(person, { ...turn, settings }, history);
+  const { instructions, passages, metadata: added } = await retrieveForTurn(person, { ...turn, settings, projectId: project?.id }, history);
   const images = await chatTurnImages(person, model, turn.payer.userId, history);
 
   // Plan: the prompt, the model call and its tools, and the worst case it can cost.
@@ -81,11 +88,13 @@ export async function startChatTurn(person: Person, turn: ChatTurn): Promise<Tur
     quotas.checkConversationCounted(now.count + now.fresh.length, state.conversations);
     conversations.titles.turnStarted(turn.conversationId, history, turn.modelTitle ? turn.payer : null, () => state.titleBy ?? undefined);
     // The question must fit the byte budget; the answer to it is kept whatever its size (it is paid for).
+    const created = state.settings === null;
     const saved = budget.within(
       "This message",
-      () => conversations.rows.saveTurn(turn.conversationId, turn.settings, now, state),
+      () => conversations.rows.saveTurn(turn.conversationId, created && project ? settings : turn.settings, now, state),
       state.used,
     );
+    if (created && project) placeNewChat(person, turn.conversationId, project.id);
     conversations.images.link(turn.conversationId, images.linked);
     return saved;
   });

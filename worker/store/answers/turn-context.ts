@@ -16,6 +16,8 @@ export interface TurnQuestion {
   payer: TurnPayer;
   /** The question's embedding, paid once for the turn and shared with the documents' search (memories use it). */
   questionVector?: QuestionVector;
+  /** The project of a conversation this turn creates (a draft started in a project); an existing one's is read from its row. */
+  projectId?: string;
 }
 
 /** What a feature adds to a chat turn before it is planned. */

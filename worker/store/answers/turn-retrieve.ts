@@ -24,7 +24,7 @@ export interface TurnRetrieved {
  */
 export async function retrieveForTurn(
   person: Person,
-  turn: { conversationId: string; payer: TurnPayer; settings: ChatSettings; documentIds?: string[] },
+  turn: { conversationId: string; payer: TurnPayer; settings: ChatSettings; documentIds?: string[]; projectId?: string },
   history: ChatMessage[],
 ): Promise<TurnRetrieved> {
   const question = questionText(history.at(-1)!);
@@ -35,6 +35,7 @@ export async function retrieveForTurn(
     question,
     settings: turn.settings,
     payer: turn.payer,
+    projectId: turn.projectId,
     questionVector: vector,
   });
   const documents = person.feature(Documents);
@@ -45,7 +46,7 @@ export async function retrieveForTurn(
       conversationId: turn.conversationId,
       question,
       documentIds: turn.documentIds,
-      alsoDocumentIds: person.feature(Projects).projectDocumentsOf(turn.conversationId),
+      alsoDocumentIds: person.feature(Projects).projectDocumentsOf(turn.conversationId, turn.projectId),
       questionVector: vector,
     },
   );

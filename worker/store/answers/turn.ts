@@ -15,6 +15,8 @@ export interface ChatTurn {
   messages: ChatMessage[];
   /** Documents the request attaches to the conversation before its passages are searched. */
   documentIds?: string[];
+  /** The project a new conversation is made in ("New chat" in a project); ignored once the conversation exists. */
+  projectId?: string;
   /** Who pays for the answer (worker/spend/); their user id also names their documents' namespace. */
   payer: TurnPayer;
   /** Whether the title model may name a new conversation (MODEL_TITLES, read by the route like the budgets). */

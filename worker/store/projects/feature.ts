@@ -127,31 +127,6 @@ export class Projects {
     });
   }
 
-  /**
-   * "New chat" in a project: an empty conversation in it, with the project's model and tools, so
-   * the chat page opens it with them shown. Its first question names it (../conversations/rows.ts).
-   */
-  startProjectConversation(projectId: string, conversationId: string): Conversation | ProjectRefusal {
-    const { ctx, sql, quotas } = this.person;
-    const conversations = this.person.feature(Conversations);
-    return ctx.storage.transactionSync(() => {
-      const project = this.#row(projectId);
-      if (!project) return "no_project";
-      if (conversations.rows.row(conversationId)) return "exists";
-      quotas.checkConversation(conversationId, 0);
-      const now = Date.now();
-      sql.exec(
-        `INSERT INTO conversations (id, title, created_at, updated_at, settings, project_id) VALUES (?, 'New chat', ?, ?, ?, ?)`,
-        conversationId,
-        now,
-        now,
-        JSON.stringify(project.defaults),
-        projectId,
-      );
-      return conversations.rows.get(conversationId)!;
-    });
-  }
-
   /** A conversation with every branch, and its project as an export carries it (worker/transfer/export.ts). */
   conversationTreeWithProject(id: string) {
     const tree = this.person.feature(Conversations).conversationTree(id);
@@ -199,12 +174,16 @@ export class Projects {
     });
   }
 
-  /** The documents of the conversation's project, searched with its own (none outside a project). */
-  projectDocumentsOf(conversationId: string): string[] {
+  /**
+   * The documents of the conversation's project, searched with its own (none outside a project).
+   * `newIn`: the project a conversation not made yet is started in (its first turn).
+   */
+  projectDocumentsOf(conversationId: string, newIn?: string): string[] {
     const row = this.person.sql
       .exec<{ document_ids: string }>(
-        `SELECT p.document_ids FROM conversations c JOIN projects p ON p.id = c.project_id WHERE c.id = ?`,
+        `SELECT document_ids FROM projects WHERE id = COALESCE((SELECT project_id FROM conversations WHERE id = ?), ?)`,
         conversationId,
+        newIn ?? null,
       )
       .toArray()[0];
     return row ? (JSON.parse(row.document_ids) as string[]) : [];

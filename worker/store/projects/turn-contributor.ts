@@ -6,11 +6,13 @@ import type { Person } from "../person";
  * (Shaped as answers/turn-context.ts's TurnContributor, which lists this one: the two files must
  * not import each other.)
  */
-export function projectInstructions(person: Person, turn: { conversationId: string }): { instructions: string } | null {
+export function projectInstructions(person: Person, turn: { conversationId: string; projectId?: string }): { instructions: string } | null {
+  // The conversation's own project; for one the turn creates ("New chat" in a project), the one it is started in.
   const row = person.sql
     .exec<{ instructions: string }>(
-      `SELECT p.instructions FROM conversations c JOIN projects p ON p.id = c.project_id WHERE c.id = ?`,
+      `SELECT instructions FROM projects WHERE id = COALESCE((SELECT project_id FROM conversations WHERE id = ?), ?)`,
       turn.conversationId,
+      turn.projectId ?? null,
     )
     .toArray()[0];
   return row?.instructions.trim() ? { instructions: row.instructions } : null;
