@@ -8,17 +8,23 @@
  * client's pause, the longest silence (a timer in the answer run can fire while the model thinks).
  * Only those bursts are summed. On this machine every isolate shares workerd's one thread, so this CPU
  * is time the first token waits (bench/notes/relay.md).
- *   npm run bench:relay-profile        ROUTE=chat|v1 N=60 THINK_MS=120 SQL_LIST=1
+ *   npm run bench:relay-profile        ROUTE=chat|v1 N=60 THINK_MS=120 SQL_LIST=1 MODEL=<chat model id>
  * The whole profile is written to .cache/relay-profile-<route>.cpuprofile (open it in DevTools).
  * Then 5 more requests count the SQL statements run before the model call (`countStatements`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { startPacedUpstream } from "./paced-upstream";
 import { writeSqlPrototypeEntry } from "./sql-prototype-entry";
-import { fmt, personWithKey, startBuiltWorker, streamChatAnswer, streamV1Answer } from "./stack";
+import { BENCH_MODEL, fmt, personWithKey, startBuiltWorker, streamChatAnswer, streamV1Answer } from "./stack";
 
 const ROUTE = process.env.ROUTE === "v1" ? "v1" : "chat";
 const N = Number(process.env.N ?? 60);
+/**
+ * The chat model asked. The default is the relay benches' small model, which has no tools; the chat
+ * page's default model has them, and every built-in tool is on unless the person turns it off:
+ * MODEL=@cf/meta/llama-4-scout-17b-16e-instruct measures that request (the tool definitions included).
+ */
+const MODEL = process.env.MODEL ?? BENCH_MODEL;
 const THINK_MS = Number(process.env.THINK_MS ?? 120);
 const PAUSE_MS = 200;
 const SAMPLE_US = 100;
@@ -64,7 +70,7 @@ try {
   const windows: { sent: number; model: number }[] = [];
   const answer = async () => {
     const sent = performance.now();
-    const sample = ROUTE === "v1" ? await streamV1Answer(app.app, who.key, 1) : await streamChatAnswer(app.app, who.cookie, 1);
+    const sample = ROUTE === "v1" ? await streamV1Answer(app.app, who.key, 1) : await streamChatAnswer(app.app, who.cookie, 1, MODEL);
     if (sample.tokens !== 1) throw new Error(`${ROUTE} relayed ${sample.tokens} tokens, not 1.`);
     windows.push({ sent, model: upstream.firstRequestSince(sent) });
     // A new person before the 30-a-minute rate limit, made before the pause: a burst after the pause

@@ -331,7 +331,7 @@ export const streamFromUpstream = (upstream: string, maxTokens: number, tokensIn
 
 let conversations = 0;
 /** The same answer through `POST /api/chat` (the UI message stream), each in a new conversation (its id comes back). */
-export const streamChatAnswer = async (app: string, cookie: string, maxTokens: number) => {
+export const streamChatAnswer = async (app: string, cookie: string, maxTokens: number, model = BENCH_MODEL) => {
   const i = conversations++;
   const conversationId = randomId();
   const sample = await timeStream(
@@ -342,7 +342,7 @@ export const streamChatAnswer = async (app: string, cookie: string, maxTokens: n
       body: JSON.stringify({
         id: conversationId,
         messages: [{ id: `m${i}`, role: "user", parts: [{ type: "text", text: "Hi" }] }],
-        model: BENCH_MODEL,
+        model,
         maxTokens,
         // The chat page sends the person's time zone with every question (the date_time tool's).
         timeZone: "Europe/Paris",

@@ -1,4 +1,4 @@
-import { tool, type Tool } from "ai";
+import { tool, zodSchema, type Tool } from "ai";
 import type { MathJsInstance, MathNode } from "mathjs";
 import { z } from "zod";
 import { AppError } from "../../../contract/errors";
@@ -201,14 +201,20 @@ function nodeWord(type: string): string {
   );
 }
 
+// Made once per isolate: the AI SDK caches a schema's JSON form on the wrapper, so a wrapper made per
+// request converted it again on every question (bench:relay-profile, MODEL=<a tool model>).
+const inputSchema = zodSchema(
+  z.object({
+    expression: z
+      .string()
+      .describe("One mathjs expression, e.g. `(4.5 + 3) * 12 / 7`, `sqrt(2) ^ 3`, `15% * 80`, `5 km to mile`, `det([[1, 2], [3, 4]])`."),
+  }),
+);
+
 export function calculateTool(): Tool {
   return tool({
     description: describeBuiltin("calculate"),
-    inputSchema: z.object({
-      expression: z
-        .string()
-        .describe("One mathjs expression, e.g. `(4.5 + 3) * 12 / 7`, `sqrt(2) ^ 3`, `15% * 80`, `5 km to mile`, `det([[1, 2], [3, 4]])`."),
-    }),
+    inputSchema,
     execute: async ({ expression }) => calculate(expression),
   });
 }

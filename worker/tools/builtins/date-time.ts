@@ -1,4 +1,4 @@
-import { tool, type Tool } from "ai";
+import { tool, zodSchema, type Tool } from "ai";
 import { z } from "zod";
 import { AppError } from "../../../contract/errors";
 import { describeBuiltin } from "./describe";
@@ -156,7 +156,7 @@ export function now(instant: number, timeZone: string): DescribedMoment {
   return describeWall(wall, timeZone);
 }
 
-const inputSchema = z.object({
+const inputFields = z.object({
   operation: z
     .enum(["now", "add", "subtract", "between"])
     .describe("now: the current date and time; add/subtract: move a date by an amount; between: days from `date` to `to`."),
@@ -166,7 +166,10 @@ const inputSchema = z.object({
   to: z.string().optional().describe("For between: the second date, YYYY-MM-DD."),
 });
 
-export type DateTimeInput = z.infer<typeof inputSchema>;
+export type DateTimeInput = z.infer<typeof inputFields>;
+// Made once per isolate: the AI SDK caches a schema's JSON form on the wrapper, so a wrapper made per
+// request converted it again on every question (bench:relay-profile, MODEL=<a tool model>).
+const inputSchema = zodSchema(inputFields);
 
 /** The most a model could sensibly move a date: 10,000 years either way keeps every date in Date's range. */
 const MAX_AMOUNT = { days: 3_650_000, weeks: 521_000, months: 120_000, years: 10_000 } satisfies Record<Unit, number>;
@@ -205,6 +208,6 @@ export function dateTimeTool(ctx: { timeZone: string }, clock: () => number = Da
   return tool({
     description: describeBuiltin("date_time"),
     inputSchema,
-    execute: async (input) => dateTime(input, ctx.timeZone, clock()),
+    execute: async (input: DateTimeInput) => dateTime(input, ctx.timeZone, clock()),
   });
 }

@@ -1,4 +1,4 @@
-import { tool, type Tool } from "ai";
+import { tool, zodSchema, type Tool } from "ai";
 import { z } from "zod";
 import { AppError } from "../../../contract/errors";
 import type { ImageRecord } from "../../../contract/images-api";
@@ -68,13 +68,19 @@ export async function generateImageForChat(
   return { imageId: result.image.id, url: galleryImageUrl(result.image.id), model: model.id, prompt: text };
 }
 
+// Made once per isolate: the AI SDK caches a schema's JSON form on the wrapper, so a wrapper made per
+// request converted it again on every question (bench:relay-profile, MODEL=<a tool model>).
+const inputSchema = zodSchema(
+  z.object({
+    prompt: z.string().describe("What the image shows, in detail: subject, setting, style, light. In English works best."),
+    model: z.enum(MODEL_IDS).optional().describe(`The image model; default ${DEFAULT_IMAGE_MODEL}.`),
+  }),
+);
+
 export function generateImageTool(deps: GenerateImageDeps): Tool {
   return tool({
     description: describeBuiltin("generate_image"),
-    inputSchema: z.object({
-      prompt: z.string().describe("What the image shows, in detail: subject, setting, style, light. In English works best."),
-      model: z.enum(MODEL_IDS).optional().describe(`The image model; default ${DEFAULT_IMAGE_MODEL}.`),
-    }),
+    inputSchema,
     execute: async ({ prompt, model }, { abortSignal }): Promise<GeneratedImage> =>
       generateImageForChat(deps, prompt, model, abortSignal ?? new AbortController().signal),
   });

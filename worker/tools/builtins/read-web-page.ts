@@ -1,4 +1,4 @@
-import { tool, type Tool } from "ai";
+import { tool, zodSchema, type Tool } from "ai";
 import { z } from "zod";
 import { AppError } from "../../../contract/errors";
 import { TOOL_LIMITS } from "../../../contract/tools";
@@ -114,10 +114,16 @@ function titleOf(html: string): string {
     .slice(0, 200);
 }
 
+// Made once per isolate: the AI SDK caches a schema's JSON form on the wrapper, so a wrapper made per
+// request converted it again on every question (bench:relay-profile, MODEL=<a tool model>).
+const inputSchema = zodSchema(
+  z.object({ url: z.string().describe("The page's full public address, starting with https:// or http://.") }),
+);
+
 export function readWebPageTool(deps: ReadWebPageDeps): Tool {
   return tool({
     description: describeBuiltin("read_web_page"),
-    inputSchema: z.object({ url: z.string().describe("The page's full public address, starting with https:// or http://.") }),
+    inputSchema,
     execute: async ({ url }, { abortSignal }) => readWebPage(url, deps, abortSignal),
   });
 }

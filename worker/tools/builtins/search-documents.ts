@@ -1,4 +1,4 @@
-import { tool, type Tool } from "ai";
+import { tool, zodSchema, type Tool } from "ai";
 import { z } from "zod";
 import type { Citation } from "../../../contract/documents";
 import { AppError } from "../../../contract/errors";
@@ -17,14 +17,16 @@ const MAX_QUERY_CHARS = 500;
  * store quotes the passages as it does for attached documents, numbered [n], so an answer cites them
  * the same way and the citations keep the document and page each number points at.
  */
+// Made once per isolate: the AI SDK caches a schema's JSON form on the wrapper, so a wrapper made per
+// request converted it again on every question (bench:relay-profile, MODEL=<a tool model>).
+const inputSchema = zodSchema(z.object({ query: z.string().describe("What to look for, in words: a question or the key terms.") }));
+
 export function searchDocumentsTool(ctx: {
   searchDocuments(query: string, signal: AbortSignal): Promise<{ text: string; citations: Citation[] }>;
 }): Tool {
   return tool({
     description: describeBuiltin("search_documents"),
-    inputSchema: z.object({
-      query: z.string().describe("What to look for, in words: a question or the key terms."),
-    }),
+    inputSchema,
     execute: async ({ query }, { abortSignal }): Promise<SearchDocumentsOutput> => {
       const text = query.trim();
       if (!text) throw new AppError("tool_input", "The search is empty: send the words to look for.");
