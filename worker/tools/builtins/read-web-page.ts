@@ -116,9 +116,7 @@ function titleOf(html: string): string {
 
 // Made once per isolate: the AI SDK caches a schema's JSON form on the wrapper, so a wrapper made per
 // request converted it again on every question (bench:relay-profile, MODEL=<a tool model>).
-const inputSchema = zodSchema(
-  z.object({ url: z.string().describe("The page's full public address, starting with https:// or http://.") }),
-);
+const inputSchema = zodSchema(z.object({ url: z.string().describe("The page's full public address, starting with https:// or http://.") }));
 
 export function readWebPageTool(deps: ReadWebPageDeps): Tool {
   return tool({
