@@ -1,4 +1,4 @@
-import type { BackendStatus, ChatSettings, Conversation, ConversationDetail } from "../contract/api";
+import type { BackendStatus, ChatSettings, Conversation, ConversationDetail, ConversationListBody } from "../contract/api";
 import type { ErrorBody, ErrorCode } from "../contract/errors";
 import type { ChatMessage } from "../contract/messages";
 import type { SearchHit, SearchResults } from "../contract/search";
@@ -91,10 +91,29 @@ export function getStatus(): Promise<BackendStatus> {
   return request("/api/status");
 }
 
+/** Conversations whose titles hold `q`; without words, the sidebar's first load (each group's first page). */
 export async function listConversations(q: string, signal?: AbortSignal): Promise<Conversation[]> {
   const query = q.trim() ? `?q=${encodeURIComponent(q.trim())}` : "";
   const body = await request<{ conversations: Conversation[] }>(`/api/conversations${query}`, { signal });
   return body.conversations;
+}
+
+export type SidebarList = Required<Pick<ConversationListBody, "conversations" | "groups">>;
+
+/** The sidebar's first load: every group's first page, its size, and where its next page starts. */
+export function listSidebar(signal?: AbortSignal): Promise<SidebarList> {
+  return request("/api/conversations", { signal });
+}
+
+/** A sidebar group's next page (`projectId` null: the conversations in no project), after the cursor it gave. */
+export function listSidebarPage(
+  projectId: string | null,
+  before: string,
+  limit?: number,
+  signal?: AbortSignal,
+): Promise<{ conversations: Conversation[]; next: string | null }> {
+  const query = new URLSearchParams({ project: projectId ?? "none", before, ...(limit ? { limit: String(limit) } : {}) });
+  return request(`/api/conversations?${query}`, { signal });
 }
 
 /** Messages and titles holding the words (`GET /api/search`). */

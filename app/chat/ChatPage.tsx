@@ -98,6 +98,8 @@ export default function ChatPage({ routeId }: { routeId: string | undefined }) {
         </div>
         <ConversationList
           conversations={list.conversations}
+          groups={list.groups}
+          onShowMore={list.showMore}
           loadError={list.error}
           currentId={routeId}
           query={list.query}

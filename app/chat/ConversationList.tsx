@@ -1,14 +1,13 @@
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
-import type { Conversation } from "../../contract/api";
+import type { Conversation, SidebarGroup } from "../../contract/api";
 import type { Project } from "../../contract/projects";
 import { deleteConversation, updateConversation } from "../api";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { input, smallButton } from "../ui/styles";
 import { chatInProjectPath } from "./ids";
 import { deleteProject, placeConversation } from "../projects/api";
-import { ConversationGroup } from "../projects/ConversationGroup";
-import { ConversationRow } from "../projects/ConversationRow";
+import { type SidebarActions, SidebarGroups } from "../projects/SidebarGroups";
 import { groupConversations } from "../projects/groups";
 import { useProjects } from "../projects/useProjects";
 
@@ -21,12 +20,16 @@ const ArchivedList = lazy(() => import("../projects/ArchivedList"));
 
 interface Props {
   conversations: Conversation[] | undefined;
+  /** Each group's size and whether it has a next page (the server's pages). */
+  groups?: SidebarGroup[];
   loadError: string | undefined;
   currentId: string | undefined;
   query: string;
   onQueryChange: (q: string) => void;
   onChanged: () => void;
   onDeleted: (id: string) => void;
+  /** Loads a group's next page (null: the conversations in no project); rejects with the sentence to show. */
+  onShowMore?: (projectId: string | null) => Promise<void>;
 }
 
 /**
@@ -34,7 +37,17 @@ interface Props {
  * project with its own "New chat"; conversations move between projects by their menu or by drag
  * and drop. Archived conversations leave the list for the Archived view (search still finds them).
  */
-export function ConversationList({ conversations, loadError, currentId, query, onQueryChange, onChanged, onDeleted }: Props) {
+export function ConversationList({
+  conversations,
+  groups: pages,
+  loadError,
+  currentId,
+  query,
+  onQueryChange,
+  onChanged,
+  onDeleted,
+  onShowMore,
+}: Props) {
   const [, navigate] = useLocation();
   const projects = useProjects();
   const [renamingId, setRenamingId] = useState<string>();
@@ -112,8 +125,35 @@ export function ConversationList({ conversations, loadError, currentId, query, o
     }, done("Could not delete the project")[1]);
   };
 
-  const groups = groupConversations(conversations ?? [], projects.projects);
+  const groups = useMemo(
+    () => groupConversations(conversations ?? [], projects.projects, pages),
+    [conversations, projects.projects, pages],
+  );
+  const showMore = (projectId: string | null) =>
+    onShowMore?.(projectId).then(
+      () => setActionError(undefined),
+      (e: Error) => setActionError(`Could not load more conversations: ${e.message}`),
+    ) ?? Promise.resolve();
   const error = actionError ?? loadError ?? projects.error;
+  // The rows call the newest handlers through this, so they are drawn again only when what they show changes.
+  const actions = useRef<SidebarActions>(null!);
+  actions.current = {
+    move,
+    newChatIn,
+    editProject: setEditing,
+    deleteProject: setDeletingProject,
+    showMore,
+    renameStart: setRenamingId,
+    rename,
+    renameCancel: () => setRenamingId(undefined),
+    share: setSharing,
+    delete: setDeleting,
+    placed: (id) => {
+      placedRef.current = id;
+      onChanged();
+    },
+    error: setActionError,
+  };
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -166,37 +206,9 @@ export function ConversationList({ conversations, loadError, currentId, query, o
             {conversations?.length === 0 && projects.projects.length === 0 && (
               <p className="px-2 py-1 text-sm text-muted-foreground">No conversations yet.</p>
             )}
-            {groups.map((group) => (
-              <ConversationGroup
-                key={group.project?.id ?? ""}
-                project={group.project}
-                titled={projects.projects.length > 0}
-                onDrop={(id) => move(id, group.project?.id ?? null)}
-                onNewChat={group.project ? () => newChatIn(group.project!) : undefined}
-                onEdit={group.project ? () => setEditing(group.project!) : undefined}
-                onDelete={group.project ? () => setDeletingProject(group.project!) : undefined}
-              >
-                {group.conversations.map((conversation) => (
-                  <ConversationRow
-                    key={conversation.id}
-                    conversation={conversation}
-                    current={conversation.id === currentId}
-                    projects={projects.projects}
-                    renaming={renamingId === conversation.id}
-                    onRenameStart={() => setRenamingId(conversation.id)}
-                    onRename={(title) => rename(conversation, title)}
-                    onRenameCancel={() => setRenamingId(undefined)}
-                    onShare={() => setSharing(conversation)}
-                    onDelete={() => setDeleting(conversation)}
-                    onPlaced={() => {
-                      placedRef.current = conversation.id;
-                      onChanged();
-                    }}
-                    onError={setActionError}
-                  />
-                ))}
-              </ConversationGroup>
-            ))}
+            {projects.settled && (
+              <SidebarGroups groups={groups} projects={projects.projects} currentId={currentId} renamingId={renamingId} actions={actions} />
+            )}
           </>
         )}
       </div>
@@ -224,7 +236,7 @@ export function ConversationList({ conversations, loadError, currentId, query, o
         <Suspense fallback={null}>
           <DeleteProjectDialog
             project={deletingProject}
-            conversations={conversations?.filter((c) => c.projectId === deletingProject.id).length ?? 0}
+            conversations={groups.find((g) => g.project?.id === deletingProject.id)?.total ?? 0}
             onConfirm={(choice) => confirmDeleteProject(deletingProject, choice)}
             onCancel={() => setDeletingProject(undefined)}
           />

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { Project } from "../../contract/projects";
 import { PencilIcon } from "../ui/RenameField";
 import { StrokeIcon } from "../ui/StrokeIcon";
@@ -16,17 +16,37 @@ interface Props {
   onNewChat?: () => void;
   onEdit?: () => void;
   onDelete?: () => void;
+  /** Conversations shown in it (for the size it is given before it is laid out). */
+  rows?: number;
+  /** Conversations not loaded yet: "Show more" loads the next page (the list shows any error). */
+  hidden?: number;
+  onShowMore?: () => Promise<void>;
 }
 
 /** A section of the sidebar: a project (its name and actions) or "No project", and the place to drop a conversation into it. */
-export function ConversationGroup({ project, titled, children, onDrop, onNewChat, onEdit, onDelete }: Props) {
+export function ConversationGroup({
+  project,
+  titled,
+  children,
+  onDrop,
+  onNewChat,
+  onEdit,
+  onDelete,
+  rows = 0,
+  hidden = 0,
+  onShowMore,
+}: Props) {
   const [over, setOver] = useState(false);
   const name = project?.name ?? "No project";
+  const more = useShowMore(onShowMore);
   const accepts = (e: React.DragEvent) => e.dataTransfer.types.includes(CONVERSATION_DRAG_TYPE);
   return (
     <section
       aria-label={titled ? (project ? `Project ${name}` : name) : undefined}
       className={`mb-2 rounded-md ${over ? "bg-muted/70 outline-2 outline-dashed outline-primary" : ""}`}
+      // Sections out of view are not laid out until scrolled near (the browser keeps them findable and
+      // focusable): with fifty projects that halved showing the list again after a search.
+      style={{ contentVisibility: "auto", containIntrinsicBlockSize: `auto ${(titled ? 28 : 0) + rows * 32 + (onShowMore ? 24 : 0)}px` }}
       onDragOver={(e) => {
         if (!accepts(e)) return;
         e.preventDefault();
@@ -68,7 +88,44 @@ export function ConversationGroup({ project, titled, children, onDrop, onNewChat
           )}
         </div>
       )}
-      <ul>{children}</ul>
+      <ul ref={more.listRef}>{children}</ul>
+      {onShowMore && (
+        <button
+          ref={more.buttonRef}
+          type="button"
+          className="mx-2 mt-0.5 rounded-md px-2 py-1 text-xs text-muted-foreground hover:bg-muted hover:text-foreground disabled:opacity-60"
+          aria-disabled={more.loading}
+          onClick={more.load}
+        >
+          {more.loading ? "Loading…" : "Show more"}
+          <span className="sr-only"> {titled ? `in ${name}` : "conversations"}</span>
+          {hidden > 0 && !more.loading && <span> ({hidden.toLocaleString("en-US")})</span>}
+        </button>
+      )}
     </section>
   );
+}
+
+/**
+ * "Show more" loads once at a time. When it loads the last page the button leaves, so the keyboard
+ * goes on to the first conversation it brought instead of the top of the page.
+ */
+function useShowMore(onShowMore: (() => Promise<void>) | undefined) {
+  const [loading, setLoading] = useState(false);
+  const listRef = useRef<HTMLUListElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const firstNew = useRef<number>(undefined);
+  useEffect(() => {
+    if (firstNew.current === undefined || loading) return;
+    const row = listRef.current?.children[firstNew.current];
+    firstNew.current = undefined;
+    if (!buttonRef.current && document.activeElement === document.body) row?.querySelector<HTMLElement>("a")?.focus();
+  });
+  const load = () => {
+    if (loading || !onShowMore) return;
+    firstNew.current = listRef.current?.children.length ?? 0;
+    setLoading(true);
+    onShowMore().finally(() => setLoading(false));
+  };
+  return { loading, load, listRef, buttonRef };
 }
