@@ -64,8 +64,8 @@ test("sign up as owner with a passkey, sign in on a second browser (its guest ch
     // spend today listed by name (a guest is refused it: e2e/usage.spec.ts).
     await header.getByRole("link", { name: "Usage", exact: true }).click();
     await expect(page.getByRole("heading", { name: "Usage", exact: true })).toBeVisible();
-    // Listed twice once the shard has reported it (the spend list and the People table): either will do.
-    await expect(page.getByText(`${name} (account)`).first()).toBeVisible();
+    // Listed once on the page (strict: a second row naming them fails), in the People table, once the shard has its report.
+    await expect(page.getByRole("rowheader", { name: `${name} (account)`, exact: true })).toBeVisible();
     await header.getByRole("link", { name: "Chat", exact: true }).click();
 
     // Second browser: a guest with a chat of its own, then the same passkey (copied, as a synced

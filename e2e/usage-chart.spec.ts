@@ -28,6 +28,19 @@ async function guestName(context: BrowserContext): Promise<string> {
   return `Guest ${userId.slice(0, 8)}`;
 }
 
+/** Makes an account with a passkey (Chromium's virtual authenticator) from the guest on `page`, by open sign-up. */
+async function signUp(page: Page, name: string) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  await page.goto("/account");
+  await page.getByLabel("Account name").fill(name);
+  await page.getByRole("button", { name: "Create a passkey" }).click();
+  await expect(page.getByRole("list", { name: "Passkeys" }).getByRole("listitem")).toHaveCount(1, LOADED);
+}
+
 test("a person's own usage: after a chat, the chart's table shows today's spend on chat and on its model", async ({ page }) => {
   test.setTimeout(120_000);
   const chat = new ChatPage(page);
@@ -81,6 +94,10 @@ test("the owner sees people by spend, changes one's daily budget and blocks them
     await expect(usage.chartTable("Everybody's")).toBeVisible();
     const row = usage.person(name);
     await expect(row).toBeVisible();
+    // Each figure says how old it is (people's ledgers report up to 5 minutes late), and each person is listed once.
+    await expect(row.getByRole("cell", { name: /^updated \d/ })).toBeVisible();
+    await expect(page.getByText(/^Everybody's figures updated \d/)).toBeVisible();
+    await expect(page.getByRole("rowheader", { name: new RegExp(`^${name}`) })).toHaveCount(1);
     await expectAccessible(page, "the owner's usage");
 
     // A daily budget of 1 neuron: their next question is refused for the budget.
@@ -104,6 +121,18 @@ test("the owner sees people by spend, changes one's daily budget and blocks them
     await page.reload();
     await expect(usage.person(name).getByLabel(`Daily budget for ${name}`)).toHaveValue("1", LOADED);
     await expect(usage.person(name).getByRole("button", { name: `Unblock ${name}` })).toBeVisible();
+
+    // Making an account is no way out: the block follows the guest into it (worker/spend/spend.ts, moveOverride).
+    const accountName = unique("Blocked");
+    await signUp(theirPage, accountName);
+    await theirChat.goto("/");
+    await theirChat.send(unique("As an account"));
+    await expect(theirPage.getByRole("alert").filter({ hasText: "The owner of this app has stopped your use of its models." })).toBeVisible(
+      LOADED,
+    );
+    await page.reload();
+    await expect(usage.person(accountName).getByRole("button", { name: `Unblock ${accountName}` })).toBeVisible(LOADED);
+    await expect(usage.person(accountName).getByLabel(`Daily budget for ${accountName}`)).toHaveValue("1");
   } finally {
     await someone.close();
     await ownerContext.close();

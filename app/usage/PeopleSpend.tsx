@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import type { DeploymentUsage, PersonOverride, PersonSpend } from "../../contract/usage";
 import { request } from "../api";
+import { Updated } from "./Updated";
 import { UsageChart } from "./UsageChart";
 
 const n = (value: number) => value.toLocaleString("en-US");
@@ -30,6 +31,9 @@ export function PeopleSpend() {
         <h2 id="deployment-chart" className="sr-only">
           By kind and model
         </h2>
+        <p className="text-sm text-muted-foreground">
+          Everybody's figures <Updated at={usage.updatedAt} /> (the newest report; each person's is beside them below).
+        </p>
         <UsageChart days={usage.days} title="Everybody's last 30 days" />
       </section>
       <section aria-labelledby="people" className="mt-6">
@@ -37,7 +41,7 @@ export function PeopleSpend() {
           People
         </h2>
         <p className="mt-1 text-sm text-muted-foreground">
-          Dearest first over 30 days. {usage.asOf} A budget or block you set holds from the person's next request.
+          Dearest first over 30 days. {usage.asOf} A budget or block you set holds at once, from the person's next request.
         </p>
         <table className="mt-2 w-full text-sm">
           <caption className="sr-only">People by spend, with their daily budgets</caption>
@@ -49,6 +53,9 @@ export function PeopleSpend() {
               </th>
               <th scope="col" className="text-right">
                 30 days
+              </th>
+              <th scope="col" className="pl-4">
+                As of
               </th>
               <th scope="col">Daily budget</th>
             </tr>
@@ -106,6 +113,9 @@ function PersonRow({ person }: { person: PersonSpend }) {
       </th>
       <td className="py-1 text-right">{n(person.today)}</td>
       <td className="py-1 text-right">{n(person.month)}</td>
+      <td className="py-1 pl-4 text-muted-foreground">
+        <Updated at={person.updatedAt} />
+      </td>
       <td className="py-1 pl-4">
         <form onSubmit={submitBudget} className="flex flex-wrap items-center gap-2">
           <label className="flex items-center gap-1">

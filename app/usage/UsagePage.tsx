@@ -11,8 +11,9 @@ const neurons = (n: number) => n.toLocaleString("en-US");
 const budget = (n: number) => (n > 0 ? `${neurons(n)} neurons a day` : "no limit");
 
 /**
- * The owner's view of what the deployment spends: today and the last 30 days, overall, per account
- * and for all guests together, next to the budgets that apply. Loaded on demand (only owners open it).
+ * The owner's view of what the deployment spends: today and the last 30 days, overall, for accounts
+ * and for guests, next to the budgets that apply; each person once, in PeopleSpend's list (with their
+ * budget and block). Loaded on demand (only owners open it).
  */
 export default function UsagePage() {
   const [loaded, setLoaded] = useState<Loaded>();
@@ -101,14 +102,12 @@ export default function UsagePage() {
               </th>
               <td className="text-right">{formatCost({ neurons: today.guests, estimated: false })}</td>
             </tr>
-            {today.people.map((p) => (
-              <tr key={p.key}>
-                <th scope="row" className="text-left font-normal">
-                  {p.label} ({p.kind})
-                </th>
-                <td className="text-right">{formatCost({ neurons: p.neurons, estimated: false })}</td>
-              </tr>
-            ))}
+            <tr>
+              <th scope="row" className="text-left font-normal">
+                All accounts
+              </th>
+              <td className="text-right">{formatCost({ neurons: today.total - today.guests, estimated: false })}</td>
+            </tr>
           </tbody>
         </table>
       </section>
@@ -144,7 +143,8 @@ export default function UsagePage() {
                 </th>
                 <td className="text-right">{neurons(d.total)}</td>
                 <td className="text-right">{neurons(d.guests)}</td>
-                <td className="text-right">{neurons(d.people.reduce((sum, p) => sum + p.neurons, 0))}</td>
+                {/* Everybody but guests: accounts, including those deleted since (their days stay counted, unnamed). */}
+                <td className="text-right">{neurons(d.total - d.guests)}</td>
               </tr>
             ))}
           </tbody>

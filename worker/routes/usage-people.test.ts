@@ -73,8 +73,11 @@ describe("the owner's decision about a guest", () => {
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as any).error.code).toBe("person_blocked");
     expect((await mine(client)).today).toMatchObject({ blocked: true, left: 0 });
-    // The owner's list shows the account blocked at once, under its own key.
-    expect((await people()).people.find((p) => p.key === accountKey)?.override).toEqual({ dailyLimit: null, blocked: true });
+    // The owner's list shows the account blocked at once, by its name (a blocked ledger never reserves, which is how it would learn it).
+    expect((await people()).people.find((p) => p.key === accountKey)).toMatchObject({
+      label: "Still Blocked",
+      override: { dailyLimit: null, blocked: true },
+    });
   });
 
   it("a guest's daily budget follows them into an account they make", async () => {

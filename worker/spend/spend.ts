@@ -1,10 +1,11 @@
 import { AppError } from "../../contract/errors";
 import type { PersonOverride } from "../../contract/usage";
 import { type BecameAccount, onAccountDeleted, onGuestMerged } from "../auth/account-hooks";
+import { accountRecord } from "../auth/account-store";
 import type { Person } from "../http/app-types";
 import { namedStub, type PlainRpc } from "../rpc";
 import { allShardNames } from "../shared-state/shard";
-import { secondsUntilReset } from "./day";
+import { secondsUntilReset, utcDay } from "./day";
 import type { PersonToday, Reservation, SpendLedger, Spender } from "./ledger";
 import { LOCAL_ADDRESS } from "./pools";
 import { DELETED_PEOPLE, type ShardDay } from "./shard-counters";
@@ -248,6 +249,9 @@ export async function moveOverride(env: Env, guestId: string, accountId: string,
   if (!override) return;
   const key = `account:${accountId}`;
   const account = ledgerNamed(env, personLedgerName(key));
+  // Named first, so the owner's list shows the account by name: a blocked one never reserves, which is how a ledger learns it.
+  const name = (await accountRecord(env, accountId))?.name ?? "";
+  await account.adjust(utcDay(now), 0, { key, kind: "account", label: name });
   await account.setOverride(key, stricter(override, (await account.today(now)).override ?? null), now);
 }
 
