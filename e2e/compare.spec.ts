@@ -104,3 +104,76 @@ test("stops one column alone while the others go on; on a phone the columns stac
   await expect(first.getByRole("heading")).toContainText("(stopped)");
   await expect(third.getByRole("heading")).toContainText("(stopped)");
 });
+
+test("reloaded mid-answer, every column comes back and streams to its end; the first question is titled", async ({ page }) => {
+  const title = `Counting side by side ${Date.now()}`;
+  await setScript({ tokens: 80, tokensPerSecond: 16, title });
+  const chat = new ChatPage(page);
+  const compare = new ComparePanel(page);
+  await chat.goto("/");
+  await compare.open();
+  await compare.dialog.getByRole("button", { name: "Add a model" }).click();
+  await compare.ask("Count with me", 3);
+  await expect(compare.column(GLM)).toContainText("w3");
+
+  // The answers are written in the person's Durable Object: a reload shows all three again, still streaming.
+  await page.reload();
+  await expect(compare.dialog).toBeVisible();
+  await expect(compare.dialog).toContainText("You asked: Count with me");
+  const columns = [compare.column(SCOUT), compare.column(GEMMA), compare.column(GLM)];
+  for (const column of columns) await expect(column.getByRole("button", { name: /^Stop / })).toBeVisible();
+  const axe = await new AxeBuilder({ page })
+    .include("dialog")
+    .options({ resultTypes: ["violations"] })
+    .analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+  for (const [i, column] of columns.entries()) {
+    await expect(column).toContainText("w79", { timeout: 30_000 });
+    await expect(column.getByRole("button", { name: `Keep this one: ${[SCOUT, GEMMA, GLM][i]}` })).toBeVisible();
+  }
+  // Titled as a chat's first question is.
+  await expect(chat.conversationLink(title)).toBeVisible();
+
+  await compare
+    .column(SCOUT)
+    .getByRole("button", { name: `Keep this one: ${SCOUT}` })
+    .click();
+  await expect(compare.dialog).toBeHidden();
+  const stored = await storedConversation(page, conversationIdOf(page));
+  expect(stored.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+  expect(stored.messages[1].metadata?.model).toMatch(/llama-4-scout/);
+  expect(textOf(stored.messages[1])).toContain("w79");
+});
+
+test("closed mid-answer, the answers go on: the conversation says so and shows them side by side again", async ({ page }) => {
+  await setScript({ tokens: 80, tokensPerSecond: 16 });
+  const chat = new ChatPage(page);
+  const compare = new ComparePanel(page);
+  await chat.goto("/");
+  await compare.open();
+  await compare.ask("Count again", 2);
+  await expect(compare.column(GEMMA)).toContainText("w3");
+
+  await compare.dialog.getByRole("button", { name: "Close" }).click();
+  await expect(compare.dialog).toBeHidden();
+  await expect(compare.notice).toHaveText("2 answers are still being written side by side.");
+  await compare.showAgain.click();
+  await expect(compare.dialog).toBeVisible();
+  // Focus goes back to where it was when the dialog closes.
+  await page.keyboard.press("Escape");
+  await expect(compare.dialog).toBeHidden();
+  await expect(compare.showAgain).toBeFocused();
+
+  // Ended while hidden: the conversation shows what was saved, and the answers are still there side by side.
+  await expect(compare.notice).toHaveText("The answers side by side have ended.", { timeout: 30_000 });
+  await expect(chat.lastAnswer()).toContainText("w79");
+  await compare.showAgain.click();
+  for (const label of [SCOUT, GEMMA]) await expect(compare.column(label)).toContainText("w79");
+  await compare
+    .column(GEMMA)
+    .getByRole("button", { name: `Keep this one: ${GEMMA}` })
+    .click();
+  await expect(compare.dialog).toBeHidden();
+  await expect(compare.notice).toHaveCount(0);
+  await expect(page.getByRole("combobox", { name: "Model", exact: true })).toHaveValue(/gemma/);
+});

@@ -24,7 +24,7 @@ import { FOUND_MESSAGE_PARAM } from "../search/messagePath";
 import { AttachImageButton, PendingImages } from "./ImageAttach";
 import { isImageFile, useChatImages } from "./useChatImages";
 import { ToolsControl } from "./ToolsControl";
-import { CompareControl } from "./CompareControl";
+import { CompareControl, CompareNotice, useCompare } from "./CompareControl";
 import type { ApprovalDecision } from "./ToolPart";
 
 const SETTINGS_SAVE_DELAY_MS = 500;
@@ -128,6 +128,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
   });
   const { messages, status, error } = chat;
   const branches = useBranches(id, initialSiblings, chat.setMessages);
+  const compare = useCompare(id, conversation !== null, chat.busy);
 
   // A search result can name a version that is not on screen: show its branch once, then scroll to it.
   const foundId = new URLSearchParams(search).get(FOUND_MESSAGE_PARAM);
@@ -230,6 +231,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
         <ModelPicker value={settings.model} onChange={(model) => changeSettings({ model })} />
         <ToolsControl settings={settings} onChange={changeSettings} />
         <CompareControl
+          compare={compare}
           conversationId={id}
           messages={messages}
           model={settings.model}
@@ -245,6 +247,8 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
           }}
           onClose={() => {
             notifyUsageChanged();
+            // A first question asked side by side is titled by the title model, as a chat turn's is.
+            conversationWithTitle(id).then(onConversationsChanged, () => {});
             getConversation(id).then(
               (detail) => chat.setMessages(detail.messages),
               () => {},
@@ -295,6 +299,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
           )
         }
       />
+      <CompareNotice compare={compare} />
       <DocumentChips docs={docs} />
       <PendingImages images={images} />
       <Composer

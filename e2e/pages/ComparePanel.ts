@@ -12,6 +12,16 @@ export class ComparePanel {
     this.question = this.dialog.getByRole("textbox", { name: "Question" });
   }
 
+  /** Under the conversation while the dialog is closed with answers side by side: how they stand. */
+  get notice(): Locator {
+    return this.page.getByRole("status").filter({ hasText: /side by side/ });
+  }
+
+  /** The way back to answers side by side after the dialog was closed. */
+  get showAgain(): Locator {
+    return this.page.getByRole("button", { name: "Show side by side" });
+  }
+
   async open() {
     await this.opener.click();
     await expect(this.dialog).toBeVisible();

@@ -1,14 +1,14 @@
-import { useEffect, useId, useRef, useState } from "react";
-import { COMPARE_LIMITS, type CompareSlot, type CompareStarted } from "../../../contract/compare";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { COMPARE_LIMITS, type CompareRunning, type CompareStarted } from "../../../contract/compare";
 import { randomId } from "../../../contract/ids";
 import type { ChatMessage } from "../../../contract/messages";
-import { CHAT_MODELS, findChatModel } from "../../../contract/models";
-import { formatCost } from "../../../contract/pricing";
-import { apiFetch, request } from "../../api";
+import { CHAT_MODELS } from "../../../contract/models";
+import { request } from "../../api";
 import { button, input, primaryButton } from "../../ui/styles";
 import { useModalDialog } from "../../ui/useModalDialog";
-import { speed } from "../messageText";
-import { type AnswerSoFar, readAnswer } from "./read-answer";
+import { AnswerColumn } from "./AnswerColumn";
+import { savedAnswer } from "./read-answer";
+import { type Column, useCompareAnswers } from "./useCompareAnswers";
 
 export interface ComparePanelProps {
   conversationId: string;
@@ -21,16 +21,13 @@ export interface ComparePanelProps {
   /** "Keep this one": the conversation goes on from this answer, with its model. */
   onKeep: (messageId: string, model: string) => Promise<void>;
   onClose: () => void;
+  /** A turn already being written (the page opened or reloaded mid-way): its answers, not the question form. */
+  rejoin?: CompareRunning;
+  /** Closed while answers are still written: they are still read here, to be shown again as they are then. */
+  hidden?: boolean;
+  /** How many answers are still being written, told as that changes. */
+  onWriting?: (count: number) => void;
 }
-
-interface Column {
-  slot: number;
-  model: string;
-  messageId?: string;
-  answer: AnswerSoFar;
-}
-
-const label = (model: string) => findChatModel(model)?.label ?? model;
 
 /** Two different models to start with: the conversation's, and the next in the catalog. */
 function firstPicks(model: string): string[] {
@@ -42,31 +39,38 @@ function firstPicks(model: string): string[] {
  * Side by side: one question asked of 2–3 models at once (POST /api/chat/compare). Each answer
  * streams in its own column (stacked on a phone) and ends with its time to first token, tokens/s
  * and cost; "Keep this one" puts that answer on screen and the conversation goes on from it. The
- * others stay as its versions. Closing leaves any answer still running to finish on the server.
+ * others stay as its versions. Answers are written on the server whatever the page does: a page
+ * opened mid-way shows them again (`rejoin`), and one closed mid-way (`hidden`) keeps reading them.
  */
-export default function ComparePanel({ conversationId, messages, model, onAsked, onKeep, onClose }: ComparePanelProps) {
-  const { props, titleId } = useModalDialog(onClose);
+export default function ComparePanel({
+  conversationId,
+  messages,
+  model,
+  onAsked,
+  onKeep,
+  onClose,
+  rejoin,
+  hidden,
+  onWriting,
+}: ComparePanelProps) {
   const questionId = useId();
   const [picks, setPicks] = useState(() => firstPicks(model));
-  const [question, setQuestion] = useState("");
-  const [columns, setColumns] = useState<Column[] | null>(null);
+  // A rejoined turn's question is on screen in the conversation.
+  const [question, setQuestion] = useState(() => {
+    const asked = messages.find((m) => m.id === rejoin?.questionId);
+    return asked ? savedAnswer(asked).text : "";
+  });
+  const answers = useCompareAnswers(conversationId, rejoin);
+  const { columns } = answers;
   const [problem, setProblem] = useState<string>();
   const [asking, setAsking] = useState(false);
   const [keeping, setKeeping] = useState<string>();
-  // Closing stops reading the streams (the answers go on on the server). Made in the effect: a
-  // development remount (StrictMode) aborts the first one.
-  const stopReading = useRef(new AbortController());
-  useEffect(() => {
-    const controller = new AbortController();
-    stopReading.current = controller;
-    return () => controller.abort();
-  }, []);
+  const tellWriting = useRef(onWriting);
+  tellWriting.current = onWriting;
+  useEffect(() => tellWriting.current?.(answers.writing), [answers.writing]);
 
   const duplicate = new Set(picks).size !== picks.length;
   const canAsk = !asking && question.trim().length > 0 && !duplicate;
-
-  const update = (slot: number, answer: AnswerSoFar) =>
-    setColumns((current) => current?.map((c) => (c.slot === slot ? { ...c, answer } : c)) ?? null);
 
   const ask = async () => {
     setAsking(true);
@@ -78,8 +82,7 @@ export default function ComparePanel({ conversationId, messages, model, onAsked,
         body: JSON.stringify({ id: conversationId, messages: [...messages, next], models: picks }),
       });
       onAsked();
-      setColumns(started.slots.map(columnOf));
-      for (const slot of started.slots) if ("messageId" in slot) void follow(slot.slot);
+      answers.started(started.questionId, started.slots);
     } catch (error) {
       setProblem((error as Error).message);
     } finally {
@@ -87,41 +90,15 @@ export default function ComparePanel({ conversationId, messages, model, onAsked,
     }
   };
 
-  const follow = async (slot: number) => {
-    const path = `/api/chat/compare/${encodeURIComponent(conversationId)}/stream?slot=${slot}`;
-    try {
-      const response = await apiFetch(path, { signal: stopReading.current.signal });
-      await readAnswer(response, (answer) => update(slot, answer), stopReading.current.signal);
-    } catch (error) {
-      if ((error as Error).name !== "AbortError")
-        update(slot, { text: "", ended: true, error: "The answer could not be followed. Reopen the conversation to see it." });
-    }
-  };
-
-  const stop = (slot: number) =>
-    void apiFetch(`/api/chat/compare/${encodeURIComponent(conversationId)}/stop?slot=${slot}`, { method: "POST" }).catch(() => {});
-
   const keep = async (column: Column) => {
     if (!column.messageId) return;
     setKeeping(column.messageId);
     await onKeep(column.messageId, column.model);
-    onClose();
   };
 
+  if (hidden) return null;
   return (
-    <dialog
-      {...props}
-      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(72rem,calc(100vw-2rem))] overflow-y-auto rounded-lg border border-border bg-card p-4 text-card-foreground shadow-xl backdrop:bg-black/50"
-    >
-      <div className="flex items-center gap-2">
-        <h2 id={titleId} className="text-base font-semibold">
-          Compare models
-        </h2>
-        <button type="button" className={`${button} ml-auto`} onClick={onClose}>
-          Close
-        </button>
-      </div>
-
+    <Dialog onClose={onClose}>
       {columns === null ? (
         <form
           className="mt-3 flex flex-col gap-3"
@@ -188,7 +165,7 @@ export default function ComparePanel({ conversationId, messages, model, onAsked,
                 key={column.slot}
                 column={column}
                 keeping={keeping}
-                onStop={() => stop(column.slot)}
+                onStop={() => answers.stop(column.slot)}
                 onKeep={() => void keep(column)}
               />
             ))}
@@ -200,54 +177,27 @@ export default function ComparePanel({ conversationId, messages, model, onAsked,
           {problem}
         </p>
       )}
-    </dialog>
+    </Dialog>
   );
 }
 
-function columnOf(slot: CompareSlot): Column {
-  if ("messageId" in slot) return { slot: slot.slot, model: slot.model, messageId: slot.messageId, answer: { text: "", ended: false } };
-  return { slot: slot.slot, model: slot.model, answer: { text: "", ended: true, error: slot.error.message } };
-}
-
-function AnswerColumn({ column, keeping, onStop, onKeep }: { column: Column; keeping?: string; onStop: () => void; onKeep: () => void }) {
-  const headingId = useId();
-  const { answer } = column;
-  const meta = answer.metadata;
-  const stats = meta && answer.ended ? [speed(meta), meta.cost && `Cost ${formatCost(meta.cost)}`].filter(Boolean).join(" · ") : undefined;
-  const status = meta?.status && meta.status !== "complete" ? ` (${meta.status})` : "";
+/** The modal dialog itself: mounted only while shown (useModalDialog opens it for as long as it is). */
+function Dialog({ onClose, children }: { onClose: () => void; children: ReactNode }) {
+  const { props, titleId } = useModalDialog(onClose);
   return (
-    <section aria-labelledby={headingId} className="flex min-w-0 flex-col gap-2 rounded-lg border border-border p-3">
-      <h3 id={headingId} className="text-sm font-semibold">
-        {label(column.model)}
-        {status}
-      </h3>
-      <div className="min-h-16 whitespace-pre-wrap break-words text-sm" aria-live="polite" aria-busy={!answer.ended}>
-        {answer.text || (!answer.ended ? "Writing…" : "")}
+    <dialog
+      {...props}
+      className="m-auto max-h-[calc(100dvh-2rem)] w-[min(72rem,calc(100vw-2rem))] overflow-y-auto rounded-lg border border-border bg-card p-4 text-card-foreground shadow-xl backdrop:bg-black/50"
+    >
+      <div className="flex items-center gap-2">
+        <h2 id={titleId} className="text-base font-semibold">
+          Compare models
+        </h2>
+        <button type="button" className={`${button} ml-auto`} onClick={onClose}>
+          Close
+        </button>
       </div>
-      {answer.error && (
-        <p role="alert" className="text-sm text-destructive">
-          {answer.error}
-        </p>
-      )}
-      {stats && <p className="text-xs text-muted-foreground">{stats}</p>}
-      <div className="mt-auto flex gap-2">
-        {!answer.ended && (
-          <button type="button" className={button} onClick={onStop} aria-label={`Stop ${label(column.model)}`}>
-            Stop
-          </button>
-        )}
-        {answer.ended && column.messageId && answer.text && (
-          <button
-            type="button"
-            className={primaryButton}
-            disabled={keeping !== undefined}
-            onClick={onKeep}
-            aria-label={`Keep this one: ${label(column.model)}`}
-          >
-            {keeping === column.messageId ? "Keeping…" : "Keep this one"}
-          </button>
-        )}
-      </div>
-    </section>
+      {children}
+    </dialog>
   );
 }

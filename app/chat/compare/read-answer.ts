@@ -1,4 +1,4 @@
-import type { MessageMetadata } from "../../../contract/messages";
+import type { ChatMessage, MessageMetadata } from "../../../contract/messages";
 
 /** What a column shows of one answer as its stream arrives. */
 export interface AnswerSoFar {
@@ -48,4 +48,10 @@ function take(answer: AnswerSoFar, event: string): void {
   if (chunk.messageMetadata) answer.metadata = { ...answer.metadata, ...chunk.messageMetadata };
   if (chunk.type === "text-delta" && chunk.delta) answer.text += chunk.delta;
   else if (chunk.type === "error") answer.error = chunk.errorText ?? "The answer failed.";
+}
+
+/** An answer that has ended, as saved: what its column shows. */
+export function savedAnswer(message: ChatMessage): AnswerSoFar {
+  const text = message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+  return { text, metadata: message.metadata, error: message.metadata?.error, ended: true };
 }
