@@ -20,8 +20,8 @@ async function gardener() {
   const made = await client.json("/api/projects", "POST", { name: "Garden", instructions: INSTRUCTIONS });
   const project = ((await made.json()) as any).project;
   const inProject = newConversationId();
-  await client.json(`/api/projects/${project.id}/conversations`, "POST", { id: inProject });
-  await readUiStream(await client.chat({ id: inProject, messages: [userMessage("When do I plant bulbs?")] }));
+  // "New chat" in the project: its first message makes the conversation in it.
+  await readUiStream(await client.chat({ id: inProject, messages: [userMessage("When do I plant bulbs?")], projectId: project.id }));
   await client.json(`/api/projects/place/${inProject}`, "PATCH", { pinned: true });
   const archived = newConversationId();
   await readUiStream(await client.chat({ id: archived, messages: [userMessage("Old note")] }));
