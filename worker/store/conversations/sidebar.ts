@@ -69,5 +69,7 @@ export function sidebarFirstPages(sql: SqlStorage): { conversations: Conversatio
     conversations.push(...page.conversations);
     groups.push({ projectId, total: n, next: page.next });
   }
+  // In the list's one order across groups, as the flat list was: other pages take the first as the newest.
+  conversations.sort((a, b) => Number(!!b.pinned) - Number(!!a.pinned) || b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
   return { conversations, groups };
 }
