@@ -173,14 +173,18 @@ describe("the owner's controls", () => {
 });
 
 describe("a guest signing in", () => {
-  it("brings today's chart to the account", async () => {
+  it("brings their whole chart to the account, today's and earlier days'", async () => {
     const guestId = crypto.randomUUID();
     const guest: Payer = { userId: guestId, person: { kind: "guest", owner: false }, address: "local" };
     const account = someone("Fay");
+    const threeDaysAgo = Date.now() - 3 * 86_400_000;
     await settle(env, await reserve(env, { ...guest, use: { kind: "chat", model: "m" } }, 50), 12);
+    await settle(env, await reserve(env, { ...guest, use: { kind: "images", model: "p" } }, 50, threeDaysAgo), 8);
     await settle(env, await reserve(env, { ...account, use: { kind: "chat", model: "m" } }, 50), 3);
     await moveToday(env, guestId, account.person.accountId);
-    expect((await mine(account)).days[29].slices).toEqual([{ kind: "chat", model: "m", neurons: 15 }]);
-    expect((await mine(guest)).days[29].slices).toEqual([]);
+    const chart = (await mine(account)).days;
+    expect(chart[29].slices).toEqual([{ kind: "chat", model: "m", neurons: 15 }]);
+    expect(chart[26].slices).toEqual([{ kind: "images", model: "p", neurons: 8 }]);
+    expect((await mine(guest)).days.flatMap((d) => d.slices)).toEqual([]);
   });
 });

@@ -6,8 +6,8 @@ import { DRY_MS, IDLE_MS, leaseWant, sawDry, type Pool } from "./leases";
 import { type Giveback, PERSON_TABLES, PersonBook, PersonOverLimit, type Spender } from "./person-book";
 import { poolsOf, type SharedBudgets } from "./pools";
 import { type DayReport, type DrawRequest, SHARD_TABLES, ShardCounters } from "./shard-counters";
-import { USAGE_TABLES, UsageBook, type UsageLabel } from "./usage-book";
-import type { PersonOverride, UsageChartDay, UsageSlice } from "../../contract/usage";
+import { KEEP_USAGE_DAYS, USAGE_TABLES, UsageBook, type UsageLabel } from "./usage-book";
+import type { PersonOverride, UsageChartDay } from "../../contract/usage";
 
 export type { Spender } from "./person-book";
 
@@ -157,18 +157,22 @@ export class SpendLedger extends DurableObject<Env> {
     };
   }
 
-  /** A day's slices by kind and model, and their moving in or out with a guest's day (`moveToday`). */
-  usesOn(day: string) {
-    return this.uses.day(day);
+  /** The person's whole kept chart, and its moving in or out with a guest who becomes an account (`moveToday`). */
+  keptUses(now: number): UsageChartDay[] {
+    return this.uses.days(now, KEEP_USAGE_DAYS).filter((d) => d.slices.length > 0);
   }
 
-  addUses(day: string, slices: UsageSlice[]): void {
+  addUses(days: UsageChartDay[]): void {
     if (this.forgotten()) return;
-    this.ctx.storage.transactionSync(() => this.uses.add(day, slices));
+    this.ctx.storage.transactionSync(() => {
+      for (const { day, slices } of days) this.uses.add(day, slices);
+    });
   }
 
-  dropUses(day: string): void {
-    this.uses.drop(day);
+  dropUses(days: string[]): void {
+    this.ctx.storage.transactionSync(() => {
+      for (const day of days) this.uses.drop(day);
+    });
   }
 
   /** The person's last `days` days by kind and model (their usage chart), oldest first. */

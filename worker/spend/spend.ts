@@ -81,7 +81,7 @@ type LedgerRpc = PlainRpc<
     | "chart"
     | "setOverride"
     | "people"
-    | "usesOn"
+    | "keptUses"
     | "addUses"
     | "dropUses"
     | "forget"
@@ -227,11 +227,12 @@ export async function moveToday(env: Env, guestId: string, accountId: string, no
   const { day, neurons, seq } = await from.peekToday(now);
   if (neurons > 0) await ledgerNamed(env, to).adjust(day, neurons, { key: `account:${accountId}`, kind: "account", label: "" });
   await from.moveOut(day, neurons, seq, to);
-  // Its chart by kind and model follows, the same way round (a settlement still running stays with the guest's chart).
-  const slices = await from.usesOn(day);
-  if (slices.length) {
-    await ledgerNamed(env, to).addUses(day, slices);
-    await from.dropUses(day);
+  // Its whole chart by kind and model follows, the same way round, so the person sees their 30 days and
+  // a deleted account takes them along (a settlement still running stays with the guest's chart).
+  const days = await from.keptUses(now);
+  if (days.length) {
+    await ledgerNamed(env, to).addUses(days);
+    await from.dropUses(days.map((d) => d.day));
   }
 }
 
