@@ -7,7 +7,7 @@ import { request } from "../../api";
 import { button, input, primaryButton } from "../../ui/styles";
 import { useModalDialog } from "../../ui/useModalDialog";
 import { AnswerColumn } from "./AnswerColumn";
-import { savedAnswer } from "./read-answer";
+import { messageText } from "../messageText";
 import { type Column, useCompareAnswers } from "./useCompareAnswers";
 
 export interface ComparePanelProps {
@@ -58,7 +58,7 @@ export default function ComparePanel({
   // A rejoined turn's question is on screen in the conversation.
   const [question, setQuestion] = useState(() => {
     const asked = messages.find((m) => m.id === rejoin?.questionId);
-    return asked ? savedAnswer(asked).text : "";
+    return asked ? messageText(asked) : "";
   });
   const answers = useCompareAnswers(conversationId, rejoin);
   const { columns } = answers;

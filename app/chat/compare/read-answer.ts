@@ -1,4 +1,5 @@
 import type { ChatMessage, MessageMetadata } from "../../../contract/messages";
+import { messageText } from "../messageText";
 
 /** What a column shows of one answer as its stream arrives. */
 export interface AnswerSoFar {
@@ -52,6 +53,5 @@ function take(answer: AnswerSoFar, event: string): void {
 
 /** An answer that has ended, as saved: what its column shows. */
 export function savedAnswer(message: ChatMessage): AnswerSoFar {
-  const text = message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
-  return { text, metadata: message.metadata, error: message.metadata?.error, ended: true };
+  return { text: messageText(message), metadata: message.metadata, error: message.metadata?.error, ended: true };
 }
