@@ -1,12 +1,14 @@
 import { Unzip, UnzipInflate } from "fflate";
+import { ARCHIVE_EXTRA_FILES, type ArchiveExtraKind, MAX_EXTRA_FILE_BYTES } from "./archive-extras";
 import { BUNDLE_FORMAT, CONVERSATION_FORMAT, type ImportSource, READABLE_VERSIONS } from "./transfer";
 
 /**
  * A file picked for import, read in the browser: ChatGPT's data export as it arrives (a `.zip`
  * holding conversations.json beside chat.html, user.json and the photos and files), its
  * conversations.json alone, this app's archive zip (`GET /api/export`) or one of its JSON exports.
- * Only conversations.json is unpacked from a zip; every other entry is named in `ignored` and never
- * inflated, so a 20 MB zip of photos costs nothing but its listing. Pure (no DOM), so the Worker's
+ * Only conversations.json (and, in this app's archive, the small memories, projects and assistants
+ * files: ./archive-extras.ts) is unpacked from a zip; every other entry is named in `ignored` and
+ * never inflated, so a 20 MB zip of photos costs nothing but its listing. Pure (no DOM), so the Worker's
  * tests run it on generated zips.
  */
 export interface ImportFile {
@@ -19,6 +21,8 @@ export interface ImportFile {
   ignored: string[];
   /** Where the conversations came from: the file's name, or the path inside the zip. */
   from: string;
+  /** This app's archive: its memories, projects and assistants files as parsed JSON (./archive-extras.ts). */
+  extras?: Partial<Record<ArchiveExtraKind, unknown>>;
 }
 
 /** The largest conversations.json unpacked here: a browser holds at most about 512 MB of one string. */
@@ -86,8 +90,27 @@ async function readZip(rest: Rest): Promise<ImportFile> {
   let failure: unknown;
   const unzip = new Unzip();
   unzip.register(UnzipInflate);
+  const extras = new Map<ArchiveExtraKind, string[]>();
   unzip.onfile = (entry) => {
     if (entry.name.endsWith("/")) return;
+    const extra = EXTRA_BY_PATH.get(entry.name);
+    if (extra) {
+      // This app's archive: its memories, projects and assistants are small files, read whole.
+      const decoder = new TextDecoder();
+      const parts: string[] = [];
+      let bytes = 0;
+      extras.set(extra, parts);
+      entry.ondata = (error, chunk, final) => {
+        if (!extras.has(extra)) return;
+        if (error || (bytes += chunk.length) > MAX_EXTRA_FILE_BYTES) {
+          extras.delete(extra);
+          others.push(entry.name);
+          if (!error) entry.terminate();
+        } else parts.push(decoder.decode(chunk, { stream: !final }));
+      };
+      entry.start();
+      return;
+    }
     if (!/(^|\/)conversations\.json$/.test(entry.name)) {
       others.push(entry.name);
       return;
@@ -128,8 +151,23 @@ async function readZip(rest: Rest): Promise<ImportFile> {
   const chosen = candidates[0];
   if (!chosen) throw refuse("the zip holds no conversations.json (ChatGPT's export and this app's archive both have one).");
   const ignored = [...others, ...candidates.slice(1)];
-  return classify(parseJson(found.get(chosen)!.join(""), chosen), chosen, ignored);
+  const file = classify(parseJson(found.get(chosen)!.join(""), chosen), chosen, ignored);
+  if (file.source !== "workers-ai-chat" || !extras.size) return file;
+  const read: Partial<Record<ArchiveExtraKind, unknown>> = {};
+  for (const [kind, parts] of extras) {
+    try {
+      read[kind] = JSON.parse(parts.join(""));
+    } catch {
+      file.ignored.push(ARCHIVE_EXTRA_FILES[kind]);
+    }
+  }
+  return { ...file, extras: read };
 }
+
+/** The archive's extra files by their path in the zip. */
+const EXTRA_BY_PATH = new Map<string, ArchiveExtraKind>(
+  Object.entries(ARCHIVE_EXTRA_FILES).map(([kind, path]) => [path, kind as ArchiveExtraKind]),
+);
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

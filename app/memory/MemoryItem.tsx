@@ -58,7 +58,12 @@ export function MemoryItem({
         </form>
       ) : (
         <div className="flex flex-wrap items-start gap-2">
-          <p className="min-w-0 flex-1 break-words">{memory.text}</p>
+          <div className="min-w-0 flex-1">
+            <p className="break-words">{memory.text}</p>
+            {!memory.embedded && (
+              <p className="mt-1 text-xs text-muted-foreground">Found only by questions that share its words until it is embedded.</p>
+            )}
+          </div>
           <button type="button" className={button} disabled={busy} aria-label={`Edit: ${memory.text}`} onClick={() => setEditing(true)}>
             Edit
           </button>

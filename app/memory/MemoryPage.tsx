@@ -26,13 +26,16 @@ export default function MemoryPage() {
     listMemories().then(setList, (e: Error) => setError(e.message));
   }, []);
 
-  /** Runs a change, shows its outcome in words, and keeps the list as the Worker has it. */
+  /**
+   * Runs a change, shows its outcome in words (a write's own sentence when its memory could not be
+   * embedded), and keeps the list as the Worker has it.
+   */
   const change = async (run: () => Promise<unknown>, done: string): Promise<boolean> => {
     setBusy(true);
     setError(undefined);
     try {
-      await run();
-      setNotice(done);
+      const result = await run();
+      setNotice((result as { notice?: string } | undefined)?.notice ?? done);
       setList(await listMemories());
       return true;
     } catch (e) {

@@ -1,4 +1,4 @@
-import type { Memory, MemoryList } from "../../contract/memory";
+import type { MemoryList, MemoryWrite } from "../../contract/memory";
 import { request } from "../api";
 
 const base = "/api/memory";
@@ -8,12 +8,13 @@ export function listMemories(): Promise<MemoryList> {
   return request<MemoryList>(base);
 }
 
-export async function addMemory(text: string): Promise<Memory> {
-  return (await request<{ memory: Memory }>(base, { method: "POST", body: JSON.stringify({ text }) })).memory;
+/** The memory as kept, and a sentence when it could not be embedded yet (found by matching words only until it is). */
+export function addMemory(text: string): Promise<MemoryWrite> {
+  return request<MemoryWrite>(base, { method: "POST", body: JSON.stringify({ text }) });
 }
 
-export async function editMemory(id: string, text: string): Promise<Memory> {
-  return (await request<{ memory: Memory }>(path(id), { method: "PATCH", body: JSON.stringify({ text }) })).memory;
+export function editMemory(id: string, text: string): Promise<MemoryWrite> {
+  return request<MemoryWrite>(path(id), { method: "PATCH", body: JSON.stringify({ text }) });
 }
 
 export function deleteMemory(id: string): Promise<void> {

@@ -15,9 +15,10 @@ export default function DataPage() {
             Export everything
           </h2>
           <p className="mt-1 text-sm text-muted-foreground">
-            One zip file: every conversation (JSON, importable, and Markdown), your images with their settings, and your vision threads with
-            their photos. Import the zip below, here or in another account, to bring its conversations back with every version and setting;
-            images and vision threads stay in the zip.
+            One zip file: every conversation (JSON, importable, and Markdown), your images with their settings, your vision threads with
+            their photos, and your projects, memories and assistants. Import the zip below, here or in another account, to bring its
+            conversations back with every version and setting, with your projects, memories and assistants; images and vision threads stay
+            in the zip.
           </p>
           <a className={`${button} mt-3`} href={archiveUrl} download>
             Download archive

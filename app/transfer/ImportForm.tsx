@@ -3,7 +3,7 @@ import { planBatches } from "../../contract/import-batches";
 import { describeIgnored, readImportFile } from "../../contract/import-file";
 import { IMPORT_LIMITS } from "../../contract/transfer";
 import { button, primaryButton } from "../ui/styles";
-import { importBatch } from "./api";
+import { importBatch, restoreArchive } from "./api";
 import { ImportReport } from "./ImportReport";
 import { progressText } from "./import-summary";
 import { type ImportOutcome, type ImportProgress, runImport } from "./run-import";
@@ -22,6 +22,8 @@ export function ImportForm() {
   const [report, setReport] = useState<{ outcome: ImportOutcome; ignored: string | null }>();
   const [error, setError] = useState<string>();
   const [stopping, setStopping] = useState(false);
+  /** What this app's archive brought besides conversations: memories, projects, assistants. */
+  const [restored, setRestored] = useState<{ summary: string; notes: string[] }>();
   const stop = useRef(false);
 
   const submit = async () => {
@@ -30,10 +32,12 @@ export function ImportForm() {
     setError(undefined);
     setReport(undefined);
     setProgress(undefined);
+    setRestored(undefined);
     setStopping(false);
     stop.current = false;
     try {
       const read = await readImportFile(file.name, file.stream());
+      if (read.extras) setRestored(await restoreArchive(read.extras).catch((e: Error) => ({ summary: "", notes: [e.message] })));
       const plan = planBatches(read);
       setPhase("importing");
       const outcome = await runImport(plan, { send: importBatch, onProgress: setProgress, stopRequested: () => stop.current });
@@ -113,6 +117,16 @@ export function ImportForm() {
         <p role="alert" className="mt-2 text-sm text-destructive">
           {error}
         </p>
+      )}
+      {restored && (
+        <div className="mt-3 space-y-1 text-sm">
+          {restored.summary && <p>{restored.summary}</p>}
+          {restored.notes.map((note) => (
+            <p key={note} className="text-muted-foreground">
+              {note}
+            </p>
+          ))}
+        </div>
       )}
       {report && <ImportReport outcome={report.outcome} ignored={report.ignored} />}
     </section>

@@ -242,6 +242,8 @@ describe("the remember tool", () => {
 
     await readUiStream(await client.chat({ id, messages: decided(messages, true) }));
     await vi.waitFor(async () => expect((await list(client)).memories.map((m) => m.text)).toEqual(["Is vegetarian."]));
+    // Embedded as it is kept (paid by the answer's payer), so questions close in meaning find it from now on.
+    expect((await list(client)).memories[0].embedded).toBe(true);
     const answer = await answerOf(client, id);
     expect(answer.parts.find((p: any) => p.type === "tool-remember")).toMatchObject({ state: "output-available" });
   });

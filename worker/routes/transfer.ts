@@ -5,7 +5,7 @@ import { readLimited } from "../http/read-limited";
 import { IMPORT_LIMITS, type ImportBatchResult, type ImportResult } from "../../contract/transfer";
 import type { AppEnv } from "../http/app-types";
 import { rateLimit } from "../http/rate-limit";
-import { idParam, isJsonMediaType, MAX_JSON_DEPTH, nestingExceeds } from "../http/validate";
+import { idParam, isJsonMediaType, MAX_JSON_DEPTH, nestingExceeds, readJson } from "../http/validate";
 import { userStore } from "../store/stub";
 import { archiveStream } from "../transfer/archive";
 import { importBatch, importBatchSchema } from "../transfer/batch";
@@ -13,6 +13,10 @@ import { conversationExport, conversationMarkdown, fileSlug, type ConversationTr
 import { planImport, summarize } from "../transfer/plan";
 import { ImportRefused } from "../transfer/refused";
 import { writeImport } from "../transfer/write";
+import { restoreArchiveExtras } from "../transfer/restore";
+import type { ArchiveRestoreResult } from "../../contract/archive-extras";
+import { archiveExtrasSchema, MAX_EXTRAS_BYTES } from "../../contract/archive-extras-schema";
+import { payerOf } from "./chat";
 
 /** Export a conversation or everything, and import files (mounted under /api, behind identity). */
 export const transfer = new Hono<AppEnv>()
@@ -48,6 +52,12 @@ export const transfer = new Hono<AppEnv>()
     const conversations = await writeImport(userStore(c), plan.conversations);
     const result = { conversations, alternativesSkipped: plan.alternativesSkipped, messagesSkipped: plan.messagesSkipped };
     return c.json({ ...result, summary: summarize(result) } satisfies ImportResult, 201);
+  })
+  // The archive's memories, projects and assistants (the page sends them before the conversations):
+  // memories are embedded, a paid call, so this is limited like the other imports.
+  .post("/import/archive", rateLimit, async (c) => {
+    const extras = await readJson(c, archiveExtrasSchema, MAX_EXTRAS_BYTES);
+    return c.json((await restoreArchiveExtras(userStore(c), extras, payerOf(c))) satisfies ArchiveRestoreResult, 200);
   })
   // One batch of a large import (the page reads the file, a ChatGPT zip included, and sends it in
   // batches): each conversation is checked and written on its own, and skipped with a reason if it cannot be.

@@ -45,7 +45,7 @@ export function turnTools(
           env,
           payer,
           timeZone: turn.timeZone ?? "UTC",
-          remember: rememberFor(person),
+          remember: rememberFor(person, payer),
           saveImage: (record) => person.feature(Images).saveImage(record),
           checkRoomForImages: (count) => person.feature(Images).checkRoomForImages(count),
           searchDocuments: async (query) => {

@@ -6,7 +6,10 @@ import { outcome } from "../../connectors/outcome";
 import type { TurnPayer } from "../answers/turn";
 import { Conversations } from "../conversations/feature";
 import type { Person } from "../person";
-import { embedWritten, MEMORY_EMBEDDING_MODEL } from "./embed";
+import { EMBED_BATCH } from "../../retrieval/embed";
+import { log } from "../../log";
+import { fromQuotaRefusal } from "../../quota-refusal";
+import { embedMemories, embedWritten, MEMORY_EMBEDDING_MODEL } from "./embed";
 import { MemoryTable } from "./memory-table";
 import { MEMORY_TABLES } from "./schema";
 import { suggestMemories } from "./suggest";
@@ -50,6 +53,51 @@ export class Memories {
     return outcome(async (): Promise<MemoryWrite | null> => {
       const memory = this.#write("This memory", () => this.table.edit(id, text, this.person.seams.clock.now()));
       return memory && embedWritten(this.person.env, payer, memory, this.table, this.vectors);
+    });
+  }
+
+  /**
+   * The all-data archive's memories (worker/transfer/restore.ts): each added as Settings → Memory
+   * adds one (checked, deduplicated, within the limits and the byte budget), then embedded in
+   * batches, paid by `payer`; a refused or failed batch leaves the rest to later questions. Stops
+   * at the first limit and says which.
+   */
+  importMemories(texts: string[], payer: TurnPayer) {
+    return outcome(async () => {
+      const added: Memory[] = [];
+      let already = 0;
+      let skipped = 0;
+      let stopped: string | undefined;
+      for (const [i, text] of texts.entries()) {
+        const before = this.table.count();
+        try {
+          const memory = this.#write("This memory", () => this.table.add(text, this.person.seams.clock.now()))!;
+          if (this.table.count() > before) added.push(memory);
+          else already++;
+        } catch (error) {
+          const refused = fromQuotaRefusal(error) ?? (error instanceof AppError ? error : null);
+          if (!refused) throw error;
+          if (refused.code === "bad_request") {
+            skipped++;
+            continue;
+          }
+          skipped += texts.length - i;
+          stopped = refused.message;
+          break;
+        }
+      }
+      let embedded = 0;
+      for (let start = 0; start < added.length; start += EMBED_BATCH) {
+        const batch = added.slice(start, start + EMBED_BATCH);
+        try {
+          await embedMemories(this.person.env, payer, batch, this.table, this.vectors);
+          embedded += batch.length;
+        } catch (error) {
+          log("memory.import_embed_failed", { memories: added.length - start, detail: String(error).slice(0, 200) });
+          break;
+        }
+      }
+      return { added: added.length, already, skipped, embedded, stopped };
     });
   }
 

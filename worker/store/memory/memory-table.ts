@@ -22,7 +22,8 @@ export class MemoryTable {
   ) {}
 
   list(): Memory[] {
-    return this.#select(`ORDER BY m.created_at, m.id`).map(toMemory);
+    // Ties (memories added in the same millisecond, as an import does) in the order they were added.
+    return this.#select(`ORDER BY m.created_at, m.rowid`).map(toMemory);
   }
 
   get(id: string): Memory | null {
