@@ -54,13 +54,15 @@ export interface AssistantList {
 }
 
 /**
- * The translator is a chat model with translation instructions, not Workers AI's translation
- * model (@cf/meta/m2m100-1.2b, which the catalog in ./models.ts does not list). m2m100 takes one
- * text plus `source_lang` / `target_lang` codes and returns `translated_text`: no conversation, no
- * instructions, no streaming, so it cannot run in a chat (follow-ups such as "more formal" or "why
- * this word?" mean nothing to it), its price is not in the catalog the budgets reserve from, and
- * the local engine has no stand-in for it. Llama 4 Scout is multilingual (Meta lists 12 languages),
- * on the free plan, and keeps formatting and context across turns.
+ * The translator is a chat model that translates with Workers AI's translation model through the
+ * `translate` tool (contract/builtin-tools.ts; @cf/meta/m2m100-1.2b, TRANSLATION_MODELS in ./models.ts).
+ * m2m100 alone cannot be the assistant: it takes one text plus `source_lang` / `target_lang` and
+ * returns `translated_text`, with no conversation, no instructions and no streaming, so follow-ups
+ * such as "more formal" or "why this word?" mean nothing to it. So the chat model names the languages,
+ * hands the text to m2m100 (its cost reserved and settled like any model call) and presents the
+ * translation with the original's formatting, and answers follow-ups itself. Where m2m100 is not
+ * there (the local engine has none) the tool says so and the chat model translates by itself.
+ * Llama 4 Scout calls tools, is multilingual (Meta lists 12 languages) and is on the free plan.
  */
 const TRANSLATOR_MODEL = "@cf/meta/llama-4-scout-17b-16e-instruct";
 
@@ -100,12 +102,12 @@ export const BUILTIN_ASSISTANTS: readonly Assistant[] = [
     id: "builtin-translator",
     builtin: true,
     name: "Translator",
-    description: "Translates what you send, keeping tone and formatting. Say the target language once.",
+    description: "Translates what you send with Workers AI's translation model, keeping formatting. Say the target language once.",
     model: TRANSLATOR_MODEL,
     instructions:
-      "You are a translator. Translate each message the person sends into the target language they name (if they have not named one, translate into English; if the text is English, ask which language they want). Keep the meaning, tone, formatting, names and numbers. Reply with the translation only, unless the person asks a question about it; then answer briefly.",
+      "You are a translator. Translate each message the person sends into the target language they name (if they have not named one, translate into English; if the text is English, ask which language they want). To translate, call the translate tool with the text, the language it is in (source_lang) and the target language (target_lang); send a text longer than 4,000 characters in parts, split at paragraph breaks. Reply with the translation the tool returned, laid out as the original is (line breaks, lists, markdown), with names and numbers as they were; mend only what the tool plainly broke. Reply with the translation only, unless the person asks about it. Answer follow-ups (more formal, shorter, why this word) yourself, without the tool. If the tool fails, say so in one short sentence and translate the text yourself.",
     temperature: 0.2,
-    tools: [],
+    tools: ["translate"],
     documentIds: [],
     createdAt: SHIPPED,
     updatedAt: SHIPPED,

@@ -11,12 +11,19 @@ export interface BuiltinTool {
   description: string;
   /**
    * Runs only after the person allows it: a tool that spends, writes or reaches outside the app.
-   * Read-only built-ins run without asking. "Always allow this tool in this conversation" lifts it.
+   * Read-only built-ins run without asking, and so does `translate` (why: see its entry). "Always
+   * allow this tool in this conversation" lifts it.
    */
   needsApproval: boolean;
   /** Why it asks, in words, shown beside Allow / Deny. */
   approvalReason?: string;
 }
+
+/**
+ * The longest text the `translate` tool sends in one call: the model reads one text at a time, and a
+ * stranger's request may not reserve a translation's worst case without end (worker/tools/builtins/translate.ts).
+ */
+export const TRANSLATE_MAX_CHARS = 4_000;
 
 export const BUILTIN_TOOLS = [
   {
@@ -50,6 +57,16 @@ export const BUILTIN_TOOLS = [
     label: "Date and time",
     description:
       "Tells the current date and time in the person's time zone, and does date arithmetic (add or subtract days, weeks, months; days between two dates).",
+    needsApproval: false,
+  },
+  {
+    name: "translate",
+    label: "Translate",
+    description: `Translates a text (at most ${TRANSLATE_MAX_CHARS.toLocaleString("en-US")} characters a call; split longer text at paragraph breaks) from one language into another with Workers AI's translation model (M2M100), and returns the translation.`,
+    // It spends, but a few paragraphs' translation costs about what one model step of the answer does
+    // (30.91 neurons per 1,000 tokens each way), from the budget those steps draw on without asking,
+    // and TRANSLATE_MAX_CHARS bounds it; a Translator that asked before every message would be one
+    // nobody uses. It saves nothing and reaches nothing but Workers AI.
     needsApproval: false,
   },
   {

@@ -202,3 +202,34 @@ export const DOCUMENT_EMBEDDING_MODEL = "@cf/baai/bge-base-en-v1.5";
 export const RERANKER_MODEL = "@cf/baai/bge-reranker-base";
 /** Its model page (developers.cloudflare.com/workers-ai/models/bge-reranker-base): $0.0031 per million input tokens. */
 export const RERANKER_PRICE: TokenPrice = { inputPerM: neuronsPerMillion(0.0031), outputPerM: 0, source: "published" };
+
+/**
+ * Workers AI's translation models (Task: Translation), called by the `translate` tool and so by the
+ * built-in Translator. Not chat models: one text in as `{ text, source_lang, target_lang }` (language
+ * codes such as "en", "fr", or names such as "french"; `source_lang` defaults to "en"), `{ translated_text }`
+ * out, whole, with no usage report and no output limit to set. The local engine has no stand-in for them.
+ */
+export interface TranslationModel {
+  id: string;
+  label: string;
+  vendor: string;
+  price: TokenPrice;
+}
+
+export const TRANSLATION_MODELS: readonly TranslationModel[] = [
+  {
+    // developers.cloudflare.com/workers-ai/models/m2m100-1.2b (read 2026-12-07): $0.34 per M input
+    // tokens and $0.34 per M output tokens, about 30.91 neurons per 1,000 tokens each way.
+    id: "@cf/meta/m2m100-1.2b",
+    label: "M2M100 1.2B",
+    vendor: "Meta",
+    price: dollars(0.34, 0.34),
+  },
+];
+
+/** The one the `translate` tool uses. */
+export const TRANSLATION_MODEL = "@cf/meta/m2m100-1.2b";
+
+export function findTranslationModel(id: string): TranslationModel | undefined {
+  return TRANSLATION_MODELS.find((m) => m.id === id);
+}

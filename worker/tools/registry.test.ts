@@ -85,6 +85,7 @@ describe("approval policy", () => {
       read_web_page: "approved",
       calculate: "not-applicable",
       date_time: "not-applicable",
+      translate: "not-applicable",
       remember: "user-approval",
       mcp_abc123_a: "user-approval",
       mcp_abc123_b: "approved",

@@ -9,6 +9,7 @@ import { generateImageTool } from "./generate-image";
 import { readWebPageTool } from "./read-web-page";
 import { rememberTool } from "./remember";
 import { searchDocumentsTool } from "./search-documents";
+import { translateTool } from "./translate";
 
 /**
  * What the built-in tools need from the answer that offers them. The person's Durable Object builds
@@ -40,6 +41,7 @@ export function builtinTools(ctx: BuiltinToolContext): Record<BuiltinToolName, T
     read_web_page: readWebPageTool(ctx),
     calculate: calculateTool(),
     date_time: dateTimeTool(ctx),
+    translate: translateTool(ctx),
     remember: rememberTool(ctx),
   };
 }
