@@ -197,6 +197,52 @@ test("Suggest memories: a small model proposes candidates from a conversation; o
   expect(await memory.texts()).toEqual(["Is vegetarian."]);
 });
 
+test("Suggest memories from a conversation's menu: candidates from that conversation only, each kept or discarded", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await setScript({ text: "Lisbon is lovely." });
+  await chat.startConversation("I live in Lisbon and cycle to work.");
+  await setScript({ text: "Try a lentil curry." });
+  await chat.startConversation("I am vegetarian and I use metric units. Dinner ideas?");
+  const id = conversationIdOf(page);
+
+  await setScript({ text: "- Is vegetarian.\n- Prefers metric units." });
+  const sidebar = page.getByRole("navigation", { name: "Conversations" });
+  const more = sidebar.getByRole("button", { name: /^More actions for I am vegetarian/ });
+  await more.click();
+  const asked = page.waitForRequest((r) => r.url().endsWith("/api/memory/suggest"));
+  await sidebar
+    .getByRole("menu", { name: /^Actions for I am vegetarian/ })
+    .getByRole("menuitem", { name: "Suggest memories…" })
+    .click();
+  const dialog = page.getByRole("dialog", { name: "Suggest memories" });
+  await expect(dialog).toBeVisible();
+  // That conversation, and only the person's words in it.
+  expect((await asked).postDataJSON()).toEqual({ conversationId: id });
+  const suggested = dialog.getByRole("list", { name: "Suggested memories" });
+  await expect(suggested.getByRole("listitem")).toHaveCount(2);
+  const read = JSON.stringify((await lastRequest())?.inputs.messages);
+  expect(read).toContain("I am vegetarian and I use metric units.");
+  expect(read).not.toContain("Lisbon");
+  expect(read).not.toContain("lentil");
+  // Nothing is stored until the person keeps one.
+  expect(((await (await page.request.get("/api/memory")).json()) as { memories: unknown[] }).memories).toEqual([]);
+
+  const { violations } = await new AxeBuilder({ page }).options({ resultTypes: ["violations"] }).analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+
+  await suggested.getByRole("button", { name: "Keep: Is vegetarian." }).click();
+  await expect(dialog.getByRole("status")).toHaveText("Kept “Is vegetarian.” in your memories.");
+  await suggested.getByRole("button", { name: "Discard: Prefers metric units." }).click();
+  await expect(suggested).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(more).toBeFocused();
+
+  const memory = new MemoryPage(page);
+  await memory.goto();
+  expect(await memory.texts()).toEqual(["Is vegetarian."]);
+});
+
 test("accessibility: Settings → Memory (list, edit form, delete dialog), a proposed memory and an answer's used memories", async ({
   page,
 }) => {

@@ -1,8 +1,9 @@
 import { useEffect, useId, useState } from "react";
 import type { Conversation } from "../../contract/api";
 import { listConversations } from "../api";
-import { button, input, primaryButton } from "../ui/styles";
+import { button, input } from "../ui/styles";
 import { suggestMemories } from "./api";
+import { SuggestedList } from "./SuggestedList";
 
 /**
  * "Suggest memories": for conversations with a model that cannot propose memories itself (no tools),
@@ -73,34 +74,19 @@ export function SuggestMemories({ onKeep, disabled }: { onKeep: (text: string) =
           {error}
         </p>
       )}
-      {candidates !== null &&
-        (candidates.length === 0 ? (
-          <p role="status" className="text-sm text-muted-foreground">
-            Nothing to suggest from this conversation.
-          </p>
-        ) : (
-          <ul aria-label="Suggested memories" className="divide-y divide-border rounded-md border border-border">
-            {candidates.map((text) => (
-              <li key={text} className="flex flex-wrap items-start gap-2 p-2 text-sm">
-                <p className="min-w-0 flex-1 break-words">{text}</p>
-                <button
-                  type="button"
-                  className={primaryButton}
-                  disabled={disabled}
-                  aria-label={`Keep: ${text}`}
-                  onClick={async () => {
-                    if (await onKeep(text)) drop(text);
-                  }}
-                >
-                  Keep
-                </button>
-                <button type="button" className={button} aria-label={`Discard: ${text}`} onClick={() => drop(text)}>
-                  Discard
-                </button>
-              </li>
-            ))}
-          </ul>
-        ))}
+      {candidates?.length === 0 && (
+        <p role="status" className="text-sm text-muted-foreground">
+          Nothing to suggest from this conversation.
+        </p>
+      )}
+      <SuggestedList
+        candidates={candidates ?? []}
+        disabled={disabled}
+        onKeep={async (text) => {
+          if (await onKeep(text)) drop(text);
+        }}
+        onDiscard={drop}
+      />
     </section>
   );
 }

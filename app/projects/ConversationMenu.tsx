@@ -13,7 +13,8 @@ interface Props {
 }
 
 /**
- * A conversation's menu (the ARIA menu pattern): pin, archive, move into a project or out of one.
+ * A conversation's menu (the ARIA menu pattern): pin, archive, suggest memories from it, move into a
+ * project or out of one.
  * Focus starts on the first item; arrows, Home and End move it; Escape and Tab close it.
  */
 export default function ConversationMenu({ conversation, projects, onClose, onPlaced, onError }: Props) {
@@ -72,6 +73,22 @@ export default function ConversationMenu({ conversation, projects, onClose, onPl
         onClick={() => choose({ archived: !conversation.archived }, "Could not archive")}
       >
         {conversation.archived ? "Unarchive" : "Archive"}
+      </button>
+      <button
+        type="button"
+        role="menuitem"
+        tabIndex={-1}
+        className={item}
+        onClick={() => {
+          onClose(true);
+          // Loaded when chosen: the chat page's first load does not carry memory's code.
+          import("../memory/SuggestFromConversation").then(
+            (module) => module.openSuggestMemories(conversation),
+            (e: Error) => onError(`Could not open Suggest memories: ${e.message}`),
+          );
+        }}
+      >
+        Suggest memories…
       </button>
       {projects
         .filter((p) => p.id !== conversation.projectId)
