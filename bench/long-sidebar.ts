@@ -40,23 +40,35 @@ function conversation(i: number, project: number | null) {
   };
 }
 
+/** Conversations the person keeps in the list (every group's size). */
+async function kept(app: string, cookie: string): Promise<number> {
+  const body = (await (await fetch(`${app}/api/conversations`, { headers: { cookie } })).json()) as { groups: { total: number }[] };
+  return body.groups.reduce((n, g) => n + g.total, 0);
+}
+
 async function seed(app: string, cookie: string, projects: number, perProject: number, unfiled: number): Promise<number> {
   const all = [
     ...Array.from({ length: projects * perProject }, (_, i) => conversation(i, i % projects)),
     ...Array.from({ length: unfiled }, (_, i) => conversation(projects * perProject + i, null)),
   ];
   for (let start = 0; start < all.length; start += FILE_CONVERSATIONS) {
-    const response = await fetch(`${app}/api/import`, {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie, origin: app },
-      body: JSON.stringify({
-        format: "workers-ai-chat/conversations",
-        version: 2,
-        exportedAt: Date.now(),
-        conversations: all.slice(start, start + FILE_CONVERSATIONS),
-      }),
-    });
-    if (response.status !== 201) throw new Error(`Seeding failed: HTTP ${response.status} ${await response.text()}`);
+    const file = all.slice(start, start + FILE_CONVERSATIONS);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(`${app}/api/import`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie, origin: app },
+          body: JSON.stringify({ format: "workers-ai-chat/conversations", version: 2, exportedAt: Date.now(), conversations: file }),
+        });
+        if (response.status !== 201) throw new Error(`Seeding failed: HTTP ${response.status} ${await response.text()}`);
+        break;
+      } catch (error) {
+        // A connection dropped on a loaded machine: a file is imported whole or not at all, so the
+        // count says whether this one landed before it is sent again.
+        if (!(error instanceof TypeError) || attempt === 3) throw error;
+        if ((await kept(app, cookie)) >= start + file.length) break;
+      }
+    }
   }
   return all.length;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { type CSSProperties, useEffect, useRef, useState, type ReactNode } from "react";
 import type { Project } from "../../contract/projects";
 import { PencilIcon } from "../ui/RenameField";
 import { StrokeIcon } from "../ui/StrokeIcon";
@@ -16,10 +16,10 @@ interface Props {
   onNewChat?: () => void;
   onEdit?: () => void;
   onDelete?: () => void;
-  /** Conversations shown in it (for the size it is given before it is laid out). */
-  rows?: number;
   /** Conversations not loaded yet: "Show more" loads the next page (the list shows any error). */
   hidden?: number;
+  /** Conversations drawn in it: the height it is given while out of view and not laid out. */
+  rows?: number;
   onShowMore?: () => Promise<void>;
 }
 
@@ -32,8 +32,8 @@ export function ConversationGroup({
   onNewChat,
   onEdit,
   onDelete,
-  rows = 0,
   hidden = 0,
+  rows = 0,
   onShowMore,
 }: Props) {
   const [over, setOver] = useState(false);
@@ -43,10 +43,12 @@ export function ConversationGroup({
   return (
     <section
       aria-label={titled ? (project ? `Project ${name}` : name) : undefined}
-      className={`mb-2 rounded-md ${over ? "bg-muted/70 outline-2 outline-dashed outline-primary" : ""}`}
-      // Sections out of view are not laid out until scrolled near (the browser keeps them findable and
-      // focusable): with fifty projects that halved showing the list again after a search.
-      style={{ contentVisibility: "auto", containIntrinsicBlockSize: `auto ${(titled ? 28 : 0) + rows * 32 + (onShowMore ? 24 : 0)}px` }}
+      // Sections out of view are not laid out until scrolled near (still found, focused and read by
+      // assistive technology): with fifty projects, drawing or showing the list again otherwise took
+      // one long task (bench/notes/long.md). Not while the focus is in it: a row's open menu holds the
+      // focus, and containment would clip the menu.
+      className={`mb-2 rounded-md [contain-intrinsic-block-size:auto_var(--group-height)] [&:not(:focus-within)]:[content-visibility:auto] ${over ? "bg-muted/70 outline-2 outline-dashed outline-primary" : ""}`}
+      style={{ "--group-height": `${(titled ? 28 : 0) + rows * 32 + (onShowMore ? 24 : 0)}px` } as CSSProperties}
       onDragOver={(e) => {
         if (!accepts(e)) return;
         e.preventDefault();

@@ -48,8 +48,8 @@ export const SidebarGroups = memo(function SidebarGroups({ groups, projects, cur
       onNewChat={group.project ? () => act().newChatIn(group.project!) : undefined}
       onEdit={group.project ? () => act().editProject(group.project!) : undefined}
       onDelete={group.project ? () => act().deleteProject(group.project!) : undefined}
-      rows={group.conversations.length}
       hidden={group.total - group.conversations.length}
+      rows={group.conversations.length}
       onShowMore={group.more ? () => act().showMore(group.project?.id ?? null) : undefined}
     >
       {group.conversations.map((conversation) => (
