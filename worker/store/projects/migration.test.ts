@@ -6,6 +6,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { CONVERSATION_TABLES } from "../conversations/schema";
 import { V10_STORE_DUMP } from "../fixtures/v10-store-dump";
 import { appliedVersions } from "../migrate";
 import type { UserStoreRpc } from "../stub";
@@ -31,7 +32,8 @@ describe("conversations migration 2 from a schema-10 database", () => {
       messages: state.storage.sql.exec(`SELECT * FROM messages ORDER BY conversation_id, id`).toArray(),
       versions: Object.fromEntries(appliedVersions(state.storage.sql)!),
     }));
-    expect(after.versions).toMatchObject({ conversations: 2, projects: 1 });
+    // Migration 2 and every later one (3: the sidebar's index) applied.
+    expect(after.versions).toMatchObject({ conversations: CONVERSATION_TABLES.migrations.length, projects: 1 });
     expect(after.messages).toEqual(before.messages);
     expect(after.conversations).toEqual(before.conversations.map((row) => ({ ...row, project_id: null, pinned: 0, archived: 0 })));
 
