@@ -15,7 +15,7 @@ function watchEveryNamespace() {
 }
 
 const READS: [string, number, unknown][] = [
-  ["/api/conversations", 200, { conversations: [] }],
+  ["/api/conversations", 200, { conversations: [], groups: [] }],
   ["/api/conversations?q=trip", 200, { conversations: [] }],
   ["/api/images", 200, { images: [], nextCursor: null }],
   ["/api/vision/threads", 200, { threads: [] }],
