@@ -3,8 +3,8 @@ import { counted, textBytes } from "../schema-sql";
 
 /**
  * What the assistant remembers about the person (./feature.ts): each memory counts its text in the
- * byte budget. No keyword index is kept: at most 200 short memories are ranked in memory per turn
- * (./relevant.ts), so there is no derived table for export, import or the budget to leave out.
+ * byte budget. No keyword index is kept: at most 200 short memories are ranked by BM25 in memory
+ * per turn (./relevant.ts), so there is no keyword table for export, import or the budget to leave out.
  * `memory_settings` holds one row once the person switches memory off or on (no row: on).
  *
  * Migration 2, `memory_vectors`: each memory's embedding, for the hybrid search (./relevant.ts).
