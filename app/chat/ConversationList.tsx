@@ -206,7 +206,7 @@ export function ConversationList({
             {conversations?.length === 0 && projects.projects.length === 0 && (
               <p className="px-2 py-1 text-sm text-muted-foreground">No conversations yet.</p>
             )}
-            {projects.settled && (
+            {projects.settled && conversations && (
               <SidebarGroups groups={groups} projects={projects.projects} currentId={currentId} renamingId={renamingId} actions={actions} />
             )}
           </>

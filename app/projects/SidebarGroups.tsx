@@ -73,7 +73,7 @@ export const SidebarGroups = memo(function SidebarGroups({ groups, projects, cur
 });
 
 /** Rows (a section's heading counts as one) drawn in one task: a few milliseconds' work on a slow phone. */
-const ROWS_PER_BATCH = 40;
+const ROWS_PER_BATCH = 24;
 
 /**
  * How many sections to draw: the first batch at once, then a batch a task until all are drawn, so
