@@ -151,7 +151,18 @@ async function readZip(rest: Rest): Promise<ImportFile> {
   const chosen = candidates[0];
   if (!chosen) throw refuse("the zip holds no conversations.json (ChatGPT's export and this app's archive both have one).");
   const ignored = [...others, ...candidates.slice(1)];
-  const file = classify(parseJson(found.get(chosen)!.join(""), chosen), chosen, ignored);
+  const data = parseJson(found.get(chosen)!.join(""), chosen);
+  // An archive of someone with no conversations yet may still hold memories, projects and assistants.
+  const none =
+    extras.size > 0 &&
+    isObject(data) &&
+    data.format === BUNDLE_FORMAT &&
+    Array.isArray(data.conversations) &&
+    !data.conversations.length &&
+    (READABLE_VERSIONS as readonly number[]).includes(data.version as number);
+  const file: ImportFile = none
+    ? { source: "workers-ai-chat", version: data.version as number, conversations: [], from: chosen, ignored }
+    : classify(data, chosen, ignored);
   if (file.source !== "workers-ai-chat" || !extras.size) return file;
   const read: Partial<Record<ArchiveExtraKind, unknown>> = {};
   for (const [kind, parts] of extras) {

@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Locator, test } from "@playwright/test";
 import { ChatPage } from "./pages/ChatPage";
@@ -241,6 +242,39 @@ test("Suggest memories from a conversation's menu: candidates from that conversa
   const memory = new MemoryPage(page);
   await memory.goto();
   expect(await memory.texts()).toEqual(["Is vegetarian."]);
+});
+
+test("the all-data archive carries memories to another browser's import, with no conversation in it", async ({
+  page,
+  browser,
+}, testInfo) => {
+  const memory = new MemoryPage(page);
+  await memory.goto();
+  await memory.add("Has a dog named Rex.");
+  await memory.add("Prefers metric units.");
+  const archive = await page.request.get("/api/export");
+  expect(archive.status()).toBe(200);
+  const zipPath = testInfo.outputPath("workers-ai-chat.zip");
+  await writeFile(zipPath, await archive.body());
+
+  // Another browser is another guest: the import page reads the zip and restores what it holds.
+  const other = await browser.newContext();
+  try {
+    const there = await other.newPage();
+    await there.goto("/data");
+    await there.getByLabel("File to import").setInputFiles(zipPath);
+    await there.getByRole("button", { name: "Import", exact: true }).click();
+    await expect(there.getByRole("status", { name: "Restored from the archive" })).toHaveText(
+      "Restored from the archive: 2 of 2 memories.",
+    );
+    const { violations } = await new AxeBuilder({ page: there }).options({ resultTypes: ["violations"] }).analyze();
+    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    const restored = new MemoryPage(there);
+    await restored.goto();
+    expect(await restored.texts()).toEqual(["Has a dog named Rex.", "Prefers metric units."]);
+  } finally {
+    await other.close();
+  }
 });
 
 test("accessibility: Settings → Memory (list, edit form, delete dialog), a proposed memory and an answer's used memories", async ({

@@ -38,6 +38,8 @@ export function ImportForm() {
     try {
       const read = await readImportFile(file.name, file.stream());
       if (read.extras) setRestored(await restoreArchive(read.extras).catch((e: Error) => ({ summary: "", notes: [e.message] })));
+      // An archive with memories, projects or assistants but no conversation: nothing more to send.
+      if (!read.conversations.length) return;
       const plan = planBatches(read);
       setPhase("importing");
       const outcome = await runImport(plan, { send: importBatch, onProgress: setProgress, stopRequested: () => stop.current });
@@ -119,7 +121,7 @@ export function ImportForm() {
         </p>
       )}
       {restored && (
-        <div className="mt-3 space-y-1 text-sm">
+        <div role="status" aria-label="Restored from the archive" className="mt-3 space-y-1 text-sm">
           {restored.summary && <p>{restored.summary}</p>}
           {restored.notes.map((note) => (
             <p key={note} className="text-muted-foreground">

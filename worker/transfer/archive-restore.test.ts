@@ -132,6 +132,20 @@ describe("the all-data archive restores memories, projects and assistants", () =
     expect((await get<AssistantList>(target, "/api/assistants")).own).toHaveLength(1);
   });
 
+  it("reads an archive with memories but no conversation (nothing else to import), instead of refusing it", async () => {
+    const source = new TestClient();
+    await source.startGuest();
+    expect((await source.json("/api/memory", "POST", { text: "Prefers metric units." })).status).toBe(201);
+    const file = await archiveOf(source);
+    expect(file.conversations).toEqual([]);
+    expect(file.extras?.memories).toMatchObject({ memories: [{ text: "Prefers metric units." }] });
+
+    const target = new TestClient();
+    await target.startGuest();
+    expect((await importArchive(target, file)).memories).toMatchObject({ added: 1 });
+    expect((await get<MemoryList>(target, "/api/memory")).memories.map((m) => m.text)).toEqual(["Prefers metric units."]);
+  });
+
   it("skips what cannot be restored with a sentence saying why, and keeps the rest", async () => {
     const target = new TestClient();
     await target.startGuest();
