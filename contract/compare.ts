@@ -20,6 +20,8 @@ export const compareRequestSchema = z.object({
     .min(COMPARE_LIMITS.minModels, `Pick at least ${COMPARE_LIMITS.minModels} models to compare.`)
     .max(COMPARE_LIMITS.maxModels, `Compare at most ${COMPARE_LIMITS.maxModels} models at once.`)
     .refine((models) => new Set(models).size === models.length, "Pick a different model for each answer."),
+  /** A new conversation's project (a project's "New chat" draft), as POST /api/chat takes it; ignored once the conversation exists. */
+  projectId: idSchema.optional(),
 });
 export type CompareRequest = z.infer<typeof compareRequestSchema>;
 

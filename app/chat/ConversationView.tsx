@@ -235,6 +235,7 @@ export function ConversationView({ id, conversation, initialMessages, initialSib
           conversationId={id}
           messages={messages}
           model={settings.model}
+          projectId={startProject && !existsRef.current ? startProject : undefined}
           disabled={chat.busy}
           onAsked={() => {
             if (!existsRef.current) navigate(conversationPath(id), { replace: true });

@@ -47,6 +47,7 @@ export const compare = new Hono<AppEnv>()
       conversationId: body.id,
       messages,
       models: body.models,
+      projectId: body.projectId,
       payer: payerOf(c),
       modelTitle: modelTitlesOn(c.env),
       requestId: currentRequestId(),

@@ -21,6 +21,8 @@ export interface ComparePanelProps {
   /** "Keep this one": the conversation goes on from this answer, with its model. */
   onKeep: (messageId: string, model: string) => Promise<void>;
   onClose: () => void;
+  /** A project's "New chat" draft: its first question makes the conversation in that project. */
+  projectId?: string;
   /** A turn already being written (the page opened or reloaded mid-way): its answers, not the question form. */
   rejoin?: CompareRunning;
   /** Closed while answers are still written: they are still read here, to be shown again as they are then. */
@@ -52,6 +54,7 @@ export default function ComparePanel({
   rejoin,
   hidden,
   onWriting,
+  projectId,
 }: ComparePanelProps) {
   const questionId = useId();
   const [picks, setPicks] = useState(() => firstPicks(model));
@@ -79,7 +82,7 @@ export default function ComparePanel({
     try {
       const started = await request<CompareStarted>("/api/chat/compare", {
         method: "POST",
-        body: JSON.stringify({ id: conversationId, messages: [...messages, next], models: picks }),
+        body: JSON.stringify({ id: conversationId, messages: [...messages, next], models: picks, ...(projectId ? { projectId } : {}) }),
       });
       onAsked();
       answers.started(started.questionId, started.slots);

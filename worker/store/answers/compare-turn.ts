@@ -1,6 +1,7 @@
 import { convertToModelMessages } from "ai";
 import type { CompareRunning, CompareSlot, CompareStarted } from "../../../contract/compare";
 import type { AppError, ErrorBody } from "../../../contract/errors";
+import type { ChatSettings } from "../../../contract/api";
 import type { ChatMessage } from "../../../contract/messages";
 import { CHAT_SETTINGS_LIMITS } from "../../../contract/models";
 import { withChatImages, withoutImageParts } from "../../ai/chat-images";
@@ -14,6 +15,7 @@ import { jsonBytes } from "../storage/byte-budget";
 import { Conversations } from "../conversations/feature";
 import { parseSettings } from "../conversations/rows";
 import type { Person } from "../person";
+import { placeNewChat, projectOfNewChat } from "../projects/new-chat";
 import type { AnswerRun } from "./answer-run";
 import type { AnswerPlan } from "./answers";
 import type { CompareRuns } from "./compare-runs";
@@ -49,14 +51,16 @@ export async function startCompareTurn(person: Person, turn: CompareTurn, compar
 
   // Check: as a chat turn does; every answer counts against the conversation's size.
   const read = conversations.rows.turnState(turn.conversationId, person.generation);
-  const settings = read.settings !== null ? parseSettings(read.settings) : {};
+  // A first question asked side by side in a project's draft makes the conversation in it, as a chat turn's does.
+  const project = read.settings === null ? projectOfNewChat(person, turn.projectId) : null;
+  const settings: ChatSettings = read.settings !== null ? parseSettings(read.settings) : { ...project?.defaults };
   const resolved = conversations.tree.resolvePath(turn.conversationId, turn.messages);
   const history = [...resolved.stored, ...resolved.fresh];
   quotas.checkConversationCounted(resolved.count + resolved.fresh.length + models.length - 1, read.conversations);
   budget.checkRoom("This message", jsonBytes(resolved.fresh), read.used);
 
   // Retrieve once for every answer (./turn-retrieve.ts, as a chat turn does).
-  const { instructions, passages, metadata: added } = await retrieveForTurn(person, { ...turn, settings }, history);
+  const { instructions, passages, metadata: added } = await retrieveForTurn(person, { ...turn, settings, projectId: project?.id }, history);
   const maxTokens = settings.maxTokens ?? CHAT_SETTINGS_LIMITS.maxTokens.default;
   const baseMessages = await convertToModelMessages(withoutImageParts(withUnansweredDenied(history)));
 
@@ -117,8 +121,15 @@ export async function startCompareTurn(person: Person, turn: CompareTurn, compar
         () => state.titleBy ?? undefined,
         reserved.length,
       );
-      // The conversation's settings are left as they were: which model it goes on with is the kept answer's choice.
-      const parentId = budget.within("This message", () => conversations.rows.saveTurn(turn.conversationId, {}, now, state), state.used);
+      // The conversation's settings are left as they were (a new one in a project starts with the project's):
+      // which model it goes on with is the kept answer's choice.
+      const created = state.settings === null;
+      const parentId = budget.within(
+        "This message",
+        () => conversations.rows.saveTurn(turn.conversationId, created && project ? settings : {}, now, state),
+        state.used,
+      );
+      if (created && project) placeNewChat(person, turn.conversationId, project.id);
       conversations.images.link(turn.conversationId, planned[0].images.linked);
       const started = Date.now();
       for (const { plan, reservation } of reserved)
