@@ -17,6 +17,12 @@ export interface BuiltinTool {
   needsApproval: boolean;
   /** Why it asks, in words, shown beside Allow / Deny. */
   approvalReason?: string;
+  /**
+   * Offered when a chat has not picked its tools. False for a tool few answers need: every tool
+   * offered is its definition in the prompt of every model step (tokens paid on every answer),
+   * so such a tool is on only where a chat, project or assistant names it.
+   */
+  onByDefault?: boolean;
 }
 
 /**
@@ -68,6 +74,9 @@ export const BUILTIN_TOOLS = [
     // and TRANSLATE_MAX_CHARS bounds it; a Translator that asked before every message would be one
     // nobody uses. It saves nothing and reaches nothing but Workers AI.
     needsApproval: false,
+    // The Translator assistant names it; elsewhere a chat switches it on in Tools. Offered to every
+    // tool-capable chat it would add its definition to every model step for the few that translate.
+    onByDefault: false,
   },
   {
     name: "remember",

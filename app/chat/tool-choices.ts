@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { BUILTIN_TOOLS } from "../../contract/builtin-tools";
+import { BUILTIN_TOOLS, type BuiltinTool } from "../../contract/builtin-tools";
 import type { ConnectorList, ConnectorSummary } from "../../contract/connectors";
 import { request } from "../api";
 
@@ -17,11 +17,11 @@ export interface ToolChoice {
   onByDefault: boolean;
 }
 
-export const BUILTIN_CHOICES: readonly ToolChoice[] = BUILTIN_TOOLS.map((tool) => ({
+export const BUILTIN_CHOICES: readonly ToolChoice[] = BUILTIN_TOOLS.map((tool: BuiltinTool) => ({
   key: tool.name,
   label: tool.label,
   asks: tool.needsApproval,
-  onByDefault: true,
+  onByDefault: tool.onByDefault !== false,
 }));
 
 /**

@@ -1,7 +1,7 @@
 import { tool, type Tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { BUILTIN_TOOLS } from "../../contract/builtin-tools";
+import { BUILTIN_TOOLS, type BuiltinTool } from "../../contract/builtin-tools";
 import { TOOL_LIMITS } from "../../contract/tools";
 import { capOutput, cutText } from "./cap-output";
 import {
@@ -39,10 +39,18 @@ function connectors(keys: Record<string, boolean>): ConnectorToolSet & { closed:
 }
 
 describe("which tools are on", () => {
-  it("settings.tools unset: every built-in and every connector tool handed over", () => {
+  it("settings.tools unset: every built-in on by default and every connector tool handed over", () => {
     const offer = offerTools({}, builtins, connectors({ mcp_abc123_echo: true }))!;
-    expect(Object.keys(offer.tools)).toEqual([...BUILTIN_TOOLS.map((t) => t.name), "mcp_abc123_echo"]);
+    const byDefault = BUILTIN_TOOLS.filter((t: BuiltinTool) => t.onByDefault !== false).map((t) => t.name);
+    expect(byDefault).not.toContain("translate");
+    expect(Object.keys(offer.tools)).toEqual([...byDefault, "mcp_abc123_echo"]);
     expect(offer.maxSteps).toBe(TOOL_LIMITS.maxSteps.default);
+  });
+
+  it("a built-in off by default (translate) is offered only where the settings name it", () => {
+    expect(builtinsOn({})).not.toContain("translate");
+    expect(builtinsOn({ tools: ["translate"] })).toEqual(["translate"]);
+    expect(Object.keys(offerTools({ tools: ["translate", "calculate"] }, builtins)!.tools)).toEqual(["calculate", "translate"]);
   });
 
   it("settings.tools names them: only those, built-ins and connector keys alike", () => {
@@ -62,7 +70,8 @@ describe("which tools are on", () => {
     const many = connectors(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`mcp_abc123_t${i}`, true])));
     const offer = offerTools({}, builtins, many)!;
     expect(Object.keys(offer.tools)).toHaveLength(TOOL_LIMITS.perAnswer);
-    expect(Object.keys(offer.tools).slice(0, BUILTIN_TOOLS.length)).toEqual(BUILTIN_TOOLS.map((t) => t.name));
+    const byDefault = builtinsOn({});
+    expect(Object.keys(offer.tools).slice(0, byDefault.length)).toEqual(byDefault);
   });
 
   it("only models the catalog flags `tools`", () => {
@@ -85,13 +94,14 @@ describe("approval policy", () => {
       read_web_page: "approved",
       calculate: "not-applicable",
       date_time: "not-applicable",
-      translate: "not-applicable",
       remember: "user-approval",
       mcp_abc123_a: "user-approval",
       mcp_abc123_b: "approved",
       mcp_abc123_c: "not-applicable",
     });
     expect(approvalFor("x", true)).toBe("user-approval");
+    // Off by default, and runs without asking where a chat names it.
+    expect(offerTools({ tools: ["translate"] }, builtins)!.toolApproval).toEqual({ translate: "not-applicable" });
   });
 });
 

@@ -1,7 +1,7 @@
 import { asSchema, type Tool, type ToolApprovalStatus, type ToolSet } from "ai";
 import type { ChatSettings } from "../../contract/api";
 import { findChatModel } from "../../contract/models";
-import { BUILTIN_TOOLS, findBuiltinTool } from "../../contract/builtin-tools";
+import { BUILTIN_TOOLS, type BuiltinTool, findBuiltinTool } from "../../contract/builtin-tools";
 import { TOOL_LIMITS } from "../../contract/tools";
 import { PromptSize } from "../spend/estimate";
 import { guardTool } from "./run-tool";
@@ -29,10 +29,12 @@ export function modelTakesTools(model: string): boolean {
   return findChatModel(model)?.tools === true;
 }
 
-/** The built-ins on for a conversation: all of them until its settings name which. */
+/** The built-ins on for a conversation: those on by default until its settings name which. */
 export function builtinsOn(settings: Pick<ChatSettings, "tools">): string[] {
-  const all = BUILTIN_TOOLS.map((tool) => tool.name);
-  return settings.tools ? all.filter((name) => settings.tools!.includes(name)) : all;
+  const named = settings.tools;
+  return BUILTIN_TOOLS.filter((tool: BuiltinTool) => (named ? named.includes(tool.name) : tool.onByDefault !== false)).map(
+    (tool) => tool.name,
+  );
 }
 
 /**
