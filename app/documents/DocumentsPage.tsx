@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Link } from "wouter";
 import type { Conversation } from "../../contract/api";
 import type { DocumentRecord } from "../../contract/documents";
-import { listConversations } from "../api";
+import { getConversation } from "../api";
 import { chatWithDocumentPath } from "../chat/ids";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { button, smallButton } from "../ui/styles";
@@ -24,9 +24,10 @@ export default function DocumentsPage() {
     const id = currentConversation();
     if (!id) return;
     let live = true;
-    // Errors leave Attach out: the list below still loads and says what went wrong.
-    listConversations("").then(
-      (all) => live && setConversation(all.find((c) => c.id === id)),
+    // Read by its id: the sidebar's list holds only each group's first page. Errors (a "New chat"
+    // never sent is not found) leave Attach out: the list below still loads and says what went wrong.
+    getConversation(id).then(
+      (detail) => live && setConversation(detail.conversation),
       () => {},
     );
     return () => {
