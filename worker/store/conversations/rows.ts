@@ -91,7 +91,7 @@ export class ConversationRows {
       // Stored settings are rewritten only when the request changes them.
       const changed = Object.keys(settings).length > 0;
       const merged = changed ? JSON.stringify({ ...parseSettings(state.settings), ...settings }) : state.settings;
-      // A conversation made empty (a new chat in a project, ../projects/) takes its first question's words as its title.
+      // A conversation with no message yet (the empty ones the old "New chat in a project" made, still in stores) takes its first question's words as its title.
       this.sql.exec(
         `UPDATE conversations SET settings = ?2, updated_at = ?3, active_leaf = ?4,
            title = CASE WHEN title_by = 'words' AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ?1) THEN ?5 ELSE title END
