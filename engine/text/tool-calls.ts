@@ -56,6 +56,17 @@ export function parseForcedCall(text: string): GeneratedToolCall | undefined {
   }
 }
 
+/**
+ * node-llama-cpp's JSON grammar (3.21) lets an integer carry an exponent, negative ones included, so a
+ * random-weight model can write `"days": 3e-5`, which is valid for the grammar and parses to a fraction
+ * the tool's schema then refuses (a flaky engine test found it). The integer rule here is digits only.
+ */
+const INTEGER_RULE = /^(integer-number-rule ::= "-"\? \("0" \| \[1-9\] \[0-9\]\{0,15\}\)) \(\[eE\].*$/m;
+
+export function withWholeIntegers(grammar: string): string {
+  return grammar.replace(INTEGER_RULE, "$1");
+}
+
 /** Compiled grammars by schema: a tool loop sends the same tools on every step. */
 export class GrammarCache {
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
@@ -71,7 +82,16 @@ export class GrammarCache {
     if (grammar) {
       this.grammars.delete(key); // most recently used last
     } else {
-      grammar = this.llama.createGrammarForJsonSchema(schema as never);
+      grammar = this.llama.createGrammarForJsonSchema(schema as never).then((json) => {
+        const text = withWholeIntegers(json.grammar);
+        return text === json.grammar
+          ? json
+          : this.llama.createGrammar({
+              grammar: text,
+              stopGenerationTriggers: json.stopGenerationTriggers,
+              trimWhitespaceSuffix: json.trimWhitespaceSuffix,
+            });
+      });
       grammar.catch(() => this.grammars.delete(key));
     }
     this.grammars.set(key, grammar);
