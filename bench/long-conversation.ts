@@ -57,7 +57,7 @@ try {
 
   const open = await measureWindow(page);
   await link.click();
-  await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Messages"] > article').length >= n, stored.messages.length, {
+  await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Messages"] article').length >= n, stored.messages.length, {
     polling: "raf",
     timeout: 60_000,
   });
