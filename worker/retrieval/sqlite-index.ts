@@ -108,7 +108,8 @@ export class SqliteVectorIndex implements VectorIndex {
   }
 }
 
-function normalised(values: number[] | Float32Array): Float32Array {
+/** A unit-length copy, so a cosine similarity is one dot product (the memories' vectors use it too). */
+export function normalised(values: readonly number[] | Float32Array): Float32Array {
   const out = Float32Array.from(values);
   let norm = 0;
   for (const x of out) norm += x * x;
@@ -121,7 +122,7 @@ function normalised(values: number[] | Float32Array): Float32Array {
  * One row's dot product with the question, four lanes at a time: independent sums let the CPU
  * overlap the multiply-adds, which roughly halved the scan in `npm run bench:retrieval`.
  */
-function dot(matrix: Float32Array, offset: number, q: Float32Array, dims: number): number {
+export function dot(matrix: Float32Array, offset: number, q: Float32Array, dims: number): number {
   let a = 0;
   let b = 0;
   let c = 0;

@@ -1,3 +1,4 @@
+import { dot, normalised } from "../../retrieval/sqlite-index";
 /**
  * The memories' embeddings (./schema.ts, migration 2), one per memory, normalised on write so a
  * question is scored by one dot product each. Read whole for every question: at most 200 rows of
@@ -26,7 +27,7 @@ export class MemoryVectors {
       .exec<{ memory_id: string; vector: ArrayBuffer }>(`SELECT memory_id, vector FROM memory_vectors WHERE model = ?`, this.model)
       .toArray()
       .filter((row) => row.vector.byteLength === q.length * 4)
-      .map((row) => ({ memoryId: row.memory_id, score: dot(new Float32Array(row.vector), q) }))
+      .map((row) => ({ memoryId: row.memory_id, score: dot(new Float32Array(row.vector), 0, q, q.length) }))
       .sort((a, b) => b.score - a.score)
       .slice(0, topK);
   }
@@ -46,19 +47,4 @@ export class MemoryVectors {
   count(): number {
     return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM memory_vectors WHERE model = ?`, this.model).one().n;
   }
-}
-
-function normalised(values: readonly number[]): Float32Array {
-  const out = Float32Array.from(values);
-  let norm = 0;
-  for (const x of out) norm += x * x;
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < out.length; i++) out[i] /= norm;
-  return out;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
 }
