@@ -8,6 +8,7 @@ import { type Budgets, budgetStatus } from "../../spend/spend";
 import { bindingError, recordedRun, type RecordedCall } from "../../test/recorded-ai";
 import { JPEG, JPEG_BASE64 } from "../../test/recorded-images";
 import { type GenerateImageDeps, generateImageTool } from "./generate-image";
+import { appFailure } from "../../test/app-failure";
 
 const KLEIN = "@cf/black-forest-labs/flux-2-klein-4b";
 
@@ -41,16 +42,6 @@ function person(guestBudget = 10_000, overrides: Partial<GenerateImageDeps> = {}
 
 async function run(deps: GenerateImageDeps, input: { prompt: string; model?: string }) {
   return generateImageTool(deps).execute!(input, { toolCallId: "call-1", messages: [], context: undefined });
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error("it did not fail");
 }
 
 describe("generate_image", () => {
@@ -89,7 +80,7 @@ describe("generate_image", () => {
   it("a budget that cannot cover the image refuses in words before any model call", async () => {
     const fake = useAi(() => ({ image: JPEG_BASE64 }));
     const { deps, saved, spent, objects } = person(1);
-    const error = await failure(run(deps, { prompt: "a lighthouse" }));
+    const error = await appFailure(run(deps, { prompt: "a lighthouse" }));
     expect(error.code).toBe("budget_exhausted");
     expect(error.message).toMatch(/more than the 1 left in your budget|used your budget/);
     expect(fake.calls).toEqual([]);
@@ -101,7 +92,7 @@ describe("generate_image", () => {
   it("a model failure is a tool error in words, and costs nothing", async () => {
     useAi(() => Promise.reject(bindingError(5004, "Input prompt contains NSFW content")));
     const { deps, saved, spent, objects } = person();
-    const error = await failure(run(deps, { prompt: "something refused" }));
+    const error = await appFailure(run(deps, { prompt: "something refused" }));
     expect(error.code).toBe("prompt_refused");
     expect(error.message).toMatch(/content policy/);
     expect(saved).toEqual([]);
@@ -117,7 +108,7 @@ describe("generate_image", () => {
         throw full;
       },
     });
-    expect((await failure(run(deps, { prompt: "one too many" }))).message).toMatch(/500 images/);
+    expect((await appFailure(run(deps, { prompt: "one too many" }))).message).toMatch(/500 images/);
     expect(await objects()).toEqual([]);
     expect(await spent()).toBe(0);
   });
@@ -129,7 +120,7 @@ describe("generate_image", () => {
         throw new AppError("quota_exceeded", "No room for this image.");
       },
     });
-    expect((await failure(run(deps, { prompt: "a lighthouse" }))).message).toBe("No room for this image.");
+    expect((await appFailure(run(deps, { prompt: "a lighthouse" }))).message).toBe("No room for this image.");
     expect(fake.calls).toEqual([]);
     expect(await spent()).toBe(0);
   });
@@ -137,8 +128,8 @@ describe("generate_image", () => {
   it("refuses an empty or too long description in words", async () => {
     const fake = useAi(() => ({ image: JPEG_BASE64 }));
     const { deps } = person();
-    expect((await failure(run(deps, { prompt: "   " }))).message).toMatch(/empty/);
-    expect((await failure(run(deps, { prompt: "x".repeat(3000) }))).message).toMatch(/at most 2048/);
+    expect((await appFailure(run(deps, { prompt: "   " }))).message).toMatch(/empty/);
+    expect((await appFailure(run(deps, { prompt: "x".repeat(3000) }))).message).toMatch(/at most 2048/);
     expect(fake.calls).toEqual([]);
   });
 });

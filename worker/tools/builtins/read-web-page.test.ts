@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../../contract/errors";
 import { TOOL_LIMITS } from "../../../contract/tools";
 import { readWebPage, readWebPageTool, WEB_PAGE_LIMITS } from "./read-web-page";
+import { appFailure } from "../../test/app-failure";
 
 type Route = (init: RequestInit) => Response | Promise<Response>;
 
@@ -27,16 +27,6 @@ const redirect =
   () =>
     new Response(null, { status, headers: { location: to } });
 const deployed = { ALLOW_PRIVATE_OUTBOUND: "false" };
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error("it did not fail");
-}
 
 describe("read_web_page", () => {
   it("returns a page's title and readable text, without script, style or markup", async () => {
@@ -82,7 +72,7 @@ describe("read_web_page", () => {
       "https://example.com/c": redirect("http://[::ffff:10.0.0.1]/"),
     });
     for (const path of ["a", "b", "c"]) {
-      const error = await failure(readWebPage(`https://example.com/${path}`, { env: deployed, fetcher }));
+      const error = await appFailure(readWebPage(`https://example.com/${path}`, { env: deployed, fetcher }));
       expect(error.code).toBe("address_refused");
     }
     expect(calls.map((c) => c.url)).toEqual(["https://example.com/a", "https://example.com/b", "https://example.com/c"]);
@@ -93,14 +83,14 @@ describe("read_web_page", () => {
     for (let i = 0; i < 7; i++) routes[`https://example.com/${i}`] = redirect(`https://example.com/${i + 1}`);
     routes["https://example.com/7"] = html("<p>too far</p>");
     const { fetcher, calls } = web(routes);
-    const error = await failure(readWebPage("https://example.com/0", { env: deployed, fetcher }));
+    const error = await appFailure(readWebPage("https://example.com/0", { env: deployed, fetcher }));
     expect(error.message).toMatch(/redirected more than 5 times/);
     expect(calls).toHaveLength(6);
   });
 
   it("refuses loopback addresses when deployed, and reaches them with ALLOW_PRIVATE_OUTBOUND", async () => {
     const { fetcher, calls } = web({ "http://127.0.0.1:7100/page": html("<p>local page</p>") });
-    expect((await failure(readWebPage("http://127.0.0.1:7100/page", { env: deployed, fetcher }))).code).toBe("address_refused");
+    expect((await appFailure(readWebPage("http://127.0.0.1:7100/page", { env: deployed, fetcher }))).code).toBe("address_refused");
     expect(calls).toHaveLength(0);
     expect(await readWebPage("http://127.0.0.1:7100/page", { env: { ALLOW_PRIVATE_OUTBOUND: "true" }, fetcher })).toMatchObject({
       text: "local page",
@@ -112,10 +102,10 @@ describe("read_web_page", () => {
       "https://example.com/photo": () => new Response(new Uint8Array([1, 2, 3]), { headers: { "content-type": "image/png" } }),
       "https://example.com/data": () => new Response("{}", { headers: { "content-type": "application/json" } }),
     });
-    expect((await failure(readWebPage("https://example.com/photo", { env: deployed, fetcher }))).message).toMatch(
+    expect((await appFailure(readWebPage("https://example.com/photo", { env: deployed, fetcher }))).message).toMatch(
       /is image\/png, not a web page/,
     );
-    expect((await failure(readWebPage("https://example.com/data", { env: deployed, fetcher }))).message).toMatch(/application\/json/);
+    expect((await appFailure(readWebPage("https://example.com/data", { env: deployed, fetcher }))).message).toMatch(/application\/json/);
   });
 
   it("says what status an error page answered with", async () => {
@@ -123,7 +113,7 @@ describe("read_web_page", () => {
       "https://example.com/gone": () =>
         new Response("nope", { status: 404, statusText: "Not Found", headers: { "content-type": "text/html" } }),
     });
-    const error = await failure(readWebPage("https://example.com/gone", { env: deployed, fetcher }));
+    const error = await appFailure(readWebPage("https://example.com/gone", { env: deployed, fetcher }));
     expect(error).toMatchObject({ code: "web_page_failed", message: "https://example.com/gone answered 404 Not Found." });
   });
 
@@ -150,7 +140,7 @@ describe("read_web_page", () => {
         new Promise<Response>((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason), { once: true })),
     });
     const started = Date.now();
-    const error = await failure(readWebPage("https://example.com/slow", { env: deployed, fetcher, timeoutMs: 300 }));
+    const error = await appFailure(readWebPage("https://example.com/slow", { env: deployed, fetcher, timeoutMs: 300 }));
     expect(error.message).toMatch(/took longer than 0.3 s/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(WEB_PAGE_LIMITS.timeoutMs).toBeLessThan(TOOL_LIMITS.timeoutMs);
@@ -158,14 +148,14 @@ describe("read_web_page", () => {
 
   it("turns a network failure into a sentence", async () => {
     const { fetcher } = web({});
-    const error = await failure(readWebPage("https://unreachable.example/", { env: deployed, fetcher }));
+    const error = await appFailure(readWebPage("https://unreachable.example/", { env: deployed, fetcher }));
     expect(error).toMatchObject({ code: "web_page_failed" });
     expect(error.message).toMatch(/could not be fetched: fetch failed/);
   });
 
   it("is an AI SDK tool over the same rule", async () => {
     const tool = readWebPageTool({ env: deployed });
-    const error = await failure(
+    const error = await appFailure(
       Promise.resolve(tool.execute!({ url: "http://localhost:8787/" }, { toolCallId: "t", messages: [], context: undefined })),
     );
     expect(error.code).toBe("address_refused");

@@ -8,13 +8,13 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { findBuiltinAssistant } from "../../../contract/assistants";
 import { TRANSLATE_MAX_CHARS } from "../../../contract/builtin-tools";
-import { AppError } from "../../../contract/errors";
 import { findTranslationModel, TRANSLATION_MODEL } from "../../../contract/models";
 import type { MyUsage } from "../../../contract/usage";
 import { type Budgets, budgetStatus } from "../../spend/spend";
 import { newConversationId, readUiStream, TestClient, userMessage } from "../../test/client";
 import { bindingError, openAiChunks, recordedRun, sseStream, toolCallChunks, type RecordedCall } from "../../test/recorded-ai";
 import { type TranslateDeps, translateTool, translationCost, translationWorstCase } from "./translate";
+import { appFailure } from "../../test/app-failure";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -43,16 +43,6 @@ async function run(deps: TranslateDeps, input: { text: string; source_lang: stri
   return translateTool(deps).execute!(input, { toolCallId: "call-1", messages: [], context: undefined });
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error("it did not fail");
-}
-
 describe("the translation catalog entry", () => {
   it("prices m2m100 at its published $0.34 per M tokens each way: about 30.91 neurons per 1,000", () => {
     expect(M2M100.price).toEqual({ inputPerM: 30_909, outputPerM: 30_909, source: "published" });
@@ -78,7 +68,7 @@ describe("translate", () => {
   it("refuses a text over the limit in words before anything is reserved or called", async () => {
     const fake = useAi(translated("never"));
     const { deps, spent } = person();
-    const error = await failure(run(deps, { text: "a".repeat(TRANSLATE_MAX_CHARS + 1), source_lang: "en", target_lang: "fr" }));
+    const error = await appFailure(run(deps, { text: "a".repeat(TRANSLATE_MAX_CHARS + 1), source_lang: "en", target_lang: "fr" }));
     expect(error.code).toBe("tool_input");
     expect(error.message).toBe(
       "The text is 4,001 characters; translate takes at most 4,000 at a time. Split it at paragraph breaks and translate each part.",
@@ -93,13 +83,13 @@ describe("translate", () => {
   it("refuses an empty text, a language that is not one, and the same language both ways, before any call", async () => {
     const fake = useAi(translated("never"));
     const { deps } = person();
-    expect((await failure(run(deps, { text: "   ", source_lang: "en", target_lang: "fr" }))).message).toBe(
+    expect((await appFailure(run(deps, { text: "   ", source_lang: "en", target_lang: "fr" }))).message).toBe(
       "The text to translate is empty.",
     );
-    expect((await failure(run(deps, { text: "Hi", source_lang: "en", target_lang: "{}" }))).message).toMatch(
+    expect((await appFailure(run(deps, { text: "Hi", source_lang: "en", target_lang: "{}" }))).message).toMatch(
       /^The target language "\{\}" is not a language: give a code such as "en"/,
     );
-    expect((await failure(run(deps, { text: "Hi", source_lang: "EN", target_lang: "en" }))).message).toMatch(/both "en"/);
+    expect((await appFailure(run(deps, { text: "Hi", source_lang: "EN", target_lang: "en" }))).message).toMatch(/both "en"/);
     expect(fake.calls).toEqual([]);
   });
 
@@ -110,7 +100,7 @@ describe("translate", () => {
     // Twice the characters, three bytes each, out; the text's bytes in; both with their language and end tokens.
     expect(worst).toBe(Math.ceil(((2_000 + 2) * 30_909 + (12_000 + 2) * 30_909) / 1_000_000));
     const { deps, spent } = person(worst - 1);
-    const error = await failure(run(deps, { text, source_lang: "en", target_lang: "fr" }));
+    const error = await appFailure(run(deps, { text, source_lang: "en", target_lang: "fr" }));
     expect(error.code).toBe("budget_exhausted");
     expect(fake.calls).toEqual([]);
     expect(await spent()).toBe(0);
@@ -119,7 +109,7 @@ describe("translate", () => {
   it("a failed call is a tool error in words and settles nothing", async () => {
     useAi(() => Promise.reject(bindingError(5004, "Invalid target language 'klingon'")));
     const { deps, spent } = person();
-    const error = await failure(run(deps, { text: "Hello", source_lang: "en", target_lang: "klingon" }));
+    const error = await appFailure(run(deps, { text: "Hello", source_lang: "en", target_lang: "klingon" }));
     expect(error.code).toBe("bad_request");
     expect(error.message).toContain("Invalid target language 'klingon'");
     expect(await spent()).toBe(0);
@@ -128,7 +118,7 @@ describe("translate", () => {
   it("an answer without a translation settles nothing", async () => {
     useAi(() => ({ request_id: "queued-1" }));
     const { deps, spent } = person();
-    expect((await failure(run(deps, { text: "Hello", source_lang: "en", target_lang: "fr" }))).message).toBe(
+    expect((await appFailure(run(deps, { text: "Hello", source_lang: "en", target_lang: "fr" }))).message).toBe(
       "The translation model answered without a translation; nothing was charged.",
     );
     expect(await spent()).toBe(0);
@@ -146,7 +136,7 @@ describe("translate", () => {
         ),
       );
     const { deps, spent } = person(10_000, { WORKERS_AI_REST_URL: base } as Partial<Env>);
-    const error = await failure(run(deps, { text: "Hello", source_lang: "en", target_lang: "fr" }));
+    const error = await appFailure(run(deps, { text: "Hello", source_lang: "en", target_lang: "fr" }));
     expect(String(engine.mock.calls[0][0])).toBe(`${base}/run/${TRANSLATION_MODEL}`);
     expect(error.message).toBe(
       "The Workers AI-compatible server at 127.0.0.1:8788 (the local engine, in development) has no translation model, so nothing was translated: translate the text yourself.",
