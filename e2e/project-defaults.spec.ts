@@ -75,8 +75,8 @@ test("a project's tools: picked in its dialog, preselected in a new chat in it, 
   await expect(projects.tool(projects.tools(edit), "Calculator")).toBeChecked();
   await expect(projects.tool(projects.tools(edit), "Date and time")).not.toBeChecked();
   await expectNoSeriousViolations(page, "dialog[open]");
-  // Back to every tool: the control says so.
-  await edit.getByRole("button", { name: "Use every tool" }).click();
+  // Back to the default tools: the control says so.
+  await edit.getByRole("button", { name: "Use the default tools" }).click();
   await expect(projects.tool(projects.tools(edit), "Date and time")).toBeChecked();
   await edit.getByRole("button", { name: "Save" }).click();
   await expect(edit).toBeHidden();

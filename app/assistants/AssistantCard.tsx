@@ -10,7 +10,7 @@ import { assistantChats } from "./api";
 import { chatWithAssistantPath } from "./start-path";
 
 function toolsText(tools: readonly string[] | undefined): string {
-  if (tools === undefined) return "every tool";
+  if (tools === undefined) return "the default tools";
   if (tools.length === 0) return "none";
   return tools.map((key) => findBuiltinTool(key)?.label ?? key).join(", ");
 }

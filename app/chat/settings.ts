@@ -40,7 +40,7 @@ export function toApiSettings(settings: EditableSettings): ChatSettings {
   return {
     ...rest,
     ...(system.trim() ? { system } : {}),
-    // Unset tools stay unset (every tool on). The always-allowed list always goes: the server keeps
+    // Unset tools stay unset (the tools on by default). The always-allowed list always goes: the server keeps
     // an omitted setting, so an emptied list must be sent to be saved empty.
     ...(tools ? { tools } : {}),
     alwaysAllow,

@@ -22,7 +22,7 @@ export default function ProjectDialog({ project, onSaved, onClose }: Props) {
   const [name, setName] = useState(project?.name ?? "");
   const [instructions, setInstructions] = useState(project?.instructions ?? "");
   const [model, setModel] = useState(project?.defaults.model ?? "");
-  // Unset: every tool, as a chat that never picked (the chat's Tools panel reads it the same way).
+  // Unset: the tools on by default (every one but translate), as a chat that never picked (the chat's Tools panel reads it the same way).
   const [tools, setTools] = useState<string[] | undefined>(project?.defaults.tools);
   const toolChoices = [...BUILTIN_CHOICES, ...useConnectorTools(true)];
   const modelForTools = findChatModel(model || DEFAULT_CHAT_MODEL);
@@ -130,7 +130,7 @@ export default function ProjectDialog({ project, onSaved, onClose }: Props) {
           </ul>
           {tools && (
             <button type="button" className={smallButton} onClick={() => setTools(undefined)}>
-              Use every tool
+              Use the default tools
             </button>
           )}
         </fieldset>
